@@ -1,0 +1,60 @@
+package dev.bitproof.oci;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bitproof.io.Json;
+import dev.bitproof.report.CheckException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** A parsed OCI image index or Docker manifest list; {@link #raw()} keeps the bytes. */
+public record ImageIndex(RawManifest raw, List<Descriptor> manifests, Map<String, String> annotations,
+    Optional<Descriptor> subject, Optional<String> artifactType, JsonNode json) {
+
+  /** Indexes nest (an index may point at an index); deeper than this is refused. */
+  public static final int MAX_DEPTH = 4;
+  public static final int MAX_MANIFESTS = 10_000;
+
+  public ImageIndex {
+    manifests = List.copyOf(manifests);
+    annotations = Map.copyOf(annotations);
+  }
+
+  public static ImageIndex parse(RawManifest raw) {
+    String subj = "index " + raw.digest();
+    JsonNode n = Json.parseObject(raw.bytes(), subj);
+    JsonNode sv = n.get("schemaVersion");
+    if (sv == null || !sv.isInt() || sv.asInt() != 2) {
+      throw new CheckException("MANIFEST_INVALID", subj, "schemaVersion must be 2");
+    }
+    JsonNode ms = n.get("manifests");
+    if (ms == null || !ms.isArray()) {
+      throw new CheckException("MANIFEST_INVALID", subj, "manifests must be an array");
+    }
+    if (ms.size() > MAX_MANIFESTS) {
+      throw new CheckException("MANIFEST_INVALID", subj, "more than " + MAX_MANIFESTS + " manifests");
+    }
+    List<Descriptor> out = new ArrayList<>();
+    int i = 0;
+    for (JsonNode m : ms) {
+      Descriptor d = Descriptor.fromJson(m, subj + " manifests[" + i++ + "]");
+      if (d.digest().equals(raw.digest())) {
+        throw new CheckException("INDEX_CYCLE", subj, "index lists itself");
+      }
+      out.add(d);
+    }
+    JsonNode subject = n.get("subject");
+    return new ImageIndex(raw, out, Json.stringMap(n, "annotations"),
+        subject == null || subject.isNull() ? Optional.empty() : Optional.of(Descriptor.fromJson(subject, subj + " subject")),
+        Json.text(n, "artifactType"), n);
+  }
+
+  public Digest digest() {
+    return raw.digest();
+  }
+
+  public MediaType mediaType() {
+    return raw.mediaType();
+  }
+}

@@ -1,0 +1,58 @@
+package dev.bitproof.oci;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bitproof.io.Json;
+import dev.bitproof.report.CheckException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** A parsed OCI image manifest or Docker v2 schema 2 manifest; {@link #raw()} keeps the bytes. */
+public record ImageManifest(RawManifest raw, Descriptor config, List<Descriptor> layers, Map<String, String> annotations,
+    Optional<Descriptor> subject, Optional<String> artifactType, JsonNode json) {
+
+  /** More layers than this in one manifest is refused. */
+  public static final int MAX_LAYERS = 10_000;
+
+  public ImageManifest {
+    layers = List.copyOf(layers);
+    annotations = Map.copyOf(annotations);
+  }
+
+  public static ImageManifest parse(RawManifest raw) {
+    String subj = "manifest " + raw.digest();
+    JsonNode n = Json.parseObject(raw.bytes(), subj);
+    JsonNode sv = n.get("schemaVersion");
+    if (sv == null || !sv.isInt() || sv.asInt() != 2) {
+      throw new CheckException("MANIFEST_INVALID", subj, "schemaVersion must be 2");
+    }
+    JsonNode layersNode = n.get("layers");
+    List<Descriptor> layers = new ArrayList<>();
+    if (layersNode != null && !layersNode.isNull()) {
+      if (!layersNode.isArray()) {
+        throw new CheckException("MANIFEST_INVALID", subj, "layers must be an array");
+      }
+      if (layersNode.size() > MAX_LAYERS) {
+        throw new CheckException("MANIFEST_INVALID", subj, "more than " + MAX_LAYERS + " layers");
+      }
+      int i = 0;
+      for (JsonNode l : layersNode) {
+        layers.add(Descriptor.fromJson(l, subj + " layers[" + i++ + "]"));
+      }
+    }
+    JsonNode subject = n.get("subject");
+    return new ImageManifest(raw, Descriptor.fromJson(n.get("config"), subj + " config"), layers,
+        Json.stringMap(n, "annotations"),
+        subject == null || subject.isNull() ? Optional.empty() : Optional.of(Descriptor.fromJson(subject, subj + " subject")),
+        Json.text(n, "artifactType"), n);
+  }
+
+  public Digest digest() {
+    return raw.digest();
+  }
+
+  public MediaType mediaType() {
+    return raw.mediaType();
+  }
+}

@@ -1,0 +1,49 @@
+package dev.bitproof.oci;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bitproof.io.Json;
+import dev.bitproof.report.CheckException;
+import java.util.List;
+import java.util.Objects;
+
+/** An OCI platform: os/architecture[/variant]. Matching ignores a missing variant on either side. */
+public record Platform(String os, String architecture, String variant, String osVersion, List<String> osFeatures) {
+  public Platform {
+    Objects.requireNonNull(os, "os");
+    Objects.requireNonNull(architecture, "architecture");
+    variant = variant == null ? "" : variant;
+    osVersion = osVersion == null ? "" : osVersion;
+    osFeatures = osFeatures == null ? List.of() : List.copyOf(osFeatures);
+  }
+
+  public static Platform of(String os, String architecture, String variant) {
+    return new Platform(os, architecture, variant, "", List.of());
+  }
+
+  /** Parses {@code os/arch[/variant]}. */
+  public static Platform parse(String s) {
+    String[] p = s.split("/", -1);
+    if (p.length < 2 || p.length > 3 || p[0].isEmpty() || p[1].isEmpty()) {
+      throw CheckException.usage("PLATFORM_INVALID", "platform must be os/arch[/variant]: " + s);
+    }
+    return of(p[0], p[1], p.length == 3 ? p[2] : "");
+  }
+
+  static Platform fromJson(JsonNode n) {
+    if (!n.isObject()) {
+      throw new CheckException("JSON_INVALID", "platform", "platform must be an object");
+    }
+    return new Platform(Json.requiredText(n, "os", "platform"), Json.requiredText(n, "architecture", "platform"),
+        Json.text(n, "variant").orElse(""), Json.text(n, "os.version").orElse(""), Json.stringList(n, "os.features"));
+  }
+
+  public boolean matches(Platform other) {
+    return os.equals(other.os) && architecture.equals(other.architecture)
+        && (variant.isEmpty() || other.variant.isEmpty() || variant.equals(other.variant));
+  }
+
+  @Override
+  public String toString() {
+    return os + "/" + architecture + (variant.isEmpty() ? "" : "/" + variant);
+  }
+}

@@ -1,0 +1,234 @@
+package dev.bitproof.oci.transport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bitproof.io.Json;
+import dev.bitproof.io.LimitedInputStream;
+import dev.bitproof.io.VerifyingInputStream;
+import dev.bitproof.oci.Descriptor;
+import dev.bitproof.oci.Digest;
+import dev.bitproof.oci.ImageIndex;
+import dev.bitproof.oci.ImageReference;
+import dev.bitproof.oci.MediaType;
+import dev.bitproof.oci.RawManifest;
+import dev.bitproof.report.CheckException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+
+/**
+ * The {@code oci:} transport: an OCI image layout directory.
+ *
+ * <p>Without a tag, the layout's {@code index.json} itself is the root (apko writes the image index there, so its
+ * digest is the published index digest). With {@code :TAG}, the root is the {@code index.json} entry whose
+ * {@code org.opencontainers.image.ref.name} is TAG.
+ */
+public final class OciLayout {
+  public static final String REF_NAME = "org.opencontainers.image.ref.name";
+
+  private OciLayout() {}
+
+  public static ImageSource source(ImageReference ref) {
+    return new Source(ref, Path.of(ref.path()));
+  }
+
+  public static ImageDestination destination(ImageReference ref) throws IOException {
+    return new Destination(ref, Path.of(ref.path()));
+  }
+
+  static Path blobPath(Path dir, Digest d) {
+    return dir.resolve("blobs").resolve(d.algorithm()).resolve(d.hex());
+  }
+
+  static final class Source implements ImageSource {
+    private final ImageReference ref;
+    private final Path dir;
+
+    Source(ImageReference ref, Path dir) {
+      this.ref = ref;
+      this.dir = dir;
+    }
+
+    @Override
+    public ImageReference reference() {
+      return ref;
+    }
+
+    @Override
+    public RawManifest root() throws IOException {
+      if (!Files.isDirectory(dir)) {
+        throw new CheckException("LAYOUT_NOT_FOUND", dir.toString(), "no such OCI layout directory");
+      }
+      Path indexJson = dir.resolve("index.json");
+      if (!Files.isRegularFile(indexJson)) {
+        throw new CheckException("LAYOUT_INVALID", dir.toString(), "index.json is missing: not an OCI image layout");
+      }
+      if (!Files.isRegularFile(dir.resolve("oci-layout"))) {
+        throw new CheckException("LAYOUT_INVALID", dir.toString(), "oci-layout file is missing: not an OCI image layout");
+      }
+      byte[] bytes;
+      try (InputStream in = Files.newInputStream(indexJson)) {
+        bytes = LimitedInputStream.readAll(in, RawManifest.MAX_SIZE, "MANIFEST_TOO_LARGE", indexJson.toString());
+      }
+      RawManifest layoutIndex = RawManifest.of(bytes, MediaType.OCI_INDEX, indexJson.toString());
+      if (ref.tag().isEmpty()) {
+        return layoutIndex;
+      }
+      String tag = ref.tag().get();
+      ImageIndex idx = layoutIndex.asIndex();
+      Descriptor found = null;
+      for (Descriptor d : idx.manifests()) {
+        if (tag.equals(d.annotations().get(REF_NAME))) {
+          if (found != null) {
+            throw new CheckException("LAYOUT_INVALID", ref.toString(), "two index.json entries are named '" + tag + "'");
+          }
+          found = d;
+        }
+      }
+      if (found == null) {
+        throw new CheckException("IMAGE_NOT_FOUND", ref.toString(), "no image named '" + tag + "' in index.json");
+      }
+      return manifest(found);
+    }
+
+    @Override
+    public RawManifest manifest(Descriptor d) throws IOException {
+      if (d.size() > RawManifest.MAX_SIZE) {
+        throw new CheckException("MANIFEST_TOO_LARGE", d.digest().toString(), "descriptor size " + d.size() + " is over 4 MiB");
+      }
+      try (InputStream in = blob(d)) {
+        byte[] bytes = LimitedInputStream.readAll(in, RawManifest.MAX_SIZE, "MANIFEST_TOO_LARGE", d.digest().toString());
+        return RawManifest.verified(bytes, d.mediaType(), d.digest(), d.digest().toString());
+      }
+    }
+
+    @Override
+    public InputStream blob(Descriptor d) throws IOException {
+      Path p = blobPath(dir, d.digest());
+      try {
+        return new VerifyingInputStream(Files.newInputStream(p), d.digest(), d.size(), ref + "@" + d.digest());
+      } catch (NoSuchFileException e) {
+        throw new CheckException("BLOB_NOT_FOUND", d.digest().toString(), "blob missing from layout " + dir, e);
+      }
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  static final class Destination implements ImageDestination {
+    private final ImageReference ref;
+    private final Path dir;
+    private RawManifest root;
+    private Optional<String> rootTag = Optional.empty();
+
+    Destination(ImageReference ref, Path dir) throws IOException {
+      this.ref = ref;
+      this.dir = dir;
+      Files.createDirectories(dir.resolve("blobs"));
+    }
+
+    @Override
+    public ImageReference reference() {
+      return ref;
+    }
+
+    @Override
+    public boolean hasBlob(Digest digest) {
+      return Files.isRegularFile(blobPath(dir, digest));
+    }
+
+    @Override
+    public void putBlob(Descriptor d, InputStream content) throws IOException {
+      Path target = blobPath(dir, d.digest());
+      Files.createDirectories(target.getParent());
+      Path tmp = Files.createTempFile(target.getParent(), ".tmp-", ".partial");
+      try {
+        try (InputStream in = new VerifyingInputStream(content, d.digest(), d.size(), d.digest().toString());
+            OutputStream out = Files.newOutputStream(tmp)) {
+          in.transferTo(out);
+        }
+        moveInto(tmp, target);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    }
+
+    @Override
+    public void putManifest(RawManifest m, Optional<String> tag) throws IOException {
+      putBlob(m.descriptor(), new java.io.ByteArrayInputStream(m.bytes()));
+      if (tag.isPresent() || root == null) {
+        root = m;
+        rootTag = tag;
+      }
+    }
+
+    @Override
+    public void commit() throws IOException {
+      if (root == null) {
+        throw new IllegalStateException("commit without a root manifest");
+      }
+      byte[] index;
+      Path indexJson = dir.resolve("index.json");
+      String tag = rootTag.or(ref::tag).orElse(null);
+      if (tag == null && root.isIndex()) {
+        index = root.bytes();
+      } else {
+        ObjectNode idx;
+        if (Files.isRegularFile(indexJson) && tag != null) {
+          idx = Json.parseObject(Files.readAllBytes(indexJson), indexJson.toString());
+        } else {
+          idx = Json.mapper().createObjectNode();
+          idx.put("schemaVersion", 2);
+          idx.put("mediaType", MediaType.OCI_INDEX.value());
+          idx.putArray("manifests");
+        }
+        ArrayNode ms = (ArrayNode) idx.get("manifests");
+        for (int i = ms.size() - 1; i >= 0; i--) {
+          JsonNode a = ms.get(i).get("annotations");
+          if (tag != null && a != null && tag.equals(a.path(REF_NAME).asText(null))) {
+            ms.remove(i);
+          }
+        }
+        ObjectNode entry = ms.addObject();
+        entry.put("mediaType", root.mediaType().value());
+        entry.put("digest", root.digest().toString());
+        entry.put("size", root.size());
+        if (tag != null) {
+          entry.putObject("annotations").put(REF_NAME, tag);
+        }
+        index = Json.mapper().writeValueAsBytes(idx);
+      }
+      writeAtomically(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      writeAtomically(indexJson, index);
+    }
+
+    private void writeAtomically(Path target, byte[] bytes) throws IOException {
+      Path tmp = Files.createTempFile(dir, ".tmp-", ".partial");
+      try {
+        Files.write(tmp, bytes);
+        moveInto(tmp, target);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  static void moveInto(Path tmp, Path target) throws IOException {
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+}

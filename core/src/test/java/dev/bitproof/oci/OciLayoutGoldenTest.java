@@ -1,0 +1,76 @@
+package dev.bitproof.oci;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bitproof.oci.transport.ImageSource;
+import dev.bitproof.oci.transport.Images;
+import dev.bitproof.oci.transport.TransportOptions;
+import dev.bitproof.oci.transport.Transports;
+import dev.bitproof.report.CheckException;
+import dev.bitproof.tar.ImageFilesystem;
+import dev.bitproof.testing.SharedData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** apko's golden OCI layout, read as a published image. */
+class OciLayoutGoldenTest {
+  static final String GOLDEN_INDEX = "sha256:b5f05e6fc882c97d61c1daee566954ae6fc09924f8e152293e2b97a06092069f";
+
+  @Test
+  void walksGoldenLayoutToBothImagesWithExactDigests() throws Exception {
+    Path golden = SharedData.apkoTestdata().resolve("golden");
+    try (ImageSource src = Transports.source(ImageReference.parse("oci:" + golden), TransportOptions.defaults())) {
+      Images.Tree tree = Images.walk(src);
+      assertEquals(GOLDEN_INDEX, tree.root().digest().toString());
+      assertEquals(2, tree.images().size());
+      assertEquals("sha256:69f0237c7f8cf0b8a329d1bf1d6870c870c4ec323e39d3a6da59596632d0f2f4",
+          tree.images().get(0).manifest().digest().toString());
+      assertEquals("amd64", tree.images().get(0).config().architecture());
+      assertEquals("arm64", tree.images().get(1).config().architecture());
+      Images.Resolved amd64 = tree.images().get(0);
+      assertEquals(1, amd64.manifest().layers().size());
+      assertEquals(amd64.config().diffIds().size(), amd64.manifest().layers().size());
+
+      ImageFilesystem fs = ImageFilesystem.read(src, amd64.manifest(), (p, size) -> p.equals("etc/apk/arch"));
+      assertTrue(fs.get("usr/lib/apk/db/installed").isPresent(), "installed db in the golden layer");
+      assertEquals("x86_64\n", new String(fs.content("etc/apk/arch").orElseThrow(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void tamperedBlobIsRejectedWhileStreaming(@TempDir Path tmp) throws Exception {
+    Path golden = SharedData.apkoTestdata().resolve("golden");
+    Path copy = tmp.resolve("golden");
+    try (var walk = Files.walk(golden)) {
+      for (Path p : (Iterable<Path>) walk::iterator) {
+        Path t = copy.resolve(golden.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(t);
+        } else {
+          Files.copy(p, t);
+        }
+      }
+    }
+    try (ImageSource src = Transports.source(ImageReference.parse("oci:" + copy), TransportOptions.defaults())) {
+      Images.Resolved img = Images.walk(src).images().get(0);
+      Path layer = copy.resolve("blobs/sha256/" + img.manifest().layers().get(0).digest().hex());
+      byte[] b = Files.readAllBytes(layer);
+      b[b.length / 2] ^= 1;
+      Files.write(layer, b);
+      CheckException e = assertThrows(CheckException.class, () -> ImageFilesystem.read(src, img.manifest(), null));
+      assertTrue(e.code().equals("BLOB_DIGEST_MISMATCH") || e.code().startsWith("COMPRESSED_") || e.code().startsWith("TAR_"), e.code());
+    }
+  }
+
+  @Test
+  void missingIndexJsonIsCannotCheck(@TempDir Path tmp) throws Exception {
+    Files.writeString(tmp.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+    try (ImageSource src = Transports.source(ImageReference.parse("oci:" + tmp), TransportOptions.defaults())) {
+      assertEquals("LAYOUT_INVALID", assertThrows(CheckException.class, src::root).code());
+    }
+  }
+}

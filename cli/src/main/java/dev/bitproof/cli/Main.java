@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       ApkCommand.class,
+      dev.bitproof.cli.commands.PolicyCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec

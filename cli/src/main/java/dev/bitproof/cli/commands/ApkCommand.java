@@ -269,6 +269,20 @@ public final class ApkCommand implements Runnable {
       }
     }
 
+    /** One line for a nested value: {@code a b} for arrays, {@code k=v k=v} for objects. */
+    private static String flat(com.fasterxml.jackson.databind.JsonNode v) {
+      if (v.isValueNode()) {
+        return v.asText();
+      }
+      List<String> parts = new ArrayList<>();
+      if (v.isArray()) {
+        v.forEach(x -> parts.add(flat(x)));
+      } else {
+        v.fields().forEachRemaining(x -> parts.add(x.getKey() + "=" + flat(x.getValue())));
+      }
+      return String.join(v.isArray() ? " " : ", ", parts);
+    }
+
     private static void text(Output out, ObjectNode doc) {
       var w = out.out();
       doc.fields().forEachRemaining(e -> {
@@ -278,10 +292,10 @@ public final class ApkCommand implements Runnable {
         var v = e.getValue();
         if (v.isObject()) {
           w.println(e.getKey() + ":");
-          v.fields().forEachRemaining(x -> w.println("  " + x.getKey() + ": " + (x.getValue().isValueNode() ? x.getValue().asText() : x.getValue().toString())));
+          v.fields().forEachRemaining(x -> w.println("  " + x.getKey() + ": " + flat(x.getValue())));
         } else if (v.isArray()) {
           w.println(e.getKey() + ": " + (v.isEmpty() ? "(none)" : ""));
-          v.forEach(x -> w.println("  " + (x.isValueNode() ? x.asText() : x.toString())));
+          v.forEach(x -> w.println("  " + flat(x)));
         } else {
           w.println(e.getKey() + ": " + v.asText());
         }

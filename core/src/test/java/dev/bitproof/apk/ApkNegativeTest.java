@@ -253,6 +253,13 @@ class ApkNegativeTest {
   }
 
   @Test
+  void indexDecompressionBomb() throws Exception {
+    // 24 MiB of one byte deflates about 1030:1, over the 1000:1 default; the guard trips while inflating
+    byte[] idx = ApkFixtures.index("P:" + "a".repeat(24 * 1024 * 1024), null, null);
+    assertEquals("APKINDEX_DECOMPRESSION_BOMB", assertThrows(CheckException.class, () -> ApkIndex.read(idx, "bomb")).code());
+  }
+
+  @Test
   void hostileIndexes() throws Exception {
     ApkIndex.Limits d = ApkIndex.Limits.defaults();
     CheckException big = assertThrows(CheckException.class, () -> ApkIndex.read(ApkFixtures.index("P:a\nV:1\n\n".repeat(1000), null, null), "big",

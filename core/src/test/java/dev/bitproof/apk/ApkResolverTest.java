@@ -161,6 +161,15 @@ class ApkResolverTest {
   }
 
   @Test
+  void sameNameAndVersionInTwoRepositoriesTakesTheFirstRepository() {
+    Repository first = repo("", "a 1-r0");
+    Repository second = repo("", "a 1-r0");
+    ApkResolver.Candidate c = new ApkResolver(List.of(first, second)).resolveWorld(List.of("a")).packages().get(0);
+    assertSame(first, c.repository());
+    assertSame(second, new ApkResolver(List.of(second, first)).resolveWorld(List.of("a")).packages().get(0).repository());
+  }
+
+  @Test
   void installIfJoinsWhenAllConditionsArePresent() {
     Repository r = repo("", "app 1-r0 D:docs D:man", "docs 1-r0", "man 1-r0", "app-doc 1-r0 i:docs i:man", "other-doc 1-r0 i:docs i:nothere");
     assertEquals(List.of("docs-1-r0", "man-1-r0", "app-doc-1-r0", "app-1-r0"), resolve(List.of(r), "app"));

@@ -157,4 +157,22 @@ class ApkCliTest {
     assertEquals(2, run("apk", "verify", "x.apk").code());
     assertEquals(3, run("apk", "info", tmp.resolve("nope.apk").toString()).code());
   }
+
+  @Test
+  void resolveGivesApkoInstallOrderPerArch() throws Exception {
+    Path pk = SharedData.apkoTestdata().resolve("packages");
+    Run r = run("apk", "resolve", "--format", "json", "--keyring", pk.toString(), "--repository", pk.toString(),
+        "--arch", "x86_64,aarch64", "replayout");
+    assertEquals(0, r.code(), r.out() + r.err());
+    JsonNode d = Json.mapper().readTree(r.out());
+    assertEquals("pretend-baselayout", d.get("archs").get("x86_64").get(0).get("name").asText());
+    assertEquals("Q11/HhSewwwOXgl0r0ffb0O0BRtYc=", d.get("archs").get("x86_64").get(1).get("checksum").asText());
+    assertEquals("Q1u62watWiRSQgVtAIuVuYoDOaVO4=", d.get("archs").get("aarch64").get(1).get("checksum").asText());
+    Run bad = run("apk", "resolve", "--keyring", pk.toString(), "--repository", pk.toString(), "replayout>2");
+    assertEquals(3, bad.code(), bad.out() + bad.err());
+    assertTrue(bad.err().contains("APK_UNSATISFIABLE"), bad.err());
+    Run untrusted = run("apk", "resolve", "--keyring", SharedData.require("apk/derived/keys").toString(), "--repository", pk.toString(), "replayout");
+    assertEquals(1, untrusted.code(), untrusted.out());
+    assertTrue(untrusted.out().contains("APKINDEX_SIGNATURE_UNTRUSTED_KEY"), untrusted.out());
+  }
 }

@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.apk.ApkIndex;
 import dev.bitproof.apk.ApkKeyring;
 import dev.bitproof.apk.ApkPackage;
+import dev.bitproof.apk.ApkRepositories;
+import dev.bitproof.apk.ApkRepositories.RepositoryRef;
+import dev.bitproof.apk.ApkResolver;
+import dev.bitproof.apk.GzipMembers;
 import dev.bitproof.apk.ApkVerifier;
 import dev.bitproof.apk.IndexEntry;
 import dev.bitproof.apk.SignatureEntry;
@@ -21,7 +25,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,7 +38,7 @@ import picocli.CommandLine.Parameters;
 /** {@code bitproof apk verify|info}: APK packages and APKINDEX files. */
 @Command(name = "apk", mixinStandardHelpOptions = true,
     description = "Verify and inspect APK packages and APKINDEX files.",
-    subcommands = {ApkCommand.Verify.class, ApkCommand.Info.class},
+    subcommands = {ApkCommand.Verify.class, ApkCommand.Info.class, ApkCommand.Resolve.class},
     exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
       "0:verified / ok", "1:checked and found failures", "2:usage error", "3:could not check", "4:internal error"})
 public final class ApkCommand implements Runnable {
@@ -41,7 +47,7 @@ public final class ApkCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: verify or info");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: verify, info or resolve");
   }
 
   /** A file is an index when its name says so (APKINDEX*.tar.gz), otherwise a package. */
@@ -251,7 +257,7 @@ public final class ApkCommand implements Runnable {
       return List.of("depend", "provides", "replaces", "install_if", "triggers").contains(k);
     }
 
-    private static void section(ObjectNode n, dev.bitproof.apk.GzipMembers.Section s) {
+    private static void section(ObjectNode n, GzipMembers.Section s) {
       n.put("offset", s.offset());
       n.put("length", s.length());
       n.put("sha1", HexFormat.of().formatHex(s.sha1()));
@@ -300,6 +306,98 @@ public final class ApkCommand implements Runnable {
           w.println(e.getKey() + ": " + v.asText());
         }
       });
+    }
+  }
+
+  @Command(name = "resolve", mixinStandardHelpOptions = true,
+      description = {"Resolve packages (apko's contents.packages) against repository indexes as apko does, and print "
+          + "the install order with each package's checksum.",
+          "Every index must carry a signature that verifies with the keyring (as apko requires); with several --arch "
+              + "values, versions missing on another arch are disqualified so all arches agree."},
+      exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+        "0:resolved", "1:an index signature failed", "2:usage error",
+        "3:could not resolve (unsatisfiable, unreachable repository)", "4:internal error"})
+  public static final class Resolve implements Callable<Integer> {
+    @Mixin
+    Common common;
+
+    @Option(names = "--repository", required = true, paramLabel = "REPO",
+        description = "Repository: directory, file:// or http(s):// URL, optionally '@tag URL'. Repeatable.")
+    List<String> repositories;
+
+    @Option(names = "--arch", defaultValue = "x86_64", paramLabel = "ARCH", split = ",",
+        description = "apk architecture(s) (default: ${DEFAULT-VALUE}).")
+    List<String> archs;
+
+    @Option(names = "--keyring", required = true, paramLabel = "DIR", description = "Directory of trusted PEM RSA public keys.")
+    Path keyring;
+
+    @Parameters(arity = "1..*", paramLabel = "PACKAGE", description = "Constraints such as busybox, musl>=1.2, foo@edge.")
+    List<String> packages;
+
+    @Override
+    public Integer call() throws IOException {
+      Output out = common.output();
+      ApkKeyring keys = ApkKeyring.load(keyring);
+      Map<String, List<ApkResolver.Repository>> byArch = new TreeMap<>();
+      List<Finding> failures = new ArrayList<>();
+      try (ApkRepositories repos = new ApkRepositories(ApkRepositories.Options.defaults(null))) {
+        for (String arch : archs) {
+          List<ApkResolver.Repository> list = new ArrayList<>();
+          for (String line : repositories) {
+            var ref = RepositoryRef.parse(line);
+            ApkIndex idx = repos.fetchIndex(ref, arch);
+            Finding f = ApkVerifier.verify(idx, keys, ref.location() + "/" + arch + "/APKINDEX.tar.gz");
+            if (f.fails()) {
+              failures.add(f);
+            }
+            list.add(new ApkResolver.Repository(ref.tag(), ref.location(), idx.packages()));
+          }
+          byArch.put(arch, list);
+        }
+      }
+      if (!failures.isEmpty()) {
+        if (out.json()) {
+          ObjectNode doc = Json.mapper().createObjectNode();
+          doc.put("schemaVersion", 1);
+          doc.put("result", "FAIL");
+          doc.set("findings", Output.findingsJson(failures));
+          out.printJson(doc);
+        } else {
+          failures.forEach(f -> out.out().println(Output.findingText(f)));
+          out.out().flush();
+        }
+        return ExitCodes.FAILED;
+      }
+      var resolved = ApkResolver.resolveAll(byArch, packages);
+      if (out.json()) {
+        ObjectNode doc = Json.mapper().createObjectNode();
+        doc.put("schemaVersion", 1);
+        doc.put("result", "OK");
+        ObjectNode per = doc.putObject("archs");
+        resolved.forEach((arch, r) -> {
+          ArrayNode a = per.putArray(arch);
+          r.packages().forEach(c -> {
+            ObjectNode n = a.addObject();
+            n.put("name", c.name());
+            n.put("version", c.version());
+            n.put("checksum", c.entry().checksum());
+            n.put("repository", c.repository().uri());
+          });
+        });
+        out.printJson(doc);
+      } else {
+        resolved.forEach((arch, r) -> {
+          out.out().println(arch + ":");
+          r.packages().forEach(c -> out.out().println("  " + c.name() + "=" + c.version() + "  " + c.entry().checksum()
+              + "  " + c.repository().uri()));
+          if (!r.conflicts().isEmpty()) {
+            out.out().println("  conflicts declared: " + String.join(" ", r.conflicts()));
+          }
+        });
+        out.out().flush();
+      }
+      return ExitCodes.OK;
     }
   }
 }

@@ -28,7 +28,10 @@ import java.util.TreeSet;
  * <p>{@code replaces} is an install-time permission to overwrite files, not a resolution input (in apk-tools and
  * apko alike); it is carried on each {@link IndexEntry} for the installer.
  *
- * <p>Not thread-safe: one resolver per resolution.
+ * <p>Versions are ordered as apk-tools orders them ({@link ApkVersion}); apko's own regex-based order differs only
+ * on dotted parts with leading zeros and on versions with several suffixes, which apko rejects.
+ *
+ * <p>Not thread-safe: use one resolver per thread.
  */
 public final class ApkResolver {
   /**
@@ -210,6 +213,7 @@ public final class ApkResolver {
   }
 
   Resolution resolve(List<String> world, Map<Candidate, String> dq) {
+    selected.clear(); // each resolution starts from nothing chosen, like apko's per-resolution Clone
     try {
       return doResolve(world, dq);
     } catch (Unsat u) {

@@ -97,6 +97,14 @@ class ApkResolverTest {
   }
 
   @Test
+  void aResolverCanBeReused() {
+    // a second resolution must not see the first one's choices (apko clones its resolver per resolution)
+    ApkResolver r = new ApkResolver(List.of(repo("", "app 1-r0 D:lib", "app 2-r0 D:lib", "lib 1-r0")));
+    assertEquals(List.of("lib-1-r0", "app-1-r0"), r.resolveWorld(List.of("app=1-r0")).packages().stream().map(c -> c.entry().id()).toList());
+    assertEquals(List.of("lib-1-r0", "app-2-r0"), r.resolveWorld(List.of("app=2-r0")).packages().stream().map(c -> c.entry().id()).toList());
+  }
+
+  @Test
   void highestVersionWins() {
     assertEquals(List.of("a-1.10-r0"), resolve(List.of(repo("", "a 1.9-r5", "a 1.10-r0", "a 1.10_rc1-r0")), "a"));
   }

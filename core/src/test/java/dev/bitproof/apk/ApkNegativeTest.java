@@ -191,6 +191,20 @@ class ApkNegativeTest {
   }
 
   @Test
+  void signatureEntriesThatAreNotSignatures() throws Exception {
+    ApkFixtures.Streams s = good().streams();
+    byte[] traversal = ApkFixtures.gzip(ApkFixtures.tar(List.of(new Entry(".SIGN.RSA.dir/../../etc/passwd", new byte[256], 'f', "", Map.of())), false));
+    assertEquals("APK_TAR_PATH_ESCAPE", codeOf(ApkFixtures.concat(traversal, s.control(), s.data())));
+    byte[] slash = ApkFixtures.gzip(ApkFixtures.tar(List.of(new Entry(".SIGN.RSA.keys/other.rsa.pub", new byte[256], 'f', "", Map.of())), false));
+    assertEquals("APK_SIGNATURE_ENTRY_INVALID", codeOf(ApkFixtures.concat(slash, s.control(), s.data())));
+    byte[] smuggled = ApkFixtures.gzip(ApkFixtures.tar(List.of(new Entry(".SIGN.RSA256." + KEY.name(), new byte[256], 'f', "", Map.of()),
+        Entry.file("usr/bin/evil", "x")), false));
+    assertEquals("APK_SIGNATURE_ENTRY_INVALID", codeOf(ApkFixtures.concat(smuggled, s.control(), s.data())));
+    byte[] twoSigs = ApkFixtures.concat(s.signature(), s.signature(), s.control(), s.data());
+    assertEquals("APK_LAYOUT_INVALID", codeOf(twoSigs), "a second signature stream is taken as the control stream and refused");
+  }
+
+  @Test
   void unsignedPackage() throws Exception {
     Apk a = new Apk("plain", "1-r0", "x86_64").file("a", "b");
     assertEquals("APK_UNSIGNED", ApkVerifier.verify(ApkPackage.read(a.build(), "u"), keyring(), "u").get(0).code());

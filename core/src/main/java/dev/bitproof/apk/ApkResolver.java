@@ -271,7 +271,7 @@ public final class ApkResolver {
     for (String c : constraints) {
       List<Candidate> pkgs;
       try {
-        pkgs = resolveAllMatches(c, dq);
+        pkgs = matches(ApkConstraint.parse(c), dq);
       } catch (Unsat u) {
         throw u.at(c);
       }
@@ -287,8 +287,8 @@ public final class ApkResolver {
     return nameMap.getOrDefault(name, List.of());
   }
 
-  private List<Candidate> resolveAllMatches(String text, Map<Candidate, String> dq) {
-    ApkConstraint c = ApkConstraint.parse(text);
+  /** The candidates a world entry admits (disqualified, pinned-away and version-failing ones dropped). */
+  private List<Candidate> matches(ApkConstraint c, Map<Candidate, String> dq) {
     List<Candidate> cands = candidates(c.name());
     if (cands.isEmpty()) {
       throw new Unsat("nothing provides \"" + c.name() + "\"");
@@ -297,22 +297,12 @@ public final class ApkResolver {
     if (pkgs.isEmpty()) {
       throw new Unsat(disqualifiedReason(cands, dq));
     }
-    List<Candidate> sorted = new ArrayList<>(pkgs);
-    sorted.sort(comparator(c.name(), Map.of(), Map.of(), c.pin()));
-    return sorted;
+    return pkgs;
   }
 
   private Candidate resolveBest(String text, Map<Candidate, String> dq) {
     ApkConstraint c = ApkConstraint.parse(text);
-    List<Candidate> cands = candidates(c.name());
-    if (cands.isEmpty()) {
-      throw new Unsat("nothing provides \"" + c.name() + "\"");
-    }
-    List<Candidate> pkgs = filter(cands, dq, c, "", c.pin(), null);
-    if (pkgs.isEmpty()) {
-      throw new Unsat(disqualifiedReason(cands, dq));
-    }
-    return best(pkgs, c.name(), Map.of(), Map.of(), c.pin());
+    return best(matches(c, dq), c.name(), Map.of(), Map.of(), c.pin());
   }
 
   private static String disqualifiedReason(List<Candidate> cands, Map<Candidate, String> dq) {

@@ -246,11 +246,8 @@ public record ApkPackage(Optional<Section> signature, List<SignatureEntry> signa
       TarEntryInfo.Type type = TarReader.typeOf(e);
       if (type == TarEntryInfo.Type.SYMLINK) {
         // apk-tools records a symlink's checksum over its target text
-        String recorded = e.getExtraPaxHeaders().get("APK-TOOLS.checksum.SHA1");
         String hex = HexFormat.of().formatHex(GzipMembers.md("SHA-1").digest(e.getLinkName().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        if (recorded != null && !(recorded.startsWith("Q1") ? hexOfQ1(recorded) : recorded.toLowerCase(java.util.Locale.ROOT)).equals(hex)) {
-          mismatches.add(new FileMismatch(path, recorded, hex));
-        }
+        recordedChecksum(e).filter(r -> !matches(r, hex)).ifPresent(r -> mismatches.add(new FileMismatch(path, r, hex)));
       } else if (type == TarEntryInfo.Type.FILE) {
         files++;
         boolean keep = visitor != null && visitor.keep(path, e.getSize()) && e.getSize() <= Integer.MAX_VALUE - 16;
@@ -272,14 +269,11 @@ public record ApkPackage(Optional<Section> signature, List<SignatureEntry> signa
         String hex = HexFormat.of().formatHex(digest);
         sha1Hex = Optional.of(hex);
         content = bos == null ? Optional.empty() : Optional.of(bos.toByteArray());
-        String recorded = e.getExtraPaxHeaders().get("APK-TOOLS.checksum.SHA1");
-        if (recorded == null) {
+        Optional<String> recorded = recordedChecksum(e);
+        if (recorded.isEmpty()) {
           noChecksum++;
-        } else {
-          String expected = recorded.startsWith("Q1") ? hexOfQ1(recorded) : recorded.toLowerCase(java.util.Locale.ROOT);
-          if (!expected.equals(hex)) {
-            mismatches.add(new FileMismatch(path, recorded, hex));
-          }
+        } else if (!matches(recorded.get(), hex)) {
+          mismatches.add(new FileMismatch(path, recorded.get(), hex));
         }
       }
       TarEntryInfo ti = info(index++, path, e, sha1Hex, content);
@@ -290,11 +284,20 @@ public record ApkPackage(Optional<Section> signature, List<SignatureEntry> signa
     return new DataResult(files, mismatches, noChecksum);
   }
 
-  private static String hexOfQ1(String q1) {
+  /** The checksum abuild/melange record for a data entry (PAX {@code APK-TOOLS.checksum.SHA1}). */
+  private static Optional<String> recordedChecksum(TarArchiveEntry e) {
+    return Optional.ofNullable(e.getExtraPaxHeaders().get("APK-TOOLS.checksum.SHA1"));
+  }
+
+  /** A recorded checksum is hex SHA-1, or {@code Q1<base64>} as older melange wrote it. */
+  private static boolean matches(String recorded, String sha1Hex) {
+    if (!recorded.startsWith("Q1")) {
+      return recorded.equalsIgnoreCase(sha1Hex);
+    }
     try {
-      return HexFormat.of().formatHex(Base64.getDecoder().decode(q1.substring(2)));
+      return HexFormat.of().formatHex(Base64.getDecoder().decode(recorded.substring(2))).equals(sha1Hex);
     } catch (IllegalArgumentException ex) {
-      return "invalid:" + q1;
+      return false;
     }
   }
 

@@ -156,6 +156,17 @@ class ApkNegativeTest {
   }
 
   @Test
+  void olderMelangeQ1FileChecksumsAreCheckedToo() throws Exception {
+    byte[] content = "tool".getBytes(StandardCharsets.UTF_8);
+    String q1 = "Q1" + java.util.Base64.getEncoder().encodeToString(ApkFixtures.sha("SHA-1", content));
+    Entry right = new Entry("usr/bin/right", content, 'f', "", Map.of("APK-TOOLS.checksum.SHA1", q1));
+    Entry wrong = new Entry("usr/bin/wrong", "evil".getBytes(StandardCharsets.UTF_8), 'f', "", Map.of("APK-TOOLS.checksum.SHA1", q1));
+    ApkPackage p = ApkPackage.read(good().noChecksums().entry(right).entry(wrong).build(), "q1");
+    assertEquals(List.of("usr/bin/wrong"), p.fileChecksumMismatches().stream().map(ApkPackage.FileMismatch::path).toList());
+    assertEquals(1, p.filesWithoutChecksum(), "the fixture's own greeting file carries no checksum here");
+  }
+
+  @Test
   void missingDatahashFails() throws Exception {
     ApkPackage p = ApkPackage.read(good().noDatahash().build(), "nohash");
     assertEquals("APK_DATAHASH_ABSENT", ApkVerifier.verify(p, keyring(), "nohash").get(1).code());

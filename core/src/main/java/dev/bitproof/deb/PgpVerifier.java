@@ -228,6 +228,9 @@ public final class PgpVerifier {
         return "expired: the subkey expired at " + subExpiry;
       }
       flagsFrom = binding;
+      if (!crossCertified(primary, key, binding)) {
+        return "the signing subkey is not cross-certified (no valid primary-key binding signature)";
+      }
     }
     if (signedAt != null && key.getCreationTime().toInstant().isAfter(signedAt)) {
       return "the key was created after the signature";
@@ -311,6 +314,30 @@ public final class PgpVerifier {
       }
     }
     return best;
+  }
+
+  /** A signing subkey must sign its primary back (0x19 embedded in the binding), as gpg requires. */
+  private static boolean crossCertified(PGPPublicKey primary, PGPPublicKey sub, PGPSignature binding) {
+    for (PGPSignatureSubpacketVector v : new PGPSignatureSubpacketVector[] {binding.getHashedSubPackets(),
+        binding.getUnhashedSubPackets()}) {
+      if (v == null) {
+        continue;
+      }
+      try {
+        for (PGPSignature back : v.getEmbeddedSignatures()) {
+          if (back.getSignatureType() != PGPSignature.PRIMARYKEY_BINDING) {
+            continue;
+          }
+          back.init(VERIFIERS, sub);
+          if (back.verifyCertification(primary, sub)) {
+            return true;
+          }
+        }
+      } catch (PGPException | RuntimeException e) {
+        // unreadable or invalid: not cross-certified
+      }
+    }
+    return false;
   }
 
   private static Instant expiry(PGPPublicKey key, PGPSignature selfOrBinding) {

@@ -95,6 +95,12 @@ public final class ArchiveVerifier {
             .with("validUntil", vu).with("now", now));
       }
     });
+    r.date().ifPresent(d -> v.signatures().stream()
+        .filter(s -> s.status() == SignatureCheck.Status.BAD && s.created() != null && s.created().isBefore(d))
+        .findFirst().ifPresent(s -> f.add(new Finding("DEB_RELEASE_SIGNATURE_STALE", Severity.FAIL, name,
+            "the bad signature was made before the Release's Date: a stale detached signature served next to a newer"
+                + " Release (the non-atomic pair InRelease avoids)", null)
+            .with("signatureCreated", s.created()).with("releaseDate", d))));
     r.date().ifPresent(d -> {
       if (d.isAfter(now.plus(o.maxFutureDate()))) {
         f.add(new Finding("DEB_RELEASE_FROM_FUTURE", Severity.FAIL, name, "the Release Date is in the future", null)

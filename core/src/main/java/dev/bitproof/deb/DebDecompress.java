@@ -84,7 +84,8 @@ public final class DebDecompress {
 
   public static InputStream open(Kind kind, InputStream compressed, long maxOutput, long maxRatio, String subject)
       throws IOException {
-    Decompress.CountingInputStream counted = new Decompress.CountingInputStream(compressed);
+    Decompress.CountingInputStream counted = new Decompress.CountingInputStream(
+        compressed instanceof BufferedInputStream ? compressed : new BufferedInputStream(compressed, 1 << 16));
     InputStream raw;
     try {
       raw = switch (kind) {

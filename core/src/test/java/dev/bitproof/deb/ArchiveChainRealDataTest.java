@@ -68,6 +68,7 @@ class ArchiveChainRealDataTest {
     assertTrue(codes(r.findings()).contains("PGP_SIGNATURE_BAD"));
     assertTrue(codes(r.findings()).contains("PGP_NOT_VERIFIED"));
     assertTrue(codes(r.findings()).contains("DEB_RELEASE_UNTRUSTED"));
+    assertTrue(codes(r.findings()).contains("DEB_RELEASE_SIGNATURE_STALE"), "signed 2026-10-30, Release dated 2026-11-28");
     // the same Release, correctly signed inside InRelease, is fine
     assertTrue(inRelease("bookworm-updates_InRelease").trusted());
   }

@@ -76,10 +76,14 @@ class ArchiveChainRealDataTest {
   @Test
   void everyDebChainsToASignedPackagesEntry() throws Exception {
     List<ArchiveVerifier.VerifiedRelease> releases = List.of(inRelease("bookworm_InRelease"), inRelease("bookworm-updates_InRelease"));
+    // selected-stanzas.txt: the real stanzas of the debs, each after a "# suite:" comment line
+    List<ControlParagraph> selected = Deb822.parse(Files.readAllBytes(SharedData.require("deb/packages/selected-stanzas.txt")), "sel");
+    java.util.Set<String> names = new java.util.HashSet<>();
+    selected.forEach(p -> names.add(p.value("Package")));
     List<PackagesIndex> indexes = new ArrayList<>();
     for (String p : List.of("bookworm_main_binary-amd64_Packages.xz", "bookworm-updates_main_binary-amd64_Packages.xz")) {
       ArchiveVerifier.LoadedIndex li = ArchiveVerifier.loadPackages(SharedData.require("deb/packages/" + p), releases,
-          options, n -> false);
+          options, names::contains);
       assertTrue(li.index().isPresent(), li.findings().toString());
       assertTrue(codes(li.findings()).containsAll(List.of("DEB_PACKAGES_IN_RELEASE", "DEB_PACKAGES_UNCOMPRESSED_OK")),
           li.findings().toString());
@@ -88,6 +92,16 @@ class ArchiveChainRealDataTest {
     assertEquals(63_440, indexes.get(0).entries().size(), "reference §1.1: 63,440 stanzas");
     assertEquals("main", indexes.get(0).component());
     assertEquals("amd64", indexes.get(0).architecture());
+    int compared = 0;
+    for (ControlParagraph want : selected) {
+      for (PackagesIndex.Entry e : indexes.get(0).named(want.value("Package"))) {
+        if (e.version().equals(want.value("Version")) && e.architecture().equals(want.value("Architecture"))) {
+          assertEquals(want, e.paragraph(), "all fields, multi-line Tag included, in order");
+          compared++;
+        }
+      }
+    }
+    assertTrue(compared >= 7, "compared " + compared);
     List<Path> debs;
     try (Stream<Path> s = Files.list(SharedData.require("deb/debs"))) {
       debs = s.filter(p -> p.toString().endsWith(".deb")).sorted().toList();
@@ -121,6 +135,25 @@ class ArchiveChainRealDataTest {
     assertEquals(List.of("DEB_PACKAGES_NOT_IN_RELEASE"), codes(ArchiveVerifier.loadPackages(
         SharedData.require("deb/packages/bookworm-updates_main_binary-amd64_Packages.xz"), releases,
         options.withArchitecture("arm64"), n -> false).findings()));
+  }
+
+  @Test
+  void signedByFingerprintsRestrictTheSigners() throws Exception {
+    byte[] in = Files.readAllBytes(SharedData.require("deb/release/bookworm_InRelease"));
+    java.util.function.Function<java.util.Set<String>, ArchiveVerifier.VerifiedRelease> with = fprs ->
+        ArchiveVerifier.verifyInRelease(in, "bookworm_InRelease", keyring, new ArchiveVerifier.Options(
+            new PgpVerifier.Policy(NOW, java.time.Duration.ofMinutes(10), fprs), java.util.Optional.empty(),
+            java.util.Optional.empty(), java.util.Optional.empty(), java.time.Duration.ofMinutes(10)));
+    // the stable release key alone (apt: Signed-By: 4D64...D481)
+    ArchiveVerifier.VerifiedRelease stable = with.apply(java.util.Set.of("4D64FEC119C2029067D6E791F8D2585B8783D481"));
+    assertTrue(stable.trusted());
+    assertEquals(1, stable.verdict().good());
+    // a primary fingerprint admits its signing subkey; "!" pins the exact subkey
+    assertEquals(1, with.apply(java.util.Set.of("B8B80B5B623EAB6AD8775C45B7C5D7D6350947F8")).verdict().good());
+    assertEquals(1, with.apply(java.util.Set.of("4CB50190207B4758A3F73A796ED0E7B82643E131!")).verdict().good());
+    assertEquals(0, with.apply(java.util.Set.of("4CB50190207B4758A3F73A796ED0E7B82643E131")).verdict().good(),
+        "a subkey fingerprint without ! is not a primary key");
+    assertFalse(with.apply(java.util.Set.of("0000000000000000000000000000000000000000")).trusted());
   }
 
   @Test

@@ -43,6 +43,23 @@ class DebVersionTest {
     assertEquals(1, Integer.signum(vb.compareTo(va)), b + " > " + a);
   }
 
+  /** The same table through Debian's own dpkg, when it is installed: identical verdicts. */
+  @ParameterizedTest(name = "dpkg agrees: {0} < {1}")
+  @CsvSource({"1.0~rc1, 1.0", "1.0~~, 1.0~", "1.0, 1.0a", "1.0a, 1.0.1", "1.0-9, 1.0-10", "1.0-1~bpo1, 1.0-1",
+      "1.2.3, 1.10", "0:9.9, 1:0.1", "2.36-9+deb12u7, 2.36-9+deb12u14", "3.0.22-1~deb12u1, 3.0.22-1",
+      "1.0+~, 1.0+", "1-2-3, 1-2-4"})
+  void dpkgAgrees(String a, String b) throws Exception {
+    java.nio.file.Path dpkg = java.nio.file.Path.of("/usr/bin/dpkg");
+    org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(dpkg), "skipped: dpkg is not installed");
+    for (String[] q : new String[][] {{a, "lt", b}, {b, "gt", a}}) {
+      Process p = new ProcessBuilder(dpkg.toString(), "--compare-versions", q[0], q[1], q[2])
+          .redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      assertEquals(0, p.waitFor(), "dpkg --compare-versions " + String.join(" ", q));
+    }
+    assertEquals(-1, Integer.signum(DebVersion.parse(a).compareTo(DebVersion.parse(b))));
+  }
+
   @ParameterizedTest(name = "{0} == {1}")
   @CsvSource({"1.0, 0:1.0", "1.0-0, 1.0", "1.00, 1.0", "1.0-1, 0:1.0-1", "001, 1"})
   void equalUnderDpkg(String a, String b) {

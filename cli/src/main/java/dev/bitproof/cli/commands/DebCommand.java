@@ -72,6 +72,11 @@ public final class DebCommand implements Runnable {
         description = "Packages index (.xz, .gz or plain), matched to a verified Release by SHA256; repeatable.")
     List<Path> packages = new ArrayList<>();
 
+    @Option(names = "--signed-by", paramLabel = "FPR", split = ",",
+        description = "Only these signers count, as apt's Signed-By fingerprints: a primary key fingerprint (its subkeys count)"
+            + " or a (sub)key fingerprint with a ! suffix for that exact key.")
+    List<String> signedBy = new ArrayList<>();
+
     @Option(names = "--suite", paramLabel = "NAME", description = "Require the Release's Suite or Codename to be NAME.")
     String suite;
 
@@ -97,7 +102,22 @@ public final class DebCommand implements Runnable {
     }
 
     ArchiveVerifier.Options options() {
-      return ArchiveVerifier.Options.at(now()).withSuite(suite).withComponent(component).withArchitecture(arch);
+      ArchiveVerifier.Options o = ArchiveVerifier.Options.at(now()).withSuite(suite).withComponent(component)
+          .withArchitecture(arch);
+      if (signedBy.isEmpty()) {
+        return o;
+      }
+      java.util.Set<String> fprs = new java.util.HashSet<>();
+      for (String f : signedBy) {
+        String norm = f.replace(" ", "").toUpperCase(java.util.Locale.ROOT);
+        if (!norm.matches("[0-9A-F]{40}!?|[0-9A-F]{64}!?")) {
+          throw CheckException.usage("USAGE_BAD_FINGERPRINT", "--signed-by wants a full fingerprint, got '" + f + "'");
+        }
+        fprs.add(norm);
+      }
+      dev.bitproof.deb.PgpVerifier.Policy p = o.policy();
+      return new ArchiveVerifier.Options(new dev.bitproof.deb.PgpVerifier.Policy(p.now(), p.maxClockSkew(), fprs),
+          o.suite(), o.component(), o.architecture(), o.maxFutureDate());
     }
 
     boolean any() {

@@ -224,7 +224,17 @@ public final class DebCommand implements Runnable {
       List<PackagesIndex> indexes = archive.load(opts, n -> false, findings, o);
       PgpKeyring debsig = debsigKeyrings.isEmpty() ? null : PgpKeyring.load(debsigKeyrings);
       for (Path d : debs) {
-        DebPackage deb = DebPackage.read(d);
+        DebPackage deb;
+        try {
+          deb = DebPackage.read(d);
+        } catch (CheckException e) {
+          if (e.kind() != CheckException.Kind.INTEGRITY) {
+            throw e;
+          }
+          // a malformed deb is a verdict on that deb; the others are still checked
+          findings.add(Finding.fail(e.code(), d.getFileName().toString(), e.getMessage()));
+          continue;
+        }
         findings.addAll(deb.findings());
         if (!archive.packages.isEmpty() || debsig == null) {
           findings.add(ArchiveVerifier.checkDeb(deb.subject(), deb.name(), deb.version(), deb.architecture(),

@@ -128,6 +128,18 @@ class DebCommandTest {
   }
 
   @Test
+  void aMalformedDebIsAFindingAndTheOthersAreStillChecked(@TempDir Path tmp) throws Exception {
+    Path cut = tmp.resolve("cut.deb");
+    byte[] real = Files.readAllBytes(SharedData.require("deb/debs/netbase_6.4_all.deb"));
+    Files.write(cut, java.util.Arrays.copyOf(real, real.length / 2));
+    Run r = run("deb", "verify", "--format", "json", "--debsig-keyring", data("debsig/test-signer.pub.gpg"),
+        cut.toString(), data("debsig/netbase_6.4_all.debsigs-origin.deb"));
+    assertEquals(1, r.exit(), r.out() + r.err());
+    assertEquals(List.of("DEB_AR_TRUNCATED", "DEB_MD5SUMS_OK", "PGP_SIGNATURE_GOOD", "PGP_VERIFIED",
+        "DEB_EMBEDDED_SIGNATURE_VERIFIED"), r.codes());
+  }
+
+  @Test
   void usageAndMissingInputs() {
     assertEquals(2, run("deb", "verify").exit());
     assertEquals(2, run("deb", "verify", "--packages", "x.xz").exit());

@@ -170,6 +170,12 @@ public final class ArchiveVerifier {
       for (VerifiedRelease vr : releases) {
         for (Release.IndexFile e : vr.release().sha256()) {
           if (isPackagesPath(e.path()) && selected(e.path(), o) && name.endsWith(e.path().replace('/', '_'))) {
+            if (e.sha256().equals(sha) && e.size() == size) {
+              f.add(new Finding("DEB_PACKAGES_RELEASE_UNTRUSTED", Severity.FAIL, name,
+                  "only a Release that is not trusted lists this Packages file", null)
+                  .with("release", vr.name()).with("path", e.path()).with("sha256", sha));
+              return new LoadedIndex(Optional.empty(), f);
+            }
             f.add(new Finding("DEB_PACKAGES_HASH_MISMATCH", Severity.FAIL, name,
                 "the Packages file differs from the one the Release signs", null)
                 .with("release", vr.name()).with("path", e.path()).with("expectedSha256", e.sha256())

@@ -220,6 +220,11 @@ public final class DpkgImageCheck {
     }
 
     private String dir(String d) {
+      return dir(d, 0);
+    }
+
+    /** Resolves every component of a directory path through symlinks; works without directory entries. */
+    private String dir(String d, int hops) {
       if (d.isEmpty()) {
         return "";
       }
@@ -227,16 +232,16 @@ public final class DpkgImageCheck {
       if (cached != null) {
         return cached;
       }
-      String r;
-      try {
-        r = fs.resolve(d).map(ImageFilesystem.Node::path).orElseGet(() -> {
-          String up = dir(TarPaths.parent(d));
-          return up.isEmpty() ? TarPaths.baseName(d) : up + "/" + TarPaths.baseName(d);
-        });
-      } catch (CheckException e) {
-        r = d;
+      String parent = dir(TarPaths.parent(d), hops);
+      String cand = parent.isEmpty() ? TarPaths.baseName(d) : parent + "/" + TarPaths.baseName(d);
+      String r = cand;
+      Optional<ImageFilesystem.Node> n = fs.get(cand);
+      if (n.isPresent() && n.get().entry().type() == TarEntryInfo.Type.SYMLINK && hops < 40) {
+        r = dir(TarPaths.resolveLink(cand, n.get().entry().linkTarget()), hops + 1);
       }
-      dirs.put(d, r);
+      if (hops == 0) {
+        dirs.put(d, r);
+      }
       return r;
     }
   }

@@ -88,6 +88,66 @@ class DpkgImageCheckTest {
     assertEquals(dev.bitproof.report.Severity.FAIL, strict.findings().get(3).severity());
   }
 
+  static String md5(String s) throws Exception {
+    return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
+  /** dpkg's own layout on a merged-/usr root: diversions, Multi-Arch info names, conffiles, alternatives. */
+  @Test
+  void statusLayoutWithMergedUsrDiversionsAndAlternatives() throws Exception {
+    String status = "Package: dash\nStatus: install ok installed\nVersion: 0.5.12-2\nArchitecture: amd64\n\n"
+        + "Package: bash\nStatus: install ok installed\nVersion: 5.2.15-2+b2\nArchitecture: amd64\nConffiles:\n"
+        + " /etc/bash.bashrc " + md5("packaged") + "\n\n"
+        + "Package: libfoo1\nStatus: install ok installed\nVersion: 1.0-1\nArchitecture: amd64\nMulti-Arch: same\n\n"
+        + "Package: gone\nStatus: deinstall ok config-files\nVersion: 1\nArchitecture: all\n";
+    ImageFilesystem.Builder b = new ImageFilesystem.Builder();
+    b.addLayer(new ByteArrayInputStream(TestDebs.tar(
+        TestDebs.Entry.dir("./etc"), TestDebs.Entry.dir("./etc/alternatives"), TestDebs.Entry.dir("./usr"),
+        TestDebs.Entry.dir("./usr/bin"), TestDebs.Entry.dir("./usr/lib"), TestDebs.Entry.symlink("./bin", "usr/bin"),
+        TestDebs.Entry.file("./usr/bin/dash", "dash"), TestDebs.Entry.symlink("./usr/bin/sh", "dash"),
+        TestDebs.Entry.file("./usr/bin/sh.distrib", "bash-sh"), TestDebs.Entry.file("./etc/bash.bashrc", "edited by the admin"),
+        TestDebs.Entry.file("./usr/lib/libfoo.so.1", "foo"),
+        TestDebs.Entry.symlink("./usr/bin/pager", "/etc/alternatives/pager"),
+        TestDebs.Entry.symlink("./etc/alternatives/pager", "/bin/more"),
+        TestDebs.Entry.file("./var/lib/dpkg/status", status),
+        TestDebs.Entry.file("./var/lib/dpkg/diversions", "/bin/sh\n/bin/sh.distrib\ndash\n"),
+        TestDebs.Entry.file("./var/lib/dpkg/alternatives/pager", "auto\n/usr/bin/pager\n\n/bin/more\n50\n"),
+        TestDebs.Entry.file("./var/lib/dpkg/info/dash.list", "/.\n/bin\n/bin/dash\n/bin/sh\n"),
+        TestDebs.Entry.file("./var/lib/dpkg/info/dash.md5sums", md5("dash") + "  bin/dash\n"),
+        TestDebs.Entry.file("./var/lib/dpkg/info/bash.list", "/.\n/bin\n/bin/sh\n/etc\n/etc/bash.bashrc\n"),
+        TestDebs.Entry.file("./var/lib/dpkg/info/bash.md5sums", md5("bash-sh") + "  bin/sh\n"),
+        TestDebs.Entry.file("./var/lib/dpkg/info/libfoo1:amd64.list", "/.\n/usr\n/usr/lib\n/usr/lib/libfoo.so.1\n"),
+        TestDebs.Entry.file("./var/lib/dpkg/info/libfoo1:amd64.md5sums", md5("foo") + "  usr/lib/libfoo.so.1\n"))),
+        "layer0", (p, s) -> DpkgDatabase.isDatabasePath(p));
+    DpkgImageCheck.Result r = DpkgImageCheck.check(b.build(), DpkgImageCheck.Options.defaults());
+    assertEquals(DpkgDatabase.Layout.STATUS, r.database().layout());
+    assertEquals(4, r.database().packages().size());
+    assertEquals(3, r.database().installed().size(), "config-files state has no files");
+    assertEquals("libfoo1:amd64", r.database().find("libfoo1").orElseThrow().infoName());
+    assertEquals(3, r.filesChecked());
+    assertEquals(3, r.filesOk(), "bash's /bin/sh is found at the diverted /bin/sh.distrib, through the /bin symlink: " + r.findings());
+    assertEquals(List.of("DPKG_FILES_OK", "DPKG_CONFFILE_CHANGED"), r.findings().stream().map(Finding::code).toList());
+    assertTrue(r.passed());
+    assertEquals(List.of("/etc/alternatives/pager", "/usr/bin/pager", "/var/lib/dpkg/alternatives/pager",
+        "/var/lib/dpkg/diversions", "/var/lib/dpkg/info/bash.list", "/var/lib/dpkg/info/bash.md5sums",
+        "/var/lib/dpkg/info/dash.list", "/var/lib/dpkg/info/dash.md5sums", "/var/lib/dpkg/info/libfoo1:amd64.list",
+        "/var/lib/dpkg/info/libfoo1:amd64.md5sums", "/var/lib/dpkg/status"), r.unowned());
+    assertEquals("update-alternatives link (pager)", r.unownedExplained().get("/usr/bin/pager"));
+  }
+
+  @Test
+  void mergedUsrWithoutDirectoryEntries() throws Exception {
+    ImageFilesystem.Builder b = new ImageFilesystem.Builder();
+    b.addLayer(new ByteArrayInputStream(TestDebs.tar(
+        TestDebs.Entry.symlink("bin", "usr/bin"), TestDebs.Entry.file("usr/bin/x", "x"),
+        TestDebs.Entry.file("var/lib/dpkg/status.d/x", "Package: x\nVersion: 1\nArchitecture: all\n"),
+        TestDebs.Entry.file("var/lib/dpkg/status.d/x.md5sums", md5("x") + "  bin/x\n"))), "l", (p, s) -> true);
+    DpkgImageCheck.Result r = DpkgImageCheck.check(b.build(), DpkgImageCheck.Options.defaults());
+    assertEquals(1, r.filesOk());
+    assertEquals(List.of("/bin", "/var/lib/dpkg/status.d/x", "/var/lib/dpkg/status.d/x.md5sums"), r.unowned());
+    assertTrue(r.passed(), r.findings().toString());
+  }
+
   @Test
   void installedStanzasAreProvenInTheSignedArchive() throws Exception {
     ImageFilesystem fs = rootfs("distroless-like-statusd.tar.xz");

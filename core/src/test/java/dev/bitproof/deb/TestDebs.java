@@ -48,6 +48,10 @@ final class TestDebs {
     static Entry hardlink(String name, String target) {
       return new Entry(name, null, target, true);
     }
+
+    static Entry dir(String name) {
+      return new Entry(name.endsWith("/") ? name : name + "/", null, null, false);
+    }
   }
 
   static byte[] tar(Entry... entries) throws IOException {
@@ -56,7 +60,10 @@ final class TestDebs {
       t.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
       for (Entry e : entries) {
         TarArchiveEntry te;
-        if (e.link() != null) {
+        if (e.content() == null && e.link() == null) {
+          te = new TarArchiveEntry(e.name(), true);
+          te.setMode(040755);
+        } else if (e.link() != null) {
           te = new TarArchiveEntry(e.name(), e.hard() ? TarArchiveEntry.LF_LINK : TarArchiveEntry.LF_SYMLINK, true);
           te.setLinkName(e.link());
         } else {

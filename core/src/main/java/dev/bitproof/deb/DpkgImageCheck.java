@@ -247,6 +247,88 @@ public final class DpkgImageCheck {
   }
 
   /**
+   * Compares installed packages with their .deb files: every data.tar regular file (conffiles included, which
+   * md5sums leaves out) and every symlink target, at its installed path. This closes status.d's blind spots. A deb
+   * matches an installed package by name, version and architecture; the installed control must equal the deb's
+   * control ({@code DPKG_CONTROL_DIFFERS_FROM_DEB} otherwise). Installed packages without a deb are not mentioned.
+   */
+  public static List<Finding> compareWithDebs(ImageFilesystem fs, DpkgDatabase db, List<DebPackage> debs) {
+    List<Finding> out = new ArrayList<>();
+    Map<String, DpkgDatabase.Diversion> diversions = new HashMap<>();
+    db.diversions().forEach(d -> diversions.put(d.path(), d));
+    Canon canon = new Canon(fs);
+    for (DebPackage deb : debs) {
+      Optional<DpkgDatabase.InstalledPackage> ip = db.installed().stream()
+          .filter(p -> p.name().equals(deb.name()) && p.architecture().equals(deb.architecture())
+              && p.version().compareTo(DebVersion.parse(deb.version())) == 0)
+          .findFirst();
+      String subject = deb.subject();
+      if (ip.isEmpty()) {
+        out.add(new Finding("DPKG_DEB_NOT_INSTALLED", Severity.INFO, subject,
+            "the image has no installed " + deb.name() + " " + deb.version() + " " + deb.architecture(), null));
+        continue;
+      }
+      DpkgDatabase.InstalledPackage p = ip.get();
+      List<String> controlDiff = new ArrayList<>();
+      for (ControlParagraph.Field f : deb.control().fields()) {
+        if (!p.control().get(f.name()).map(v -> v.equals(f.value())).orElse(false)) {
+          controlDiff.add(f.name());
+        }
+      }
+      for (ControlParagraph.Field f : p.control().fields()) {
+        String k = f.name().toLowerCase(java.util.Locale.ROOT);
+        if (!deb.control().has(f.name()) && !DPKG_ONLY.contains(k)) {
+          controlDiff.add(f.name());
+        }
+      }
+      if (!controlDiff.isEmpty()) {
+        out.add(new Finding("DPKG_CONTROL_DIFFERS_FROM_DEB", Severity.FAIL, subject,
+            "the installed control stanza differs from the deb's control file", null).with("fields", controlDiff));
+      }
+      java.util.Set<String> conffiles = new java.util.HashSet<>(deb.conffiles());
+      int files = 0;
+      int links = 0;
+      int failures = 0;
+      for (DebPackage.DataEntry e : deb.data()) {
+        String where = diverted(e.path(), p.name(), diversions);
+        if (e.type() == TarEntryInfo.Type.FILE) {
+          files++;
+          Optional<ImageFilesystem.Node> n = resolve(fs, where);
+          if (n.isEmpty() || n.get().entry().type() != TarEntryInfo.Type.FILE) {
+            out.add(new Finding(conffiles.contains(e.path()) ? "DPKG_CONFFILE_MISSING" : "DPKG_FILE_MISSING",
+                conffiles.contains(e.path()) ? Severity.WARN : Severity.FAIL, where, "a file of " + deb.subject() + " is missing", null)
+                .with("package", p.key()));
+            failures++;
+          } else if (!n.get().entry().md5Hex().orElse("").equals(e.md5())) {
+            boolean conf = conffiles.contains(e.path());
+            out.add(new Finding(conf ? "DPKG_CONFFILE_CHANGED" : "DPKG_FILE_MODIFIED", conf ? Severity.WARN : Severity.FAIL,
+                where, "content differs from " + deb.subject(), null).with("package", p.key())
+                .with("expectedMd5", e.md5()).with("actualMd5", n.get().entry().md5Hex().orElse("")).with("layer", n.get().layer()));
+            failures++;
+          }
+        } else if (e.type() == TarEntryInfo.Type.SYMLINK) {
+          links++;
+          String c = canon.of(where);
+          Optional<ImageFilesystem.Node> n = fs.get(c.substring(1));
+          if (n.isEmpty() || n.get().entry().type() != TarEntryInfo.Type.SYMLINK
+              || !n.get().entry().linkTarget().equals(e.linkTarget())) {
+            out.add(new Finding("DPKG_SYMLINK_DIFFERS", Severity.FAIL, where, "symlink differs from " + deb.subject(), null)
+                .with("package", p.key()).with("expectedTarget", e.linkTarget())
+                .with("actual", n.map(x -> x.entry().type() + " " + x.entry().linkTarget()).orElse("missing")));
+            failures++;
+          }
+        }
+      }
+      if (failures == 0) {
+        out.add(new Finding("DPKG_DEB_CONTENT_OK", Severity.OK, subject,
+            "every file and symlink of the deb is installed unchanged", null)
+            .with("package", p.key()).with("files", files).with("symlinks", links).with("conffiles", conffiles.size()));
+      }
+    }
+    return out;
+  }
+
+  /**
    * Proves each installed package against verified Packages indexes: the same name, version and architecture
    * exist with the same control fields ({@code Description} via {@code Description-md5}; archive overrides of
    * Section/Priority are INFO).

@@ -136,6 +136,42 @@ class DpkgImageCheckTest {
   }
 
   @Test
+  void statusDBlindSpotsAreClosedByTheDebs() throws Exception {
+    ImageFilesystem fs = rootfs("distroless-like-statusd.tar.xz");
+    DpkgDatabase db = DpkgDatabase.read(DpkgDatabase.access(fs));
+    List<DebPackage> debs = new ArrayList<>();
+    try (java.util.stream.Stream<java.nio.file.Path> s = Files.list(SharedData.require("deb/debs"))) {
+      for (java.nio.file.Path p : s.filter(x -> x.toString().endsWith(".deb")).sorted().toList()) {
+        debs.add(DebPackage.read(p));
+      }
+    }
+    List<Finding> fs2 = DpkgImageCheck.compareWithDebs(fs, db, debs);
+    Map<String, String> byDeb = new java.util.TreeMap<>();
+    fs2.forEach(f -> byDeb.put(f.subject(), f.code()));
+    assertEquals("DPKG_DEB_NOT_INSTALLED", byDeb.remove("dash_0.5.12-2_amd64.deb"), "dash is not in the layer");
+    assertEquals(6, byDeb.size(), fs2.toString());
+    assertTrue(byDeb.values().stream().allMatch("DPKG_DEB_CONTENT_OK"::equals), fs2.toString());
+    Finding baseFiles = fs2.stream().filter(f -> f.subject().startsWith("base-files")).findFirst().orElseThrow();
+    assertTrue(Integer.parseInt(baseFiles.evidence().get("conffiles")) > 0, "conffiles are now verified: " + baseFiles);
+    Finding libc = fs2.stream().filter(f -> f.subject().startsWith("libc6")).findFirst().orElseThrow();
+    assertTrue(Integer.parseInt(libc.evidence().get("symlinks")) > 0, "symlinks are now verified: " + libc);
+
+    // a changed conffile and a retargeted symlink in a later layer are caught
+    ImageFilesystem.Builder b = new ImageFilesystem.Builder();
+    try (java.io.InputStream in = DebDecompress.sniff(Files.newInputStream(SharedData.require("deb/rootfs/distroless-like-statusd.tar.xz")),
+        1L << 34, 1000, "rootfs")) {
+      b.addLayer(in, "layer0", (p, s) -> DpkgDatabase.isDatabasePath(p));
+    }
+    b.addLayer(new ByteArrayInputStream(TestDebs.tar(TestDebs.Entry.file("./etc/host.conf", "multi on\nevil\n"),
+        TestDebs.Entry.symlink("./lib64/ld-linux-x86-64.so.2", "/tmp/evil.so"))), "layer1", (p, s) -> false);
+    ImageFilesystem changed = b.build();
+    List<String> codes = DpkgImageCheck.compareWithDebs(changed, DpkgDatabase.read(DpkgDatabase.access(changed)), debs)
+        .stream().map(Finding::code).toList();
+    assertTrue(codes.contains("DPKG_CONFFILE_CHANGED"), codes.toString());
+    assertTrue(codes.contains("DPKG_SYMLINK_DIFFERS"), codes.toString());
+  }
+
+  @Test
   void mergedUsrWithoutDirectoryEntries() throws Exception {
     ImageFilesystem.Builder b = new ImageFilesystem.Builder();
     b.addLayer(new ByteArrayInputStream(TestDebs.tar(

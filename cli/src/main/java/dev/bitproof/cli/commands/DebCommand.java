@@ -269,6 +269,11 @@ public final class DebCommand implements Runnable {
     @Option(names = "--platform", paramLabel = "OS/ARCH", description = "Which image of a multi-platform index (default: the only one, else linux/amd64).")
     String platform;
 
+    @Option(names = "--deb", paramLabel = "FILE",
+        description = "A .deb of an installed package: compare all its files (conffiles included) and symlinks with the image;"
+            + " with --packages the deb is also chained to the signed archive. Repeatable.")
+    List<Path> debFiles = new ArrayList<>();
+
     @Option(names = "--fail-unowned", description = "Fail on files no package owns and no rule explains (default: warn).")
     boolean failUnowned;
 
@@ -297,11 +302,25 @@ public final class DebCommand implements Runnable {
       DpkgImageCheck.Result r = DpkgImageCheck.check(fs, new DpkgImageCheck.Options(failUnowned));
       List<Finding> findings = new ArrayList<>(r.findings());
       ArchiveVerifier.Options opts = archive.options();
+      List<PackagesIndex> indexes = List.of();
       if (archive.any()) {
         Set<String> names = new HashSet<>();
         r.database().installed().forEach(p -> names.add(p.name()));
-        List<PackagesIndex> indexes = archive.load(opts, names::contains, findings, o);
+        indexes = archive.load(opts, names::contains, findings, o);
         findings.addAll(DpkgImageCheck.proveInArchive(r.database(), indexes));
+      }
+      if (!debFiles.isEmpty()) {
+        List<DebPackage> debs = new ArrayList<>();
+        for (Path d : debFiles) {
+          DebPackage deb = DebPackage.read(d);
+          findings.addAll(deb.findings());
+          if (!archive.packages.isEmpty()) {
+            findings.add(ArchiveVerifier.checkDeb(deb.subject(), deb.name(), deb.version(), deb.architecture(),
+                deb.sha256(), deb.size(), indexes));
+          }
+          debs.add(deb);
+        }
+        findings.addAll(DpkgImageCheck.compareWithDebs(fs, r.database(), debs));
       }
       ObjectNode extra = Json.mapper().createObjectNode();
       extra.put("image", subject);

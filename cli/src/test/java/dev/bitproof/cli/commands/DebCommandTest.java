@@ -112,6 +112,11 @@ class DebCommandTest {
     assertEquals(1402, j.get("ok").asInt());
     assertEquals(402, j.get("unowned").size());
     assertEquals("status.d (distroless)", j.get("layout").asText());
+
+    Run withDebs = run("deb", "image-check", "--format", "json", "--rootfs", data("rootfs/distroless-like-statusd.tar.xz"),
+        "--deb", data("debs/libc6_2.36-9+deb12u14_amd64.deb"), "--deb", data("debs/base-files_12.4+deb12u15_amd64.deb"));
+    assertEquals(0, withDebs.exit(), withDebs.out() + withDebs.err());
+    assertEquals(2, withDebs.codes().stream().filter("DPKG_DEB_CONTENT_OK"::equals).count(), withDebs.out());
   }
 
   @Test

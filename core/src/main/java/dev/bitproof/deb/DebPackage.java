@@ -7,7 +7,6 @@ import dev.bitproof.report.Finding;
 import dev.bitproof.report.Severity;
 import dev.bitproof.tar.TarEntryInfo;
 import dev.bitproof.tar.TarReader;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
@@ -420,9 +419,5 @@ public final class DebPackage {
   /** What reading found: path problems in data.tar and the md5sums check. */
   public List<Finding> findings() {
     return findings;
-  }
-
-  static InputStream bytes(byte[] b) {
-    return new ByteArrayInputStream(b);
   }
 }

@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Checks a Debian-based root filesystem against its own dpkg database: every md5sums file's content (after
@@ -400,9 +399,5 @@ public final class DpkgImageCheck {
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  static Set<String> sorted(Set<String> s) {
-    return new TreeSet<>(s);
   }
 }

@@ -8,10 +8,8 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.bouncycastle.bcpg.HashAlgorithmTags;
 import org.bouncycastle.bcpg.PublicKeyAlgorithmTags;
@@ -415,13 +413,5 @@ public final class PgpVerifier {
       case HashAlgorithmTags.SHA512 -> "SHA512";
       default -> "hash " + alg;
     };
-  }
-
-  static String lower(String s) {
-    return s.toLowerCase(Locale.ROOT);
-  }
-
-  static Date date(Instant i) {
-    return Date.from(i);
   }
 }

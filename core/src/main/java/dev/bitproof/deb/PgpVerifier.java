@@ -169,18 +169,20 @@ public final class PgpVerifier {
     }
     SignatureCheck.Status st = SignatureCheck.Status.GOOD;
     String detail = "";
+    String weak = weakKey(key);
+    Instant sigExpiry = sigExpiry(sig);
     if (WEAK_DIGESTS.contains(sig.getHashAlgorithm())) {
       st = SignatureCheck.Status.WEAK_DIGEST;
       detail = hashAlg + " digests are not trusted";
-    } else if (weakKey(key) != null) {
+    } else if (weak != null) {
       st = SignatureCheck.Status.WEAK_KEY;
-      detail = weakKey(key);
+      detail = weak;
     } else if (created != null && created.isAfter(policy.now().plus(policy.maxClockSkew()))) {
       st = SignatureCheck.Status.SIG_FUTURE;
       detail = "made at " + created + ", after " + policy.now();
-    } else if (sigExpiry(sig) != null && !sigExpiry(sig).isAfter(policy.now())) {
+    } else if (sigExpiry != null && !sigExpiry.isAfter(policy.now())) {
       st = SignatureCheck.Status.SIG_EXPIRED;
-      detail = "signature expired at " + sigExpiry(sig);
+      detail = "signature expired at " + sigExpiry;
     } else {
       String problem = keyProblem(ring, key, created, policy.now());
       if (problem != null) {

@@ -49,6 +49,22 @@ class ArchiveChainRealDataTest {
   }
 
   @Test
+  void perSuiteKeyringsLeaveTheOtherSignersUnknownAndStillAccept() throws Exception {
+    PgpKeyring bookwormOnly = PgpKeyring.load(SharedData.require("deb/keyrings/debian-archive-bookworm-automatic.gpg"),
+        SharedData.require("deb/keyrings/debian-archive-bookworm-stable.gpg"));
+    ArchiveVerifier.VerifiedRelease r = ArchiveVerifier.verifyInRelease(
+        Files.readAllBytes(SharedData.require("deb/release/bookworm_InRelease")), "bookworm_InRelease", bookwormOnly, options);
+    assertEquals(List.of("PGP_SIGNATURE_GOOD", "PGP_SIGNATURE_UNKNOWN_KEY", "PGP_SIGNATURE_GOOD", "PGP_VERIFIED",
+        "DEB_RELEASE_TRUSTED"), codes(r.findings()), "the trixie key signs bookworm too; apt tolerates NO_PUBKEY");
+    // the removed-keys keyring alone (23 old keys) trusts nothing here
+    ArchiveVerifier.VerifiedRelease none = ArchiveVerifier.verifyInRelease(
+        Files.readAllBytes(SharedData.require("deb/release/bookworm_InRelease")), "bookworm_InRelease",
+        PgpKeyring.load(SharedData.require("deb/keyrings/debian-archive-removed-keys.gpg")), options);
+    assertFalse(none.trusted());
+    assertEquals(0, none.verdict().good());
+  }
+
+  @Test
   void detachedReleaseGpgVerifiesOverRelease() throws Exception {
     ArchiveVerifier.VerifiedRelease r = ArchiveVerifier.verifyDetached(
         Files.readAllBytes(SharedData.require("deb/release/bookworm_Release")),

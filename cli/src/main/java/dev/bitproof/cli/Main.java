@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       ApkCommand.class,
       dev.bitproof.cli.commands.PolicyCommand.class,
+      dev.bitproof.cli.commands.DebCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec

@@ -1,0 +1,192 @@
+package dev.bitproof.deb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bitproof.report.Finding;
+import dev.bitproof.testing.SharedData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The bar of issue 7 on real Debian data: InRelease → Packages.xz → every deb. */
+class ArchiveChainRealDataTest {
+  static final Instant NOW = Instant.parse("2026-11-29T12:00:00Z");
+  static PgpKeyring keyring;
+  static ArchiveVerifier.Options options;
+
+  @BeforeAll
+  static void keys() throws Exception {
+    keyring = PgpKeyring.load(SharedData.require("deb/keyrings/debian-archive-keyring.gpg"));
+    options = ArchiveVerifier.Options.at(NOW);
+  }
+
+  static ArchiveVerifier.VerifiedRelease inRelease(String name) throws Exception {
+    return ArchiveVerifier.verifyInRelease(Files.readAllBytes(SharedData.require("deb/release/" + name)), name, keyring, options);
+  }
+
+  static List<String> codes(List<Finding> fs) {
+    return fs.stream().map(Finding::code).toList();
+  }
+
+  @Test
+  void bookwormInReleaseIsTrustedAndNamesItsThreeSigners() throws Exception {
+    ArchiveVerifier.VerifiedRelease r = inRelease("bookworm_InRelease");
+    assertTrue(r.trusted(), r.findings().toString());
+    assertEquals(List.of("PGP_SIGNATURE_GOOD", "PGP_SIGNATURE_GOOD", "PGP_SIGNATURE_GOOD", "PGP_VERIFIED", "DEB_RELEASE_TRUSTED"),
+        codes(r.findings()));
+    assertEquals("bookworm", r.release().codename());
+    assertEquals(Instant.parse("2026-07-11T10:16:37Z"), r.release().date().orElseThrow());
+    assertEquals(772, r.release().sha256().size());
+    Finding summary = r.findings().get(4);
+    assertTrue(summary.evidence().get("signers").contains("Debian Stable Release Key (12/bookworm)"), summary.toString());
+  }
+
+  @Test
+  void perSuiteKeyringsLeaveTheOtherSignersUnknownAndStillAccept() throws Exception {
+    PgpKeyring bookwormOnly = PgpKeyring.load(SharedData.require("deb/keyrings/debian-archive-bookworm-automatic.gpg"),
+        SharedData.require("deb/keyrings/debian-archive-bookworm-stable.gpg"));
+    ArchiveVerifier.VerifiedRelease r = ArchiveVerifier.verifyInRelease(
+        Files.readAllBytes(SharedData.require("deb/release/bookworm_InRelease")), "bookworm_InRelease", bookwormOnly, options);
+    assertEquals(List.of("PGP_SIGNATURE_GOOD", "PGP_SIGNATURE_UNKNOWN_KEY", "PGP_SIGNATURE_GOOD", "PGP_VERIFIED",
+        "DEB_RELEASE_TRUSTED"), codes(r.findings()), "the trixie key signs bookworm too; apt tolerates NO_PUBKEY");
+    // the removed-keys keyring alone (23 old keys) trusts nothing here
+    ArchiveVerifier.VerifiedRelease none = ArchiveVerifier.verifyInRelease(
+        Files.readAllBytes(SharedData.require("deb/release/bookworm_InRelease")), "bookworm_InRelease",
+        PgpKeyring.load(SharedData.require("deb/keyrings/debian-archive-removed-keys.gpg")), options);
+    assertFalse(none.trusted());
+    assertEquals(0, none.verdict().good());
+  }
+
+  @Test
+  void detachedReleaseGpgVerifiesOverRelease() throws Exception {
+    ArchiveVerifier.VerifiedRelease r = ArchiveVerifier.verifyDetached(
+        Files.readAllBytes(SharedData.require("deb/release/bookworm_Release")),
+        Files.readAllBytes(SharedData.require("deb/release/bookworm_Release.gpg")), "bookworm_Release", keyring, options);
+    assertTrue(r.trusted(), r.findings().toString());
+    assertEquals(3, r.verdict().good());
+  }
+
+  @Test
+  void staleReleaseGpgFailsWithBadSignature() throws Exception {
+    ArchiveVerifier.VerifiedRelease r = ArchiveVerifier.verifyDetached(
+        Files.readAllBytes(SharedData.require("deb/release/bookworm-updates_Release")),
+        Files.readAllBytes(SharedData.require("deb/release/bookworm-updates_Release.gpg.STALE-2026-10-30")),
+        "bookworm-updates_Release", keyring, options);
+    assertFalse(r.trusted());
+    assertTrue(r.verdict().bad() >= 1, r.findings().toString());
+    assertTrue(codes(r.findings()).contains("PGP_SIGNATURE_BAD"));
+    assertTrue(codes(r.findings()).contains("PGP_NOT_VERIFIED"));
+    assertTrue(codes(r.findings()).contains("DEB_RELEASE_UNTRUSTED"));
+    assertTrue(codes(r.findings()).contains("DEB_RELEASE_SIGNATURE_STALE"), "signed 2026-10-30, Release dated 2026-11-28");
+    // the same Release, correctly signed inside InRelease, is fine
+    assertTrue(inRelease("bookworm-updates_InRelease").trusted());
+  }
+
+  @Test
+  void everyDebChainsToASignedPackagesEntry() throws Exception {
+    List<ArchiveVerifier.VerifiedRelease> releases = List.of(inRelease("bookworm_InRelease"), inRelease("bookworm-updates_InRelease"));
+    // selected-stanzas.txt: the real stanzas of the debs, each after a "# suite:" comment line
+    List<ControlParagraph> selected = Deb822.parse(Files.readAllBytes(SharedData.require("deb/packages/selected-stanzas.txt")), "sel");
+    java.util.Set<String> names = new java.util.HashSet<>();
+    selected.forEach(p -> names.add(p.value("Package")));
+    List<PackagesIndex> indexes = new ArrayList<>();
+    for (String p : List.of("bookworm_main_binary-amd64_Packages.xz", "bookworm-updates_main_binary-amd64_Packages.xz")) {
+      ArchiveVerifier.LoadedIndex li = ArchiveVerifier.loadPackages(SharedData.require("deb/packages/" + p), releases,
+          options, names::contains);
+      assertTrue(li.index().isPresent(), li.findings().toString());
+      assertTrue(codes(li.findings()).containsAll(List.of("DEB_PACKAGES_IN_RELEASE", "DEB_PACKAGES_UNCOMPRESSED_OK")),
+          li.findings().toString());
+      indexes.add(li.index().get());
+    }
+    assertEquals(63_440, indexes.get(0).entries().size(), "reference §1.1: 63,440 stanzas");
+    assertEquals("main", indexes.get(0).component());
+    assertEquals("amd64", indexes.get(0).architecture());
+    int compared = 0;
+    for (ControlParagraph want : selected) {
+      for (PackagesIndex.Entry e : indexes.get(0).named(want.value("Package"))) {
+        if (e.version().equals(want.value("Version")) && e.architecture().equals(want.value("Architecture"))) {
+          assertEquals(want, e.paragraph(), "all fields, multi-line Tag included, in order");
+          compared++;
+        }
+      }
+    }
+    assertTrue(compared >= 7, "compared " + compared);
+    List<Path> debs;
+    try (Stream<Path> s = Files.list(SharedData.require("deb/debs"))) {
+      debs = s.filter(p -> p.toString().endsWith(".deb")).sorted().toList();
+    }
+    assertTrue(debs.size() >= 7);
+    for (Path deb : debs) {
+      DebPackage d = DebPackage.read(deb);
+      Finding f = ArchiveVerifier.checkDeb(d.subject(), d.name(), d.version(), d.architecture(), d.sha256(), d.size(), indexes);
+      assertEquals("DEB_IN_ARCHIVE", f.code(), f.toString());
+      assertTrue(f.evidence().get("filename").endsWith(deb.getFileName().toString().replace("%3a", ":")), f.toString());
+    }
+  }
+
+  @Test
+  void packagesWithAnotherHashIsRefusedAndNamed(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    List<ArchiveVerifier.VerifiedRelease> releases = List.of(inRelease("bookworm-updates_InRelease"));
+    byte[] real = Files.readAllBytes(SharedData.require("deb/packages/bookworm-updates_main_binary-amd64_Packages.xz"));
+    byte[] altered = real.clone();
+    altered[altered.length / 2] ^= 1;
+    Path p = tmp.resolve("bookworm-updates_main_binary-amd64_Packages.xz");
+    Files.write(p, altered);
+    ArchiveVerifier.LoadedIndex li = ArchiveVerifier.loadPackages(p, releases, options, n -> false);
+    assertTrue(li.index().isEmpty());
+    assertEquals(List.of("DEB_PACKAGES_HASH_MISMATCH"), codes(li.findings()));
+    assertEquals("main/binary-amd64/Packages.xz", li.findings().get(0).evidence().get("path"));
+    Path other = tmp.resolve("unnamed.xz");
+    Files.write(other, altered);
+    assertEquals(List.of("DEB_PACKAGES_NOT_IN_RELEASE"),
+        codes(ArchiveVerifier.loadPackages(other, releases, options, n -> false).findings()));
+    // a selection that excludes the real index: not anchored either
+    assertEquals(List.of("DEB_PACKAGES_NOT_IN_RELEASE"), codes(ArchiveVerifier.loadPackages(
+        SharedData.require("deb/packages/bookworm-updates_main_binary-amd64_Packages.xz"), releases,
+        options.withArchitecture("arm64"), n -> false).findings()));
+  }
+
+  @Test
+  void signedByFingerprintsRestrictTheSigners() throws Exception {
+    byte[] in = Files.readAllBytes(SharedData.require("deb/release/bookworm_InRelease"));
+    java.util.function.Function<java.util.Set<String>, ArchiveVerifier.VerifiedRelease> with = fprs ->
+        ArchiveVerifier.verifyInRelease(in, "bookworm_InRelease", keyring, new ArchiveVerifier.Options(
+            new PgpVerifier.Policy(NOW, java.time.Duration.ofMinutes(10), fprs), java.util.Optional.empty(),
+            java.util.Optional.empty(), java.util.Optional.empty(), java.time.Duration.ofMinutes(10)));
+    // the stable release key alone (apt: Signed-By: 4D64...D481)
+    ArchiveVerifier.VerifiedRelease stable = with.apply(java.util.Set.of("4D64FEC119C2029067D6E791F8D2585B8783D481"));
+    assertTrue(stable.trusted());
+    assertEquals(1, stable.verdict().good());
+    // a primary fingerprint admits its signing subkey; "!" pins the exact subkey
+    assertEquals(1, with.apply(java.util.Set.of("B8B80B5B623EAB6AD8775C45B7C5D7D6350947F8")).verdict().good());
+    assertEquals(1, with.apply(java.util.Set.of("4CB50190207B4758A3F73A796ED0E7B82643E131!")).verdict().good());
+    assertEquals(0, with.apply(java.util.Set.of("4CB50190207B4758A3F73A796ED0E7B82643E131")).verdict().good(),
+        "a subkey fingerprint without ! is not a primary key");
+    assertFalse(with.apply(java.util.Set.of("0000000000000000000000000000000000000000")).trusted());
+  }
+
+  @Test
+  void dateChecksUseTheInjectedClock() throws Exception {
+    byte[] in = Files.readAllBytes(SharedData.require("deb/release/bookworm_InRelease"));
+    ArchiveVerifier.VerifiedRelease early = ArchiveVerifier.verifyInRelease(in, "bookworm_InRelease", keyring,
+        ArchiveVerifier.Options.at(Instant.parse("2026-07-01T00:00:00Z")));
+    assertTrue(codes(early.findings()).contains("DEB_RELEASE_FROM_FUTURE"), early.findings().toString());
+    assertFalse(early.trusted());
+    ArchiveVerifier.VerifiedRelease wrongSuite = ArchiveVerifier.verifyInRelease(in, "bookworm_InRelease", keyring,
+        options.withSuite("trixie"));
+    assertTrue(codes(wrongSuite.findings()).contains("DEB_RELEASE_SUITE_MISMATCH"));
+    assertTrue(ArchiveVerifier.verifyInRelease(in, "x", keyring, options.withSuite("oldstable")).trusted());
+    // after the bookworm keys expire (2031-01-19 automatic, 2031-01-21 release) nothing counts any more
+    ArchiveVerifier.VerifiedRelease late = ArchiveVerifier.verifyInRelease(in, "bookworm_InRelease", keyring,
+        ArchiveVerifier.Options.at(Instant.parse("2031-06-01T00:00:00Z")));
+    assertTrue(codes(late.findings()).contains("PGP_KEY_EXPIRED"), late.findings().toString());
+    assertTrue(codes(late.findings()).contains("PGP_SIGNATURE_GOOD"), "the trixie key is still valid in 2031: " + late.findings());
+  }
+}

@@ -1,6 +1,8 @@
 package dev.bitproof.cli;
 
+import dev.bitproof.cli.commands.CopyCommand;
 import dev.bitproof.cli.commands.DemoCommand;
+import dev.bitproof.cli.commands.InspectCommand;
 import dev.bitproof.cli.render.Format;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.report.CheckException;
@@ -22,6 +24,8 @@ import picocli.CommandLine.Command;
       "4:internal error"},
     subcommands = {
       DemoCommand.class,
+      InspectCommand.class,
+      CopyCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec

@@ -265,7 +265,7 @@ public final class RegistryClient {
     boolean reauthed = false;
     while (true) {
       HttpResponse<T> r = followRedirects(request, handler, replayable);
-      if (r.statusCode() == 401 && !reauthed) {
+      if (r.statusCode() == 401 && !reauthed && replayable) {
         closeQuietly(r);
         Challenge c = Challenge.parse(r.headers().firstValue("WWW-Authenticate").orElse(""));
         if (c.scheme().isEmpty()) {

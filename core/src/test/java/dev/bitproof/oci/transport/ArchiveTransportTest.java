@@ -63,6 +63,27 @@ class ArchiveTransportTest {
   }
 
   @Test
+  void tamperedSourceLeavesNoArchiveBehind(@TempDir Path tmp) throws Exception {
+    Path golden = SharedData.apkoTestdata().resolve("golden");
+    Path copy = tmp.resolve("src");
+    copy("oci:" + golden, "oci:" + copy, Optional.empty());
+    Path layer = copy.resolve("blobs/sha256/c7557730da0e2d7fb242d8d1ac6dcf7e3a2439732aa5981270b4f3a02454b738");
+    byte[] b = Files.readAllBytes(layer);
+    b[b.length / 2] ^= 1;
+    Files.write(layer, b);
+    Path out = tmp.resolve("out");
+    Files.createDirectories(out);
+    for (String dst : List.of("oci-archive:" + out.resolve("a.tar"), "docker-archive:" + out.resolve("d.tar") + ":x:y")) {
+      CheckException e = assertThrows(CheckException.class, () -> copy("oci:" + copy, dst,
+          dst.startsWith("docker") ? Optional.of(Platform.parse("linux/amd64")) : Optional.empty()), dst);
+      assertEquals("BLOB_DIGEST_MISMATCH", e.code(), dst);
+    }
+    try (var s = Files.list(out)) {
+      assertEquals(0, s.count(), "no archive and no .partial file left");
+    }
+  }
+
+  @Test
   void taggedOciArchiveIsReadBySkopeo(@TempDir Path tmp) throws Exception {
     String skopeo = LocalRegistry.skopeo().toString();
     Path golden = SharedData.apkoTestdata().resolve("golden");

@@ -7,9 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 size_mib="${1:-256}"
 work="$(mktemp -d /tmp/bitproof-bench.XXXXXX)"
-trap 'rm -rf "$work"' EXIT
-.ci/registry.sh start >/dev/null 2>&1 || true
-[ -f cli/target/bitproof.jar ] || ./bitproof --version >/dev/null
+started=""
+if ! curl -s -o /dev/null -m 2 http://127.0.0.1:5000/v2/; then started=1; .ci/registry.sh start >/dev/null 2>&1 || true; fi
+trap 'rm -rf "$work"; [ -z "$started" ] || .ci/registry.sh stop' EXIT
+./bitproof --version >/dev/null   # builds the jar first if the sources changed
 bp() { java -jar cli/target/bitproof.jar "$@"; }
 
 # the image: one random (incompressible) layer, OCI layout with a tagged manifest
@@ -27,10 +28,12 @@ printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.
 
 repo="127.0.0.1:5000/bench/r$RANDOM$RANDOM"
 mb=$(( ls / 1000000 ))
-step() { # label, command...
+step() { # label, command...  prints wall time, CPU time (user+sys, all threads) and MB/s on the wall time
   local label="$1"; shift
-  local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null 2>&1; t1=$(date +%s.%N)
-  awk -v l="$label" -v a="$t0" -v b="$t1" -v mb="$mb" 'BEGIN { s=b-a; if (l ~ /inspect/) printf "%-44s %6.2f s\n", l, s; else printf "%-44s %6.2f s  %7.1f MB/s\n", l, s, mb/s }'
+  local t; t=$( { TIMEFORMAT='%R %U %S'; time "$@" >/dev/null 2>&1; } 2>&1 | tail -1)
+  awk -v l="$label" -v t="$t" -v mb="$mb" 'BEGIN { split(t, x, " "); s=x[1]; c=x[2]+x[3];
+    if (l ~ /inspect/) printf "%-40s wall %6.2f s  cpu %6.2f s\n", l, s, c;
+    else printf "%-40s wall %6.2f s  cpu %6.2f s  %7.1f MB/s\n", l, s, c, mb/s }'
 }
 echo "layer: $ls bytes (random), machine: $(nproc) cores, $(java -version 2>&1 | head -1)"
 step "bitproof copy oci -> registry"          bp copy --quiet --insecure "oci:$work/src:v1" "docker://$repo/a:v1"

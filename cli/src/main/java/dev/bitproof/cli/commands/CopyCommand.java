@@ -101,6 +101,11 @@ public final class CopyCommand implements Callable<Integer> {
     }
 
     @Override
+    public void bytes(Descriptor d, long done) {
+      out.progress("  ...    " + d.digest().shortHex() + "  " + human(done) + " / " + human(d.size()));
+    }
+
+    @Override
     public void manifest(RawManifest m) {
       out.progress("  wrote  " + m.digest().shortHex() + "  " + (m.isIndex() ? "index" : "manifest"));
     }

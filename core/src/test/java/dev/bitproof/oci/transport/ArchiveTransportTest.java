@@ -196,6 +196,36 @@ class ArchiveTransportTest {
   }
 
   @Test
+  void dockerArchiveWithTwoImagesNeedsAName(@TempDir Path tmp) throws Exception {
+    byte[] l1 = "layer one".getBytes(StandardCharsets.UTF_8);
+    byte[] l2 = "layer two".getBytes(StandardCharsets.UTF_8);
+    String c1 = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + Digest.sha256(l1) + "\"]}}";
+    String c2 = "{\"architecture\":\"arm64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + Digest.sha256(l2) + "\"]}}";
+    Path tar = tmp.resolve("two.tar");
+    writeTar(tar, List.of(
+        new Member("manifest.json", ("[{\"Config\":\"c1.json\",\"RepoTags\":[\"docker.io/library/one:1\"],\"Layers\":[\"1.tar\"]},"
+            + "{\"Config\":\"c2.json\",\"RepoTags\":[\"two:2\"],\"Layers\":[\"2.tar\"]}]").getBytes(StandardCharsets.UTF_8)),
+        new Member("c1.json", c1.getBytes(StandardCharsets.UTF_8)), new Member("c2.json", c2.getBytes(StandardCharsets.UTF_8)),
+        new Member("1.tar", l1), new Member("2.tar", l2)));
+    try (ImageSource s = Transports.source(ImageReference.parse("docker-archive:" + tar), TransportOptions.defaults())) {
+      CheckException e = assertThrows(CheckException.class, s::root);
+      assertEquals("ARCHIVE_AMBIGUOUS", e.code());
+      assertEquals(CheckException.Kind.USAGE, e.kind());
+    }
+    try (ImageSource s = Transports.source(ImageReference.parse("docker-archive:" + tar + ":one:1"), TransportOptions.defaults())) {
+      assertEquals("amd64", Images.walk(s).images().get(0).config().architecture());
+    }
+    try (ImageSource s = Transports.source(ImageReference.parse("docker-archive:" + tar + ":two:2"), TransportOptions.defaults())) {
+      Images.Resolved img = Images.walk(s).images().get(0);
+      assertEquals("arm64", img.config().architecture());
+      assertArrayEquals(l2, s.blobBytes(img.manifest().layers().get(0), 100));
+    }
+    try (ImageSource s = Transports.source(ImageReference.parse("docker-archive:" + tar + ":three:3"), TransportOptions.defaults())) {
+      assertEquals("IMAGE_NOT_FOUND", assertThrows(CheckException.class, s::root).code());
+    }
+  }
+
+  @Test
   void ociArchiveWithoutIndexJsonIsLayoutInvalid(@TempDir Path tmp) throws Exception {
     Path tar = tmp.resolve("noindex.tar");
     writeTar(tar, List.of(new Member("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8))));

@@ -34,6 +34,11 @@ public final class TransportMixin {
 
   /** The options for a transport; {@code credsOverride} (e.g. {@code --src-creds}) wins when given. */
   public TransportOptions options(String credsOverride) {
+    return options(credsOverride, System.getenv());
+  }
+
+  /** As {@link #options(String)}, reading the environment from {@code env} (tests pass their own). */
+  TransportOptions options(String credsOverride, java.util.Map<String, String> env) {
     String user = null;
     String pass = null;
     String c = credsOverride != null ? credsOverride : creds;
@@ -46,27 +51,27 @@ public final class TransportMixin {
       pass = c.substring(colon + 1);
     } else if (username != null) {
       user = username;
-      pass = password != null ? password : System.getenv(ENV_PASSWORD);
-    } else if (System.getenv(ENV_USERNAME) != null && !System.getenv(ENV_USERNAME).isEmpty()) {
-      user = System.getenv(ENV_USERNAME);
-      pass = password != null ? password : System.getenv(ENV_PASSWORD);
+      pass = password != null ? password : env.get(ENV_PASSWORD);
+    } else if (env.get(ENV_USERNAME) != null && !env.get(ENV_USERNAME).isEmpty()) {
+      user = env.get(ENV_USERNAME);
+      pass = password != null ? password : env.get(ENV_PASSWORD);
     } else if (password != null) {
       throw CheckException.usage("CREDENTIALS_INVALID", "--password needs --username");
     }
-    return new TransportOptions(Optional.ofNullable(user), Optional.ofNullable(pass), insecure, Optional.of(dockerConfigPath()));
+    return new TransportOptions(Optional.ofNullable(user), Optional.ofNullable(pass), insecure, Optional.of(dockerConfigPath(env)));
   }
 
   public TransportOptions options() {
     return options(null);
   }
 
-  private Path dockerConfigPath() {
+  private Path dockerConfigPath(java.util.Map<String, String> env) {
     if (dockerConfig != null) {
       return dockerConfig;
     }
-    String env = System.getenv("DOCKER_CONFIG");
-    if (env != null && !env.isEmpty()) {
-      return Path.of(env, "config.json");
+    String dir = env.get("DOCKER_CONFIG");
+    if (dir != null && !dir.isEmpty()) {
+      return Path.of(dir, "config.json");
     }
     return Path.of(System.getProperty("user.home"), ".docker", "config.json");
   }

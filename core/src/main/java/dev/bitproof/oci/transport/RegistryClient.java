@@ -111,6 +111,11 @@ public final class RegistryClient {
     this.http = b.build();
   }
 
+  /** Tests: skip the https probe for a loopback server known to speak plain http (used only with insecure). */
+  static void rememberPlainHttp(String registry) {
+    PLAIN_HTTP.put(registry, "http");
+  }
+
   public String registry() {
     return registry;
   }

@@ -29,6 +29,7 @@ public final class FakeRegistry implements AutoCloseable {
   public record Seen(String method, String path, String authorization) {}
 
   private final HttpServer server;
+  private final java.util.concurrent.ExecutorService executor;
   private final Map<String, byte[]> manifests = new ConcurrentHashMap<>();
   private final Map<String, String> manifestTypes = new ConcurrentHashMap<>();
   private final Map<String, byte[]> blobs = new ConcurrentHashMap<>();
@@ -38,6 +39,13 @@ public final class FakeRegistry implements AutoCloseable {
   public FakeRegistry() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::handle);
+    // one thread per request, so a handler that stalls on purpose does not hold up the next request
+    executor = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "fake-registry");
+      t.setDaemon(true);
+      return t;
+    });
+    server.setExecutor(executor);
     server.start();
   }
 
@@ -142,5 +150,6 @@ public final class FakeRegistry implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    executor.shutdownNow();
   }
 }

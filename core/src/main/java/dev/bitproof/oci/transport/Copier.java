@@ -77,6 +77,10 @@ public final class Copier {
     if (platform.isPresent() && root.isIndex()) {
       root = select(src, root, platform.get(), 0);
     }
+    if (dst.reference().digest().isPresent() && !dst.reference().digest().get().equals(root.digest())) {
+      throw CheckException.usage("DESTINATION_DIGEST_MISMATCH", dst.reference() + " names digest "
+          + dst.reference().digest().get() + " but the image to copy is " + root.digest());
+    }
     if (root.isIndex() && !dst.supportsIndex()) {
       throw CheckException.usage("ARCHIVE_SINGLE_IMAGE", dst.reference() + " holds one image but "
           + src.reference() + " is an index; choose one with --platform os/arch");

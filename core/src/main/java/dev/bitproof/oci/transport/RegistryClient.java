@@ -57,9 +57,10 @@ public final class RegistryClient {
    * @param attempts total tries (1 = no retry)
    * @param base first backoff; doubled each time
    * @param max cap for one wait, also for a server's {@code Retry-After}
+   * @param timeout how long to wait for a response's headers before the attempt counts as failed
    */
-  public record Retry(int attempts, Duration base, Duration max) {
-    public static final Retry DEFAULT = new Retry(4, Duration.ofMillis(500), Duration.ofSeconds(10));
+  public record Retry(int attempts, Duration base, Duration max, Duration timeout) {
+    public static final Retry DEFAULT = new Retry(4, Duration.ofMillis(500), Duration.ofSeconds(10), Duration.ofSeconds(60));
 
     public Retry {
       if (attempts < 1) {
@@ -357,15 +358,30 @@ public final class RegistryClient {
   private <T> HttpResponse<T> sendWithRetry(Supplier<HttpRequest.Builder> request, HttpResponse.BodyHandler<T> handler,
       boolean replayable) throws IOException {
     for (int attempt = 0; ; attempt++) {
-      HttpRequest req = request.get().header("User-Agent", USER_AGENT).build();
+      HttpRequest.Builder builder = request.get().header("User-Agent", USER_AGENT);
+      if (builder.build().timeout().isEmpty()) {
+        builder.timeout(retry.timeout());
+      }
+      HttpRequest req = builder.build();
+      boolean httpsProbe = options.insecure() && req.uri().getPath().equals("/v2/") && req.uri().getScheme().equals("https");
       HttpResponse<T> r;
       try {
         r = http.send(req, handler);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new java.io.InterruptedIOException("interrupted");
+      } catch (java.net.http.HttpTimeoutException e) {
+        if (httpsProbe) {
+          throw e;
+        }
+        if (attempt + 1 >= retry.attempts() || !replayable) {
+          throw new CheckException("REGISTRY_TIMEOUT", req.uri().toString(),
+              "no response within " + req.timeout().orElse(retry.timeout()).toMillis() + " ms after " + (attempt + 1) + " attempt(s)", e);
+        }
+        sleep(retry.delay(attempt, Optional.empty()));
+        continue;
       } catch (ConnectException e) {
-        if (attempt + 1 >= retry.attempts() || !replayable || req.uri().getPath().equals("/v2/") && req.uri().getScheme().equals("https")) {
+        if (attempt + 1 >= retry.attempts() || !replayable || httpsProbe) {
           throw e;
         }
         sleep(retry.delay(attempt, Optional.empty()));

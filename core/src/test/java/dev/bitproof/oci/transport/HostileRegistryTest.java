@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** A registry that lies, truncates, redirects, throttles and refuses: each case ends in its stable code. */
 class HostileRegistryTest {
   static final TransportOptions INSECURE = TransportOptions.defaults().withInsecure(true);
-  static final RegistryClient.Retry FAST = new RegistryClient.Retry(3, Duration.ofMillis(1), Duration.ofMillis(20));
+  static final RegistryClient.Retry FAST = new RegistryClient.Retry(3, Duration.ofMillis(1), Duration.ofMillis(20), Duration.ofMillis(500));
 
   FakeRegistry reg;
   byte[] config;
@@ -308,6 +308,40 @@ class HostileRegistryTest {
       Descriptor missing = Descriptor.of(MediaType.OCI_LAYER_GZIP, dev.bitproof.oci.Digest.parse("sha256:" + "22".repeat(32)), 5);
       fails("BLOB_NOT_FOUND", () -> s.blob(missing));
     }
+  }
+
+  @Test
+  void aRegistryThatNeverAnswersTimesOut() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    reg.override(ex -> {
+      if (ex.getRequestURI().getPath().endsWith("/manifests/v1")) {
+        calls.incrementAndGet();
+        try {
+          release.await(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return true;
+      }
+      return false;
+    });
+    try (ImageSource s = source("v1")) {
+      fails("REGISTRY_TIMEOUT", s::root);
+    } finally {
+      release.countDown();
+    }
+    assertEquals(FAST.attempts(), calls.get(), "each attempt timed out, then it gave up");
+  }
+
+  @Test
+  void destinationNamingAnotherDigestIsRefused(@TempDir Path tmp) throws Exception {
+    try (ImageSource s = source("v1");
+        ImageDestination d = Registry.destination(ImageReference.parse("docker://" + reg.hostPort() + "/test/copy@sha256:" + "33".repeat(32)), INSECURE, FAST)) {
+      CheckException e = fails("DESTINATION_DIGEST_MISMATCH", () -> Copier.copy(s, d, Optional.empty(), Copier.Listener.NONE));
+      assertEquals(CheckException.Kind.USAGE, e.kind());
+    }
+    assertTrue(reg.seen().stream().noneMatch(x -> x.method().equals("PUT") || x.method().equals("POST")), "nothing pushed");
   }
 
   @Test

@@ -157,17 +157,15 @@ public final class RegistryClient {
       }, HttpResponse.BodyHandlers.discarding());
       scheme = "https";
     } catch (IOException e) {
-      if (!(e instanceof SSLException || e instanceof ConnectException) && !options.insecure()) {
-        throw e;
-      }
       if (!options.insecure()) {
-        throw new CheckException("REGISTRY_UNREACHABLE", registry,
-            "cannot reach https://" + registry + " (" + e + "); for a plain-http loopback registry pass --insecure", e);
+        throw new CheckException("REGISTRY_UNREACHABLE", registry, "cannot reach https://" + registry + " (" + e + ")"
+            + (e instanceof SSLException ? "; for a plain-http or self-signed loopback registry pass --insecure" : ""), e);
       }
       try {
         r = sendWithRetry(() -> HttpRequest.newBuilder(URI.create("http://" + registry + "/v2/")), HttpResponse.BodyHandlers.discarding());
-      } catch (ConnectException e2) {
-        throw new CheckException("REGISTRY_UNREACHABLE", registry, "cannot connect to " + registry + ": " + e2, e2);
+      } catch (IOException e2) {
+        throw new CheckException("REGISTRY_UNREACHABLE", registry, "cannot reach " + registry + " over https ("
+            + e + ") or http (" + e2 + ")", e2);
       }
       scheme = "http";
       PLAIN_HTTP.put(registry, "http");

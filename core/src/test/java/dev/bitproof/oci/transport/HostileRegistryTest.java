@@ -311,6 +311,19 @@ class HostileRegistryTest {
   }
 
   @Test
+  void nobodyListeningIsUnreachable() throws Exception {
+    int port;
+    try (java.net.ServerSocket ss = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = ss.getLocalPort();
+    }
+    for (TransportOptions o : java.util.List.of(INSECURE, TransportOptions.defaults())) {
+      try (ImageSource s = Registry.source(ImageReference.parse("docker://127.0.0.1:" + port + "/test/img:v1"), o, FAST)) {
+        fails("REGISTRY_UNREACHABLE", s::root);
+      }
+    }
+  }
+
+  @Test
   void aRegistryThatNeverAnswersTimesOut() throws Exception {
     AtomicInteger calls = new AtomicInteger();
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);

@@ -113,6 +113,26 @@ class InspectCommandTest {
   }
 
   @Test
+  void nestedIndexShowsThePathToEachImage(@TempDir Path tmp) throws Exception {
+    Path golden = SharedData.apkoTestdata().resolve("golden");
+    Path nested = tmp.resolve("nested");
+    assertEquals(0, run("copy", "--quiet", "oci:" + golden, "oci:" + nested).code());
+    byte[] inner = Files.readAllBytes(golden.resolve("index.json"));
+    byte[] outer = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[{"
+        + "\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"digest\":\"" + GOLDEN_INDEX + "\",\"size\":" + inner.length
+        + "}]}").getBytes(StandardCharsets.UTF_8);
+    Files.write(nested.resolve("blobs/sha256/" + GOLDEN_INDEX.substring(7)), inner);
+    Files.write(nested.resolve("index.json"), outer);
+    Run r = run("inspect", "--format", "json", "oci:" + nested);
+    assertEquals(0, r.code(), r.err());
+    JsonNode n = Json.parse(r.out().getBytes(StandardCharsets.UTF_8), "inspect");
+    assertEquals(dev.bitproof.oci.Digest.sha256(outer).toString(), n.get("digest").asText());
+    assertEquals(2, n.get("manifests").size());
+    assertEquals(GOLDEN_INDEX, n.get("manifests").get(1).get("via").get(0).asText());
+    assertEquals("linux/arm64", n.get("manifests").get(1).get("platform").asText());
+  }
+
+  @Test
   void helpAndVersion() {
     Run help = run("inspect", "--help");
     assertEquals(0, help.code());

@@ -2,6 +2,7 @@ package dev.bitproof.oci.transport;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -99,6 +100,42 @@ class RegistryTransportTest {
     Path back = tmp.resolve("back");
     copy(ref, "oci:" + back + ":v1", INSECURE);
     assertArrayEquals(manifest, Files.readAllBytes(back.resolve("blobs/sha256/" + Digest.sha256(manifest).hex())));
+  }
+
+  /** A lying source pushed to a real registry: the upload fails and the registry keeps neither blob nor tag. */
+  @Test
+  void tamperedBlobNeverLandsInTheRegistry() throws Exception {
+    byte[] layer = new byte[100_000];
+    new java.util.Random(3).nextBytes(layer);
+    byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8);
+    try (dev.bitproof.testing.FakeRegistry liar = new dev.bitproof.testing.FakeRegistry()) {
+      String layerDigest = liar.putBlob(layer);
+      liar.putBlob(config);
+      byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":"
+          + "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + Digest.sha256(config) + "\",\"size\":" + config.length
+          + "},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"" + layerDigest
+          + "\",\"size\":" + layer.length + "}]}").getBytes(StandardCharsets.UTF_8);
+      liar.putManifest("v1", MediaType.OCI_MANIFEST.value(), manifest);
+      byte[] evil = layer.clone();
+      evil[evil.length - 1] ^= 1;
+      liar.override(ex -> {
+        if (ex.getRequestURI().getPath().endsWith(layerDigest)) {
+          dev.bitproof.testing.FakeRegistry.send(ex, 200, "application/octet-stream", evil);
+          return true;
+        }
+        return false;
+      });
+      String ref = "docker://" + LocalRegistry.plain() + "/" + LocalRegistry.uniqueRepository("tampered") + ":v1";
+      CheckException e = assertThrows(CheckException.class, () -> copy("docker://" + liar.hostPort() + "/x/y:v1", ref, INSECURE));
+      assertEquals("BLOB_DIGEST_MISMATCH", e.code(), e.toString());
+      try (ImageDestination d = Transports.destination(ImageReference.parse(ref), INSECURE)) {
+        assertTrue(d.hasBlob(Digest.sha256(config)), "the honest config was pushed first");
+        assertFalse(d.hasBlob(Digest.parse(layerDigest)), "the tampered layer was not kept");
+      }
+      try (ImageSource s = Transports.source(ImageReference.parse(ref), INSECURE)) {
+        assertEquals("MANIFEST_NOT_FOUND", assertThrows(CheckException.class, s::root).code(), "no tag was written");
+      }
+    }
   }
 
   @Test

@@ -437,21 +437,13 @@ public final class LocalRegistry {
       }
     }
     byte[] index = Files.readAllBytes(layout.resolve("index.json"));
-    String hex = java.util.HexFormat.of().formatHex(sha256(index));
+    String hex = dev.bitproof.oci.Digest.sha256(index).hex();
     Files.write(blobs.resolve(hex), index);
     Files.writeString(into.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
     Files.writeString(into.resolve("index.json"), "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
         + "\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"digest\":\"sha256:" + hex
         + "\",\"size\":" + index.length + ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"" + tag + "\"}}]}");
     return into;
-  }
-
-  private static byte[] sha256(byte[] b) {
-    try {
-      return java.security.MessageDigest.getInstance("SHA-256").digest(b);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** Reads a whole stream (small helper for tests). */

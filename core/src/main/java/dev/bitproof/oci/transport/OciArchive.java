@@ -1,6 +1,5 @@
 package dev.bitproof.oci.transport;
 
-import dev.bitproof.io.LimitedInputStream;
 import dev.bitproof.io.VerifyingInputStream;
 import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.Digest;
@@ -60,13 +59,7 @@ public final class OciArchive {
 
     @Override
     public RawManifest manifest(Descriptor d) throws IOException {
-      if (d.size() > RawManifest.MAX_SIZE) {
-        throw new CheckException("MANIFEST_TOO_LARGE", d.digest().toString(), "descriptor size " + d.size() + " is over 4 MiB");
-      }
-      try (InputStream in = blob(d)) {
-        byte[] bytes = LimitedInputStream.readAll(in, RawManifest.MAX_SIZE, "MANIFEST_TOO_LARGE", d.digest().toString());
-        return RawManifest.verified(bytes, d.mediaType(), d.digest(), d.digest().toString());
-      }
+      return OciLayout.manifestFromBlob(this, d);
     }
 
     @Override

@@ -112,6 +112,17 @@ public final class OciLayout {
 
   static final byte[] OCI_LAYOUT_FILE = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
+  /** A manifest stored as a blob (layouts, archives): at most 4 MiB, and its bytes must hash to the descriptor. */
+  static RawManifest manifestFromBlob(ImageSource source, Descriptor d) throws IOException {
+    if (d.size() > RawManifest.MAX_SIZE) {
+      throw new CheckException("MANIFEST_TOO_LARGE", d.digest().toString(), "descriptor size " + d.size() + " is over 4 MiB");
+    }
+    try (InputStream in = source.blob(d)) {
+      byte[] bytes = LimitedInputStream.readAll(in, RawManifest.MAX_SIZE, "MANIFEST_TOO_LARGE", d.digest().toString());
+      return RawManifest.verified(bytes, d.mediaType(), d.digest(), d.digest().toString());
+    }
+  }
+
   static Path blobPath(Path dir, Digest d) {
     return dir.resolve("blobs").resolve(d.algorithm()).resolve(d.hex());
   }
@@ -151,13 +162,7 @@ public final class OciLayout {
 
     @Override
     public RawManifest manifest(Descriptor d) throws IOException {
-      if (d.size() > RawManifest.MAX_SIZE) {
-        throw new CheckException("MANIFEST_TOO_LARGE", d.digest().toString(), "descriptor size " + d.size() + " is over 4 MiB");
-      }
-      try (InputStream in = blob(d)) {
-        byte[] bytes = LimitedInputStream.readAll(in, RawManifest.MAX_SIZE, "MANIFEST_TOO_LARGE", d.digest().toString());
-        return RawManifest.verified(bytes, d.mediaType(), d.digest(), d.digest().toString());
-      }
+      return manifestFromBlob(this, d);
     }
 
     @Override

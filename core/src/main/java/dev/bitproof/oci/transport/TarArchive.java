@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -173,20 +172,6 @@ final class TarArchive implements Closeable {
       // reading to the end lets a verifying stream check size and digest before the entry is closed
       if (in.read() >= 0) {
         throw new IllegalStateException("stream longer than " + size);
-      }
-      out.closeArchiveEntry();
-    }
-
-    void add(String name, Path source) throws IOException {
-      long size;
-      try {
-        size = Files.size(source);
-      } catch (NoSuchFileException e) {
-        throw new CheckException("BLOB_NOT_FOUND", name, "staged blob missing", e);
-      }
-      out.putArchiveEntry(entry(name, size));
-      try (InputStream in = Files.newInputStream(source)) {
-        in.transferTo(out);
       }
       out.closeArchiveEntry();
     }

@@ -1,7 +1,9 @@
 package dev.bitproof.cli;
 
 import dev.bitproof.cli.commands.ApkCommand;
+import dev.bitproof.cli.commands.CopyCommand;
 import dev.bitproof.cli.commands.DemoCommand;
+import dev.bitproof.cli.commands.InspectCommand;
 import dev.bitproof.cli.render.Format;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.report.CheckException;
@@ -26,6 +28,8 @@ import picocli.CommandLine.Command;
       ApkCommand.class,
       dev.bitproof.cli.commands.PolicyCommand.class,
       dev.bitproof.cli.commands.DebCommand.class,
+      InspectCommand.class,
+      CopyCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec

@@ -10,7 +10,6 @@ import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.Platform;
 import dev.bitproof.oci.transport.ImageSource;
 import dev.bitproof.oci.transport.Images;
-import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.oci.transport.Transports;
 import dev.bitproof.policy.ImageFacts;
 import dev.bitproof.policy.Policy;
@@ -57,8 +56,8 @@ public final class PolicyCommand {
     @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "Check only this platform of an index")
     String platform;
 
-    @Option(names = "--insecure", description = "Allow plain-http / unverified TLS registries (loopback tests)")
-    boolean insecure;
+    @Mixin
+    dev.bitproof.cli.TransportMixin transport;
 
     @Override
     public Integer call() throws Exception {
@@ -74,7 +73,7 @@ public final class PolicyCommand {
       ArrayNode images = doc.putArray("images");
       boolean failed = false;
       int checked = 0;
-      try (ImageSource src = Transports.source(ref, TransportOptions.defaults().withInsecure(insecure))) {
+      try (ImageSource src = Transports.source(ref, transport.options())) {
         Images.Tree tree = Images.walk(src);
         for (Images.Resolved r : tree.images()) {
           Platform p = r.config().platform();

@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
       "4:internal error"},
     subcommands = {
       DemoCommand.class,
+      dev.bitproof.cli.commands.AttestCommand.class,
+      dev.bitproof.cli.commands.KeyCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       dev.bitproof.cli.commands.AttestCommand.class,
       dev.bitproof.cli.commands.KeyCommand.class,
+      dev.bitproof.cli.commands.PolicyCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec

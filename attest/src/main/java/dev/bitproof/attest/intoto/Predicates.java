@@ -29,6 +29,7 @@ public final class Predicates {
   /** Our verified levels (custom VSA values MUST NOT start with {@code SLSA_}). */
   public static final String REBUILT_BIT_IDENTICAL = "BITPROOF_REBUILT_BIT_IDENTICAL";
   public static final String REBUILT_CONTENT_IDENTICAL = "BITPROOF_REBUILT_CONTENT_IDENTICAL";
+  public static final String REBUILT_SEMANTICALLY_IDENTICAL = "BITPROOF_REBUILT_SEMANTICALLY_IDENTICAL";
   public static final String SIGNATURES_VERIFIED = "BITPROOF_SIGNATURES_VERIFIED";
   public static final String SBOM_MATCHED = "BITPROOF_SBOM_MATCHED";
   /** We never verify upstream build provenance, so the build track is unevaluated. */
@@ -48,22 +49,30 @@ public final class Predicates {
     return DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(ChronoUnit.SECONDS));
   }
 
-  /** The evidence predicate: config/lock/packages inputs, digests per level, every finding, the report's digest. */
+  /**
+   * The evidence predicate: the image, the report's digest, verdict, inputs (config, lock, packages), ignore set,
+   * every check with its findings, and the digests of both sides per level (index, manifest, config, layers).
+   */
   public static ObjectNode evidence(VerificationReport r, Context c) {
     ObjectNode p = Json.mapper().createObjectNode();
     verifier(p, c);
     p.put("timeVerified", timestamp(c.timeVerified()));
     p.put("verificationResult", r.passed() ? "PASSED" : "FAILED");
+    p.put("verdict", r.verdict());
     ObjectNode image = p.putObject("image");
     image.put("reference", r.reference());
     image.putObject("digest").put(r.imageDigest().algorithm(), r.imageDigest().hex());
     ObjectNode report = p.putObject("report");
-    report.put("schemaVersion", 1);
-    report.put("verdict", r.verdict());
+    report.put("schema", VerificationReport.SCHEMA_ID);
+    report.put("command", r.command());
+    report.put("toolVersion", r.toolVersion());
     report.putObject("digest").put(r.digest().algorithm(), r.digest().hex());
-    p.set("inputs", r.inputs().<JsonNode>map(ObjectNode::deepCopy).orElseGet(() -> Json.mapper().createObjectNode()));
-    p.set("digests", r.digests().deepCopy());
-    p.set("findings", r.checks().deepCopy());
+    ObjectNode doc = r.document();
+    p.set("subjects", doc.path("subjects").deepCopy());
+    p.set("inputs", doc.path("inputs").isObject() ? doc.get("inputs").deepCopy() : Json.mapper().createObjectNode());
+    p.set("ignoreSet", doc.path("ignoreSet").isArray() ? doc.get("ignoreSet").deepCopy() : Json.mapper().createArrayNode());
+    p.set("checks", r.checks().deepCopy());
+    p.set("images", doc.path("images").isArray() ? doc.get("images").deepCopy() : Json.mapper().createArrayNode());
     return p;
   }
 
@@ -88,8 +97,8 @@ public final class Predicates {
   }
 
   /**
-   * The levels claimed: {@code FAILED} when the verdict failed; else SLSA_BUILD_LEVEL_UNEVALUATED plus the report's
-   * own {@code levels}, or, when it gives none, what its digests and checks show.
+   * The levels claimed: {@code FAILED} when the report failed; else SLSA_BUILD_LEVEL_UNEVALUATED, the rebuild level
+   * its verdict shows, and signatures / SBOM when a check of that kind ran and passed and none of that kind failed.
    */
   public static List<String> levels(VerificationReport r) {
     if (!r.passed()) {
@@ -97,33 +106,30 @@ public final class Predicates {
     }
     Set<String> out = new LinkedHashSet<>();
     out.add(SLSA_BUILD_UNEVALUATED);
-    if (r.levels().isPresent()) {
-      out.addAll(r.levels().get());
-      return List.copyOf(out);
+    switch (r.verdict()) {
+      case "BIT_IDENTICAL" -> out.add(REBUILT_BIT_IDENTICAL);
+      case "CONTENT_IDENTICAL" -> out.add(REBUILT_CONTENT_IDENTICAL);
+      case "SEMANTICALLY_IDENTICAL" -> out.add(REBUILT_SEMANTICALLY_IDENTICAL);
+      default -> { }
     }
-    String published = r.digests().path("published").asText("");
-    String rebuilt = r.digests().path("rebuilt").asText("");
-    if (!published.isEmpty() && published.equals(rebuilt)) {
-      out.add(REBUILT_BIT_IDENTICAL);
-    }
-    if (passedAll(r, "SIGNATURE")) {
+    if (passedAll(r, "signature")) {
       out.add(SIGNATURES_VERIFIED);
     }
-    if (passedAll(r, "SBOM_")) {
+    if (passedAll(r, "sbom")) {
       out.add(SBOM_MATCHED);
     }
     return List.copyOf(out);
   }
 
-  /** At least one check whose code contains {@code part} passed and none failed. */
+  /** At least one check whose name contains {@code part} passed and none such failed. */
   private static boolean passedAll(VerificationReport r, String part) {
-    List<String> sev = new ArrayList<>();
+    List<String> status = new ArrayList<>();
     for (JsonNode c : r.checks()) {
-      if (c.path("code").asText().contains(part)) {
-        sev.add(c.path("severity").asText().toUpperCase(Locale.ROOT));
+      if (c.path("name").asText().toLowerCase(Locale.ROOT).contains(part)) {
+        status.add(c.path("status").asText());
       }
     }
-    return sev.contains("OK") && !sev.contains("FAIL");
+    return status.contains("PASS") && !status.contains("FAIL");
   }
 
   /**

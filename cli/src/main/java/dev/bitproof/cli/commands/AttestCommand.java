@@ -134,11 +134,6 @@ public final class AttestCommand implements Runnable {
     if (r.policy.isPresent()) {
       policyDigest = Optional.of(Digest.sha256(readFile(r.policy.get(), 16 * 1024 * 1024, "POLICY")));
       policyUri = r.policyUri.orElse(r.policy.get().getFileName().toString());
-    } else if (report.policy().isPresent() && r.policyUri.isEmpty()) {
-      // the policy the verify run itself recorded
-      policyUri = report.policy().get().path("uri").asText(policyUri);
-      String hex = report.policy().get().path("digest").path("sha256").asText("");
-      policyDigest = hex.isEmpty() ? Optional.empty() : Optional.of(new Digest("sha256", hex));
     }
     Predicates.Context ctx = new Predicates.Context(r.verifierId, version(), r.now, policyUri, policyDigest, r.resourceUri);
     Attestor.Attestations a = Attestor.attest(report, key, ctx);

@@ -1,6 +1,7 @@
 package dev.bitproof.attest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bitproof.attest.bundle.KeylessBundles;
 import dev.bitproof.attest.bundle.SigstoreBundle;
 import dev.bitproof.attest.dsse.Dsse;
 import dev.bitproof.attest.dsse.Envelope;
@@ -61,24 +62,59 @@ public final class AttestationVerifier {
     }
   }
 
+  /**
+   * What signatures are trusted: a public key (bitproof's own attestations) and/or a keyless policy (third-party
+   * sigstore bundles, checked offline against a pinned trusted root). Both come from the user, never the artifact.
+   */
+  public record Trust(Optional<VerificationKey> key, Optional<KeylessBundles.Policy> keyless) {
+    public Trust {
+      if (key.isEmpty() && keyless.isEmpty()) {
+        throw CheckException.usage("TRUST_REQUIRED", "give a public key or a trusted root with a certificate identity");
+      }
+    }
+
+    public static Trust of(VerificationKey key) {
+      return new Trust(Optional.of(key), Optional.empty());
+    }
+  }
+
   /** A DSSE envelope, a sigstore bundle, or one line of a JSON Lines file. */
   public static Outcome verifyDocument(byte[] bytes, VerificationKey key, Options o, String source) {
+    return verifyDocument(bytes, Trust.of(key), o, source);
+  }
+
+  public static Outcome verifyDocument(byte[] bytes, Trust trust, Options o, String source) {
     JsonNode n = Json.parse(bytes, source);
     Dsse.Verified v;
     if (SigstoreBundle.looksLikeBundle(n)) {
-      v = SigstoreBundle.parse(bytes, source).verify(key, source);
+      SigstoreBundle b = SigstoreBundle.parse(bytes, source);
+      if (b.keyless() && trust.keyless().isPresent()) {
+        v = KeylessBundles.verify(b, trust.keyless().get(), o.image(), source);
+      } else if (trust.key().isPresent()) {
+        v = b.verify(trust.key().get(), source);
+      } else {
+        v = new Dsse.Verified(List.of(Finding.fail("BUNDLE_NOT_KEYLESS", source,
+            "bundle is signed with a key, but only a keyless trusted root was given")), Optional.empty());
+      }
+    } else if (trust.key().isPresent()) {
+      v = Dsse.verify(Envelope.parse(bytes, source), trust.key().get(), source);
     } else {
-      v = Dsse.verify(Envelope.parse(bytes, source), key, source);
+      v = new Dsse.Verified(List.of(Finding.fail("DSSE_KEY_REQUIRED", source,
+          "a bare DSSE envelope can only be verified with a public key")), Optional.empty());
     }
     return checkStatement(v, o, source);
   }
 
   /** Every document in a file: one JSON document, or JSON Lines (one envelope or bundle per line). */
   public static List<Outcome> verifyFile(byte[] bytes, VerificationKey key, Options o, String source) {
+    return verifyFile(bytes, Trust.of(key), o, source);
+  }
+
+  public static List<Outcome> verifyFile(byte[] bytes, Trust trust, Options o, String source) {
     List<byte[]> docs = splitJsonl(bytes, source);
     List<Outcome> out = new ArrayList<>();
     for (int i = 0; i < docs.size(); i++) {
-      out.add(verifyDocument(docs.get(i), key, o, docs.size() == 1 ? source : source + ":" + (i + 1)));
+      out.add(verifyDocument(docs.get(i), trust, o, docs.size() == 1 ? source : source + ":" + (i + 1)));
     }
     return out;
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.attest.AttestationVerifier;
 import dev.bitproof.attest.Attestor;
+import dev.bitproof.attest.bundle.KeylessBundles;
 import dev.bitproof.attest.intoto.Predicates;
 import dev.bitproof.attest.intoto.VerificationReport;
 import dev.bitproof.attest.registry.Attachments;
@@ -322,8 +323,18 @@ public final class AttestCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "REF|FILE", description = "Image reference (docker://, oci:DIR:TAG) or attestation file.")
     String target;
 
-    @Option(names = "--key", required = true, paramLabel = "PUB", description = "Trusted public key (SPKI PEM).")
+    @Option(names = "--key", paramLabel = "PUB", description = "Trusted public key (SPKI PEM) for bitproof's own attestations.")
     Path key;
+
+    @Option(names = "--trusted-root", paramLabel = "FILE",
+        description = "Pinned sigstore trusted_root.json for third-party keyless bundles (verified offline; needs the identity flags).")
+    Path trustedRoot;
+
+    @Option(names = "--certificate-identity", paramLabel = "SAN", description = "Keyless: the signing certificate's subject alternative name, exactly.")
+    String certificateIdentity;
+
+    @Option(names = "--certificate-oidc-issuer", paramLabel = "URL", description = "Keyless: the certificate's OIDC issuer, exactly.")
+    String certificateIssuer;
 
     @Option(names = "--type", paramLabel = "URI", description = "Predicate type required (repeatable; 'vsa' and 'evidence' are short for ours).")
     List<String> types = new ArrayList<>();
@@ -349,7 +360,23 @@ public final class AttestCommand implements Runnable {
     @Override
     public Integer call() throws IOException {
       Output o = common.output();
-      VerificationKey vk = Keys.readVerificationKey(readFile(key, 64 * 1024, "KEY"), key.toString());
+      Optional<VerificationKey> vkey = key == null ? Optional.empty()
+          : Optional.of(Keys.readVerificationKey(readFile(key, 64 * 1024, "KEY"), key.toString()));
+      Optional<KeylessBundles.Policy> keyless = Optional.empty();
+      if (trustedRoot != null) {
+        if (certificateIdentity == null || certificateIssuer == null) {
+          throw CheckException.usage("KEYLESS_IDENTITY_REQUIRED",
+              "--trusted-root needs --certificate-identity and --certificate-oidc-issuer: without them any certificate would pass");
+        }
+        keyless = Optional.of(new KeylessBundles.Policy(trustedRoot, certificateIdentity, certificateIssuer));
+      } else if (certificateIdentity != null || certificateIssuer != null) {
+        throw CheckException.usage("KEYLESS_TRUSTED_ROOT_REQUIRED", "the certificate identity flags need --trusted-root");
+      }
+      if (vkey.isEmpty() && keyless.isEmpty()) {
+        throw CheckException.usage("TRUST_REQUIRED", "give --key PUB, or --trusted-root with the certificate identity");
+      }
+      AttestationVerifier.Trust vk = new AttestationVerifier.Trust(vkey, keyless);
+      String keyLabel = vkey.map(VerificationKey::keyId).orElse("keyless " + certificateIdentity);
       TransportOptions topts = TransportOptions.defaults().withInsecure(insecure);
       LinkedHashSet<String> wanted = new LinkedHashSet<>();
       for (String t : types) {
@@ -401,7 +428,7 @@ public final class AttestCommand implements Runnable {
         n.put("schemaVersion", 1);
         n.put("result", v.passed() ? "PASSED" : "FAILED");
         n.put("subject", subject.toString());
-        n.put("keyId", vk.keyId());
+        n.put("trusted", keyLabel);
         n.put("attestations", outcomes.size());
         n.set("findings", Output.findingsJson(v.findings()));
         o.printJson(n);
@@ -409,7 +436,7 @@ public final class AttestCommand implements Runnable {
         for (Finding f : v.findings()) {
           o.out().println(Output.findingText(f));
         }
-        o.out().println((v.passed() ? "VERIFIED " : "FAILED ") + subject + " (" + outcomes.size() + " attestation(s), key " + vk.keyId() + ")");
+        o.out().println((v.passed() ? "VERIFIED " : "FAILED ") + subject + " (" + outcomes.size() + " attestation(s), trusted " + keyLabel + ")");
         o.out().flush();
       }
       return v.passed() ? ExitCodes.OK : ExitCodes.FAILED;

@@ -202,4 +202,25 @@ class AttestCommandTest {
       assertEquals(0, r.exit(), r.output());
     }
   }
+
+  /** A third-party keyless bundle, offline against the pinned trusted root; the identity flags are required. */
+  @Test
+  void keylessBundleWithPinnedTrustedRoot() {
+    Path k = dev.bitproof.testing.SharedData.testdata("attest/keyless");
+    String bundle = k.resolve("bundle.dsse.sigstore.json").toString();
+    String root = k.resolve("trusted_root.json").toString();
+    String digest = "sha256:a0cfc71271d6e278e57cd332ff957c3f7043fdda354c4cbb190a30d56efa01bf";
+    String san = "https://github.com/loosebazooka/aa-test/.github/workflows/provenance.yaml@refs/heads/main";
+    String issuer = "https://token.actions.githubusercontent.com";
+    Run ok = run("attest", "verify", bundle, "--trusted-root", root, "--certificate-identity", san,
+        "--certificate-oidc-issuer", issuer, "--digest", digest, "--type", "https://slsa.dev/provenance/v1");
+    assertEquals(0, ok.code(), ok.out() + ok.err());
+    assertTrue(ok.out().contains("KEYLESS_VERIFIED"), ok.out());
+    Run wrongId = run("attest", "verify", bundle, "--trusted-root", root, "--certificate-identity", san + "x",
+        "--certificate-oidc-issuer", issuer, "--digest", digest);
+    assertEquals(1, wrongId.code(), wrongId.out());
+    assertEquals(2, run("attest", "verify", bundle, "--trusted-root", root, "--digest", digest).code(),
+        "a trusted root without an identity would accept any certificate");
+    assertEquals(2, run("attest", "verify", bundle, "--digest", digest).code(), "no trust given");
+  }
 }

@@ -186,4 +186,30 @@ class AttestorTest {
   private static List<String> codes(AttestationVerifier.Outcome o) {
     return o.findings().stream().map(Finding::code).toList();
   }
+
+  @Test
+  void signedPayloadThatIsNotAStatementIsAFinding() {
+    for (String payload : List.of("{\"_type\":\"https://in-toto.io/Statement/v0.1\",\"subject\":[{\"digest\":{\"sha256\":\"" + IMAGE.hex() + "\"}}],\"predicateType\":\"x\"}",
+        "{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[],\"predicateType\":\"x\"}",
+        "{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"name\":\"x\"}],\"predicateType\":\"x\"}",
+        "[1]", "not json")) {
+      Envelope env = Dsse.sign(Envelope.IN_TOTO, payload.getBytes(StandardCharsets.UTF_8), key);
+      AttestationVerifier.Outcome o = AttestationVerifier.verifyDocument(env.toBytes(), pub, options(IMAGE, Set.of(), Optional.empty()), "s");
+      assertFalse(o.passed(), payload);
+      assertEquals(List.of("DSSE_SIGNATURE_VALID", "STATEMENT_INVALID"), codes(o), payload);
+    }
+  }
+
+  @Test
+  void reportsThatCannotBeAttestedAreRefused() throws Exception {
+    String good = new String(Fixtures.reportBytes("oci:/x:t", IMAGE), StandardCharsets.UTF_8);
+    for (String bad : List.of(good.replace("\"schemaVersion\": 1", "\"schemaVersion\": 2"),
+        good.replace("\"result\": \"PASS\"", "\"result\": \"MAYBE\""),
+        good.replace("\"label\": \"published\", \"reference\": \"oci:/x:t\", \"digest\": \"" + IMAGE + "\"",
+            "\"label\": \"published\", \"reference\": \"oci:/x:t\", \"digest\": null"),
+        "{\"schemaVersion\":1,\"result\":\"ERROR\",\"error\":{}}", "[]")) {
+      assertEquals("REPORT_INVALID", org.junit.jupiter.api.Assertions.assertThrows(dev.bitproof.report.CheckException.class,
+          () -> VerificationReport.parse(bad.getBytes(StandardCharsets.UTF_8), "r")).code(), bad.length() > 80 ? bad.substring(0, 80) : bad);
+    }
+  }
 }

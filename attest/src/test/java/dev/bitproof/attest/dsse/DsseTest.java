@@ -164,4 +164,15 @@ class DsseTest {
     assertEquals(1, v.findings().size(), v.findings().toString());
     return v.findings().get(0);
   }
+
+  @Test
+  void tooManySignaturesIsRefusedWhileParsing() {
+    StringBuilder sb = new StringBuilder("{\"payload\":\"e30=\",\"payloadType\":\"x\",\"signatures\":[");
+    for (int i = 0; i <= Envelope.MAX_SIGNATURES; i++) {
+      sb.append(i == 0 ? "" : ",").append("{\"sig\":\"AA==\"}");
+    }
+    sb.append("]}");
+    assertEquals("DSSE_INVALID", assertThrows(CheckException.class,
+        () -> Envelope.parse(sb.toString().getBytes(StandardCharsets.UTF_8), "many")).code());
+  }
 }

@@ -105,4 +105,13 @@ class KeysTest {
     assertArrayEquals(java.security.MessageDigest.getInstance("SHA-256").digest(spki),
         java.util.HexFormat.of().parseHex(k.keyId()));
   }
+
+  /** A hostile key file must not make scrypt allocate gigabytes: only cosign's parameter sets are accepted. */
+  @Test
+  void cosignKeyWithOtherScryptParametersIsRefusedBeforeDerivation() {
+    String body = "{\"kdf\":{\"name\":\"scrypt\",\"params\":{\"N\":1073741824,\"r\":8,\"p\":1},\"salt\":\"AAAA\"},"
+        + "\"cipher\":{\"name\":\"nacl/secretbox\",\"nonce\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"},\"ciphertext\":\"AAAAAAAAAAAAAAAAAAAAAA==\"}";
+    byte[] file = Pem.write(CosignKeyFile.LABEL, body.getBytes(StandardCharsets.UTF_8)).getBytes(StandardCharsets.US_ASCII);
+    assertEquals("KEY_INVALID", assertThrows(CheckException.class, () -> Keys.readSigningKey(file, "evil", "x"::toCharArray)).code());
+  }
 }

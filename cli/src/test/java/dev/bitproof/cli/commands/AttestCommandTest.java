@@ -223,4 +223,35 @@ class AttestCommandTest {
         "a trusted root without an identity would accept any certificate");
     assertEquals(2, run("attest", "verify", bundle, "--digest", digest).code(), "no trust given");
   }
+
+  /** The mixin verify uses for --attest-key: same signing path as attest sign. */
+  @picocli.CommandLine.Command(name = "fake-verify")
+  static final class FakeVerify implements java.util.concurrent.Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    AttestOptions attest;
+
+    byte[] report;
+
+    @Override
+    public Integer call() throws Exception {
+      StringWriter sw = new StringWriter();
+      var o = new dev.bitproof.cli.render.Output(new PrintWriter(sw), new PrintWriter(new StringWriter()), dev.bitproof.cli.render.Format.json);
+      return attest.attest(report, dev.bitproof.oci.transport.TransportOptions.defaults(), o).isPresent() ? 0 : 5;
+    }
+  }
+
+  @Test
+  void verifyAttestKeyMixinSignsTheReport() throws Exception {
+    Path layout = dir.resolve("layout");
+    Descriptor image = Fixtures.writeImage(layout, "v1", "a");
+    assertEquals(0, run("key", "generate", "--out", dir.resolve("k").toString()).code());
+    FakeVerify fv = new FakeVerify();
+    fv.report = Fixtures.reportBytes("oci:" + layout + ":v1", image.digest());
+    Path out = dir.resolve("v.intoto.jsonl");
+    int code = new picocli.CommandLine(fv).execute("--attest-key", dir.resolve("k.key").toString(), "--attest-out", out.toString(), "--attach");
+    assertEquals(0, code);
+    assertEquals(2, Files.readAllLines(out).size());
+    assertEquals(0, run("attest", "verify", "oci:" + layout + ":v1", "--key", dir.resolve("k.pub").toString()).code());
+    assertEquals(5, new picocli.CommandLine(new FakeVerify()).execute());
+  }
 }

@@ -265,10 +265,14 @@ public final class AttestationVerifier {
         fs.addAll(out.findings());
         ok &= out.passed();
       } else {
-        fs.add(Finding.of("ATTEST_SUPERSEDED", Severity.INFO, out.source(),
-            "not deciding: " + (trusted.contains(out) ? "a newer attestation of the same type exists"
-                : "not signed by the trusted key about this image"))
-            .with("findings", out.findings().stream().filter(Finding::fails).map(Finding::code).toList()));
+        List<String> failing = out.findings().stream().filter(Finding::fails).map(Finding::code).toList();
+        boolean otherType = failing.equals(List.of("ATTEST_TYPE_MISMATCH"));
+        String why = trusted.contains(out) ? "a newer attestation of the same type decides"
+            : otherType ? "not of the requested predicate type"
+            : "not a valid attestation about this image by the trusted signer";
+        // an attestation that fails its signature or subject is worth a warning: someone attached it
+        fs.add(Finding.of("ATTEST_SUPERSEDED", trusted.contains(out) || otherType ? Severity.INFO : Severity.WARN, out.source(),
+            "not deciding: " + why).with("findings", failing));
       }
     }
     return new Verdict(ok, Optional.of(List.copyOf(newest.values())), fs);

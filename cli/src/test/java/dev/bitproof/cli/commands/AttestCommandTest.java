@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -253,5 +254,25 @@ class AttestCommandTest {
     assertEquals(2, Files.readAllLines(out).size());
     assertEquals(0, run("attest", "verify", "oci:" + layout + ":v1", "--key", dir.resolve("k.pub").toString()).code());
     assertEquals(5, new picocli.CommandLine(new FakeVerify()).execute());
+  }
+
+  /**
+   * "Offline" proven, not claimed: the keyless check runs in a JVM inside a fresh network namespace (unshare -n: no
+   * interface but a down loopback), so any fetch (TUF, Rekor) would fail the run.
+   */
+  @Test
+  void keylessVerificationNeedsNoNetwork() throws Exception {
+    Peers.requireTool("unshare");
+    Assumptions.assumeTrue(Peers.run(List.of("unshare", "-n", "true")).exit() == 0, "skipped: unshare -n not permitted here");
+    Path k = dev.bitproof.testing.SharedData.testdata("attest/keyless");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd = List.of("unshare", "-n", java, "-cp", System.getProperty("java.class.path"), "dev.bitproof.cli.Main",
+        "attest", "verify", k.resolve("bundle.dsse.sigstore.json").toString(), "--trusted-root", k.resolve("trusted_root.json").toString(),
+        "--certificate-identity", "https://github.com/loosebazooka/aa-test/.github/workflows/provenance.yaml@refs/heads/main",
+        "--certificate-oidc-issuer", "https://token.actions.githubusercontent.com",
+        "--digest", "sha256:a0cfc71271d6e278e57cd332ff957c3f7043fdda354c4cbb190a30d56efa01bf");
+    Peers.Result r = Peers.run(cmd);
+    assertEquals(0, r.exit(), r.output());
+    assertTrue(r.output().contains("KEYLESS_VERIFIED"), r.output());
   }
 }

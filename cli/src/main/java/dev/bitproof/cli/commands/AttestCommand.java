@@ -310,7 +310,7 @@ public final class AttestCommand implements Runnable {
 
   @Command(name = "verify", mixinStandardHelpOptions = true,
       description = {"Verify attestations: the DSSE signature under --key (never a key from the attestation), subject "
-          + "digest = the image digest, predicate type, verificationResult PASSED, freshness and policy. TARGET is an "
+          + "digest = the image digest, predicate type, verificationResult PASSED, freshness and policy. REF|FILE is an "
           + "attestation file (DSSE, JSON Lines or sigstore bundle; give --digest or --image) or an image reference whose "
           + "attached attestations (referrers tag or cosign .att) are verified. Among valid attestations of a type, the "
           + "newest decides."},

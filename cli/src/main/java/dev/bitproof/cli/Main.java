@@ -1,6 +1,8 @@
 package dev.bitproof.cli;
 
+import dev.bitproof.cli.commands.CopyCommand;
 import dev.bitproof.cli.commands.DemoCommand;
+import dev.bitproof.cli.commands.InspectCommand;
 import dev.bitproof.cli.render.Format;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.report.CheckException;
@@ -25,6 +27,8 @@ import picocli.CommandLine.Command;
       dev.bitproof.cli.commands.AttestCommand.class,
       dev.bitproof.cli.commands.KeyCommand.class,
       dev.bitproof.cli.commands.PolicyCommand.class,
+      InspectCommand.class,
+      CopyCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec

@@ -47,6 +47,9 @@ import javax.net.ssl.TrustManager;
 public final class RegistryClient {
   static final int MAX_REDIRECTS = 5;
   static final String USER_AGENT = "bitproof/0.1";
+  static final Duration INSECURE_PROBE_TIMEOUT = Duration.ofSeconds(2);
+  /** Registries (host:port) this JVM found speaking plain http; only consulted with {@code insecure}. */
+  private static final Map<String, String> PLAIN_HTTP = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * How often and how long to retry a request answered with 429 or 5xx, or whose connection was refused.
@@ -135,7 +138,17 @@ public final class RegistryClient {
   private void ping() throws IOException {
     HttpResponse<Void> r;
     try {
-      r = sendWithRetry(() -> HttpRequest.newBuilder(URI.create("https://" + registry + "/v2/")), HttpResponse.BodyHandlers.discarding());
+      if ("http".equals(PLAIN_HTTP.get(registry)) && options.insecure()) {
+        throw new SSLException("known to speak plain http");
+      }
+      r = sendWithRetry(() -> {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://" + registry + "/v2/"));
+        if (options.insecure()) {
+          // a plain-http server may sit silent on a TLS hello (Go's answers at once, the JDK's does not)
+          b.timeout(INSECURE_PROBE_TIMEOUT);
+        }
+        return b;
+      }, HttpResponse.BodyHandlers.discarding());
       scheme = "https";
     } catch (IOException e) {
       if (!(e instanceof SSLException || e instanceof ConnectException) && !options.insecure()) {
@@ -151,6 +164,7 @@ public final class RegistryClient {
         throw new CheckException("REGISTRY_UNREACHABLE", registry, "cannot connect to " + registry + ": " + e2, e2);
       }
       scheme = "http";
+      PLAIN_HTTP.put(registry, "http");
     }
     if (r.statusCode() == 401) {
       challenge = Challenge.parse(r.headers().firstValue("WWW-Authenticate").orElse(""));
@@ -251,7 +265,7 @@ public final class RegistryClient {
     boolean reauthed = false;
     while (true) {
       HttpResponse<T> r = followRedirects(request, handler, replayable);
-      if (r.statusCode() == 401 && !reauthed) {
+      if (r.statusCode() == 401 && !reauthed && replayable) {
         closeQuietly(r);
         Challenge c = Challenge.parse(r.headers().firstValue("WWW-Authenticate").orElse(""));
         if (c.scheme().isEmpty()) {

@@ -13,6 +13,7 @@ import dev.bitproof.attest.sign.SigningKey;
 import dev.bitproof.attest.sign.VerificationKey;
 import dev.bitproof.cli.Common;
 import dev.bitproof.cli.ExitCodes;
+import dev.bitproof.cli.TransportMixin;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.io.Json;
 import dev.bitproof.io.LimitedInputStream;
@@ -262,8 +263,8 @@ public final class AttestCommand implements Runnable {
         description = "referrers: OCI 1.1 referrers with sigstore bundles (default); cosign: legacy sha256-<hex>.att tag.")
     String layout;
 
-    @Option(names = "--insecure", description = "Allow plain HTTP / unverified TLS to the registry (loopback test registries).")
-    boolean insecure;
+    @Mixin
+    TransportMixin transport;
 
     @Override
     public Integer call() throws IOException {
@@ -282,7 +283,7 @@ public final class AttestCommand implements Runnable {
       r.attach = attach || attachTo != null;
       r.attachTo = Optional.ofNullable(attachTo);
       r.layout = parseLayout(layout);
-      r.transport = TransportOptions.defaults().withInsecure(insecure);
+      r.transport = transport.options();
       ObjectNode n = sign(r, o);
       if (o.json()) {
         o.printJson(n);
@@ -354,8 +355,8 @@ public final class AttestCommand implements Runnable {
     @Option(names = "--image", paramLabel = "REF", description = "For a FILE: the image whose digest its statements must be about.")
     String image;
 
-    @Option(names = "--insecure", description = "Allow plain HTTP / unverified TLS to the registry (loopback test registries).")
-    boolean insecure;
+    @Mixin
+    TransportMixin transport;
 
     @Override
     public Integer call() throws IOException {
@@ -377,7 +378,7 @@ public final class AttestCommand implements Runnable {
       }
       AttestationVerifier.Trust vk = new AttestationVerifier.Trust(vkey, keyless);
       String keyLabel = vkey.map(VerificationKey::keyId).orElse("keyless " + certificateIdentity);
-      TransportOptions topts = TransportOptions.defaults().withInsecure(insecure);
+      TransportOptions topts = transport.options();
       LinkedHashSet<String> wanted = new LinkedHashSet<>();
       for (String t : types) {
         wanted.add(switch (t) {

@@ -152,4 +152,29 @@ class AttestRegistryTest {
     assertEquals(0, run("attest", "verify", dir.resolve("d/vsa.dsse.json").toString(), "--key", dir.resolve("k.pub").toString(),
         "--image", ref, "--insecure").code());
   }
+
+  /** Attaching needs push on the repository: with a bearer-token registry it works through the same credentials. */
+  @Test
+  void attachAndVerifyWithTokenAuth() throws Exception {
+    LocalRegistry.Endpoint reg = LocalRegistry.token();
+    String repo = LocalRegistry.uniqueRepository("attest-auth");
+    String ref = reg.ref(repo, "v1");
+    TransportOptions auth = new TransportOptions(reg.username(), reg.password(), true, Optional.empty());
+    Path golden = SharedData.apkoTestdata().resolve("golden");
+    try (ImageSource s = Transports.source(ImageReference.parse("oci:" + golden), auth);
+        ImageDestination d = Transports.destination(ImageReference.parse(ref), auth)) {
+      assertEquals(GOLDEN_INDEX, Copier.copy(s, d, Optional.empty(), Copier.Listener.NONE).root().digest().toString());
+    }
+    Path report = Files.write(dir.resolve("report.json"), Fixtures.reportBytes(ref, Digest.parse(GOLDEN_INDEX)));
+    assertEquals(0, run("key", "generate", "--out", dir.resolve("k").toString()).code());
+    String creds = reg.username().orElseThrow() + ":" + reg.password().orElseThrow();
+    AttestCommandTest.Run anon = run("attest", "sign", report.toString(), "--key", dir.resolve("k.key").toString(), "--attach",
+        "--insecure", "--format", "json");
+    assertTrue(anon.code() != 0, "anonymous callers may only pull: " + anon.out());
+    AttestCommandTest.Run sign = run("attest", "sign", report.toString(), "--key", dir.resolve("k.key").toString(), "--attach",
+        "--insecure", "--creds", creds);
+    assertEquals(0, sign.code(), sign.err());
+    AttestCommandTest.Run v = run("attest", "verify", ref, "--key", dir.resolve("k.pub").toString(), "--insecure", "--creds", creds);
+    assertEquals(0, v.code(), v.out() + v.err());
+  }
 }

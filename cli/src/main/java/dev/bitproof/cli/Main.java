@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       "4:internal error"},
     subcommands = {
       DemoCommand.class,
+      dev.bitproof.cli.commands.PolicyCommand.class,
       CompareCommand.class,
     })
 public final class Main implements Runnable {

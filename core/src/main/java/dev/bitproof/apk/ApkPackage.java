@@ -215,7 +215,7 @@ public record ApkPackage(Optional<Section> signature, List<SignatureEntry> signa
       String path = checkedPath(e.getName(), subject);
       Optional<byte[]> content = Optional.empty();
       String sha1 = null;
-      if (e.isFile()) {
+      if (typeOf(e) == TarEntryInfo.Type.FILE) {
         if (e.getSize() > maxKept || kept + e.getSize() > maxKept) {
           throw CheckException.integrity(path.equals(".PKGINFO") ? "APK_PKGINFO_TOO_LARGE" : "APK_CONTROL_TOO_LARGE", subject,
               "control entry " + path + " is " + e.getSize() + " bytes, over the " + maxKept + " byte limit");
@@ -245,7 +245,15 @@ public record ApkPackage(Optional<Section> signature, List<SignatureEntry> signa
       String path = checkedPath(e.getName(), subject);
       Optional<String> sha1Hex = Optional.empty();
       Optional<byte[]> content = Optional.empty();
-      if (e.isFile()) {
+      TarEntryInfo.Type type = typeOf(e);
+      if (type == TarEntryInfo.Type.SYMLINK) {
+        // apk-tools records a symlink's checksum over its target text
+        String recorded = e.getExtraPaxHeaders().get("APK-TOOLS.checksum.SHA1");
+        String hex = HexFormat.of().formatHex(GzipMembers.md("SHA-1").digest(e.getLinkName().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        if (recorded != null && !(recorded.startsWith("Q1") ? hexOfQ1(recorded) : recorded.toLowerCase(java.util.Locale.ROOT)).equals(hex)) {
+          mismatches.add(new FileMismatch(path, recorded, hex));
+        }
+      } else if (type == TarEntryInfo.Type.FILE) {
         files++;
         boolean keep = visitor != null && visitor.keep(path, e.getSize()) && e.getSize() <= Integer.MAX_VALUE - 16;
         MessageDigest sha1 = GzipMembers.md("SHA-1");
@@ -295,7 +303,7 @@ public record ApkPackage(Optional<Section> signature, List<SignatureEntry> signa
   private static TarEntryInfo info(int index, String path, TarArchiveEntry e, Optional<String> sha1, Optional<byte[]> content) {
     Map<String, String> pax = e.getExtraPaxHeaders();
     return new TarEntryInfo(index, path, e.getName(), typeOf(e), e.getMode(), e.getLongUserId(), e.getLongGroupId(),
-        e.getUserName(), e.getGroupName(), e.isFile() ? e.getSize() : 0,
+        e.getUserName(), e.getGroupName(), typeOf(e) == TarEntryInfo.Type.FILE ? e.getSize() : 0,
         e.getLastModifiedTime() == null ? 0 : e.getLastModifiedTime().toInstant().getEpochSecond(), e.getLinkName(),
         e.getDevMajor(), e.getDevMinor(), pax, Optional.empty(), sha1, Optional.empty(), content);
   }

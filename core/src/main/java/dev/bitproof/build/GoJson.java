@@ -78,6 +78,66 @@ public final class GoJson {
     return sb.toString().getBytes(StandardCharsets.UTF_8);
   }
 
+  /**
+   * Go's {@code json.Indent(dst, src, "", "  ")} over compact JSON: one value per line, {@code ": "} after keys,
+   * empty {@code {}} and {@code []} kept on one line. No trailing newline.
+   */
+  public static String indent(byte[] compact) {
+    String s = new String(compact, StandardCharsets.UTF_8);
+    StringBuilder sb = new StringBuilder(s.length() * 2);
+    int depth = 0;
+    boolean inString = false;
+    boolean needIndent = false;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (inString) {
+        sb.append(c);
+        if (c == '\\') {
+          sb.append(s.charAt(++i));
+        } else if (c == '"') {
+          inString = false;
+        }
+        continue;
+      }
+      if (needIndent && c != ']' && c != '}') {
+        newline(sb, depth);
+        needIndent = false;
+      }
+      switch (c) {
+        case '"' -> {
+          inString = true;
+          sb.append(c);
+        }
+        case '{', '[' -> {
+          sb.append(c);
+          depth++;
+          needIndent = true;
+        }
+        case '}', ']' -> {
+          depth--;
+          if (needIndent) {
+            needIndent = false; // empty: "{}" / "[]"
+          } else {
+            newline(sb, depth);
+          }
+          sb.append(c);
+        }
+        case ',' -> {
+          sb.append(c);
+          newline(sb, depth);
+        }
+        case ':' -> sb.append(": ");
+        default -> sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+
+  private static void newline(StringBuilder sb, int depth) {
+    sb.append('\n');
+    sb.append("  ".repeat(Math.max(0, depth)));
+  }
+
   /** An object with fields in insertion order (a Go struct), or sorted (a Go map). */
   public static final class Obj implements Value {
     private final List<Map.Entry<String, Value>> fields = new ArrayList<>();

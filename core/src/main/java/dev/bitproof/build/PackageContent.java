@@ -19,7 +19,14 @@ public record PackageContent(String name, String version, String arch, String li
     String origin, String maintainer, String url, List<String> depends, List<String> provides,
     List<String> replaces, String commit, List<String> installIf, long buildDate, long apkSize, long installedSize,
     long providerPriority, List<String> triggers, byte[] controlSha1, List<TarEntryInfo> controlEntries,
-    List<TarEntryInfo> dataEntries) {
+    List<TarEntryInfo> dataEntries, Streams streams) {
+
+  /**
+   * Where the gzip streams sit in the .apk and their hashes (for lock files): offsets/lengths in bytes; the
+   * signature stream is absent (length 0) in unsigned packages.
+   */
+  public record Streams(long sigOffset, long sigLength, byte[] sigSha1, long controlOffset, long controlLength,
+      long dataOffset, long dataLength, byte[] dataSha256) {}
 
   public PackageContent {
     Objects.requireNonNull(name, "name");

@@ -279,8 +279,8 @@ public final class MemFs {
       n = new Node(Kind.FILE, perm);
       parent.children.put(name, n);
     }
+    // a package's file rewritten by the build stays that package's (apko keeps the node's tar entry)
     n.data = data.clone();
-    n.owner = null;
     return n;
   }
 

@@ -21,7 +21,6 @@ public final class RootfsSteps {
   /** {@code initializeApk}: base and apk directories, init files, device nodes, keys, repositories, world. */
   public static void initApk(MemFs fs, String apkArch, Map<String, byte[]> keyring, List<String> buildRepos,
       List<String> world) {
-    int[][] modes = {};
     String[] base = {"tmp", "dev", "etc", "opt", "proc", "var", "usr"};
     int[] perms = {01777, 0755, 0755, 0755, 0555, 0755, 0755};
     for (int i = 0; i < base.length; i++) {

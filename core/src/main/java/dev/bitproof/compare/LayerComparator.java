@@ -285,6 +285,9 @@ final class LayerComparator {
       }
     }
     report(new Finding(f.code(), f.severity(), f.subject(), msg.toString(), f.evidence()));
+    if (InstalledDbDiff.isInstalledDb(x.path()) && a.content() != null && b.content() != null) {
+      InstalledDbDiff.diff(where + " " + x.path(), a.content(), b.content()).forEach(this::report);
+    }
   }
 
   private void report(Finding f) {

@@ -82,7 +82,7 @@ final class TarEntryStream {
     long size = 0;
     if (type == TarEntryInfo.Type.FILE) {
       MessageDigest md = Digest.newSha256();
-      boolean keep = e.getSize() <= keepUpTo;
+      boolean keep = e.getSize() <= keepUpTo || InstalledDbDiff.isInstalledDb(path) && e.getSize() <= InstalledDbDiff.MAX_SIZE;
       ByteArrayOutputStream bos = keep ? new ByteArrayOutputStream((int) e.getSize()) : null;
       byte[] buf = new byte[65536];
       int n;

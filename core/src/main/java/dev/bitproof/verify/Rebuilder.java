@@ -17,11 +17,12 @@ public interface Rebuilder {
    * Inputs, every one explicit.
    *
    * @param keyringDir extra public keys ({@code --keyring}), added to the config's keyring
-   * @param sourceDateEpoch the build date apko would take from {@code SOURCE_DATE_EPOCH}
+   * @param sourceDateEpoch the build date apko would take from {@code SOURCE_DATE_EPOCH}; empty: unset (apko then
+   *     takes the newest package builddate)
    * @param archs apk architectures to build
    * @param output where to write the rebuilt OCI layout
    */
-  record Inputs(Path config, Optional<Path> lockfile, Optional<Path> keyringDir, long sourceDateEpoch,
+  record Inputs(Path config, Optional<Path> lockfile, Optional<Path> keyringDir, java.util.OptionalLong sourceDateEpoch,
       Map<String, String> annotations, List<String> archs, Path output) {
     public Inputs {
       annotations = Map.copyOf(annotations);

@@ -18,10 +18,10 @@ public final class ReportText {
     sb.append("bitproof ").append(r.command()).append(": ").append(r.passed() ? "PASS" : "FAIL");
     r.verdict().ifPresent(v -> sb.append(" — ").append(v));
     sb.append('\n');
-    sb.append(String.format("  A %-10s %s%n", "(" + r.a().label() + ")", r.a().reference()));
-    r.a().digest().ifPresent(d -> sb.append("               ").append(d).append('\n'));
-    sb.append(String.format("  B %-10s %s%n", "(" + r.b().label() + ")", r.b().reference()));
-    r.b().digest().ifPresent(d -> sb.append("               ").append(d).append('\n'));
+    sb.append(String.format("  A %-12s %s%n", "(" + r.a().label() + ")", r.a().reference()));
+    r.a().digest().ifPresent(d -> sb.append("                 ").append(d).append('\n'));
+    sb.append(String.format("  B %-12s %s%n", "(" + r.b().label() + ")", r.b().reference()));
+    r.b().digest().ifPresent(d -> sb.append("                 ").append(d).append('\n'));
     if (!r.inputs().isEmpty()) {
       sb.append("\ninputs:\n");
       r.inputs().forEach((k, v) -> sb.append(String.format("  %-18s %s%n", k, v)));

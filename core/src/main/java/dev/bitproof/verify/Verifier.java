@@ -34,34 +34,56 @@ public final class Verifier {
   public record Request(Path config, Optional<Path> lockfile, Optional<Path> keyringDir, OptionalLong sourceDateEpoch,
       String published, Path workDir, CompareOptions compare, Verdict required, TransportOptions transport) {}
 
+  private static Rebuilder.Inputs inputs(Request req, PublishedHints hints, OptionalLong epoch, Path out) {
+    return new Rebuilder.Inputs(req.config(), req.lockfile(), req.keyringDir(), epoch, hints.annotations(),
+        hints.archs(), out);
+  }
+
+  /** The build date the rebuilt image carries (its created annotation or config field). */
+  private static OptionalLong createdOf(Rebuilder.Rebuilt r) throws IOException {
+    try (ImageSource s = Transports.source(r.image(), TransportOptions.defaults())) {
+      return PublishedHints.from(Images.walk(s)).sourceDateEpoch();
+    }
+  }
+
   public static Report run(Request req, Rebuilder rebuilder, ImageSource published) throws IOException {
     // 1. what apko took from flags, read back from the published image
     Images.Tree tree = Images.walk(published);
     PublishedHints hints = PublishedHints.from(tree);
     List<String> notes = new ArrayList<>(hints.notes());
-    long epoch;
-    if (req.sourceDateEpoch().isPresent()) {
-      epoch = req.sourceDateEpoch().getAsLong();
-      notes.removeIf(n -> n.startsWith("build date "));
-      notes.add(0, "build date SOURCE_DATE_EPOCH=" + epoch + " given on the command line");
-    } else {
-      epoch = hints.sourceDateEpoch().orElse(0);
-      if (hints.sourceDateEpoch().isEmpty()) {
-        notes.add(0, "the published image carries no build date; SOURCE_DATE_EPOCH=0 assumed");
-      }
-    }
+    notes.removeIf(n -> n.startsWith("build date "));
     Map<String, String> inputs = new LinkedHashMap<>();
     inputs.put("image", req.published());
     inputs.put("config", req.config().toString());
     inputs.put("lockfile", req.lockfile().map(Path::toString).orElse("(none: resolved from the repositories)"));
     inputs.put("keyring", req.keyringDir().map(Path::toString).orElse("(the config's keyring only)"));
-    inputs.put("sourceDateEpoch", String.valueOf(epoch));
     inputs.put("archs", String.join(",", hints.archs()));
     inputs.put("require", req.required().name());
 
-    // 2. rebuild
-    Rebuilder.Rebuilt rebuilt = rebuilder.rebuild(new Rebuilder.Inputs(req.config(), req.lockfile(), req.keyringDir(),
-        epoch, hints.annotations(), hints.archs(), req.workDir().resolve("rebuilt")));
+    // 2. rebuild; "auto" build date: first as apko without SOURCE_DATE_EPOCH (newest package builddate), and
+    // when that is not the published date, again with SOURCE_DATE_EPOCH set to it
+    Path out = req.workDir().resolve("rebuilt");
+    Rebuilder.Rebuilt rebuilt;
+    if (req.sourceDateEpoch().isPresent()) {
+      long epoch = req.sourceDateEpoch().getAsLong();
+      rebuilt = rebuilder.rebuild(inputs(req, hints, OptionalLong.of(epoch), out));
+      inputs.put("sourceDateEpoch", String.valueOf(epoch));
+      notes.add(0, "build date SOURCE_DATE_EPOCH=" + epoch + " given on the command line");
+    } else {
+      rebuilt = rebuilder.rebuild(inputs(req, hints, OptionalLong.empty(), out));
+      OptionalLong got = createdOf(rebuilt);
+      if (hints.sourceDateEpoch().isPresent() && !got.equals(hints.sourceDateEpoch())) {
+        long epoch = hints.sourceDateEpoch().getAsLong();
+        rebuilt = rebuilder.rebuild(inputs(req, hints, OptionalLong.of(epoch), req.workDir().resolve("rebuilt-sde")));
+        inputs.put("sourceDateEpoch", String.valueOf(epoch));
+        notes.add(0, hints.notes().stream().filter(n -> n.startsWith("build date ")).findFirst().orElse("build date "
+            + epoch) + " (the newest package builddate, " + got.orElse(0) + ", is not it)");
+      } else {
+        inputs.put("sourceDateEpoch", "(unset: newest package builddate " + got.orElse(0) + ")");
+        notes.add(0, "build date from the newest package builddate, as apko without SOURCE_DATE_EPOCH"
+            + (hints.sourceDateEpoch().isPresent() ? "; it equals the published " + PublishedHints.CREATED : ""));
+      }
+    }
     notes.addAll(rebuilt.notes());
     List<Report.Check> checks = new ArrayList<>();
     checks.add(Report.Check.of("rebuild", "rebuilt " + rebuilt.image(), rebuilt.facts(), Report.Status.PASS));

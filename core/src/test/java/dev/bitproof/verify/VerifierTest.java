@@ -29,7 +29,7 @@ class VerifierTest {
   }
 
   /** "Rebuilds" by re-gzipping the golden layout: same tars, different compressed bytes, as our build gives today. */
-  static final class Recompressing implements Rebuilder {
+  static class Recompressing implements Rebuilder {
     final List<Inputs> seen = new ArrayList<>();
     final List<Finding> signatures;
 
@@ -62,12 +62,14 @@ class VerifierTest {
     Recompressing r = new Recompressing(List.of(Finding.ok("APK_SIGNATURE_OK", "x86_64/replayout-1.0.0-r0.apk", "signed")));
     Report report = run(tmp, r, OptionalLong.empty());
     Rebuilder.Inputs in = r.seen.get(0);
-    assertEquals(0, in.sourceDateEpoch());
+    assertEquals(OptionalLong.empty(), in.sourceDateEpoch(), "first as apko without SOURCE_DATE_EPOCH");
+    assertEquals(1, r.seen.size(), "its date equals the published one: no second build");
     assertEquals(List.of("x86_64", "aarch64"), in.archs());
     assertEquals(java.util.Map.of("org.opencontainers.image.title", "Title", "org.opencontainers.image.vendor", "Vendor"),
         in.annotations());
-    assertTrue(report.notes().get(0).startsWith("build date 1970-01-01T00:00:00Z (SOURCE_DATE_EPOCH=0) taken from the "
-        + "published index annotation org.opencontainers.image.created"), report.notes().toString());
+    assertEquals("build date from the newest package builddate, as apko without SOURCE_DATE_EPOCH; it equals the "
+        + "published org.opencontainers.image.created", report.notes().get(0));
+    assertTrue(report.notes().contains("architectures [x86_64, aarch64] taken from the published image's platforms (apko --arch)"));
     assertEquals(Verdict.CONTENT_IDENTICAL, report.verdict().orElseThrow());
     assertTrue(report.passed());
     assertEquals(List.of("rebuild", "signatures", "compare"), report.checks().stream().map(Report.Check::name).toList());
@@ -78,9 +80,36 @@ class VerifierTest {
   void explicitEpochWins(@TempDir Path tmp) throws Exception {
     Recompressing r = new Recompressing(List.of(Finding.ok("APK_SIGNATURE_OK", "p", "signed")));
     Report report = run(tmp, r, OptionalLong.of(1700000000L));
-    assertEquals(1700000000L, r.seen.get(0).sourceDateEpoch());
+    assertEquals(OptionalLong.of(1700000000L), r.seen.get(0).sourceDateEpoch());
     assertEquals("1700000000", report.inputs().get("sourceDateEpoch"));
     assertTrue(report.notes().get(0).contains("given on the command line"));
+  }
+
+  @Test
+  void whenThePackagesDateIsNotThePublishedOneItRebuildsWithThePublishedDate(@TempDir Path tmp) throws Exception {
+    Recompressing r = new Recompressing(List.of(Finding.ok("APK_SIGNATURE_OK", "p", "signed"))) {
+      @Override
+      public Rebuilt rebuild(Inputs in) {
+        Rebuilt out = super.rebuild(in);
+        if (in.sourceDateEpoch().isEmpty()) {
+          try {
+            TestLayouts.editIndex(in.output(), idx -> ((com.fasterxml.jackson.databind.node.ObjectNode) idx.get("annotations"))
+                .put("org.opencontainers.image.created", "2024-01-01T00:00:00Z"));
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+        return out;
+      }
+    };
+    Report report = run(tmp, r, OptionalLong.empty());
+    assertEquals(2, r.seen.size());
+    assertEquals(OptionalLong.of(0), r.seen.get(1).sourceDateEpoch());
+    assertEquals("0", report.inputs().get("sourceDateEpoch"));
+    assertTrue(report.notes().get(0).startsWith("build date 1970-01-01T00:00:00Z (SOURCE_DATE_EPOCH=0) taken from the "
+        + "published index annotation org.opencontainers.image.created (the newest package builddate, 1704067200, is not it)"),
+        report.notes().get(0));
+    assertEquals(Verdict.CONTENT_IDENTICAL, report.verdict().orElseThrow());
   }
 
   @Test

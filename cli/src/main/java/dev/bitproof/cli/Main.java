@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       dev.bitproof.cli.commands.PolicyCommand.class,
       CompareCommand.class,
+      dev.bitproof.cli.commands.VerifyCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec

@@ -56,6 +56,22 @@ public final class ApkoRebuilder implements Rebuilder {
     this.resolver = resolver;
   }
 
+  /** apko's resolution (wt-apk's {@code ApkResolver}) as the build's resolver seam, for builds without a lock file. */
+  public static PackageResolver apkResolver() {
+    return (world, indexes, arch) -> {
+      List<dev.bitproof.apk.ApkResolver.Repository> repos = new ArrayList<>();
+      Map<dev.bitproof.apk.ApkResolver.Repository, String> names = new java.util.IdentityHashMap<>();
+      for (PackageResolver.RepositoryIndex ri : indexes) {
+        var r = new dev.bitproof.apk.ApkResolver.Repository("", ri.repository(), ri.index().packages());
+        repos.add(r);
+        names.put(r, ri.repository());
+      }
+      var res = new dev.bitproof.apk.ApkResolver(repos).resolveWorld(world);
+      return res.packages().stream()
+          .map(c -> new PackageResolver.Resolved(c.entry(), names.get(c.repository()))).toList();
+    };
+  }
+
   @Override
   public Rebuilt rebuild(Inputs in) throws IOException {
     List<String> notes = new ArrayList<>();

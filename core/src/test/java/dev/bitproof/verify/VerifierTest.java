@@ -120,7 +120,7 @@ class VerifierTest {
     assertEquals(Verdict.CONTENT_IDENTICAL, report.verdict().orElseThrow());
     Report.Check sig = report.checks().get(1);
     assertEquals(Report.Status.FAIL, sig.status());
-    assertEquals("0 verified, 1 failed", sig.summary());
+    assertEquals("0 signatures verified, 1 failed", sig.summary());
     assertTrue(ReportText.render(report, false).contains("FAIL  APK_SIGNATURE_UNTRUSTED_KEY  x86_64/replayout-1.0.0-r0.apk"));
   }
 

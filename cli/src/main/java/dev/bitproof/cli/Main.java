@@ -1,6 +1,7 @@
 package dev.bitproof.cli;
 
 import dev.bitproof.cli.commands.CopyCommand;
+import dev.bitproof.cli.commands.CompareCommand;
 import dev.bitproof.cli.commands.DemoCommand;
 import dev.bitproof.cli.commands.InspectCommand;
 import dev.bitproof.cli.render.Format;
@@ -29,6 +30,8 @@ import picocli.CommandLine.Command;
       dev.bitproof.cli.commands.PolicyCommand.class,
       InspectCommand.class,
       CopyCommand.class,
+      CompareCommand.class,
+      dev.bitproof.cli.commands.VerifyCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec

@@ -12,6 +12,11 @@ import dev.bitproof.oci.transport.Transports;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.verify.ApkoRebuilder;
 import dev.bitproof.verify.Report;
+import dev.bitproof.verify.ReportJson;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bitproof.io.Json;
+import java.nio.charset.StandardCharsets;
 import dev.bitproof.verify.Verifier;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -77,9 +82,15 @@ public final class VerifyCommand implements Callable<Integer> {
   @Option(names = {"-v", "--verbose"}, description = "Text output also lists what passed (OK findings).")
   boolean verbose;
 
+  @Mixin
+  AttestOptions attest;
+
   @Override
   public Integer call() throws Exception {
     Output out = common.output();
+    if (attest.attach && !attest.requested()) {
+      throw CheckException.usage("ATTEST_KEY_REQUIRED", "--attach needs --attest-key");
+    }
     OptionalLong epoch = epoch(sourceDateEpoch);
     CompareOptions opts = semantic ? CompareOptions.semantic() : CompareOptions.strict();
     if (platform != null) {
@@ -104,6 +115,17 @@ public final class VerifyCommand implements Callable<Integer> {
       }
     }
     CompareCommand.print(out, r, verbose);
+    if (attest.requested()) {
+      // the exact bytes --format json prints, so `verify --format json > r.json; attest sign r.json` records the same digest
+      byte[] report = (Json.mapper().writer().with(SerializationFeature.INDENT_OUTPUT)
+          .writeValueAsString(ReportJson.toJson(r, new dev.bitproof.cli.Main.Version().getVersion()[0].replace("bitproof ", "")))
+          + System.lineSeparator()).getBytes(StandardCharsets.UTF_8);
+      ObjectNode signed = attest.attest(report, to, out).orElseThrow();
+      // stdout holds the report; the attestation summary goes to stderr
+      out.progress("bitproof verify: signed " + signed.path("verificationResult").asText() + " attestations with key "
+          + signed.path("keyId").asText() + " -> " + signed.path("files").path(0).asText()
+          + (signed.has("attached") ? ", attached at " + signed.path("attached").path("tag").asText() : ""));
+    }
     return r.passed() ? ExitCodes.OK : ExitCodes.FAILED;
   }
 

@@ -177,4 +177,39 @@ class AttestRegistryTest {
     AttestCommandTest.Run v = run("attest", "verify", ref, "--key", dir.resolve("k.pub").toString(), "--insecure", "--creds", creds);
     assertEquals(0, v.code(), v.out() + v.err());
   }
+
+  /**
+   * The issue's "done when": {@code bitproof verify} on the golden config against the golden image in the real
+   * registry signs its own report (--attest-key) and attaches it; attest verify finds it; the evidence records the
+   * digest of exactly the report verify printed.
+   */
+  @Test
+  void verifyAttestKeyOnGoldenAttachesAndVerifies() throws Exception {
+    String repo = LocalRegistry.uniqueRepository("verify-attest");
+    String ref = pushGolden(repo);
+    assertEquals(0, run("key", "generate", "--type", "ed25519", "--out", dir.resolve("k").toString()).code());
+    Path cli = SharedData.require("apk/apko/internal/cli");
+    Path out = dir.resolve("golden.intoto.jsonl");
+    AttestCommandTest.Run v = run("verify", cli.resolve("testdata/apko.yaml").toString(), "--image", ref, "--lockfile",
+        cli.resolve("testdata/apko.lock.json").toString(), "--context", cli.toString(), "--insecure", "--format", "json",
+        "--attest-key", dir.resolve("k.key").toString(), "--attest-out", out.toString(), "--attach");
+    assertEquals(0, v.code(), v.err());
+    assertEquals("CONTENT_IDENTICAL", v.json().path("verdict").asText());
+    assertTrue(v.err().contains("attached at " + Attachments.referrersTag(Digest.parse(GOLDEN_INDEX))), v.err());
+
+    AttestCommandTest.Run ok = run("attest", "verify", ref, "--key", dir.resolve("k.pub").toString(), "--type", "vsa",
+        "--max-age", "1h", "--insecure", "--format", "json");
+    assertEquals(0, ok.code(), ok.out() + ok.err());
+    String levels = ok.out();
+    assertTrue(levels.contains("BITPROOF_REBUILT_CONTENT_IDENTICAL") && levels.contains("BITPROOF_SIGNATURES_VERIFIED"), levels);
+
+    List<String> lines = Files.readAllLines(out);
+    assertEquals(2, lines.size());
+    Envelope evidence = Envelope.parse(lines.get(0).getBytes(StandardCharsets.UTF_8), "evidence");
+    JsonNode st = Json.parse(evidence.payload(), "statement");
+    assertEquals(Digest.sha256(v.out().getBytes(StandardCharsets.UTF_8)).hex(),
+        st.path("predicate").path("report").path("digest").path("sha256").asText(),
+        "the evidence names the digest of the report verify printed");
+    assertEquals("6 signatures verified, 0 failed", st.path("predicate").path("checks").get(1).path("summary").asText());
+  }
 }

@@ -63,8 +63,15 @@ public final class Attachments {
   /** An attestation to attach: the sigstore bundle (referrers) and the bare envelope (cosign). */
   public record Attachment(String predicateType, byte[] bundle, byte[] envelope) {}
 
-  /** An attachment found: where, how it was stored, and its bytes (a bundle or a DSSE envelope). */
-  public record Found(String where, MediaType mediaType, byte[] bytes) {}
+  /**
+   * An attachment found: where, how it was stored, and its bytes (a bundle or a DSSE envelope) — or, when it could
+   * not be read (missing or corrupt blob), the error. One bad attachment never hides the others.
+   */
+  public record Found(String where, MediaType mediaType, byte[] bytes, Optional<CheckException> error) {
+    public Found(String where, MediaType mediaType, byte[] bytes) {
+      this(where, mediaType, bytes, Optional.empty());
+    }
+  }
 
   /** The tag of the referrers index of {@code d}: {@code sha256-<hex>}. */
   public static String referrersTag(Digest d) {
@@ -234,16 +241,21 @@ public final class Attachments {
           if (!d.artifactType().map(SigstoreBundle.MEDIA_TYPE_V03::equals).orElse(true) || !d.mediaType().isImageManifest()) {
             continue; // SBOMs, signatures and other artifacts share the index
           }
-          RawManifest m = src.manifest(d);
-          JsonNode mj = Json.parseObject(m.bytes(), d.digest().toString());
-          String subjectDigest = mj.path("subject").path("digest").asText("");
-          if (!subjectDigest.equals(subject.toString())) {
-            continue; // listed under this tag but not a referrer of this image: never count it
-          }
-          for (Descriptor l : m.asImage().layers()) {
-            if (l.mediaType().equals(MediaType.SIGSTORE_BUNDLE_V03)) {
-              out.add(new Found(refTag + " " + d.digest().shortHex(), l.mediaType(), src.blobBytes(l, MAX_ATTACHMENT)));
+          String where = refTag + " " + d.digest().shortHex();
+          try {
+            RawManifest m = src.manifest(d);
+            JsonNode mj = Json.parseObject(m.bytes(), d.digest().toString());
+            String subjectDigest = mj.path("subject").path("digest").asText("");
+            if (!subjectDigest.equals(subject.toString())) {
+              continue; // listed under this tag but not a referrer of this image: never count it
             }
+            for (Descriptor l : m.asImage().layers()) {
+              if (l.mediaType().equals(MediaType.SIGSTORE_BUNDLE_V03)) {
+                out.add(read(src, l, where));
+              }
+            }
+          } catch (CheckException e) {
+            out.add(new Found(where, d.mediaType(), new byte[0], Optional.of(e)));
           }
         }
       }
@@ -256,12 +268,20 @@ public final class Attachments {
         for (Descriptor l : att.get().asImage().layers()) {
           i++;
           if (l.mediaType().equals(MediaType.DSSE)) {
-            out.add(new Found(attTag + " layer " + i, l.mediaType(), src.blobBytes(l, MAX_ATTACHMENT)));
+            out.add(read(src, l, attTag + " layer " + i));
           }
         }
       }
     }
     return out;
+  }
+
+  private static Found read(ImageSource src, Descriptor l, String where) throws IOException {
+    try {
+      return new Found(where, l.mediaType(), src.blobBytes(l, MAX_ATTACHMENT));
+    } catch (CheckException e) {
+      return new Found(where, l.mediaType(), new byte[0], Optional.of(e));
+    }
   }
 
   /** The manifest at a tag, or empty when the tag does not exist. */

@@ -145,4 +145,20 @@ class AttachmentsTest {
         image, List.of(), Attachments.Layout.REFERRERS, Fixtures.NOW));
     assertEquals("ATTACH_UNTAGGED_LAYOUT", e.code());
   }
+
+  /** A corrupt attachment (blob bytes no longer match its digest) is reported, and never hides the good ones. */
+  @Test
+  void corruptAttachmentIsReportedNotFatal() throws Exception {
+    Descriptor image = Fixtures.writeImage(dir, "v1", "a");
+    ImageReference ref = ImageReference.oci(dir.toString(), "v1");
+    Attestor.Attestations a = Attestor.attest(Fixtures.report(ref.toString(), image.digest()), key, Fixtures.context());
+    Attachments.attach(OCI, ref, image, items(a), Attachments.Layout.REFERRERS, Fixtures.NOW);
+    Digest evidenceBundle = Digest.sha256(a.evidence().bundle().bytes());
+    Files.write(dir.resolve("blobs/sha256/" + evidenceBundle.hex()), "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    List<Attachments.Found> found = Attachments.find(OCI, ref, image.digest());
+    assertEquals(2, found.size());
+    assertEquals(1, found.stream().filter(f -> f.error().isPresent()).count());
+    Attachments.Found bad = found.stream().filter(f -> f.error().isPresent()).findFirst().orElseThrow();
+    assertTrue(bad.error().get().code().contains("MISMATCH") || bad.error().get().code().contains("SIZE"), bad.error().get().toString());
+  }
 }

@@ -45,9 +45,20 @@ public final class AttestationVerifier {
    * @param verifierId the verifier id the VSA must name, if required
    */
   public record Options(Digest image, Set<String> types, Optional<Duration> maxAge, Instant now,
-      Optional<Digest> policyDigest, Optional<String> verifierId) {
+      Optional<Digest> policyDigest, Optional<String> verifierId, Set<String> requiredLevels, Optional<String> resourceUri) {
     public Options {
       types = Set.copyOf(types);
+      requiredLevels = Set.copyOf(requiredLevels);
+    }
+
+    public Options(Digest image, Set<String> types, Optional<Duration> maxAge, Instant now, Optional<Digest> policyDigest,
+        Optional<String> verifierId) {
+      this(image, types, maxAge, now, policyDigest, verifierId, Set.of(), Optional.empty());
+    }
+
+    /** The same options, also requiring these VSA verifiedLevels and this resourceUri (SLSA VSA steps 5 and 7). */
+    public Options requiring(Set<String> levels, Optional<String> uri) {
+      return new Options(image, types, maxAge, now, policyDigest, verifierId, levels, uri);
     }
   }
 
@@ -192,6 +203,9 @@ public final class AttestationVerifier {
             .with("verifiedLevels", p.path("verifiedLevels").toString()));
       }
       time = freshness(p, o, source, fs);
+      if (st.predicateType().equals(Predicates.VSA)) {
+        vsaClaims(p, o, source, fs);
+      }
       if (o.policyDigest().isPresent() && st.predicateType().equals(Predicates.VSA)) {
         String actual = p.path("policy").path("digest").path(o.policyDigest().get().algorithm()).asText("");
         if (!actual.equals(o.policyDigest().get().hex())) {
@@ -205,6 +219,31 @@ public final class AttestationVerifier {
       fs.add(Finding.fail("ATTEST_TIME_MISSING", source, "freshness asked for, but this predicate type carries no time we know"));
     }
     return new Outcome(source, fs, Optional.of(st), time);
+  }
+
+  /** SLSA VSA "how to verify" steps 5 (resourceUri) and 7 (verifiedLevels), when the user asked for them. */
+  private static void vsaClaims(JsonNode p, Options o, String source, List<Finding> fs) {
+    if (o.resourceUri().isPresent()) {
+      String actual = p.path("resourceUri").asText("");
+      if (!actual.equals(o.resourceUri().get())) {
+        fs.add(Finding.fail("ATTEST_RESOURCE_MISMATCH", source, "the VSA is about another resource URI")
+            .with("expected", o.resourceUri().get()).with("actual", actual));
+      } else {
+        fs.add(Finding.ok("ATTEST_RESOURCE_MATCHED", source, "resourceUri").with("resourceUri", actual));
+      }
+    }
+    if (!o.requiredLevels().isEmpty()) {
+      java.util.Set<String> have = new java.util.LinkedHashSet<>();
+      p.path("verifiedLevels").forEach(l -> have.add(l.asText()));
+      List<String> missing = o.requiredLevels().stream().filter(l -> !have.contains(l)).sorted().toList();
+      if (!missing.isEmpty()) {
+        fs.add(Finding.fail("ATTEST_LEVEL_MISSING", source, "the VSA does not claim every required level")
+            .with("missing", missing).with("verifiedLevels", have));
+      } else {
+        fs.add(Finding.ok("ATTEST_LEVELS_MATCHED", source, "every required level is claimed")
+            .with("required", o.requiredLevels().stream().sorted().toList()));
+      }
+    }
   }
 
   private static Optional<Instant> freshness(JsonNode p, Options o, String source, List<Finding> fs) {

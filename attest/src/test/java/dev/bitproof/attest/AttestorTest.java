@@ -212,4 +212,21 @@ class AttestorTest {
           () -> VerificationReport.parse(bad.getBytes(StandardCharsets.UTF_8), "r")).code(), bad.length() > 80 ? bad.substring(0, 80) : bad);
     }
   }
+
+  @Test
+  void requiredLevelsAndResourceUri() throws Exception {
+    byte[] vsa = attest().vsa().envelope().toBytes();
+    AttestationVerifier.Options base = options(IMAGE, Set.of(), Optional.empty());
+    AttestationVerifier.Outcome ok = AttestationVerifier.verifyDocument(vsa, pub, base.requiring(
+        Set.of("BITPROOF_REBUILT_BIT_IDENTICAL", "BITPROOF_SIGNATURES_VERIFIED"),
+        Optional.of("oci://localhost:5000/bitproof/golden@" + IMAGE)), "ok");
+    assertTrue(ok.passed(), ok.findings().toString());
+    assertTrue(codes(ok).containsAll(List.of("ATTEST_LEVELS_MATCHED", "ATTEST_RESOURCE_MATCHED")));
+    AttestationVerifier.Outcome missing = AttestationVerifier.verifyDocument(vsa, pub, base.requiring(
+        Set.of("BITPROOF_REBUILT_SEMANTICALLY_IDENTICAL"), Optional.empty()), "m");
+    assertTrue(codes(missing).contains("ATTEST_LEVEL_MISSING"), codes(missing).toString());
+    AttestationVerifier.Outcome uri = AttestationVerifier.verifyDocument(vsa, pub, base.requiring(
+        Set.of(), Optional.of("oci://elsewhere/golden@" + IMAGE)), "u");
+    assertTrue(codes(uri).contains("ATTEST_RESOURCE_MISMATCH"), codes(uri).toString());
+  }
 }

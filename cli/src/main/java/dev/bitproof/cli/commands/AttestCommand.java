@@ -349,6 +349,13 @@ public final class AttestCommand implements Runnable {
     @Option(names = "--verifier-id", paramLabel = "URI", description = "Require this verifier.id.")
     String verifierId;
 
+    @Option(names = "--require-level", paramLabel = "LEVEL",
+        description = "Require the VSA to claim this verified level (repeatable), e.g. BITPROOF_REBUILT_BIT_IDENTICAL.")
+    List<String> requiredLevels = new ArrayList<>();
+
+    @Option(names = "--resource-uri", paramLabel = "URI", description = "Require the VSA's resourceUri to be exactly this.")
+    String resourceUri;
+
     @Option(names = "--digest", paramLabel = "sha256:HEX", description = "The image digest a FILE's statements must be about.")
     String digest;
 
@@ -451,7 +458,8 @@ public final class AttestCommand implements Runnable {
 
     private AttestationVerifier.Options options(Digest subject, LinkedHashSet<String> wanted, Optional<Digest> policyDigest) {
       return new AttestationVerifier.Options(subject, wanted, Optional.ofNullable(maxAge).map(AttestCommand::parseDuration),
-          Instant.now(), policyDigest, Optional.ofNullable(verifierId));
+          Instant.now(), policyDigest, Optional.ofNullable(verifierId))
+          .requiring(new LinkedHashSet<>(requiredLevels), Optional.ofNullable(resourceUri));
     }
 
     private static Digest rootDigest(ImageReference ref, TransportOptions topts) throws IOException {

@@ -203,6 +203,15 @@ class AttestRegistryTest {
     String levels = ok.out();
     assertTrue(levels.contains("BITPROOF_REBUILT_CONTENT_IDENTICAL") && levels.contains("BITPROOF_SIGNATURES_VERIFIED"), levels);
 
+    // gating on the level the rebuild reached passes; the golden rebuild is content- not bit-identical, so gating on
+    // bit-identical fails
+    assertEquals(0, run("attest", "verify", ref, "--key", dir.resolve("k.pub").toString(), "--insecure",
+        "--require-level", "BITPROOF_REBUILT_CONTENT_IDENTICAL", "--require-level", "BITPROOF_SIGNATURES_VERIFIED").code());
+    AttestCommandTest.Run bit = run("attest", "verify", ref, "--key", dir.resolve("k.pub").toString(), "--insecure",
+        "--require-level", "BITPROOF_REBUILT_BIT_IDENTICAL");
+    assertEquals(1, bit.code(), bit.out());
+    assertTrue(bit.out().contains("ATTEST_LEVEL_MISSING"), bit.out());
+
     List<String> lines = Files.readAllLines(out);
     assertEquals(2, lines.size());
     Envelope evidence = Envelope.parse(lines.get(0).getBytes(StandardCharsets.UTF_8), "evidence");

@@ -46,7 +46,7 @@ public final class KeylessBundles {
     }
   }
 
-  /** Verifies {@code bundleJson} for the artifact {@code artifact}; the payload is handed out only when it verified. */
+  /** Verifies a keyless bundle for the artifact {@code artifact}; the payload is handed out only when it verified. */
   public static Dsse.Verified verify(SigstoreBundle bundle, Policy policy, Digest artifact, String subject) {
     if (!Files.isRegularFile(policy.trustedRoot())) {
       throw new CheckException("TRUSTED_ROOT_INVALID", policy.trustedRoot().toString(), "no such trusted root file");

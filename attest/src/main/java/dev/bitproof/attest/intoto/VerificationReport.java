@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.io.Json;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.report.CheckException;
-import java.util.Optional;
 
 /**
  * The bitproof report an attestation is made from: what {@code bitproof verify|compare|demo --format json} print,
@@ -87,16 +86,6 @@ public record VerificationReport(Digest digest, boolean passed, String verdict, 
       }
     }
     return subjects.path("b").isObject() ? subjects.get("b") : null;
-  }
-
-  /** A check's status by name, if the report has that check. */
-  public Optional<String> checkStatus(String name) {
-    for (JsonNode c : checks) {
-      if (c.path("name").asText().equals(name)) {
-        return Optional.of(c.path("status").asText());
-      }
-    }
-    return Optional.empty();
   }
 
   private static String text(JsonNode n, String field, String subject) {

@@ -46,9 +46,9 @@ public final class CosignKeyFile {
       throw new CheckException("KEY_INVALID", subject,
           "scrypt parameters N=" + n + " r=" + r + " p=" + p + " are not one of cosign's (N 32768|65536|131072, r 8, p 1)");
     }
-    byte[] salt = b64(doc, kdf.path("salt"), "kdf.salt", subject);
-    byte[] nonce = b64(doc, doc.path("cipher").path("nonce"), "cipher.nonce", subject);
-    byte[] box = b64(doc, doc.path("ciphertext"), "ciphertext", subject);
+    byte[] salt = b64(kdf.path("salt"), "kdf.salt", subject);
+    byte[] nonce = b64(doc.path("cipher").path("nonce"), "cipher.nonce", subject);
+    byte[] box = b64(doc.path("ciphertext"), "ciphertext", subject);
     if (nonce.length != 24 || box.length < 16) {
       throw new CheckException("KEY_INVALID", subject, "secretbox nonce must be 24 bytes and the box at least 16");
     }
@@ -112,7 +112,7 @@ public final class CosignKeyFile {
     return out;
   }
 
-  private static byte[] b64(JsonNode doc, JsonNode n, String field, String subject) {
+  private static byte[] b64(JsonNode n, String field, String subject) {
     if (!n.isTextual()) {
       throw new CheckException("KEY_INVALID", subject, "encrypted key field '" + field + "' is missing");
     }

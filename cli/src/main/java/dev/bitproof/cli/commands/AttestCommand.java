@@ -421,16 +421,13 @@ public final class AttestCommand implements Runnable {
         List<Attachments.Found> found = Attachments.find(opener(topts), ref, subject);
         o.progress("found " + found.size() + " attestation(s) attached to " + subject);
         for (Attachments.Found f : found) {
-          if (f.error().isPresent()) {
-            CheckException e = f.error().get();
-            outcomes.add(new AttestationVerifier.Outcome(f.where(), List.of(Finding.fail(e.code(), f.where(), e.getMessage())),
-                Optional.empty(), Optional.empty()));
-            continue;
-          }
+          // an unreadable or malformed attachment is one more attestation that does not verify, not a reason to stop
           try {
+            if (f.error().isPresent()) {
+              throw f.error().get();
+            }
             outcomes.add(AttestationVerifier.verifyDocument(f.bytes(), vk, opts, f.where()));
           } catch (CheckException e) {
-            // a malformed attachment is one more attestation that does not verify, not a reason to stop
             outcomes.add(new AttestationVerifier.Outcome(f.where(), List.of(Finding.fail(e.code(), f.where(), e.getMessage())),
                 Optional.empty(), Optional.empty()));
           }

@@ -7,6 +7,9 @@ securesystemslib 0.26 has no DSSE module, so PAE is written here from the DSSE s
 usage:
   sslib_dsse.py verify PUBLIC_KEY.pem ENVELOPE.json     exit 0 verified, 1 rejected
   sslib_dsse.py verify PUBLIC_KEY.pem BUNDLE.json --bundle   (the DSSE envelope inside a sigstore bundle)
+  sslib_dsse.py sign ecdsa|ed25519 STATEMENT.json OUT.json OUT.pub
+      securesystemslib generates a key, signs PAE(in-toto, statement bytes) and writes the envelope with URL-SAFE
+      unpadded base64 (DSSE verifiers must accept it) and the public key as SPKI PEM
   sslib_dsse.py cosign-decrypt KEYFILE PASSWORD OUT.der  decrypt a cosign ENCRYPTED SIGSTORE PRIVATE KEY
   sslib_dsse.py cosign-encrypt PKCS8.der PASSWORD OUT.key  write one (scrypt N=65536 r=8 p=1, nacl secretbox)
 """
@@ -64,6 +67,27 @@ def verify(pem_path, env_path, bundle):
     return 0
 
 
+def sign(kind, statement_path, out_path, pub_path):
+    from securesystemslib import keys
+    from securesystemslib.signer import SSlibSigner
+    body = open(statement_path, "rb").read()
+    if kind == "ecdsa":
+        key = keys.generate_ecdsa_key()
+        pem = key["keyval"]["public"].encode()
+    else:
+        key = keys.generate_ed25519_key()
+        raw = bytes.fromhex(key["keyval"]["public"])
+        pem = ed25519.Ed25519PublicKey.from_public_bytes(raw).public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    sig = SSlibSigner(key).sign(pae("application/vnd.in-toto+json", body))
+    url = lambda b: base64.urlsafe_b64encode(b).decode().rstrip("=")
+    env = {"payload": url(body), "payloadType": "application/vnd.in-toto+json",
+           "signatures": [{"keyid": key["keyid"], "sig": url(bytes.fromhex(sig.signature))}]}
+    open(out_path, "w").write(json.dumps(env))
+    open(pub_path, "wb").write(pem)
+    return 0
+
+
 def cosign_decrypt(path, password, out):
     import nacl.secret
     text = open(path).read()
@@ -105,6 +129,8 @@ if __name__ == "__main__":
     a = sys.argv[1:]
     if len(a) >= 3 and a[0] == "verify":
         sys.exit(verify(a[1], a[2], "--bundle" in a[3:]))
+    if len(a) == 5 and a[0] == "sign":
+        sys.exit(sign(a[1], a[2], a[3], a[4]))
     if len(a) == 4 and a[0] == "cosign-decrypt":
         sys.exit(cosign_decrypt(a[1], a[2], a[3]))
     if len(a) == 4 and a[0] == "cosign-encrypt":

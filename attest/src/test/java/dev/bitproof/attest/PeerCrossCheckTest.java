@@ -132,4 +132,35 @@ class PeerCrossCheckTest {
     Peers.Result wrong = Peers.run(List.of(py, script, "cosign-decrypt", javaEnc.toString(), "passwort", out.toString()));
     assertEquals(1, wrong.exit(), wrong.output());
   }
+
+  /**
+   * The other direction: securesystemslib produces (its own key, URL-safe unpadded base64, its keyid scheme) and we
+   * verify; a payload changed after its signing is rejected by us too.
+   */
+  @ParameterizedTest
+  @EnumSource(KeyType.class)
+  void securesystemslibProducesWeVerify(KeyType type) throws Exception {
+    Peers.requireSecuresystemslib();
+    SigningKey unused = Keys.generate(type, RANDOM);
+    byte[] statement = Attestor.attest(Fixtures.report("docker://localhost:5000/golden:latest", IMAGE), unused, Fixtures.context())
+        .evidence().statement().toBytes();
+    Path st = Files.write(dir.resolve("statement.json"), statement);
+    Path env = dir.resolve("py.dsse.json");
+    Path pub = dir.resolve("py.pub");
+    Peers.Result r = Peers.run(List.of(Peers.PYTHON.toString(), Peers.sslibScript().toString(), "sign",
+        type == KeyType.ECDSA_P256 ? "ecdsa" : "ed25519", st.toString(), env.toString(), pub.toString()));
+    assertEquals(0, r.exit(), r.output());
+    String json = Files.readString(env);
+    assertTrue(json.contains("-") || json.contains("_"), "URL-safe alphabet expected in " + json.substring(0, 80));
+    VerificationKey key = Keys.readVerificationKey(Files.readAllBytes(pub), "py.pub");
+    assertEquals(type, key.type());
+    AttestationVerifier.Options o = new AttestationVerifier.Options(IMAGE, java.util.Set.of(), java.util.Optional.empty(),
+        Fixtures.NOW, java.util.Optional.empty(), java.util.Optional.empty());
+    AttestationVerifier.Outcome ok = AttestationVerifier.verifyDocument(Files.readAllBytes(env), key, o, "py");
+    assertTrue(ok.passed(), ok.findings().toString());
+    Envelope parsed = Envelope.parse(Files.readAllBytes(env), "py");
+    Envelope tampered = new Envelope(parsed.payloadType(), new String(parsed.payload(), StandardCharsets.UTF_8)
+        .replace("Zürich", "Zurich").getBytes(StandardCharsets.UTF_8), parsed.signatures());
+    assertEquals("DSSE_SIGNATURE_INVALID", AttestationVerifier.verifyDocument(tampered.toBytes(), key, o, "t").findings().get(0).code());
+  }
 }

@@ -2,6 +2,7 @@ package dev.bitproof.cli;
 
 import dev.bitproof.cli.commands.ApkCommand;
 import dev.bitproof.cli.commands.CopyCommand;
+import dev.bitproof.cli.commands.CompareCommand;
 import dev.bitproof.cli.commands.DemoCommand;
 import dev.bitproof.cli.commands.InspectCommand;
 import dev.bitproof.cli.render.Format;
@@ -30,6 +31,10 @@ import picocli.CommandLine.Command;
       dev.bitproof.cli.commands.DebCommand.class,
       InspectCommand.class,
       CopyCommand.class,
+      dev.bitproof.cli.commands.AttestCommand.class,
+      dev.bitproof.cli.commands.KeyCommand.class,
+      CompareCommand.class,
+      dev.bitproof.cli.commands.VerifyCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec

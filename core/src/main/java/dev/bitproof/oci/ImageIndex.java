@@ -18,7 +18,7 @@ public record ImageIndex(RawManifest raw, List<Descriptor> manifests, Map<String
 
   public ImageIndex {
     manifests = List.copyOf(manifests);
-    annotations = Map.copyOf(annotations);
+    annotations = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(annotations));
   }
 
   public static ImageIndex parse(RawManifest raw) {

@@ -17,7 +17,7 @@ public record ImageManifest(RawManifest raw, Descriptor config, List<Descriptor>
 
   public ImageManifest {
     layers = List.copyOf(layers);
-    annotations = Map.copyOf(annotations);
+    annotations = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(annotations));
   }
 
   public static ImageManifest parse(RawManifest raw) {

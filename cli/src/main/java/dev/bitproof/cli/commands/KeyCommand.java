@@ -1,0 +1,118 @@
+package dev.bitproof.cli.commands;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bitproof.attest.sign.KeyType;
+import dev.bitproof.attest.sign.Keys;
+import dev.bitproof.attest.sign.SigningKey;
+import dev.bitproof.cli.Common;
+import dev.bitproof.cli.ExitCodes;
+import dev.bitproof.cli.render.Output;
+import dev.bitproof.io.Json;
+import dev.bitproof.report.CheckException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code bitproof key …}: attestation signing keys. */
+@Command(name = "key", mixinStandardHelpOptions = true, description = "Manage attestation signing keys.",
+    subcommands = {KeyCommand.Generate.class})
+public final class KeyCommand implements Runnable {
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (see --help)");
+  }
+
+  @Command(name = "generate", mixinStandardHelpOptions = true,
+      description = {"Generate a key pair: PREFIX.key (PKCS#8 PEM, or cosign's ENCRYPTED SIGSTORE PRIVATE KEY with "
+          + "--encrypt) and PREFIX.pub (SPKI PEM). The key id is the hex SHA-256 of the public key's DER."},
+      exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:written", "2:usage error", "3:could not write", "4:internal error"})
+  public static final class Generate implements Callable<Integer> {
+    @Mixin
+    Common common;
+
+    @Mixin
+    Passphrase passphrase;
+
+    @Option(names = "--type", defaultValue = "ecdsa-p256", paramLabel = "ecdsa-p256|ed25519",
+        description = "Key type (default: ${DEFAULT-VALUE}). ecdsa-p256 is what cosign uses.")
+    String type;
+
+    @Option(names = "--out", required = true, paramLabel = "PREFIX", description = "Writes PREFIX.key and PREFIX.pub; never overwrites.")
+    Path out;
+
+    @Option(names = "--encrypt", description = "Encrypt the private key in cosign's format (scrypt + secretbox) with the passphrase.")
+    boolean encrypt;
+
+    @Override
+    public Integer call() throws IOException {
+      Output o = common.output();
+      KeyType t = KeyType.parse(type);
+      SecureRandom random = new SecureRandom();
+      SigningKey k = Keys.generate(t, random);
+      String priv;
+      if (encrypt) {
+        char[] pass = passphrase.get();
+        if (pass == null || pass.length == 0) {
+          throw CheckException.usage("KEY_PASSPHRASE_MISSING", "--encrypt needs a passphrase: --passphrase-file or $" + Passphrase.ENV);
+        }
+        priv = Keys.encryptedPem(k, pass, random);
+      } else {
+        priv = Keys.privatePem(k);
+      }
+      Path keyFile = Path.of(out + ".key");
+      Path pubFile = Path.of(out + ".pub");
+      for (Path p : new Path[] {keyFile, pubFile}) {
+        if (Files.exists(p)) {
+          throw CheckException.usage("FILE_EXISTS", p + " exists; refusing to overwrite a key");
+        }
+      }
+      writeNew(keyFile, priv, true);
+      writeNew(pubFile, Keys.publicPem(k.publicKey()), false);
+      if (o.json()) {
+        ObjectNode n = Json.mapper().createObjectNode();
+        n.put("schemaVersion", 1);
+        n.put("keyId", k.keyId());
+        n.put("type", t.cliName());
+        n.put("privateKey", keyFile.toString());
+        n.put("publicKey", pubFile.toString());
+        n.put("encrypted", encrypt);
+        o.printJson(n);
+      } else {
+        o.out().println("key id     " + k.keyId());
+        o.out().println("type       " + t.cliName());
+        o.out().println("private    " + keyFile + (encrypt ? " (encrypted, cosign format)" : ""));
+        o.out().println("public     " + pubFile);
+        o.out().flush();
+      }
+      return ExitCodes.OK;
+    }
+
+    private static void writeNew(Path p, String text, boolean secret) throws IOException {
+      if (p.toAbsolutePath().getParent() != null) {
+        Files.createDirectories(p.toAbsolutePath().getParent());
+      }
+      try {
+        if (secret && p.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+          Files.createFile(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } else {
+          Files.createFile(p);
+        }
+      } catch (FileAlreadyExistsException e) {
+        throw CheckException.usage("FILE_EXISTS", p + " exists; refusing to overwrite a key");
+      }
+      Files.writeString(p, text, StandardCharsets.US_ASCII, StandardOpenOption.TRUNCATE_EXISTING);
+    }
+  }
+}

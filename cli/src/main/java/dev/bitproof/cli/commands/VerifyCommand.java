@@ -1,0 +1,160 @@
+package dev.bitproof.cli.commands;
+
+import dev.bitproof.cli.Common;
+import dev.bitproof.cli.ExitCodes;
+import dev.bitproof.cli.render.Output;
+import dev.bitproof.compare.CompareOptions;
+import dev.bitproof.oci.ImageReference;
+import dev.bitproof.oci.Platform;
+import dev.bitproof.oci.transport.ImageSource;
+import dev.bitproof.oci.transport.TransportOptions;
+import dev.bitproof.oci.transport.Transports;
+import dev.bitproof.report.CheckException;
+import dev.bitproof.verify.ApkoRebuilder;
+import dev.bitproof.verify.Report;
+import dev.bitproof.verify.ReportJson;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bitproof.io.Json;
+import java.nio.charset.StandardCharsets;
+import dev.bitproof.verify.Verifier;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Is the published image what its config says? Rebuild, check signatures, compare, one report. */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+    description = {"Rebuild CONFIG (apko.yaml), verify the signature of every package and index it uses, and compare "
+        + "the rebuild with the published image digest by digest, in one report.",
+        "Build date, annotations and architectures are taken from the published image where apko takes them from "
+            + "flags; the report says so."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:verified (every check passed)", "1:a check failed (signature, difference)", "2:usage error",
+        "3:could not check (unreachable image, missing file, unsupported config)", "4:internal error"})
+public final class VerifyCommand implements Callable<Integer> {
+  @Mixin
+  Common common;
+
+  @Parameters(index = "0", paramLabel = "CONFIG", description = "apko.yaml")
+  Path config;
+
+  @Option(names = "--image", required = true, paramLabel = "REF", description = "The published image (oci:DIR, docker://REF …).")
+  String image;
+
+  @Option(names = "--lockfile", paramLabel = "FILE", description = "apko lock file (apko.lock.json) to rebuild from.")
+  Path lockfile;
+
+  @Option(names = "--keyring", paramLabel = "DIR", description = "Extra trusted public keys (*.pub) besides the config's keyring.")
+  Path keyring;
+
+  @Option(names = "--source-date-epoch", paramLabel = "N|auto", defaultValue = "auto",
+      description = "Build date in seconds (default: auto, the published image's).")
+  String sourceDateEpoch;
+
+  @Option(names = "--context", paramLabel = "DIR", description = "Directory relative paths in the config resolve "
+      + "against (apko's working directory; default: the current directory).")
+  Path context;
+
+  @Option(names = "--semantic", description = "Compare ignoring timestamps, history, entry order, tar format, image names.")
+  boolean semantic;
+
+  @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "Verify only this platform.")
+  String platform;
+
+  @Option(names = "--require", paramLabel = "bit|content|semantic", description = "Least verdict that passes "
+      + "(default: content; semantic with --semantic).")
+  String require;
+
+  @Option(names = "--insecure", description = "Allow plain HTTP and unverified TLS for registries (loopback tests).")
+  boolean insecure;
+
+  @Option(names = "--keep", paramLabel = "DIR", description = "Keep the rebuilt image under DIR (default: a temporary directory, removed).")
+  Path keep;
+
+  @Option(names = {"-v", "--verbose"}, description = "Text output also lists what passed (OK findings).")
+  boolean verbose;
+
+  @Mixin
+  AttestOptions attest;
+
+  @Override
+  public Integer call() throws Exception {
+    Output out = common.output();
+    if (attest.attach && !attest.requested()) {
+      throw CheckException.usage("ATTEST_KEY_REQUIRED", "--attach needs --attest-key");
+    }
+    OptionalLong epoch = epoch(sourceDateEpoch);
+    CompareOptions opts = semantic ? CompareOptions.semantic() : CompareOptions.strict();
+    if (platform != null) {
+      opts = opts.withPlatform(Platform.parse(platform));
+    }
+    if (!Files.isRegularFile(config)) {
+      throw new CheckException("CONFIG_NOT_FOUND", config.toString(), "no such config file");
+    }
+    Path ctx = (context == null ? Path.of("") : context).toAbsolutePath();
+    Path work = keep != null ? Files.createDirectories(keep) : Files.createTempDirectory("bitproof-verify-");
+    TransportOptions to = TransportOptions.defaults().withInsecure(insecure);
+    Verifier.Request req = new Verifier.Request(config.toAbsolutePath(), Optional.ofNullable(lockfile).map(Path::toAbsolutePath),
+        Optional.ofNullable(keyring).map(Path::toAbsolutePath), epoch, image, work, opts,
+        CompareCommand.required(require, semantic), to);
+    out.progress("bitproof verify: rebuilding " + config + " and comparing with " + image);
+    Report r;
+    try (ImageSource published = Transports.source(ImageReference.parse(image), to)) {
+      r = Verifier.run(req, new ApkoRebuilder(ctx, ApkoRebuilder.apkResolver()), published);
+    } finally {
+      if (keep == null) {
+        deleteTree(work);
+      }
+    }
+    CompareCommand.print(out, r, verbose);
+    if (attest.requested()) {
+      // the exact bytes --format json prints, so `verify --format json > r.json; attest sign r.json` records the same digest
+      byte[] report = (Json.mapper().writer().with(SerializationFeature.INDENT_OUTPUT)
+          .writeValueAsString(ReportJson.toJson(r, new dev.bitproof.cli.Main.Version().getVersion()[0].replace("bitproof ", "")))
+          + System.lineSeparator()).getBytes(StandardCharsets.UTF_8);
+      ObjectNode signed = attest.attest(report, to, out).orElseThrow();
+      // stdout holds the report; the attestation summary goes to stderr
+      out.progress("bitproof verify: signed " + signed.path("verificationResult").asText() + " attestations with key "
+          + signed.path("keyId").asText() + " -> " + signed.path("files").path(0).asText()
+          + (signed.has("attached") ? ", attached at " + signed.path("attached").path("tag").asText() : ""));
+    }
+    return r.passed() ? ExitCodes.OK : ExitCodes.FAILED;
+  }
+
+  static OptionalLong epoch(String s) {
+    if (s == null || s.equals("auto")) {
+      return OptionalLong.empty();
+    }
+    try {
+      long v = Long.parseLong(s);
+      if (v < 0) {
+        throw new NumberFormatException();
+      }
+      return OptionalLong.of(v);
+    } catch (NumberFormatException e) {
+      throw CheckException.usage("OPTION_INVALID", "--source-date-epoch must be seconds (>= 0) or auto, not '" + s + "'");
+    }
+  }
+
+  static void deleteTree(Path dir) {
+    try (var s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException e) {
+          // best effort: a temp dir left behind is harmless
+        }
+      });
+    } catch (IOException e) {
+      // same
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package dev.bitproof.cli.commands;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bitproof.oci.ImageReference;
+import dev.bitproof.oci.transport.Copier;
+import dev.bitproof.oci.transport.ImageDestination;
+import dev.bitproof.oci.transport.ImageSource;
+import dev.bitproof.oci.transport.TransportOptions;
+import dev.bitproof.oci.transport.Transports;
+import dev.bitproof.testing.LocalRegistry;
+import dev.bitproof.testing.ReportSchema;
+import dev.bitproof.testing.SharedData;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code bitproof verify} on apko's golden config against the golden image, from a layout and from a real registry. */
+class VerifyCommandTest {
+  static final String GOLDEN_INDEX = "sha256:b5f05e6fc882c97d61c1daee566954ae6fc09924f8e152293e2b97a06092069f";
+
+  static Path cli() {
+    return SharedData.require("apk/apko/internal/cli");
+  }
+
+  static CompareCommandTest.Run verify(String image, String... more) {
+    List<String> args = new java.util.ArrayList<>(List.of("verify", cli().resolve("testdata/apko.yaml").toString(),
+        "--image", image, "--lockfile", cli().resolve("testdata/apko.lock.json").toString(), "--context", cli().toString()));
+    args.addAll(List.of(more));
+    return CompareCommandTest.run(args.toArray(String[]::new));
+  }
+
+  static void assertGoldenVerified(CompareCommandTest.Run r) {
+    assertEquals(0, r.code(), r.out() + r.err());
+    JsonNode j = r.json();
+    assertEquals(List.of(), ReportSchema.validate(j));
+    assertEquals("PASS", j.get("result").asText());
+    assertEquals("CONTENT_IDENTICAL", j.get("verdict").asText());
+    assertEquals(GOLDEN_INDEX, j.get("subjects").get("b").get("digest").asText());
+    JsonNode sig = j.get("checks").get(1);
+    assertEquals("signatures", sig.get("name").asText());
+    assertEquals("PASS", sig.get("status").asText());
+    assertEquals("6 signatures verified, 0 failed", sig.get("summary").asText(), "2 APKINDEX + 4 packages");
+    assertTrue(j.get("inputs").get("sourceDateEpoch").asText().contains("0"));
+  }
+
+  @Test
+  void goldenLayout() {
+    assertGoldenVerified(verify("oci:" + cli().resolve("testdata/golden"), "--format", "json"));
+  }
+
+  @Test
+  void goldenInTheLocalRegistry() throws Exception {
+    String ref = "docker://" + LocalRegistry.plain() + "/" + LocalRegistry.uniqueRepository("verify-golden") + ":v1";
+    TransportOptions insecure = TransportOptions.defaults().withInsecure(true);
+    try (ImageSource s = Transports.source(ImageReference.parse("oci:" + cli().resolve("testdata/golden")), insecure);
+        ImageDestination d = Transports.destination(ImageReference.parse(ref), insecure)) {
+      Copier.copy(s, d, Optional.empty(), Copier.Listener.NONE);
+    }
+    CompareCommandTest.Run r = verify(ref, "--insecure", "--format", "json");
+    assertGoldenVerified(r);
+    assertEquals(ref, r.json().get("subjects").get("b").get("reference").asText());
+  }
+
+  @Test
+  void textReportSaysWhereTheBuildDateCameFrom() {
+    CompareCommandTest.Run r = verify("oci:" + cli().resolve("testdata/golden"));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().startsWith("bitproof verify: PASS — CONTENT_IDENTICAL\n"), r.out());
+    assertTrue(r.out().contains("annotations [org.opencontainers.image.title, org.opencontainers.image.vendor] taken from the published index"), r.out());
+    assertTrue(r.out().contains("PASS    signatures       6 signatures verified, 0 failed"), r.out());
+  }
+
+  @Test
+  void badInputs(@TempDir Path tmp) {
+    assertEquals(3, CompareCommandTest.run("verify", tmp.resolve("missing.yaml").toString(), "--image", "oci:" + tmp).code());
+    assertEquals(2, verify("oci:" + cli().resolve("testdata/golden"), "--source-date-epoch", "yesterday").code());
+    assertEquals(2, CompareCommandTest.run("verify", cli().resolve("testdata/apko.yaml").toString()).code(), "--image is required");
+  }
+}

@@ -1,0 +1,187 @@
+package dev.bitproof.verify;
+
+import dev.bitproof.apk.ApkIndex;
+import dev.bitproof.apk.ApkKeyring;
+import dev.bitproof.apk.ApkPackage;
+import dev.bitproof.apk.ApkVerifier;
+import dev.bitproof.apko.ConfigLoader;
+import dev.bitproof.apko.LockFile;
+import dev.bitproof.build.BuildRequest;
+import dev.bitproof.build.BuildResult;
+import dev.bitproof.build.Fetch;
+import dev.bitproof.build.PackageLoader;
+import dev.bitproof.build.PackageResolver;
+import dev.bitproof.build.Rebuild;
+import dev.bitproof.oci.ImageReference;
+import dev.bitproof.oci.transport.ImageDestination;
+import dev.bitproof.oci.transport.TransportOptions;
+import dev.bitproof.oci.transport.Transports;
+import dev.bitproof.report.CheckException;
+import dev.bitproof.report.Finding;
+import dev.bitproof.report.Severity;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The {@link Rebuilder} over {@code dev.bitproof.build}: runs the apko rebuild, writes the OCI layout, then checks
+ * the signature of every package and every APKINDEX the build used against the config's keyring (plus
+ * {@code --keyring}), each as its own finding.
+ *
+ * <p>The build refuses a badly signed package outright. To still explain the image, a build that stopped on a
+ * package signature is run again with package signature checks relaxed; the signature findings (which fail the
+ * verification) come from the separate check here either way, and the report says the build was relaxed.
+ */
+public final class ApkoRebuilder implements Rebuilder {
+  private static final long MAX_APK = 2L * 1024 * 1024 * 1024;
+  private static final long MAX_INDEX = 512L * 1024 * 1024;
+
+  private final Path workDir;
+  private final PackageResolver resolver;
+
+  /**
+   * @param workDir the directory apko ran in: relative keyring, repository and package paths resolve against it
+   * @param resolver resolves {@code contents.packages} when there is no lock file (null: lock-file builds only)
+   */
+  public ApkoRebuilder(Path workDir, PackageResolver resolver) {
+    this.workDir = workDir;
+    this.resolver = resolver;
+  }
+
+  /** apko's resolution (wt-apk's {@code ApkResolver}) as the build's resolver seam, for builds without a lock file. */
+  public static PackageResolver apkResolver() {
+    return (world, indexes, arch) -> {
+      List<dev.bitproof.apk.ApkResolver.Repository> repos = new ArrayList<>();
+      Map<dev.bitproof.apk.ApkResolver.Repository, String> names = new java.util.IdentityHashMap<>();
+      for (PackageResolver.RepositoryIndex ri : indexes) {
+        var r = new dev.bitproof.apk.ApkResolver.Repository("", ri.repository(), ri.index().packages());
+        repos.add(r);
+        names.put(r, ri.repository());
+      }
+      var res = new dev.bitproof.apk.ApkResolver(repos).resolveWorld(world);
+      return res.packages().stream()
+          .map(c -> new PackageResolver.Resolved(c.entry(), names.get(c.repository()))).toList();
+    };
+  }
+
+  @Override
+  public Rebuilt rebuild(Inputs in) throws IOException {
+    List<String> notes = new ArrayList<>();
+    List<Path> extraKeys = extraKeys(in.keyringDir());
+    BuildRequest req = BuildRequest.of(in.config(), workDir).withArchs(in.archs()).withAnnotations(in.annotations())
+        .withKeyringAppend(extraKeys);
+    if (in.sourceDateEpoch().isPresent()) {
+      req = req.withSourceDateEpoch(in.sourceDateEpoch().getAsLong());
+    }
+    if (in.lockfile().isPresent()) {
+      req = req.withLockFile(in.lockfile().get());
+    }
+    BuildResult built;
+    try {
+      built = Rebuild.run(req, resolver);
+    } catch (CheckException e) {
+      if (!isPackageSignature(e.code())) {
+        throw e;
+      }
+      notes.add("the build stopped on a package signature (" + e.code() + " " + e.subject() + "); it was run again "
+          + "with package signature checks relaxed only to explain the image, and the verification fails on signatures");
+      built = Rebuild.run(req.withSignaturePolicy(PackageLoader.SignaturePolicy.IGNORE), resolver);
+    }
+    notes.addAll(built.notes());
+    Files.createDirectories(in.output());
+    ImageReference out = ImageReference.parse("oci:" + in.output());
+    try (ImageDestination d = Transports.destination(out, TransportOptions.defaults())) {
+      built.writeTo(d, Optional.empty());
+    }
+    List<Finding> facts = new ArrayList<>();
+    facts.add(Finding.ok("REBUILD_OK", "index", "rebuilt from " + in.config().getFileName()
+        + (in.lockfile().isPresent() ? " and its lock file" : ""))
+        .with("index", built.index().digest()).with("compressor", built.images().isEmpty() ? ""
+            : built.images().get(0).layers().isEmpty() ? "" : built.images().get(0).layers().get(0).compressor()));
+    for (BuildResult.ArchImage img : built.images()) {
+      Finding f = Finding.ok("REBUILD_ARCH", img.arch().apk(), img.packages().size() + " packages installed")
+          .with("manifest", img.manifest().digest()).with("buildDate", img.buildDate());
+      for (BuildResult.InstalledPackage p : img.packages()) {
+        f = f.with(p.name(), p.version());
+      }
+      facts.add(f);
+    }
+    return new Rebuilt(out, signatures(in, built, extraKeys), facts, notes);
+  }
+
+  static boolean isPackageSignature(String code) {
+    return code.startsWith("APK_SIGNATURE") || code.equals("APK_UNSIGNED");
+  }
+
+  private List<Path> extraKeys(Optional<Path> dir) throws IOException {
+    if (dir.isEmpty()) {
+      return List.of();
+    }
+    Path d = workDir.resolve(dir.get());
+    if (!Files.isDirectory(d)) {
+      throw new CheckException("KEYRING_NOT_FOUND", d.toString(), "--keyring must name a directory of public keys");
+    }
+    try (var s = Files.list(d)) {
+      return s.filter(p -> p.getFileName().toString().endsWith(".pub")).sorted().toList();
+    }
+  }
+
+  /** One finding per package and per index: the signature that vouches for it. */
+  private List<Finding> signatures(Inputs in, BuildResult built, List<Path> extraKeys) throws IOException {
+    Fetch fetch = new Fetch(workDir);
+    Map<String, byte[]> keys = new TreeMap<>();
+    ConfigLoader.Loaded loaded = ConfigLoader.load(in.config(), workDir);
+    for (String k : loaded.config().contents().keyring()) {
+      keys.put(k.substring(k.lastIndexOf('/') + 1), fetch.readAll(k, 64 * 1024, "KEY_TOO_LARGE"));
+    }
+    for (Path p : extraKeys) {
+      keys.put(p.getFileName().toString(), Files.readAllBytes(p));
+    }
+    ApkKeyring keyring = ApkKeyring.of(keys);
+    List<Finding> out = new ArrayList<>();
+    Set<String> archs = new LinkedHashSet<>();
+    built.images().forEach(i -> archs.add(i.arch().apk()));
+    LockFile lock = built.lock();
+    List<LockFile.Repository> repos = new ArrayList<>(lock.buildRepositories());
+    repos.addAll(lock.repositories());
+    Set<String> seen = new LinkedHashSet<>();
+    for (LockFile.Repository r : repos) {
+      if (!archs.contains(r.architecture()) || !seen.add(r.url())) {
+        continue;
+      }
+      String subject = r.architecture() + "/APKINDEX.tar.gz (" + r.url() + ")";
+      ApkIndex idx = ApkIndex.read(fetch.readAll(r.url(), MAX_INDEX, "APKINDEX_TOO_LARGE"), r.url());
+      out.add(ApkVerifier.verify(idx, keyring, subject));
+    }
+    for (BuildResult.ArchImage img : built.images()) {
+      for (BuildResult.InstalledPackage p : img.packages()) {
+        String subject = p.arch() + "/" + p.name() + "-" + p.version() + ".apk";
+        ApkPackage pkg;
+        try (InputStream s = fetch.open(p.url(), MAX_APK, "APK_TOO_LARGE")) {
+          pkg = ApkPackage.read(s, subject, ApkPackage.Limits.defaults(), null);
+        }
+        for (Finding f : ApkVerifier.verify(pkg, keyring, subject)) {
+          if (isPackageSignature(f.code()) || f.code().startsWith("APK_DATAHASH")) {
+            out.add(f.with("url", p.url()));
+          } else if (f.fails()) {
+            out.add(f);
+          }
+        }
+        if (!pkg.checksum().equals(p.checksum())) {
+          out.add(new Finding("APK_CHECKSUM_MISMATCH", Severity.FAIL, subject,
+              "the package's control checksum is not the one the build pinned", Map.of())
+              .with("pinned", p.checksum()).with("actual", pkg.checksum()));
+        }
+      }
+    }
+    return out;
+  }
+}

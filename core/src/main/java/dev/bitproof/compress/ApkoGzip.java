@@ -12,7 +12,9 @@ public final class ApkoGzip {
 
   /** Compresses all of {@code in} into {@code out} (neither is closed), on all processors. */
   public static void compress(InputStream in, OutputStream out) throws IOException {
-    LayerCompressor.apko().compress(in, out);
+    PgzipOutputStream z = new PgzipOutputStream(out);
+    in.transferTo(z);
+    z.finish();
   }
 
   /** The gzip apko would write for {@code data}, compressed on {@code parallelism} threads. */

@@ -1,5 +1,6 @@
 package dev.bitproof.cli;
 
+import dev.bitproof.cli.commands.BuildCommand;
 import dev.bitproof.cli.commands.DemoCommand;
 import dev.bitproof.cli.render.Format;
 import dev.bitproof.cli.render.Output;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
       "4:internal error"},
     subcommands = {
       DemoCommand.class,
+      BuildCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec

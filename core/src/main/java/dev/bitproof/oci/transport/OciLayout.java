@@ -43,6 +43,38 @@ public final class OciLayout {
     return new Destination(ref, Path.of(ref.path()));
   }
 
+  /** Reads a descriptor's manifest; lets archive layouts share {@link #selectRoot}. */
+  interface ManifestReader {
+    RawManifest read(Descriptor d) throws IOException;
+  }
+
+  /**
+   * The root a layout reference names: {@code index.json} itself without a tag, else its one entry whose
+   * {@value #REF_NAME} is the tag.
+   */
+  static RawManifest selectRoot(byte[] indexJson, String subject, ImageReference ref, ManifestReader manifests)
+      throws IOException {
+    RawManifest layoutIndex = RawManifest.of(indexJson, MediaType.OCI_INDEX, subject);
+    if (ref.tag().isEmpty()) {
+      return layoutIndex;
+    }
+    String tag = ref.tag().get();
+    ImageIndex idx = layoutIndex.asIndex();
+    Descriptor found = null;
+    for (Descriptor d : idx.manifests()) {
+      if (tag.equals(d.annotations().get(REF_NAME))) {
+        if (found != null) {
+          throw new CheckException("LAYOUT_INVALID", ref.toString(), "two index.json entries are named '" + tag + "'");
+        }
+        found = d;
+      }
+    }
+    if (found == null) {
+      throw new CheckException("IMAGE_NOT_FOUND", ref.toString(), "no image named '" + tag + "' in index.json");
+    }
+    return manifests.read(found);
+  }
+
   static Path blobPath(Path dir, Digest d) {
     return dir.resolve("blobs").resolve(d.algorithm()).resolve(d.hex());
   }
@@ -77,25 +109,7 @@ public final class OciLayout {
       try (InputStream in = Files.newInputStream(indexJson)) {
         bytes = LimitedInputStream.readAll(in, RawManifest.MAX_SIZE, "MANIFEST_TOO_LARGE", indexJson.toString());
       }
-      RawManifest layoutIndex = RawManifest.of(bytes, MediaType.OCI_INDEX, indexJson.toString());
-      if (ref.tag().isEmpty()) {
-        return layoutIndex;
-      }
-      String tag = ref.tag().get();
-      ImageIndex idx = layoutIndex.asIndex();
-      Descriptor found = null;
-      for (Descriptor d : idx.manifests()) {
-        if (tag.equals(d.annotations().get(REF_NAME))) {
-          if (found != null) {
-            throw new CheckException("LAYOUT_INVALID", ref.toString(), "two index.json entries are named '" + tag + "'");
-          }
-          found = d;
-        }
-      }
-      if (found == null) {
-        throw new CheckException("IMAGE_NOT_FOUND", ref.toString(), "no image named '" + tag + "' in index.json");
-      }
-      return manifest(found);
+      return selectRoot(bytes, indexJson.toString(), ref, this::manifest);
     }
 
     @Override
@@ -164,10 +178,9 @@ public final class OciLayout {
     @Override
     public void putManifest(RawManifest m, Optional<String> tag) throws IOException {
       putBlob(m.descriptor(), new java.io.ByteArrayInputStream(m.bytes()));
-      if (tag.isPresent() || root == null) {
-        root = m;
-        rootTag = tag;
-      }
+      // children come first, the root last (ImageDestination's contract): the last manifest put is the root
+      root = m;
+      rootTag = tag;
     }
 
     @Override

@@ -1,0 +1,470 @@
+package dev.bitproof.build;
+
+import dev.bitproof.apk.ApkIndex;
+import dev.bitproof.apk.ApkKeyring;
+import dev.bitproof.apk.ApkRepositories;
+import dev.bitproof.apk.ApkResolver;
+import dev.bitproof.apk.ApkVerifier;
+import dev.bitproof.apko.Arch;
+import dev.bitproof.apko.ConfigLoader;
+import dev.bitproof.apko.ImageConfiguration;
+import dev.bitproof.apko.LockFile;
+import dev.bitproof.oci.Descriptor;
+import dev.bitproof.oci.Digest;
+import dev.bitproof.oci.MediaType;
+import dev.bitproof.oci.RawManifest;
+import dev.bitproof.report.CheckException;
+import dev.bitproof.report.Finding;
+import dev.bitproof.report.Severity;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * apko's build as named steps (reference apko.md §1.1): load config → select archs → lock (from the lock file, or
+ * resolve against signed indexes) → per arch: fetch+verify packages → install into an in-memory rootfs →
+ * generated files → layer tar → compress → config; then manifests → index. A step that fails throws a
+ * {@link CheckException} whose message starts "failed to STEP (arch):"; nothing is written anywhere by this class.
+ */
+public final class Rebuild {
+  /** Packages over 2 GiB are refused (the in-memory rootfs holds their files). */
+  static final long MAX_APK = 2L * 1024 * 1024 * 1024;
+  static final long MAX_INDEX = 512L * 1024 * 1024;
+  static final long MAX_KEY = 64 * 1024;
+
+  public static final String HISTORY_SINGLE = "This is an apko single-layer image";
+
+  private final BuildRequest req;
+  private final Fetch fetch;
+  private final Map<String, AtomicLong> steps = new ConcurrentHashMap<>();
+  private final List<String> notes = Collections.synchronizedList(new ArrayList<>());
+
+  private Rebuild(BuildRequest req) {
+    this.req = req;
+    this.fetch = new Fetch(req.workDir());
+  }
+
+  public static BuildResult run(BuildRequest req) throws IOException {
+    return new Rebuild(req).build();
+  }
+
+  /** A step's body. */
+  @FunctionalInterface
+  interface Body<T> {
+    T run() throws IOException;
+  }
+
+  <T> T step(String name, String arch, Body<T> body) throws IOException {
+    long t0 = System.nanoTime();
+    try {
+      return body.run();
+    } catch (CheckException e) {
+      String where = arch == null ? "" : " (" + arch + ")";
+      if (e.getMessage() != null && e.getMessage().startsWith("failed to ")) {
+        throw e;
+      }
+      throw new CheckException(e.code(), e.kind(), e.subject(), "failed to " + name + where + ": " + e.getMessage(), e);
+    } finally {
+      steps.computeIfAbsent(name, k -> new AtomicLong()).addAndGet((System.nanoTime() - t0) / 1_000_000);
+    }
+  }
+
+  /** What one arch needs from the lock step. */
+  record Planned(Arch arch, List<String> world, List<PlannedPackage> packages) {}
+
+  record PlannedPackage(String name, String version, String url, String q1) {}
+
+  private BuildResult build() throws IOException {
+    ConfigLoader.Loaded loaded = step("load config", null, () -> ConfigLoader.load(req.config(), req.workDir()));
+    ImageConfiguration ic0 = loaded.config();
+    ImageConfiguration ic = step("validate config", null, () -> validate(ic0));
+    List<Arch> archs = step("select archs", null, () -> Arch.parseAll(!req.archs().isEmpty() ? req.archs()
+        : !ic.archs().isEmpty() ? ic.archs() : java.util.Arrays.stream(Arch.values()).map(Arch::oci).toList()));
+    Optional<LockFile> lock = req.lockFile().isEmpty() ? Optional.empty() : Optional.of(step("read lock file", null,
+        () -> readLock(req.lockFile().get(), loaded)));
+    Map<String, byte[]> keys = step("read keyring", null, () -> keyring(ic));
+    ApkKeyring apkKeyring = ApkKeyring.of(keys);
+    Map<String, String> annotations = new TreeMap<>(ic.annotations());
+    annotations.putAll(req.annotations());
+
+    List<Planned> plans = new ArrayList<>();
+    if (lock.isPresent()) {
+      for (Arch a : archs) {
+        plans.add(step("lock packages", a.apk(), () -> fromLock(lock.get(), a)));
+      }
+    } else {
+      plans.addAll(step("resolve packages", null, () -> resolve(ic, archs, apkKeyring)));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(req.parallelism(), plans.size()));
+    List<PerArch> built = new ArrayList<>();
+    try {
+      List<Future<PerArch>> fs = new ArrayList<>();
+      for (Planned p : plans) {
+        fs.add(pool.submit(() -> buildArch(p, ic, keys, apkKeyring, annotations)));
+      }
+      for (Future<PerArch> f : fs) {
+        built.add(f.get());
+      }
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    } finally {
+      pool.shutdownNow();
+    }
+    LockFile emitted = lock.orElseGet(() -> emitLock(loaded, ic, keys, built));
+    return step("assemble index", null, () -> assemble(built, ic, annotations, emitted));
+  }
+
+  /** The per-arch build before manifests: layers with blobs, config bytes, packages. */
+  record PerArch(Arch arch, List<BuildResult.Layer> layers, byte[] config, long buildDate,
+      List<BuildResult.InstalledPackage> packages, ImageConfiguration locked, byte[] installedDb,
+      List<PackageContent> contents, Map<String, String> annotations) {}
+
+  private ImageConfiguration validate(ImageConfiguration ic) {
+    if (ic.contents().baseImage() != null) {
+      throw new CheckException("BUILD_UNSUPPORTED", "contents.baseimage", "base-image builds are not implemented");
+    }
+    if (!ic.format().isEmpty() && !ic.format().equals("tar")) {
+      throw new CheckException("BUILD_UNSUPPORTED", "format", "layer format '" + ic.format() + "' is not implemented");
+    }
+    if (ic.certificates() != null && (!ic.certificates().additional().isEmpty() || !ic.certificates().providers().isEmpty())) {
+      throw new CheckException("BUILD_UNSUPPORTED", "certificates", "certificates.additional/providers are not implemented");
+    }
+    if (ic.layering() != null && !ic.layering().strategy().isEmpty() && !ic.layering().strategy().equals("origin")) {
+      throw new CheckException("APKO_CONFIG_INVALID", "layering.strategy", "unknown layering strategy '" + ic.layering().strategy() + "'");
+    }
+    ImageConfiguration out = ic;
+    if (ic.entrypoint().type().equals("service-bundle")) {
+      List<String> pk = new ArrayList<>(ic.contents().packages());
+      pk.add("s6");
+      out = out.withContents(ic.contents().withPackages(pk)).withEntrypoint(new ImageConfiguration.Entrypoint(
+          ic.entrypoint().type(), "/bin/s6-svscan /sv", ic.entrypoint().shellFragment(), ic.entrypoint().services()));
+    }
+    // Validate() fills users' home directories, and they show in /etc/apko.json
+    List<ImageConfiguration.User> users = new ArrayList<>();
+    for (ImageConfiguration.User u : out.accounts().users()) {
+      users.add(new ImageConfiguration.User(u.username(), u.uid(), u.gid(), u.shell(),
+          u.homedir().isEmpty() ? "/home/" + u.username() : u.homedir()));
+    }
+    return out.withAccounts(new ImageConfiguration.Accounts(out.accounts().runAs(), users, out.accounts().groups()));
+  }
+
+  private LockFile readLock(java.nio.file.Path path, ConfigLoader.Loaded loaded) throws IOException {
+    byte[] b;
+    try {
+      b = Files.readAllBytes(path);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new CheckException("LOCK_NOT_FOUND", path.toString(), "no such lock file", e);
+    }
+    LockFile lf = LockFile.parse(b, path.toString());
+    if (lf.isPre013()) {
+      throw new CheckException("LOCK_TOO_OLD", path.toString(),
+          "lock file has no package checksums (written by apko before 0.13); regenerate it");
+    }
+    if (lf.config().isEmpty()) {
+      notes.add("lock file has no config checksum; it was not checked against " + loaded.name());
+    } else if (!lf.config().get().checksum().equals(loaded.checksum())) {
+      throw CheckException.integrity("LOCK_CONFIG_MISMATCH", path.toString(), "lock was made for a config with checksum "
+          + lf.config().get().checksum() + ", but " + loaded.name() + " has " + loaded.checksum());
+    }
+    return lf;
+  }
+
+  /** Config keyring files by base name (what lands in {@code etc/apk/keys}), then {@code --keyring-append}. */
+  private Map<String, byte[]> keyring(ImageConfiguration ic) throws IOException {
+    Map<String, byte[]> keys = new TreeMap<>();
+    for (String k : new java.util.TreeSet<>(ic.contents().keyring())) {
+      String base = k.substring(k.lastIndexOf('/') + 1);
+      keys.put(base, fetch.readAll(k, MAX_KEY, "KEY_TOO_LARGE"));
+    }
+    for (java.nio.file.Path p : req.keyringAppend()) {
+      keys.put(p.getFileName().toString(), Files.readAllBytes(req.workDir().resolve(p)));
+    }
+    return keys;
+  }
+
+  private Planned fromLock(LockFile lf, Arch a) {
+    List<LockFile.LockedPackage> pk = lf.packagesFor(a.apk());
+    if (pk.isEmpty()) {
+      throw new CheckException("LOCK_ARCH_MISSING", a.apk(), "the lock file lists no packages for " + a.apk());
+    }
+    List<PlannedPackage> out = new ArrayList<>();
+    List<String> world = new ArrayList<>();
+    for (LockFile.LockedPackage p : pk) {
+      out.add(new PlannedPackage(p.name(), p.version(), p.url(), p.checksum()));
+      world.add(p.pin());
+    }
+    Collections.sort(world);
+    return new Planned(a, world, out);
+  }
+
+  /** Reads and verifies every build repository's index per arch, then resolves all arches together. */
+  private List<Planned> resolve(ImageConfiguration ic, List<Arch> archs, ApkKeyring keyring) throws IOException {
+    List<ApkRepositories.RepositoryRef> repos = new ArrayList<>();
+    for (String r : new java.util.LinkedHashSet<>(buildRepos(ic))) {
+      repos.add(ApkRepositories.RepositoryRef.parse(r));
+    }
+    Map<String, List<ApkResolver.Repository>> byArch = new TreeMap<>();
+    for (Arch a : archs) {
+      List<ApkResolver.Repository> rs = new ArrayList<>();
+      for (ApkRepositories.RepositoryRef r : repos) {
+        String url = r.location() + "/" + a.apk() + "/APKINDEX.tar.gz";
+        byte[] bytes = fetch.readAll(url, MAX_INDEX, "APKINDEX_TOO_LARGE");
+        ApkIndex idx = ApkIndex.read(bytes, url);
+        Finding f = ApkVerifier.verify(idx, keyring, url);
+        if (f.severity() != Severity.OK) {
+          throw CheckException.integrity(f.code(), url, f.message() + " " + f.evidence());
+        }
+        rs.add(new ApkResolver.Repository(r.tag(), r.location(), idx.packages()));
+      }
+      byArch.put(a.apk(), rs);
+    }
+    Map<String, ApkResolver.Resolution> res = ApkResolver.resolveAll(byArch, ic.contents().packages());
+    List<Planned> plans = new ArrayList<>();
+    for (Arch a : archs) {
+      ApkResolver.Resolution r = res.get(a.apk());
+      List<PlannedPackage> out = new ArrayList<>();
+      for (ApkResolver.Candidate c : r.packages()) {
+        out.add(new PlannedPackage(c.name(), c.version(),
+            c.repository().uri() + "/" + a.apk() + "/" + c.entry().fileName(), c.entry().checksum()));
+      }
+      plans.add(new Planned(a, r.pinned(), out));
+    }
+    return plans;
+  }
+
+  private List<String> buildRepos(ImageConfiguration ic) {
+    List<String> r = new ArrayList<>(ic.contents().buildRepositories());
+    r.addAll(ic.contents().repositories());
+    r.addAll(req.repositoryAppend());
+    return r;
+  }
+
+  private List<String> runtimeRepos(ImageConfiguration ic) {
+    List<String> r = new ArrayList<>(ic.contents().repositories());
+    r.addAll(ic.contents().runtimeRepositories());
+    r.addAll(req.repositoryAppend());
+    return r;
+  }
+
+  private PerArch buildArch(Planned plan, ImageConfiguration ic, Map<String, byte[]> keys, ApkKeyring keyring,
+      Map<String, String> annotations) throws IOException {
+    String an = plan.arch().apk();
+    List<PackageContent> pkgs = step("fetch and verify packages", an, () -> {
+      List<PackageContent> out = new ArrayList<>();
+      for (PlannedPackage p : plan.packages()) {
+        try (InputStream in = fetch.open(p.url(), MAX_APK, "APK_TOO_LARGE")) {
+          PackageContent c = PackageLoader.load(in, p.url(), Optional.ofNullable(p.q1()).filter(s -> !s.isEmpty()),
+              keyring, req.signaturePolicy());
+          if (!c.name().equals(p.name()) || !c.version().equals(p.version())) {
+            throw CheckException.integrity("APK_IDENTITY_MISMATCH", p.url(), "package is " + c.id() + ", expected "
+                + p.name() + "-" + p.version());
+          }
+          out.add(c);
+        }
+      }
+      return out;
+    });
+    long buildDate = req.sourceDateEpoch().orElseGet(() -> Math.max(0,
+        pkgs.stream().mapToLong(PackageContent::buildDate).max().orElse(0)));
+    long scriptsEpoch = req.sourceDateEpoch().orElse(0);
+    ImageConfiguration locked = ic.withContents(ic.contents().withPackages(plan.world()))
+        .withArchs(List.of(plan.arch().oci())).withAnnotations(annotations);
+    locked = resolveRunAs(locked);
+    MemFs fs = new MemFs();
+    ImageConfiguration lockedF = locked;
+    step("initialize apk database", an, () -> {
+      RootfsSteps.initApk(fs, an, keys, buildRepos(ic), plan.world());
+      return null;
+    });
+    List<ApkInstaller.Installed> installed = step("install packages", an,
+        () -> new ApkInstaller(fs, scriptsEpoch).install(pkgs));
+    step("generate files", an, () -> {
+      RootfsSteps.accounts(fs, ic.accounts());
+      RootfsSteps.apkoJson(fs, lockedF);
+      RootfsSteps.paths(fs, ic.paths());
+      RootfsSteps.caBundleChecksums(fs, buildDate);
+      RootfsSteps.runtimeKeyring(fs, ic.contents().runtimeKeyring(), buildDate);
+      RootfsSteps.supervisionTree(fs, ic.entrypoint().services());
+      if (fs.get("bin/busybox") != null) {
+        notes.add(an + ": /bin/busybox is present; apko would add busybox applet symlinks, which are not generated");
+      }
+      RootfsSteps.initDevices(fs);
+      if (fs.get("etc/ld.so.conf") != null) {
+        notes.add(an + ": /etc/ld.so.conf is present; apko would write /etc/ld.so.cache, which is not generated");
+      }
+      RootfsSteps.runtimeRepositories(fs, runtimeRepos(ic));
+      return null;
+    });
+    List<byte[]> tars = step("write layer tar", an, () -> Layering.tars(fs, installed, ic.layering()));
+    List<BuildResult.Layer> layers = new ArrayList<>();
+    for (byte[] tar : tars) {
+      Digest diffId = Digest.sha256(tar);
+      byte[] blob = step("compress layer", an, () -> req.compressor().compress(tar));
+      layers.add(new BuildResult.Layer(tar, diffId, blob, Descriptor.ofBytes(req.compressor().mediaType(), blob),
+          req.compressor().name()));
+    }
+    byte[] config = step("write config", an, () -> configJson(plan.arch(), lockedF, layers, buildDate, annotations));
+    List<BuildResult.InstalledPackage> ip = new ArrayList<>();
+    for (int i = 0; i < pkgs.size(); i++) {
+      PackageContent c = pkgs.get(i);
+      ip.add(new BuildResult.InstalledPackage(c.name(), c.version(), c.arch(), c.q1(), plan.packages().get(i).url()));
+    }
+    return new PerArch(plan.arch(), layers, config, buildDate, ip, locked, fs.readFile(ApkInstaller.INSTALLED), pkgs,
+        annotations);
+  }
+
+  /** {@code accounts.run-as} naming a configured user becomes its numeric uid. */
+  private static ImageConfiguration resolveRunAs(ImageConfiguration ic) {
+    String runAs = ic.accounts().runAs();
+    for (ImageConfiguration.User u : ic.accounts().users()) {
+      if (u.username().equals(runAs)) {
+        return ic.withAccounts(new ImageConfiguration.Accounts(Long.toString(u.uid()), ic.accounts().users(),
+            ic.accounts().groups()));
+      }
+    }
+    return ic;
+  }
+
+  static byte[] configJson(Arch arch, ImageConfiguration ic, List<BuildResult.Layer> layers, long buildDate,
+      Map<String, String> annotations) {
+    Map<String, String> labels = new TreeMap<>(withCreated(annotations, ic.vcsUrl(), buildDate));
+    List<String> comments = new ArrayList<>();
+    String title = annotations.get("org.opencontainers.image.title");
+    String vendor = annotations.get("org.opencontainers.image.vendor");
+    for (int i = 0; i < layers.size(); i++) {
+      if (title != null && vendor != null) {
+        comments.add(title + " by " + vendor);
+      } else {
+        comments.add(layers.size() == 1 ? HISTORY_SINGLE : "");
+      }
+    }
+    List<String> entrypoint = !ic.entrypoint().shellFragment().isEmpty()
+        ? List.of("/bin/sh", "-c", ic.entrypoint().shellFragment()) : Shlex.split(ic.entrypoint().command());
+    Map<String, String> env = new TreeMap<>(ic.environment());
+    env.putIfAbsent("PATH", "/usr/local/sbin:/usr/local/bin:/usr/bin:/usr/sbin:/sbin:/bin");
+    env.putIfAbsent("SSL_CERT_FILE", "/etc/ssl/certs/ca-certificates.crt");
+    List<String> envList = new ArrayList<>();
+    env.forEach((k, v) -> envList.add(k + "=" + v));
+    envList.sort(GoJson::compareUtf8);
+    return ImageJson.config(arch.platform(), buildDate, comments, layers.stream().map(BuildResult.Layer::diffId).toList(),
+        new ImageJson.RunConfig(Shlex.split(ic.cmd()), entrypoint, envList, labels, ic.accounts().runAs(),
+            ic.volumes(), ic.workDir(), ic.stopSignal()));
+  }
+
+  /** Annotations plus vcs source/revision plus {@code org.opencontainers.image.created}. */
+  static Map<String, String> withCreated(Map<String, String> annotations, String vcsUrl, long buildDate) {
+    Map<String, String> m = new TreeMap<>(annotations);
+    if (!vcsUrl.isEmpty()) {
+      int at = vcsUrl.lastIndexOf('@');
+      if (at > 0) {
+        m.put("org.opencontainers.image.source", vcsUrl.substring(0, at));
+        m.put("org.opencontainers.image.revision", vcsUrl.substring(at + 1));
+      } else {
+        m.put("org.opencontainers.image.source", vcsUrl);
+      }
+    }
+    m.put("org.opencontainers.image.created", ImageJson.rfc3339(buildDate));
+    return m;
+  }
+
+  private BuildResult assemble(List<PerArch> built, ImageConfiguration ic, Map<String, String> annotations,
+      LockFile lock) {
+    return finish(built.stream().map(p -> new Parts(p.arch(), p.layers(), p.config(), p.buildDate(), p.packages(),
+        p.locked(), p.installedDb())).toList(), ic.vcsUrl(), annotations, lock, timings(), notes);
+  }
+
+  private Map<String, Long> timings() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    steps.forEach((k, v) -> m.put(k, v.get()));
+    return m;
+  }
+
+  /** What the manifests and the index are made from; reusing layers swaps the blobs and calls finish again. */
+  public record Parts(Arch arch, List<BuildResult.Layer> layers, byte[] config, long buildDate,
+      List<BuildResult.InstalledPackage> packages, ImageConfiguration locked, byte[] installedDb) {}
+
+  /** Manifests (per arch) and the index (sorted by OCI arch string, max build date). */
+  public static BuildResult finish(List<Parts> parts, String vcsUrl, Map<String, String> annotations, LockFile lock,
+      Map<String, Long> steps, List<String> notes) {
+    List<Parts> sorted = new ArrayList<>(parts);
+    sorted.sort((a, b) -> a.arch().oci().compareTo(b.arch().oci()));
+    List<BuildResult.ArchImage> images = new ArrayList<>();
+    List<Descriptor> manifests = new ArrayList<>();
+    long maxDate = 0;
+    for (Parts p : sorted) {
+      Descriptor cfg = Descriptor.ofBytes(MediaType.OCI_CONFIG, p.config());
+      byte[] mb = ImageJson.manifest(cfg, p.layers().stream().map(BuildResult.Layer::descriptor).toList(),
+          withCreated(annotations, vcsUrl, p.buildDate()));
+      RawManifest m = RawManifest.of(mb, MediaType.OCI_MANIFEST, p.arch().apk() + " manifest");
+      Descriptor md = new Descriptor(MediaType.OCI_MANIFEST, m.digest(), mb.length, Map.of(),
+          Optional.of(p.arch().platform()), Optional.of(MediaType.OCI_CONFIG.value()), List.of(), null);
+      manifests.add(md);
+      images.add(new BuildResult.ArchImage(p.arch(), p.layers(), p.config(), cfg, m, md, p.packages(), p.buildDate(),
+          p.locked(), p.installedDb()));
+      maxDate = Math.max(maxDate, p.buildDate());
+    }
+    byte[] ib = ImageJson.index(manifests, withCreated(annotations, vcsUrl, maxDate));
+    RawManifest index = RawManifest.of(ib, MediaType.OCI_INDEX, "index");
+    return new BuildResult(index, images, lock, steps, notes);
+  }
+
+  /** A lock from this resolution, in apko's format (per arch, install order). */
+  private LockFile emitLock(ConfigLoader.Loaded loaded, ImageConfiguration ic, Map<String, byte[]> keys,
+      List<PerArch> built) {
+    List<LockFile.KeyringEntry> kr = new ArrayList<>();
+    for (String k : new java.util.TreeSet<>(ic.contents().keyring())) {
+      String base = k.substring(k.lastIndexOf('/') + 1);
+      kr.add(new LockFile.KeyringEntry(k.replaceFirst("^https://", ""), k,
+          new String(keys.getOrDefault(base, new byte[0]), StandardCharsets.UTF_8)));
+    }
+    List<LockFile.LockedPackage> pk = new ArrayList<>();
+    List<LockFile.Repository> repos = new ArrayList<>();
+    List<PerArch> sorted = new ArrayList<>(built);
+    for (PerArch p : sorted) {
+      for (String r : ic.contents().repositories()) {
+        repos.add(new LockFile.Repository(r + "/" + p.arch().apk(), r + "/" + p.arch().apk() + "/APKINDEX.tar.gz",
+            p.arch().apk()));
+      }
+      for (int i = 0; i < p.contents().size(); i++) {
+        PackageContent c = p.contents().get(i);
+        PackageContent.Streams s = c.streams();
+        Base64.Encoder b64 = Base64.getEncoder();
+        LockFile.Range sig = s.sigLength() == 0 ? null : new LockFile.Range(
+            "bytes=" + s.sigOffset() + "-" + (s.sigOffset() + s.sigLength() - 1), "sha1-" + b64.encodeToString(s.sigSha1()));
+        LockFile.Range ctl = new LockFile.Range("bytes=" + s.controlOffset() + "-" + (s.controlOffset() + s.controlLength() - 1),
+            "sha1-" + b64.encodeToString(c.controlSha1()));
+        LockFile.Range dat = new LockFile.Range("bytes=" + s.dataOffset() + "-" + (s.dataOffset() + s.dataLength() - 1),
+            "sha256-" + b64.encodeToString(s.dataSha256()));
+        pk.add(new LockFile.LockedPackage(c.name(), p.packages().get(i).url(), c.version(), c.arch(), sig, ctl, dat, c.q1()));
+      }
+    }
+    List<LockFile.Repository> buildRepos = new ArrayList<>();
+    List<LockFile.Repository> runtime = new ArrayList<>();
+    return new LockFile("v1", Optional.of(new LockFile.Config(loaded.name(), loaded.checksum())), kr, buildRepos, runtime,
+        repos, pk);
+  }
+}

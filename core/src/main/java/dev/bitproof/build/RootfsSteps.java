@@ -1,0 +1,299 @@
+package dev.bitproof.build;
+
+import dev.bitproof.apko.ImageConfiguration;
+import dev.bitproof.apko.ImageConfiguration.PathMutation;
+import dev.bitproof.apko.ImageConfiguration.User;
+import dev.bitproof.report.CheckException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The files apko generates around the packages (reference apko.md §1.1 steps 1 and 3-9, §1.4), each a small
+ * function over the {@link MemFs}.
+ */
+public final class RootfsSteps {
+  private RootfsSteps() {}
+
+  /** {@code initializeApk}: base and apk directories, init files, device nodes, keys, repositories, world. */
+  public static void initApk(MemFs fs, String apkArch, Map<String, byte[]> keyring, List<String> buildRepos,
+      List<String> world) {
+    String[] base = {"tmp", "dev", "etc", "opt", "proc", "var", "usr"};
+    int[] perms = {01777, 0755, 0755, 0755, 0555, 0755, 0755};
+    for (int i = 0; i < base.length; i++) {
+      MemFs.Node n = fs.lget(base[i]);
+      if (n == null) {
+        fs.mkdir(base[i], perms[i]);
+      } else if (n.kind() != MemFs.Kind.DIR || n.mode() != perms[i]) {
+        throw new CheckException("BUILD_BASE_DIR_MODE", base[i], "exists with mode " + Integer.toOctalString(n.mode())
+            + ", apko requires " + Integer.toOctalString(perms[i]));
+      }
+    }
+    for (String d : new String[] {"etc/apk", "etc/apk/keys", "usr/lib", "usr/lib/apk", "usr/lib/apk/db",
+        "usr/lib/apk/exec", "var/cache", "var/cache/apk", "var/cache/misc"}) {
+      fs.mkdirAll(d, 0755);
+    }
+    fs.writeFile("etc/apk/world", "\n".getBytes(StandardCharsets.UTF_8), 0644);
+    fs.writeFile("etc/apk/repositories", "\n".getBytes(StandardCharsets.UTF_8), 0644);
+    fs.writeFile("usr/lib/apk/db/lock", new byte[0], 0600);
+    fs.writeFile(ApkInstaller.TRIGGERS, new byte[0], 0644);
+    fs.writeFile(ApkInstaller.INSTALLED, new byte[0], 0644);
+    fs.writeFile("etc/apk/arch", (apkArch + "\n").getBytes(StandardCharsets.UTF_8), 0644);
+    fs.writeFile(ApkInstaller.SCRIPTS, new byte[1024], 0644);
+    initDevices(fs);
+    keyring.forEach((name, bytes) -> fs.writeFile("etc/apk/keys/" + name, bytes, 0644));
+    fs.writeFile("etc/apk/repositories", lines(sortedSet(buildRepos)), 0644);
+    fs.writeFile("etc/apk/world", lines(sortedSet(world)), 0644);
+  }
+
+  /** The five character devices; missing ones only (apko's installCharDevices re-runs this). */
+  public static void initDevices(MemFs fs) {
+    Object[][] devs = {{"dev/zero", 0666, 1, 5}, {"dev/urandom", 0666, 1, 9}, {"dev/null", 0666, 1, 3},
+        {"dev/random", 0666, 1, 8}, {"dev/console", 0620, 5, 1}};
+    for (Object[] d : devs) {
+      if (fs.lget((String) d[0]) == null) {
+        fs.mknod((String) d[0], (Integer) d[1], (Integer) d[2], (Integer) d[3]);
+      }
+    }
+  }
+
+  static List<String> sortedSet(List<String> l) {
+    return new ArrayList<>(new TreeSet<>(l));
+  }
+
+  /** {@code join(l, "\n") + "\n"}. */
+  static byte[] lines(List<String> l) {
+    return (String.join("\n", l) + "\n").getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** {@code mutateAccounts}: passwd always rewritten; group and shadow when configured; home directories. */
+  public static void accounts(MemFs fs, ImageConfiguration.Accounts accounts) {
+    List<String[]> users = readColonFile(fs, "etc/passwd", 7);
+    List<String[]> shadowAdd = new ArrayList<>();
+    for (User u : accounts.users()) {
+      if (u.username().isEmpty()) {
+        throw new CheckException("APKO_CONFIG_INVALID", "accounts.users", "a user has no username");
+      }
+      if (u.uid() == 0) {
+        throw new CheckException("APKO_CONFIG_INVALID", "accounts.users." + u.username(), "uid 0 is not allowed");
+      }
+      long gid = u.gid() == null ? u.uid() : u.gid();
+      String home = u.homedir().isEmpty() ? "/home/" + u.username() : u.homedir();
+      String shell = u.shell().isEmpty() ? "/bin/sh" : u.shell();
+      users.add(new String[] {u.username(), "x", Long.toString(u.uid()), Long.toString(gid), "Account created by apko",
+          home, shell});
+      shadowAdd.add(new String[] {u.username(), "!", "", "", "", "", "", "", ""});
+    }
+    writeColonFile(fs, "etc/passwd", users);
+    for (String[] ue : users) {
+      String home = ue[5];
+      if (home.isEmpty() || home.equals("/") || home.equals("/dev/null") || home.equals("/var/empty")) {
+        continue;
+      }
+      boolean ours = false;
+      for (User u : accounts.users()) {
+        ours |= u.username().equals(ue[0]);
+      }
+      if (!ours) {
+        continue;
+      }
+      String rel = MemFs.cleanJoin(home);
+      if (fs.lget(rel) == null) {
+        fs.mkdirAll(MemFs.parent(rel), 0755);
+        fs.mkdir(rel, 0700);
+        fs.chown(rel, Integer.parseInt(ue[2]), Integer.parseInt(ue[3]));
+      }
+    }
+    if (!accounts.groups().isEmpty()) {
+      List<String[]> groups = readColonFile(fs, "etc/group", 4);
+      for (ImageConfiguration.Group g : accounts.groups()) {
+        if (g.groupname().isEmpty() || g.gid() == 0) {
+          throw new CheckException("APKO_CONFIG_INVALID", "accounts.groups", "a group has no name or gid 0");
+        }
+        groups.add(new String[] {g.groupname(), "x", Long.toString(g.gid()), String.join(",", g.members())});
+      }
+      writeColonFile(fs, "etc/group", groups);
+    }
+    if (!shadowAdd.isEmpty()) {
+      List<String[]> shadow = readColonFile(fs, "etc/shadow", 9);
+      shadow.addAll(shadowAdd);
+      writeColonFile(fs, "etc/shadow", shadow);
+    }
+  }
+
+  private static List<String[]> readColonFile(MemFs fs, String path, int fields) {
+    List<String[]> out = new ArrayList<>();
+    MemFs.Node n = fs.get(path);
+    if (n == null) {
+      return out;
+    }
+    for (String line : new String(n.data(), StandardCharsets.UTF_8).split("\n")) {
+      if (line.isBlank() || line.startsWith("#")) {
+        continue;
+      }
+      String[] f = line.split(":", -1);
+      if (f.length != fields) {
+        throw new CheckException("BUILD_ACCOUNTS_INVALID", path, "line has " + f.length + " fields, expected " + fields
+            + ": " + line);
+      }
+      out.add(f);
+    }
+    return out;
+  }
+
+  private static void writeColonFile(MemFs fs, String path, List<String[]> entries) {
+    StringBuilder sb = new StringBuilder();
+    for (String[] e : entries) {
+      sb.append(String.join(":", e)).append('\n');
+    }
+    MemFs.Node existing = fs.get(path);
+    fs.writeFile(path, sb.toString().getBytes(StandardCharsets.UTF_8), existing == null ? 0644 : existing.mode());
+  }
+
+  /** {@code /etc/apko.json}: Go's Encoder output (HTML-escaped, trailing newline), mode 0444. */
+  public static void apkoJson(MemFs fs, ImageConfiguration locked) {
+    fs.writeFile("etc/apko.json", GoJson.encode(locked.toGoJson()), 0444);
+    fs.chmod("etc/apko.json", 0444);
+  }
+
+  /** {@code mutatePaths}: each entry in order; a path outside the root is {@code BUILD_PATH_ESCAPES_ROOT}. */
+  public static void paths(MemFs fs, List<PathMutation> paths) {
+    for (PathMutation m : paths) {
+      String p = rootPath(m.path(), "paths.path");
+      int perm = (int) (m.permissions() & 07777);
+      switch (m.type()) {
+        case "directory" -> {
+          fs.mkdirAll(p, perm);
+          fs.chmod(p, perm);
+        }
+        case "empty-file" -> {
+          fs.writeFile(p, new byte[0], perm);
+          fs.chmod(p, perm);
+        }
+        case "hardlink" -> {
+          String src = rootPath(m.source(), "paths.source");
+          fs.link(src, p, null);
+          fs.chmod(p, perm);
+        }
+        case "symlink" -> {
+          rootPath(m.source(), "paths.source");
+          fs.symlink(m.source(), p);
+        }
+        case "permissions" -> {
+          if (fs.get(p) == null) {
+            throw new CheckException("BUILD_PATH_MISSING", m.path(), "paths: permissions on a path that does not exist");
+          }
+          fs.chmod(p, perm);
+          if (m.recursive()) {
+            recurse(fs, p, n -> n.mode = (n.kind() == MemFs.Kind.DIR ? n.mode : perm));
+          }
+        }
+        default -> throw new CheckException("APKO_CONFIG_INVALID", m.path(), "unknown paths type '" + m.type() + "'");
+      }
+      if (m.uid() != null || m.gid() != null) {
+        int uid = m.uid() == null ? 0 : m.uid().intValue();
+        int gid = m.gid() == null ? 0 : m.gid().intValue();
+        if (!m.type().equals("symlink")) {
+          fs.chown(p, uid, gid);
+          if (m.recursive()) {
+            recurse(fs, p, n -> {
+              n.uid = uid;
+              n.gid = gid;
+            });
+          }
+        }
+      }
+    }
+  }
+
+  private static void recurse(MemFs fs, String p, java.util.function.Consumer<MemFs.Node> f) {
+    MemFs.Node n = fs.get(p);
+    if (n == null || n.kind() != MemFs.Kind.DIR) {
+      return;
+    }
+    java.util.ArrayDeque<MemFs.Node> todo = new java.util.ArrayDeque<>(n.children.values());
+    while (!todo.isEmpty()) {
+      MemFs.Node c = todo.pop();
+      f.accept(c);
+      if (c.kind() == MemFs.Kind.DIR) {
+        todo.addAll(c.children.values());
+      }
+    }
+  }
+
+  /** An absolute or relative config path as a path inside the root; {@code ..} escaping it is refused. */
+  static String rootPath(String path, String field) {
+    int depth = 0;
+    for (String part : path.split("/")) {
+      if (part.equals("..")) {
+        if (--depth < 0) {
+          throw new CheckException("BUILD_PATH_ESCAPES_ROOT", path, field + " leaves the image root");
+        }
+      } else if (!part.isEmpty() && !part.equals(".")) {
+        depth++;
+      }
+    }
+    String clean = MemFs.cleanJoin(path);
+    if (clean.isEmpty()) {
+      throw new CheckException("BUILD_PATH_ESCAPES_ROOT", path, field + " names the image root itself");
+    }
+    return clean;
+  }
+
+  /** CA-bundle sidecar (apko ≥ v1.2.30): {@code "<sha256>  <basename>\n"}, 0444, mtime = build date. */
+  public static void caBundleChecksums(MemFs fs, long buildDate) {
+    String bundle = "etc/ssl/certs/ca-certificates.crt";
+    MemFs.Node n = fs.get(bundle);
+    if (n == null || n.kind() != MemFs.Kind.FILE) {
+      return;
+    }
+    byte[] sha;
+    try {
+      sha = java.security.MessageDigest.getInstance("SHA-256").digest(n.data());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    String side = "etc/ssl/certs/.ca-certificates.crt.sha256";
+    fs.writeFile(side, (HexFormat.of().formatHex(sha) + "  ca-certificates.crt\n").getBytes(StandardCharsets.UTF_8), 0444);
+    fs.chmod(side, 0444);
+    fs.chtimes(side, buildDate);
+  }
+
+  /** {@code runtime_keyring}: inline keys into {@code etc/apk/keys}, mtime = build date. */
+  public static void runtimeKeyring(MemFs fs, List<ImageConfiguration.NamedContent> keys, long buildDate) {
+    List<ImageConfiguration.NamedContent> sorted = new ArrayList<>(keys);
+    sorted.sort((a, b) -> a.name().compareTo(b.name()));
+    for (ImageConfiguration.NamedContent k : sorted) {
+      if (k.name().contains("/") || k.name().isEmpty()) {
+        throw new CheckException("BUILD_PATH_ESCAPES_ROOT", k.name(), "runtime_keyring name must be a file name");
+      }
+      String p = "etc/apk/keys/" + k.name();
+      fs.writeFile(p, k.content().getBytes(StandardCharsets.UTF_8), 0644);
+      fs.chtimes(p, buildDate);
+    }
+  }
+
+  /** s6 service bundle: {@code sv/<name>/run} = {@code #!/bin/execlineb\n<cmd>\n}, 0755. */
+  public static void supervisionTree(MemFs fs, Map<String, String> services) {
+    if (services.isEmpty()) {
+      return;
+    }
+    fs.mkdirAll("sv", 0755);
+    for (Map.Entry<String, String> s : new java.util.TreeMap<>(services).entrySet()) {
+      if (s.getKey().contains("/") || s.getKey().equals("..")) {
+        throw new CheckException("BUILD_PATH_ESCAPES_ROOT", s.getKey(), "service name must be a file name");
+      }
+      fs.mkdirAll("sv/" + s.getKey(), 0755);
+      fs.writeFile("sv/" + s.getKey() + "/run",
+          ("#!/bin/execlineb\n" + s.getValue() + "\n").getBytes(StandardCharsets.UTF_8), 0755);
+    }
+  }
+
+  /** {@code postBuildSetApk}: the image's repositories file lists runtime repositories only. */
+  public static void runtimeRepositories(MemFs fs, List<String> runtimeRepos) {
+    fs.writeFile("etc/apk/repositories", lines(sortedSet(runtimeRepos)), 0644);
+  }
+}

@@ -1,0 +1,197 @@
+package dev.bitproof.apk;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.bitproof.apk.ApkResolver.ApkResolveException;
+import dev.bitproof.apk.ApkResolver.Repository;
+import dev.bitproof.apk.ApkResolver.Resolution;
+import dev.bitproof.testing.SharedData;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ApkResolverTest {
+  /** Stanzas from "name version [key:value ...]" lines, e.g. "foo 1.0-r0 D:bar p:so:libfoo.so.1=1". */
+  static Repository repo(String tag, String... pkgs) {
+    StringBuilder sb = new StringBuilder();
+    for (String p : pkgs) {
+      String[] parts = p.split(" ");
+      sb.append("C:Q1").append(Integer.toHexString(p.hashCode())).append("\nP:").append(parts[0]).append("\nV:").append(parts[1]).append('\n');
+      Map<Character, List<String>> multi = new TreeMap<>();
+      for (int i = 2; i < parts.length; i++) {
+        multi.computeIfAbsent(parts[i].charAt(0), k -> new ArrayList<>()).add(parts[i].substring(2));
+      }
+      multi.forEach((k, v) -> sb.append(k).append(':').append(String.join(" ", v)).append('\n'));
+      sb.append('\n');
+    }
+    return new Repository(tag, "test:" + tag, ApkIndex.parseText(sb.toString(), "test", ApkIndex.Limits.defaults()));
+  }
+
+  static List<String> resolve(List<Repository> repos, String... world) {
+    return new ApkResolver(repos).resolveWorld(List.of(world)).packages().stream().map(c -> c.name() + "-" + c.version()).toList();
+  }
+
+  @Test
+  void apkoGoldenTestdataResolvesAsTheLockFileSays() throws Exception {
+    Path pk = SharedData.apkoTestdata().resolve("packages");
+    Map<String, List<Repository>> byArch = new TreeMap<>();
+    for (String arch : List.of("x86_64", "aarch64")) {
+      byArch.put(arch, List.of(new Repository("", pk.resolve(arch).toString(), ApkIndex.read(pk.resolve(arch).resolve("APKINDEX.tar.gz")).packages())));
+    }
+    Map<String, Resolution> r = ApkResolver.resolveAll(byArch, List.of("replayout"));
+    // apko.lock.json: per arch, dependencies first
+    assertEquals(List.of("pretend-baselayout", "replayout"), r.get("x86_64").names());
+    assertEquals(List.of("pretend-baselayout", "replayout"), r.get("aarch64").names());
+    assertEquals(List.of("Q1m6wB0UFePGN8Drz82pC8y2uAiu8=", "Q11/HhSewwwOXgl0r0ffb0O0BRtYc="),
+        r.get("x86_64").packages().stream().map(c -> c.entry().checksum()).toList());
+    assertEquals(List.of("Q1JQ8nfsxa27d0f6oa056sdT5IcJY=", "Q1u62watWiRSQgVtAIuVuYoDOaVO4="),
+        r.get("aarch64").packages().stream().map(c -> c.entry().checksum()).toList());
+    assertEquals(List.of("pretend-baselayout=1.0.0-r0", "replayout=1.0.0-r0"), r.get("x86_64").pinned());
+  }
+
+  @Test
+  void virtualProvidedByTwoPackagesPicksByNameWhenNothingElseDecides() throws Exception {
+    Path pk = SharedData.apkoTestdata().resolve("packages/x86_64/APKINDEX.tar.gz");
+    ApkResolver r = new ApkResolver(List.of(new Repository("", "x", ApkIndex.read(pk).packages())));
+    // custom-ca-certs-1 and -2 both provide the unversioned virtual custom-ca-certificates
+    assertEquals(List.of("custom-ca-certs-1"), r.resolveWorld(List.of("custom-ca-certificates")).names());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"alpine-base", "busybox", "python3", "nginx", "curl", "openssh", "git"})
+  void alpineWorldsResolveToAClosedConsistentSet(String world) throws Exception {
+    Path idx = SharedData.require("apk/apko/pkg/apk/apk/testdata/alpine-316/APKINDEX.tar.gz");
+    ApkResolver r = new ApkResolver(List.of(new Repository("", "alpine-316", ApkIndex.read(idx).packages())));
+    Resolution res = r.resolveWorld(List.of(world));
+    List<ApkResolver.Candidate> pkgs = res.packages();
+    assertEquals(world, pkgs.get(pkgs.size() - 1).name(), "the world entry comes last: dependencies first");
+    assertEquals(pkgs.size(), Set.copyOf(res.names()).size(), "each package once");
+    // every dependency of every chosen package is satisfied by a package placed before it (or a cycle partner)
+    Map<String, String> providedAt = new TreeMap<>();
+    for (ApkResolver.Candidate c : pkgs) {
+      providedAt.put(c.name(), c.version());
+      for (String p : c.entry().provides()) {
+        ApkConstraint pc = ApkConstraint.parse(p);
+        providedAt.putIfAbsent(pc.name(), pc.version().isEmpty() ? c.version() : pc.version());
+      }
+    }
+    for (ApkResolver.Candidate c : pkgs) {
+      for (String d : c.entry().depends()) {
+        ApkConstraint dc = ApkConstraint.parse(d);
+        if (dc.conflict()) {
+          assertFalse(res.names().contains(dc.name()), c + " conflicts with " + dc.name());
+          continue;
+        }
+        assertTrue(providedAt.containsKey(dc.name()), c + " needs " + d + ", which nothing in " + res.names() + " provides");
+      }
+    }
+    if (world.equals("busybox") || world.equals("alpine-base")) {
+      assertTrue(res.names().indexOf("musl") < res.names().indexOf("busybox"), res.names().toString());
+    }
+  }
+
+  @Test
+  void highestVersionWins() {
+    assertEquals(List.of("a-1.10-r0"), resolve(List.of(repo("", "a 1.9-r5", "a 1.10-r0", "a 1.10_rc1-r0")), "a"));
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource({
+      "a=1.2-r0, a-1.2-r0", "a>1.2-r0, a-2.0-r0", "a<1.2-r0, a-1.1-r0", "a<=1.2-r0, a-1.2-r0", "a>=1.2-r0, a-2.0-r0",
+      "a~1, a-1.2-r0", "a~1.1, a-1.1-r0", "a<2, a-1.2-r0", "a=~1.1, a-1.1-r0"})
+  void versionConstraints(String world, String expected) {
+    Repository r = repo("", "a 1.1-r0", "a 1.2-r0", "a 2.0-r0");
+    assertEquals(List.of(expected), resolve(List.of(r), world));
+  }
+
+  @Test
+  void dependenciesComeFirstDepthFirst() {
+    Repository r = repo("", "app 1-r0 D:lib D:tool", "lib 1-r0 D:libc", "tool 1-r0 D:libc", "libc 1-r0");
+    assertEquals(List.of("libc-1-r0", "lib-1-r0", "tool-1-r0", "app-1-r0"), resolve(List.of(r), "app"));
+  }
+
+  @Test
+  void soAndCmdVirtualsResolveToTheirProviders() {
+    Repository r = repo("", "app 1-r0 D:so:libz.so.1 D:cmd:sh", "zlib 1.3-r0 p:so:libz.so.1=1.3.1", "busybox 1.36-r0 p:cmd:sh=1.36-r0",
+        "zlib 1.2-r0 p:so:libz.so.1=1.2.13");
+    assertEquals(List.of("busybox-1.36-r0", "zlib-1.3-r0", "app-1-r0"), resolve(List.of(r), "app"));
+  }
+
+  @Test
+  void providerPriorityDecidesBetweenProvidersOfAVirtual() {
+    Repository r = repo("", "app 1-r0 D:jre", "openjdk17 17-r0 p:jre k:100", "openjdk21 21-r0 p:jre k:200", "openjdk11 11-r0 p:jre");
+    assertEquals(List.of("openjdk21-21-r0", "app-1-r0"), resolve(List.of(r), "app"));
+  }
+
+  @Test
+  void versionedProvideBeatsPriorityWhenItIsNewer() {
+    Repository r = repo("", "app 1-r0 D:pc:zlib", "zlib-ng 2-r0 p:pc:zlib=1.3.1 k:10", "zlib 1.3-r0 p:pc:zlib=1.3.0 k:100");
+    assertEquals(List.of("zlib-ng-2-r0", "app-1-r0"), resolve(List.of(r), "app"));
+  }
+
+  @Test
+  void conflictsExcludeProviders() {
+    Repository r = repo("", "a 1-r0 D:b", "b 1-r0", "c 1-r0 p:b");
+    assertEquals(List.of("c-1-r0"), resolve(List.of(r), "!a", "c"));
+    // !b excludes b and everything that provides b (apko's disqualifyProviders)
+    ApkResolveException e = assertThrows(ApkResolveException.class, () -> resolve(List.of(r), "!b", "a"));
+    assertEquals(List.of("a", "a-1-r0.apk", "b"), e.chain());
+    assertTrue(e.getMessage().contains("excluded by !b"), e.getMessage());
+    Resolution res = new ApkResolver(List.of(repo("", "x 1-r0 D:!y"))).resolveWorld(List.of("x"));
+    assertEquals(List.of("y"), res.conflicts());
+  }
+
+  @Test
+  void taggedRepositoriesOnlyServePinnedRequests() {
+    Repository main = repo("", "a 1-r0");
+    Repository edge = repo("edge", "a 2-r0");
+    assertEquals(List.of("a-1-r0"), resolve(List.of(main, edge), "a"));
+    assertEquals(List.of("a-2-r0"), resolve(List.of(main, edge), "a@edge"));
+  }
+
+  @Test
+  void newestWinsAcrossRepositoriesUnlikeApkTools() {
+    assertEquals(List.of("a-2-r0"), resolve(List.of(repo("", "a 1-r0"), repo("", "a 2-r0")), "a"));
+  }
+
+  @Test
+  void installIfJoinsWhenAllConditionsArePresent() {
+    Repository r = repo("", "app 1-r0 D:docs D:man", "docs 1-r0", "man 1-r0", "app-doc 1-r0 i:docs i:man", "other-doc 1-r0 i:docs i:nothere");
+    assertEquals(List.of("docs-1-r0", "man-1-r0", "app-doc-1-r0", "app-1-r0"), resolve(List.of(r), "app"));
+  }
+
+  @Test
+  void soDependencyWithoutRevisionSortsBelowVersionedProvides() {
+    ApkConstraint c = ApkConstraint.parse("so:libfoo.so.1=1.2");
+    assertEquals("0.1.2", c.version());
+    assertEquals("1.2-r0", ApkConstraint.parse("so:libfoo.so.1=1.2-r0").version());
+  }
+
+  @Test
+  void unsatisfiableErrorNamesTheChain() {
+    Repository r = repo("", "app 1-r0 D:lib", "lib 1-r0 D:libc>2", "libc 1-r0");
+    ApkResolveException e = assertThrows(ApkResolveException.class, () -> resolve(List.of(r), "app"));
+    assertEquals("APK_UNSATISFIABLE", e.code());
+    assertEquals(List.of("app", "app-1-r0.apk", "lib", "lib-1-r0.apk", "libc>2"), e.chain());
+    assertTrue(e.getMessage().contains("\"1-r0\" does not satisfy \"libc>2\""), e.getMessage());
+    ApkResolveException missing = assertThrows(ApkResolveException.class, () -> resolve(List.of(r), "nosuch"));
+    assertEquals(List.of("nosuch"), missing.chain());
+    assertTrue(missing.getMessage().contains("nothing provides \"nosuch\""));
+  }
+
+  @Test
+  void multiArchDisqualifiesVersionsMissingOnAnotherArch() {
+    Map<String, List<Repository>> byArch = Map.of(
+        "x86_64", List.of(repo("", "a 1-r0", "a 2-r0")),
+        "aarch64", List.of(repo("", "a 1-r0")));
+    Map<String, Resolution> r = ApkResolver.resolveAll(byArch, List.of("a"));
+    assertEquals(List.of("a=1-r0"), r.get("x86_64").pinned());
+    assertEquals(List.of("a=1-r0"), r.get("aarch64").pinned());
+  }
+}

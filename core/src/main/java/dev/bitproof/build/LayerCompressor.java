@@ -1,15 +1,18 @@
 package dev.bitproof.build;
 
+import dev.bitproof.compress.ApkoGzip;
 import dev.bitproof.oci.MediaType;
+import dev.bitproof.report.CheckException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Turns an uncompressed layer tar into the blob that is published. apko uses pgzip + klauspost deflate level 5,
- * which {@code java.util.zip} cannot reproduce; {@link #javaGzip()} is the stand-in until the byte-exact encoder
- * ({@code dev.bitproof.compress}) plugs in here. The diff_id never depends on this choice.
+ * Turns an uncompressed layer tar into the blob that is published. apko uses pgzip + klauspost deflate level 5:
+ * {@link #apko()} ({@code dev.bitproof.compress}) makes those bytes exactly, so rebuilt layer, manifest and index
+ * digests can equal the published ones; {@link #javaGzip()} is the faster {@code java.util.zip} path whose bytes
+ * differ (then only the diff_ids compare). The diff_id never depends on this choice.
  */
 public interface LayerCompressor {
   byte[] compress(byte[] tar) throws IOException;
@@ -18,6 +21,39 @@ public interface LayerCompressor {
 
   /** A name for reports ("java-gzip", "pgzip-klauspost-5"). */
   String name();
+
+  /** apko's bytes: pgzip framing over klauspost deflate level 5, 1 MiB blocks compressed on all processors. */
+  static LayerCompressor apko() {
+    return new LayerCompressor() {
+      @Override
+      public byte[] compress(byte[] tar) {
+        return ApkoGzip.compress(tar);
+      }
+
+      @Override
+      public MediaType mediaType() {
+        return MediaType.OCI_LAYER_GZIP;
+      }
+
+      @Override
+      public String name() {
+        return "pgzip-klauspost-5";
+      }
+    };
+  }
+
+  /**
+   * The compressor for {@code --compression NAME}: {@code apko} (the default, byte-exact) or {@code java}; any
+   * other name is {@code COMPRESSION_UNKNOWN} (usage error).
+   */
+  static LayerCompressor named(String name) {
+    return switch (name) {
+      case "apko" -> apko();
+      case "java" -> javaGzip();
+      default -> throw CheckException.usage("COMPRESSION_UNKNOWN",
+          "unknown --compression '" + name + "': expected apko (byte-exact, default) or java (java.util.zip)");
+    };
+  }
 
   /** {@code java.util.zip} gzip at the default level: valid gzip, not apko's bytes. */
   static LayerCompressor javaGzip() {

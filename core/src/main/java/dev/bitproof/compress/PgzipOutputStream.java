@@ -177,6 +177,12 @@ public final class PgzipOutputStream extends OutputStream {
     }
   }
 
+  /** Stops without writing anything more (after a failure upstream); the target is left open. */
+  public void abort() {
+    closed = true;
+    shutdown();
+  }
+
   private void shutdown() {
     if (executor != null) {
       for (Future<byte[]> f : inFlight) {

@@ -2,6 +2,7 @@ package dev.bitproof.cli;
 
 import dev.bitproof.cli.commands.BuildCommand;
 import dev.bitproof.cli.commands.DemoCommand;
+import dev.bitproof.cli.commands.RecompressCommand;
 import dev.bitproof.cli.render.Format;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.report.CheckException;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       BuildCommand.class,
+      RecompressCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec

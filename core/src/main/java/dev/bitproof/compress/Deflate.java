@@ -6,6 +6,8 @@ package dev.bitproof.compress;
  * bytes; each window is matched by {@link FastEncoderL5} and written by {@link HuffmanBitWriter} as stored,
  * literal-only or LZ77 block, as upstream's {@code compressor.storeFast} decides.
  *
+ * <p>The {@link FlateVersion} picks upstream's block-header behaviour (it changed in v1.18.2).
+ *
  * <p>Not thread-safe; one instance compresses one stream at a time and can be {@link #reset reset} for the next.
  */
 public final class Deflate {
@@ -13,15 +15,16 @@ public final class Deflate {
   static final int MAX_STORE_BLOCK_SIZE = 65535;
 
   private final FastEncoderL5 fast = new FastEncoderL5();
-  private final HuffmanBitWriter w = new HuffmanBitWriter(7);
+  private final HuffmanBitWriter w;
   private final Tokens tokens = new Tokens();
   private final byte[] window = new byte[MAX_STORE_BLOCK_SIZE];
   private int windowEnd;
   private boolean sync;
   private ByteSink out;
 
-  /** A compressor writing to {@code out}; call {@link #reset} before each new stream. */
-  Deflate(ByteSink out) {
+  /** A compressor writing to {@code out} with {@code version}'s block decisions. */
+  Deflate(ByteSink out, FlateVersion version) {
+    this.w = new HuffmanBitWriter(7, version);
     reset(out, null, 0, 0);
   }
 

@@ -51,6 +51,8 @@ final class HuffmanBitWriter {
   /** The open table is literal-only (from {@link #writeBlockHuff}) and cannot code matches. */
   private boolean lastHuffMan;
   private final int logNewTablePenalty;
+  /** v1.18.2+: count the end-of-block code in every block and declare only the codes used. */
+  private final boolean alwaysEob;
 
   private HuffmanEncoder literalEncoding = new HuffmanEncoder(LITERAL_COUNT);
   private HuffmanEncoder tmpLitEncoding = new HuffmanEncoder(LITERAL_COUNT);
@@ -62,8 +64,9 @@ final class HuffmanBitWriter {
   private final int[] codegenFreq = new int[CODEGEN_CODE_COUNT];
   private final int[] codegen = new int[LITERAL_COUNT + OFFSET_CODE_COUNT + 1];
 
-  HuffmanBitWriter(int logNewTablePenalty) {
+  HuffmanBitWriter(int logNewTablePenalty, FlateVersion version) {
     this.logNewTablePenalty = logNewTablePenalty;
+    this.alwaysEob = version == FlateVersion.V1_18_2_AND_LATER;
   }
 
   void reset(ByteSink sink) {
@@ -304,13 +307,20 @@ final class HuffmanBitWriter {
     return true;
   }
 
-  /** Copies the token histograms; returns numLiterals << 16 | numOffsets for the header. */
-  private int indexTokens(Tokens t, boolean filled) {
+  /**
+   * Copies the token histograms; returns numLiterals << 16 | numOffsets for the header. {@code filled}
+   * (before v1.18.2, blocks that do not end a flush) declares every code; {@code countEob} (v1.18.2+) counts
+   * the end-of-block code whether or not the block has one yet.
+   */
+  private int indexTokens(Tokens t, boolean filled, boolean countEob) {
     System.arraycopy(t.litHist, 0, literalFreq, 0, 256);
     System.arraycopy(t.extraHist, 0, literalFreq, 256, 32);
     System.arraycopy(t.offHist, 0, offsetFreq, 0, 32);
     if (t.n == 0) {
       return 0;
+    }
+    if (countEob) {
+      literalFreq[Tokens.END_BLOCK] = 1;
     }
     if (filled) {
       return LITERAL_COUNT << 16 | OFFSET_CODE_COUNT;
@@ -368,7 +378,7 @@ final class HuffmanBitWriter {
       writeCode(literalEncoding.codes[Tokens.END_BLOCK]);
       lastHeader = 0;
     }
-    int counts = indexTokens(tokens, !sync);
+    int counts = alwaysEob ? indexTokens(tokens, false, true) : indexTokens(tokens, !sync, false);
     int numLiterals = counts >>> 16;
     int numOffsets = counts & 0xFFFF;
     int extraBits = 0;

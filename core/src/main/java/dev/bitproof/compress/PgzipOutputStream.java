@@ -29,6 +29,7 @@ public final class PgzipOutputStream extends OutputStream {
   static final byte[] HEADER = {0x1f, (byte) 0x8b, 0x08, 0x00, 0x00, 0x09, 0x6e, (byte) 0x88, 0x00, (byte) 0xff};
 
   private final OutputStream out;
+  private final FlateVersion version;
   private final ExecutorService executor;
   private final int maxInFlight;
   private final ArrayDeque<Future<byte[]>> inFlight = new ArrayDeque<>();
@@ -43,7 +44,13 @@ public final class PgzipOutputStream extends OutputStream {
 
   /** Compresses on {@code parallelism} threads of its own (1: on the calling thread), stopped by {@link #close}. */
   public PgzipOutputStream(OutputStream out, int parallelism) {
+    this(out, parallelism, FlateVersion.APKO_CURRENT);
+  }
+
+  /** As {@link #PgzipOutputStream(OutputStream, int)}, reproducing {@code version} of klauspost's encoder. */
+  public PgzipOutputStream(OutputStream out, int parallelism, FlateVersion version) {
     this.out = Objects.requireNonNull(out);
+    this.version = Objects.requireNonNull(version);
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be at least 1: " + parallelism);
     }
@@ -118,7 +125,7 @@ public final class PgzipOutputStream extends OutputStream {
     Deflate d = idle.poll();
     ByteSink sink = new ByteSink(len + (len >> 4) + 64);
     if (d == null) {
-      d = new Deflate(sink);
+      d = new Deflate(sink, version);
     }
     if (prev == null) {
       d.reset(sink, null, 0, 0);

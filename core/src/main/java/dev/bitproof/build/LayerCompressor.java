@@ -1,6 +1,7 @@
 package dev.bitproof.build;
 
 import dev.bitproof.compress.ApkoGzip;
+import dev.bitproof.compress.FlateVersion;
 import dev.bitproof.oci.MediaType;
 import dev.bitproof.report.CheckException;
 import java.io.ByteArrayOutputStream;
@@ -24,10 +25,16 @@ public interface LayerCompressor {
 
   /** apko's bytes: pgzip framing over klauspost deflate level 5, 1 MiB blocks compressed on all processors. */
   static LayerCompressor apko() {
+    return apko(FlateVersion.APKO_CURRENT);
+  }
+
+  /** apko's bytes as made with klauspost/compress {@code version} (apko before 2025-12 used the older rule). */
+  static LayerCompressor apko(FlateVersion version) {
     return new LayerCompressor() {
       @Override
       public byte[] compress(byte[] tar) {
-        return ApkoGzip.compress(tar);
+        return ApkoGzip.compress(tar, Math.min(Runtime.getRuntime().availableProcessors(),
+            1 + tar.length / dev.bitproof.compress.PgzipOutputStream.BLOCK_SIZE), version);
       }
 
       @Override
@@ -37,21 +44,23 @@ public interface LayerCompressor {
 
       @Override
       public String name() {
-        return "pgzip-klauspost-5";
+        return version == FlateVersion.APKO_CURRENT ? "pgzip-klauspost-5" : "pgzip-klauspost-5-pre-1.18.2";
       }
     };
   }
 
   /**
-   * The compressor for {@code --compression NAME}: {@code apko} (the default, byte-exact) or {@code java}; any
+   * The compressor for {@code --compression NAME}: {@code apko} (the default, byte-exact with current apko),
+   * {@code apko-legacy} (klauspost v1.15.10-v1.18.1, apko releases of 2022-09 to 2025-11) or {@code java}; any
    * other name is {@code COMPRESSION_UNKNOWN} (usage error).
    */
   static LayerCompressor named(String name) {
     return switch (name) {
       case "apko" -> apko();
+      case "apko-legacy" -> apko(FlateVersion.V1_15_10_TO_1_18_1);
       case "java" -> javaGzip();
       default -> throw CheckException.usage("COMPRESSION_UNKNOWN",
-          "unknown --compression '" + name + "': expected apko (byte-exact, default) or java (java.util.zip)");
+          "unknown --compression '" + name + "': expected apko (byte-exact, default), apko-legacy or java");
     };
   }
 

@@ -61,5 +61,6 @@ class BitIdenticalRebuildTest {
     assertEquals("COMPRESSION_UNKNOWN", e.code());
     assertEquals(CheckException.Kind.USAGE, e.kind());
     assertEquals("pgzip-klauspost-5", LayerCompressor.named("apko").name());
+    assertEquals("pgzip-klauspost-5-pre-1.18.2", LayerCompressor.named("apko-legacy").name());
   }
 }

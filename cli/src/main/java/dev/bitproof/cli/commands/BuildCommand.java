@@ -87,7 +87,8 @@ public final class BuildCommand implements Callable<Integer> {
   String reuseFrom;
 
   @Option(names = "--compression", paramLabel = "NAME", defaultValue = "apko",
-      description = "Layer compression: apko (byte-exact pgzip + klauspost deflate level 5, default) or java "
+      description = "Layer compression: apko (byte-exact pgzip + klauspost deflate level 5 as apko uses it now, "
+          + "default), apko-legacy (klauspost v1.15.10-v1.18.1, apko from 2022-09 to 2025-11) or java "
           + "(java.util.zip, faster, other bytes).")
   String compression;
 

@@ -1,6 +1,7 @@
 package dev.bitproof.cli;
 
 import dev.bitproof.cli.commands.BuildCommand;
+import dev.bitproof.cli.commands.CompareCommand;
 import dev.bitproof.cli.commands.DemoCommand;
 import dev.bitproof.cli.commands.RecompressCommand;
 import dev.bitproof.cli.render.Format;
@@ -26,6 +27,8 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       BuildCommand.class,
       RecompressCommand.class,
+      dev.bitproof.cli.commands.PolicyCommand.class,
+      CompareCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec

@@ -4,6 +4,8 @@ import java.util.Arrays;
 
 /** A growable byte array: where one deflate block's output accumulates before it is written in order. */
 final class ByteSink {
+  private static final java.lang.invoke.VarHandle LONG_LE =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
   private byte[] buf;
   private int size;
 
@@ -32,13 +34,12 @@ final class ByteSink {
     size += len;
   }
 
-  /** Appends the low {@code count} bytes of {@code v}, least significant first. */
+  /** Appends the low {@code count} (at most 8) bytes of {@code v}, least significant first. */
   void writeLittleEndian(long v, int count) {
-    ensureRoom(count);
-    for (int i = 0; i < count; i++) {
-      buf[size++] = (byte) v;
-      v >>>= 8;
-    }
+    // One 8-byte store; the bytes past `count` are overwritten by the next write.
+    ensureRoom(8);
+    LONG_LE.set(buf, size, v);
+    size += count;
   }
 
   int size() {

@@ -84,21 +84,9 @@ final class FastEncoderL5 {
   }
 
   private static int matchLen(byte[] src, int a, int len, int b) {
-    int checked = 0;
-    while (len - checked >= 8) {
-      long diff = load64(src, a + checked) ^ load64(src, b + checked);
-      if (diff != 0) {
-        return checked + (Long.numberOfTrailingZeros(diff) >>> 3);
-      }
-      checked += 8;
-    }
-    while (checked < len) {
-      if (src[a + checked] != src[b + checked]) {
-        return checked;
-      }
-      checked++;
-    }
-    return len;
+    // The JDK's vectorized mismatch; the regions may overlap (b < a), both are only read.
+    int m = java.util.Arrays.mismatch(src, a, a + len, src, b, b + len);
+    return m < 0 ? len : m;
   }
 
   private void putLong(int h, int offset) {

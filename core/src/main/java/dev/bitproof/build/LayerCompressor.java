@@ -33,8 +33,7 @@ public interface LayerCompressor {
     return new LayerCompressor() {
       @Override
       public byte[] compress(byte[] tar) {
-        return ApkoGzip.compress(tar, Math.min(Runtime.getRuntime().availableProcessors(),
-            1 + tar.length / dev.bitproof.compress.PgzipOutputStream.BLOCK_SIZE), version);
+        return ApkoGzip.compress(tar, version);
       }
 
       @Override

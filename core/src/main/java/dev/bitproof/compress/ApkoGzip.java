@@ -35,7 +35,13 @@ public final class ApkoGzip {
 
   /** The gzip apko would write for {@code data}. */
   public static byte[] compress(byte[] data) {
-    return compress(data, Math.min(Runtime.getRuntime().availableProcessors(), 1 + data.length / PgzipOutputStream.BLOCK_SIZE));
+    return compress(data, FlateVersion.APKO_CURRENT);
+  }
+
+  /** The gzip {@code version} would write for {@code data}, on as many threads as it has blocks (up to all). */
+  public static byte[] compress(byte[] data, FlateVersion version) {
+    int blocks = 1 + data.length / PgzipOutputStream.BLOCK_SIZE;
+    return compress(data, Math.min(Runtime.getRuntime().availableProcessors(), blocks), version);
   }
 
   /**
@@ -48,11 +54,7 @@ public final class ApkoGzip {
     crc.update(data);
     byte[] out = java.util.Arrays.copyOf(PgzipOutputStream.HEADER, 10 + body.length + 8);
     System.arraycopy(body, 0, out, 10, body.length);
-    long c = crc.getValue();
-    for (int i = 0; i < 4; i++) {
-      out[10 + body.length + i] = (byte) (c >>> (8 * i));
-      out[14 + body.length + i] = (byte) (data.length >>> (8 * i));
-    }
+    System.arraycopy(PgzipOutputStream.trailer(crc.getValue(), data.length), 0, out, 10 + body.length, 8);
     return out;
   }
 

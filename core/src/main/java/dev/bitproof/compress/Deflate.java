@@ -13,6 +13,7 @@ package dev.bitproof.compress;
 public final class Deflate {
   /** Largest stored block, and the size of the window the fast encoders work on. */
   static final int MAX_STORE_BLOCK_SIZE = 65535;
+  private static final byte[] NO_DICTIONARY = new byte[0];
 
   private final FastEncoderL5 fast = new FastEncoderL5();
   private final HuffmanBitWriter w;
@@ -44,7 +45,7 @@ public final class Deflate {
       len = FastEncoderL5.MAX_MATCH_OFFSET;
     }
     // Priming runs the encoder over the dictionary and drops its tokens, exactly like upstream's fillWindow.
-    fast.encode(tokens, dict == null ? new byte[0] : dict, off, len);
+    fast.encode(tokens, dict == null ? NO_DICTIONARY : dict, off, len);
     tokens.reset();
   }
 

@@ -121,6 +121,16 @@ public final class PgzipOutputStream extends OutputStream {
     }
   }
 
+  /** The gzip trailer: CRC-32 of the input, then its size mod 2^32, both little-endian. */
+  static byte[] trailer(long crc32, long size) {
+    byte[] t = new byte[8];
+    for (int i = 0; i < 4; i++) {
+      t[i] = (byte) (crc32 >>> (8 * i));
+      t[4 + i] = (byte) (size >>> (8 * i));
+    }
+    return t;
+  }
+
   private byte[] compressBlock(byte[] data, int len, byte[] prev, boolean last) {
     Deflate d = idle.poll();
     ByteSink sink = new ByteSink(len + (len >> 4) + 64);
@@ -171,13 +181,7 @@ public final class PgzipOutputStream extends OutputStream {
       while (!inFlight.isEmpty()) {
         out.write(await(inFlight.removeFirst()));
       }
-      long c = crc.getValue();
-      byte[] trailer = new byte[8];
-      for (int i = 0; i < 4; i++) {
-        trailer[i] = (byte) (c >>> (8 * i));
-        trailer[4 + i] = (byte) (size >>> (8 * i));
-      }
-      out.write(trailer);
+      out.write(trailer(crc.getValue(), size));
       out.flush();
     } finally {
       shutdown();

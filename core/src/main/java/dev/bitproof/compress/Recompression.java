@@ -68,38 +68,9 @@ public final class Recompression {
       long maxOutput, long maxRatio) throws IOException {
     MessageDigest pubSha = sha256();
     MessageDigest tarSha = sha256();
-    MessageDigest oursSha = sha256();
-    MessageDigest legacySha = sha256();
-    long[] legacySize = {0};
-    OutputStream legacy = new OutputStream() {
-      @Override
-      public void write(int b) {
-        write(new byte[] {(byte) b}, 0, 1);
-      }
-
-      @Override
-      public void write(byte[] b, int off, int len) {
-        legacySha.update(b, off, len);
-        legacySize[0] += len;
-      }
-    };
     HeaderCapture raw = new HeaderCapture(new DigestInputStream(published, pubSha));
-    long[] oursSize = {0};
-    OutputStream ours = new OutputStream() {
-      @Override
-      public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-      }
-
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        oursSha.update(b, off, len);
-        oursSize[0] += len;
-        if (copy != null) {
-          copy.write(b, off, len);
-        }
-      }
-    };
+    DigestSink ours = new DigestSink(copy);
+    DigestSink legacy = new DigestSink(null);
     long tarSize = 0;
     InputStream tar = Decompress.gzip(raw, maxOutput, maxRatio, subject);
     PgzipOutputStream z = new PgzipOutputStream(ours, parallelism, FlateVersion.APKO_CURRENT);
@@ -124,14 +95,14 @@ public final class Recompression {
     // Bytes after the gzip member (padding, a second member) are part of the published blob too.
     raw.transferTo(OutputStream.nullOutputStream());
     Digest pub = Digest.sha256(pubSha);
-    Digest current = Digest.sha256(oursSha);
+    Digest current = ours.digest();
     Optional<FlateVersion> by = Optional.empty();
-    if (pub.equals(current) && raw.count == oursSize[0]) {
+    if (pub.equals(current) && raw.count == ours.count) {
       by = Optional.of(FlateVersion.APKO_CURRENT);
-    } else if (pub.equals(Digest.sha256(legacySha)) && raw.count == legacySize[0]) {
+    } else if (pub.equals(legacy.digest()) && raw.count == legacy.count) {
       by = Optional.of(FlateVersion.V1_15_10_TO_1_18_1);
     }
-    return new Result(pub, raw.count, current, oursSize[0], Digest.sha256(tarSha), tarSize,
+    return new Result(pub, raw.count, current, ours.count, Digest.sha256(tarSha), tarSize,
         HexFormat.of().formatHex(raw.header, 0, (int) Math.min(raw.count, 10)), by);
   }
 
@@ -161,6 +132,35 @@ public final class Recompression {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** Hashes and counts what is written, passing it on to {@code copy} when there is one. */
+  private static final class DigestSink extends OutputStream {
+    private final MessageDigest sha = sha256();
+    private final OutputStream copy;
+    long count;
+
+    DigestSink(OutputStream copy) {
+      this.copy = copy;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      sha.update(b, off, len);
+      count += len;
+      if (copy != null) {
+        copy.write(b, off, len);
+      }
+    }
+
+    Digest digest() {
+      return Digest.sha256(sha);
     }
   }
 

@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.bitproof.oci.Digest;
 import dev.bitproof.testing.SharedData;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -30,21 +27,13 @@ class ApkoGzipGoldenTest {
     Path blob = SharedData.require("apk/apko/internal/cli/testdata/" + layout + "/blobs/sha256/" + hex);
     byte[] published = Files.readAllBytes(blob);
     assertEquals(size, published.length);
-    byte[] tar = gunzip(published);
+    byte[] tar = PgzipRoundTripTest.gunzip(published);
 
     for (int parallelism : new int[] {1, 2}) {
       byte[] ours = ApkoGzip.compress(tar, parallelism);
       assertEquals(Digest.parse("sha256:" + hex), Digest.sha256(ours),
           () -> "layer " + hex + " (" + tar.length + " B tar): first difference at byte " + firstDifference(published, ours)
               + " of " + published.length + " published / " + ours.length + " ours");
-    }
-  }
-
-  static byte[] gunzip(byte[] gz) throws IOException {
-    try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(gz))) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      in.transferTo(out);
-      return out.toByteArray();
     }
   }
 

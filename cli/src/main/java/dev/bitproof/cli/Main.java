@@ -5,6 +5,8 @@ import dev.bitproof.cli.commands.CopyCommand;
 import dev.bitproof.cli.commands.CompareCommand;
 import dev.bitproof.cli.commands.DemoCommand;
 import dev.bitproof.cli.commands.InspectCommand;
+import dev.bitproof.cli.commands.BuildCommand;
+import dev.bitproof.cli.commands.RecompressCommand;
 import dev.bitproof.cli.render.Format;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.report.CheckException;
@@ -27,6 +29,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       ApkCommand.class,
+      BuildCommand.class,
+      RecompressCommand.class,
       dev.bitproof.cli.commands.PolicyCommand.class,
       dev.bitproof.cli.commands.DebCommand.class,
       InspectCommand.class,

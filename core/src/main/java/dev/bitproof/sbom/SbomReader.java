@@ -271,9 +271,21 @@ public final class SbomReader {
   // ---------------------------------------------------------------- CycloneDX XML
 
   private static SbomDocument readCycloneDxXml(byte[] bytes, String subject, Limits limits) {
-    String head = new String(bytes, 0, Math.min(bytes.length, 1 << 20), StandardCharsets.UTF_8);
+    // The DTD check below reads the bytes as UTF-8; another encoding (UTF-16 has NUL bytes, an XML declaration
+    // may name EBCDIC or UTF-7) could hide a <!DOCTYPE from it, so only UTF-8 XML is accepted.
+    for (byte x : bytes) {
+      if (x == 0) {
+        throw parseError(subject, "XML SBOM is not UTF-8 (it contains NUL bytes)", null);
+      }
+    }
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    java.util.regex.Matcher enc = java.util.regex.Pattern.compile("^\\s*<\\?xml[^>]*encoding\\s*=\\s*[\"']([^\"']+)[\"']")
+        .matcher(text);
+    if (enc.find() && !enc.group(1).equalsIgnoreCase("UTF-8") && !enc.group(1).equalsIgnoreCase("US-ASCII")) {
+      throw parseError(subject, "XML SBOM declares encoding '" + enc.group(1) + "'; only UTF-8 is accepted", null);
+    }
     // An SBOM never needs a DTD; refusing it outright is the only way to be sure no entity is ever expanded.
-    if (head.contains("<!DOCTYPE") || head.contains("<!ENTITY") || new String(bytes, StandardCharsets.UTF_8).contains("<!DOCTYPE")) {
+    if (text.contains("<!DOCTYPE") || text.contains("<!ENTITY")) {
       throw new CheckException("SBOM_XML_DTD_FORBIDDEN", CheckException.Kind.INTEGRITY, subject,
           "XML SBOM carries a DTD (<!DOCTYPE>); entities are never resolved, the document is refused", null);
     }

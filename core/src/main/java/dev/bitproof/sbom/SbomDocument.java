@@ -11,8 +11,9 @@ import java.util.List;
  * @param variants for an index SBOM, the per-platform images it lists (SPDX {@code VARIANT_OF})
  * @param duplicateRefs SPDX IDs or bom-refs that appear more than once (a document error)
  * @param creators SPDX {@code creationInfo.creators} or CycloneDX tool names
+ * @param namespace SPDX {@code documentNamespace} or CycloneDX {@code serialNumber}
  */
-public record SbomDocument(SbomFormat format, String specVersion, String name, List<String> creators,
+public record SbomDocument(SbomFormat format, String specVersion, String name, List<String> creators, String namespace,
     List<SbomComponent> components, List<SbomFile> files, List<Digest> describes, List<Digest> variants,
     List<String> duplicateRefs) {
   public SbomDocument {
@@ -24,9 +25,9 @@ public record SbomDocument(SbomFormat format, String specVersion, String name, L
     duplicateRefs = List.copyOf(duplicateRefs);
   }
 
-  /** Made by apko (which lists only packages that carry their own SBOM). */
+  /** Made by apko, or in apko's form (which lists only packages that carry their own SBOM). */
   public boolean fromApko() {
-    return creators.stream().anyMatch(c -> c.startsWith("Tool: apko"));
+    return creators.stream().anyMatch(c -> c.startsWith("Tool: apko")) || namespace.equals("https://spdx.org/spdxdocs/apko/");
   }
 
   public List<SbomComponent> osPackages() {

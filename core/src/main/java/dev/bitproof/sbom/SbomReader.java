@@ -179,7 +179,7 @@ public final class SbomReader {
     for (String id : described) {
       describes.addAll(digestsById.getOrDefault(id, List.of()));
     }
-    return new SbomDocument(SbomFormat.SPDX_JSON, version, text(root, "name"), creators, comps, files,
+    return new SbomDocument(SbomFormat.SPDX_JSON, version, text(root, "name"), creators, text(root, "documentNamespace"), comps, files,
         List.copyOf(describes), variants, List.copyOf(dups));
   }
 
@@ -225,7 +225,7 @@ public final class SbomReader {
       describes.addAll(containerDigests(new SbomComponent(m.ref(), m.name(), m.version(), "CONTAINER", m.purlText(),
           m.purl(), m.purlError(), m.hashes(), m.tags())));
     }
-    return new SbomDocument(SbomFormat.CYCLONEDX_JSON, version, meta.path("name").asText(""), creators, comps, files,
+    return new SbomDocument(SbomFormat.CYCLONEDX_JSON, version, meta.path("name").asText(""), creators, text(root, "serialNumber"), comps, files,
         describes, List.of(), List.copyOf(dups));
   }
 
@@ -307,7 +307,8 @@ public final class SbomReader {
           m.purl(), m.purlError(), m.hashes(), m.tags())));
     }
     return new SbomDocument(SbomFormat.CYCLONEDX_XML, bom.getSpecVersion() == null ? "" : bom.getSpecVersion(),
-        "", List.of(), comps, files, describes, List.of(), List.copyOf(dups));
+        "", List.of(), bom.getSerialNumber() == null ? "" : bom.getSerialNumber(), comps, files, describes, List.of(),
+        List.copyOf(dups));
   }
 
   private static void collectXml(List<Component> list, List<SbomComponent> comps, List<SbomFile> files, Set<String> seen,

@@ -1,17 +1,17 @@
 package dev.bitproof.sbom;
 
 import dev.bitproof.apk.db.ApkInstalledDb;
+import dev.bitproof.deb.DpkgDatabase;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.tar.ImageFilesystem;
-import dev.bitproof.tar.TarEntryInfo;
 import dev.bitproof.tar.TarReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * What an image's layers say about themselves: the installed packages from the image's own package database
@@ -21,8 +21,8 @@ import java.util.TreeMap;
 public final class ImageContents {
   /** The database and metadata files to keep in memory while the layers stream by. */
   public static final TarReader.KeepPredicate KEEP = (path, size) -> path.startsWith("usr/lib/apk/db/installed")
-      || path.startsWith("lib/apk/db/installed") || path.startsWith("var/lib/dpkg/status")
-      || (path.startsWith("var/lib/dpkg/info/") && path.endsWith(".md5sums"))
+      || path.startsWith("lib/apk/db/installed") || (DpkgDatabase.isDatabasePath(path)
+          && !(path.startsWith("var/lib/dpkg/info/") && !path.endsWith(".md5sums") && !path.endsWith(".list")))
       || path.equals("etc/os-release") || path.equals("usr/lib/os-release")
       || (path.startsWith("var/lib/db/sbom/") && path.endsWith(".spdx.json"));
 
@@ -35,9 +35,11 @@ public final class ImageContents {
   private final List<InstalledPackage> packages;
   private final OsRelease osRelease;
   private final Optional<ApkInstalledDb> apkDb;
+  private final Set<String> listedPaths;
 
   private ImageContents(ImageFilesystem fs, Database database, String databasePath, List<InstalledPackage> packages,
-      OsRelease osRelease, Optional<ApkInstalledDb> apkDb) {
+      OsRelease osRelease, Optional<ApkInstalledDb> apkDb, Set<String> listedPaths) {
+    this.listedPaths = Set.copyOf(listedPaths);
     this.fs = fs;
     this.database = database;
     this.databasePath = databasePath;
@@ -62,74 +64,47 @@ public final class ImageContents {
           }
           out.add(new InstalledPackage(InstalledPackage.Ecosystem.APK, ap.name(), ap.version(), ap.arch(), ap.origin(), files));
         }
-        return new ImageContents(fs, Database.APK, p, out, os, Optional.of(apk));
+        return new ImageContents(fs, Database.APK, p, out, os, Optional.of(apk), Set.of());
       }
     }
-    Optional<byte[]> status = safeContent(fs, "var/lib/dpkg/status");
-    if (status.isPresent()) {
+    DpkgDatabase dpkg;
+    try {
+      dpkg = DpkgDatabase.read(DpkgDatabase.access(fs));
+    } catch (java.io.IOException e) {
+      throw new CheckException("DPKG_DB_UNREADABLE", DpkgDatabase.DPKG_DIR, "cannot read the dpkg database: " + e.getMessage(), e);
+    }
+    if (dpkg.layout() != DpkgDatabase.Layout.NONE) {
       List<InstalledPackage> out = new ArrayList<>();
-      for (Map<String, String> st : DebControl.stanzas(status.get(), "var/lib/dpkg/status")) {
-        String state = st.getOrDefault("Status", "");
-        if (!state.endsWith(" installed")) {
-          continue;
+      Set<String> listed = new HashSet<>();
+      for (DpkgDatabase.InstalledPackage dp : dpkg.installed()) {
+        List<InstalledPackage.OwnedFile> files = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (DpkgDatabase.Md5Entry m : dp.md5sums()) {
+          String path = SbomReader.normalizePath(m.path());
+          if (seen.add(path)) {
+            files.add(new InstalledPackage.OwnedFile(path, "MD5", m.md5()));
+          }
         }
-        String name = st.getOrDefault("Package", "");
-        String arch = st.getOrDefault("Architecture", "");
-        Optional<byte[]> sums = safeContent(fs, "var/lib/dpkg/info/" + name + ".md5sums")
-            .or(() -> safeContent(fs, "var/lib/dpkg/info/" + name + ":" + arch + ".md5sums"));
-        out.add(deb(st, sums, "var/lib/dpkg/info/" + name + ".md5sums"));
+        // conffiles are not in md5sums; dpkg records their shipped md5 in Conffiles: (an admin may change them)
+        for (DpkgDatabase.Conffile c : dp.conffiles()) {
+          String path = SbomReader.normalizePath(c.path());
+          if (!c.obsolete() && seen.add(path)) {
+            files.add(new InstalledPackage.OwnedFile(path, "MD5", ""));
+          }
+        }
+        dp.listedPaths().forEach(l -> listed.add(SbomReader.normalizePath(l)));
+        out.add(new InstalledPackage(InstalledPackage.Ecosystem.DEB, dp.name(), dp.version().toString(), dp.architecture(),
+            dp.sourceName(), files));
       }
-      return new ImageContents(fs, Database.DPKG_STATUS, "var/lib/dpkg/status", out, os, Optional.empty());
+      Database kind = dpkg.layout() == DpkgDatabase.Layout.STATUS_D ? Database.DPKG_STATUS_D : Database.DPKG_STATUS;
+      String path = kind == Database.DPKG_STATUS_D ? DpkgDatabase.STATUS_D : DpkgDatabase.STATUS;
+      return new ImageContents(fs, kind, path, out, os, Optional.empty(), listed);
     }
-    Map<String, ImageFilesystem.Node> statusD = new TreeMap<>();
-    fs.asMap().forEach((path, node) -> {
-      if (path.startsWith("var/lib/dpkg/status.d/") && node.entry().type() == TarEntryInfo.Type.FILE) {
-        statusD.put(path, node);
-      }
-    });
-    if (!statusD.isEmpty()) {
-      List<InstalledPackage> out = new ArrayList<>();
-      for (String path : statusD.keySet()) {
-        if (path.endsWith(".md5sums") || path.substring("var/lib/dpkg/status.d/".length()).contains("/")) {
-          continue;
-        }
-        byte[] control = safeContent(fs, path).orElseThrow(() -> new CheckException("DPKG_DB_UNREADABLE", path,
-            "status.d entry was not kept in memory"));
-        for (Map<String, String> st : DebControl.stanzas(control, path)) {
-          out.add(deb(st, safeContent(fs, path + ".md5sums"), path + ".md5sums"));
-        }
-      }
-      return new ImageContents(fs, Database.DPKG_STATUS_D, "var/lib/dpkg/status.d", out, os, Optional.empty());
-    }
-    return new ImageContents(fs, Database.NONE, "", List.of(), os, Optional.empty());
+    return new ImageContents(fs, Database.NONE, "", List.of(), os, Optional.empty(), Set.of());
   }
 
   private static Optional<byte[]> safeContent(ImageFilesystem fs, String path) {
     return fs.content(path);
-  }
-
-  private static InstalledPackage deb(Map<String, String> st, Optional<byte[]> md5sums, String sumsPath) {
-    String source = st.getOrDefault("Source", "");
-    int sp = source.indexOf(' ');
-    if (sp > 0) {
-      source = source.substring(0, sp);
-    }
-    List<InstalledPackage.OwnedFile> files = new ArrayList<>();
-    if (md5sums.isPresent()) {
-      int lineNo = 0;
-      for (String line : new String(md5sums.get(), StandardCharsets.UTF_8).split("\n")) {
-        lineNo++;
-        if (line.isBlank()) {
-          continue;
-        }
-        if (line.length() < 35 || line.charAt(32) != ' ' || !line.substring(0, 32).matches("[0-9a-f]{32}")) {
-          throw CheckException.integrity("DPKG_MD5SUMS_INVALID", sumsPath + ":" + lineNo, "expected '<md5>  <path>'");
-        }
-        files.add(new InstalledPackage.OwnedFile(SbomReader.normalizePath(line.substring(34).strip()), "MD5", line.substring(0, 32)));
-      }
-    }
-    return new InstalledPackage(InstalledPackage.Ecosystem.DEB, st.getOrDefault("Package", ""), st.getOrDefault("Version", ""),
-        st.getOrDefault("Architecture", ""), source, files);
   }
 
   public ImageFilesystem filesystem() {
@@ -180,6 +155,8 @@ public final class ImageContents {
       }
     }
     apkDb.ifPresent(db -> db.packages().forEach(p -> p.directories().forEach(d -> owner.putIfAbsent(d, p.name()))));
+    // dpkg's .list files also name the symlinks and directories a package shipped
+    listedPaths.forEach(l -> owner.putIfAbsent(l, "(dpkg .list)"));
     return owner;
   }
 }

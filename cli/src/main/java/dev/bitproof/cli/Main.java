@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       "4:internal error"},
     subcommands = {
       DemoCommand.class,
+      dev.bitproof.cli.commands.PolicyCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec

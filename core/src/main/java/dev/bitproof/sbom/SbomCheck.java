@@ -154,6 +154,86 @@ public final class SbomCheck {
     }
   }
 
+  // ------------------------------------------------------------------ the SBOMs melange put in the image
+
+  /**
+   * apko's per-package SBOMs ({@code var/lib/db/sbom/*.spdx.json}): each must parse and describe an apk that is
+   * installed with that version and architecture.
+   */
+  public static List<Finding> embedded(ImageContents img) {
+    List<Finding> out = new ArrayList<>();
+    Map<String, InstalledPackage> installed = new LinkedHashMap<>();
+    img.packages().forEach(p -> installed.put(p.name(), p));
+    int ok = 0;
+    for (ImageFilesystem.Node n : img.filesystem().nodes()) {
+      String path = n.path();
+      if (!path.startsWith("var/lib/db/sbom/") || !path.endsWith(".spdx.json") || n.entry().type() != TarEntryInfo.Type.FILE) {
+        continue;
+      }
+      Optional<byte[]> bytes = n.entry().content();
+      if (bytes.isEmpty()) {
+        continue;
+      }
+      SbomDocument doc;
+      try {
+        doc = SbomReader.read(bytes.get(), path);
+      } catch (dev.bitproof.report.CheckException e) {
+        out.add(new Finding("SBOM_EMBEDDED_INVALID", Severity.WARN, path,
+            "the package's own SBOM does not parse (apko skips it, so the image SBOM omits this package)", Map.of())
+            .with("error", e.code() + ": " + e.getMessage()));
+        continue;
+      }
+      for (SbomComponent c : doc.osPackages()) {
+        Purl purl = c.purl().get();
+        InstalledPackage p = installed.get(purl.name());
+        String version = versionOf(c);
+        Optional<String> arch = purl.qualifier("arch");
+        if (p == null || !p.version().equals(version) || (arch.isPresent() && !p.arch().isEmpty() && !arch.get().equals(p.arch()))) {
+          out.add(new Finding("SBOM_EMBEDDED_NOT_INSTALLED", Severity.FAIL, path,
+              "the SBOM shipped in the image describes a package that is not installed as described", Map.of())
+              .with("purl", c.display()).with("installed", p == null ? "(none)" : p.name() + " " + p.version() + " " + p.arch()));
+        } else {
+          ok++;
+        }
+      }
+    }
+    if (ok > 0 && out.stream().noneMatch(Finding::fails)) {
+      out.add(new Finding("SBOM_EMBEDDED_MATCH", Severity.OK, "var/lib/db/sbom",
+          ok + " packages described by the SBOMs shipped in the image are installed as described", Map.of()));
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ an index SBOM
+
+  /** An SBOM of a multi-platform index: it must name this index, and list exactly its images. */
+  public static List<Finding> index(SbomDocument doc, dev.bitproof.oci.Digest indexDigest, List<dev.bitproof.oci.Digest> images,
+      String sbomName) {
+    List<Finding> out = new ArrayList<>();
+    if (!doc.describes().contains(indexDigest)) {
+      out.add(new Finding("SBOM_SUBJECT_MISMATCH", Severity.FAIL, sbomName, "the SBOM describes a different index", Map.of())
+          .with("sbom_describes", doc.describes().toString()).with("index", indexDigest));
+      return out;
+    }
+    for (dev.bitproof.oci.Digest d : images) {
+      if (!doc.variants().contains(d)) {
+        out.add(new Finding("SBOM_INDEX_IMAGE_MISSING", Severity.FAIL, d.toString(), "an image of the index is not in its SBOM",
+            Map.of()).with("sbom", sbomName));
+      }
+    }
+    for (dev.bitproof.oci.Digest d : doc.variants()) {
+      if (!images.contains(d)) {
+        out.add(new Finding("SBOM_INDEX_IMAGE_EXTRA", Severity.FAIL, d.toString(), "the SBOM lists an image the index does not have",
+            Map.of()).with("sbom", sbomName));
+      }
+    }
+    if (out.isEmpty()) {
+      out.add(new Finding("SBOM_INDEX_MATCHES", Severity.OK, sbomName,
+          "the SBOM describes this index and its " + images.size() + " images", Map.of()).with("index", indexDigest));
+    }
+    return out;
+  }
+
   // ------------------------------------------------------------------ SBOM vs image
 
   /** The SBOM against the image: subject, packages (name, version, arch, purl), file checksums, document errors. */

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       dev.bitproof.cli.commands.PolicyCommand.class,
+      dev.bitproof.cli.commands.SbomCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec

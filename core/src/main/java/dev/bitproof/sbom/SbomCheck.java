@@ -29,6 +29,9 @@ public final class SbomCheck {
   /** How many unowned paths a finding lists before it says "and N more". */
   static final int SAMPLE = 20;
 
+  /** More findings of one code than this are summed up in one more finding (a hostile SBOM must not flood the report). */
+  public static final int MAX_PER_CODE = 1000;
+
   private SbomCheck() {}
 
   // ------------------------------------------------------------------ layers vs their own database
@@ -246,6 +249,7 @@ public final class SbomCheck {
     subject(doc, id, sbomName, out);
     packages(img, doc, sbomName, out);
     files(img, doc, sbomName, out);
+    cap(out);
     if (out.stream().noneMatch(Finding::fails)) {
       out.add(new Finding("SBOM_MATCHES_IMAGE", Severity.OK, sbomName,
           "the SBOM's " + doc.osPackages().size() + " OS packages and " + doc.files().size()
@@ -254,6 +258,28 @@ public final class SbomCheck {
           .with("installed_packages", img.packages().size()));
     }
     return out;
+  }
+
+  /** Keeps the first {@link #MAX_PER_CODE} findings of each code and adds one that counts the rest. */
+  static void cap(List<Finding> out) {
+    Map<String, Integer> seen = new LinkedHashMap<>();
+    Map<String, Finding> firstDropped = new LinkedHashMap<>();
+    List<Finding> kept = new ArrayList<>();
+    for (Finding f : out) {
+      int n = seen.merge(f.code(), 1, Integer::sum);
+      if (n <= MAX_PER_CODE) {
+        kept.add(f);
+      } else {
+        firstDropped.putIfAbsent(f.code(), f);
+      }
+    }
+    for (var e : firstDropped.entrySet()) {
+      int dropped = seen.get(e.getKey()) - MAX_PER_CODE;
+      kept.add(new Finding(e.getKey(), e.getValue().severity(), "(" + dropped + " more)",
+          dropped + " more findings of this code were not listed", Map.of()).with("total", seen.get(e.getKey())));
+    }
+    out.clear();
+    out.addAll(kept);
   }
 
   private static void subject(SbomDocument doc, ImageIdentity id, String sbomName, List<Finding> out) {

@@ -32,7 +32,7 @@ public final class SbomReader {
   /** Bounds on untrusted SBOMs. */
   public record Limits(long maxBytes, int maxComponents) {
     public static Limits defaults() {
-      return new Limits(256L * 1024 * 1024, 1_000_000);
+      return new Limits(128L * 1024 * 1024, 1_000_000);
     }
   }
 

@@ -273,6 +273,15 @@ class SbomCheckTest {
     }
   }
 
+  /** An image with an empty apk database (no packages): every SBOM package is then "not in image". */
+  static ImageContents distrolessOrEmpty() {
+    try {
+      return ImageContents.of(new TestLayers().file("usr/lib/apk/db/installed", "").fs());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   static ObjectNode cdxgen() throws Exception {
     try (InputStream in = new GZIPInputStream(Files.newInputStream(SharedData.require("deb/sbom/sbom-distroless-like.cdx.json.gz")))) {
       return (ObjectNode) Json.parse(in.readAllBytes(), "cdxgen");

@@ -96,6 +96,11 @@ class SbomReaderTest {
     CheckException e = assertThrows(CheckException.class,
         () -> SbomReader.read(big, "big", new SbomReader.Limits(1L << 30, 50_000)));
     assertEquals("SBOM_TOO_MANY_COMPONENTS", e.code());
+    // checked against an image, the 100k unknown packages are reported, capped per code
+    java.util.List<dev.bitproof.report.Finding> fs = SbomCheck.compare(SbomCheckTest.distrolessOrEmpty(), doc,
+        ImageIdentity.none(), "big");
+    assertEquals(SbomCheck.MAX_PER_CODE + 1, fs.stream().filter(f -> f.code().equals("SBOM_PACKAGE_NOT_IN_IMAGE")).count());
+    assertTrue(fs.stream().anyMatch(f -> f.subject().equals("(99000 more)")), fs.get(fs.size() - 1).toString());
     CheckException size = assertThrows(CheckException.class,
         () -> SbomReader.read(big, "big", new SbomReader.Limits(1024, 50_000)));
     assertEquals("SBOM_TOO_LARGE", size.code());

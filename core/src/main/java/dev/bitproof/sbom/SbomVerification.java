@@ -1,6 +1,8 @@
 package dev.bitproof.sbom;
 
 import dev.bitproof.oci.Digest;
+import dev.bitproof.oci.ImageReference;
+import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.oci.MediaType;
 import dev.bitproof.oci.Platform;
 import dev.bitproof.oci.transport.ImageSource;
@@ -35,6 +37,21 @@ public final class SbomVerification {
   }
 
   private SbomVerification() {}
+
+  /**
+   * For {@code verify}: the SBOMs published beside the image (cosign tag, OCI referrers) and shipped inside it,
+   * checked; empty when there is none at all, so "no SBOM" is not reported as a pass.
+   */
+  public static Optional<Result> ifPresent(ImageReference ref, ImageSource source, TransportOptions options)
+      throws IOException {
+    Images.Tree tree = Images.walk(source);
+    List<Input> inputs = new ArrayList<>();
+    for (SbomLocator.Located l : SbomLocator.find(ref, tree, options)) {
+      inputs.add(new Input(l.name(), l.bytes(), l.subject()));
+    }
+    Result r = run(source, tree, inputs, Optional.empty());
+    return r.sboms().isEmpty() ? Optional.empty() : Optional.of(r);
+  }
 
   public static Result run(ImageSource source, Images.Tree tree, List<Input> sboms, Optional<Platform> platform)
       throws IOException {

@@ -63,6 +63,21 @@ class SbomVerificationTest {
   }
 
   @Test
+  void verifyEntryPointFindsTheShippedSbomsOrSaysThereIsNone(@TempDir Path tmp) throws Exception {
+    ImageReference g = ImageReference.parse("oci:" + golden());
+    try (ImageSource src = Transports.source(g, TransportOptions.defaults())) {
+      SbomVerification.Result r = SbomVerification.ifPresent(g, src, TransportOptions.defaults()).orElseThrow();
+      assertEquals(List.of("linux/amd64 var/lib/db/sbom", "linux/arm64 var/lib/db/sbom"), r.sboms());
+      assertTrue(!r.failed(), r.findings().toString());
+    }
+    Path layout = SbomTestImages.ociLayout(tmp.resolve("plain"), new TestLayers().file("etc/hostname", "x\n").tar());
+    ImageReference plain = ImageReference.parse("oci:" + layout + ":latest");
+    try (ImageSource src = Transports.source(plain, TransportOptions.defaults())) {
+      assertTrue(SbomVerification.ifPresent(plain, src, TransportOptions.defaults()).isEmpty());
+    }
+  }
+
+  @Test
   void baseImageInvalidSbomIsAFailingFindingNotACrash() throws Exception {
     Path base = SharedData.apkoTestdata().resolve("base_image");
     SbomVerification.Result r = run(base, "oci:" + base, List.of(file(base.resolve("sboms/sbom-x86_64.spdx.json"))));

@@ -85,11 +85,11 @@ public final class ImageContents {
             files.add(new InstalledPackage.OwnedFile(path, "MD5", m.md5()));
           }
         }
-        // conffiles are not in md5sums; dpkg records their shipped md5 in Conffiles: (an admin may change them)
+        // conffiles are not in md5sums; dpkg records their shipped md5 in Conffiles:
         for (DpkgDatabase.Conffile c : dp.conffiles()) {
           String path = SbomReader.normalizePath(c.path());
           if (!c.obsolete() && seen.add(path)) {
-            files.add(new InstalledPackage.OwnedFile(path, "MD5", ""));
+            files.add(new InstalledPackage.OwnedFile(path, "MD5", c.hasHash() ? c.md5().toLowerCase(java.util.Locale.ROOT) : "", true));
           }
         }
         dp.listedPaths().forEach(l -> listed.add(SbomReader.normalizePath(l)));

@@ -28,8 +28,13 @@ public record InstalledPackage(Ecosystem ecosystem, String name, String version,
   /**
    * @param algorithm {@code SHA-1} (apk Q1), {@code SHA-256} (apk Q2) or {@code MD5} (dpkg)
    * @param hex expected lowercase hex, empty when the database records no checksum for it
+   * @param conffile a Debian conffile: an administrator may change or remove it, so a difference only warns
    */
-  public record OwnedFile(String path, String algorithm, String hex) {
+  public record OwnedFile(String path, String algorithm, String hex, boolean conffile) {
+    public OwnedFile(String path, String algorithm, String hex) {
+      this(path, algorithm, hex, false);
+    }
+
     public Optional<String> expected() {
       return hex.isEmpty() ? Optional.empty() : Optional.of(hex);
     }

@@ -53,6 +53,12 @@ public final class SbomCheck {
     for (InstalledPackage p : img.packages()) {
       for (InstalledPackage.OwnedFile f : p.files()) {
         Optional<ImageFilesystem.Node> node = fs.get(f.path());
+        if (node.isEmpty() && f.conffile()) {
+          out.add(new Finding("INSTALLED_CONFFILE_MODIFIED", Severity.WARN, f.path(),
+              "a conffile of " + p.name() + " is not in the layers (removed after installation)", Map.of())
+              .with("package", p.name()));
+          continue;
+        }
         if (node.isEmpty()) {
           failed++;
           out.add(new Finding("INSTALLED_FILE_MISSING", Severity.FAIL, f.path(),
@@ -68,7 +74,11 @@ public final class SbomCheck {
           continue; // a directory or device where a file was recorded: nothing to hash
         }
         checked++;
-        if (!actual.get().equals(f.hex())) {
+        if (!actual.get().equals(f.hex()) && f.conffile()) {
+          out.add(new Finding("INSTALLED_CONFFILE_MODIFIED", Severity.WARN, f.path(),
+              "a conffile differs from the one " + p.name() + " shipped (changed after installation)", Map.of())
+              .with("package", p.name()).with("expected", f.hex()).with("actual", actual.get()));
+        } else if (!actual.get().equals(f.hex())) {
           failed++;
           out.add(new Finding("INSTALLED_DB_CHECKSUM_MISMATCH", Severity.FAIL, f.path(),
               "the layer's file does not match the checksum the package database records", Map.of())
@@ -82,6 +92,7 @@ public final class SbomCheck {
           checked + " file checksums of " + img.packages().size() + " packages match the layers", Map.of())
           .with("packages", img.packages().size()).with("files_checked", checked));
     }
+    cap(out);
     List<String> unowned = unowned(img);
     List<String> unexpected = unowned.stream().filter(p -> !generated(p)).toList();
     if (!unexpected.isEmpty()) {
@@ -247,7 +258,15 @@ public final class SbomCheck {
           "the SBOM uses this identifier for more than one element", Map.of()).with("sbom", sbomName));
     }
     subject(doc, id, sbomName, out);
-    packages(img, doc, sbomName, out);
+    if (img.database() == ImageContents.Database.NONE) {
+      if (!doc.osPackages().isEmpty()) {
+        out.add(new Finding("SBOM_PACKAGES_UNCONFIRMED", Severity.WARN, sbomName,
+            "the image has no package database, so the SBOM's " + doc.osPackages().size() + " OS packages cannot be confirmed",
+            Map.of()));
+      }
+    } else {
+      packages(img, doc, sbomName, out);
+    }
     files(img, doc, sbomName, out);
     cap(out);
     if (out.stream().noneMatch(Finding::fails)) {

@@ -401,4 +401,66 @@ class SbomCheckTest {
         ImageIdentity.none(), "s");
     assertEquals(Set.of("SBOM_VERSION_MISMATCH"), failing(bad), bad.toString());
   }
+
+  @Test
+  void dpkgStatusDatabaseOfARealRootfsWithEpochsRoundTrips(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    byte[] tar;
+    try (InputStream in = new XZInputStream(Files.newInputStream(SharedData.require("deb/rootfs/custom-dpkg-db.tar.xz")))) {
+      tar = in.readAllBytes();
+    }
+    Path layout = SbomTestImages.ociLayout(tmp.resolve("custom"), tar);
+    LoadedImage img;
+    try (ImageSource src = Transports.source(ImageReference.parse("oci:" + layout), TransportOptions.defaults())) {
+      Images.Tree tree = Images.walk(src);
+      img = LoadedImage.load(src, tree, tree.images().get(0));
+    }
+    assertEquals(ImageContents.Database.DPKG_STATUS, img.contents().database());
+    assertEquals(36, img.contents().packages().size());
+    InstalledPackage zlib = img.contents().packages().stream().filter(p -> p.name().equals("zlib1g")).findFirst().orElseThrow();
+    assertEquals("zlib", zlib.source());
+    assertTrue(zlib.version().startsWith("1:"), zlib.version());
+    // only var/lib/dpkg is in this tar: the database's files are missing from the "layers", and say so (capped)
+    List<Finding> db = SbomCheck.database(img.contents());
+    assertTrue(failing(db).contains("INSTALLED_FILE_MISSING"));
+    assertTrue(db.stream().filter(f -> f.code().equals("INSTALLED_FILE_MISSING")).count() <= SbomCheck.MAX_PER_CODE + 1);
+    // a generated SBOM carries the epoch as the purl spec says, and checks back clean
+    byte[] cdx = LayerSbom.cycloneDxJson(LayerSbom.cycloneDx(img, SbomGeneratorTest.OPTS));
+    assertTrue(new String(cdx, StandardCharsets.UTF_8).contains("pkg:deb/debian/zlib1g@1.2.13.dfsg-1?arch=amd64&distro=debian-12&epoch=1"));
+    List<Finding> fs = SbomCheck.compare(img.contents(), SbomReader.read(cdx, "g"), img.identity(), "g");
+    assertEquals(Set.of(), failing(fs), fs.toString());
+  }
+
+  @Test
+  void conffileChangesOnlyWarn() throws Exception {
+    String status = """
+        Package: base-files
+        Status: install ok installed
+        Version: 12.4
+        Architecture: amd64
+        Conffiles:
+         /etc/issue %s
+         /etc/motd %s
+        """.formatted(md5("Debian\n"), md5("hello\n"));
+    ImageContents img = ImageContents.of(new TestLayers().file("var/lib/dpkg/status", status)
+        .file("var/lib/dpkg/info/base-files.md5sums", "").file("etc/issue", "Debian\n").file("etc/motd", "changed\n").fs());
+    List<Finding> fs = SbomCheck.database(img);
+    assertEquals(Set.of(), failing(fs), fs.toString());
+    Finding w = fs.stream().filter(f -> f.code().equals("INSTALLED_CONFFILE_MODIFIED")).findFirst().orElseThrow();
+    assertEquals("etc/motd", w.subject());
+    assertEquals(1, fs.stream().filter(f -> f.code().equals("INSTALLED_CONFFILE_MODIFIED")).count());
+  }
+
+  static String md5(String s) throws Exception {
+    return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void anImageWithoutAPackageDatabaseCannotConfirmPackages() throws Exception {
+    ImageContents img = ImageContents.of(new TestLayers().file("etc/hostname", "x").fs());
+    assertEquals(Set.of("PACKAGE_DB_ABSENT"), SbomCheck.database(img).stream().map(Finding::code).collect(Collectors.toSet()));
+    List<Finding> fs = SbomCheck.compare(img, SbomReader.read(goldenSbom("x86_64").toString().getBytes(StandardCharsets.UTF_8), "g"),
+        ImageIdentity.none(), "g");
+    assertEquals(Set.of(), failing(fs), fs.toString());
+    assertTrue(codes(fs).contains("SBOM_PACKAGES_UNCONFIRMED"), fs.toString());
+  }
 }

@@ -1,6 +1,8 @@
 package dev.bitproof.cli;
 
+import dev.bitproof.cli.commands.CopyCommand;
 import dev.bitproof.cli.commands.DemoCommand;
+import dev.bitproof.cli.commands.InspectCommand;
 import dev.bitproof.cli.render.Format;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.report.CheckException;
@@ -24,6 +26,8 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       dev.bitproof.cli.commands.PolicyCommand.class,
       dev.bitproof.cli.commands.SbomCommand.class,
+      InspectCommand.class,
+      CopyCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec

@@ -19,6 +19,11 @@ public interface ImageDestination extends Closeable {
 
   boolean hasBlob(Digest digest) throws IOException;
 
+  /** Can this destination hold an image index? (A docker-archive holds single images only.) */
+  default boolean supportsIndex() {
+    return true;
+  }
+
   /** Stores the blob, verifying digest and size while streaming; nothing is kept on mismatch. */
   void putBlob(Descriptor descriptor, InputStream content) throws IOException;
 

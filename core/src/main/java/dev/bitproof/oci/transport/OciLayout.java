@@ -43,6 +43,75 @@ public final class OciLayout {
     return new Destination(ref, Path.of(ref.path()));
   }
 
+  /** Reads a descriptor's manifest; lets archive layouts share {@link #selectRoot}. */
+  interface ManifestReader {
+    RawManifest read(Descriptor d) throws IOException;
+  }
+
+  /**
+   * The root a layout reference names: {@code index.json} itself without a tag, else its one entry whose
+   * {@value #REF_NAME} is the tag.
+   */
+  static RawManifest selectRoot(byte[] indexJson, String subject, ImageReference ref, ManifestReader manifests)
+      throws IOException {
+    RawManifest layoutIndex = RawManifest.of(indexJson, MediaType.OCI_INDEX, subject);
+    if (ref.tag().isEmpty()) {
+      return layoutIndex;
+    }
+    String tag = ref.tag().get();
+    ImageIndex idx = layoutIndex.asIndex();
+    Descriptor found = null;
+    for (Descriptor d : idx.manifests()) {
+      if (tag.equals(d.annotations().get(REF_NAME))) {
+        if (found != null) {
+          throw new CheckException("LAYOUT_INVALID", ref.toString(), "two index.json entries are named '" + tag + "'");
+        }
+        found = d;
+      }
+    }
+    if (found == null) {
+      throw new CheckException("IMAGE_NOT_FOUND", ref.toString(), "no image named '" + tag + "' in index.json");
+    }
+    return manifests.read(found);
+  }
+
+  /**
+   * The {@code index.json} for a layout whose root is {@code root}: without a tag an index root is written as
+   * is (its digest stays the published one, as apko does); otherwise an entry for the root, named {@code tag},
+   * replaces any same-named entry of {@code existing}.
+   */
+  static byte[] indexJson(RawManifest root, Optional<String> tag, byte[] existing, String subject) throws IOException {
+    if (tag.isEmpty() && root.isIndex()) {
+      return root.bytes();
+    }
+    ObjectNode idx;
+    if (existing != null) {
+      idx = Json.parseObject(existing, subject);
+    } else {
+      idx = Json.mapper().createObjectNode();
+      idx.put("schemaVersion", 2);
+      idx.put("mediaType", MediaType.OCI_INDEX.value());
+      idx.putArray("manifests");
+    }
+    if (!(idx.get("manifests") instanceof ArrayNode ms)) {
+      throw new CheckException("LAYOUT_INVALID", subject, "index.json has no manifests array");
+    }
+    for (int i = ms.size() - 1; i >= 0; i--) {
+      JsonNode a = ms.get(i).get("annotations");
+      if (tag.isPresent() && a != null && tag.get().equals(a.path(REF_NAME).asText(null))) {
+        ms.remove(i);
+      }
+    }
+    ObjectNode entry = ms.addObject();
+    entry.put("mediaType", root.mediaType().value());
+    entry.put("digest", root.digest().toString());
+    entry.put("size", root.size());
+    tag.ifPresent(t -> entry.putObject("annotations").put(REF_NAME, t));
+    return Json.mapper().writeValueAsBytes(idx);
+  }
+
+  static final byte[] OCI_LAYOUT_FILE = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
   static Path blobPath(Path dir, Digest d) {
     return dir.resolve("blobs").resolve(d.algorithm()).resolve(d.hex());
   }
@@ -77,25 +146,7 @@ public final class OciLayout {
       try (InputStream in = Files.newInputStream(indexJson)) {
         bytes = LimitedInputStream.readAll(in, RawManifest.MAX_SIZE, "MANIFEST_TOO_LARGE", indexJson.toString());
       }
-      RawManifest layoutIndex = RawManifest.of(bytes, MediaType.OCI_INDEX, indexJson.toString());
-      if (ref.tag().isEmpty()) {
-        return layoutIndex;
-      }
-      String tag = ref.tag().get();
-      ImageIndex idx = layoutIndex.asIndex();
-      Descriptor found = null;
-      for (Descriptor d : idx.manifests()) {
-        if (tag.equals(d.annotations().get(REF_NAME))) {
-          if (found != null) {
-            throw new CheckException("LAYOUT_INVALID", ref.toString(), "two index.json entries are named '" + tag + "'");
-          }
-          found = d;
-        }
-      }
-      if (found == null) {
-        throw new CheckException("IMAGE_NOT_FOUND", ref.toString(), "no image named '" + tag + "' in index.json");
-      }
-      return manifest(found);
+      return selectRoot(bytes, indexJson.toString(), ref, this::manifest);
     }
 
     @Override
@@ -164,10 +215,9 @@ public final class OciLayout {
     @Override
     public void putManifest(RawManifest m, Optional<String> tag) throws IOException {
       putBlob(m.descriptor(), new java.io.ByteArrayInputStream(m.bytes()));
-      if (tag.isPresent() || root == null) {
-        root = m;
-        rootTag = tag;
-      }
+      // children come first, the root last (ImageDestination's contract): the last manifest put is the root
+      root = m;
+      rootTag = tag;
     }
 
     @Override
@@ -175,38 +225,11 @@ public final class OciLayout {
       if (root == null) {
         throw new IllegalStateException("commit without a root manifest");
       }
-      byte[] index;
       Path indexJson = dir.resolve("index.json");
-      String tag = rootTag.or(ref::tag).orElse(null);
-      if (tag == null && root.isIndex()) {
-        index = root.bytes();
-      } else {
-        ObjectNode idx;
-        if (Files.isRegularFile(indexJson) && tag != null) {
-          idx = Json.parseObject(Files.readAllBytes(indexJson), indexJson.toString());
-        } else {
-          idx = Json.mapper().createObjectNode();
-          idx.put("schemaVersion", 2);
-          idx.put("mediaType", MediaType.OCI_INDEX.value());
-          idx.putArray("manifests");
-        }
-        ArrayNode ms = (ArrayNode) idx.get("manifests");
-        for (int i = ms.size() - 1; i >= 0; i--) {
-          JsonNode a = ms.get(i).get("annotations");
-          if (tag != null && a != null && tag.equals(a.path(REF_NAME).asText(null))) {
-            ms.remove(i);
-          }
-        }
-        ObjectNode entry = ms.addObject();
-        entry.put("mediaType", root.mediaType().value());
-        entry.put("digest", root.digest().toString());
-        entry.put("size", root.size());
-        if (tag != null) {
-          entry.putObject("annotations").put(REF_NAME, tag);
-        }
-        index = Json.mapper().writeValueAsBytes(idx);
-      }
-      writeAtomically(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      Optional<String> tag = rootTag.or(ref::tag);
+      byte[] existing = tag.isPresent() && Files.isRegularFile(indexJson) ? Files.readAllBytes(indexJson) : null;
+      byte[] index = indexJson(root, tag, existing, indexJson.toString());
+      writeAtomically(dir.resolve("oci-layout"), OCI_LAYOUT_FILE);
       writeAtomically(indexJson, index);
     }
 

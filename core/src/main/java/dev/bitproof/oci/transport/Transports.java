@@ -1,7 +1,6 @@
 package dev.bitproof.oci.transport;
 
 import dev.bitproof.oci.ImageReference;
-import dev.bitproof.report.CheckException;
 import java.io.IOException;
 
 /** Opens the source or destination a reference names. */
@@ -11,16 +10,18 @@ public final class Transports {
   public static ImageSource source(ImageReference ref, TransportOptions options) throws IOException {
     return switch (ref.transport()) {
       case OCI -> OciLayout.source(ref);
-      default -> throw new CheckException("TRANSPORT_UNSUPPORTED", ref.toString(),
-          "reading " + ref.transport().prefix() + ": is not implemented yet");
+      case OCI_ARCHIVE -> OciArchive.source(ref);
+      case DOCKER_ARCHIVE -> DockerArchive.source(ref);
+      case DOCKER -> Registry.source(ref, options);
     };
   }
 
   public static ImageDestination destination(ImageReference ref, TransportOptions options) throws IOException {
     return switch (ref.transport()) {
       case OCI -> OciLayout.destination(ref);
-      default -> throw new CheckException("TRANSPORT_UNSUPPORTED", ref.toString(),
-          "writing " + ref.transport().prefix() + ": is not implemented yet");
+      case OCI_ARCHIVE -> OciArchive.destination(ref);
+      case DOCKER_ARCHIVE -> DockerArchive.destination(ref);
+      case DOCKER -> Registry.destination(ref, options);
     };
   }
 }

@@ -1,0 +1,95 @@
+package dev.bitproof.oci.transport;
+
+import dev.bitproof.io.LimitedInputStream;
+import dev.bitproof.io.VerifyingInputStream;
+import dev.bitproof.oci.Descriptor;
+import dev.bitproof.oci.Digest;
+import dev.bitproof.oci.ImageReference;
+import dev.bitproof.oci.RawManifest;
+import dev.bitproof.report.CheckException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+
+/**
+ * The {@code oci-archive:} transport: an OCI image layout packed in a tar file. Same root rules as {@code oci:}
+ * ({@link OciLayout}). Written by staging a layout next to the target and packing it at {@link
+ * ImageDestination#commit()}, so a failed copy never leaves a half-written archive.
+ */
+public final class OciArchive {
+  private OciArchive() {}
+
+  public static ImageSource source(ImageReference ref) throws IOException {
+    return new Source(ref, TarArchive.open(Path.of(ref.path())));
+  }
+
+  public static ImageDestination destination(ImageReference ref) throws IOException {
+    return new Destination(ref);
+  }
+
+  static String blobName(Digest d) {
+    return "blobs/" + d.algorithm() + "/" + d.hex();
+  }
+
+  static final class Source implements ImageSource {
+    private final ImageReference ref;
+    private final TarArchive tar;
+
+    Source(ImageReference ref, TarArchive tar) {
+      this.ref = ref;
+      this.tar = tar;
+    }
+
+    @Override
+    public ImageReference reference() {
+      return ref;
+    }
+
+    @Override
+    public RawManifest root() throws IOException {
+      if (!tar.has("index.json")) {
+        throw new CheckException("LAYOUT_INVALID", tar.file().toString(), "index.json is missing: not an OCI archive");
+      }
+      if (!tar.has("oci-layout")) {
+        throw new CheckException("LAYOUT_INVALID", tar.file().toString(), "oci-layout is missing: not an OCI archive");
+      }
+      byte[] index = tar.readSmall("index.json", RawManifest.MAX_SIZE, "LAYOUT_INVALID", "MANIFEST_TOO_LARGE");
+      return OciLayout.selectRoot(index, tar.file() + ":index.json", ref, this::manifest);
+    }
+
+    @Override
+    public RawManifest manifest(Descriptor d) throws IOException {
+      if (d.size() > RawManifest.MAX_SIZE) {
+        throw new CheckException("MANIFEST_TOO_LARGE", d.digest().toString(), "descriptor size " + d.size() + " is over 4 MiB");
+      }
+      try (InputStream in = blob(d)) {
+        byte[] bytes = LimitedInputStream.readAll(in, RawManifest.MAX_SIZE, "MANIFEST_TOO_LARGE", d.digest().toString());
+        return RawManifest.verified(bytes, d.mediaType(), d.digest(), d.digest().toString());
+      }
+    }
+
+    @Override
+    public InputStream blob(Descriptor d) throws IOException {
+      TarArchiveEntry e = tar.find(blobName(d.digest())).orElseThrow(
+          () -> new CheckException("BLOB_NOT_FOUND", d.digest().toString(), "blob missing from archive " + tar.file()));
+      return new VerifyingInputStream(tar.open(e), d.digest(), d.size(), ref + "@" + d.digest());
+    }
+
+    @Override
+    public void close() throws IOException {
+      tar.close();
+    }
+  }
+
+  static final class Destination extends TarDestination {
+    Destination(ImageReference ref) throws IOException {
+      super(ref);
+    }
+
+    @Override
+    protected void finish() throws IOException {
+      writer.add("index.json", OciLayout.indexJson(root, rootTag.or(ref::tag), null, ref.toString()));
+    }
+  }
+}

@@ -1,0 +1,302 @@
+package dev.bitproof.oci.transport;
+
+import dev.bitproof.io.LimitedInputStream;
+import dev.bitproof.io.VerifyingInputStream;
+import dev.bitproof.oci.Descriptor;
+import dev.bitproof.oci.Digest;
+import dev.bitproof.oci.ImageReference;
+import dev.bitproof.oci.MediaType;
+import dev.bitproof.oci.RawManifest;
+import dev.bitproof.report.CheckException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * The {@code docker://} transport: a registry speaking the distribution v2 API. Manifests are fetched and pushed
+ * as exact bytes; blobs stream through {@link VerifyingInputStream} both ways, so a byte that does not hash to its
+ * descriptor's digest is never handed on (pull) and never committed (push: the registry also checks).
+ */
+public final class Registry {
+  /** What we accept for a manifest, most specific first. */
+  static final List<MediaType> ACCEPT = List.of(MediaType.OCI_INDEX, MediaType.OCI_MANIFEST,
+      MediaType.DOCKER_MANIFEST_LIST, MediaType.DOCKER_MANIFEST);
+
+  private Registry() {}
+
+  public static ImageSource source(ImageReference ref, TransportOptions options) {
+    return source(ref, options, RegistryClient.Retry.DEFAULT);
+  }
+
+  public static ImageSource source(ImageReference ref, TransportOptions options, RegistryClient.Retry retry) {
+    return new Source(ref, new RegistryClient(ref.registry(), ref.repository(), options, retry, RegistryClient.Access.PULL));
+  }
+
+  public static ImageDestination destination(ImageReference ref, TransportOptions options) {
+    return destination(ref, options, RegistryClient.Retry.DEFAULT);
+  }
+
+  public static ImageDestination destination(ImageReference ref, TransportOptions options, RegistryClient.Retry retry) {
+    return new Destination(ref, new RegistryClient(ref.registry(), ref.repository(), options, retry, RegistryClient.Access.PUSH));
+  }
+
+  static final class Source implements ImageSource {
+    private final ImageReference ref;
+    private final RegistryClient client;
+
+    Source(ImageReference ref, RegistryClient client) {
+      this.ref = ref;
+      this.client = client;
+    }
+
+    @Override
+    public ImageReference reference() {
+      return ref;
+    }
+
+    @Override
+    public RawManifest root() throws IOException {
+      if (ref.digest().isPresent()) {
+        return fetch(client, ref.digest().get().toString(), null, ref.digest());
+      }
+      return fetch(client, ref.tag().orElse("latest"), null, Optional.empty());
+    }
+
+    @Override
+    public RawManifest manifest(Descriptor d) throws IOException {
+      if (d.size() > RawManifest.MAX_SIZE) {
+        throw new CheckException("MANIFEST_TOO_LARGE", d.digest().toString(), "descriptor size " + d.size() + " is over 4 MiB");
+      }
+      RawManifest m = fetch(client, d.digest().toString(), d.mediaType(), Optional.of(d.digest()));
+      if (m.size() != d.size()) {
+        throw CheckException.integrity("BLOB_SIZE_MISMATCH", d.digest().toString(),
+            "manifest is " + m.size() + " bytes, descriptor says " + d.size());
+      }
+      return m;
+    }
+
+    @Override
+    public InputStream blob(Descriptor d) throws IOException {
+      String subject = ref.registry() + "/" + ref.repository() + "@" + d.digest();
+      URI uri = client.uri("blobs/" + d.digest());
+      HttpResponse<InputStream> r = client.send(() -> HttpRequest.newBuilder(uri).GET(),
+          HttpResponse.BodyHandlers.ofInputStream());
+      if (r.statusCode() == 404) {
+        RegistryClient.closeQuietly(r);
+        throw new CheckException("BLOB_NOT_FOUND", subject, "registry has no such blob (HTTP 404)");
+      }
+      if (r.statusCode() != 200) {
+        RegistryClient.closeQuietly(r);
+        throw new CheckException("REGISTRY_PROTOCOL_ERROR", subject, "unexpected HTTP " + r.statusCode() + " for a blob");
+      }
+      OptionalLong length = r.headers().firstValueAsLong("Content-Length");
+      if (length.isPresent() && length.getAsLong() != d.size()) {
+        RegistryClient.closeQuietly(r);
+        throw CheckException.integrity("BLOB_SIZE_MISMATCH", subject,
+            "registry announces " + length.getAsLong() + " bytes, descriptor says " + d.size());
+      }
+      return new VerifyingInputStream(new TruncationGuard(r.body(), subject), d.digest(), d.size(), subject);
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** GET a manifest by tag or digest; the bytes are kept exactly as served. */
+  static RawManifest fetch(RegistryClient client, String reference, MediaType hint, Optional<Digest> expected) throws IOException {
+    String subject = client.registry() + "/" + client.repository() + (reference.contains(":") ? "@" : ":") + reference;
+    Set<String> accept = new LinkedHashSet<>();
+    if (hint != null && hint.isManifestOrIndex()) {
+      accept.add(hint.value());
+    }
+    ACCEPT.forEach(m -> accept.add(m.value()));
+    URI uri = client.uri("manifests/" + reference);
+    HttpResponse<InputStream> r = client.send(() -> HttpRequest.newBuilder(uri).GET().header("Accept", String.join(", ", accept)),
+        HttpResponse.BodyHandlers.ofInputStream());
+    if (r.statusCode() == 404) {
+      RegistryClient.closeQuietly(r);
+      throw new CheckException("MANIFEST_NOT_FOUND", subject, "registry has no such manifest (HTTP 404)");
+    }
+    if (r.statusCode() != 200) {
+      RegistryClient.closeQuietly(r);
+      throw new CheckException("REGISTRY_PROTOCOL_ERROR", subject, "unexpected HTTP " + r.statusCode() + " for a manifest");
+    }
+    OptionalLong length = r.headers().firstValueAsLong("Content-Length");
+    if (length.isPresent() && length.getAsLong() > RawManifest.MAX_SIZE) {
+      RegistryClient.closeQuietly(r);
+      throw new CheckException("MANIFEST_TOO_LARGE", subject, "registry announces " + length.getAsLong() + " bytes, over 4 MiB");
+    }
+    byte[] bytes;
+    try (InputStream in = new TruncationGuard(r.body(), subject)) {
+      bytes = LimitedInputStream.readAll(in, RawManifest.MAX_SIZE, "MANIFEST_TOO_LARGE", subject);
+    }
+    MediaType served = r.headers().firstValue("Content-Type").map(Registry::bareMediaType).map(MediaType::of).orElse(null);
+    if (served != null && !served.isManifestOrIndex() && !isGenericJson(served)) {
+      throw new CheckException("MEDIA_TYPE_UNSUPPORTED", subject, "registry served " + served
+          + (served.value().contains("manifest.v1") ? " (Docker schema 1 is not supported)" : "") + ", not a manifest or index");
+    }
+    if (hint != null && served != null && served.isManifestOrIndex() && !served.equals(hint)) {
+      throw new CheckException("MEDIA_TYPE_MISMATCH", subject, "descriptor says " + hint + " but the registry served " + served);
+    }
+    MediaType mt = hint != null ? hint : served != null && served.isManifestOrIndex() ? served : null;
+    if (expected.isPresent()) {
+      return RawManifest.verified(bytes, mt, expected.get(), subject);
+    }
+    RawManifest m = RawManifest.of(bytes, mt, subject);
+    Optional<String> announced = r.headers().firstValue("Docker-Content-Digest");
+    if (announced.isPresent() && announced.get().startsWith("sha256:") && !announced.get().equals(m.digest().toString())) {
+      throw CheckException.integrity("REGISTRY_DIGEST_MISMATCH", subject,
+          "registry says Docker-Content-Digest " + announced.get() + " but the bytes hash to " + m.digest());
+    }
+    return m;
+  }
+
+  static String bareMediaType(String contentType) {
+    int semi = contentType.indexOf(';');
+    return (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+  }
+
+  private static boolean isGenericJson(MediaType m) {
+    return m.value().equals("application/json") || m.value().equals("application/octet-stream") || m.value().equals("text/plain");
+  }
+
+  /** A connection that ends before the announced length surfaces as {@code REGISTRY_TRUNCATED}, not a bare IOException. */
+  static final class TruncationGuard extends FilterInputStream {
+    private final String subject;
+
+    TruncationGuard(InputStream in, String subject) {
+      super(in);
+      this.subject = subject;
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return super.read();
+      } catch (IOException e) {
+        throw truncated(e);
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return super.read(b, off, len);
+      } catch (IOException e) {
+        throw truncated(e);
+      }
+    }
+
+    private CheckException truncated(IOException e) {
+      return new CheckException("REGISTRY_TRUNCATED", subject, "connection ended before the whole body arrived: " + e.getMessage(), e);
+    }
+  }
+
+  static final class Destination implements ImageDestination {
+    private final ImageReference ref;
+    private final RegistryClient client;
+    private boolean rootPushed;
+
+    Destination(ImageReference ref, RegistryClient client) {
+      this.ref = ref;
+      this.client = client;
+    }
+
+    @Override
+    public ImageReference reference() {
+      return ref;
+    }
+
+    @Override
+    public boolean hasBlob(Digest digest) throws IOException {
+      URI uri = client.uri("blobs/" + digest);
+      HttpResponse<Void> r = client.send(() -> HttpRequest.newBuilder(uri).method("HEAD", HttpRequest.BodyPublishers.noBody()),
+          HttpResponse.BodyHandlers.discarding());
+      return r.statusCode() == 200;
+    }
+
+    @Override
+    public void putBlob(Descriptor d, InputStream content) throws IOException {
+      String subject = ref.registry() + "/" + ref.repository() + "@" + d.digest();
+      URI start = client.uri("blobs/uploads/");
+      HttpResponse<String> r = client.send(() -> HttpRequest.newBuilder(start).POST(HttpRequest.BodyPublishers.noBody()),
+          HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 202) {
+        throw new CheckException("REGISTRY_PUSH_FAILED", subject, "starting an upload got HTTP " + r.statusCode() + ": " + excerpt(r.body()));
+      }
+      String location = r.headers().firstValue("Location").orElseThrow(
+          () -> new CheckException("REGISTRY_PROTOCOL_ERROR", subject, "upload started without a Location"));
+      URI upload = start.resolve(location);
+      URI put = URI.create(upload + (upload.getRawQuery() == null ? "?" : "&") + "digest="
+          + URLEncoder.encode(d.digest().toString(), StandardCharsets.UTF_8));
+      VerifyingInputStream verified = new VerifyingInputStream(content, d.digest(), d.size(), subject);
+      HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
+          HttpRequest.BodyPublishers.ofInputStream(() -> verified), d.size());
+      HttpResponse<String> done;
+      try {
+        done = client.send(() -> HttpRequest.newBuilder(put).PUT(body).header("Content-Type", "application/octet-stream"),
+            HttpResponse.BodyHandlers.ofString(), false);
+      } catch (IOException e) {
+        CheckException ce = RegistryClient.causeCheck(e);
+        if (ce != null) {
+          throw ce;
+        }
+        throw e;
+      }
+      if (done.statusCode() != 201) {
+        throw new CheckException("REGISTRY_PUSH_FAILED", subject, "blob upload got HTTP " + done.statusCode() + ": " + excerpt(done.body()));
+      }
+    }
+
+    @Override
+    public void putManifest(RawManifest m, Optional<String> tag) throws IOException {
+      String reference = tag.orElse(m.digest().toString());
+      String subject = ref.registry() + "/" + ref.repository() + (tag.isPresent() ? ":" : "@") + reference;
+      URI uri = client.uri("manifests/" + reference);
+      byte[] bytes = m.bytes();
+      HttpResponse<String> r = client.send(() -> HttpRequest.newBuilder(uri)
+          .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)).header("Content-Type", m.mediaType().value()),
+          HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 201 && r.statusCode() != 200) {
+        throw new CheckException("REGISTRY_PUSH_FAILED", subject, "manifest push got HTTP " + r.statusCode() + ": " + excerpt(r.body()));
+      }
+      Optional<String> announced = r.headers().firstValue("Docker-Content-Digest");
+      if (announced.isPresent() && !announced.get().equals(m.digest().toString())) {
+        throw CheckException.integrity("REGISTRY_DIGEST_MISMATCH", subject,
+            "registry stored the manifest as " + announced.get() + ", our bytes hash to " + m.digest());
+      }
+      if (tag.isPresent() || ref.digest().filter(m.digest()::equals).isPresent()) {
+        rootPushed = true;
+      }
+    }
+
+    @Override
+    public void commit() {
+      if (!rootPushed && ref.tag().isPresent()) {
+        throw new IllegalStateException("commit before the root manifest was pushed with tag " + ref.tag().get());
+      }
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  private static String excerpt(String body) {
+    if (body == null) {
+      return "";
+    }
+    String s = body.strip();
+    return s.length() > 300 ? s.substring(0, 300) + "…" : s;
+  }
+}

@@ -1,0 +1,167 @@
+package dev.bitproof.oci.transport;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bitproof.oci.Digest;
+import dev.bitproof.oci.ImageReference;
+import dev.bitproof.oci.RawManifest;
+import dev.bitproof.report.CheckException;
+import dev.bitproof.testing.LocalRegistry;
+import dev.bitproof.testing.SharedData;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** docker:// against a real registry (Debian's docker-registry), with skopeo as the independent peer. */
+class RegistryTransportTest {
+  static final String GOLDEN_INDEX = "sha256:b5f05e6fc882c97d61c1daee566954ae6fc09924f8e152293e2b97a06092069f";
+  static final TransportOptions INSECURE = TransportOptions.defaults().withInsecure(true);
+
+  static Copier.Result copy(String from, String to, TransportOptions opts) throws Exception {
+    try (ImageSource s = Transports.source(ImageReference.parse(from), opts);
+        ImageDestination d = Transports.destination(ImageReference.parse(to), opts)) {
+      return Copier.copy(s, d, Optional.empty(), Copier.Listener.NONE);
+    }
+  }
+
+  @Test
+  void goldenLayoutGoesToTheRegistryAndBackWithTheSameIndexDigest(@TempDir Path tmp) throws Exception {
+    Path golden = SharedData.apkoTestdata().resolve("golden");
+    String ref = "docker://" + LocalRegistry.plain() + "/" + LocalRegistry.uniqueRepository("golden") + ":v1";
+
+    Copier.Result up = copy("oci:" + golden, ref, INSECURE);
+    assertEquals(GOLDEN_INDEX, up.root().digest().toString());
+    assertEquals(3, up.manifests(), "index + 2 image manifests");
+    assertEquals(4, up.blobsCopied(), "2 configs + 2 layers");
+
+    // skopeo, an independent client, sees exactly our bytes under the tag
+    byte[] raw = LocalRegistry.execBytes(List.of(LocalRegistry.skopeo().toString(), "inspect", "--raw", "--tls-verify=false", ref));
+    assertEquals(GOLDEN_INDEX, Digest.sha256(raw).toString());
+    assertArrayEquals(Files.readAllBytes(golden.resolve("index.json")), raw);
+
+    // a second copy finds every blob there already
+    assertEquals(4, copy("oci:" + golden, ref, INSECURE).blobsSkipped());
+
+    Path back = tmp.resolve("back");
+    Copier.Result down = copy(ref, "oci:" + back, INSECURE);
+    assertEquals(GOLDEN_INDEX, down.root().digest().toString());
+    assertArrayEquals(Files.readAllBytes(golden.resolve("index.json")), Files.readAllBytes(back.resolve("index.json")));
+    try (var list = Files.list(golden.resolve("blobs/sha256"))) {
+      for (Path b : (Iterable<Path>) list::iterator) {
+        assertArrayEquals(Files.readAllBytes(b), Files.readAllBytes(back.resolve("blobs/sha256").resolve(b.getFileName())),
+            "blob " + b.getFileName());
+      }
+    }
+
+    // pulling by digest gives the same bytes
+    try (ImageSource s = Transports.source(ImageReference.parse(ref.replace(":v1", "@" + GOLDEN_INDEX)), INSECURE)) {
+      assertEquals(GOLDEN_INDEX, s.root().digest().toString());
+      assertEquals(2, Images.walk(s).images().size());
+    }
+  }
+
+  @Test
+  void imagePushedBySkopeoReadsWithSkopeosDigest(@TempDir Path tmp) throws Exception {
+    Path golden = SharedData.apkoTestdata().resolve("golden");
+    Path layout = LocalRegistry.indexAsTaggedLayout(golden, "v1", tmp.resolve("layout"));
+    String ref = "docker://" + LocalRegistry.plain() + "/" + LocalRegistry.uniqueRepository("by-skopeo") + ":v1";
+    String skopeo = LocalRegistry.skopeo().toString();
+    // skopeo 1.9 re-serializes the index (its digest changes); whatever it wrote, we must read the same digest
+    LocalRegistry.exec(List.of(skopeo, "copy", "--all", "--dest-tls-verify=false", "oci:" + layout + ":v1", ref));
+    byte[] raw = LocalRegistry.execBytes(List.of(skopeo, "inspect", "--raw", "--tls-verify=false", ref));
+    try (ImageSource s = Transports.source(ImageReference.parse(ref), INSECURE)) {
+      RawManifest root = s.root();
+      assertEquals(Digest.sha256(raw), root.digest());
+      Images.Tree tree = Images.walk(s);
+      assertEquals("sha256:69f0237c7f8cf0b8a329d1bf1d6870c870c4ec323e39d3a6da59596632d0f2f4",
+          tree.images().get(0).manifest().digest().toString());
+    }
+  }
+
+  @Test
+  void plainHttpNeedsInsecure() {
+    String ref = "docker://" + LocalRegistry.plain() + "/" + LocalRegistry.uniqueRepository("secure") + ":v1";
+    CheckException e = assertThrows(CheckException.class, () -> {
+      try (ImageSource s = Transports.source(ImageReference.parse(ref), TransportOptions.defaults())) {
+        s.root();
+      }
+    });
+    assertEquals("REGISTRY_UNREACHABLE", e.code());
+    assertTrue(e.getMessage().contains("--insecure"), e.getMessage());
+  }
+
+  @Test
+  void missingTagIsManifestNotFound() {
+    String ref = "docker://" + LocalRegistry.plain() + "/" + LocalRegistry.uniqueRepository("nothing") + ":v1";
+    CheckException e = assertThrows(CheckException.class, () -> {
+      try (ImageSource s = Transports.source(ImageReference.parse(ref), INSECURE)) {
+        s.root();
+      }
+    });
+    assertEquals("MANIFEST_NOT_FOUND", e.code());
+  }
+
+  @Test
+  void basicAuthOverTlsWithFlagsAndWithDockerConfig(@TempDir Path tmp) throws Exception {
+    Path golden = SharedData.apkoTestdata().resolve("golden");
+    LocalRegistry.Endpoint ep = LocalRegistry.basicTls();
+    String ref = ep.ref(LocalRegistry.uniqueRepository("basic"), "v1");
+
+    CheckException anon = assertThrows(CheckException.class, () -> copy("oci:" + golden, ref, INSECURE));
+    assertEquals("REGISTRY_UNAUTHORIZED", anon.code());
+
+    TransportOptions wrong = new TransportOptions(Optional.of(LocalRegistry.USERNAME), Optional.of("wrong"), true, Optional.empty());
+    assertEquals("REGISTRY_UNAUTHORIZED", assertThrows(CheckException.class, () -> copy("oci:" + golden, ref, wrong)).code());
+
+    TransportOptions flags = new TransportOptions(ep.username(), ep.password(), true, Optional.empty());
+    assertEquals(GOLDEN_INDEX, copy("oci:" + golden, ref, flags).root().digest().toString());
+
+    Path config = tmp.resolve("config.json");
+    String auth = java.util.Base64.getEncoder().encodeToString(
+        (LocalRegistry.USERNAME + ":" + LocalRegistry.PASSWORD).getBytes(StandardCharsets.UTF_8));
+    Files.writeString(config, "{\"auths\":{\"" + ep.hostPort() + "\":{\"auth\":\"" + auth + "\"}}}");
+    TransportOptions fromConfig = new TransportOptions(Optional.empty(), Optional.empty(), true, Optional.of(config));
+    try (ImageSource s = Transports.source(ImageReference.parse(ref), fromConfig)) {
+      assertEquals(GOLDEN_INDEX, s.root().digest().toString());
+      assertEquals(2, Images.walk(s).images().size());
+    }
+  }
+
+  @Test
+  void tlsWithoutInsecureRefusesTheSelfSignedCertificate() {
+    LocalRegistry.Endpoint ep = LocalRegistry.basicTls();
+    String ref = ep.ref(LocalRegistry.uniqueRepository("tls"), "v1");
+    TransportOptions secure = new TransportOptions(ep.username(), ep.password(), false, Optional.empty());
+    CheckException e = assertThrows(CheckException.class, () -> {
+      try (ImageSource s = Transports.source(ImageReference.parse(ref), secure)) {
+        s.root();
+      }
+    });
+    assertEquals("REGISTRY_UNREACHABLE", e.code());
+  }
+
+  @Test
+  void bearerTokenPushNeedsCredentialsAnonymousPullWorks() throws Exception {
+    Path golden = SharedData.apkoTestdata().resolve("golden");
+    LocalRegistry.Endpoint ep = LocalRegistry.token();
+    String ref = ep.ref(LocalRegistry.uniqueRepository("token"), "v1");
+
+    CheckException anon = assertThrows(CheckException.class, () -> copy("oci:" + golden, ref, INSECURE));
+    assertTrue(anon.code().equals("REGISTRY_UNAUTHORIZED") || anon.code().equals("REGISTRY_DENIED"), anon.code());
+
+    TransportOptions creds = new TransportOptions(ep.username(), ep.password(), true, Optional.empty());
+    assertEquals(GOLDEN_INDEX, copy("oci:" + golden, ref, creds).root().digest().toString());
+
+    try (ImageSource s = Transports.source(ImageReference.parse(ref), INSECURE)) {
+      assertEquals(GOLDEN_INDEX, s.root().digest().toString());
+      assertEquals(2, Images.walk(s).images().size());
+    }
+  }
+}

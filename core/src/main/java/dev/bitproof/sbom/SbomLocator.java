@@ -18,9 +18,11 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Finds the SBOMs published with an image: OCI referrers / artifacts listed in the root index whose artifact or
- * layer type is an SBOM (SPDX, CycloneDX, or an in-toto attestation carrying one), and cosign's tag scheme
- * ({@code sha256-<hex>.sbom}). Fetching only: what the bytes say is {@link SbomReader}'s business.
+ * Finds the SBOMs published with an image: cosign's tags ({@code sha256-<hex>.sbom} for an attached SBOM,
+ * {@code sha256-<hex>.att} for attestations, of which those with an SBOM predicate are kept), the OCI referrers
+ * tag schema ({@code sha256-<hex>}: an index of artifacts, read where a registry has no referrers API), and for an
+ * OCI layout the SBOM artifacts its {@code index.json} lists with the image as subject. Fetching only: what the
+ * bytes say is {@link SbomReader}'s business.
  */
 public final class SbomLocator {
   /** An SBOM found beside an image. @param subject the image it is attached to, when the registry says */
@@ -37,6 +39,16 @@ public final class SbomLocator {
         || t.equals("application/vnd.dev.cosign.artifact.sbom.v1+json");
   }
 
+  /** Does this in-toto statement or DSSE envelope carry an SBOM predicate? (A broken one is kept, to be reported.) */
+  static boolean isSbomAttestation(byte[] bytes) {
+    try {
+      SbomReader.read(bytes, "attestation");
+      return true;
+    } catch (CheckException e) {
+      return !e.code().equals("SBOM_FORMAT_UNKNOWN");
+    }
+  }
+
   /** Artifacts in the root index (an OCI layout's index.json, or a referrers-style index) that carry an SBOM. */
   public static List<Located> attached(ImageSource source, Images.Tree tree) throws IOException {
     List<Located> out = new ArrayList<>();
@@ -50,7 +62,7 @@ public final class SbomLocator {
       if (!d.mediaType().isImageManifest() || !(named || typed)) {
         continue;
       }
-      collect(source, source.manifest(d), (named ? "cosign tag " : "referrer ") + d.digest(), out);
+      collect(source, source.manifest(d), (named ? "cosign tag " : "referrer ") + d.digest(), out, Optional.empty());
     }
     return out;
   }
@@ -86,42 +98,75 @@ public final class SbomLocator {
             Optional<Digest> subject = im.subject().map(Descriptor::digest);
             boolean typed = d.artifactType().or(im::artifactType).map(SbomLocator::sbomType).orElse(false);
             if (typed && subject.isPresent() && digests.contains(subject.get())) {
-              collect(src, m, "referrer " + d.digest(), out);
+              collect(src, m, "referrer " + d.digest(), out, Optional.empty());
             }
           }
         }
       }
     }
+    // the same bytes reached two ways (a tag and the layout index) are one SBOM
+    java.util.Set<Digest> seen = new java.util.HashSet<>();
+    out.removeIf(l -> !seen.add(Digest.sha256(l.bytes())));
     return out;
   }
 
   /** cosign's {@code <repo>:sha256-<hex>.sbom} tag, for transports that can name a tag. */
   public static List<Located> cosignTag(ImageReference ref, Digest image, TransportOptions options) throws IOException {
-    String tag = image.algorithm() + "-" + image.hex() + ".sbom";
-    ImageReference sbomRef = switch (ref.transport()) {
+    List<Located> out = new ArrayList<>();
+    String base = image.algorithm() + "-" + image.hex();
+    // cosign attach sbom: the SBOM itself as a layer
+    openTag(ref, base + ".sbom", options, (src, m) -> {
+      if (!m.isIndex()) {
+        collect(src, m, "cosign tag " + base + ".sbom", out, Optional.of(image));
+      }
+    });
+    // cosign attest: DSSE envelopes; those whose in-toto predicate is an SBOM
+    openTag(ref, base + ".att", options, (src, m) -> {
+      if (!m.isIndex()) {
+        collect(src, m, "cosign attestation " + base + ".att", out, Optional.of(image));
+      }
+    });
+    // the OCI referrers tag schema (registries without the referrers API): an index of artifacts
+    openTag(ref, base, options, (src, m) -> {
+      if (m.isIndex()) {
+        for (Descriptor d : m.asIndex().manifests()) {
+          if (d.mediaType().isImageManifest() && d.artifactType().map(SbomLocator::sbomType).orElse(false)) {
+            collect(src, src.manifest(d), "referrer " + d.digest(), out, Optional.of(image));
+          }
+        }
+      }
+    });
+    return out;
+  }
+
+  private interface TagVisitor {
+    void visit(ImageSource source, RawManifest root) throws IOException;
+  }
+
+  private static void openTag(ImageReference ref, String tag, TransportOptions options, TagVisitor visitor) throws IOException {
+    ImageReference tagged = switch (ref.transport()) {
       case DOCKER -> new ImageReference(ref.transport(), "", ref.registry(), ref.repository(), Optional.of(tag), Optional.empty());
       case OCI -> new ImageReference(ref.transport(), ref.path(), "", "", Optional.of(tag), Optional.empty());
       default -> null;
     };
-    List<Located> out = new ArrayList<>();
-    if (sbomRef == null) {
-      return out;
+    if (tagged == null) {
+      return;
     }
-    try (ImageSource src = Transports.source(sbomRef, options)) {
-      RawManifest m = src.root();
-      if (!m.isIndex()) {
-        collect(src, m, "cosign tag " + sbomRef, out);
-      }
+    try (ImageSource src = Transports.source(tagged, options)) {
+      visitor.visit(src, src.root());
     } catch (CheckException e) {
-      if (!e.code().equals("IMAGE_NOT_FOUND") && !e.code().equals("MANIFEST_UNKNOWN") && !e.code().equals("NOT_FOUND")
-          && !e.code().equals("TRANSPORT_UNSUPPORTED")) {
+      if (!List.of("IMAGE_NOT_FOUND", "MANIFEST_NOT_FOUND", "TRANSPORT_UNSUPPORTED").contains(e.code())) {
         throw e;
       }
     }
-    return out;
   }
 
   private static void collect(ImageSource source, RawManifest raw, String where, List<Located> out) throws IOException {
+    collect(source, raw, where, out, Optional.empty());
+  }
+
+  private static void collect(ImageSource source, RawManifest raw, String where, List<Located> out, Optional<Digest> subject)
+      throws IOException {
     ImageManifest m = raw.asImage();
     boolean artifactIsSbom = m.artifactType().map(SbomLocator::sbomType).orElse(false)
         || sbomType(m.config().mediaType().value());
@@ -130,7 +175,12 @@ public final class SbomLocator {
         continue;
       }
       byte[] bytes = source.blobBytes(layer, MAX_SBOM_BYTES);
-      out.add(new Located(where + " layer " + layer.digest().shortHex(), where, bytes, m.subject().map(Descriptor::digest)));
+      String lt = layer.mediaType().value();
+      if ((lt.contains("in-toto") || lt.contains("dsse")) && !isSbomAttestation(bytes)) {
+        continue; // an attestation of something else (provenance, a VSA): not ours to check
+      }
+      out.add(new Located(where + " layer " + layer.digest().shortHex(), where, bytes,
+          m.subject().map(Descriptor::digest).or(() -> subject)));
     }
   }
 }

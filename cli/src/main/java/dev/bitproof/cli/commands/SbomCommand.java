@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.cli.Common;
 import dev.bitproof.cli.ExitCodes;
 import dev.bitproof.cli.Main;
+import dev.bitproof.cli.TransportMixin;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.io.Json;
 import dev.bitproof.oci.Digest;
@@ -78,14 +79,14 @@ public final class SbomCommand {
     @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "Check only this platform of an index")
     String platform;
 
-    @Option(names = "--insecure", description = "Allow plain-http / unverified TLS registries (loopback tests)")
-    boolean insecure;
+    @Mixin
+    TransportMixin transport;
 
     @Override
     public Integer call() throws Exception {
       Output out = common.output();
       ImageReference ref = ImageReference.parse(reference);
-      TransportOptions opts = TransportOptions.defaults().withInsecure(insecure);
+      TransportOptions opts = transport.options();
       List<SbomVerification.Input> inputs = new ArrayList<>();
       for (Path p : sbomFiles) {
         try {
@@ -179,8 +180,8 @@ public final class SbomCommand {
         + "(default 'Tool: bitproof (<version>)'; 'Tool: apko (devel)' reproduces apko's golden files byte for byte)")
     String creatorTool;
 
-    @Option(names = "--insecure", description = "Allow plain-http / unverified TLS registries (loopback tests)")
-    boolean insecure;
+    @Mixin
+    TransportMixin transport;
 
     @Override
     public Integer call() throws Exception {
@@ -217,7 +218,7 @@ public final class SbomCommand {
       LayerSbom.Options lo = new LayerSbom.Options(version(), imageName, ts, !noFiles);
       ApkoSpdx.Options ao = new ApkoSpdx.Options(creatorTool != null ? creatorTool : "Tool: bitproof (" + version() + ")", imageName);
       Map<String, byte[]> docs = new LinkedHashMap<>();
-      try (ImageSource src = Transports.source(ref, TransportOptions.defaults().withInsecure(insecure))) {
+      try (ImageSource src = Transports.source(ref, transport.options())) {
         Images.Tree tree = Images.walk(src);
         Optional<Platform> only = Optional.ofNullable(platform).map(Platform::parse);
         boolean apkoStyle = false;

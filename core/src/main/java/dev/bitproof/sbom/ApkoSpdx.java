@@ -349,7 +349,7 @@ public final class ApkoSpdx {
   /** Puts checksums and externalRefs after the scalar fields, as the Go struct orders them. */
   private static ObjectNode reorder(ObjectNode p) {
     ObjectNode out = F.objectNode();
-    p.fields().forEachRemaining(e -> {
+    p.properties().forEach(e -> {
       if (!e.getKey().equals("checksums") && !e.getKey().equals("externalRefs")) {
         out.set(e.getKey(), e.getValue());
       }

@@ -27,7 +27,7 @@ final class GoJson {
         return;
       }
       sb.append("{\n");
-      Iterator<Map.Entry<String, JsonNode>> it = n.fields();
+      Iterator<Map.Entry<String, JsonNode>> it = n.properties().iterator();
       while (it.hasNext()) {
         Map.Entry<String, JsonNode> e = it.next();
         indent(sb, depth + 1);

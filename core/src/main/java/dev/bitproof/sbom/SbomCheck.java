@@ -151,7 +151,7 @@ public final class SbomCheck {
         return Optional.of(hash(algorithm, e.linkTarget().getBytes(StandardCharsets.UTF_8)));
       }
       case HARDLINK -> {
-        return fs.get(e.linkTarget()).flatMap(n -> n.entry().type() == TarEntryInfo.Type.FILE
+        return fs.resolve(e.path()).flatMap(n -> n.entry().type() == TarEntryInfo.Type.FILE
             ? digestOf(n.entry(), algorithm, fs) : Optional.empty());
       }
       default -> {

@@ -143,4 +143,27 @@ class SbomGeneratorTest {
     assertEquals(List.of(), SbomValidator.spdx23(spdx));
     assertEquals(Set.of(), failing(roundTrip(img, spdx)));
   }
+
+  @Test
+  void cycloneDxXmlRoundTripsAndTamperingIsCaught() throws Exception {
+    LoadedImage img = golden(0);
+    String xml = org.cyclonedx.generators.BomGeneratorFactory.createXml(Version.VERSION_16, LayerSbom.cycloneDx(img, OPTS))
+        .toXmlString();
+    assertTrue(xml.startsWith("<?xml"), xml.substring(0, 40));
+    assertEquals(List.of(), new org.cyclonedx.parsers.XmlParser().validate(xml.getBytes(StandardCharsets.UTF_8), Version.VERSION_16)
+        .stream().map(Object::toString).toList());
+    SbomDocument doc = SbomReader.read(xml.getBytes(StandardCharsets.UTF_8), "xml");
+    assertEquals(SbomFormat.CYCLONEDX_XML, doc.format());
+    assertEquals(3, doc.files().size());
+    List<Finding> ok = SbomCheck.compare(img.contents(), doc, img.identity(), "xml");
+    assertEquals(Set.of(), failing(ok), ok.toString());
+    assertTrue(ok.stream().anyMatch(f -> f.code().equals("SBOM_SUBJECT_MATCHES")), ok.toString());
+    String tampered = xml.replace("<version>1.0.0-r0</version>", "<version>1.0.0-r1</version>")
+        .replace("replayout@1.0.0-r0", "replayout@1.0.0-r1");
+    List<Finding> bad = SbomCheck.compare(img.contents(), SbomReader.read(tampered.getBytes(StandardCharsets.UTF_8), "x"),
+        img.identity(), "x");
+    // both packages' <version> changed, only replayout's purl: one version mismatch, one purl contradicting itself
+    assertEquals(Set.of("SBOM_VERSION_MISMATCH", "SBOM_PURL_MISMATCH"), failing(bad), bad.toString());
+    assertTrue(bad.stream().anyMatch(f -> f.code().equals("SBOM_PURL_MISMATCH") && f.subject().equals("pretend-baselayout")));
+  }
 }

@@ -145,13 +145,16 @@ public final class ApkoSpdx {
   }
 
   private static Optional<String> locate(String name, String version, Function<String, Optional<byte[]>> read) {
-    for (String cand : List.of(name + "-" + version, name + "-" + version.replaceFirst("-r\\d+$", ""), name)) {
-      String p = "var/lib/db/sbom/" + cand + ".spdx.json";
-      if (read.apply(p).isPresent()) {
-        return Optional.of(p);
-      }
-    }
-    return Optional.empty();
+    return embeddedSbomCandidates(name, version).stream().filter(p -> read.apply(p).isPresent()).findFirst();
+  }
+
+  /**
+   * Where apko looks for an apk's own SBOM, in order ({@code locateApkSBOM}): {@code <name>-<version>},
+   * {@code <name>-<version without -rN>}, then {@code <name>}, as {@code var/lib/db/sbom/*.spdx.json}.
+   */
+  public static List<String> embeddedSbomCandidates(String name, String version) {
+    return List.of(name + "-" + version, name + "-" + version.replaceFirst("-r\\d+$", ""), name).stream()
+        .map(c -> "var/lib/db/sbom/" + c + ".spdx.json").toList();
   }
 
   private static void copyEmbedded(JsonNode src, String supplier, String root, ArrayNode packages, ArrayNode rels,

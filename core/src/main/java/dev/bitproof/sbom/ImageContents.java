@@ -131,19 +131,9 @@ public final class ImageContents {
     return apkDb;
   }
 
-  /**
-   * The per-package SBOM melange shipped for an apk, where apko looks for it: {@code <name>-<version>},
-   * {@code <name>-<version without -rN>}, then {@code <name>} ({@code .spdx.json} under {@code var/lib/db/sbom}).
-   */
+  /** The per-package SBOM melange shipped for an apk, found where apko looks for it. */
   public Optional<String> embeddedSbomPath(String name, String version) {
-    for (String cand : List.of(name + "-" + version, name + "-" + version.replaceFirst("-r\\d+$", ""), name)) {
-      String p = "var/lib/db/sbom/" + cand + ".spdx.json";
-      Optional<ImageFilesystem.Node> n = fs.get(p);
-      if (n.isPresent()) {
-        return Optional.of(p);
-      }
-    }
-    return Optional.empty();
+    return ApkoSpdx.embeddedSbomCandidates(name, version).stream().filter(p -> fs.get(p).isPresent()).findFirst();
   }
 
   /** Every path a package claims (files and, for apk, directories), for the "owned by no package" check. */

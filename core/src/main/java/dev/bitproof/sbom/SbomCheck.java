@@ -446,9 +446,18 @@ public final class SbomCheck {
       if (f.hashes().isEmpty() || f.path().isEmpty()) {
         continue;
       }
-      Optional<ImageFilesystem.Node> node = fs.get(f.path());
-      if (node.isPresent() && node.get().entry().type() == TarEntryInfo.Type.SYMLINK) {
-        node = fs.resolve(f.path()); // scanners hash what a link points to
+      Optional<ImageFilesystem.Node> node;
+      try {
+        node = fs.get(f.path());
+        if (node.isPresent() && node.get().entry().type() == TarEntryInfo.Type.SYMLINK) {
+          node = fs.resolve(f.path()); // scanners hash what a link points to
+        }
+      } catch (dev.bitproof.report.CheckException e) {
+        if (reported.add(f.path())) {
+          out.add(new Finding("SBOM_FILE_PATH_INVALID", Severity.FAIL, f.path(),
+              "the SBOM names a file path that cannot be in an image: " + e.getMessage(), Map.of()).with("sbom", sbomName));
+        }
+        continue;
       }
       if (node.isEmpty()) {
         if (reported.add(f.path())) {

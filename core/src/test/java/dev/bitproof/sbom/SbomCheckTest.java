@@ -408,7 +408,7 @@ class SbomCheckTest {
     try (InputStream in = new XZInputStream(Files.newInputStream(SharedData.require("deb/rootfs/custom-dpkg-db.tar.xz")))) {
       tar = in.readAllBytes();
     }
-    Path layout = SbomTestImages.ociLayout(tmp.resolve("custom"), tar);
+    Path layout = TestLayers.ociLayout(tmp.resolve("custom"), tar);
     LoadedImage img;
     try (ImageSource src = Transports.source(ImageReference.parse("oci:" + layout), TransportOptions.defaults())) {
       Images.Tree tree = Images.walk(src);
@@ -462,5 +462,17 @@ class SbomCheckTest {
         ImageIdentity.none(), "g");
     assertEquals(Set.of(), failing(fs), fs.toString());
     assertTrue(codes(fs).contains("SBOM_PACKAGES_UNCONFIRMED"), fs.toString());
+  }
+
+  @Test
+  void hostileFilePathsInAnSbomAreFindings() throws Exception {
+    String sbom = """
+        {"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[
+          {"type":"file","name":"../../etc/passwd","hashes":[{"alg":"SHA-1","content":"00"}]}]}""";
+    List<Finding> fs = SbomCheck.compare(goldenAmd64.contents(), SbomReader.read(sbom.getBytes(StandardCharsets.UTF_8), "s"),
+        goldenAmd64.identity(), "s");
+    // (the SBOM lists no package, so the two installed ones are missing too)
+    assertEquals(Set.of("SBOM_FILE_PATH_INVALID", "SBOM_PACKAGE_MISSING"), failing(fs), fs.toString());
+    assertTrue(fs.stream().anyMatch(f -> f.code().equals("SBOM_FILE_PATH_INVALID") && f.subject().equals("../../etc/passwd")));
   }
 }

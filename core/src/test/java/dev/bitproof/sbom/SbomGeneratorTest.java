@@ -125,7 +125,7 @@ class SbomGeneratorTest {
     try (InputStream in = new XZInputStream(Files.newInputStream(SharedData.require("deb/rootfs/distroless-like-statusd.tar.xz")))) {
       tar = in.readAllBytes();
     }
-    LoadedImage img = layout(SbomTestImages.ociLayout(tmp.resolve("distroless"), tar));
+    LoadedImage img = layout(TestLayers.ociLayout(tmp.resolve("distroless"), tar));
     byte[] cdx = LayerSbom.cycloneDxJson(LayerSbom.cycloneDx(img, OPTS));
     assertEquals(List.of(), SbomValidator.cycloneDx(cdx, Version.VERSION_16));
     List<Finding> fs = roundTrip(img, cdx);

@@ -70,7 +70,7 @@ class SbomVerificationTest {
       assertEquals(List.of("linux/amd64 var/lib/db/sbom", "linux/arm64 var/lib/db/sbom"), r.sboms());
       assertTrue(!r.failed(), r.findings().toString());
     }
-    Path layout = SbomTestImages.ociLayout(tmp.resolve("plain"), new TestLayers().file("etc/hostname", "x\n").tar());
+    Path layout = TestLayers.ociLayout(tmp.resolve("plain"), new TestLayers().file("etc/hostname", "x\n").tar());
     ImageReference plain = ImageReference.parse("oci:" + layout + ":latest");
     try (ImageSource src = Transports.source(plain, TransportOptions.defaults())) {
       assertTrue(SbomVerification.ifPresent(plain, src, TransportOptions.defaults()).isEmpty());
@@ -139,7 +139,7 @@ class SbomVerificationTest {
 
   @Test
   void sbomsPublishedAsReferrerOrCosignTagAreFoundAndChecked(@TempDir Path tmp) throws Exception {
-    Path layout = SbomTestImages.ociLayout(tmp.resolve("img"), new TestLayers()
+    Path layout = TestLayers.ociLayout(tmp.resolve("img"), new TestLayers()
         .file("usr/lib/apk/db/installed", TestLayers.apkRecord("hello", "2.12-r0", "x86_64", Map.of("usr/bin/hello", "hi")))
         .file("usr/bin/hello", "hi").file("etc/os-release", "ID=wolfi\nNAME=Wolfi\n").tar());
     ImageReference ref = ImageReference.parse("oci:" + layout + ":latest");

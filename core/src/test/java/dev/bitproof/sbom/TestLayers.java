@@ -1,16 +1,17 @@
 package dev.bitproof.sbom;
 
 import dev.bitproof.tar.ImageFilesystem;
+import dev.bitproof.testing.TestImages;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /** Small layers built in test code: a tar of named files (and symlinks), read into an {@link ImageFilesystem}. */
 final class TestLayers {
@@ -29,25 +30,18 @@ final class TestLayers {
   record Link(String target) {}
 
   byte[] tar() throws IOException {
-    ByteArrayOutputStream bos = new ByteArrayOutputStream();
-    try (TarArchiveOutputStream t = new TarArchiveOutputStream(bos)) {
-      t.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-      for (var e : entries.entrySet()) {
-        if (e.getValue() instanceof Link l) {
-          TarArchiveEntry te = new TarArchiveEntry(e.getKey(), TarArchiveEntry.LF_SYMLINK);
-          te.setLinkName(l.target());
-          t.putArchiveEntry(te);
-        } else {
-          byte[] b = (byte[]) e.getValue();
-          TarArchiveEntry te = new TarArchiveEntry(e.getKey());
-          te.setSize(b.length);
-          t.putArchiveEntry(te);
-          t.write(b);
-        }
-        t.closeArchiveEntry();
-      }
+    List<TestImages.Entry> list = new ArrayList<>();
+    for (var e : entries.entrySet()) {
+      list.add(e.getValue() instanceof Link l ? TestImages.Entry.symlink(e.getKey(), l.target())
+          : TestImages.Entry.file(e.getKey(), 0644, (byte[]) e.getValue()));
     }
-    return bos.toByteArray();
+    return TestImages.tar(list);
+  }
+
+  /** {@code dir} becomes an OCI layout (tag {@code latest}) of one amd64 image whose only layer is {@code tar}. */
+  static Path ociLayout(Path dir, byte[] tar) throws IOException {
+    new TestImages().writeTars(dir, List.of(tar));
+    return dir;
   }
 
   ImageFilesystem fs() throws IOException {

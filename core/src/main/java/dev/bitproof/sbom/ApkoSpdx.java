@@ -8,7 +8,6 @@ import dev.bitproof.io.Json;
 import dev.bitproof.report.CheckException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -452,7 +451,4 @@ public final class ApkoSpdx {
     return GoJson.render(doc);
   }
 
-  static Map<String, String> orderedMap() {
-    return new LinkedHashMap<>();
-  }
 }

@@ -12,7 +12,6 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -269,7 +268,4 @@ public final class LayerSbom {
     }
   }
 
-  static Map<String, String> ordered() {
-    return new LinkedHashMap<>();
-  }
 }

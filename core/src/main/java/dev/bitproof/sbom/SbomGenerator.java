@@ -1,7 +1,6 @@
 package dev.bitproof.sbom;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.transport.Images;
 import java.util.AbstractMap;
 import java.util.List;
@@ -40,7 +39,4 @@ public final class SbomGenerator {
     return c.isEmpty() ? "1970-01-01T00:00:00Z" : c;
   }
 
-  static String apkArch(Descriptor d) {
-    return d.platform().map(p -> p.architecture()).orElse("");
-  }
 }

@@ -39,6 +39,7 @@ import picocli.CommandLine.Command;
       dev.bitproof.cli.commands.KeyCommand.class,
       CompareCommand.class,
       dev.bitproof.cli.commands.VerifyCommand.class,
+      dev.bitproof.cli.commands.SbomCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec

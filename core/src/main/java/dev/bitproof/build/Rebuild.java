@@ -78,7 +78,8 @@ public final class Rebuild {
       if (e.getMessage() != null && e.getMessage().startsWith("failed to ")) {
         throw e;
       }
-      throw new CheckException(e.code(), e.kind(), e.subject(), "failed to " + name + where + ": " + e.getMessage(), e);
+      String subj = e.subject().isEmpty() || String.valueOf(e.getMessage()).contains(e.subject()) ? "" : e.subject() + ": ";
+      throw new CheckException(e.code(), e.kind(), e.subject(), "failed to " + name + where + ": " + subj + e.getMessage(), e);
     } finally {
       steps.computeIfAbsent(name, k -> new AtomicLong()).addAndGet((System.nanoTime() - t0) / 1_000_000);
     }

@@ -334,8 +334,8 @@ public final class Rebuild {
       PackageContent c = pkgs.get(i);
       ip.add(new BuildResult.InstalledPackage(c.name(), c.version(), c.arch(), c.q1(), plan.packages().get(i).url()));
     }
-    return new PerArch(plan.arch(), layers, config, buildDate, ip, locked, fs.readFile(ApkInstaller.INSTALLED), pkgs,
-        annotations);
+    return new PerArch(plan.arch(), layers, config, buildDate, ip, locked, fs.readFile(ApkInstaller.INSTALLED),
+        pkgs.stream().map(PackageContent::withoutData).toList(), annotations);
   }
 
   /** {@code accounts.run-as} naming a configured user becomes its numeric uid. */

@@ -108,6 +108,16 @@ class GoldenRebuildTest {
   }
 
   @Test
+  void buildIsDeterministicSequentialOrParallel() throws IOException {
+    Path cli = cliDir();
+    BuildRequest req = request(cli).withLockFile(cli.resolve("testdata/apko.lock.json"));
+    BuildResult a = Rebuild.run(req.withParallelism(1));
+    BuildResult b = Rebuild.run(req.withParallelism(2));
+    assertEquals(a.index().digest(), b.index().digest());
+    assertEquals(new String(a.index().bytes()), new String(b.index().bytes()));
+  }
+
+  @Test
   void reusingPublishedLayersGivesGoldenManifestsAndIndex() throws IOException {
     Path cli = cliDir();
     BuildResult built = Rebuild.run(request(cli).withLockFile(cli.resolve("testdata/apko.lock.json")));

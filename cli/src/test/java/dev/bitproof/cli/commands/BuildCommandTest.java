@@ -83,4 +83,28 @@ class BuildCommandTest {
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().contains("ANNOTATION_INVALID"), r.err());
   }
+
+  /** A package signed by a key outside the keyring: exit 1, and no image is written. */
+  @Test
+  void untrustedPackageSignatureWritesNothing(@TempDir Path tmp) throws Exception {
+    dev.bitproof.testing.ApkFixtures.TestKey repoKey = dev.bitproof.testing.ApkFixtures.key("repo.rsa.pub");
+    dev.bitproof.testing.ApkFixtures.TestKey other = dev.bitproof.testing.ApkFixtures.key("other.rsa.pub");
+    Path keyFile = repoKey.writePublic(tmp.resolve("keys"));
+    Path arch = tmp.resolve("repo/x86_64");
+    Path apk = new dev.bitproof.testing.ApkFixtures.Apk("app", "1.0.0-r0", "x86_64").set("origin", "app")
+        .signedBy(other).write(arch);
+    byte[] bytes = Files.readAllBytes(apk);
+    Files.write(arch.resolve("APKINDEX.tar.gz"), dev.bitproof.testing.ApkFixtures.index(
+        dev.bitproof.testing.ApkFixtures.stanza(bytes, dev.bitproof.apk.ApkPackage.read(bytes, "app")), repoKey, "RSA256"));
+    Files.writeString(tmp.resolve("apko.yaml"), "contents:\n  keyring: [" + keyFile + "]\n  repositories: ["
+        + tmp.resolve("repo") + "]\n  packages: [app]\narchs: [x86_64]\n");
+    Path out = tmp.resolve("out");
+    Run r = run("build", "-C", tmp.toString(), "apko.yaml", "-o", "oci:" + out, "--format", "json");
+    assertEquals(1, r.code(), r.err());
+    assertTrue(r.out().contains("APK_SIGNATURE_UNTRUSTED_KEY"), r.out());
+    assertFalse(Files.exists(out), "no image is written");
+    Run relaxed = run("build", "-C", tmp.toString(), "apko.yaml", "-o", "oci:" + out, "--allow-untrusted-packages");
+    assertEquals(0, relaxed.code(), relaxed.err());
+    assertTrue(Files.exists(out.resolve("index.json")));
+  }
 }

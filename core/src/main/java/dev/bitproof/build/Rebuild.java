@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -51,7 +50,7 @@ public final class Rebuild {
 
   private final BuildRequest req;
   private final Fetch fetch;
-  private final Map<String, AtomicLong> steps = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> steps = Collections.synchronizedMap(new LinkedHashMap<>());
   private final List<String> notes = Collections.synchronizedList(new ArrayList<>());
 
   private Rebuild(BuildRequest req) {
@@ -400,7 +399,9 @@ public final class Rebuild {
 
   private Map<String, Long> timings() {
     Map<String, Long> m = new LinkedHashMap<>();
-    steps.forEach((k, v) -> m.put(k, v.get()));
+    synchronized (steps) {
+      steps.forEach((k, v) -> m.put(k, v.get()));
+    }
     return m;
   }
 

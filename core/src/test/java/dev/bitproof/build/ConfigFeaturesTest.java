@@ -168,6 +168,30 @@ class ConfigFeaturesTest {
   }
 
   @Test
+  void caBundleSidecarAndRuntimeKeyring(@TempDir Path tmp) throws Exception {
+    TestRepo t = new TestRepo(tmp);
+    t.packages(t.apk("ca", "ca").set("builddate", "1700000000").entry(ApkFixtures.Entry.dir("etc"))
+        .entry(ApkFixtures.Entry.dir("etc/ssl")).entry(ApkFixtures.Entry.dir("etc/ssl/certs"))
+        .file("etc/ssl/certs/ca-certificates.crt", "PEM\n"));
+    Path cfg = t.config("  runtime_keyring:\n    - name: mirror.rsa.pub\n      content: KEY\n", "ca");
+    // runtime_keyring belongs under contents: move the appended lines there
+    String y = Files.readString(cfg).replace("archs: [x86_64]\n  runtime_keyring:", "  runtime_keyring:");
+    y = y.replace("      content: KEY\n", "      content: KEY\narchs: [x86_64]\n");
+    Files.writeString(cfg, y);
+    BuildResult r = Rebuild.run(BuildRequest.of(cfg, tmp));
+    byte[] tar = r.images().get(0).layers().get(0).tar();
+    Map<String, TarArchiveEntry> e = entries(tar);
+    TarArchiveEntry side = e.get("etc/ssl/certs/.ca-certificates.crt.sha256");
+    assertEquals(0444, side.getMode() & 07777);
+    assertEquals(1700000000L, side.getLastModifiedTime().toInstant().getEpochSecond(), "mtime = build date");
+    assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        .digest("PEM\n".getBytes(StandardCharsets.UTF_8))) + "  ca-certificates.crt\n",
+        new String(GoldenRebuildTest.tarEntry(tar, "etc/ssl/certs/.ca-certificates.crt.sha256"), StandardCharsets.UTF_8));
+    assertEquals("KEY", new String(GoldenRebuildTest.tarEntry(tar, "etc/apk/keys/mirror.rsa.pub"), StandardCharsets.UTF_8));
+    assertEquals(1700000000L, r.images().get(0).buildDate(), "newest package builddate");
+  }
+
+  @Test
   void serviceBundleWritesRunScriptsAndNeedsS6(@TempDir Path tmp) throws IOException {
     TestRepo t = new TestRepo(tmp);
     t.packages(t.apk("s6", "s6").entry(ApkFixtures.Entry.dir("bin")).file("bin/s6-svscan", "#!"));

@@ -44,8 +44,9 @@ class BuildCommandTest {
   void goldenBuildWithReusedLayersWritesApkosIndex(@TempDir Path tmp) throws Exception {
     Path cli = SharedData.require("apk/apko/internal/cli");
     Path out = tmp.resolve("out");
-    Run r = run(golden(cli, out, "--reuse-layers-from", "oci:" + cli.resolve("testdata/golden"), "--format", "json")
-        .toArray(String[]::new));
+    Path lock = tmp.resolve("apko.lock.json");
+    Run r = run(golden(cli, out, "--reuse-layers-from", "oci:" + cli.resolve("testdata/golden"), "--format", "json",
+        "--write-lock", lock.toString()).toArray(String[]::new));
     assertEquals(0, r.code(), r.err());
     JsonNode j = Json.parse(r.out().getBytes(StandardCharsets.UTF_8), "stdout");
     assertEquals(INDEX, j.get("index").asText());
@@ -54,6 +55,7 @@ class BuildCommandTest {
     byte[] index = Files.readAllBytes(out.resolve("index.json"));
     assertEquals(Digest.parse(INDEX), Digest.sha256(index), "index.json written as the root");
     assertTrue(Files.exists(out.resolve("blobs/sha256/69f0237c7f8cf0b8a329d1bf1d6870c870c4ec323e39d3a6da59596632d0f2f4")));
+    assertEquals(Files.readString(cli.resolve("testdata/apko.lock.json")), Files.readString(lock), "--write-lock");
   }
 
   @Test

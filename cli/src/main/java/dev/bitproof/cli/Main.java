@@ -1,7 +1,9 @@
 package dev.bitproof.cli;
 
 import dev.bitproof.cli.commands.BuildCommand;
+import dev.bitproof.cli.commands.CompareCommand;
 import dev.bitproof.cli.commands.DemoCommand;
+import dev.bitproof.cli.commands.RecompressCommand;
 import dev.bitproof.cli.render.Format;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.report.CheckException;
@@ -24,6 +26,9 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       BuildCommand.class,
+      RecompressCommand.class,
+      dev.bitproof.cli.commands.PolicyCommand.class,
+      CompareCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec

@@ -1,0 +1,38 @@
+package dev.bitproof.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+
+/** The CLI contract every script relies on: help, version, exit codes for usage errors. */
+class MainTest {
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void versionAndHelp() {
+    Run v = run("--version");
+    assertEquals(0, v.code());
+    assertTrue(v.out().startsWith("bitproof "), v.out());
+    Run h = run("--help");
+    assertEquals(0, h.code());
+    assertTrue(h.out().contains("Exit codes:"), h.out());
+    assertTrue(h.out().contains("3   could not check") || h.out().contains("3  could not check") || h.out().contains("could not check"), h.out());
+  }
+
+  @Test
+  void usageErrorsExitTwo() {
+    assertEquals(ExitCodes.USAGE, run().code());
+    assertEquals(ExitCodes.USAGE, run("no-such-command").code());
+    assertEquals(ExitCodes.USAGE, run("demo", "--format", "yaml").code());
+  }
+}

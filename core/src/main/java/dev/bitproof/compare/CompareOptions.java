@@ -1,0 +1,84 @@
+package dev.bitproof.compare;
+
+import dev.bitproof.oci.Platform;
+import java.util.Optional;
+
+/**
+ * What a comparison ignores and how much it may hold. The default ignores nothing (strict, like diffoci without
+ * flags); {@link #semantic()} is diffoci's {@code --semantic} set. Every limit is a constant, so memory is bounded
+ * whatever the images' size.
+ *
+ * @param ignoreTimestamps tar mtimes and PAX atime/ctime/mtime, config {@code created}, history {@code created},
+ *     the {@code org.opencontainers.image.created} annotation and label
+ * @param ignoreHistory config {@code history}
+ * @param ignoreFileOrder the position of entries in their tar
+ * @param ignoreTarFormat USTAR / PAX / GNU header encoding
+ * @param ignoreImageName {@code org.opencontainers.image.ref.name} and {@code io.containerd.image.name} annotations
+ * @param platform compare only this platform
+ * @param maxPendingEntries unmatched tar entries held per side while walking two layers in step; past it the
+ *     explanation of that layer stops (its verdict is still exact: it comes from the diff_ids)
+ * @param maxFindingsPerLayer file differences reported per layer before the rest are only counted
+ * @param maxTextFile text files up to this size get a unified diff
+ * @param maxHeldContent bytes of file contents held at once for diffs
+ */
+public record CompareOptions(boolean ignoreTimestamps, boolean ignoreHistory, boolean ignoreFileOrder,
+    boolean ignoreTarFormat, boolean ignoreImageName, Optional<Platform> platform, int maxPendingEntries,
+    int maxFindingsPerLayer, int maxTextFile, long maxHeldContent) {
+
+  public CompareOptions {
+    platform = platform == null ? Optional.empty() : platform;
+    if (maxPendingEntries < 1 || maxFindingsPerLayer < 1 || maxTextFile < 0 || maxHeldContent < 0) {
+      throw new IllegalArgumentException("limits must be positive");
+    }
+  }
+
+  public static CompareOptions strict() {
+    return new CompareOptions(false, false, false, false, false, Optional.empty(), 50_000, 200, 64 * 1024,
+        32L * 1024 * 1024);
+  }
+
+  /** diffoci's {@code --semantic}: timestamps, history, entry order, tar format and image names are ignored. */
+  public static CompareOptions semantic() {
+    return strict().withIgnores(true);
+  }
+
+  public CompareOptions withIgnores(boolean on) {
+    return new CompareOptions(on, on, on, on, on, platform, maxPendingEntries, maxFindingsPerLayer, maxTextFile,
+        maxHeldContent);
+  }
+
+  public CompareOptions withPlatform(Platform p) {
+    return new CompareOptions(ignoreTimestamps, ignoreHistory, ignoreFileOrder, ignoreTarFormat, ignoreImageName,
+        Optional.ofNullable(p), maxPendingEntries, maxFindingsPerLayer, maxTextFile, maxHeldContent);
+  }
+
+  public CompareOptions withLimits(int pending, int findings) {
+    return new CompareOptions(ignoreTimestamps, ignoreHistory, ignoreFileOrder, ignoreTarFormat, ignoreImageName,
+        platform, pending, findings, maxTextFile, maxHeldContent);
+  }
+
+  public boolean ignoresAnything() {
+    return ignoreTimestamps || ignoreHistory || ignoreFileOrder || ignoreTarFormat || ignoreImageName;
+  }
+
+  /** The declared ignore set, for reports and attestations. */
+  public java.util.List<String> ignoreSet() {
+    java.util.List<String> s = new java.util.ArrayList<>();
+    if (ignoreTimestamps) {
+      s.add("timestamps");
+    }
+    if (ignoreHistory) {
+      s.add("history");
+    }
+    if (ignoreFileOrder) {
+      s.add("file-order");
+    }
+    if (ignoreTarFormat) {
+      s.add("tar-format");
+    }
+    if (ignoreImageName) {
+      s.add("image-name");
+    }
+    return java.util.List.copyOf(s);
+  }
+}

@@ -1,0 +1,312 @@
+package dev.bitproof.compare;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bitproof.oci.Descriptor;
+import dev.bitproof.oci.Digest;
+import dev.bitproof.oci.ImageIndex;
+import dev.bitproof.oci.ImageManifest;
+import dev.bitproof.oci.MediaType;
+import dev.bitproof.oci.Platform;
+import dev.bitproof.oci.transport.ImageSource;
+import dev.bitproof.oci.transport.Images;
+import dev.bitproof.report.CheckException;
+import dev.bitproof.report.Finding;
+import dev.bitproof.report.Severity;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Compares two images from any transports, top-down: index → manifests matched by platform → config → layers →
+ * tar entries. Lazy: equal digests stop the descent, so two images with the same manifest digest are compared
+ * without reading a layer, and a layer is only streamed when its blob digest differs.
+ *
+ * <p>A difference is a {@link Finding} (FAIL, or INFO with evidence {@code ignored} when it is in the declared
+ * ignore set); an input that cannot be compared at all (no common platform, duplicate platforms, a config that
+ * is not JSON, a layer that is not a tar, a decompression bomb) is a {@link CheckException}.
+ */
+public final class ImageComparator {
+  private ImageComparator() {}
+
+  public static Comparison compare(ImageSource a, ImageSource b, CompareOptions o) throws IOException {
+    Images.Tree ta = Images.walk(a);
+    Images.Tree tb = Images.walk(b);
+    Map<String, Images.Resolved> ma = byPlatform(ta, a.reference().toString());
+    Map<String, Images.Resolved> mb = byPlatform(tb, b.reference().toString());
+    if (o.platform().isPresent()) {
+      Platform want = o.platform().get();
+      ma.keySet().removeIf(k -> !Platform.parse(k).matches(want));
+      mb.keySet().removeIf(k -> !Platform.parse(k).matches(want));
+      if (ma.isEmpty() && mb.isEmpty()) {
+        throw new CheckException("PLATFORM_NOT_FOUND", want.toString(), "neither image has platform " + want);
+      }
+    } else if (ma.isEmpty() || mb.isEmpty()) {
+      throw new CheckException("NO_IMAGES", (ma.isEmpty() ? a : b).reference().toString(),
+          "the index lists no image manifests");
+    }
+    List<Finding> top = new ArrayList<>();
+    boolean rootsEqual = ta.root().digest().equals(tb.root().digest());
+    if (!rootsEqual) {
+      if (ta.index().isPresent() != tb.index().isPresent()) {
+        top.add(new Finding("ROOT_KIND_DIFFERS", Severity.FAIL, "root",
+            "one reference names an index, the other a single image manifest", FieldDiff.evidence(
+                ta.root().mediaType().value(), tb.root().mediaType().value())));
+      } else if (ta.index().isPresent()) {
+        indexDiffs(ta, tb, o, top);
+      }
+    }
+    Set<String> platforms = new LinkedHashSet<>(ma.keySet());
+    platforms.addAll(mb.keySet());
+    if (o.platform().isEmpty()) {
+      Set<String> common = new LinkedHashSet<>(ma.keySet());
+      common.retainAll(mb.keySet());
+      if (common.isEmpty()) {
+        throw new CheckException("PLATFORM_NOT_FOUND", "", "the images share no platform: A has " + ma.keySet()
+            + ", B has " + mb.keySet());
+      }
+    }
+    List<ImageComparison> images = new ArrayList<>();
+    for (String p : platforms) {
+      Images.Resolved ra = ma.get(p);
+      Images.Resolved rb = mb.get(p);
+      if (ra == null || rb == null) {
+        Images.Resolved only = ra == null ? rb : ra;
+        images.add(new ImageComparison(p, Optional.ofNullable(ra).map(r -> r.manifest().digest()),
+            Optional.ofNullable(rb).map(r -> r.manifest().digest()), Optional.ofNullable(ra).map(r -> r.config().digest()),
+            Optional.ofNullable(rb).map(r -> r.config().digest()), Verdict.DIFFERENT,
+            List.of(new Finding("PLATFORM_MISSING", Severity.FAIL, p, "platform only in " + (ra == null ? "B" : "A"),
+                Map.of("manifest", only.manifest().digest().toString()))), List.of()));
+      } else {
+        images.add(compareImage(p, a, ra, b, rb, o));
+      }
+    }
+    Verdict v = rootsEqual ? Verdict.BIT_IDENTICAL : verdictOf(top, Verdict.CONTENT_IDENTICAL);
+    for (ImageComparison i : images) {
+      v = Verdict.worst(v, i.verdict());
+    }
+    return new Comparison(a.reference().toString(), b.reference().toString(), ta.root().digest(), tb.root().digest(),
+        v, o.ignoreSet(), top, images);
+  }
+
+  private static Verdict verdictOf(List<Finding> fs, Verdict base) {
+    Verdict v = base;
+    for (Finding f : fs) {
+      if (f.fails()) {
+        return Verdict.DIFFERENT;
+      }
+      if (FieldDiff.isIgnored(f)) {
+        v = Verdict.worst(v, Verdict.SEMANTICALLY_IDENTICAL);
+      }
+    }
+    return v;
+  }
+
+  /** Images by platform: the index entry's platform, else the config's. Two entries for one platform: refused. */
+  private static Map<String, Images.Resolved> byPlatform(Images.Tree t, String subject) {
+    Map<String, Images.Resolved> m = new LinkedHashMap<>();
+    for (Images.Resolved r : t.images()) {
+      Platform p = r.indexEntry().flatMap(Descriptor::platform).orElse(r.config().platform());
+      String key = p.toString();
+      if (m.put(key, r) != null) {
+        throw new CheckException("INDEX_DUPLICATE_PLATFORM", subject,
+            "the index lists platform " + key + " twice: images cannot be matched by platform");
+      }
+    }
+    return m;
+  }
+
+  private static void indexDiffs(Images.Tree ta, Images.Tree tb, CompareOptions o, List<Finding> out) {
+    ImageIndex ia = ta.index().orElseThrow();
+    ImageIndex ib = tb.index().orElseThrow();
+    if (!ia.mediaType().equals(ib.mediaType())) {
+      out.add(new Finding("INDEX_FIELD_DIFFERS", Severity.FAIL, "index mediaType", "value differs",
+          FieldDiff.evidence(ia.mediaType().value(), ib.mediaType().value())));
+    }
+    out.addAll(FieldDiff.annotations("index", "INDEX_ANNOTATION_DIFFERS", "annotations", ia.annotations(),
+        ib.annotations(), o));
+    Set<String> keys = new LinkedHashSet<>();
+    ia.json().fieldNames().forEachRemaining(keys::add);
+    ib.json().fieldNames().forEachRemaining(keys::add);
+    keys.removeAll(Set.of("manifests", "annotations", "mediaType"));
+    for (String k : keys) {
+      if (!Objects.equals(ia.json().get(k), ib.json().get(k))) {
+        out.add(new Finding("INDEX_FIELD_DIFFERS", Severity.FAIL, "index " + k, "value differs",
+            FieldDiff.evidence(FieldDiff.show(ia.json().get(k)), FieldDiff.show(ib.json().get(k)))));
+      }
+    }
+    List<String> orderA = new ArrayList<>();
+    Map<String, Descriptor> da = new LinkedHashMap<>();
+    for (Images.Resolved r : ta.images()) {
+      r.indexEntry().ifPresent(d -> {
+        String p = d.platform().orElse(r.config().platform()).toString();
+        orderA.add(p);
+        da.put(p, d);
+      });
+    }
+    List<String> orderB = new ArrayList<>();
+    Map<String, Descriptor> db = new LinkedHashMap<>();
+    for (Images.Resolved r : tb.images()) {
+      r.indexEntry().ifPresent(d -> {
+        String p = d.platform().orElse(r.config().platform()).toString();
+        orderB.add(p);
+        db.put(p, d);
+      });
+    }
+    List<String> commonA = orderA.stream().filter(db::containsKey).toList();
+    List<String> commonB = orderB.stream().filter(da::containsKey).toList();
+    if (!commonA.equals(commonB)) {
+      out.add(new Finding("INDEX_ORDER_DIFFERS", Severity.FAIL, "index manifests", "platforms are listed in a different order",
+          FieldDiff.evidence(String.join(", ", commonA), String.join(", ", commonB))));
+    }
+    for (String p : commonA) {
+      Descriptor x = da.get(p);
+      Descriptor y = db.get(p);
+      String where = "index entry " + p;
+      if (!x.mediaType().equals(y.mediaType())) {
+        out.add(new Finding("INDEX_DESCRIPTOR_DIFFERS", Severity.FAIL, where + " mediaType", "value differs",
+            FieldDiff.evidence(x.mediaType().value(), y.mediaType().value())));
+      }
+      if (!x.artifactType().equals(y.artifactType())) {
+        out.add(new Finding("INDEX_DESCRIPTOR_DIFFERS", Severity.FAIL, where + " artifactType", "value differs",
+            FieldDiff.evidence(x.artifactType().orElse("(absent)"), y.artifactType().orElse("(absent)"))));
+      }
+      JsonNode px = x.json() == null ? null : x.json().get("platform");
+      JsonNode py = y.json() == null ? null : y.json().get("platform");
+      if (!Objects.equals(px, py)) {
+        out.add(new Finding("INDEX_DESCRIPTOR_DIFFERS", Severity.FAIL, where + " platform", "value differs",
+            FieldDiff.evidence(FieldDiff.show(px), FieldDiff.show(py))));
+      }
+      if (!x.urls().equals(y.urls())) {
+        out.add(new Finding("INDEX_DESCRIPTOR_DIFFERS", Severity.FAIL, where + " urls", "value differs",
+            FieldDiff.evidence(x.urls().toString(), y.urls().toString())));
+      }
+      out.addAll(FieldDiff.annotations(where, "INDEX_DESCRIPTOR_DIFFERS", "annotations", x.annotations(),
+          y.annotations(), o));
+    }
+  }
+
+  private static ImageComparison compareImage(String p, ImageSource sa, Images.Resolved ra, ImageSource sb,
+      Images.Resolved rb, CompareOptions o) throws IOException {
+    ImageManifest a = ra.manifest();
+    ImageManifest b = rb.manifest();
+    List<Digest> idsA = ra.config().diffIds();
+    List<Digest> idsB = rb.config().diffIds();
+    if (a.digest().equals(b.digest())) {
+      List<LayerComparison> layers = new ArrayList<>();
+      for (int i = 0; i < a.layers().size(); i++) {
+        Descriptor d = a.layers().get(i);
+        Optional<Digest> id = i < idsA.size() ? Optional.of(idsA.get(i)) : Optional.empty();
+        layers.add(new LayerComparison(i, Optional.of(d), Optional.of(d), id, id, Verdict.BIT_IDENTICAL, true,
+            List.of(new Finding("LAYER_BIT_IDENTICAL", Severity.OK, p + " layer " + i, "same blob", Map.of())
+                .with("digest", d.digest()))));
+      }
+      return new ImageComparison(p, Optional.of(a.digest()), Optional.of(b.digest()), Optional.of(ra.config().digest()),
+          Optional.of(rb.config().digest()), Verdict.BIT_IDENTICAL,
+          List.of(new Finding("IMAGE_BIT_IDENTICAL", Severity.OK, p, "same manifest digest", Map.of())
+              .with("manifest", a.digest())), layers);
+    }
+    List<Finding> fs = new ArrayList<>();
+    String where = p + " manifest";
+    if (!a.mediaType().equals(b.mediaType())) {
+      fs.add(new Finding("MANIFEST_FIELD_DIFFERS", Severity.FAIL, where + " mediaType", "value differs",
+          FieldDiff.evidence(a.mediaType().value(), b.mediaType().value())));
+    }
+    if (!a.config().mediaType().equals(b.config().mediaType())) {
+      fs.add(new Finding("MANIFEST_FIELD_DIFFERS", Severity.FAIL, where + " config.mediaType", "value differs",
+          FieldDiff.evidence(a.config().mediaType().value(), b.config().mediaType().value())));
+    }
+    if (!a.artifactType().equals(b.artifactType())) {
+      fs.add(new Finding("MANIFEST_FIELD_DIFFERS", Severity.FAIL, where + " artifactType", "value differs",
+          FieldDiff.evidence(a.artifactType().orElse("(absent)"), b.artifactType().orElse("(absent)"))));
+    }
+    if (!a.subject().map(Descriptor::digest).equals(b.subject().map(Descriptor::digest))) {
+      fs.add(new Finding("MANIFEST_FIELD_DIFFERS", Severity.FAIL, where + " subject", "value differs",
+          FieldDiff.evidence(a.subject().map(d -> d.digest().toString()).orElse("(absent)"),
+              b.subject().map(d -> d.digest().toString()).orElse("(absent)"))));
+    }
+    fs.addAll(FieldDiff.annotations(where, "MANIFEST_ANNOTATION_DIFFERS", "annotations", a.annotations(),
+        b.annotations(), o));
+    if (!ra.config().digest().equals(rb.config().digest())) {
+      fs.addAll(FieldDiff.config(p + " config", ra.config().json(), rb.config().json(), o));
+    }
+    if (a.layers().size() != b.layers().size()) {
+      fs.add(new Finding("LAYER_COUNT_DIFFERS", Severity.FAIL, where + " layers", "the images have different layer counts",
+          FieldDiff.evidence(String.valueOf(a.layers().size()), String.valueOf(b.layers().size()))));
+    }
+    List<LayerComparison> layers = new ArrayList<>();
+    int n = Math.max(a.layers().size(), b.layers().size());
+    for (int i = 0; i < n; i++) {
+      String lw = p + " layer " + i;
+      Optional<Digest> claimA = i < idsA.size() ? Optional.of(idsA.get(i)) : Optional.empty();
+      Optional<Digest> claimB = i < idsB.size() ? Optional.of(idsB.get(i)) : Optional.empty();
+      if (i >= a.layers().size() || i >= b.layers().size()) {
+        boolean onlyB = i >= a.layers().size();
+        Descriptor d = onlyB ? b.layers().get(i) : a.layers().get(i);
+        layers.add(new LayerComparison(i, onlyB ? Optional.empty() : Optional.of(d), onlyB ? Optional.of(d) : Optional.empty(),
+            onlyB ? Optional.empty() : claimA, onlyB ? claimB : Optional.empty(), Verdict.DIFFERENT, true,
+            List.of(new Finding(onlyB ? "LAYER_ADDED" : "LAYER_REMOVED", Severity.FAIL, lw,
+                "layer only in " + (onlyB ? "B" : "A"), Map.of("digest", d.digest().toString())))));
+        continue;
+      }
+      Descriptor x = a.layers().get(i);
+      Descriptor y = b.layers().get(i);
+      List<Finding> descFs = new ArrayList<>();
+      if (!x.mediaType().equals(y.mediaType())) {
+        boolean compressionOnly = x.mediaType().isLayer() && y.mediaType().isLayer()
+            && stripCompression(x.mediaType()).equals(stripCompression(y.mediaType()));
+        descFs.add(new Finding(compressionOnly ? "LAYER_COMPRESSION_DIFFERS" : "LAYER_MEDIA_TYPE_DIFFERS",
+            compressionOnly ? Severity.INFO : Severity.FAIL, lw + " mediaType",
+            compressionOnly ? "compressed differently" : "value differs",
+            FieldDiff.evidence(x.mediaType().value(), y.mediaType().value())));
+      }
+      descFs.addAll(FieldDiff.annotations(lw, "LAYER_ANNOTATION_DIFFERS", "annotations", x.annotations(), y.annotations(), o));
+      fs.addAll(descFs);
+      if (x.digest().equals(y.digest())) {
+        layers.add(new LayerComparison(i, Optional.of(x), Optional.of(y), claimA, claimB, Verdict.BIT_IDENTICAL, true,
+            List.of(new Finding("LAYER_BIT_IDENTICAL", Severity.OK, lw, "same blob", Map.of()).with("digest", x.digest()))));
+      } else {
+        layers.add(LayerComparator.compare(i, sa, x, claimA, sb, y, claimB, lw, o));
+      }
+    }
+    Verdict v = verdictOf(fs, Verdict.CONTENT_IDENTICAL);
+    for (LayerComparison l : layers) {
+      v = Verdict.worst(v, l.verdict());
+    }
+    boolean anyExplained = !fs.isEmpty() || layers.stream().anyMatch(l -> l.verdict() != Verdict.BIT_IDENTICAL);
+    if (!anyExplained) {
+      fs.add(new Finding("MANIFEST_ENCODING_DIFFERS", Severity.INFO, where,
+          "the manifests name the same config and layers but their bytes differ (JSON encoding)",
+          FieldDiff.evidence(a.digest().toString(), b.digest().toString())));
+    }
+    Finding summary = switch (v) {
+      case BIT_IDENTICAL, CONTENT_IDENTICAL -> new Finding("IMAGE_CONTENT_IDENTICAL", Severity.OK, p,
+          "same config and same uncompressed layers; compressed bytes or manifest encoding differ", Map.of());
+      case SEMANTICALLY_IDENTICAL -> new Finding("IMAGE_SEMANTICALLY_IDENTICAL", Severity.INFO, p,
+          "differences only in ignored fields (" + String.join(", ", o.ignoreSet()) + ")", Map.of());
+      case DIFFERENT -> new Finding("IMAGE_DIFFERENT", Severity.FAIL, p, "the images differ", Map.of());
+    };
+    summary = summary.with("manifest.a", a.digest()).with("manifest.b", b.digest())
+        .with("config.a", ra.config().digest()).with("config.b", rb.config().digest());
+    List<Finding> all = new ArrayList<>();
+    all.add(summary);
+    all.addAll(fs);
+    return new ImageComparison(p, Optional.of(a.digest()), Optional.of(b.digest()), Optional.of(ra.config().digest()),
+        Optional.of(rb.config().digest()), v == Verdict.BIT_IDENTICAL ? Verdict.CONTENT_IDENTICAL : v, all, layers);
+  }
+
+  private static String stripCompression(MediaType m) {
+    String s = m.value();
+    for (String suffix : List.of("+gzip", "+zstd", ".gzip", ".zstd")) {
+      if (s.endsWith(suffix)) {
+        return s.substring(0, s.length() - suffix.length());
+      }
+    }
+    return s;
+  }
+}

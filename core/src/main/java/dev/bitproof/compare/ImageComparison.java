@@ -1,0 +1,22 @@
+package dev.bitproof.compare;
+
+import dev.bitproof.oci.Digest;
+import dev.bitproof.report.Finding;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The images of one platform in A and B (one side is empty when only the other has that platform).
+ *
+ * @param platform os/arch[/variant]
+ * @param findings the image's summary finding first, then manifest and config differences
+ * @param layers layer by layer, by position
+ */
+public record ImageComparison(String platform, Optional<Digest> manifestA, Optional<Digest> manifestB,
+    Optional<Digest> configA, Optional<Digest> configB, Verdict verdict, List<Finding> findings,
+    List<LayerComparison> layers) {
+  public ImageComparison {
+    findings = List.copyOf(findings);
+    layers = List.copyOf(layers);
+  }
+}

@@ -1,0 +1,334 @@
+package dev.bitproof.compare;
+
+import dev.bitproof.io.Decompress;
+import dev.bitproof.oci.Descriptor;
+import dev.bitproof.oci.Digest;
+import dev.bitproof.oci.transport.ImageSource;
+import dev.bitproof.report.Finding;
+import dev.bitproof.report.Severity;
+import dev.bitproof.tar.TarEntryInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Compares two layers whose blobs differ. Both tars are streamed once, in step: an entry is paired with the entry of
+ * the same path on the other side as soon as both have been seen, so only entries not yet paired are held (at most
+ * {@link CompareOptions#maxPendingEntries()} per side). The verdict comes from the diff_ids computed on the way and
+ * is exact; the file-level explanation is best effort within the bounds.
+ */
+final class LayerComparator {
+  /** PAX keys whose meaning is compared as its own field; the rest are compared as "pax". */
+  private static final java.util.Set<String> PAX_FIELDS = java.util.Set.of("path", "linkpath", "size", "uid", "gid",
+      "uname", "gname", "mtime", "atime", "ctime");
+
+  private final CompareOptions opts;
+  private final String where;
+  private final List<Finding> findings = new ArrayList<>();
+  private final Map<String, Integer> ignored = new TreeMap<>();
+  private final Map<String, TarEntryStream.Entry> pendingA = new LinkedHashMap<>();
+  private final Map<String, TarEntryStream.Entry> pendingB = new LinkedHashMap<>();
+  private long heldBytes;
+  private int suppressed;
+  private boolean explaining = true;
+  private int maxPairedA = -1;
+  private int maxPairedB = -1;
+  private int failing;
+
+  private LayerComparator(CompareOptions opts, String where) {
+    this.opts = opts;
+    this.where = where;
+  }
+
+  static LayerComparison compare(int index, ImageSource sa, Descriptor da, Optional<Digest> claimedA, ImageSource sb,
+      Descriptor db, Optional<Digest> claimedB, String where, CompareOptions opts) throws IOException {
+    return new LayerComparator(opts, where).run(index, sa, da, claimedA, sb, db, claimedB);
+  }
+
+  private LayerComparison run(int index, ImageSource sa, Descriptor da, Optional<Digest> claimedA, ImageSource sb,
+      Descriptor db, Optional<Digest> claimedB) throws IOException {
+    String subjA = where + " A " + da.digest();
+    String subjB = where + " B " + db.digest();
+    Digest idA;
+    Digest idB;
+    long sizeA;
+    long sizeB;
+    try (InputStream blobA = sa.blob(da); InputStream blobB = sb.blob(db);
+        InputStream tarA = Decompress.layer(da.mediaType(), blobA, subjA);
+        InputStream tarB = Decompress.layer(db.mediaType(), blobB, subjB)) {
+      int keep = opts.maxTextFile();
+      TarEntryStream ta = new TarEntryStream(tarA, subjA, 2_000_000, keep);
+      TarEntryStream tb = new TarEntryStream(tarB, subjB, 2_000_000, keep);
+      boolean doneA = false;
+      boolean doneB = false;
+      while (!doneA || !doneB) {
+        if (!doneA) {
+          Optional<TarEntryStream.Entry> e = ta.next();
+          if (e.isEmpty()) {
+            doneA = true;
+          } else {
+            arrive(e.get(), pendingA, pendingB, true);
+          }
+        }
+        if (!doneB) {
+          Optional<TarEntryStream.Entry> e = tb.next();
+          if (e.isEmpty()) {
+            doneB = true;
+          } else {
+            arrive(e.get(), pendingB, pendingA, false);
+          }
+        }
+      }
+      idA = ta.finish();
+      idB = tb.finish();
+      sizeA = ta.bytesRead();
+      sizeB = tb.bytesRead();
+      // the compressed streams must be read to their end for the blob digests to be checked
+      blobA.transferTo(OutputStream.nullOutputStream());
+      blobB.transferTo(OutputStream.nullOutputStream());
+    }
+    if (explaining) {
+      for (TarEntryStream.Entry e : pendingA.values()) {
+        report(Finding.fail("FILE_REMOVED", where + " " + e.path(), "only in A: " + describe(e))
+            .with("type", e.info().type()).with("size", e.info().size())
+            .with("sha256", e.info().sha256().map(Digest::toString).orElse("")));
+      }
+      for (TarEntryStream.Entry e : pendingB.values()) {
+        report(Finding.fail("FILE_ADDED", where + " " + e.path(), "only in B: " + describe(e))
+            .with("type", e.info().type()).with("size", e.info().size())
+            .with("sha256", e.info().sha256().map(Digest::toString).orElse("")));
+      }
+    }
+    List<Finding> out = new ArrayList<>();
+    claimedA.filter(c -> !c.equals(idA)).ifPresent(c -> out.add(diffIdMismatch("A", c, idA)));
+    claimedB.filter(c -> !c.equals(idB)).ifPresent(c -> out.add(diffIdMismatch("B", c, idB)));
+    Verdict v;
+    if (idA.equals(idB)) {
+      v = Verdict.CONTENT_IDENTICAL;
+    } else if (failing > 0 || !explaining) {
+      v = Verdict.DIFFERENT;
+    } else if (!ignored.isEmpty() || opts.ignoreTarFormat()) {
+      v = Verdict.SEMANTICALLY_IDENTICAL;
+      if (ignored.isEmpty()) {
+        out.add(new Finding("LAYER_TAR_ENCODING_DIFFERS", Severity.INFO, where,
+            "the tars differ outside entry headers and contents (end-of-archive padding); ignored as tar format",
+            Map.of("size.a", String.valueOf(sizeA), "size.b", String.valueOf(sizeB))));
+      }
+    } else {
+      v = Verdict.DIFFERENT;
+      findings.add(new Finding("LAYER_BYTES_DIFFER_UNEXPLAINED", Severity.FAIL, where,
+          "every entry matches, yet the tars differ: the difference is outside entry headers and contents "
+              + "(end-of-archive padding or trailing data)",
+          Map.of("size.a", String.valueOf(sizeA), "size.b", String.valueOf(sizeB))));
+    }
+    if (!out.isEmpty()) {
+      v = Verdict.DIFFERENT;
+    }
+    Finding summary = switch (v) {
+      case CONTENT_IDENTICAL -> new Finding("LAYER_CONTENT_IDENTICAL", Severity.OK, where,
+          "compressed blobs differ, uncompressed tars are identical (same diff_id)", Map.of())
+          .with("digest.a", da.digest()).with("digest.b", db.digest()).with("diff_id", idA);
+      case SEMANTICALLY_IDENTICAL -> new Finding("LAYER_SEMANTICALLY_IDENTICAL", Severity.INFO, where,
+          "tars differ only in ignored fields (" + String.join(", ", opts.ignoreSet()) + ")", Map.of())
+          .with("diff_id.a", idA).with("diff_id.b", idB);
+      default -> new Finding("LAYER_DIFFERENT", Severity.FAIL, where,
+          "the uncompressed tars differ" + (failing > 0 ? " in " + failing + " entr" + (failing == 1 ? "y" : "ies") : ""),
+          Map.of()).with("digest.a", da.digest()).with("digest.b", db.digest()).with("diff_id.a", idA)
+          .with("diff_id.b", idB);
+    };
+    List<Finding> all = new ArrayList<>();
+    all.add(summary);
+    all.addAll(out);
+    all.addAll(findings);
+    if (!ignored.isEmpty()) {
+      Finding f = new Finding("LAYER_IGNORED_DIFFERENCES", Severity.INFO, where,
+          "differences in ignored fields, counted per field", Map.of());
+      for (var e : ignored.entrySet()) {
+        f = f.with(e.getKey(), e.getValue() + " entries");
+      }
+      all.add(f);
+    }
+    if (!explaining || suppressed > 0) {
+      all.add(new Finding("LAYER_EXPLANATION_TRUNCATED", Severity.INFO, where,
+          !explaining ? "more than " + opts.maxPendingEntries() + " unmatched entries: the file-level explanation "
+              + "stops there (the verdict is exact)" : suppressed + " more file differences not listed", Map.of())
+          .with("suppressed", suppressed));
+    }
+    return new LayerComparison(index, Optional.of(da), Optional.of(db), Optional.of(idA), Optional.of(idB), v,
+        explaining && suppressed == 0, all);
+  }
+
+  private Finding diffIdMismatch(String side, Digest claimed, Digest actual) {
+    return new Finding("LAYER_DIFF_ID_MISMATCH", Severity.FAIL, where,
+        "image " + side + "'s config claims a diff_id its layer does not have", Map.of())
+        .with("side", side).with("claimed", claimed).with("actual", actual);
+  }
+
+  private void arrive(TarEntryStream.Entry e, Map<String, TarEntryStream.Entry> mine,
+      Map<String, TarEntryStream.Entry> theirs, boolean isA) {
+    if (!explaining) {
+      return;
+    }
+    String key = e.path();
+    TarEntryStream.Entry other = theirs.remove(key);
+    if (other != null) {
+      release(other);
+      if (isA) {
+        pair(e, other);
+      } else {
+        pair(other, e);
+      }
+      return;
+    }
+    while (mine.containsKey(key)) {
+      key = key + "\0dup"; // the same path twice in one tar: the second pairs with the other side's second
+    }
+    TarEntryStream.Entry held = e;
+    if (e.content() != null) {
+      if (heldBytes + e.content().length > opts.maxHeldContent()) {
+        held = new TarEntryStream.Entry(e.info(), e.format(), e.paxRecords(), e.headerDigest(), null);
+      } else {
+        heldBytes += e.content().length;
+      }
+    }
+    mine.put(key, held);
+    if (mine.size() > opts.maxPendingEntries()) {
+      explaining = false;
+      pendingA.clear();
+      pendingB.clear();
+      heldBytes = 0;
+    }
+  }
+
+  private void release(TarEntryStream.Entry e) {
+    if (e.content() != null) {
+      heldBytes = Math.max(0, heldBytes - e.content().length);
+    }
+  }
+
+  private record Change(String field, String a, String b, boolean ignored) {}
+
+  private void pair(TarEntryStream.Entry a, TarEntryStream.Entry b) {
+    TarEntryInfo x = a.info();
+    TarEntryInfo y = b.info();
+    List<Change> changes = new ArrayList<>();
+    field(changes, "type", x.type(), y.type(), false);
+    int modeMask = opts.ignoresAnything() ? 07777 : -1; // diffoci: type bits in mode are redundant
+    field(changes, "mode", octal(x.mode() & modeMask), octal(y.mode() & modeMask), false);
+    field(changes, "uid", x.uid(), y.uid(), false);
+    field(changes, "gid", x.gid(), y.gid(), false);
+    field(changes, "uname", x.uname(), y.uname(), false);
+    field(changes, "gname", x.gname(), y.gname(), false);
+    field(changes, "size", x.size(), y.size(), false);
+    field(changes, "sha256", x.sha256().map(Digest::toString).orElse(""), y.sha256().map(Digest::toString).orElse(""), false);
+    field(changes, "mtime", x.mtimeSeconds(), y.mtimeSeconds(), opts.ignoreTimestamps());
+    field(changes, "linkname", x.linkTarget(), y.linkTarget(), false);
+    field(changes, "xattrs", x.xattrs(), y.xattrs(), false);
+    if (isDevice(x) || isDevice(y)) {
+      field(changes, "devmajor", x.devMajor(), y.devMajor(), false);
+      field(changes, "devminor", x.devMinor(), y.devMinor(), false);
+    }
+    for (String t : List.of("mtime", "atime", "ctime")) {
+      field(changes, "pax." + t, a.paxRecords().getOrDefault(t, ""), b.paxRecords().getOrDefault(t, ""),
+          opts.ignoreTimestamps() || opts.ignoreTarFormat());
+    }
+    field(changes, "pax", otherPax(a.paxRecords()), otherPax(b.paxRecords()), opts.ignoreTarFormat());
+    field(changes, "format", a.format(), b.format(), opts.ignoreTarFormat());
+    boolean headerFieldsEqual = changes.stream().noneMatch(c -> !c.field.equals("sha256"));
+    if (headerFieldsEqual && a.headerDigest().isPresent() && b.headerDigest().isPresent()
+        && !a.headerDigest().equals(b.headerDigest())) {
+      changes.add(new Change("header", a.headerDigest().get().shortHex(), b.headerDigest().get().shortHex(),
+          opts.ignoreTarFormat()));
+    }
+    int ia = x.index();
+    int ib = y.index();
+    if (ia < maxPairedA || ib < maxPairedB) {
+      changes.add(new Change("position", String.valueOf(ia), String.valueOf(ib), opts.ignoreFileOrder()));
+    }
+    maxPairedA = Math.max(maxPairedA, ia);
+    maxPairedB = Math.max(maxPairedB, ib);
+    if (changes.isEmpty()) {
+      return;
+    }
+    List<Change> counted = changes.stream().filter(c -> !c.ignored).toList();
+    changes.stream().filter(c -> c.ignored).forEach(c -> ignored.merge(c.field, 1, Integer::sum));
+    if (counted.isEmpty()) {
+      return;
+    }
+    StringBuilder msg = new StringBuilder();
+    Finding f = Finding.fail("FILE_CHANGED", where + " " + x.path(), "");
+    for (Change c : counted) {
+      if (msg.length() > 0) {
+        msg.append(", ");
+      }
+      msg.append(c.field.equals("sha256") ? "content" : c.field);
+      f = f.with(c.field + ".a", c.a).with(c.field + ".b", c.b);
+    }
+    msg.append(counted.size() == 1 ? " differs" : " differ");
+    if (counted.stream().anyMatch(c -> c.field.equals("sha256"))) {
+      Optional<String> ta = a.content() == null ? Optional.empty() : UnifiedDiff.asText(a.content());
+      Optional<String> tb = b.content() == null ? Optional.empty() : UnifiedDiff.asText(b.content());
+      if (ta.isPresent() && tb.isPresent()) {
+        Optional<String> d = UnifiedDiff.diff(x.path(), ta.get(), tb.get());
+        if (d.isPresent()) {
+          f = f.with("diff", d.get());
+        }
+      } else {
+        msg.append(" (binary or large: sizes ").append(x.size()).append(" and ").append(y.size()).append(" bytes)");
+      }
+    }
+    report(new Finding(f.code(), f.severity(), f.subject(), msg.toString(), f.evidence()));
+  }
+
+  private void report(Finding f) {
+    if (f.fails()) {
+      failing++;
+    }
+    if (findings.size() >= opts.maxFindingsPerLayer()) {
+      suppressed++;
+      return;
+    }
+    findings.add(f);
+  }
+
+  private static boolean isDevice(TarEntryInfo e) {
+    return e.type() == TarEntryInfo.Type.CHAR_DEVICE || e.type() == TarEntryInfo.Type.BLOCK_DEVICE;
+  }
+
+  private static Map<String, String> otherPax(Map<String, String> pax) {
+    Map<String, String> m = new TreeMap<>();
+    pax.forEach((k, v) -> {
+      if (!PAX_FIELDS.contains(k) && !k.startsWith("SCHILY.xattr.")) {
+        m.put(k, v);
+      }
+    });
+    return m;
+  }
+
+  private static void field(List<Change> out, String name, Object a, Object b, boolean ignored) {
+    if (!Objects.equals(a, b)) {
+      out.add(new Change(name, String.valueOf(a), String.valueOf(b), ignored));
+    }
+  }
+
+  private static String octal(int mode) {
+    return String.format("%04o", mode);
+  }
+
+  private static String describe(TarEntryStream.Entry e) {
+    TarEntryInfo i = e.info();
+    return switch (i.type()) {
+      case FILE -> "file, " + i.size() + " bytes, mode " + octal(i.mode());
+      case SYMLINK -> "symlink to " + i.linkTarget();
+      case HARDLINK -> "hardlink to " + i.linkTarget();
+      default -> i.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ", mode " + octal(i.mode());
+    };
+  }
+}

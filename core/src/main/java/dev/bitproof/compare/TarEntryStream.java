@@ -1,0 +1,321 @@
+package dev.bitproof.compare;
+
+import dev.bitproof.oci.Digest;
+import dev.bitproof.report.CheckException;
+import dev.bitproof.tar.TarEntryInfo;
+import dev.bitproof.tar.TarPaths;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * Pulls the entries of one uncompressed tar one at a time, so two layers can be walked in step. Besides the parsed
+ * header it keeps the raw header records of each entry (PAX, GNU long-name and the ustar block): their digest tells
+ * two encodings of the same fields apart, and they give the tar format and every PAX record. The SHA-256 of the
+ * whole tar (the diff_id) is computed on the way.
+ */
+final class TarEntryStream {
+  /** Raw header bytes kept per entry; longer PAX headers are still read, just not kept for the encoding check. */
+  static final int MAX_HEADER_CAPTURE = 1024 * 1024;
+
+  /** One entry: the parsed header, its encoding, and the content when it is small enough to diff. */
+  record Entry(TarEntryInfo info, String format, Map<String, String> paxRecords, Optional<Digest> headerDigest,
+      byte[] content) {
+    String path() {
+      return info.path();
+    }
+  }
+
+  private final Tee tee;
+  private final TarArchiveInputStream tar;
+  private final MessageDigest diffId = Digest.newSha256();
+  private final String subject;
+  private final long maxEntries;
+  private final int keepUpTo;
+  private int index;
+  private boolean done;
+
+  TarEntryStream(InputStream uncompressed, String subject, long maxEntries, int keepUpTo) {
+    this.tee = new Tee(new java.security.DigestInputStream(uncompressed, diffId));
+    this.tar = new TarArchiveInputStream(tee, true);
+    this.subject = subject;
+    this.maxEntries = maxEntries;
+    this.keepUpTo = keepUpTo;
+  }
+
+  /** The next entry, or empty at the end of the archive (after which {@link #finish} gives the diff_id). */
+  Optional<Entry> next() throws IOException {
+    if (done) {
+      return Optional.empty();
+    }
+    tee.startCapture();
+    TarArchiveEntry e;
+    try {
+      e = tar.getNextEntry();
+    } catch (IOException | IllegalArgumentException ex) {
+      if (ex.getCause() instanceof CheckException ce) {
+        throw ce;
+      }
+      throw CheckException.integrity("TAR_CORRUPT", subject, "not a valid tar: " + ex.getMessage());
+    }
+    byte[] captured = tee.stopCapture();
+    if (e == null) {
+      done = true;
+      return Optional.empty();
+    }
+    if (index >= maxEntries) {
+      throw new CheckException("TAR_TOO_MANY_ENTRIES", subject, "more than " + maxEntries + " entries");
+    }
+    String path = TarPaths.normalize(e.getName(), subject + ": " + e.getName());
+    TarEntryInfo.Type type = typeOf(e);
+    Optional<Digest> sha256 = Optional.empty();
+    byte[] content = null;
+    long size = 0;
+    if (type == TarEntryInfo.Type.FILE) {
+      MessageDigest md = Digest.newSha256();
+      boolean keep = e.getSize() <= keepUpTo;
+      ByteArrayOutputStream bos = keep ? new ByteArrayOutputStream((int) e.getSize()) : null;
+      byte[] buf = new byte[65536];
+      int n;
+      while ((n = readEntry(buf)) > 0) {
+        md.update(buf, 0, n);
+        if (bos != null) {
+          bos.write(buf, 0, n);
+        }
+        size += n;
+      }
+      if (size != e.getSize()) {
+        throw CheckException.integrity("TAR_TRUNCATED", subject, "entry " + path + " ends after " + size + " of " + e.getSize() + " bytes");
+      }
+      sha256 = Optional.of(Digest.sha256(md));
+      content = bos == null ? null : bos.toByteArray();
+    }
+    Header h = Header.parse(captured);
+    TarEntryInfo info = new TarEntryInfo(index++, path, e.getName(), type, e.getMode(), e.getLongUserId(),
+        e.getLongGroupId(), e.getUserName(), e.getGroupName(), size,
+        e.getLastModifiedTime() == null ? 0 : e.getLastModifiedTime().toInstant().getEpochSecond(),
+        e.getLinkName(), e.getDevMajor(), e.getDevMinor(), e.getExtraPaxHeaders(), sha256, Optional.empty(),
+        Optional.empty(), Optional.empty());
+    return Optional.of(new Entry(info, h.format, h.pax, h.digest, content));
+  }
+
+  /** Reads what follows the end-of-archive marker and returns the digest of every byte of the tar. */
+  Digest finish() throws IOException {
+    tee.transferTo(java.io.OutputStream.nullOutputStream());
+    return Digest.sha256(diffId);
+  }
+
+  long bytesRead() {
+    return tee.count;
+  }
+
+  int entries() {
+    return index;
+  }
+
+  private int readEntry(byte[] buf) {
+    try {
+      return tar.read(buf);
+    } catch (IOException e) {
+      if (e.getCause() instanceof CheckException ce) {
+        throw ce;
+      }
+      throw CheckException.integrity("TAR_TRUNCATED", subject, "tar ends inside an entry: " + e.getMessage());
+    }
+  }
+
+  private static TarEntryInfo.Type typeOf(TarArchiveEntry e) {
+    if (e.isSymbolicLink()) {
+      return TarEntryInfo.Type.SYMLINK;
+    }
+    if (e.isLink()) {
+      return TarEntryInfo.Type.HARDLINK;
+    }
+    if (e.isDirectory()) {
+      return TarEntryInfo.Type.DIRECTORY;
+    }
+    if (e.isCharacterDevice()) {
+      return TarEntryInfo.Type.CHAR_DEVICE;
+    }
+    if (e.isBlockDevice()) {
+      return TarEntryInfo.Type.BLOCK_DEVICE;
+    }
+    if (e.isFIFO()) {
+      return TarEntryInfo.Type.FIFO;
+    }
+    if (e.isFile()) {
+      return TarEntryInfo.Type.FILE;
+    }
+    return TarEntryInfo.Type.OTHER;
+  }
+
+  /** The header records of one entry as written: format, all PAX records, digest of the bytes. */
+  private record Header(String format, Map<String, String> pax, Optional<Digest> digest) {
+    static Header parse(byte[] captured) {
+      if (captured == null) {
+        return new Header("unknown", Map.of(), Optional.empty());
+      }
+      // the capture starts with the previous entry's padding (< 512 bytes), then whole 512-byte records
+      int start = captured.length % 512;
+      byte[] h = Arrays.copyOfRange(captured, start, captured.length);
+      Map<String, String> pax = new TreeMap<>();
+      boolean sawPax = false;
+      boolean sawGnu = false;
+      String magic = "v7";
+      int off = 0;
+      while (off + 512 <= h.length) {
+        byte flag = h[off + 156];
+        long size = octal(h, off + 124, 12);
+        int dataBlocks = (int) Math.min((size + 511) / 512, (h.length - off) / 512);
+        if (flag == 'x' || flag == 'g') {
+          sawPax = true;
+          int from = off + 512;
+          int to = (int) Math.min((long) from + size, h.length);
+          parsePax(h, from, to, pax);
+          off += 512 + dataBlocks * 512;
+        } else if (flag == 'L' || flag == 'K') {
+          sawGnu = true;
+          off += 512 + dataBlocks * 512;
+        } else {
+          String m = new String(h, off + 257, 6, StandardCharsets.ISO_8859_1);
+          String v = new String(h, off + 263, 2, StandardCharsets.ISO_8859_1);
+          if (m.equals("ustar\0") && v.equals("00")) {
+            magic = "ustar";
+          } else if (m.equals("ustar ") && v.equals(" \0")) {
+            magic = "gnu";
+          }
+          break;
+        }
+      }
+      String format = sawPax ? "pax" : sawGnu || magic.equals("gnu") ? "gnu" : magic;
+      return new Header(format, pax, Optional.of(Digest.sha256(h)));
+    }
+
+    private static long octal(byte[] b, int off, int len) {
+      long v = 0;
+      for (int i = off; i < off + len; i++) {
+        int c = b[i] & 0xff;
+        if (c == 0 || c == ' ') {
+          if (v > 0) {
+            break;
+          }
+          continue;
+        }
+        if (c < '0' || c > '7') {
+          return 0; // base-256 or garbage: only used to skip PAX/long-name data, which is never that large
+        }
+        v = v * 8 + (c - '0');
+        if (v > MAX_HEADER_CAPTURE) {
+          return MAX_HEADER_CAPTURE;
+        }
+      }
+      return v;
+    }
+
+    /** PAX records: "LEN KEY=VALUE\n" repeated. Malformed tails are ignored (commons-compress already rejected them). */
+    private static void parsePax(byte[] b, int from, int to, Map<String, String> out) {
+      int p = from;
+      while (p < to) {
+        int sp = p;
+        long len = 0;
+        while (sp < to && b[sp] >= '0' && b[sp] <= '9' && len < Integer.MAX_VALUE) {
+          len = len * 10 + (b[sp] - '0');
+          sp++;
+        }
+        if (sp >= to || b[sp] != ' ' || len <= 0 || p + len > to) {
+          return;
+        }
+        String rec = new String(b, sp + 1, (int) (p + len - sp - 2), StandardCharsets.UTF_8);
+        int eq = rec.indexOf('=');
+        if (eq > 0) {
+          out.put(rec.substring(0, eq), rec.substring(eq + 1));
+        }
+        p += (int) len;
+      }
+    }
+  }
+
+  /** Counts every byte and, between start and stop, keeps the bytes read (the header records of one entry). */
+  private static final class Tee extends FilterInputStream {
+    private ByteArrayOutputStream capture;
+    private boolean overflow;
+    private long count;
+
+    Tee(InputStream in) {
+      super(in);
+    }
+
+    void startCapture() {
+      capture = new ByteArrayOutputStream(1024);
+      overflow = false;
+    }
+
+    byte[] stopCapture() {
+      byte[] b = overflow || capture == null ? null : capture.toByteArray();
+      capture = null;
+      return b;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        count++;
+        if (capture != null && !overflow) {
+          capture.write(b);
+          checkOverflow();
+        }
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        count += n;
+        if (capture != null && !overflow) {
+          capture.write(b, off, n);
+          checkOverflow();
+        }
+      }
+      return n;
+    }
+
+    private void checkOverflow() {
+      if (capture.size() > MAX_HEADER_CAPTURE + 512) {
+        overflow = true;
+        capture = new ByteArrayOutputStream(0);
+      }
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      // read instead of skipping so the digest and the capture see every byte
+      byte[] buf = new byte[(int) Math.min(8192, Math.max(1, n))];
+      long total = 0;
+      while (total < n) {
+        int r = read(buf, 0, (int) Math.min(buf.length, n - total));
+        if (r < 0) {
+          break;
+        }
+        total += r;
+      }
+      return total;
+    }
+
+    @Override
+    public boolean markSupported() {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package dev.bitproof.verify;
+
+import dev.bitproof.oci.Descriptor;
+import dev.bitproof.oci.Platform;
+import dev.bitproof.oci.transport.Images;
+import dev.bitproof.report.CheckException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * What apko takes from its command line rather than from apko.yaml, read back from the published image so a
+ * rebuild can use the same values: the build date ({@code SOURCE_DATE_EPOCH}), the annotations
+ * ({@code --annotations}) and the architectures ({@code --arch}). Each value says where it came from, for the
+ * report.
+ *
+ * @param sourceDateEpoch seconds since the epoch
+ * @param annotations index (or manifest) annotations without the ones apko adds itself
+ * @param archs apk architecture names (x86_64, aarch64 …) in index order
+ * @param notes one sentence per value taken from the published image
+ */
+public record PublishedHints(OptionalLong sourceDateEpoch, Map<String, String> annotations, List<String> archs,
+    List<String> notes) {
+  static final String CREATED = "org.opencontainers.image.created";
+
+  public PublishedHints {
+    annotations = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(annotations));
+    archs = List.copyOf(archs);
+    notes = List.copyOf(notes);
+  }
+
+  public static PublishedHints from(Images.Tree published) {
+    List<String> notes = new ArrayList<>();
+    Map<String, String> ann = new LinkedHashMap<>(published.index().map(i -> i.annotations())
+        .orElseGet(() -> published.images().get(0).manifest().annotations()));
+    String where = published.index().isPresent() ? "index" : "manifest";
+    String created = ann.remove(CREATED);
+    OptionalLong epoch = OptionalLong.empty();
+    if (created != null) {
+      epoch = OptionalLong.of(parse(created, where + " annotation " + CREATED));
+      notes.add("build date " + created + " (SOURCE_DATE_EPOCH=" + epoch.getAsLong() + ") taken from the published "
+          + where + " annotation " + CREATED);
+    } else {
+      Optional<String> cfgCreated = published.images().get(0).config().created();
+      if (cfgCreated.isPresent()) {
+        epoch = OptionalLong.of(parse(cfgCreated.get(), "config created"));
+        notes.add("build date " + cfgCreated.get() + " (SOURCE_DATE_EPOCH=" + epoch.getAsLong()
+            + ") taken from the published config's created field");
+      }
+    }
+    if (!ann.isEmpty()) {
+      notes.add("annotations " + ann.keySet() + " taken from the published " + where + " (apko --annotations)");
+    }
+    List<String> archs = new ArrayList<>();
+    for (Images.Resolved r : published.images()) {
+      Platform p = r.indexEntry().flatMap(Descriptor::platform).orElse(r.config().platform());
+      archs.add(apkArch(p));
+    }
+    notes.add("architectures " + archs + " taken from the published image's platforms (apko --arch)");
+    return new PublishedHints(epoch, ann, archs, notes);
+  }
+
+  private static long parse(String rfc3339, String subject) {
+    try {
+      return Instant.parse(rfc3339).getEpochSecond();
+    } catch (DateTimeParseException e) {
+      throw new CheckException("PUBLISHED_DATE_INVALID", subject, "not an RFC 3339 time: " + rfc3339);
+    }
+  }
+
+  /** OCI platform → apk arch, as apko maps them (pkg/build/types/arch.go). */
+  public static String apkArch(Platform p) {
+    return switch (p.architecture() + (p.variant().isEmpty() ? "" : "/" + p.variant())) {
+      case "amd64" -> "x86_64";
+      case "arm64", "arm64/v8" -> "aarch64";
+      case "arm/v6" -> "armhf";
+      case "arm/v7" -> "armv7";
+      case "386" -> "x86";
+      case "ppc64le" -> "ppc64le";
+      case "s390x" -> "s390x";
+      case "riscv64" -> "riscv64";
+      case "loong64" -> "loongarch64";
+      default -> throw new CheckException("PLATFORM_UNSUPPORTED", p.toString(), "no apk architecture for platform " + p);
+    };
+  }
+}

@@ -1,0 +1,49 @@
+package dev.bitproof.verify;
+
+import dev.bitproof.oci.ImageReference;
+import dev.bitproof.report.Finding;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The rebuild {@code verify} runs: apko.yaml (+ lock) → an OCI layout. Verification calls it through this
+ * interface so the pipeline is testable on its own and the build stays in {@code dev.bitproof.build}.
+ */
+public interface Rebuilder {
+  /**
+   * Inputs, every one explicit.
+   *
+   * @param keyringDir extra public keys ({@code --keyring}), added to the config's keyring
+   * @param sourceDateEpoch the build date apko would take from {@code SOURCE_DATE_EPOCH}
+   * @param archs apk architectures to build
+   * @param output where to write the rebuilt OCI layout
+   */
+  record Inputs(Path config, Optional<Path> lockfile, Optional<Path> keyringDir, long sourceDateEpoch,
+      Map<String, String> annotations, List<String> archs, Path output) {
+    public Inputs {
+      annotations = Map.copyOf(annotations);
+      archs = List.copyOf(archs);
+    }
+  }
+
+  /**
+   * What came out.
+   *
+   * @param image the rebuilt image (an {@code oci:} layout)
+   * @param signatures one finding per package and per index signature the build relied on
+   * @param facts rebuild evidence (packages installed, index digest …) as OK/INFO findings
+   * @param notes what the build wants the reader to know
+   */
+  record Rebuilt(ImageReference image, List<Finding> signatures, List<Finding> facts, List<String> notes) {
+    public Rebuilt {
+      signatures = List.copyOf(signatures);
+      facts = List.copyOf(facts);
+      notes = List.copyOf(notes);
+    }
+  }
+
+  Rebuilt rebuild(Inputs inputs) throws IOException;
+}

@@ -1,0 +1,99 @@
+package dev.bitproof.verify;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bitproof.compare.Comparison;
+import dev.bitproof.compare.ImageComparison;
+import dev.bitproof.compare.LayerComparison;
+import dev.bitproof.io.Json;
+import dev.bitproof.oci.Descriptor;
+import dev.bitproof.oci.Digest;
+import dev.bitproof.report.Finding;
+import java.util.Optional;
+
+/** A {@link Report} as the JSON document {@code docs/report-schema.json} describes (schemaVersion 1). */
+public final class ReportJson {
+  public static final String SCHEMA_ID = "https://bitproof.dev/schemas/report-v1.json";
+
+  private ReportJson() {}
+
+  public static ObjectNode toJson(Report r, String toolVersion) {
+    ObjectNode n = Json.mapper().createObjectNode();
+    n.put("$schema", SCHEMA_ID);
+    n.put("schemaVersion", Report.SCHEMA_VERSION);
+    n.putObject("tool").put("name", "bitproof").put("version", toolVersion);
+    n.put("command", r.command());
+    n.put("result", r.passed() ? "PASS" : "FAIL");
+    n.put("verdict", r.verdict().map(Enum::name).orElse("NOT_COMPARED"));
+    ObjectNode subjects = n.putObject("subjects");
+    subject(subjects.putObject("a"), r.a());
+    subject(subjects.putObject("b"), r.b());
+    ObjectNode inputs = n.putObject("inputs");
+    r.inputs().forEach(inputs::put);
+    ArrayNode ignore = n.putArray("ignoreSet");
+    r.comparison().ifPresent(c -> c.ignoreSet().forEach(ignore::add));
+    ArrayNode notes = n.putArray("notes");
+    r.notes().forEach(notes::add);
+    ArrayNode checks = n.putArray("checks");
+    for (Report.Check c : r.checks()) {
+      ObjectNode cn = checks.addObject();
+      cn.put("name", c.name());
+      cn.put("status", c.status().name());
+      cn.put("summary", c.summary());
+      ArrayNode fs = cn.putArray("findings");
+      c.findings().forEach(f -> fs.add(finding(f)));
+    }
+    ArrayNode images = n.putArray("images");
+    r.comparison().ifPresent(c -> images(c, images));
+    return n;
+  }
+
+  private static void subject(ObjectNode n, Report.Subject s) {
+    n.put("label", s.label());
+    n.put("reference", s.reference());
+    digest(n, "digest", s.digest());
+  }
+
+  private static void images(Comparison c, ArrayNode out) {
+    for (ImageComparison i : c.images()) {
+      ObjectNode in = out.addObject();
+      in.put("platform", i.platform());
+      in.put("verdict", i.verdict().name());
+      pair(in.putObject("manifest"), i.manifestA(), i.manifestB());
+      pair(in.putObject("config"), i.configA(), i.configB());
+      ArrayNode layers = in.putArray("layers");
+      for (LayerComparison l : i.layers()) {
+        ObjectNode ln = layers.addObject();
+        ln.put("index", l.index());
+        ln.put("verdict", l.verdict().name());
+        pair(ln.putObject("digest"), l.a().map(Descriptor::digest), l.b().map(Descriptor::digest));
+        pair(ln.putObject("diffId"), l.diffIdA(), l.diffIdB());
+        ln.put("explained", l.explained());
+      }
+    }
+  }
+
+  private static void pair(ObjectNode n, Optional<Digest> a, Optional<Digest> b) {
+    digest(n, "a", a);
+    digest(n, "b", b);
+  }
+
+  private static void digest(ObjectNode n, String field, Optional<Digest> d) {
+    if (d.isPresent()) {
+      n.put(field, d.get().toString());
+    } else {
+      n.putNull(field);
+    }
+  }
+
+  public static ObjectNode finding(Finding f) {
+    ObjectNode n = Json.mapper().createObjectNode();
+    n.put("code", f.code());
+    n.put("severity", f.severity().name());
+    n.put("subject", f.subject());
+    n.put("message", f.message());
+    ObjectNode ev = n.putObject("evidence");
+    f.evidence().forEach(ev::put);
+    return n;
+  }
+}

@@ -1,0 +1,87 @@
+package dev.bitproof.verify;
+
+import dev.bitproof.compare.CompareOptions;
+import dev.bitproof.compare.Comparison;
+import dev.bitproof.compare.ImageComparator;
+import dev.bitproof.compare.Verdict;
+import dev.bitproof.oci.transport.ImageSource;
+import dev.bitproof.oci.transport.Images;
+import dev.bitproof.oci.transport.TransportOptions;
+import dev.bitproof.oci.transport.Transports;
+import dev.bitproof.report.Finding;
+import dev.bitproof.report.Severity;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * "Is the published image what its config says?" as a linear list of named steps: read the published image,
+ * take from it what apko takes from flags, rebuild, check every package and index signature the rebuild used,
+ * compare digest by digest, and write one {@link Report}.
+ */
+public final class Verifier {
+  private Verifier() {}
+
+  /**
+   * @param sourceDateEpoch an explicit build date; empty means "auto": the published image's
+   * @param required the least comparison verdict that passes
+   */
+  public record Request(Path config, Optional<Path> lockfile, Optional<Path> keyringDir, OptionalLong sourceDateEpoch,
+      String published, Path workDir, CompareOptions compare, Verdict required, TransportOptions transport) {}
+
+  public static Report run(Request req, Rebuilder rebuilder, ImageSource published) throws IOException {
+    // 1. what apko took from flags, read back from the published image
+    Images.Tree tree = Images.walk(published);
+    PublishedHints hints = PublishedHints.from(tree);
+    List<String> notes = new ArrayList<>(hints.notes());
+    long epoch;
+    if (req.sourceDateEpoch().isPresent()) {
+      epoch = req.sourceDateEpoch().getAsLong();
+      notes.removeIf(n -> n.startsWith("build date "));
+      notes.add(0, "build date SOURCE_DATE_EPOCH=" + epoch + " given on the command line");
+    } else {
+      epoch = hints.sourceDateEpoch().orElse(0);
+      if (hints.sourceDateEpoch().isEmpty()) {
+        notes.add(0, "the published image carries no build date; SOURCE_DATE_EPOCH=0 assumed");
+      }
+    }
+    Map<String, String> inputs = new LinkedHashMap<>();
+    inputs.put("image", req.published());
+    inputs.put("config", req.config().toString());
+    inputs.put("lockfile", req.lockfile().map(Path::toString).orElse("(none: resolved from the repositories)"));
+    inputs.put("keyring", req.keyringDir().map(Path::toString).orElse("(the config's keyring only)"));
+    inputs.put("sourceDateEpoch", String.valueOf(epoch));
+    inputs.put("archs", String.join(",", hints.archs()));
+    inputs.put("require", req.required().name());
+
+    // 2. rebuild
+    Rebuilder.Rebuilt rebuilt = rebuilder.rebuild(new Rebuilder.Inputs(req.config(), req.lockfile(), req.keyringDir(),
+        epoch, hints.annotations(), hints.archs(), req.workDir().resolve("rebuilt")));
+    notes.addAll(rebuilt.notes());
+    List<Report.Check> checks = new ArrayList<>();
+    checks.add(Report.Check.of("rebuild", "rebuilt " + rebuilt.image(), rebuilt.facts(), Report.Status.PASS));
+
+    // 3. signatures: a verification that checked none is not a pass
+    List<Finding> sigs = new ArrayList<>(rebuilt.signatures());
+    if (sigs.isEmpty()) {
+      sigs.add(Finding.fail("SIGNATURES_NONE_CHECKED", "packages", "the rebuild used no signed package or index, so nothing vouches for its inputs"));
+    }
+    long ok = sigs.stream().filter(f -> f.severity() == Severity.OK).count();
+    long bad = sigs.stream().filter(Finding::fails).count();
+    checks.add(Report.Check.of("signatures", ok + " verified, " + bad + " failed", sigs, Report.Status.FAIL));
+
+    // 4. compare: A = rebuilt (what the config says), B = published
+    Comparison c;
+    try (ImageSource a = Transports.source(rebuilt.image(), req.transport())) {
+      c = ImageComparator.compare(a, published, req.compare());
+    }
+    checks.add(Report.compareCheck(c, req.required()));
+    return new Report("verify", new Report.Subject("rebuilt", c.referenceA(), Optional.of(c.rootA())),
+        new Report.Subject("published", c.referenceB(), Optional.of(c.rootB())), inputs, notes, checks, Optional.of(c));
+  }
+}

@@ -1,0 +1,104 @@
+package dev.bitproof.verify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bitproof.compare.CompareOptions;
+import dev.bitproof.compare.Verdict;
+import dev.bitproof.oci.ImageReference;
+import dev.bitproof.oci.transport.ImageSource;
+import dev.bitproof.oci.transport.TransportOptions;
+import dev.bitproof.oci.transport.Transports;
+import dev.bitproof.report.Finding;
+import dev.bitproof.testing.ReportSchema;
+import dev.bitproof.testing.SharedData;
+import dev.bitproof.testing.TestLayouts;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The verify pipeline with a stand-in rebuild, so its own logic (hints, checks, verdict, report) is tested alone. */
+class VerifierTest {
+  static Path golden() {
+    return SharedData.apkoTestdata().resolve("golden");
+  }
+
+  /** "Rebuilds" by re-gzipping the golden layout: same tars, different compressed bytes, as our build gives today. */
+  static final class Recompressing implements Rebuilder {
+    final List<Inputs> seen = new ArrayList<>();
+    final List<Finding> signatures;
+
+    Recompressing(List<Finding> signatures) {
+      this.signatures = signatures;
+    }
+
+    @Override
+    public Rebuilt rebuild(Inputs in) {
+      seen.add(in);
+      TestLayouts.rewrite(golden(), in.output(), null, null, true);
+      return new Rebuilt(ImageReference.parse("oci:" + in.output()), signatures,
+          List.of(Finding.ok("REBUILD_OK", "index", "rebuilt")), List.of());
+    }
+  }
+
+  static Verifier.Request request(Path tmp, OptionalLong epoch) {
+    return new Verifier.Request(Path.of("apko.yaml"), Optional.empty(), Optional.empty(), epoch, "oci:" + golden(), tmp,
+        CompareOptions.strict(), Verdict.CONTENT_IDENTICAL, TransportOptions.defaults());
+  }
+
+  static Report run(Path tmp, Rebuilder r, OptionalLong epoch) throws Exception {
+    try (ImageSource published = Transports.source(ImageReference.parse("oci:" + golden()), TransportOptions.defaults())) {
+      return Verifier.run(request(tmp, epoch), r, published);
+    }
+  }
+
+  @Test
+  void takesBuildDateAnnotationsAndArchsFromThePublishedImageAndSaysSo(@TempDir Path tmp) throws Exception {
+    Recompressing r = new Recompressing(List.of(Finding.ok("APK_SIGNATURE_OK", "x86_64/replayout-1.0.0-r0.apk", "signed")));
+    Report report = run(tmp, r, OptionalLong.empty());
+    Rebuilder.Inputs in = r.seen.get(0);
+    assertEquals(0, in.sourceDateEpoch());
+    assertEquals(List.of("x86_64", "aarch64"), in.archs());
+    assertEquals(java.util.Map.of("org.opencontainers.image.title", "Title", "org.opencontainers.image.vendor", "Vendor"),
+        in.annotations());
+    assertTrue(report.notes().get(0).startsWith("build date 1970-01-01T00:00:00Z (SOURCE_DATE_EPOCH=0) taken from the "
+        + "published index annotation org.opencontainers.image.created"), report.notes().toString());
+    assertEquals(Verdict.CONTENT_IDENTICAL, report.verdict().orElseThrow());
+    assertTrue(report.passed());
+    assertEquals(List.of("rebuild", "signatures", "compare"), report.checks().stream().map(Report.Check::name).toList());
+    assertEquals(List.of(), ReportSchema.validate(ReportJson.toJson(report, "test")));
+  }
+
+  @Test
+  void explicitEpochWins(@TempDir Path tmp) throws Exception {
+    Recompressing r = new Recompressing(List.of(Finding.ok("APK_SIGNATURE_OK", "p", "signed")));
+    Report report = run(tmp, r, OptionalLong.of(1700000000L));
+    assertEquals(1700000000L, r.seen.get(0).sourceDateEpoch());
+    assertEquals("1700000000", report.inputs().get("sourceDateEpoch"));
+    assertTrue(report.notes().get(0).contains("given on the command line"));
+  }
+
+  @Test
+  void aBadSignatureFailsTheVerificationEvenWhenTheImageMatches(@TempDir Path tmp) throws Exception {
+    Finding bad = Finding.fail("APK_SIGNATURE_UNTRUSTED_KEY", "x86_64/replayout-1.0.0-r0.apk", "no key named evil.rsa.pub");
+    Report report = run(tmp, new Recompressing(List.of(bad)), OptionalLong.empty());
+    assertFalse(report.passed());
+    assertEquals(Verdict.CONTENT_IDENTICAL, report.verdict().orElseThrow());
+    Report.Check sig = report.checks().get(1);
+    assertEquals(Report.Status.FAIL, sig.status());
+    assertEquals("0 verified, 1 failed", sig.summary());
+    assertTrue(ReportText.render(report, false).contains("FAIL  APK_SIGNATURE_UNTRUSTED_KEY  x86_64/replayout-1.0.0-r0.apk"));
+  }
+
+  @Test
+  void noSignatureCheckedIsNotAPass(@TempDir Path tmp) throws Exception {
+    Report report = run(tmp, new Recompressing(List.of()), OptionalLong.empty());
+    assertFalse(report.passed());
+    assertEquals("SIGNATURES_NONE_CHECKED", report.checks().get(1).findings().get(0).code());
+  }
+}

@@ -434,23 +434,33 @@ public final class Rebuild {
     return new BuildResult(index, images, lock, steps, notes);
   }
 
+  /** Lock repository entries: {@code <repo>/<arch>} with its index URL; {@code @tag}s removed as apko does. */
+  private static void addRepos(List<LockFile.Repository> out, List<String> repos, Arch a) {
+    for (String r : repos) {
+      String loc = ApkRepositories.RepositoryRef.parse(r).location();
+      String name = loc.replaceFirst("^https?://", "");
+      out.add(new LockFile.Repository(name + "/" + a.apk(), loc + "/" + a.apk() + "/APKINDEX.tar.gz", a.apk()));
+    }
+  }
+
   /** A lock from this resolution, in apko's format (per arch, install order). */
   private LockFile emitLock(ConfigLoader.Loaded loaded, ImageConfiguration ic, Map<String, byte[]> keys,
       List<PerArch> built) {
     List<LockFile.KeyringEntry> kr = new ArrayList<>();
     for (String k : new java.util.TreeSet<>(ic.contents().keyring())) {
       String base = k.substring(k.lastIndexOf('/') + 1);
-      kr.add(new LockFile.KeyringEntry(k.replaceFirst("^https://", ""), k,
+      kr.add(new LockFile.KeyringEntry(k.replaceFirst("^https?://", ""), k,
           new String(keys.getOrDefault(base, new byte[0]), StandardCharsets.UTF_8)));
     }
     List<LockFile.LockedPackage> pk = new ArrayList<>();
     List<LockFile.Repository> repos = new ArrayList<>();
+    List<LockFile.Repository> buildRepos = new ArrayList<>();
+    List<LockFile.Repository> runtime = new ArrayList<>();
     List<PerArch> sorted = new ArrayList<>(built);
     for (PerArch p : sorted) {
-      for (String r : ic.contents().repositories()) {
-        repos.add(new LockFile.Repository(r + "/" + p.arch().apk(), r + "/" + p.arch().apk() + "/APKINDEX.tar.gz",
-            p.arch().apk()));
-      }
+      addRepos(repos, ic.contents().repositories(), p.arch());
+      addRepos(buildRepos, ic.contents().buildRepositories(), p.arch());
+      addRepos(runtime, ic.contents().runtimeRepositories(), p.arch());
       for (int i = 0; i < p.contents().size(); i++) {
         PackageContent c = p.contents().get(i);
         PackageContent.Streams s = c.streams();
@@ -464,8 +474,6 @@ public final class Rebuild {
         pk.add(new LockFile.LockedPackage(c.name(), p.packages().get(i).url(), c.version(), c.arch(), sig, ctl, dat, c.q1()));
       }
     }
-    List<LockFile.Repository> buildRepos = new ArrayList<>();
-    List<LockFile.Repository> runtime = new ArrayList<>();
     return new LockFile("v1", Optional.of(new LockFile.Config(loaded.name(), loaded.checksum())), kr, buildRepos, runtime,
         repos, pk);
   }

@@ -312,7 +312,7 @@ public final class Rebuild {
       if (fs.get("bin/busybox") != null) {
         notes.add(an + ": /bin/busybox is present; apko would add busybox applet symlinks, which are not generated");
       }
-      RootfsSteps.initDevices(fs);
+      RootfsSteps.initDevices(fs, true);
       if (fs.get("etc/ld.so.conf") != null) {
         notes.add(an + ": /etc/ld.so.conf is present; apko would write /etc/ld.so.cache, which is not generated");
       }

@@ -49,13 +49,20 @@ public final class RootfsSteps {
     fs.writeFile("etc/apk/world", lines(sortedSet(world)), 0644);
   }
 
-  /** The five character devices; missing ones only (apko's installCharDevices re-runs this). */
+  /** The five character devices with their modes (apko's initDeviceFiles); existing ones are left alone. */
   public static void initDevices(MemFs fs) {
+    initDevices(fs, false);
+  }
+
+  /**
+   * @param zeroPerm apko's later {@code installCharDevices} recreates a missing device with perm 0
+   */
+  public static void initDevices(MemFs fs, boolean zeroPerm) {
     Object[][] devs = {{"dev/zero", 0666, 1, 5}, {"dev/urandom", 0666, 1, 9}, {"dev/null", 0666, 1, 3},
         {"dev/random", 0666, 1, 8}, {"dev/console", 0620, 5, 1}};
     for (Object[] d : devs) {
       if (fs.lget((String) d[0]) == null) {
-        fs.mknod((String) d[0], (Integer) d[1], (Integer) d[2], (Integer) d[3]);
+        fs.mknod((String) d[0], zeroPerm ? 0 : (Integer) d[1], (Integer) d[2], (Integer) d[3]);
       }
     }
   }
@@ -168,18 +175,27 @@ public final class RootfsSteps {
         case "directory" -> {
           fs.mkdirAll(p, perm);
           fs.chmod(p, perm);
+          if (m.recursive()) {
+            recurse(fs, p, n -> n.mode = perm);
+          }
         }
         case "empty-file" -> {
+          fs.mkdirAll(MemFs.parent(p), 0755);
           fs.writeFile(p, new byte[0], perm);
           fs.chmod(p, perm);
         }
         case "hardlink" -> {
           String src = rootPath(m.source(), "paths.source");
+          fs.mkdirAll(MemFs.parent(p), 0755);
+          if (fs.lget(p) != null) {
+            fs.remove(p); // apko overwrites an existing link
+          }
           fs.link(src, p, null);
           fs.chmod(p, perm);
         }
         case "symlink" -> {
           rootPath(m.source(), "paths.source");
+          fs.mkdirAll(MemFs.parent(p), 0755);
           fs.symlink(m.source(), p);
         }
         case "permissions" -> {
@@ -187,9 +203,6 @@ public final class RootfsSteps {
             throw new CheckException("BUILD_PATH_MISSING", m.path(), "paths: permissions on a path that does not exist");
           }
           fs.chmod(p, perm);
-          if (m.recursive()) {
-            recurse(fs, p, n -> n.mode = (n.kind() == MemFs.Kind.DIR ? n.mode : perm));
-          }
         }
         default -> throw new CheckException("APKO_CONFIG_INVALID", m.path(), "unknown paths type '" + m.type() + "'");
       }
@@ -198,7 +211,7 @@ public final class RootfsSteps {
         int gid = m.gid() == null ? 0 : m.gid().intValue();
         if (!m.type().equals("symlink")) {
           fs.chown(p, uid, gid);
-          if (m.recursive()) {
+          if (m.recursive() && m.type().equals("directory")) {
             recurse(fs, p, n -> {
               n.uid = uid;
               n.gid = gid;

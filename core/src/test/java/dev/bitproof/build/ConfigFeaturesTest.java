@@ -61,6 +61,12 @@ class ConfigFeaturesTest {
       assertTrue(pkgLayer.containsKey("etc/os-release") && !top.containsKey("etc/os-release"), pkgLayer.keySet().toString());
       assertTrue(pkgLayer.containsKey("var/lib/db/sbom/replayout-1.0.0-r0.spdx.json"));
       assertTrue(pkgLayer.containsKey("usr/lib/apk/db/installed"), "partial installed DB in the package layer");
+      assertEquals(new String(img.installedDb(), StandardCharsets.UTF_8), new String(GoldenRebuildTest.tarEntry(
+          img.layers().get(0).tar(), "usr/lib/apk/db/installed"), StandardCharsets.UTF_8),
+          "the one group holds both packages, so its partial DB is the whole DB");
+      List<String> order = new ArrayList<>(pkgLayer.keySet());
+      assertTrue(order.indexOf("etc") < order.indexOf("etc/os-release") && order.indexOf("usr/lib/apk/db") < order.indexOf(
+          "usr/lib/apk/db/installed"), "parent directories precede their files in each layer: " + order);
       assertTrue(top.containsKey("dev/console") && top.containsKey("etc/apko.json"));
       String repos = new String(GoldenRebuildTest.tarEntry(img.layers().get(1).tar(), "etc/apk/repositories"),
           StandardCharsets.UTF_8);

@@ -119,4 +119,26 @@ class BuildCommandTest {
     assertEquals(0, relaxed.code(), relaxed.err());
     assertTrue(Files.exists(out.resolve("index.json")));
   }
+
+  /** {@code --keyring DIR} appends keys: they verify the index and packages and land in etc/apk/keys. */
+  @Test
+  void keyringDirectoryIsAppended(@TempDir Path tmp) throws Exception {
+    dev.bitproof.testing.ApkFixtures.TestKey key = dev.bitproof.testing.ApkFixtures.key("extra.rsa.pub");
+    Path keys = tmp.resolve("keys");
+    key.writePublic(keys);
+    Path arch = tmp.resolve("repo/x86_64");
+    Path apk = new dev.bitproof.testing.ApkFixtures.Apk("app", "1.0.0-r0", "x86_64").set("origin", "app")
+        .signedBy(key).write(arch);
+    byte[] bytes = Files.readAllBytes(apk);
+    Files.write(arch.resolve("APKINDEX.tar.gz"), dev.bitproof.testing.ApkFixtures.index(
+        dev.bitproof.testing.ApkFixtures.stanza(bytes, dev.bitproof.apk.ApkPackage.read(bytes, "app")), key, "RSA256"));
+    Files.writeString(tmp.resolve("apko.yaml"), "contents:\n  repositories: [" + tmp.resolve("repo")
+        + "]\n  packages: [app]\narchs: [x86_64]\n");
+    Run without = run("build", "-C", tmp.toString(), "apko.yaml", "-o", "oci:" + tmp.resolve("a"));
+    assertEquals(1, without.code(), "no key: the index signature is untrusted: " + without.err());
+    Run with = run("build", "-C", tmp.toString(), "apko.yaml", "--keyring", "keys", "-o", "oci:" + tmp.resolve("b"),
+        "--format", "json");
+    assertEquals(0, with.code(), with.err());
+    assertTrue(Files.exists(tmp.resolve("b/index.json")));
+  }
 }

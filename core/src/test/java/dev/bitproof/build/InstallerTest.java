@@ -101,6 +101,23 @@ class InstallerTest {
     assertTrue(scripts.length >= 1024 + 1024, "entry plus Go's two-block trailer");
   }
 
+  /** A directory keeps the mode of its first creator; its mtime is the last package's that ships it. */
+  @Test
+  void directoryModeFirstWinsMtimeLastWins() throws IOException {
+    MemFs fs = new MemFs();
+    RootfsSteps.initApk(fs, "x86_64", Map.of(), List.of(), List.of());
+    PackageContent a = pkg("a", List.of(), List.of(dir("srv", 0750, 111), dir("etc", 0700, 5)), List.of());
+    PackageContent b = pkg("b", List.of(), List.of(dir("srv", 0755, 222)), List.of());
+    new ApkInstaller(fs, 0).install(List.of(a, b));
+    Map<String, TarArchiveEntry> e = entries(LayerTar.write(fs));
+    assertEquals(0750, e.get("srv").getMode() & 07777, "first creator's mode");
+    assertEquals(222, e.get("srv").getLastModifiedTime().toInstant().getEpochSecond(), "last package's mtime");
+    assertEquals(0755, e.get("etc").getMode() & 07777, "etc existed (apko made it 0755): the package mode is ignored");
+    assertEquals(5, e.get("etc").getLastModifiedTime().toInstant().getEpochSecond());
+    String db = new String(fs.readFile(ApkInstaller.INSTALLED), StandardCharsets.UTF_8);
+    assertTrue(db.contains("F:srv\nM:0:0:0750"), "the DB records the package's own mode: " + db);
+  }
+
   @Test
   void fileWithoutChecksumAndUnsupportedTypesAreRefused() {
     MemFs fs = new MemFs();

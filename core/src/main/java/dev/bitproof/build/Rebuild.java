@@ -309,8 +309,9 @@ public final class Rebuild {
       RootfsSteps.caBundleChecksums(fs, buildDate);
       RootfsSteps.runtimeKeyring(fs, ic.contents().runtimeKeyring(), buildDate);
       RootfsSteps.supervisionTree(fs, ic.entrypoint().services());
-      if (fs.get("bin/busybox") != null) {
-        notes.add(an + ": /bin/busybox is present; apko would add busybox applet symlinks, which are not generated");
+      if (!RootfsSteps.busyboxLinks(fs, pkgs)) {
+        notes.add(an + ": /bin/busybox has no /etc/busybox-paths.d manifest; apko would use its built-in per-version "
+            + "applet table, which is not ported, so no applet links were made");
       }
       RootfsSteps.initDevices(fs, true);
       if (fs.get("etc/ld.so.conf") != null) {

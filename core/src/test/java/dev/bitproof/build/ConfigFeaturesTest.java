@@ -198,6 +198,20 @@ class ConfigFeaturesTest {
   }
 
   @Test
+  void busyboxAppletLinksFromItsManifest(@TempDir Path tmp) throws IOException {
+    TestRepo t = new TestRepo(tmp);
+    t.packages(t.apk("busybox", "busybox").entry(ApkFixtures.Entry.dir("bin")).file("bin/busybox", "ELF")
+        .entry(ApkFixtures.Entry.dir("etc")).entry(ApkFixtures.Entry.dir("etc/busybox-paths.d"))
+        .file("etc/busybox-paths.d/busybox", "/bin/busybox\n/bin/sh\n/usr/bin/env\n/bin/sh\n"));
+    BuildResult r = Rebuild.run(t.request(t.config("", "busybox")));
+    Map<String, TarArchiveEntry> e = entries(r.images().get(0).layers().get(0).tar());
+    assertEquals("/bin/busybox", e.get("bin/sh").getLinkName());
+    assertEquals("/bin/busybox", e.get("usr/bin/env").getLinkName());
+    assertEquals(0755, e.get("usr/bin").getMode() & 07777);
+    assertTrue(r.notes().isEmpty(), r.notes().toString());
+  }
+
+  @Test
   void serviceBundleWritesRunScriptsAndNeedsS6(@TempDir Path tmp) throws IOException {
     TestRepo t = new TestRepo(tmp);
     t.packages(t.apk("s6", "s6").entry(ApkFixtures.Entry.dir("bin")).file("bin/s6-svscan", "#!"));

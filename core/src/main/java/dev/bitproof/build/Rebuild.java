@@ -273,21 +273,7 @@ public final class Rebuild {
   private PerArch buildArch(Planned plan, ImageConfiguration ic, Map<String, byte[]> keys, ApkKeyring keyring,
       Map<String, String> annotations) throws IOException {
     String an = plan.arch().apk();
-    List<PackageContent> pkgs = step("fetch and verify packages", an, () -> {
-      List<PackageContent> out = new ArrayList<>();
-      for (PlannedPackage p : plan.packages()) {
-        try (InputStream in = fetch.open(p.url(), MAX_APK, "APK_TOO_LARGE")) {
-          PackageContent c = PackageLoader.load(in, p.url(), Optional.ofNullable(p.q1()).filter(s -> !s.isEmpty()),
-              keyring, req.signaturePolicy());
-          if (!c.name().equals(p.name()) || !c.version().equals(p.version())) {
-            throw CheckException.integrity("APK_IDENTITY_MISMATCH", p.url(), "package is " + c.id() + ", expected "
-                + p.name() + "-" + p.version());
-          }
-          out.add(c);
-        }
-      }
-      return out;
-    });
+    List<PackageContent> pkgs = step("fetch and verify packages", an, () -> fetchAll(plan, keyring));
     long buildDate = req.sourceDateEpoch().orElseGet(() -> Math.max(0,
         pkgs.stream().mapToLong(PackageContent::buildDate).max().orElse(0)));
     long scriptsEpoch = req.sourceDateEpoch().orElse(0);
@@ -336,6 +322,53 @@ public final class Rebuild {
     }
     return new PerArch(plan.arch(), layers, config, buildDate, ip, locked, fs.readFile(ApkInstaller.INSTALLED),
         pkgs.stream().map(PackageContent::withoutData).toList(), annotations);
+  }
+
+  /**
+   * Fetches and verifies the arch's packages, each streamed once, a few at a time (apko fetches in parallel
+   * too); the result keeps plan order, and the first failure in plan order is the one reported.
+   */
+  private List<PackageContent> fetchAll(Planned plan, ApkKeyring keyring) throws IOException {
+    int threads = Math.max(1, Math.min(req.parallelism(), plan.packages().size()));
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<PackageContent>> fs = new ArrayList<>();
+      for (PlannedPackage p : plan.packages()) {
+        fs.add(pool.submit(() -> fetchOne(p, keyring)));
+      }
+      List<PackageContent> out = new ArrayList<>();
+      for (Future<PackageContent> f : fs) {
+        try {
+          out.add(f.get());
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof IOException io) {
+            throw io;
+          }
+          if (e.getCause() instanceof RuntimeException re) {
+            throw re;
+          }
+          throw new IOException(e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted", e);
+        }
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private PackageContent fetchOne(PlannedPackage p, ApkKeyring keyring) throws IOException {
+    try (InputStream in = fetch.open(p.url(), MAX_APK, "APK_TOO_LARGE")) {
+      PackageContent c = PackageLoader.load(in, p.url(), Optional.ofNullable(p.q1()).filter(s -> !s.isEmpty()),
+          keyring, req.signaturePolicy());
+      if (!c.name().equals(p.name()) || !c.version().equals(p.version())) {
+        throw CheckException.integrity("APK_IDENTITY_MISMATCH", p.url(), "package is " + c.id() + ", expected "
+            + p.name() + "-" + p.version());
+      }
+      return c;
+    }
   }
 
   /** {@code accounts.run-as} naming a configured user becomes its numeric uid. */

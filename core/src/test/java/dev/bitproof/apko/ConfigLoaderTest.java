@@ -113,6 +113,7 @@ class ConfigLoaderTest {
     assertEquals(List.of("r1"), c.contents().repositories());
     assertEquals("base", c.cmd());
     assertEquals("x", c.entrypoint().command());
+    assertEquals("base.yaml", c.include(), "kept, as apko's merged configuration keeps it");
 
     Files.writeString(dir.resolve("a.yaml"), "include: b.yaml\n");
     Files.writeString(dir.resolve("b.yaml"), "include: a.yaml\n");

@@ -110,30 +110,11 @@ public final class Rebuild {
     } else {
       plans.addAll(step("resolve packages", null, () -> resolve(ic, archs, apkKeyring)));
     }
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(req.parallelism(), plans.size()));
-    List<PerArch> built = new ArrayList<>();
-    try {
-      List<Future<PerArch>> fs = new ArrayList<>();
-      for (Planned p : plans) {
-        fs.add(pool.submit(() -> buildArch(p, ic, keys, apkKeyring, annotations)));
-      }
-      for (Future<PerArch> f : fs) {
-        built.add(f.get());
-      }
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IOException(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    } finally {
-      pool.shutdownNow();
+    List<java.util.concurrent.Callable<PerArch>> work = new ArrayList<>();
+    for (Planned p : plans) {
+      work.add(() -> buildArch(p, ic, keys, apkKeyring, annotations));
     }
+    List<PerArch> built = inParallel(work, req.parallelism());
     LockFile emitted = lock.orElseGet(() -> emitLock(loaded, ic, keys, built));
     return step("assemble index", null, () -> assemble(built, ic, annotations, emitted));
   }
@@ -329,31 +310,40 @@ public final class Rebuild {
    * too); the result keeps plan order, and the first failure in plan order is the one reported.
    */
   private List<PackageContent> fetchAll(Planned plan, ApkKeyring keyring) throws IOException {
-    int threads = Math.max(1, Math.min(req.parallelism(), plan.packages().size()));
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    List<java.util.concurrent.Callable<PackageContent>> work = new ArrayList<>();
+    for (PlannedPackage p : plan.packages()) {
+      work.add(() -> fetchOne(p, keyring));
+    }
+    return inParallel(work, req.parallelism());
+  }
+
+  /** Runs the tasks on up to {@code threads} threads; results in task order, the first failure in order rethrown. */
+  static <T> List<T> inParallel(List<java.util.concurrent.Callable<T>> tasks, int threads) throws IOException {
+    if (tasks.isEmpty()) {
+      return List.of();
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, tasks.size())));
     try {
-      List<Future<PackageContent>> fs = new ArrayList<>();
-      for (PlannedPackage p : plan.packages()) {
-        fs.add(pool.submit(() -> fetchOne(p, keyring)));
+      List<Future<T>> fs = new ArrayList<>();
+      for (java.util.concurrent.Callable<T> t : tasks) {
+        fs.add(pool.submit(t));
       }
-      List<PackageContent> out = new ArrayList<>();
-      for (Future<PackageContent> f : fs) {
-        try {
-          out.add(f.get());
-        } catch (ExecutionException e) {
-          if (e.getCause() instanceof IOException io) {
-            throw io;
-          }
-          if (e.getCause() instanceof RuntimeException re) {
-            throw re;
-          }
-          throw new IOException(e.getCause());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IOException("interrupted", e);
-        }
+      List<T> out = new ArrayList<>();
+      for (Future<T> f : fs) {
+        out.add(f.get());
       }
       return out;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
     } finally {
       pool.shutdownNow();
     }

@@ -6,7 +6,6 @@ import dev.bitproof.apko.ImageConfiguration.User;
 import dev.bitproof.report.CheckException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -263,14 +262,8 @@ public final class RootfsSteps {
     if (n == null || n.kind() != MemFs.Kind.FILE) {
       return;
     }
-    byte[] sha;
-    try {
-      sha = java.security.MessageDigest.getInstance("SHA-256").digest(n.data());
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
     String side = "etc/ssl/certs/.ca-certificates.crt.sha256";
-    fs.writeFile(side, (HexFormat.of().formatHex(sha) + "  ca-certificates.crt\n").getBytes(StandardCharsets.UTF_8), 0444);
+    fs.writeFile(side, (dev.bitproof.oci.Digest.sha256(n.data()).hex() + "  ca-certificates.crt\n").getBytes(StandardCharsets.UTF_8), 0444);
     fs.chmod(side, 0444);
     fs.chtimes(side, buildDate);
   }

@@ -172,7 +172,7 @@ final class ConfigMapper {
         over.paths().isEmpty() ? base.paths() : over.paths(),
         pick(base.vcsUrl(), over.vcsUrl()),
         mergeMap(base.annotations(), over.annotations()),
-        "",
+        over.include(), // apko's merged config keeps the include (it shows in /etc/apko.json)
         over.volumes().isEmpty() ? base.volumes() : over.volumes(),
         over.layering() != null ? over.layering() : base.layering(),
         pick(base.format(), over.format()),

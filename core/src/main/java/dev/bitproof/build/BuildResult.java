@@ -26,7 +26,7 @@ public record BuildResult(RawManifest index, List<ArchImage> images, LockFile lo
 
   public BuildResult {
     images = List.copyOf(images);
-    steps = Map.copyOf(steps);
+    steps = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(steps));
     notes = List.copyOf(notes);
   }
 

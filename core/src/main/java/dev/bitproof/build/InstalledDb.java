@@ -3,7 +3,6 @@ package dev.bitproof.build;
 import dev.bitproof.tar.TarEntryInfo;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
@@ -112,7 +111,7 @@ public final class InstalledDb {
     String[] bt = b.split("/", -1);
     int n;
     for (n = 0; n < at.length - 1 && n < bt.length - 1; n++) {
-      int r = compareGo(at[n], bt[n]);
+      int r = GoJson.compareUtf8(at[n], bt[n]);
       if (r != 0) {
         return r;
       }
@@ -120,12 +119,8 @@ public final class InstalledDb {
     boolean aTokIsDir = n + 1 < at.length || aIsDir;
     boolean bTokIsDir = n + 1 < bt.length || bIsDir;
     if (aTokIsDir == bTokIsDir) {
-      return compareGo(at[n], bt[n]);
+      return GoJson.compareUtf8(at[n], bt[n]);
     }
     return aTokIsDir ? 1 : -1;
-  }
-
-  private static int compareGo(String a, String b) {
-    return Integer.signum(Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8)));
   }
 }

@@ -1,6 +1,5 @@
 package dev.bitproof.build;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,9 +22,46 @@ public final class LayerTar {
   }
 
   public static byte[] write(MemFs fs) throws IOException {
-    ByteArrayOutputStream bos = new ByteArrayOutputStream(64 * 1024);
-    write(fs, bos);
-    return bos.toByteArray();
+    // a counting pass first: the array is allocated once at its final size (no doubling copies of big layers)
+    long[] size = {0};
+    write(fs, new OutputStream() {
+      @Override
+      public void write(int b) {
+        size[0]++;
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        size[0] += len;
+      }
+    });
+    if (size[0] > Integer.MAX_VALUE - 64) {
+      throw new dev.bitproof.report.CheckException("LAYER_TOO_LARGE", "layer", "layer tar is over 2 GiB");
+    }
+    ExactBuffer out = new ExactBuffer((int) size[0]);
+    write(fs, out);
+    return out.buf;
+  }
+
+  /** Exactly sized output: no growth, no copy at the end. */
+  private static final class ExactBuffer extends OutputStream {
+    final byte[] buf;
+    int pos;
+
+    ExactBuffer(int size) {
+      buf = new byte[size];
+    }
+
+    @Override
+    public void write(int b) {
+      buf[pos++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      System.arraycopy(b, off, buf, pos, len);
+      pos += len;
+    }
   }
 
   public static void write(MemFs fs, OutputStream out) throws IOException {

@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -51,7 +50,7 @@ public final class Rebuild {
 
   private final BuildRequest req;
   private final Fetch fetch;
-  private final Map<String, AtomicLong> steps = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> steps = Collections.synchronizedMap(new LinkedHashMap<>());
   private final List<String> notes = Collections.synchronizedList(new ArrayList<>());
 
   private Rebuild(BuildRequest req) {
@@ -78,7 +77,8 @@ public final class Rebuild {
       if (e.getMessage() != null && e.getMessage().startsWith("failed to ")) {
         throw e;
       }
-      throw new CheckException(e.code(), e.kind(), e.subject(), "failed to " + name + where + ": " + e.getMessage(), e);
+      String subj = e.subject().isEmpty() || String.valueOf(e.getMessage()).contains(e.subject()) ? "" : e.subject() + ": ";
+      throw new CheckException(e.code(), e.kind(), e.subject(), "failed to " + name + where + ": " + subj + e.getMessage(), e);
     } finally {
       steps.computeIfAbsent(name, k -> new AtomicLong()).addAndGet((System.nanoTime() - t0) / 1_000_000);
     }
@@ -110,30 +110,11 @@ public final class Rebuild {
     } else {
       plans.addAll(step("resolve packages", null, () -> resolve(ic, archs, apkKeyring)));
     }
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(req.parallelism(), plans.size()));
-    List<PerArch> built = new ArrayList<>();
-    try {
-      List<Future<PerArch>> fs = new ArrayList<>();
-      for (Planned p : plans) {
-        fs.add(pool.submit(() -> buildArch(p, ic, keys, apkKeyring, annotations)));
-      }
-      for (Future<PerArch> f : fs) {
-        built.add(f.get());
-      }
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IOException(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    } finally {
-      pool.shutdownNow();
+    List<java.util.concurrent.Callable<PerArch>> work = new ArrayList<>();
+    for (Planned p : plans) {
+      work.add(() -> buildArch(p, ic, keys, apkKeyring, annotations));
     }
+    List<PerArch> built = inParallel(work, req.parallelism());
     LockFile emitted = lock.orElseGet(() -> emitLock(loaded, ic, keys, built));
     return step("assemble index", null, () -> assemble(built, ic, annotations, emitted));
   }
@@ -273,21 +254,7 @@ public final class Rebuild {
   private PerArch buildArch(Planned plan, ImageConfiguration ic, Map<String, byte[]> keys, ApkKeyring keyring,
       Map<String, String> annotations) throws IOException {
     String an = plan.arch().apk();
-    List<PackageContent> pkgs = step("fetch and verify packages", an, () -> {
-      List<PackageContent> out = new ArrayList<>();
-      for (PlannedPackage p : plan.packages()) {
-        try (InputStream in = fetch.open(p.url(), MAX_APK, "APK_TOO_LARGE")) {
-          PackageContent c = PackageLoader.load(in, p.url(), Optional.ofNullable(p.q1()).filter(s -> !s.isEmpty()),
-              keyring, req.signaturePolicy());
-          if (!c.name().equals(p.name()) || !c.version().equals(p.version())) {
-            throw CheckException.integrity("APK_IDENTITY_MISMATCH", p.url(), "package is " + c.id() + ", expected "
-                + p.name() + "-" + p.version());
-          }
-          out.add(c);
-        }
-      }
-      return out;
-    });
+    List<PackageContent> pkgs = step("fetch and verify packages", an, () -> fetchAll(plan, keyring));
     long buildDate = req.sourceDateEpoch().orElseGet(() -> Math.max(0,
         pkgs.stream().mapToLong(PackageContent::buildDate).max().orElse(0)));
     long scriptsEpoch = req.sourceDateEpoch().orElse(0);
@@ -309,10 +276,11 @@ public final class Rebuild {
       RootfsSteps.caBundleChecksums(fs, buildDate);
       RootfsSteps.runtimeKeyring(fs, ic.contents().runtimeKeyring(), buildDate);
       RootfsSteps.supervisionTree(fs, ic.entrypoint().services());
-      if (fs.get("bin/busybox") != null) {
-        notes.add(an + ": /bin/busybox is present; apko would add busybox applet symlinks, which are not generated");
+      if (!RootfsSteps.busyboxLinks(fs, pkgs)) {
+        notes.add(an + ": /bin/busybox has no /etc/busybox-paths.d manifest; apko would use its built-in per-version "
+            + "applet table, which is not ported, so no applet links were made");
       }
-      RootfsSteps.initDevices(fs);
+      RootfsSteps.initDevices(fs, true);
       if (fs.get("etc/ld.so.conf") != null) {
         notes.add(an + ": /etc/ld.so.conf is present; apko would write /etc/ld.so.cache, which is not generated");
       }
@@ -333,8 +301,64 @@ public final class Rebuild {
       PackageContent c = pkgs.get(i);
       ip.add(new BuildResult.InstalledPackage(c.name(), c.version(), c.arch(), c.q1(), plan.packages().get(i).url()));
     }
-    return new PerArch(plan.arch(), layers, config, buildDate, ip, locked, fs.readFile(ApkInstaller.INSTALLED), pkgs,
-        annotations);
+    return new PerArch(plan.arch(), layers, config, buildDate, ip, locked, fs.readFile(ApkInstaller.INSTALLED),
+        pkgs.stream().map(PackageContent::withoutData).toList(), annotations);
+  }
+
+  /**
+   * Fetches and verifies the arch's packages, each streamed once, a few at a time (apko fetches in parallel
+   * too); the result keeps plan order, and the first failure in plan order is the one reported.
+   */
+  private List<PackageContent> fetchAll(Planned plan, ApkKeyring keyring) throws IOException {
+    List<java.util.concurrent.Callable<PackageContent>> work = new ArrayList<>();
+    for (PlannedPackage p : plan.packages()) {
+      work.add(() -> fetchOne(p, keyring));
+    }
+    return inParallel(work, req.parallelism());
+  }
+
+  /** Runs the tasks on up to {@code threads} threads; results in task order, the first failure in order rethrown. */
+  static <T> List<T> inParallel(List<java.util.concurrent.Callable<T>> tasks, int threads) throws IOException {
+    if (tasks.isEmpty()) {
+      return List.of();
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, tasks.size())));
+    try {
+      List<Future<T>> fs = new ArrayList<>();
+      for (java.util.concurrent.Callable<T> t : tasks) {
+        fs.add(pool.submit(t));
+      }
+      List<T> out = new ArrayList<>();
+      for (Future<T> f : fs) {
+        out.add(f.get());
+      }
+      return out;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private PackageContent fetchOne(PlannedPackage p, ApkKeyring keyring) throws IOException {
+    try (InputStream in = fetch.open(p.url(), MAX_APK, "APK_TOO_LARGE")) {
+      PackageContent c = PackageLoader.load(in, p.url(), Optional.ofNullable(p.q1()).filter(s -> !s.isEmpty()),
+          keyring, req.signaturePolicy());
+      if (!c.name().equals(p.name()) || !c.version().equals(p.version())) {
+        throw CheckException.integrity("APK_IDENTITY_MISMATCH", p.url(), "package is " + c.id() + ", expected "
+            + p.name() + "-" + p.version());
+      }
+      return c;
+    }
   }
 
   /** {@code accounts.run-as} naming a configured user becomes its numeric uid. */
@@ -399,7 +423,9 @@ public final class Rebuild {
 
   private Map<String, Long> timings() {
     Map<String, Long> m = new LinkedHashMap<>();
-    steps.forEach((k, v) -> m.put(k, v.get()));
+    synchronized (steps) {
+      steps.forEach((k, v) -> m.put(k, v.get()));
+    }
     return m;
   }
 
@@ -432,23 +458,33 @@ public final class Rebuild {
     return new BuildResult(index, images, lock, steps, notes);
   }
 
+  /** Lock repository entries: {@code <repo>/<arch>} with its index URL; {@code @tag}s removed as apko does. */
+  private static void addRepos(List<LockFile.Repository> out, List<String> repos, Arch a) {
+    for (String r : repos) {
+      String loc = ApkRepositories.RepositoryRef.parse(r).location();
+      String name = loc.replaceFirst("^https?://", "");
+      out.add(new LockFile.Repository(name + "/" + a.apk(), loc + "/" + a.apk() + "/APKINDEX.tar.gz", a.apk()));
+    }
+  }
+
   /** A lock from this resolution, in apko's format (per arch, install order). */
   private LockFile emitLock(ConfigLoader.Loaded loaded, ImageConfiguration ic, Map<String, byte[]> keys,
       List<PerArch> built) {
     List<LockFile.KeyringEntry> kr = new ArrayList<>();
     for (String k : new java.util.TreeSet<>(ic.contents().keyring())) {
       String base = k.substring(k.lastIndexOf('/') + 1);
-      kr.add(new LockFile.KeyringEntry(k.replaceFirst("^https://", ""), k,
+      kr.add(new LockFile.KeyringEntry(k.replaceFirst("^https?://", ""), k,
           new String(keys.getOrDefault(base, new byte[0]), StandardCharsets.UTF_8)));
     }
     List<LockFile.LockedPackage> pk = new ArrayList<>();
     List<LockFile.Repository> repos = new ArrayList<>();
+    List<LockFile.Repository> buildRepos = new ArrayList<>();
+    List<LockFile.Repository> runtime = new ArrayList<>();
     List<PerArch> sorted = new ArrayList<>(built);
     for (PerArch p : sorted) {
-      for (String r : ic.contents().repositories()) {
-        repos.add(new LockFile.Repository(r + "/" + p.arch().apk(), r + "/" + p.arch().apk() + "/APKINDEX.tar.gz",
-            p.arch().apk()));
-      }
+      addRepos(repos, ic.contents().repositories(), p.arch());
+      addRepos(buildRepos, ic.contents().buildRepositories(), p.arch());
+      addRepos(runtime, ic.contents().runtimeRepositories(), p.arch());
       for (int i = 0; i < p.contents().size(); i++) {
         PackageContent c = p.contents().get(i);
         PackageContent.Streams s = c.streams();
@@ -462,8 +498,6 @@ public final class Rebuild {
         pk.add(new LockFile.LockedPackage(c.name(), p.packages().get(i).url(), c.version(), c.arch(), sig, ctl, dat, c.q1()));
       }
     }
-    List<LockFile.Repository> buildRepos = new ArrayList<>();
-    List<LockFile.Repository> runtime = new ArrayList<>();
     return new LockFile("v1", Optional.of(new LockFile.Config(loaded.name(), loaded.checksum())), kr, buildRepos, runtime,
         repos, pk);
   }

@@ -6,7 +6,6 @@ import dev.bitproof.apko.ImageConfiguration.User;
 import dev.bitproof.report.CheckException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -49,13 +48,20 @@ public final class RootfsSteps {
     fs.writeFile("etc/apk/world", lines(sortedSet(world)), 0644);
   }
 
-  /** The five character devices; missing ones only (apko's installCharDevices re-runs this). */
+  /** The five character devices with their modes (apko's initDeviceFiles); existing ones are left alone. */
   public static void initDevices(MemFs fs) {
+    initDevices(fs, false);
+  }
+
+  /**
+   * @param zeroPerm apko's later {@code installCharDevices} recreates a missing device with perm 0
+   */
+  public static void initDevices(MemFs fs, boolean zeroPerm) {
     Object[][] devs = {{"dev/zero", 0666, 1, 5}, {"dev/urandom", 0666, 1, 9}, {"dev/null", 0666, 1, 3},
         {"dev/random", 0666, 1, 8}, {"dev/console", 0620, 5, 1}};
     for (Object[] d : devs) {
       if (fs.lget((String) d[0]) == null) {
-        fs.mknod((String) d[0], (Integer) d[1], (Integer) d[2], (Integer) d[3]);
+        fs.mknod((String) d[0], zeroPerm ? 0 : (Integer) d[1], (Integer) d[2], (Integer) d[3]);
       }
     }
   }
@@ -168,18 +174,27 @@ public final class RootfsSteps {
         case "directory" -> {
           fs.mkdirAll(p, perm);
           fs.chmod(p, perm);
+          if (m.recursive()) {
+            recurse(fs, p, n -> n.mode = perm);
+          }
         }
         case "empty-file" -> {
+          fs.mkdirAll(MemFs.parent(p), 0755);
           fs.writeFile(p, new byte[0], perm);
           fs.chmod(p, perm);
         }
         case "hardlink" -> {
           String src = rootPath(m.source(), "paths.source");
+          fs.mkdirAll(MemFs.parent(p), 0755);
+          if (fs.lget(p) != null) {
+            fs.remove(p); // apko overwrites an existing link
+          }
           fs.link(src, p, null);
           fs.chmod(p, perm);
         }
         case "symlink" -> {
           rootPath(m.source(), "paths.source");
+          fs.mkdirAll(MemFs.parent(p), 0755);
           fs.symlink(m.source(), p);
         }
         case "permissions" -> {
@@ -187,9 +202,6 @@ public final class RootfsSteps {
             throw new CheckException("BUILD_PATH_MISSING", m.path(), "paths: permissions on a path that does not exist");
           }
           fs.chmod(p, perm);
-          if (m.recursive()) {
-            recurse(fs, p, n -> n.mode = (n.kind() == MemFs.Kind.DIR ? n.mode : perm));
-          }
         }
         default -> throw new CheckException("APKO_CONFIG_INVALID", m.path(), "unknown paths type '" + m.type() + "'");
       }
@@ -198,7 +210,7 @@ public final class RootfsSteps {
         int gid = m.gid() == null ? 0 : m.gid().intValue();
         if (!m.type().equals("symlink")) {
           fs.chown(p, uid, gid);
-          if (m.recursive()) {
+          if (m.recursive() && m.type().equals("directory")) {
             recurse(fs, p, n -> {
               n.uid = uid;
               n.gid = gid;
@@ -250,14 +262,8 @@ public final class RootfsSteps {
     if (n == null || n.kind() != MemFs.Kind.FILE) {
       return;
     }
-    byte[] sha;
-    try {
-      sha = java.security.MessageDigest.getInstance("SHA-256").digest(n.data());
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
     String side = "etc/ssl/certs/.ca-certificates.crt.sha256";
-    fs.writeFile(side, (HexFormat.of().formatHex(sha) + "  ca-certificates.crt\n").getBytes(StandardCharsets.UTF_8), 0444);
+    fs.writeFile(side, (dev.bitproof.oci.Digest.sha256(n.data()).hex() + "  ca-certificates.crt\n").getBytes(StandardCharsets.UTF_8), 0444);
     fs.chmod(side, 0444);
     fs.chtimes(side, buildDate);
   }
@@ -290,6 +296,59 @@ public final class RootfsSteps {
       fs.writeFile("sv/" + s.getKey() + "/run",
           ("#!/bin/execlineb\n" + s.getValue() + "\n").getBytes(StandardCharsets.UTF_8), 0755);
     }
+  }
+
+  /**
+   * apko's {@code InstallBusyboxLinks} when {@code /bin/busybox} exists: symlinks to it for every path listed in
+   * {@code /etc/busybox-paths.d/<package>} (busybox ≥ 1.36.0-r8 ships that manifest). Applet directories are
+   * created 0755 and given busybox's mtime (so the links, which take their directory's mtime, carry it too).
+   *
+   * @return false when busybox is present but the manifest is not (apko would fall back to its built-in
+   *     per-version table, which is not ported)
+   */
+  public static boolean busyboxLinks(MemFs fs, List<PackageContent> installed) {
+    MemFs.Node bb = fs.get("bin/busybox");
+    if (bb == null) {
+      return true;
+    }
+    String pkg = null;
+    for (PackageContent p : installed) {
+      if (p.name().equals("busybox")) {
+        pkg = p.name();
+        break;
+      }
+      if (p.provides().stream().anyMatch(x -> x.contains("busybox"))) {
+        pkg = p.name();
+        break;
+      }
+    }
+    if (pkg == null) {
+      throw new CheckException("BUILD_BUSYBOX_UNOWNED", "bin/busybox", "/bin/busybox exists but no installed package is or provides busybox");
+    }
+    MemFs.Node manifest = fs.get("etc/busybox-paths.d/" + pkg);
+    if (manifest == null || manifest.kind() != MemFs.Kind.FILE) {
+      return false;
+    }
+    for (String link : new String(manifest.data(), StandardCharsets.UTF_8).split("\n")) {
+      if (link.isEmpty() || link.equals("/bin/busybox")) {
+        continue;
+      }
+      String p = rootPath(link, "busybox link");
+      String dir = MemFs.parent(p);
+      if (!dir.isEmpty()) {
+        fs.mkdirAll(dir, 0755);
+        fs.chtimes(dir, bb.mtime());
+      }
+      MemFs.Node existing = fs.lget(p);
+      if (existing != null) {
+        if (existing.kind() == MemFs.Kind.SYMLINK || existing.kind() == MemFs.Kind.FILE) {
+          continue; // as busybox --install -s: an existing link or file is kept
+        }
+        throw new CheckException("BUILD_PATH_EXISTS", p, "busybox link target exists and is not a file or link");
+      }
+      fs.symlink("/bin/busybox", p);
+    }
+    return true;
   }
 
   /** {@code postBuildSetApk}: the image's repositories file lists runtime repositories only. */

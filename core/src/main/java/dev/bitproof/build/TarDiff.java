@@ -57,17 +57,9 @@ public final class TarDiff {
             String.valueOf(e.getLastModifiedTime().toInstant().getEpochSecond()), e.getLinkName(),
             String.valueOf(e.getDevMajor()), String.valueOf(e.getDevMinor()),
             new java.util.TreeMap<>(e.getExtraPaxHeaders()).toString(),
-            java.util.HexFormat.of().formatHex(sha256(content))});
+            dev.bitproof.oci.Digest.sha256(content).hex()});
       }
     }
     return out;
-  }
-
-  private static byte[] sha256(byte[] b) {
-    try {
-      return java.security.MessageDigest.getInstance("SHA-256").digest(b);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -44,8 +44,9 @@ class BuildCommandTest {
   void goldenBuildWithReusedLayersWritesApkosIndex(@TempDir Path tmp) throws Exception {
     Path cli = SharedData.require("apk/apko/internal/cli");
     Path out = tmp.resolve("out");
-    Run r = run(golden(cli, out, "--reuse-layers-from", "oci:" + cli.resolve("testdata/golden"), "--format", "json")
-        .toArray(String[]::new));
+    Path lock = tmp.resolve("apko.lock.json");
+    Run r = run(golden(cli, out, "--reuse-layers-from", "oci:" + cli.resolve("testdata/golden"), "--format", "json",
+        "--write-lock", lock.toString()).toArray(String[]::new));
     assertEquals(0, r.code(), r.err());
     JsonNode j = Json.parse(r.out().getBytes(StandardCharsets.UTF_8), "stdout");
     assertEquals(INDEX, j.get("index").asText());
@@ -54,18 +55,28 @@ class BuildCommandTest {
     byte[] index = Files.readAllBytes(out.resolve("index.json"));
     assertEquals(Digest.parse(INDEX), Digest.sha256(index), "index.json written as the root");
     assertTrue(Files.exists(out.resolve("blobs/sha256/69f0237c7f8cf0b8a329d1bf1d6870c870c4ec323e39d3a6da59596632d0f2f4")));
+    assertEquals(Files.readString(cli.resolve("testdata/apko.lock.json")), Files.readString(lock), "--write-lock");
   }
 
   @Test
   void goldenBuildWithLockFilePrintsDigestsAsText(@TempDir Path tmp) {
     Path cli = SharedData.require("apk/apko/internal/cli");
-    Run r = run(golden(cli, tmp.resolve("out"), "--lockfile", "testdata/apko.lock.json", "--compression", "java")
-        .toArray(String[]::new));
+    Run r = run(golden(cli, tmp.resolve("out"), "--lockfile", "testdata/apko.lock.json").toArray(String[]::new));
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("diff_id  sha256:ca5e16c7c944d764863cb1a4286e668e72d6d87ef9ddd82337b19d87715bae7e"), r.out());
     assertTrue(r.out().contains("config   sha256:6c815259150f37d000417f9a93f41bddf74dff905c745986069d4b03e954ac1d"), r.out());
-    assertFalse(r.out().contains(INDEX), "java gzip cannot give apko's index digest without reuse");
+    assertTrue(r.out().contains("index    " + INDEX), "byte-exact compression gives apko's index from the inputs alone: " + r.out());
     assertTrue(r.err().contains("step install packages"), r.err());
+  }
+
+  @Test
+  void javaCompressionKeepsDiffIdsButNotTheIndex(@TempDir Path tmp) {
+    Path cli = SharedData.require("apk/apko/internal/cli");
+    Run r = run(golden(cli, tmp.resolve("out"), "--compression", "java").toArray(String[]::new));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("diff_id  sha256:20f698463c2755b6dc42b7d07e959ed7455a06e7367d507e829a315898f21a01"), r.out());
+    assertTrue(r.out().contains("java-gzip"), r.out());
+    assertFalse(r.out().contains(INDEX), "java.util.zip bytes differ from apko's, so the index does too");
   }
 
   @Test
@@ -83,5 +94,51 @@ class BuildCommandTest {
     Run r = run("build", "x.yaml", "--annotation", "novalue", "-o", "oci:" + tmp.resolve("o"));
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().contains("ANNOTATION_INVALID"), r.err());
+  }
+
+  /** A package signed by a key outside the keyring: exit 1, and no image is written. */
+  @Test
+  void untrustedPackageSignatureWritesNothing(@TempDir Path tmp) throws Exception {
+    dev.bitproof.testing.ApkFixtures.TestKey repoKey = dev.bitproof.testing.ApkFixtures.key("repo.rsa.pub");
+    dev.bitproof.testing.ApkFixtures.TestKey other = dev.bitproof.testing.ApkFixtures.key("other.rsa.pub");
+    Path keyFile = repoKey.writePublic(tmp.resolve("keys"));
+    Path arch = tmp.resolve("repo/x86_64");
+    Path apk = new dev.bitproof.testing.ApkFixtures.Apk("app", "1.0.0-r0", "x86_64").set("origin", "app")
+        .signedBy(other).write(arch);
+    byte[] bytes = Files.readAllBytes(apk);
+    Files.write(arch.resolve("APKINDEX.tar.gz"), dev.bitproof.testing.ApkFixtures.index(
+        dev.bitproof.testing.ApkFixtures.stanza(bytes, dev.bitproof.apk.ApkPackage.read(bytes, "app")), repoKey, "RSA256"));
+    Files.writeString(tmp.resolve("apko.yaml"), "contents:\n  keyring: [" + keyFile + "]\n  repositories: ["
+        + tmp.resolve("repo") + "]\n  packages: [app]\narchs: [x86_64]\n");
+    Path out = tmp.resolve("out");
+    Run r = run("build", "-C", tmp.toString(), "apko.yaml", "-o", "oci:" + out, "--format", "json");
+    assertEquals(1, r.code(), r.err());
+    assertTrue(r.out().contains("APK_SIGNATURE_UNTRUSTED_KEY"), r.out());
+    assertFalse(Files.exists(out), "no image is written");
+    Run relaxed = run("build", "-C", tmp.toString(), "apko.yaml", "-o", "oci:" + out, "--allow-untrusted-packages");
+    assertEquals(0, relaxed.code(), relaxed.err());
+    assertTrue(Files.exists(out.resolve("index.json")));
+  }
+
+  /** {@code --keyring DIR} appends keys: they verify the index and packages and land in etc/apk/keys. */
+  @Test
+  void keyringDirectoryIsAppended(@TempDir Path tmp) throws Exception {
+    dev.bitproof.testing.ApkFixtures.TestKey key = dev.bitproof.testing.ApkFixtures.key("extra.rsa.pub");
+    Path keys = tmp.resolve("keys");
+    key.writePublic(keys);
+    Path arch = tmp.resolve("repo/x86_64");
+    Path apk = new dev.bitproof.testing.ApkFixtures.Apk("app", "1.0.0-r0", "x86_64").set("origin", "app")
+        .signedBy(key).write(arch);
+    byte[] bytes = Files.readAllBytes(apk);
+    Files.write(arch.resolve("APKINDEX.tar.gz"), dev.bitproof.testing.ApkFixtures.index(
+        dev.bitproof.testing.ApkFixtures.stanza(bytes, dev.bitproof.apk.ApkPackage.read(bytes, "app")), key, "RSA256"));
+    Files.writeString(tmp.resolve("apko.yaml"), "contents:\n  repositories: [" + tmp.resolve("repo")
+        + "]\n  packages: [app]\narchs: [x86_64]\n");
+    Run without = run("build", "-C", tmp.toString(), "apko.yaml", "-o", "oci:" + tmp.resolve("a"));
+    assertEquals(1, without.code(), "no key: the index signature is untrusted: " + without.err());
+    Run with = run("build", "-C", tmp.toString(), "apko.yaml", "--keyring", "keys", "-o", "oci:" + tmp.resolve("b"),
+        "--format", "json");
+    assertEquals(0, with.code(), with.err());
+    assertTrue(Files.exists(tmp.resolve("b/index.json")));
   }
 }

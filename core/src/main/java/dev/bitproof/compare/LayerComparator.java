@@ -328,10 +328,10 @@ final class LayerComparator {
   private static String describe(TarEntryStream.Entry e) {
     TarEntryInfo i = e.info();
     return switch (i.type()) {
-      case FILE -> "file, " + i.size() + " bytes, mode " + octal(i.mode());
+      case FILE -> "file, " + i.size() + " bytes, mode " + octal(i.mode() & 07777);
       case SYMLINK -> "symlink to " + i.linkTarget();
       case HARDLINK -> "hardlink to " + i.linkTarget();
-      default -> i.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ", mode " + octal(i.mode());
+      default -> i.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ", mode " + octal(i.mode() & 07777);
     };
   }
 }

@@ -36,7 +36,8 @@ public record PublishedHints(OptionalLong sourceDateEpoch, Map<String, String> a
 
   public static PublishedHints from(Images.Tree published) {
     List<String> notes = new ArrayList<>();
-    Map<String, String> ann = new LinkedHashMap<>(published.index().map(i -> i.annotations())
+    // sorted: the parsed maps do not keep document order, and a report must read the same every run
+    Map<String, String> ann = new java.util.TreeMap<>(published.index().map(i -> i.annotations())
         .orElseGet(() -> published.images().get(0).manifest().annotations()));
     String where = published.index().isPresent() ? "index" : "manifest";
     String created = ann.remove(CREATED);

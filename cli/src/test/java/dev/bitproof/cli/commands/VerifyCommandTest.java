@@ -71,7 +71,7 @@ class VerifyCommandTest {
     CompareCommandTest.Run r = verify("oci:" + cli().resolve("testdata/golden"));
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().startsWith("bitproof verify: PASS — CONTENT_IDENTICAL\n"), r.out());
-    assertTrue(r.out().contains("annotations [org.opencontainers.image.vendor, org.opencontainers.image.title] taken from the published index"), r.out());
+    assertTrue(r.out().contains("annotations [org.opencontainers.image.title, org.opencontainers.image.vendor] taken from the published index"), r.out());
     assertTrue(r.out().contains("PASS    signatures       6 signatures verified, 0 failed"), r.out());
   }
 

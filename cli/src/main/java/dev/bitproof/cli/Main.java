@@ -1,5 +1,6 @@
 package dev.bitproof.cli;
 
+import dev.bitproof.cli.commands.BuildCommand;
 import dev.bitproof.cli.commands.CompareCommand;
 import dev.bitproof.cli.commands.DemoCommand;
 import dev.bitproof.cli.render.Format;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Command;
       dev.bitproof.cli.commands.PolicyCommand.class,
       CompareCommand.class,
       dev.bitproof.cli.commands.VerifyCommand.class,
+      BuildCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec

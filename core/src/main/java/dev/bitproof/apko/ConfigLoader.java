@@ -191,6 +191,12 @@ public final class ConfigLoader {
       if (k.getValue().equals("<<")) {
         throw new CheckException("APKO_CONFIG_TAG_REFUSED", subject, "merge keys (<<) at line " + line(k) + " are not supported");
       }
+      for (Key seen : out.keySet()) {
+        if (seen.name().equals(k.getValue())) {
+          throw new CheckException("APKO_CONFIG_DUPLICATE_KEY", subject, "line " + line(k) + ": key " + k.getValue()
+              + " repeats the key at line " + seen.line());
+        }
+      }
       out.put(new Key(k.getValue(), line(k)), convert(t.getValueNode(), subject, budget));
     }
     return out;

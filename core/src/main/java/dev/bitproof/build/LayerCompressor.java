@@ -30,7 +30,10 @@ public interface LayerCompressor {
             def.setLevel(Deflater.DEFAULT_COMPRESSION);
           }
         }) {
-          gz.write(tar);
+          // small writes: one huge array per deflate() call makes the JNI side copy it again and again
+          for (int off = 0; off < tar.length; off += 65536) {
+            gz.write(tar, off, Math.min(65536, tar.length - off));
+          }
         }
         return bos.toByteArray();
       }

@@ -51,6 +51,13 @@ public record PackageContent(String name, String version, String arch, String li
     return s == null ? "" : s;
   }
 
+  /** The same package without its file contents (what is kept once it is installed). */
+  public PackageContent withoutData() {
+    return new PackageContent(name, version, arch, license, description, origin, maintainer, url, depends, provides,
+        replaces, commit, installIf, buildDate, apkSize, installedSize, providerPriority, triggers, controlSha1,
+        controlEntries, List.of(), streams);
+  }
+
   /** {@code Q1<base64 sha1(control)>}. */
   public String q1() {
     return "Q1" + Base64.getEncoder().encodeToString(controlSha1);

@@ -2,6 +2,8 @@ package dev.bitproof.build;
 
 import dev.bitproof.apk.ApkIndex;
 import dev.bitproof.apk.ApkKeyring;
+import dev.bitproof.apk.ApkRepositories;
+import dev.bitproof.apk.ApkResolver;
 import dev.bitproof.apk.ApkVerifier;
 import dev.bitproof.apko.Arch;
 import dev.bitproof.apko.ConfigLoader;
@@ -49,23 +51,16 @@ public final class Rebuild {
 
   private final BuildRequest req;
   private final Fetch fetch;
-  private final PackageResolver resolver;
   private final Map<String, AtomicLong> steps = new ConcurrentHashMap<>();
   private final List<String> notes = Collections.synchronizedList(new ArrayList<>());
 
-  private Rebuild(BuildRequest req, PackageResolver resolver) {
+  private Rebuild(BuildRequest req) {
     this.req = req;
     this.fetch = new Fetch(req.workDir());
-    this.resolver = resolver;
   }
 
-  /** Builds without a resolver: only lock-file builds work. */
   public static BuildResult run(BuildRequest req) throws IOException {
-    return run(req, null);
-  }
-
-  public static BuildResult run(BuildRequest req, PackageResolver resolver) throws IOException {
-    return new Rebuild(req, resolver).build();
+    return new Rebuild(req).build();
   }
 
   /** A step's body. */
@@ -83,7 +78,8 @@ public final class Rebuild {
       if (e.getMessage() != null && e.getMessage().startsWith("failed to ")) {
         throw e;
       }
-      throw new CheckException(e.code(), e.kind(), e.subject(), "failed to " + name + where + ": " + e.getMessage(), e);
+      String subj = e.subject().isEmpty() || String.valueOf(e.getMessage()).contains(e.subject()) ? "" : e.subject() + ": ";
+      throw new CheckException(e.code(), e.kind(), e.subject(), "failed to " + name + where + ": " + subj + e.getMessage(), e);
     } finally {
       steps.computeIfAbsent(name, k -> new AtomicLong()).addAndGet((System.nanoTime() - t0) / 1_000_000);
     }
@@ -108,8 +104,12 @@ public final class Rebuild {
     annotations.putAll(req.annotations());
 
     List<Planned> plans = new ArrayList<>();
-    for (Arch a : archs) {
-      plans.add(step("lock packages", a.apk(), () -> lock.isPresent() ? fromLock(lock.get(), a) : resolve(ic, a, apkKeyring)));
+    if (lock.isPresent()) {
+      for (Arch a : archs) {
+        plans.add(step("lock packages", a.apk(), () -> fromLock(lock.get(), a)));
+      }
+    } else {
+      plans.addAll(step("resolve packages", null, () -> resolve(ic, archs, apkKeyring)));
     }
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(req.parallelism(), plans.size()));
     List<PerArch> built = new ArrayList<>();
@@ -222,32 +222,39 @@ public final class Rebuild {
     return new Planned(a, world, out);
   }
 
-  private Planned resolve(ImageConfiguration ic, Arch a, ApkKeyring keyring) throws IOException {
-    if (resolver == null) {
-      throw new CheckException("RESOLVER_UNAVAILABLE", a.apk(), "no package resolver is available: build with --lockfile");
+  /** Reads and verifies every build repository's index per arch, then resolves all arches together. */
+  private List<Planned> resolve(ImageConfiguration ic, List<Arch> archs, ApkKeyring keyring) throws IOException {
+    List<ApkRepositories.RepositoryRef> repos = new ArrayList<>();
+    for (String r : new java.util.LinkedHashSet<>(buildRepos(ic))) {
+      repos.add(ApkRepositories.RepositoryRef.parse(r));
     }
-    List<String> repos = new ArrayList<>(new java.util.LinkedHashSet<>(buildRepos(ic)));
-    List<PackageResolver.RepositoryIndex> indexes = new ArrayList<>();
-    for (String r : repos) {
-      String url = r + "/" + a.apk() + "/APKINDEX.tar.gz";
-      byte[] bytes = fetch.readAll(url, MAX_INDEX, "APKINDEX_TOO_LARGE");
-      ApkIndex idx = ApkIndex.read(bytes, url);
-      Finding f = ApkVerifier.verify(idx, keyring, url);
-      if (f.severity() != Severity.OK) {
-        throw CheckException.integrity(f.code(), url, f.message() + " " + f.evidence());
+    Map<String, List<ApkResolver.Repository>> byArch = new TreeMap<>();
+    for (Arch a : archs) {
+      List<ApkResolver.Repository> rs = new ArrayList<>();
+      for (ApkRepositories.RepositoryRef r : repos) {
+        String url = r.location() + "/" + a.apk() + "/APKINDEX.tar.gz";
+        byte[] bytes = fetch.readAll(url, MAX_INDEX, "APKINDEX_TOO_LARGE");
+        ApkIndex idx = ApkIndex.read(bytes, url);
+        Finding f = ApkVerifier.verify(idx, keyring, url);
+        if (f.severity() != Severity.OK) {
+          throw CheckException.integrity(f.code(), url, f.message() + " " + f.evidence());
+        }
+        rs.add(new ApkResolver.Repository(r.tag(), r.location(), idx.packages()));
       }
-      indexes.add(new PackageResolver.RepositoryIndex(r, idx));
+      byArch.put(a.apk(), rs);
     }
-    List<PackageResolver.Resolved> res = resolver.resolve(ic.contents().packages(), indexes, a.apk());
-    List<PlannedPackage> out = new ArrayList<>();
-    List<String> world = new ArrayList<>();
-    for (PackageResolver.Resolved r : res) {
-      out.add(new PlannedPackage(r.entry().name(), r.entry().version(),
-          r.repository() + "/" + a.apk() + "/" + r.entry().fileName(), r.entry().checksum()));
-      world.add(r.entry().name() + "=" + r.entry().version());
+    Map<String, ApkResolver.Resolution> res = ApkResolver.resolveAll(byArch, ic.contents().packages());
+    List<Planned> plans = new ArrayList<>();
+    for (Arch a : archs) {
+      ApkResolver.Resolution r = res.get(a.apk());
+      List<PlannedPackage> out = new ArrayList<>();
+      for (ApkResolver.Candidate c : r.packages()) {
+        out.add(new PlannedPackage(c.name(), c.version(),
+            c.repository().uri() + "/" + a.apk() + "/" + c.entry().fileName(), c.entry().checksum()));
+      }
+      plans.add(new Planned(a, r.pinned(), out));
     }
-    Collections.sort(world);
-    return new Planned(a, world, out);
+    return plans;
   }
 
   private List<String> buildRepos(ImageConfiguration ic) {
@@ -327,8 +334,8 @@ public final class Rebuild {
       PackageContent c = pkgs.get(i);
       ip.add(new BuildResult.InstalledPackage(c.name(), c.version(), c.arch(), c.q1(), plan.packages().get(i).url()));
     }
-    return new PerArch(plan.arch(), layers, config, buildDate, ip, locked, fs.readFile(ApkInstaller.INSTALLED), pkgs,
-        annotations);
+    return new PerArch(plan.arch(), layers, config, buildDate, ip, locked, fs.readFile(ApkInstaller.INSTALLED),
+        pkgs.stream().map(PackageContent::withoutData).toList(), annotations);
   }
 
   /** {@code accounts.run-as} naming a configured user becomes its numeric uid. */

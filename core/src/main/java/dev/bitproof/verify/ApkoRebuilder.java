@@ -10,7 +10,6 @@ import dev.bitproof.build.BuildRequest;
 import dev.bitproof.build.BuildResult;
 import dev.bitproof.build.Fetch;
 import dev.bitproof.build.PackageLoader;
-import dev.bitproof.build.PackageResolver;
 import dev.bitproof.build.Rebuild;
 import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.transport.ImageDestination;
@@ -45,31 +44,10 @@ public final class ApkoRebuilder implements Rebuilder {
   private static final long MAX_INDEX = 512L * 1024 * 1024;
 
   private final Path workDir;
-  private final PackageResolver resolver;
 
-  /**
-   * @param workDir the directory apko ran in: relative keyring, repository and package paths resolve against it
-   * @param resolver resolves {@code contents.packages} when there is no lock file (null: lock-file builds only)
-   */
-  public ApkoRebuilder(Path workDir, PackageResolver resolver) {
+  /** @param workDir the directory apko ran in: relative keyring, repository and package paths resolve against it */
+  public ApkoRebuilder(Path workDir) {
     this.workDir = workDir;
-    this.resolver = resolver;
-  }
-
-  /** apko's resolution (wt-apk's {@code ApkResolver}) as the build's resolver seam, for builds without a lock file. */
-  public static PackageResolver apkResolver() {
-    return (world, indexes, arch) -> {
-      List<dev.bitproof.apk.ApkResolver.Repository> repos = new ArrayList<>();
-      Map<dev.bitproof.apk.ApkResolver.Repository, String> names = new java.util.IdentityHashMap<>();
-      for (PackageResolver.RepositoryIndex ri : indexes) {
-        var r = new dev.bitproof.apk.ApkResolver.Repository("", ri.repository(), ri.index().packages());
-        repos.add(r);
-        names.put(r, ri.repository());
-      }
-      var res = new dev.bitproof.apk.ApkResolver(repos).resolveWorld(world);
-      return res.packages().stream()
-          .map(c -> new PackageResolver.Resolved(c.entry(), names.get(c.repository()))).toList();
-    };
   }
 
   @Override
@@ -86,14 +64,14 @@ public final class ApkoRebuilder implements Rebuilder {
     }
     BuildResult built;
     try {
-      built = Rebuild.run(req, resolver);
+      built = Rebuild.run(req);
     } catch (CheckException e) {
       if (!isPackageSignature(e.code())) {
         throw e;
       }
       notes.add("the build stopped on a package signature (" + e.code() + " " + e.subject() + "); it was run again "
           + "with package signature checks relaxed only to explain the image, and the verification fails on signatures");
-      built = Rebuild.run(req.withSignaturePolicy(PackageLoader.SignaturePolicy.IGNORE), resolver);
+      built = Rebuild.run(req.withSignaturePolicy(PackageLoader.SignaturePolicy.IGNORE));
     }
     notes.addAll(built.notes());
     Files.createDirectories(in.output());

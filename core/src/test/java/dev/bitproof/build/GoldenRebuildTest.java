@@ -94,6 +94,29 @@ class GoldenRebuildTest {
     assertTrue(r.steps().containsKey("install packages"), "timings per step: " + r.steps());
   }
 
+  /** The TestBuild inputs exactly: no lock, no SOURCE_DATE_EPOCH; resolution against the signed indexes. */
+  @Test
+  void resolvedBuildGivesGoldenAndEmitsApkosLockFileByteForByte() throws IOException {
+    Path cli = cliDir();
+    BuildResult r = Rebuild.run(request(cli));
+    assertGoldenLayersAndConfigs(cli, r);
+    assertEquals(new String(Files.readAllBytes(cli.resolve("testdata/apko.lock.json"))), new String(r.lock().toBytes()),
+        "emitted lock file");
+    assertEquals(List.of("pretend-baselayout", "replayout"),
+        r.image(Arch.AMD64).orElseThrow().packages().stream().map(BuildResult.InstalledPackage::name).toList(),
+        "install order: dependency first");
+  }
+
+  @Test
+  void buildIsDeterministicSequentialOrParallel() throws IOException {
+    Path cli = cliDir();
+    BuildRequest req = request(cli).withLockFile(cli.resolve("testdata/apko.lock.json"));
+    BuildResult a = Rebuild.run(req.withParallelism(1));
+    BuildResult b = Rebuild.run(req.withParallelism(2));
+    assertEquals(a.index().digest(), b.index().digest());
+    assertEquals(new String(a.index().bytes()), new String(b.index().bytes()));
+  }
+
   @Test
   void reusingPublishedLayersGivesGoldenManifestsAndIndex() throws IOException {
     Path cli = cliDir();

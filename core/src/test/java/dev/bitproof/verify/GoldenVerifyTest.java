@@ -42,7 +42,7 @@ class GoldenVerifyTest {
         Optional.of(cliDir.resolve("testdata/apko.lock.json")), Optional.empty(), OptionalLong.empty(),
         "oci:" + published, tmp, CompareOptions.strict(), Verdict.CONTENT_IDENTICAL, TransportOptions.defaults());
     try (ImageSource s = Transports.source(ImageReference.parse("oci:" + published), TransportOptions.defaults())) {
-      Report r = Verifier.run(req, new ApkoRebuilder(cliDir, null), s);
+      Report r = Verifier.run(req, new ApkoRebuilder(cliDir), s);
       assertEquals(List.of(), ReportSchema.validate(ReportJson.toJson(r, "test")));
       return r;
     }

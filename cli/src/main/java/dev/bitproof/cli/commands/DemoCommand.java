@@ -53,7 +53,7 @@ public final class DemoCommand implements Callable<Integer> {
         TransportOptions.defaults());
     Report r;
     try (ImageSource src = Transports.source(ImageReference.parse(ref), TransportOptions.defaults())) {
-      r = Verifier.run(req, new ApkoRebuilder(demo, ApkoRebuilder.apkResolver()), src);
+      r = Verifier.run(req, new ApkoRebuilder(demo), src);
     } finally {
       VerifyCommand.deleteTree(work);
     }

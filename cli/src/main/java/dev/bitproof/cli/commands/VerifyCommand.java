@@ -97,7 +97,7 @@ public final class VerifyCommand implements Callable<Integer> {
     out.progress("bitproof verify: rebuilding " + config + " and comparing with " + image);
     Report r;
     try (ImageSource published = Transports.source(ImageReference.parse(image), to)) {
-      r = Verifier.run(req, new ApkoRebuilder(ctx, ApkoRebuilder.apkResolver()), published);
+      r = Verifier.run(req, new ApkoRebuilder(ctx), published);
     } finally {
       if (keep == null) {
         deleteTree(work);

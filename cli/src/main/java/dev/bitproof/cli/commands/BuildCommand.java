@@ -1,0 +1,222 @@
+package dev.bitproof.cli.commands;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bitproof.build.BuildRequest;
+import dev.bitproof.build.BuildResult;
+import dev.bitproof.build.LayerReuse;
+import dev.bitproof.build.PackageLoader;
+import dev.bitproof.build.Rebuild;
+import dev.bitproof.cli.Common;
+import dev.bitproof.cli.ExitCodes;
+import dev.bitproof.cli.render.Output;
+import dev.bitproof.io.Json;
+import dev.bitproof.oci.ImageReference;
+import dev.bitproof.oci.transport.ImageDestination;
+import dev.bitproof.oci.transport.ImageSource;
+import dev.bitproof.oci.transport.TransportOptions;
+import dev.bitproof.oci.transport.Transports;
+import dev.bitproof.report.CheckException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code bitproof build}: apko.yaml (+ lock) → an OCI image, with apko's bytes. */
+@Command(name = "build", mixinStandardHelpOptions = true,
+    description = {"Rebuild an image from its apko config (and lock file) the way apko builds it, and write it.",
+        "Prints the index digest and, per arch, the manifest, config, layer and diff_id digests.",
+        "Layers are gzip-compressed with java.util.zip (not apko's klauspost encoder): diff_ids and configs match "
+            + "apko, layer/manifest/index digests match only with --reuse-layers-from."},
+    exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+      "0:built and written",
+      "1:an input was proved wrong (package checksum or signature, lock does not match the config, reused layer differs)",
+      "2:usage error (unknown arch, bad option)",
+      "3:could not build (missing file, unresolvable package, unsupported config feature)",
+      "4:internal error"})
+public final class BuildCommand implements Callable<Integer> {
+  @Mixin
+  Common common;
+
+  @Parameters(index = "0", paramLabel = "CONFIG", description = "The apko.yaml to build.")
+  Path config;
+
+  @Option(names = {"-o", "--output"}, required = true, paramLabel = "REF",
+      description = "Where to write the image, e.g. oci:out (any writable transport).")
+  String output;
+
+  @Option(names = "--lockfile", paramLabel = "FILE", description = "Build exactly the packages of this apko.lock.json.")
+  Path lockfile;
+
+  @Option(names = "--arch", paramLabel = "ARCH", description = "Architecture (repeatable; apk or OCI names). "
+      + "Default: the config's archs, else all nine.")
+  List<String> archs = new ArrayList<>();
+
+  @Option(names = "--source-date-epoch", paramLabel = "N",
+      description = "Build date in unix seconds (apko's SOURCE_DATE_EPOCH). Default: newest package build date.")
+  Long sourceDateEpoch;
+
+  @Option(names = "--annotation", paramLabel = "K=V", description = "Annotation over the config's (repeatable).")
+  List<String> annotations = new ArrayList<>();
+
+  @Option(names = "--keyring", paramLabel = "PATH",
+      description = "Extra public key file, or a directory of them (apko's --keyring-append; repeatable).")
+  List<Path> keyrings = new ArrayList<>();
+
+  @Option(names = "--repository", paramLabel = "R", description = "Extra repository (apko's --repository-append; repeatable).")
+  List<String> repositories = new ArrayList<>();
+
+  @Option(names = {"-C", "--workdir"}, paramLabel = "DIR",
+      description = "Directory apko ran in: relative keyring, repository and include paths resolve here (default: .).")
+  Path workdir;
+
+  @Option(names = "--reuse-layers-from", paramLabel = "REF", description = "Take each published layer blob in place of "
+      + "ours after proving it decompresses to exactly our tar (gives apko's manifest and index digests).")
+  String reuseFrom;
+
+  @Option(names = "--write-lock", paramLabel = "FILE", description = "Also write the resolution as an apko lock file.")
+  Path writeLock;
+
+  @Option(names = "--allow-untrusted-packages",
+      description = "Do not require each package's .SIGN signature to verify with the keyring (apko does not check it).")
+  boolean allowUntrusted;
+
+  @Option(names = "--tag", paramLabel = "TAG", description = "Tag to give the image in the destination.")
+  String tag;
+
+  @Override
+  public Integer call() throws IOException {
+    Output out = common.output();
+    Path wd = workdir == null ? Path.of("") : workdir;
+    ImageReference dest = ImageReference.parse(output);
+    BuildRequest req = BuildRequest.of(config.isAbsolute() ? config : wd.resolve(config), wd)
+        .withArchs(archs)
+        .withAnnotations(parseAnnotations(annotations))
+        .withKeyringAppend(keyFiles(wd))
+        .withRepositoryAppend(repositories)
+        .withSignaturePolicy(allowUntrusted ? PackageLoader.SignaturePolicy.IGNORE : PackageLoader.SignaturePolicy.REQUIRE);
+    if (lockfile != null) {
+      req = req.withLockFile(lockfile.isAbsolute() ? lockfile : wd.resolve(lockfile));
+    }
+    if (sourceDateEpoch != null) {
+      if (sourceDateEpoch < 0) {
+        throw CheckException.usage("BUILD_EPOCH_INVALID", "--source-date-epoch must be >= 0");
+      }
+      req = req.withSourceDateEpoch(sourceDateEpoch);
+    }
+    out.progress("bitproof build: " + config + (lockfile != null ? " with " + lockfile : ""));
+    BuildResult r = Rebuild.run(req);
+    if (reuseFrom != null) {
+      try (ImageSource src = Transports.source(ImageReference.parse(reuseFrom), TransportOptions.defaults())) {
+        r = LayerReuse.reuse(r, src);
+      }
+    }
+    try (ImageDestination d = Transports.destination(dest, TransportOptions.defaults())) {
+      r.writeTo(d, Optional.ofNullable(tag));
+    }
+    if (writeLock != null) {
+      Files.write(writeLock, r.lock().toBytes());
+    }
+    r.steps().forEach((k, v) -> out.progress(String.format("  step %-28s %6d ms", k, v)));
+    if (out.json()) {
+      out.printJson(json(r, dest));
+    } else {
+      print(out, r, dest);
+    }
+    return ExitCodes.OK;
+  }
+
+  private List<Path> keyFiles(Path wd) throws IOException {
+    List<Path> out = new ArrayList<>();
+    for (Path k : keyrings) {
+      Path p = k.isAbsolute() ? k : wd.resolve(k);
+      if (Files.isDirectory(p)) {
+        try (Stream<Path> s = Files.list(p)) {
+          s.filter(Files::isRegularFile).sorted().forEach(out::add);
+        }
+      } else if (Files.isRegularFile(p)) {
+        out.add(p);
+      } else {
+        throw new CheckException("KEYRING_NOT_FOUND", k.toString(), "no such key file or directory");
+      }
+    }
+    return out;
+  }
+
+  static Map<String, String> parseAnnotations(List<String> kvs) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (String kv : kvs) {
+      int eq = kv.indexOf('=');
+      if (eq <= 0) {
+        throw CheckException.usage("ANNOTATION_INVALID", "--annotation must be KEY=VALUE: " + kv);
+      }
+      m.put(kv.substring(0, eq), kv.substring(eq + 1));
+    }
+    return m;
+  }
+
+  private static void print(Output out, BuildResult r, ImageReference dest) {
+    var w = out.out();
+    w.println("index    " + r.index().digest() + "  -> " + dest);
+    for (BuildResult.ArchImage img : r.images()) {
+      w.println(img.arch().platform() + " (" + img.arch().apk() + ")");
+      w.println("  manifest " + img.manifest().digest());
+      w.println("  config   " + img.configDescriptor().digest());
+      for (BuildResult.Layer l : img.layers()) {
+        w.println("  diff_id  " + l.diffId() + "  (" + l.tarSize() + " B tar)");
+        w.println("  layer    " + l.descriptor().digest() + "  (" + l.descriptor().size() + " B, " + l.compressor() + ")");
+      }
+      w.println("  packages " + img.packages().size() + ", build date " + img.buildDate());
+    }
+    for (String n : r.notes()) {
+      w.println("note: " + n);
+    }
+    w.flush();
+  }
+
+  private static ObjectNode json(BuildResult r, ImageReference dest) {
+    ObjectNode n = Json.mapper().createObjectNode();
+    n.put("schemaVersion", 1);
+    n.put("result", "BUILT");
+    n.put("output", dest.toString());
+    n.put("index", r.index().digest().toString());
+    ArrayNode imgs = n.putArray("images");
+    for (BuildResult.ArchImage img : r.images()) {
+      ObjectNode i = imgs.addObject();
+      i.put("arch", img.arch().apk());
+      i.put("platform", img.arch().platform().toString());
+      i.put("manifest", img.manifest().digest().toString());
+      i.put("config", img.configDescriptor().digest().toString());
+      i.put("buildDate", img.buildDate());
+      ArrayNode ls = i.putArray("layers");
+      for (BuildResult.Layer l : img.layers()) {
+        ObjectNode lo = ls.addObject();
+        lo.put("diffId", l.diffId().toString());
+        lo.put("tarSize", l.tarSize());
+        lo.put("digest", l.descriptor().digest().toString());
+        lo.put("size", l.descriptor().size());
+        lo.put("compression", l.compressor());
+      }
+      ArrayNode ps = i.putArray("packages");
+      for (BuildResult.InstalledPackage p : img.packages()) {
+        ps.addObject().put("name", p.name()).put("version", p.version()).put("checksum", p.checksum()).put("url", p.url());
+      }
+    }
+    ObjectNode steps = n.putObject("stepsMillis");
+    r.steps().forEach(steps::put);
+    ArrayNode notes = n.putArray("notes");
+    r.notes().forEach(notes::add);
+    return n;
+  }
+}

@@ -1,0 +1,110 @@
+package dev.bitproof.cli.commands;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bitproof.cli.Main;
+import dev.bitproof.io.Json;
+import dev.bitproof.oci.Digest;
+import dev.bitproof.testing.SharedData;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The "done when": the apko TestBuild inputs through {@code bitproof build}. */
+class BuildCommandTest {
+  static final String INDEX = "sha256:b5f05e6fc882c97d61c1daee566954ae6fc09924f8e152293e2b97a06092069f";
+
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  static List<String> golden(Path cli, Path out, String... extra) {
+    List<String> a = new ArrayList<>(List.of("build", "-C", cli.toString(), "testdata/apko.yaml", "--arch", "x86_64",
+        "--arch", "aarch64", "--annotation", "org.opencontainers.image.vendor=Vendor",
+        "--annotation", "org.opencontainers.image.title=Title", "-o", "oci:" + out));
+    a.addAll(List.of(extra));
+    return a;
+  }
+
+  @Test
+  void goldenBuildWithReusedLayersWritesApkosIndex(@TempDir Path tmp) throws Exception {
+    Path cli = SharedData.require("apk/apko/internal/cli");
+    Path out = tmp.resolve("out");
+    Run r = run(golden(cli, out, "--reuse-layers-from", "oci:" + cli.resolve("testdata/golden"), "--format", "json")
+        .toArray(String[]::new));
+    assertEquals(0, r.code(), r.err());
+    JsonNode j = Json.parse(r.out().getBytes(StandardCharsets.UTF_8), "stdout");
+    assertEquals(INDEX, j.get("index").asText());
+    assertEquals("sha256:20f698463c2755b6dc42b7d07e959ed7455a06e7367d507e829a315898f21a01",
+        j.get("images").get(0).get("layers").get(0).get("diffId").asText());
+    byte[] index = Files.readAllBytes(out.resolve("index.json"));
+    assertEquals(Digest.parse(INDEX), Digest.sha256(index), "index.json written as the root");
+    assertTrue(Files.exists(out.resolve("blobs/sha256/69f0237c7f8cf0b8a329d1bf1d6870c870c4ec323e39d3a6da59596632d0f2f4")));
+  }
+
+  @Test
+  void goldenBuildWithLockFilePrintsDigestsAsText(@TempDir Path tmp) {
+    Path cli = SharedData.require("apk/apko/internal/cli");
+    Run r = run(golden(cli, tmp.resolve("out"), "--lockfile", "testdata/apko.lock.json").toArray(String[]::new));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("diff_id  sha256:ca5e16c7c944d764863cb1a4286e668e72d6d87ef9ddd82337b19d87715bae7e"), r.out());
+    assertTrue(r.out().contains("config   sha256:6c815259150f37d000417f9a93f41bddf74dff905c745986069d4b03e954ac1d"), r.out());
+    assertFalse(r.out().contains(INDEX), "java gzip cannot give apko's index digest without reuse");
+    assertTrue(r.err().contains("step install packages"), r.err());
+  }
+
+  @Test
+  void unknownArchIsAUsageError(@TempDir Path tmp) {
+    Path cli = SharedData.require("apk/apko/internal/cli");
+    Run r = run("build", "-C", cli.toString(), "testdata/apko.yaml", "--arch", "vax", "-o", "oci:" + tmp.resolve("o"),
+        "--format", "json");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.out().contains("APKO_ARCH_UNKNOWN"), r.out());
+    assertFalse(Files.exists(tmp.resolve("o/index.json")), "nothing written");
+  }
+
+  @Test
+  void badAnnotationIsAUsageError(@TempDir Path tmp) {
+    Run r = run("build", "x.yaml", "--annotation", "novalue", "-o", "oci:" + tmp.resolve("o"));
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("ANNOTATION_INVALID"), r.err());
+  }
+
+  /** A package signed by a key outside the keyring: exit 1, and no image is written. */
+  @Test
+  void untrustedPackageSignatureWritesNothing(@TempDir Path tmp) throws Exception {
+    dev.bitproof.testing.ApkFixtures.TestKey repoKey = dev.bitproof.testing.ApkFixtures.key("repo.rsa.pub");
+    dev.bitproof.testing.ApkFixtures.TestKey other = dev.bitproof.testing.ApkFixtures.key("other.rsa.pub");
+    Path keyFile = repoKey.writePublic(tmp.resolve("keys"));
+    Path arch = tmp.resolve("repo/x86_64");
+    Path apk = new dev.bitproof.testing.ApkFixtures.Apk("app", "1.0.0-r0", "x86_64").set("origin", "app")
+        .signedBy(other).write(arch);
+    byte[] bytes = Files.readAllBytes(apk);
+    Files.write(arch.resolve("APKINDEX.tar.gz"), dev.bitproof.testing.ApkFixtures.index(
+        dev.bitproof.testing.ApkFixtures.stanza(bytes, dev.bitproof.apk.ApkPackage.read(bytes, "app")), repoKey, "RSA256"));
+    Files.writeString(tmp.resolve("apko.yaml"), "contents:\n  keyring: [" + keyFile + "]\n  repositories: ["
+        + tmp.resolve("repo") + "]\n  packages: [app]\narchs: [x86_64]\n");
+    Path out = tmp.resolve("out");
+    Run r = run("build", "-C", tmp.toString(), "apko.yaml", "-o", "oci:" + out, "--format", "json");
+    assertEquals(1, r.code(), r.err());
+    assertTrue(r.out().contains("APK_SIGNATURE_UNTRUSTED_KEY"), r.out());
+    assertFalse(Files.exists(out), "no image is written");
+    Run relaxed = run("build", "-C", tmp.toString(), "apko.yaml", "-o", "oci:" + out, "--allow-untrusted-packages");
+    assertEquals(0, relaxed.code(), relaxed.err());
+    assertTrue(Files.exists(out.resolve("index.json")));
+  }
+}

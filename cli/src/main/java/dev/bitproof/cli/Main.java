@@ -2,7 +2,9 @@ package dev.bitproof.cli;
 
 import dev.bitproof.cli.commands.BuildCommand;
 import dev.bitproof.cli.commands.CompareCommand;
+import dev.bitproof.cli.commands.CopyCommand;
 import dev.bitproof.cli.commands.DemoCommand;
+import dev.bitproof.cli.commands.InspectCommand;
 import dev.bitproof.cli.render.Format;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.report.CheckException;
@@ -28,6 +30,8 @@ import picocli.CommandLine.Command;
       CompareCommand.class,
       dev.bitproof.cli.commands.VerifyCommand.class,
       BuildCommand.class,
+      InspectCommand.class,
+      CopyCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec

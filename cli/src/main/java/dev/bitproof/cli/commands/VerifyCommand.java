@@ -2,6 +2,7 @@ package dev.bitproof.cli.commands;
 
 import dev.bitproof.cli.Common;
 import dev.bitproof.cli.ExitCodes;
+import dev.bitproof.cli.TransportMixin;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.compare.CompareOptions;
 import dev.bitproof.oci.ImageReference;
@@ -68,8 +69,8 @@ public final class VerifyCommand implements Callable<Integer> {
       + "(default: content; semantic with --semantic).")
   String require;
 
-  @Option(names = "--insecure", description = "Allow plain HTTP and unverified TLS for registries (loopback tests).")
-  boolean insecure;
+  @Mixin
+  TransportMixin transport;
 
   @Option(names = "--keep", paramLabel = "DIR", description = "Keep the rebuilt image under DIR (default: a temporary directory, removed).")
   Path keep;
@@ -90,7 +91,7 @@ public final class VerifyCommand implements Callable<Integer> {
     }
     Path ctx = (context == null ? Path.of("") : context).toAbsolutePath();
     Path work = keep != null ? Files.createDirectories(keep) : Files.createTempDirectory("bitproof-verify-");
-    TransportOptions to = TransportOptions.defaults().withInsecure(insecure);
+    TransportOptions to = transport.options();
     Verifier.Request req = new Verifier.Request(config.toAbsolutePath(), Optional.ofNullable(lockfile).map(Path::toAbsolutePath),
         Optional.ofNullable(keyring).map(Path::toAbsolutePath), epoch, image, work, opts,
         CompareCommand.required(require, semantic), to);

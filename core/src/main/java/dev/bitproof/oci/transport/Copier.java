@@ -25,6 +25,9 @@ public final class Copier {
 
     void manifest(RawManifest m);
 
+    /** Called every {@link #PROGRESS_STEP} bytes while a large blob streams. */
+    default void bytes(Descriptor d, long done) {}
+
     Listener NONE = new Listener() {
       @Override
       public void blob(Descriptor d, boolean skipped) {}
@@ -44,6 +47,9 @@ public final class Copier {
    * @param bytes bytes of blobs transferred
    */
   public record Result(RawManifest root, int manifests, int blobsCopied, int blobsSkipped, long bytes) {}
+
+  /** How often {@link Listener#bytes} is told about a streaming blob. */
+  public static final long PROGRESS_STEP = 64L * 1024 * 1024;
 
   private final ImageSource src;
   private final ImageDestination dst;
@@ -70,6 +76,10 @@ public final class Copier {
     RawManifest root = src.root();
     if (platform.isPresent() && root.isIndex()) {
       root = select(src, root, platform.get(), 0);
+    }
+    if (dst.reference().digest().isPresent() && !dst.reference().digest().get().equals(root.digest())) {
+      throw CheckException.usage("DESTINATION_DIGEST_MISMATCH", dst.reference() + " names digest "
+          + dst.reference().digest().get() + " but the image to copy is " + root.digest());
     }
     if (root.isIndex() && !dst.supportsIndex()) {
       throw CheckException.usage("ARCHIVE_SINGLE_IMAGE", dst.reference() + " holds one image but "
@@ -148,11 +158,51 @@ public final class Copier {
       }
       throw e;
     }
-    try (in) {
-      dst.putBlob(d, in);
+    try (InputStream counted = new Counting(in, d, listener)) {
+      dst.putBlob(d, counted);
     }
     copied++;
     bytes += d.size();
     listener.blob(d, false);
+  }
+
+  /** Tells the listener how far a blob has come, every {@link #PROGRESS_STEP} bytes. */
+  private static final class Counting extends java.io.FilterInputStream {
+    private final Descriptor d;
+    private final Listener listener;
+    private long done;
+    private long next = PROGRESS_STEP;
+
+    Counting(InputStream in, Descriptor d, Listener listener) {
+      super(in);
+      this.d = d;
+      this.listener = listener;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        count(1);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        count(n);
+      }
+      return n;
+    }
+
+    private void count(int n) {
+      done += n;
+      if (done >= next) {
+        next = done + PROGRESS_STEP;
+        listener.bytes(d, done);
+      }
+    }
   }
 }

@@ -15,8 +15,6 @@ import dev.bitproof.oci.RawManifest;
 import dev.bitproof.report.CheckException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -49,7 +47,7 @@ public final class DockerArchive {
   }
 
   public static ImageDestination destination(ImageReference ref) throws IOException {
-    return new Destination(ref, Path.of(ref.path()));
+    return new Destination(ref);
   }
 
   static final class Source implements ImageSource {
@@ -203,24 +201,10 @@ public final class DockerArchive {
     }
   }
 
-  static final class Destination implements ImageDestination {
-    private final ImageReference ref;
-    private final Path target;
-    private final Path staging;
-    private final ImageDestination layout;
-    private ImageManifest image;
-
-    Destination(ImageReference ref, Path target) throws IOException {
-      this.ref = ref;
-      this.target = target.toAbsolutePath();
-      Files.createDirectories(this.target.getParent());
-      this.staging = Files.createTempDirectory(this.target.getParent(), "." + this.target.getFileName() + ".partial-");
-      this.layout = OciLayout.destination(ImageReference.oci(staging.toString(), null));
-    }
-
-    @Override
-    public ImageReference reference() {
-      return ref;
+  /** Writes docker 25+'s shape: {@code manifest.json} plus an OCI layout of the same blobs. */
+  static final class Destination extends TarDestination {
+    Destination(ImageReference ref) throws IOException {
+      super(ref);
     }
 
     @Override
@@ -229,72 +213,26 @@ public final class DockerArchive {
     }
 
     @Override
-    public boolean hasBlob(Digest digest) throws IOException {
-      return layout.hasBlob(digest);
-    }
-
-    @Override
-    public void putBlob(Descriptor descriptor, InputStream content) throws IOException {
-      layout.putBlob(descriptor, content);
-    }
-
-    @Override
     public void putManifest(RawManifest manifest, Optional<String> tag) throws IOException {
       if (manifest.isIndex()) {
         throw CheckException.usage("ARCHIVE_SINGLE_IMAGE",
             "a docker-archive holds one image, not an index; choose one with --platform os/arch");
       }
-      image = manifest.asImage();
-      layout.putManifest(manifest, tag);
+      manifest.asImage();
+      super.putManifest(manifest, tag);
     }
 
     @Override
-    public void commit() throws IOException {
-      if (image == null) {
-        throw new IllegalStateException("commit without an image manifest");
-      }
-      layout.commit();
+    protected void finish() throws IOException {
+      ImageManifest image = root.asImage();
+      writer.add("index.json", OciLayout.indexJson(root, Optional.empty(), null, ref.toString()));
       ObjectNode item = Json.mapper().createObjectNode();
       item.put("Config", OciArchive.blobName(image.config().digest()));
       ArrayNode tags = item.putArray("RepoTags");
       ref.tag().ifPresent(tags::add);
       ArrayNode layers = item.putArray("Layers");
       image.layers().forEach(l -> layers.add(OciArchive.blobName(l.digest())));
-      ArrayNode top = Json.mapper().createArrayNode().add(item);
-      byte[] manifestJson = Json.mapper().writeValueAsBytes(top);
-      Files.write(staging.resolve("manifest.json"), manifestJson);
-      Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".partial");
-      try {
-        try (OutputStream os = Files.newOutputStream(tmp); TarArchive.Writer w = new TarArchive.Writer(os)) {
-          w.add("manifest.json", manifestJson);
-          w.add("oci-layout", staging.resolve("oci-layout"));
-          w.add("index.json", staging.resolve("index.json"));
-          List<String> written = new ArrayList<>();
-          for (Digest d : blobOrder()) {
-            String name = OciArchive.blobName(d);
-            if (!written.contains(name)) {
-              w.add(name, OciLayout.blobPath(staging, d));
-              written.add(name);
-            }
-          }
-        }
-        OciLayout.moveInto(tmp, target);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
-    }
-
-    private List<Digest> blobOrder() {
-      List<Digest> out = new ArrayList<>();
-      out.add(image.config().digest());
-      image.layers().forEach(l -> out.add(l.digest()));
-      out.add(image.digest());
-      return out;
-    }
-
-    @Override
-    public void close() throws IOException {
-      OciArchive.deleteTree(staging);
+      writer.add("manifest.json", Json.mapper().writeValueAsBytes(Json.mapper().createArrayNode().add(item)));
     }
   }
 }

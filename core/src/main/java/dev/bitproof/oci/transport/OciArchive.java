@@ -9,13 +9,7 @@ import dev.bitproof.oci.RawManifest;
 import dev.bitproof.report.CheckException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 
 /**
@@ -31,7 +25,7 @@ public final class OciArchive {
   }
 
   public static ImageDestination destination(ImageReference ref) throws IOException {
-    return new Destination(ref, Path.of(ref.path()));
+    return new Destination(ref);
   }
 
   static String blobName(Digest d) {
@@ -88,82 +82,14 @@ public final class OciArchive {
     }
   }
 
-  static final class Destination implements ImageDestination {
-    private final ImageReference ref;
-    private final Path target;
-    private final Path staging;
-    private final ImageDestination layout;
-
-    Destination(ImageReference ref, Path target) throws IOException {
-      this.ref = ref;
-      this.target = target.toAbsolutePath();
-      Files.createDirectories(this.target.getParent());
-      this.staging = Files.createTempDirectory(this.target.getParent(), "." + this.target.getFileName() + ".partial-");
-      this.layout = OciLayout.destination(ImageReference.oci(staging.toString(), ref.tag().orElse(null)));
+  static final class Destination extends TarDestination {
+    Destination(ImageReference ref) throws IOException {
+      super(ref);
     }
 
     @Override
-    public ImageReference reference() {
-      return ref;
-    }
-
-    @Override
-    public boolean hasBlob(Digest digest) throws IOException {
-      return layout.hasBlob(digest);
-    }
-
-    @Override
-    public void putBlob(Descriptor descriptor, InputStream content) throws IOException {
-      layout.putBlob(descriptor, content);
-    }
-
-    @Override
-    public void putManifest(RawManifest manifest, Optional<String> tag) throws IOException {
-      layout.putManifest(manifest, tag);
-    }
-
-    @Override
-    public void commit() throws IOException {
-      layout.commit();
-      packLayout(staging, target);
-    }
-
-    @Override
-    public void close() throws IOException {
-      deleteTree(staging);
-    }
-  }
-
-  /** Packs a layout directory into {@code target} (oci-layout, index.json, then blobs in name order), atomically. */
-  static void packLayout(Path layoutDir, Path target) throws IOException {
-    Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName() + ".", ".partial");
-    try {
-      try (OutputStream os = Files.newOutputStream(tmp); TarArchive.Writer w = new TarArchive.Writer(os)) {
-        w.add("oci-layout", layoutDir.resolve("oci-layout"));
-        w.add("index.json", layoutDir.resolve("index.json"));
-        List<Path> blobs = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(layoutDir.resolve("blobs"))) {
-          s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).forEach(blobs::add);
-        }
-        blobs.sort(null);
-        for (Path b : blobs) {
-          w.add(layoutDir.relativize(b).toString().replace('\\', '/'), b);
-        }
-      }
-      OciLayout.moveInto(tmp, target);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
+    protected void finish() throws IOException {
+      writer.add("index.json", OciLayout.indexJson(root, rootTag.or(ref::tag), null, ref.toString()));
     }
   }
 }

@@ -75,6 +75,43 @@ public final class OciLayout {
     return manifests.read(found);
   }
 
+  /**
+   * The {@code index.json} for a layout whose root is {@code root}: without a tag an index root is written as
+   * is (its digest stays the published one, as apko does); otherwise an entry for the root, named {@code tag},
+   * replaces any same-named entry of {@code existing}.
+   */
+  static byte[] indexJson(RawManifest root, Optional<String> tag, byte[] existing, String subject) throws IOException {
+    if (tag.isEmpty() && root.isIndex()) {
+      return root.bytes();
+    }
+    ObjectNode idx;
+    if (existing != null) {
+      idx = Json.parseObject(existing, subject);
+    } else {
+      idx = Json.mapper().createObjectNode();
+      idx.put("schemaVersion", 2);
+      idx.put("mediaType", MediaType.OCI_INDEX.value());
+      idx.putArray("manifests");
+    }
+    if (!(idx.get("manifests") instanceof ArrayNode ms)) {
+      throw new CheckException("LAYOUT_INVALID", subject, "index.json has no manifests array");
+    }
+    for (int i = ms.size() - 1; i >= 0; i--) {
+      JsonNode a = ms.get(i).get("annotations");
+      if (tag.isPresent() && a != null && tag.get().equals(a.path(REF_NAME).asText(null))) {
+        ms.remove(i);
+      }
+    }
+    ObjectNode entry = ms.addObject();
+    entry.put("mediaType", root.mediaType().value());
+    entry.put("digest", root.digest().toString());
+    entry.put("size", root.size());
+    tag.ifPresent(t -> entry.putObject("annotations").put(REF_NAME, t));
+    return Json.mapper().writeValueAsBytes(idx);
+  }
+
+  static final byte[] OCI_LAYOUT_FILE = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
   static Path blobPath(Path dir, Digest d) {
     return dir.resolve("blobs").resolve(d.algorithm()).resolve(d.hex());
   }
@@ -188,38 +225,11 @@ public final class OciLayout {
       if (root == null) {
         throw new IllegalStateException("commit without a root manifest");
       }
-      byte[] index;
       Path indexJson = dir.resolve("index.json");
-      String tag = rootTag.or(ref::tag).orElse(null);
-      if (tag == null && root.isIndex()) {
-        index = root.bytes();
-      } else {
-        ObjectNode idx;
-        if (Files.isRegularFile(indexJson) && tag != null) {
-          idx = Json.parseObject(Files.readAllBytes(indexJson), indexJson.toString());
-        } else {
-          idx = Json.mapper().createObjectNode();
-          idx.put("schemaVersion", 2);
-          idx.put("mediaType", MediaType.OCI_INDEX.value());
-          idx.putArray("manifests");
-        }
-        ArrayNode ms = (ArrayNode) idx.get("manifests");
-        for (int i = ms.size() - 1; i >= 0; i--) {
-          JsonNode a = ms.get(i).get("annotations");
-          if (tag != null && a != null && tag.equals(a.path(REF_NAME).asText(null))) {
-            ms.remove(i);
-          }
-        }
-        ObjectNode entry = ms.addObject();
-        entry.put("mediaType", root.mediaType().value());
-        entry.put("digest", root.digest().toString());
-        entry.put("size", root.size());
-        if (tag != null) {
-          entry.putObject("annotations").put(REF_NAME, tag);
-        }
-        index = Json.mapper().writeValueAsBytes(idx);
-      }
-      writeAtomically(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      Optional<String> tag = rootTag.or(ref::tag);
+      byte[] existing = tag.isPresent() && Files.isRegularFile(indexJson) ? Files.readAllBytes(indexJson) : null;
+      byte[] index = indexJson(root, tag, existing, indexJson.toString());
+      writeAtomically(dir.resolve("oci-layout"), OCI_LAYOUT_FILE);
       writeAtomically(indexJson, index);
     }
 

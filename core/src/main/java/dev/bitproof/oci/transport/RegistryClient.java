@@ -47,6 +47,9 @@ import javax.net.ssl.TrustManager;
 public final class RegistryClient {
   static final int MAX_REDIRECTS = 5;
   static final String USER_AGENT = "bitproof/0.1";
+  static final Duration INSECURE_PROBE_TIMEOUT = Duration.ofSeconds(2);
+  /** Registries (host:port) this JVM found speaking plain http; only consulted with {@code insecure}. */
+  private static final Map<String, String> PLAIN_HTTP = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * How often and how long to retry a request answered with 429 or 5xx, or whose connection was refused.
@@ -54,9 +57,10 @@ public final class RegistryClient {
    * @param attempts total tries (1 = no retry)
    * @param base first backoff; doubled each time
    * @param max cap for one wait, also for a server's {@code Retry-After}
+   * @param timeout how long to wait for a response's headers before the attempt counts as failed
    */
-  public record Retry(int attempts, Duration base, Duration max) {
-    public static final Retry DEFAULT = new Retry(4, Duration.ofMillis(500), Duration.ofSeconds(10));
+  public record Retry(int attempts, Duration base, Duration max, Duration timeout) {
+    public static final Retry DEFAULT = new Retry(4, Duration.ofMillis(500), Duration.ofSeconds(10), Duration.ofSeconds(60));
 
     public Retry {
       if (attempts < 1) {
@@ -108,6 +112,11 @@ public final class RegistryClient {
     this.http = b.build();
   }
 
+  /** Tests: skip the https probe for a loopback server known to speak plain http (used only with insecure). */
+  static void rememberPlainHttp(String registry) {
+    PLAIN_HTTP.put(registry, "http");
+  }
+
   public String registry() {
     return registry;
   }
@@ -135,7 +144,17 @@ public final class RegistryClient {
   private void ping() throws IOException {
     HttpResponse<Void> r;
     try {
-      r = sendWithRetry(() -> HttpRequest.newBuilder(URI.create("https://" + registry + "/v2/")), HttpResponse.BodyHandlers.discarding());
+      if ("http".equals(PLAIN_HTTP.get(registry)) && options.insecure()) {
+        throw new SSLException("known to speak plain http");
+      }
+      r = sendWithRetry(() -> {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://" + registry + "/v2/"));
+        if (options.insecure()) {
+          // a plain-http server may sit silent on a TLS hello (Go's answers at once, the JDK's does not)
+          b.timeout(INSECURE_PROBE_TIMEOUT);
+        }
+        return b;
+      }, HttpResponse.BodyHandlers.discarding());
       scheme = "https";
     } catch (IOException e) {
       if (!(e instanceof SSLException || e instanceof ConnectException) && !options.insecure()) {
@@ -151,6 +170,7 @@ public final class RegistryClient {
         throw new CheckException("REGISTRY_UNREACHABLE", registry, "cannot connect to " + registry + ": " + e2, e2);
       }
       scheme = "http";
+      PLAIN_HTTP.put(registry, "http");
     }
     if (r.statusCode() == 401) {
       challenge = Challenge.parse(r.headers().firstValue("WWW-Authenticate").orElse(""));
@@ -251,7 +271,7 @@ public final class RegistryClient {
     boolean reauthed = false;
     while (true) {
       HttpResponse<T> r = followRedirects(request, handler, replayable);
-      if (r.statusCode() == 401 && !reauthed) {
+      if (r.statusCode() == 401 && !reauthed && replayable) {
         closeQuietly(r);
         Challenge c = Challenge.parse(r.headers().firstValue("WWW-Authenticate").orElse(""));
         if (c.scheme().isEmpty()) {
@@ -338,15 +358,30 @@ public final class RegistryClient {
   private <T> HttpResponse<T> sendWithRetry(Supplier<HttpRequest.Builder> request, HttpResponse.BodyHandler<T> handler,
       boolean replayable) throws IOException {
     for (int attempt = 0; ; attempt++) {
-      HttpRequest req = request.get().header("User-Agent", USER_AGENT).build();
+      HttpRequest.Builder builder = request.get().header("User-Agent", USER_AGENT);
+      if (builder.build().timeout().isEmpty()) {
+        builder.timeout(retry.timeout());
+      }
+      HttpRequest req = builder.build();
+      boolean httpsProbe = options.insecure() && req.uri().getPath().equals("/v2/") && req.uri().getScheme().equals("https");
       HttpResponse<T> r;
       try {
         r = http.send(req, handler);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new java.io.InterruptedIOException("interrupted");
+      } catch (java.net.http.HttpTimeoutException e) {
+        if (httpsProbe) {
+          throw e;
+        }
+        if (attempt + 1 >= retry.attempts() || !replayable) {
+          throw new CheckException("REGISTRY_TIMEOUT", req.uri().toString(),
+              "no response within " + req.timeout().orElse(retry.timeout()).toMillis() + " ms after " + (attempt + 1) + " attempt(s)", e);
+        }
+        sleep(retry.delay(attempt, Optional.empty()));
+        continue;
       } catch (ConnectException e) {
-        if (attempt + 1 >= retry.attempts() || !replayable || req.uri().getPath().equals("/v2/") && req.uri().getScheme().equals("https")) {
+        if (attempt + 1 >= retry.attempts() || !replayable || httpsProbe) {
           throw e;
         }
         sleep(retry.delay(attempt, Optional.empty()));

@@ -157,6 +157,26 @@ final class TarArchive implements Closeable {
       out.closeArchiveEntry();
     }
 
+    /** A member whose {@code size} bytes come from {@code in} (which must hold exactly that many). */
+    void add(String name, long size, InputStream in) throws IOException {
+      out.putArchiveEntry(entry(name, size));
+      byte[] buf = new byte[65536];
+      long left = size;
+      while (left > 0) {
+        int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+        if (n < 0) {
+          break;
+        }
+        out.write(buf, 0, n);
+        left -= n;
+      }
+      // reading to the end lets a verifying stream check size and digest before the entry is closed
+      if (in.read() >= 0) {
+        throw new IllegalStateException("stream longer than " + size);
+      }
+      out.closeArchiveEntry();
+    }
+
     void add(String name, Path source) throws IOException {
       long size;
       try {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bitproof.oci.Digest;
 import dev.bitproof.oci.ImageReference;
+import dev.bitproof.oci.MediaType;
 import dev.bitproof.oci.RawManifest;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.testing.LocalRegistry;
@@ -65,6 +66,39 @@ class RegistryTransportTest {
       assertEquals(GOLDEN_INDEX, s.root().digest().toString());
       assertEquals(2, Images.walk(s).images().size());
     }
+  }
+
+  /** Needs no shared data: runs on a fresh clone wherever docker-registry is installed. */
+  @Test
+  void imageMadeInTheTestRoundTripsThroughTheRegistry(@TempDir Path tmp) throws Exception {
+    byte[] layer = new byte[300_000];
+    new java.util.Random(7).nextBytes(layer);
+    byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\""
+        + Digest.sha256(layer) + "\"]}}").getBytes(StandardCharsets.UTF_8);
+    // pretty-printed, with annotations and a zstd media type: things a re-serializing client would lose
+    byte[] manifest = ("{\n  \"schemaVersion\": 2,\n  \"mediaType\": \"application/vnd.oci.image.manifest.v1+json\",\n"
+        + "  \"config\": {\"mediaType\": \"application/vnd.oci.image.config.v1+json\", \"digest\": \"" + Digest.sha256(config)
+        + "\", \"size\": " + config.length + "},\n  \"layers\": [{\"mediaType\": \"application/vnd.oci.image.layer.v1.tar+zstd\", "
+        + "\"digest\": \"" + Digest.sha256(layer) + "\", \"size\": " + layer.length + "}],\n"
+        + "  \"annotations\": {\"dev.bitproof.test\": \"kept\"}\n}\n").getBytes(StandardCharsets.UTF_8);
+    Path src = tmp.resolve("src");
+    try (ImageDestination d = OciLayout.destination(ImageReference.oci(src.toString(), "v1"))) {
+      d.putBlob(dev.bitproof.oci.Descriptor.ofBytes(MediaType.OCI_CONFIG, config), new java.io.ByteArrayInputStream(config));
+      d.putBlob(dev.bitproof.oci.Descriptor.ofBytes(MediaType.OCI_LAYER_ZSTD, layer), new java.io.ByteArrayInputStream(layer));
+      d.putManifest(RawManifest.of(manifest, MediaType.OCI_MANIFEST, "test"), Optional.of("v1"));
+      d.commit();
+    }
+    String ref = "docker://" + LocalRegistry.plain() + "/" + LocalRegistry.uniqueRepository("made") + ":v1";
+    assertEquals(Digest.sha256(manifest), copy("oci:" + src + ":v1", ref, INSECURE).root().digest());
+    try (ImageSource s = Transports.source(ImageReference.parse(ref), INSECURE)) {
+      RawManifest root = s.root();
+      assertArrayEquals(manifest, root.bytes());
+      assertEquals("kept", root.asImage().annotations().get("dev.bitproof.test"));
+      assertArrayEquals(layer, s.blobBytes(root.asImage().layers().get(0), 1 << 20));
+    }
+    Path back = tmp.resolve("back");
+    copy(ref, "oci:" + back + ":v1", INSECURE);
+    assertArrayEquals(manifest, Files.readAllBytes(back.resolve("blobs/sha256/" + Digest.sha256(manifest).hex())));
   }
 
   @Test

@@ -1,0 +1,127 @@
+package dev.bitproof.cli.commands;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bitproof.cli.Common;
+import dev.bitproof.cli.ExitCodes;
+import dev.bitproof.cli.TransportMixin;
+import dev.bitproof.cli.render.Output;
+import dev.bitproof.io.Json;
+import dev.bitproof.oci.Descriptor;
+import dev.bitproof.oci.ImageReference;
+import dev.bitproof.oci.Platform;
+import dev.bitproof.oci.RawManifest;
+import dev.bitproof.oci.transport.Copier;
+import dev.bitproof.oci.transport.ImageDestination;
+import dev.bitproof.oci.transport.ImageSource;
+import dev.bitproof.oci.transport.Transports;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Copies an image or index between transports byte for byte. */
+@Command(name = "copy", mixinStandardHelpOptions = true,
+    description = {"Copy an image or index from SRC to DST byte for byte: every blob is digest-checked while it "
+        + "streams, manifests are written as read, so the digests are the same on both sides.",
+        "A docker-archive holds one image: copying an index there needs --platform. Progress goes to stderr."},
+    exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
+      "0:copied", "1:tampered input (a blob or manifest does not match its digest); nothing was committed",
+      "2:usage error", "3:could not copy (source missing, registry unreachable or refusing)", "4:internal error"})
+public final class CopyCommand implements Callable<Integer> {
+  @Mixin
+  Common common;
+
+  @Mixin
+  TransportMixin transport;
+
+  @Parameters(index = "0", paramLabel = "SRC", description = "Image to read.")
+  String src;
+
+  @Parameters(index = "1", paramLabel = "DST", description = "Where to write it.")
+  String dst;
+
+  @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "Copy only this platform's image out of an index.")
+  String platform;
+
+  @Option(names = "--src-creds", paramLabel = "USER:PASSWORD", description = "Credentials for the source registry only.")
+  String srcCreds;
+
+  @Option(names = "--dest-creds", paramLabel = "USER:PASSWORD", description = "Credentials for the destination registry only.")
+  String destCreds;
+
+  @Option(names = "--quiet", description = "No progress on stderr.")
+  boolean quiet;
+
+  @Override
+  public Integer call() throws Exception {
+    Output out = common.output();
+    ImageReference from = ImageReference.parse(src);
+    ImageReference to = ImageReference.parse(dst);
+    Optional<Platform> p = Optional.ofNullable(platform).map(Platform::parse);
+    Copier.Result r;
+    try (ImageSource s = Transports.source(from, transport.options(srcCreds));
+        ImageDestination d = Transports.destination(to, transport.options(destCreds))) {
+      r = Copier.copy(s, d, p, quiet ? Copier.Listener.NONE : new Progress(out));
+    }
+    if (out.json()) {
+      ObjectNode n = Json.mapper().createObjectNode();
+      n.put("schemaVersion", 1);
+      n.put("result", "COPIED");
+      n.put("source", from.toString());
+      n.put("destination", to.toString());
+      n.put("digest", r.root().digest().toString());
+      n.put("mediaType", r.root().mediaType().value());
+      n.put("manifests", r.manifests());
+      n.put("blobsCopied", r.blobsCopied());
+      n.put("blobsSkipped", r.blobsSkipped());
+      n.put("bytes", r.bytes());
+      out.printJson(n);
+    } else {
+      out.out().println("copied " + (r.root().isIndex() ? "index " : "manifest ") + r.root().digest() + " to " + to);
+      out.out().println("  " + r.manifests() + " manifest(s), " + r.blobsCopied() + " blob(s) copied (" + r.bytes()
+          + " B), " + r.blobsSkipped() + " already there");
+      out.out().flush();
+    }
+    return ExitCodes.OK;
+  }
+
+  /** One stderr line per blob and manifest: long transfers show they are moving. */
+  static final class Progress implements Copier.Listener {
+    private final Output out;
+
+    Progress(Output out) {
+      this.out = out;
+    }
+
+    @Override
+    public void blob(Descriptor d, boolean skipped) {
+      out.progress((skipped ? "  exists " : "  copied ") + d.digest().shortHex() + "  " + human(d.size()));
+    }
+
+    @Override
+    public void bytes(Descriptor d, long done) {
+      out.progress("  ...    " + d.digest().shortHex() + "  " + human(done) + " / " + human(d.size()));
+    }
+
+    @Override
+    public void manifest(RawManifest m) {
+      out.progress("  wrote  " + m.digest().shortHex() + "  " + (m.isIndex() ? "index" : "manifest"));
+    }
+
+    static String human(long n) {
+      if (n < 1024) {
+        return n + " B";
+      }
+      String[] units = {"KiB", "MiB", "GiB", "TiB"};
+      double v = n;
+      int u = -1;
+      while (v >= 1024 && u < units.length - 1) {
+        v /= 1024;
+        u++;
+      }
+      return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+  }
+}

@@ -1,5 +1,6 @@
 package dev.bitproof.cli;
 
+import dev.bitproof.cli.commands.ApkCommand;
 import dev.bitproof.cli.commands.BuildCommand;
 import dev.bitproof.cli.commands.CompareCommand;
 import dev.bitproof.cli.commands.CopyCommand;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Command;
       "4:internal error"},
     subcommands = {
       DemoCommand.class,
+      ApkCommand.class,
       dev.bitproof.cli.commands.PolicyCommand.class,
       CompareCommand.class,
       dev.bitproof.cli.commands.VerifyCommand.class,

@@ -5,9 +5,7 @@ import dev.bitproof.apk.GzipMembers.MemberLimits;
 import dev.bitproof.apk.GzipMembers.Section;
 import dev.bitproof.report.CheckException;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,7 +84,7 @@ public record ApkIndex(Optional<Section> signature, List<SignatureEntry> signatu
       TarArchiveEntry e;
       boolean sawSig = false;
       boolean sawOther = false;
-      while ((e = next(tar, subject)) != null) {
+      while ((e = Tars.next(tar, subject, "APKINDEX_TAR_CORRUPT")) != null) {
         String name = e.getName();
         if (name.startsWith("/") || name.contains("..")) {
           throw CheckException.integrity("APKINDEX_TAR_PATH_INVALID", subject, "index tar entry '" + name + "' is not a plain name");
@@ -96,7 +94,7 @@ public record ApkIndex(Optional<Section> signature, List<SignatureEntry> signatu
         }
         if (name.startsWith(".SIGN.")) {
           sawSig = true;
-          sigs.add(SignatureEntry.parse(name, readEntry(tar, e, 64 * 1024, subject, "APKINDEX_SIGNATURE_TOO_LARGE"), subject));
+          sigs.add(SignatureEntry.parse(name, Tars.readEntry(tar, e, 64 * 1024, subject, name, "APKINDEX_SIGNATURE_TOO_LARGE"), subject));
           continue;
         }
         sawOther = true;
@@ -104,9 +102,9 @@ public record ApkIndex(Optional<Section> signature, List<SignatureEntry> signatu
           if (apkindex != null) {
             throw CheckException.integrity("APKINDEX_LAYOUT_INVALID", subject, "two APKINDEX entries");
           }
-          apkindex = new String(readEntry(tar, e, limits.maxText(), subject, "APKINDEX_TOO_LARGE"), StandardCharsets.UTF_8);
+          apkindex = new String(Tars.readEntry(tar, e, limits.maxText(), subject, name, "APKINDEX_TOO_LARGE"), StandardCharsets.UTF_8);
         } else if (name.equals("DESCRIPTION")) {
-          description = new String(readEntry(tar, e, 64 * 1024, subject, "APKINDEX_TOO_LARGE"), StandardCharsets.UTF_8).strip();
+          description = new String(Tars.readEntry(tar, e, 64 * 1024, subject, name, "APKINDEX_TOO_LARGE"), StandardCharsets.UTF_8).strip();
         }
       }
       // only a first stream of nothing but signatures signs what follows it; a .SIGN entry elsewhere signs nothing
@@ -171,44 +169,6 @@ public record ApkIndex(Optional<Section> signature, List<SignatureEntry> signatu
       out.add(IndexEntry.of(cur, subject, lineNo));
     }
     return out;
-  }
-
-  private static TarArchiveEntry next(TarArchiveInputStream tar, String subject) {
-    try {
-      return tar.getNextEntry();
-    } catch (IOException | IllegalArgumentException e) {
-      for (Throwable c = e; c != null; c = c.getCause()) {
-        if (c instanceof CheckException ce) {
-          throw ce;
-        }
-      }
-      throw CheckException.integrity("APKINDEX_TAR_CORRUPT", subject, "not a valid tar: " + e.getMessage());
-    }
-  }
-
-  private static byte[] readEntry(InputStream tar, TarArchiveEntry e, long max, String subject, String code) throws IOException {
-    if (e.getSize() > max) {
-      throw CheckException.integrity(code, subject, "entry " + e.getName() + " is " + e.getSize() + " bytes, over " + max);
-    }
-    ByteArrayOutputStream bos = new ByteArrayOutputStream((int) Math.min(e.getSize(), 1 << 20));
-    byte[] buf = new byte[64 * 1024];
-    int n;
-    try {
-      while ((n = tar.read(buf)) > 0) {
-        bos.write(buf, 0, n);
-      }
-    } catch (IOException ex) {
-      for (Throwable c = ex; c != null; c = c.getCause()) {
-        if (c instanceof CheckException ce) {
-          throw ce;
-        }
-      }
-      throw CheckException.integrity("APK_TRUNCATED", subject, "index tar ends inside " + e.getName());
-    }
-    if (bos.size() != e.getSize()) {
-      throw CheckException.integrity("APK_TRUNCATED", subject, "entry " + e.getName() + " ends early");
-    }
-    return bos.toByteArray();
   }
 
   /** The stanzas whose {@code P:} is {@code name}. */

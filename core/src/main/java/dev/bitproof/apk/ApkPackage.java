@@ -6,6 +6,7 @@ import dev.bitproof.apk.GzipMembers.Section;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.tar.TarEntryInfo;
 import dev.bitproof.tar.TarPaths;
+import dev.bitproof.tar.TarReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -208,19 +209,16 @@ public record ApkPackage(Optional<Section> signature, List<SignatureEntry> signa
     long kept = 0;
     TarArchiveEntry e;
     int index = 0;
-    while ((e = next(tar, subject)) != null) {
+    while ((e = Tars.next(tar, subject, "APK_TAR_CORRUPT")) != null) {
       if (index >= limits.maxEntries()) {
         throw CheckException.integrity("APK_TOO_MANY_ENTRIES", subject, "more than " + limits.maxEntries() + " tar entries");
       }
       String path = checkedPath(e.getName(), subject);
       Optional<byte[]> content = Optional.empty();
       String sha1 = null;
-      if (typeOf(e) == TarEntryInfo.Type.FILE) {
-        if (e.getSize() > maxKept || kept + e.getSize() > maxKept) {
-          throw CheckException.integrity(path.equals(".PKGINFO") ? "APK_PKGINFO_TOO_LARGE" : "APK_CONTROL_TOO_LARGE", subject,
-              "control entry " + path + " is " + e.getSize() + " bytes, over the " + maxKept + " byte limit");
-        }
-        byte[] b = readEntry(tar, e, subject, path);
+      if (TarReader.typeOf(e) == TarEntryInfo.Type.FILE) {
+        byte[] b = Tars.readEntry(tar, e, maxKept - kept, subject, path,
+            path.equals(".PKGINFO") ? "APK_PKGINFO_TOO_LARGE" : "APK_CONTROL_TOO_LARGE");
         kept += b.length;
         content = Optional.of(b);
         sha1 = HexFormat.of().formatHex(GzipMembers.md("SHA-1").digest(b));
@@ -238,21 +236,18 @@ public record ApkPackage(Optional<Section> signature, List<SignatureEntry> signa
     byte[] buf = new byte[64 * 1024];
     TarArchiveEntry e;
     int index = 0;
-    while ((e = next(tar, subject)) != null) {
+    while ((e = Tars.next(tar, subject, "APK_TAR_CORRUPT")) != null) {
       if (index >= limits.maxEntries()) {
         throw CheckException.integrity("APK_TOO_MANY_ENTRIES", subject, "more than " + limits.maxEntries() + " tar entries");
       }
       String path = checkedPath(e.getName(), subject);
       Optional<String> sha1Hex = Optional.empty();
       Optional<byte[]> content = Optional.empty();
-      TarEntryInfo.Type type = typeOf(e);
+      TarEntryInfo.Type type = TarReader.typeOf(e);
       if (type == TarEntryInfo.Type.SYMLINK) {
         // apk-tools records a symlink's checksum over its target text
-        String recorded = e.getExtraPaxHeaders().get("APK-TOOLS.checksum.SHA1");
         String hex = HexFormat.of().formatHex(GzipMembers.md("SHA-1").digest(e.getLinkName().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        if (recorded != null && !(recorded.startsWith("Q1") ? hexOfQ1(recorded) : recorded.toLowerCase(java.util.Locale.ROOT)).equals(hex)) {
-          mismatches.add(new FileMismatch(path, recorded, hex));
-        }
+        recordedChecksum(e).filter(r -> !matches(r, hex)).ifPresent(r -> mismatches.add(new FileMismatch(path, r, hex)));
       } else if (type == TarEntryInfo.Type.FILE) {
         files++;
         boolean keep = visitor != null && visitor.keep(path, e.getSize()) && e.getSize() <= Integer.MAX_VALUE - 16;
@@ -260,7 +255,7 @@ public record ApkPackage(Optional<Section> signature, List<SignatureEntry> signa
         ByteArrayOutputStream bos = keep ? new ByteArrayOutputStream((int) Math.min(e.getSize(), 1 << 20)) : null;
         long total = 0;
         int n;
-        while ((n = readSome(tar, buf, subject, path)) > 0) {
+        while ((n = Tars.read(tar, buf, subject, path)) > 0) {
           sha1.update(buf, 0, n);
           if (bos != null) {
             bos.write(buf, 0, n);
@@ -274,14 +269,11 @@ public record ApkPackage(Optional<Section> signature, List<SignatureEntry> signa
         String hex = HexFormat.of().formatHex(digest);
         sha1Hex = Optional.of(hex);
         content = bos == null ? Optional.empty() : Optional.of(bos.toByteArray());
-        String recorded = e.getExtraPaxHeaders().get("APK-TOOLS.checksum.SHA1");
-        if (recorded == null) {
+        Optional<String> recorded = recordedChecksum(e);
+        if (recorded.isEmpty()) {
           noChecksum++;
-        } else {
-          String expected = recorded.startsWith("Q1") ? hexOfQ1(recorded) : recorded.toLowerCase(java.util.Locale.ROOT);
-          if (!expected.equals(hex)) {
-            mismatches.add(new FileMismatch(path, recorded, hex));
-          }
+        } else if (!matches(recorded.get(), hex)) {
+          mismatches.add(new FileMismatch(path, recorded.get(), hex));
         }
       }
       TarEntryInfo ti = info(index++, path, e, sha1Hex, content);
@@ -292,42 +284,29 @@ public record ApkPackage(Optional<Section> signature, List<SignatureEntry> signa
     return new DataResult(files, mismatches, noChecksum);
   }
 
-  private static String hexOfQ1(String q1) {
+  /** The checksum abuild/melange record for a data entry (PAX {@code APK-TOOLS.checksum.SHA1}). */
+  private static Optional<String> recordedChecksum(TarArchiveEntry e) {
+    return Optional.ofNullable(e.getExtraPaxHeaders().get("APK-TOOLS.checksum.SHA1"));
+  }
+
+  /** A recorded checksum is hex SHA-1, or {@code Q1<base64>} as older melange wrote it. */
+  private static boolean matches(String recorded, String sha1Hex) {
+    if (!recorded.startsWith("Q1")) {
+      return recorded.equalsIgnoreCase(sha1Hex);
+    }
     try {
-      return HexFormat.of().formatHex(Base64.getDecoder().decode(q1.substring(2)));
+      return HexFormat.of().formatHex(Base64.getDecoder().decode(recorded.substring(2))).equals(sha1Hex);
     } catch (IllegalArgumentException ex) {
-      return "invalid:" + q1;
+      return false;
     }
   }
 
   private static TarEntryInfo info(int index, String path, TarArchiveEntry e, Optional<String> sha1, Optional<byte[]> content) {
     Map<String, String> pax = e.getExtraPaxHeaders();
-    return new TarEntryInfo(index, path, e.getName(), typeOf(e), e.getMode(), e.getLongUserId(), e.getLongGroupId(),
-        e.getUserName(), e.getGroupName(), typeOf(e) == TarEntryInfo.Type.FILE ? e.getSize() : 0,
+    return new TarEntryInfo(index, path, e.getName(), TarReader.typeOf(e), e.getMode(), e.getLongUserId(), e.getLongGroupId(),
+        e.getUserName(), e.getGroupName(), TarReader.typeOf(e) == TarEntryInfo.Type.FILE ? e.getSize() : 0,
         e.getLastModifiedTime() == null ? 0 : e.getLastModifiedTime().toInstant().getEpochSecond(), e.getLinkName(),
         e.getDevMajor(), e.getDevMinor(), pax, Optional.empty(), sha1, Optional.empty(), content);
-  }
-
-  private static TarEntryInfo.Type typeOf(TarArchiveEntry e) {
-    if (e.isSymbolicLink()) {
-      return TarEntryInfo.Type.SYMLINK;
-    }
-    if (e.isLink()) {
-      return TarEntryInfo.Type.HARDLINK;
-    }
-    if (e.isDirectory()) {
-      return TarEntryInfo.Type.DIRECTORY;
-    }
-    if (e.isCharacterDevice()) {
-      return TarEntryInfo.Type.CHAR_DEVICE;
-    }
-    if (e.isBlockDevice()) {
-      return TarEntryInfo.Type.BLOCK_DEVICE;
-    }
-    if (e.isFIFO()) {
-      return TarEntryInfo.Type.FIFO;
-    }
-    return e.isFile() ? TarEntryInfo.Type.FILE : TarEntryInfo.Type.OTHER;
   }
 
   /** Entry names are untrusted: absolute names and {@code ..} are refused before anything uses them. */
@@ -340,51 +319,5 @@ public record ApkPackage(Optional<Section> signature, List<SignatureEntry> signa
     } catch (CheckException ce) {
       throw CheckException.integrity("APK_TAR_PATH_ESCAPE", subject, "tar entry '" + name + "' escapes the root");
     }
-  }
-
-  private static TarArchiveEntry next(TarArchiveInputStream tar, String subject) {
-    try {
-      return tar.getNextEntry();
-    } catch (IOException | IllegalArgumentException e) {
-      CheckException ce = causeCheck(e);
-      if (ce != null) {
-        throw ce;
-      }
-      throw CheckException.integrity("APK_TAR_CORRUPT", subject, "not a valid tar: " + e.getMessage());
-    }
-  }
-
-  private static int readSome(TarArchiveInputStream tar, byte[] buf, String subject, String path) {
-    try {
-      return tar.read(buf);
-    } catch (IOException e) {
-      CheckException ce = causeCheck(e);
-      if (ce != null) {
-        throw ce;
-      }
-      throw CheckException.integrity("APK_TRUNCATED", subject, "tar ends inside " + path + ": " + e.getMessage());
-    }
-  }
-
-  private static byte[] readEntry(TarArchiveInputStream tar, TarArchiveEntry e, String subject, String path) {
-    ByteArrayOutputStream bos = new ByteArrayOutputStream((int) Math.max(0, Math.min(e.getSize(), 1 << 20)));
-    byte[] buf = new byte[8192];
-    int n;
-    while ((n = readSome(tar, buf, subject, path)) > 0) {
-      bos.write(buf, 0, n);
-    }
-    if (bos.size() != e.getSize()) {
-      throw CheckException.integrity("APK_TRUNCATED", subject, "entry " + path + " ends after " + bos.size() + " of " + e.getSize() + " bytes");
-    }
-    return bos.toByteArray();
-  }
-
-  private static CheckException causeCheck(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof CheckException ce) {
-        return ce;
-      }
-    }
-    return null;
   }
 }

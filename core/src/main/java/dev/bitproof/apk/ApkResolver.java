@@ -28,7 +28,10 @@ import java.util.TreeSet;
  * <p>{@code replaces} is an install-time permission to overwrite files, not a resolution input (in apk-tools and
  * apko alike); it is carried on each {@link IndexEntry} for the installer.
  *
- * <p>Not thread-safe: one resolver per resolution.
+ * <p>Versions are ordered as apk-tools orders them ({@link ApkVersion}); apko's own regex-based order differs only
+ * on dotted parts with leading zeros and on versions with several suffixes, which apko rejects.
+ *
+ * <p>Not thread-safe: use one resolver per thread.
  */
 public final class ApkResolver {
   /**
@@ -210,6 +213,7 @@ public final class ApkResolver {
   }
 
   Resolution resolve(List<String> world, Map<Candidate, String> dq) {
+    selected.clear(); // each resolution starts from nothing chosen, like apko's per-resolution Clone
     try {
       return doResolve(world, dq);
     } catch (Unsat u) {
@@ -267,7 +271,7 @@ public final class ApkResolver {
     for (String c : constraints) {
       List<Candidate> pkgs;
       try {
-        pkgs = resolveAllMatches(c, dq);
+        pkgs = matches(ApkConstraint.parse(c), dq);
       } catch (Unsat u) {
         throw u.at(c);
       }
@@ -283,8 +287,8 @@ public final class ApkResolver {
     return nameMap.getOrDefault(name, List.of());
   }
 
-  private List<Candidate> resolveAllMatches(String text, Map<Candidate, String> dq) {
-    ApkConstraint c = ApkConstraint.parse(text);
+  /** The candidates a world entry admits (disqualified, pinned-away and version-failing ones dropped). */
+  private List<Candidate> matches(ApkConstraint c, Map<Candidate, String> dq) {
     List<Candidate> cands = candidates(c.name());
     if (cands.isEmpty()) {
       throw new Unsat("nothing provides \"" + c.name() + "\"");
@@ -293,22 +297,12 @@ public final class ApkResolver {
     if (pkgs.isEmpty()) {
       throw new Unsat(disqualifiedReason(cands, dq));
     }
-    List<Candidate> sorted = new ArrayList<>(pkgs);
-    sorted.sort(comparator(c.name(), Map.of(), Map.of(), c.pin()));
-    return sorted;
+    return pkgs;
   }
 
   private Candidate resolveBest(String text, Map<Candidate, String> dq) {
     ApkConstraint c = ApkConstraint.parse(text);
-    List<Candidate> cands = candidates(c.name());
-    if (cands.isEmpty()) {
-      throw new Unsat("nothing provides \"" + c.name() + "\"");
-    }
-    List<Candidate> pkgs = filter(cands, dq, c, "", c.pin(), null);
-    if (pkgs.isEmpty()) {
-      throw new Unsat(disqualifiedReason(cands, dq));
-    }
-    return best(pkgs, c.name(), Map.of(), Map.of(), c.pin());
+    return best(matches(c, dq), c.name(), Map.of(), Map.of(), c.pin());
   }
 
   private static String disqualifiedReason(List<Candidate> cands, Map<Candidate, String> dq) {

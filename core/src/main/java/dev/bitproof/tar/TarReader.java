@@ -127,7 +127,8 @@ public final class TarReader {
     }
   }
 
-  static TarEntryInfo.Type typeOf(TarArchiveEntry e) {
+  /** The kind of an entry: symlink and hard link are tested before directory and file, whose flags overlap. */
+  public static TarEntryInfo.Type typeOf(TarArchiveEntry e) {
     if (e.isSymbolicLink()) {
       return TarEntryInfo.Type.SYMLINK;
     }

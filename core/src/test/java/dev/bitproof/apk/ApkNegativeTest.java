@@ -156,6 +156,17 @@ class ApkNegativeTest {
   }
 
   @Test
+  void olderMelangeQ1FileChecksumsAreCheckedToo() throws Exception {
+    byte[] content = "tool".getBytes(StandardCharsets.UTF_8);
+    String q1 = "Q1" + java.util.Base64.getEncoder().encodeToString(ApkFixtures.sha("SHA-1", content));
+    Entry right = new Entry("usr/bin/right", content, 'f', "", Map.of("APK-TOOLS.checksum.SHA1", q1));
+    Entry wrong = new Entry("usr/bin/wrong", "evil".getBytes(StandardCharsets.UTF_8), 'f', "", Map.of("APK-TOOLS.checksum.SHA1", q1));
+    ApkPackage p = ApkPackage.read(good().noChecksums().entry(right).entry(wrong).build(), "q1");
+    assertEquals(List.of("usr/bin/wrong"), p.fileChecksumMismatches().stream().map(ApkPackage.FileMismatch::path).toList());
+    assertEquals(1, p.filesWithoutChecksum(), "the fixture's own greeting file carries no checksum here");
+  }
+
+  @Test
   void missingDatahashFails() throws Exception {
     ApkPackage p = ApkPackage.read(good().noDatahash().build(), "nohash");
     assertEquals("APK_DATAHASH_ABSENT", ApkVerifier.verify(p, keyring(), "nohash").get(1).code());
@@ -188,6 +199,20 @@ class ApkNegativeTest {
     Finding g2 = ApkVerifier.verify(ApkPackage.read(good().build(), "x"),
         ApkKeyring.of(Map.of(KEY.name(), "garbage".getBytes(StandardCharsets.US_ASCII))), "x").get(0);
     assertEquals("APK_SIGNATURE_KEY_INVALID", g2.code());
+  }
+
+  @Test
+  void signatureEntriesThatAreNotSignatures() throws Exception {
+    ApkFixtures.Streams s = good().streams();
+    byte[] traversal = ApkFixtures.gzip(ApkFixtures.tar(List.of(new Entry(".SIGN.RSA.dir/../../etc/passwd", new byte[256], 'f', "", Map.of())), false));
+    assertEquals("APK_TAR_PATH_ESCAPE", codeOf(ApkFixtures.concat(traversal, s.control(), s.data())));
+    byte[] slash = ApkFixtures.gzip(ApkFixtures.tar(List.of(new Entry(".SIGN.RSA.keys/other.rsa.pub", new byte[256], 'f', "", Map.of())), false));
+    assertEquals("APK_SIGNATURE_ENTRY_INVALID", codeOf(ApkFixtures.concat(slash, s.control(), s.data())));
+    byte[] smuggled = ApkFixtures.gzip(ApkFixtures.tar(List.of(new Entry(".SIGN.RSA256." + KEY.name(), new byte[256], 'f', "", Map.of()),
+        Entry.file("usr/bin/evil", "x")), false));
+    assertEquals("APK_SIGNATURE_ENTRY_INVALID", codeOf(ApkFixtures.concat(smuggled, s.control(), s.data())));
+    byte[] twoSigs = ApkFixtures.concat(s.signature(), s.signature(), s.control(), s.data());
+    assertEquals("APK_LAYOUT_INVALID", codeOf(twoSigs), "a second signature stream is taken as the control stream and refused");
   }
 
   @Test
@@ -250,6 +275,13 @@ class ApkNegativeTest {
     IndexEntry e = ApkIndex.parseText(text, "t", ApkIndex.Limits.defaults()).get(0);
     List<String> codes = ApkVerifier.crossCheck(e, p, "x").stream().map(Finding::code).toList();
     assertEquals(List.of("APKINDEX_PACKAGE_CHECKSUM_MISMATCH", "APKINDEX_PACKAGE_SIZE_MISMATCH", "APKINDEX_PACKAGE_VERSION_MISMATCH"), codes);
+  }
+
+  @Test
+  void indexDecompressionBomb() throws Exception {
+    // 24 MiB of one byte deflates about 1030:1, over the 1000:1 default; the guard trips while inflating
+    byte[] idx = ApkFixtures.index("P:" + "a".repeat(24 * 1024 * 1024), null, null);
+    assertEquals("APKINDEX_DECOMPRESSION_BOMB", assertThrows(CheckException.class, () -> ApkIndex.read(idx, "bomb")).code());
   }
 
   @Test

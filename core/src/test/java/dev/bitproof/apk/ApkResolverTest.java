@@ -97,6 +97,14 @@ class ApkResolverTest {
   }
 
   @Test
+  void aResolverCanBeReused() {
+    // a second resolution must not see the first one's choices (apko clones its resolver per resolution)
+    ApkResolver r = new ApkResolver(List.of(repo("", "app 1-r0 D:lib", "app 2-r0 D:lib", "lib 1-r0")));
+    assertEquals(List.of("lib-1-r0", "app-1-r0"), r.resolveWorld(List.of("app=1-r0")).packages().stream().map(c -> c.entry().id()).toList());
+    assertEquals(List.of("lib-1-r0", "app-2-r0"), r.resolveWorld(List.of("app=2-r0")).packages().stream().map(c -> c.entry().id()).toList());
+  }
+
+  @Test
   void highestVersionWins() {
     assertEquals(List.of("a-1.10-r0"), resolve(List.of(repo("", "a 1.9-r5", "a 1.10-r0", "a 1.10_rc1-r0")), "a"));
   }
@@ -161,6 +169,15 @@ class ApkResolverTest {
   }
 
   @Test
+  void sameNameAndVersionInTwoRepositoriesTakesTheFirstRepository() {
+    Repository first = repo("", "a 1-r0");
+    Repository second = repo("", "a 1-r0");
+    ApkResolver.Candidate c = new ApkResolver(List.of(first, second)).resolveWorld(List.of("a")).packages().get(0);
+    assertSame(first, c.repository());
+    assertSame(second, new ApkResolver(List.of(second, first)).resolveWorld(List.of("a")).packages().get(0).repository());
+  }
+
+  @Test
   void installIfJoinsWhenAllConditionsArePresent() {
     Repository r = repo("", "app 1-r0 D:docs D:man", "docs 1-r0", "man 1-r0", "app-doc 1-r0 i:docs i:man", "other-doc 1-r0 i:docs i:nothere");
     assertEquals(List.of("docs-1-r0", "man-1-r0", "app-doc-1-r0", "app-1-r0"), resolve(List.of(r), "app"));
@@ -193,5 +210,42 @@ class ApkResolverTest {
     Map<String, Resolution> r = ApkResolver.resolveAll(byArch, List.of("a"));
     assertEquals(List.of("a=1-r0"), r.get("x86_64").pinned());
     assertEquals(List.of("a=1-r0"), r.get("aarch64").pinned());
+  }
+
+  /** The package graph of apko's own resolver tests (pkg/apk/apk/repo_test.go testGetPackagesAndIndex). */
+  static Repository apkoGraph() {
+    return repo("",
+        "package1 1.0.0 D:dep1 D:dep2 D:dep3", "dep1 1.0.0 D:dep4 D:dep5", "dep2 1.0.0 D:dep3 D:/bin/sh",
+        "dep3 1.0.0 D:dep6 D:cmd:/bin/foo D:so:libq.so.1", "dep4 1.0.0", "dep5 1.0.0", "dep6 1.0.0", "dep7 1.0.0",
+        "dep8 1.0.0 D:dep8", "libq 1.0.0 p:so:libq.so.1", "foo 1.0.0 p:cmd:/bin/foo", "busybox 1.0.0 p:/bin/sh",
+        "unused 1.0.0", "package2 1.0.0 D:dep2 D:dep7", "package3 1.0.0 D:dep8",
+        "package5 1.0.0", "package5 1.5.0", "package5 1.5.1", "package5 2.0.0",
+        "package5-special 1.2.0 p:package5", "package5-conflict 1.2.0 p:package5=1.2.0", "package5-noconflict 1.2.0 p:package5",
+        "package6 1.5.1", "package6 2.0.0 D:package6 D:package5", "package7 1", "package8 2 p:package7=0.9",
+        "package9 2.0.0 D:package5", "abc9 2.0.0 D:package5", "locked-dep 2.0.0 D:package5=1.5.1");
+  }
+
+  @Test
+  void apkoResolverTestCasesGiveApkosAnswers() {
+    List<Repository> g = List.of(apkoGraph());
+    // "names only": depth first, dependencies before dependents, fewest options then lexical order at each level
+    assertEquals(List.of("dep4", "dep5", "dep1", "busybox", "foo", "dep6", "libq", "dep3", "dep2", "package1", "dep7", "package2"),
+        new ApkResolver(g).resolveWorld(List.of("package1", "package2")).names());
+    // "dependency in world": the world's choice satisfies a dependency even at a lower version
+    assertEquals(List.of("package5-2.0.0", "abc9-2.0.0"), resolve(g, "package5", "abc9"));
+    assertEquals(List.of("package5-1.5.1", "abc9-2.0.0"), resolve(g, "package5=1.5.1", "abc9"));
+    assertEquals(2, resolve(g, "package5-special", "abc9").size());
+    assertTrue(resolve(g, "package5-special", "abc9").contains("package5-special-1.2.0"));
+    // unversioned provides do not conflict; a versioned one does
+    assertEquals(3, resolve(g, "package5-special", "package5-noconflict", "abc9").size());
+    assertThrows(ApkResolveException.class, () -> resolve(g, "package5-special", "package5-conflict", "abc9"));
+    // "locked versions" and "stricter requirement wins"
+    assertEquals(List.of("package5-1.5.1", "locked-dep-2.0.0"), resolve(g, "package5", "locked-dep"));
+    assertEquals(List.of("package5-1.5.1"), resolve(g, "package5>1.0.0", "package5=1.5.1"));
+    assertThrows(ApkResolveException.class, () -> resolve(g, "package5=1.0.0", "package5=1.5.1"));
+    // circular dependency on itself
+    assertEquals(List.of("dep8-1.0.0", "package3-1.0.0"), resolve(g, "package3"));
+    // the package named package7 (version 1) beats package8, which provides package7=0.9
+    assertEquals(List.of("package7-1"), resolve(g, "package7"));
   }
 }

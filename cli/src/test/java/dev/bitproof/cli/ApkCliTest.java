@@ -1,0 +1,178 @@
+package dev.bitproof.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bitproof.io.Json;
+import dev.bitproof.testing.ApkFixtures;
+import dev.bitproof.testing.ApkFixtures.Apk;
+import dev.bitproof.testing.ApkFixtures.Entry;
+import dev.bitproof.testing.SharedData;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ApkCliTest {
+  @TempDir
+  Path tmp;
+
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void alpineIndexAndBaselayoutVerifyNamingTheirKeys() {
+    Path keys = SharedData.require("apk/derived/keys");
+    Path idx = SharedData.require("apk/apko/pkg/apk/apk/testdata/alpine-316/APKINDEX.tar.gz");
+    Path apk = SharedData.require("apk/apko/pkg/apk/apk/testdata/alpine-316/alpine-baselayout-3.2.0-r23.apk");
+    Run r = run("apk", "verify", "--keyring", keys.toString(), idx.toString(), apk.toString());
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertTrue(r.out().contains("signed by alpine-devel@lists.alpinelinux.org-6165ee59.rsa.pub"), r.out());
+    assertTrue(r.out().contains("signed by alpine-devel@lists.alpinelinux.org-616ae350.rsa.pub"), r.out());
+    // the 3.16 index is x86_64 and this baselayout is aarch64: no stanza names it, so there is no cross-check
+    assertFalse(r.out().contains("APKINDEX_PACKAGE_"), r.out());
+  }
+
+  @Test
+  void everyMelangePackageVerifiesWithMelangeKeyAsJson() throws Exception {
+    Path root = SharedData.apkoTestdata();
+    List<String> args = new ArrayList<>(List.of("apk", "verify", "--format", "json", "--keyring", root.resolve("packages").toString()));
+    try (Stream<Path> s = Files.walk(root.resolve("packages"))) {
+      s.filter(p -> p.toString().endsWith(".apk") || p.getFileName().toString().equals("APKINDEX.tar.gz")).sorted().forEach(p -> args.add(p.toString()));
+    }
+    Run r = run(args.toArray(String[]::new));
+    assertEquals(0, r.code(), r.out() + r.err());
+    JsonNode doc = Json.mapper().readTree(r.out());
+    assertEquals("OK", doc.get("result").asText());
+    assertEquals(10, doc.get("files").size());
+    for (JsonNode f : doc.get("files")) {
+      assertEquals("melange.rsa.pub", f.get("signer").asText(), f.toString());
+      if (f.get("kind").asText().equals("apk")) {
+        assertTrue(f.get("findings").toString().contains("APKINDEX_PACKAGE_OK"), "cross-checked against its arch's index: " + f);
+      }
+    }
+  }
+
+  @Test
+  void wolfiSignedPackageReportsAnUntrustedKeyNotACrash() {
+    Path apk = SharedData.require("apk/melange/pkg/sca/testdata/libcap-2.69-r0.apk");
+    Run r = run("apk", "verify", "--keyring", SharedData.require("apk/derived/keys").toString(), apk.toString());
+    assertEquals(1, r.code(), r.out() + r.err());
+    assertTrue(r.out().contains("APK_SIGNATURE_UNTRUSTED_KEY"), r.out());
+    assertTrue(r.out().contains("wolfi-signing.rsa.pub"), r.out());
+  }
+
+  @Test
+  void eachNegativeFixtureExitsOneWithItsCode() throws Exception {
+    ApkFixtures.TestKey key = ApkFixtures.key("bitproof-test.rsa.pub");
+    Path keys = tmp.resolve("keys");
+    key.writePublic(keys);
+    Apk good = new Apk("hello", "1.0-r0", "x86_64").file("usr/share/hello", "hi\n").signedBy(key);
+    ApkFixtures.Streams s = good.streams();
+    ApkFixtures.Streams evil = new Apk("hello", "1.0-r0", "x86_64").file("usr/share/hello", "evil\n").signedBy(key).streams();
+    java.util.Map<String, byte[]> cases = new java.util.LinkedHashMap<>();
+    cases.put("APK_TRUNCATED", java.util.Arrays.copyOf(s.concat(), s.concat().length - 10));
+    cases.put("APK_NOT_GZIP", "not gzip".getBytes());
+    cases.put("APK_TOO_MANY_STREAMS", ApkFixtures.concat(s.concat(), ApkFixtures.gzip(new byte[1])));
+    cases.put("APK_NO_PKGINFO", new Apk("x", "1-r0", "x86_64").noPkgInfo().controlEntry(Entry.file(".pre-install", "x")).signedBy(key).build());
+    cases.put("APK_TAR_PATH_ESCAPE", new Apk("x", "1-r0", "x86_64").file("../../etc/shadow", "x").signedBy(key).build());
+    cases.put("APK_TAR_PATH_ABSOLUTE", new Apk("x", "1-r0", "x86_64").file("/etc/shadow", "x").signedBy(key).build());
+    cases.put("APK_SIGNATURE_INVALID", ApkFixtures.concat(s.signature(), evil.control(), evil.data()));
+    cases.put("APK_DATAHASH_MISMATCH", ApkFixtures.concat(s.signature(), s.control(), evil.data()));
+    cases.put("APK_SIGNATURE_UNTRUSTED_KEY", new Apk("x", "1-r0", "x86_64").file("a", "b").signedBy(ApkFixtures.key("stranger.rsa.pub")).build());
+    cases.put("APK_UNSIGNED", new Apk("x", "1-r0", "x86_64").file("a", "b").build());
+    cases.put("APK_DECOMPRESSION_BOMB", new Apk("x", "1-r0", "x86_64").entry(new Entry("zeros", new byte[24 << 20], 'f', "", java.util.Map.of())).signedBy(key).build());
+    for (var c : cases.entrySet()) {
+      Path f = Files.write(tmp.resolve(c.getKey().toLowerCase() + ".apk"), c.getValue());
+      Run r = run("apk", "verify", "--format", "json", "--keyring", keys.toString(), f.toString());
+      assertEquals(1, r.code(), c.getKey() + ": " + r.out() + r.err());
+      JsonNode doc = Json.mapper().readTree(r.out());
+      List<String> codes = new ArrayList<>();
+      doc.get("files").get(0).get("findings").forEach(x -> codes.add(x.get("code").asText()));
+      assertTrue(codes.contains(c.getKey()), c.getKey() + " not in " + codes);
+    }
+    // an index signed by our key, then tampered
+    byte[] idx = ApkFixtures.index("C:Q1AAAAAAAAAAAAAAAAAAAAAAAAAAA=\nP:a\nV:1-r0\n\n", key, "RSA256");
+    Path dir = Files.createDirectories(tmp.resolve("repo"));
+    Path good2 = Files.write(dir.resolve("APKINDEX.tar.gz"), idx);
+    assertEquals(0, run("apk", "verify", "--keyring", keys.toString(), good2.toString()).code());
+    byte[] bad = idx.clone();
+    bad[bad.length - 12] ^= 1; // inside the gzip CRC of the index stream: the signature no longer matches
+    Path dir2 = Files.createDirectories(tmp.resolve("repo2"));
+    Run r = run("apk", "verify", "--keyring", keys.toString(), Files.write(dir2.resolve("APKINDEX.tar.gz"), bad).toString());
+    assertEquals(1, r.code(), r.out());
+    assertTrue(r.out().contains("APKINDEX_SIGNATURE_INVALID") || r.out().contains("APK_CORRUPT"), r.out());
+  }
+
+  @Test
+  void keyFileThatIsNotRsaIsReported() throws Exception {
+    ApkFixtures.TestKey key = ApkFixtures.key("bitproof-test.rsa.pub");
+    Path keys = Files.createDirectories(tmp.resolve("eckeys"));
+    var g = java.security.KeyPairGenerator.getInstance("EC");
+    g.initialize(256);
+    Files.writeString(keys.resolve(key.name()), ApkFixtures.pem(g.generateKeyPair().getPublic()));
+    Path f = Files.write(tmp.resolve("x.apk"), new Apk("x", "1-r0", "x86_64").file("a", "b").signedBy(key).build());
+    Run r = run("apk", "verify", "--keyring", keys.toString(), f.toString());
+    assertEquals(1, r.code());
+    assertTrue(r.out().contains("APK_SIGNATURE_KEY_INVALID"), r.out());
+  }
+
+  @Test
+  void infoShowsPkgInfoChecksumsAndSigner() throws Exception {
+    Path apk = SharedData.apkoTestdata().resolve("packages/x86_64/replayout-1.0.0-r0.apk");
+    Run r = run("apk", "info", "--format", "json", apk.toString());
+    assertEquals(0, r.code(), r.err());
+    JsonNode d = Json.mapper().readTree(r.out());
+    assertEquals("replayout", d.get("name").asText());
+    assertEquals("Q11/HhSewwwOXgl0r0ffb0O0BRtYc=", d.get("checksum").asText());
+    assertEquals(647, d.get("streams").get("control").get("offset").asLong());
+    assertEquals(1661, d.get("streams").get("data").get("offset").asLong());
+    assertEquals("melange.rsa.pub", d.get("signatures").get(0).get("key").asText());
+    assertEquals("pretend-baselayout", d.get("pkginfo").get("replaces").get(0).asText());
+    Run t = run("apk", "info", "--keyring", SharedData.apkoTestdata().resolve("packages").toString(), apk.toString());
+    assertEquals(0, t.code());
+    assertTrue(t.out().contains("checksum: Q11/HhSewwwOXgl0r0ffb0O0BRtYc="), t.out());
+    assertTrue(t.out().contains("APK_SIGNATURE_OK"), t.out());
+    Run idx = run("apk", "info", SharedData.require("apk/apko/pkg/apk/apk/testdata/alpine-316/APKINDEX.tar.gz").toString());
+    assertEquals(0, idx.code());
+    assertTrue(idx.out().contains("packages: 4929"), idx.out());
+  }
+
+  @Test
+  void missingFileOrKeyringCannotBeChecked() {
+    Path keys = SharedData.require("apk/derived/keys");
+    assertEquals(3, run("apk", "verify", "--keyring", keys.toString(), tmp.resolve("nope.apk").toString()).code());
+    assertEquals(3, run("apk", "verify", "--keyring", tmp.resolve("nokeys").toString(), tmp.resolve("nope.apk").toString()).code());
+    assertEquals(2, run("apk", "verify", "x.apk").code());
+    assertEquals(3, run("apk", "info", tmp.resolve("nope.apk").toString()).code());
+  }
+
+  @Test
+  void resolveGivesApkoInstallOrderPerArch() throws Exception {
+    Path pk = SharedData.apkoTestdata().resolve("packages");
+    Run r = run("apk", "resolve", "--format", "json", "--keyring", pk.toString(), "--repository", pk.toString(),
+        "--arch", "x86_64,aarch64", "replayout");
+    assertEquals(0, r.code(), r.out() + r.err());
+    JsonNode d = Json.mapper().readTree(r.out());
+    assertEquals("pretend-baselayout", d.get("archs").get("x86_64").get(0).get("name").asText());
+    assertEquals("Q11/HhSewwwOXgl0r0ffb0O0BRtYc=", d.get("archs").get("x86_64").get(1).get("checksum").asText());
+    assertEquals("Q1u62watWiRSQgVtAIuVuYoDOaVO4=", d.get("archs").get("aarch64").get(1).get("checksum").asText());
+    Run bad = run("apk", "resolve", "--keyring", pk.toString(), "--repository", pk.toString(), "replayout>2");
+    assertEquals(3, bad.code(), bad.out() + bad.err());
+    assertTrue(bad.err().contains("APK_UNSATISFIABLE"), bad.err());
+    Run untrusted = run("apk", "resolve", "--keyring", SharedData.require("apk/derived/keys").toString(), "--repository", pk.toString(), "replayout");
+    assertEquals(1, untrusted.code(), untrusted.out());
+    assertTrue(untrusted.out().contains("APKINDEX_SIGNATURE_UNTRUSTED_KEY"), untrusted.out());
+  }
+}

@@ -6,6 +6,7 @@ import dev.bitproof.cli.commands.CompareCommand;
 import dev.bitproof.cli.commands.CopyCommand;
 import dev.bitproof.cli.commands.DemoCommand;
 import dev.bitproof.cli.commands.InspectCommand;
+import dev.bitproof.cli.commands.RecompressCommand;
 import dev.bitproof.cli.render.Format;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.report.CheckException;
@@ -34,6 +35,7 @@ import picocli.CommandLine.Command;
       BuildCommand.class,
       InspectCommand.class,
       CopyCommand.class,
+      RecompressCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec

@@ -33,12 +33,12 @@ public record BuildRequest(Path config, Path workDir, Optional<Path> lockFile, L
     annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
     keyringAppend = keyringAppend == null ? List.of() : List.copyOf(keyringAppend);
     repositoryAppend = repositoryAppend == null ? List.of() : List.copyOf(repositoryAppend);
-    compressor = compressor == null ? LayerCompressor.javaGzip() : compressor;
+    compressor = compressor == null ? LayerCompressor.apko() : compressor;
     signaturePolicy = signaturePolicy == null ? PackageLoader.SignaturePolicy.REQUIRE : signaturePolicy;
     parallelism = Math.max(1, parallelism);
   }
 
-  /** Defaults: config's archs, no lock, no epoch, java gzip, signatures required, both cores. */
+  /** Defaults: config's archs, no lock, no epoch, apko's exact gzip, signatures required, both cores. */
   public static BuildRequest of(Path config, Path workDir) {
     return new BuildRequest(config, workDir, Optional.empty(), List.of(), OptionalLong.empty(), Map.of(), List.of(),
         List.of(), null, null, Math.min(2, Runtime.getRuntime().availableProcessors()));

@@ -1,15 +1,19 @@
 package dev.bitproof.build;
 
+import dev.bitproof.compress.ApkoGzip;
+import dev.bitproof.compress.FlateVersion;
 import dev.bitproof.oci.MediaType;
+import dev.bitproof.report.CheckException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Turns an uncompressed layer tar into the blob that is published. apko uses pgzip + klauspost deflate level 5,
- * which {@code java.util.zip} cannot reproduce; {@link #javaGzip()} is the stand-in until the byte-exact encoder
- * ({@code dev.bitproof.compress}) plugs in here. The diff_id never depends on this choice.
+ * Turns an uncompressed layer tar into the blob that is published. apko uses pgzip + klauspost deflate level 5:
+ * {@link #apko()} ({@code dev.bitproof.compress}) makes those bytes exactly, so rebuilt layer, manifest and index
+ * digests can equal the published ones; {@link #javaGzip()} is the faster {@code java.util.zip} path whose bytes
+ * differ (then only the diff_ids compare). The diff_id never depends on this choice.
  */
 public interface LayerCompressor {
   byte[] compress(byte[] tar) throws IOException;
@@ -18,6 +22,47 @@ public interface LayerCompressor {
 
   /** A name for reports ("java-gzip", "pgzip-klauspost-5"). */
   String name();
+
+  /** apko's bytes: pgzip framing over klauspost deflate level 5, 1 MiB blocks compressed on all processors. */
+  static LayerCompressor apko() {
+    return apko(FlateVersion.APKO_CURRENT);
+  }
+
+  /** apko's bytes as made with klauspost/compress {@code version} (apko before 2025-12 used the older rule). */
+  static LayerCompressor apko(FlateVersion version) {
+    return new LayerCompressor() {
+      @Override
+      public byte[] compress(byte[] tar) {
+        return ApkoGzip.compress(tar, Math.min(Runtime.getRuntime().availableProcessors(),
+            1 + tar.length / dev.bitproof.compress.PgzipOutputStream.BLOCK_SIZE), version);
+      }
+
+      @Override
+      public MediaType mediaType() {
+        return MediaType.OCI_LAYER_GZIP;
+      }
+
+      @Override
+      public String name() {
+        return version == FlateVersion.APKO_CURRENT ? "pgzip-klauspost-5" : "pgzip-klauspost-5-pre-1.18.2";
+      }
+    };
+  }
+
+  /**
+   * The compressor for {@code --compression NAME}: {@code apko} (the default, byte-exact with current apko),
+   * {@code apko-legacy} (klauspost v1.15.10-v1.18.1, apko releases of 2022-09 to 2025-11) or {@code java}; any
+   * other name is {@code COMPRESSION_UNKNOWN} (usage error).
+   */
+  static LayerCompressor named(String name) {
+    return switch (name) {
+      case "apko" -> apko();
+      case "apko-legacy" -> apko(FlateVersion.V1_15_10_TO_1_18_1);
+      case "java" -> javaGzip();
+      default -> throw CheckException.usage("COMPRESSION_UNKNOWN",
+          "unknown --compression '" + name + "': expected apko (byte-exact, default), apko-legacy or java");
+    };
+  }
 
   /** {@code java.util.zip} gzip at the default level: valid gzip, not apko's bytes. */
   static LayerCompressor javaGzip() {

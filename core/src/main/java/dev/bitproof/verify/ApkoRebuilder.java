@@ -9,6 +9,7 @@ import dev.bitproof.apko.LockFile;
 import dev.bitproof.build.BuildRequest;
 import dev.bitproof.build.BuildResult;
 import dev.bitproof.build.Fetch;
+import dev.bitproof.build.LayerCompressor;
 import dev.bitproof.build.PackageLoader;
 import dev.bitproof.build.Rebuild;
 import dev.bitproof.oci.ImageReference;
@@ -44,10 +45,18 @@ public final class ApkoRebuilder implements Rebuilder {
   private static final long MAX_INDEX = 512L * 1024 * 1024;
 
   private final Path workDir;
+  private final Optional<LayerCompressor> compressor;
 
   /** @param workDir the directory apko ran in: relative keyring, repository and package paths resolve against it */
   public ApkoRebuilder(Path workDir) {
     this.workDir = workDir;
+    this.compressor = Optional.empty();
+  }
+
+  /** With a layer compressor other than the build's default (apko's exact gzip), e.g. {@code apko-legacy}. */
+  public ApkoRebuilder(Path workDir, LayerCompressor compressor) {
+    this.workDir = workDir;
+    this.compressor = Optional.of(compressor);
   }
 
   @Override
@@ -61,6 +70,9 @@ public final class ApkoRebuilder implements Rebuilder {
     }
     if (in.lockfile().isPresent()) {
       req = req.withLockFile(in.lockfile().get());
+    }
+    if (compressor.isPresent()) {
+      req = req.withCompressor(compressor.get());
     }
     BuildResult built;
     try {

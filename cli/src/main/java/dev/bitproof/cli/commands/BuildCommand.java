@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.build.BuildRequest;
 import dev.bitproof.build.BuildResult;
+import dev.bitproof.build.LayerCompressor;
 import dev.bitproof.build.LayerReuse;
 import dev.bitproof.build.PackageLoader;
 import dev.bitproof.build.Rebuild;
@@ -37,8 +38,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "build", mixinStandardHelpOptions = true,
     description = {"Rebuild an image from its apko config (and lock file) the way apko builds it, and write it.",
         "Prints the index digest and, per arch, the manifest, config, layer and diff_id digests.",
-        "Layers are gzip-compressed with java.util.zip (not apko's klauspost encoder): diff_ids and configs match "
-            + "apko, layer/manifest/index digests match only with --reuse-layers-from."},
+        "Layers are compressed exactly as apko does (pgzip + klauspost deflate level 5), so layer, manifest and "
+            + "index digests can equal apko's; --compression java is faster but only diff_ids and configs then match."},
     exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
       "0:built and written",
       "1:an input was proved wrong (package checksum or signature, lock does not match the config, reused layer differs)",
@@ -85,6 +86,12 @@ public final class BuildCommand implements Callable<Integer> {
       + "ours after proving it decompresses to exactly our tar (gives apko's manifest and index digests).")
   String reuseFrom;
 
+  @Option(names = "--compression", paramLabel = "NAME", defaultValue = "apko",
+      description = "Layer compression: apko (byte-exact pgzip + klauspost deflate level 5 as apko uses it now, "
+          + "default), apko-legacy (klauspost v1.15.10-v1.18.1, apko from 2022-09 to 2025-11) or java "
+          + "(java.util.zip, faster, other bytes).")
+  String compression;
+
   @Option(names = "--write-lock", paramLabel = "FILE", description = "Also write the resolution as an apko lock file.")
   Path writeLock;
 
@@ -105,7 +112,8 @@ public final class BuildCommand implements Callable<Integer> {
         .withAnnotations(parseAnnotations(annotations))
         .withKeyringAppend(keyFiles(wd))
         .withRepositoryAppend(repositories)
-        .withSignaturePolicy(allowUntrusted ? PackageLoader.SignaturePolicy.IGNORE : PackageLoader.SignaturePolicy.REQUIRE);
+        .withSignaturePolicy(allowUntrusted ? PackageLoader.SignaturePolicy.IGNORE : PackageLoader.SignaturePolicy.REQUIRE)
+        .withCompressor(LayerCompressor.named(compression));
     if (lockfile != null) {
       req = req.withLockFile(lockfile.isAbsolute() ? lockfile : wd.resolve(lockfile));
     }

@@ -4,6 +4,7 @@ import dev.bitproof.cli.Common;
 import dev.bitproof.cli.ExitCodes;
 import dev.bitproof.cli.TransportMixin;
 import dev.bitproof.cli.render.Output;
+import dev.bitproof.build.LayerCompressor;
 import dev.bitproof.compare.CompareOptions;
 import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.Platform;
@@ -59,6 +60,11 @@ public final class VerifyCommand implements Callable<Integer> {
       + "against (apko's working directory; default: the current directory).")
   Path context;
 
+  @Option(names = "--compression", paramLabel = "NAME", defaultValue = "apko",
+      description = "Layer compression of the rebuild: apko (byte-exact with current apko, default), apko-legacy "
+          + "(apko 2022-09 to 2025-11) or java (only diff_ids and configs can then match: CONTENT_IDENTICAL at best).")
+  String compression;
+
   @Option(names = "--semantic", description = "Compare ignoring timestamps, history, entry order, tar format, image names.")
   boolean semantic;
 
@@ -98,7 +104,7 @@ public final class VerifyCommand implements Callable<Integer> {
     out.progress("bitproof verify: rebuilding " + config + " and comparing with " + image);
     Report r;
     try (ImageSource published = Transports.source(ImageReference.parse(image), to)) {
-      r = Verifier.run(req, new ApkoRebuilder(ctx), published);
+      r = Verifier.run(req, new ApkoRebuilder(ctx, LayerCompressor.named(compression)), published);
     } finally {
       if (keep == null) {
         deleteTree(work);

@@ -1,0 +1,74 @@
+package dev.bitproof.cli.commands;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bitproof.io.Json;
+import dev.bitproof.testing.SharedData;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code bitproof recompress} on apko's published image, a single blob, a zlib blob and a missing file. */
+class RecompressCommandTest {
+  private static final String X86 = "c7557730da0e2d7fb242d8d1ac6dcf7e3a2439732aa5981270b4f3a02454b738";
+
+  @Test
+  void everyLayerOfApkosGoldenImageIsReproduced() throws Exception {
+    Path golden = SharedData.require("apk/apko/internal/cli/testdata/golden");
+    BuildCommandTest.Run r = BuildCommandTest.run("recompress", "oci:" + golden, "--format", "json");
+    assertEquals(0, r.code(), r.err() + r.out());
+    JsonNode j = Json.parse(r.out().getBytes(StandardCharsets.UTF_8), "stdout");
+    assertEquals("PASS", j.get("result").asText());
+    assertEquals(2, j.get("reproduced").asInt());
+    assertEquals(2, j.get("checked").asInt());
+    assertEquals("LAYER_COMPRESSION_REPRODUCED", j.get("findings").get(0).get("code").asText());
+    assertEquals("sha256:" + X86, j.get("findings").get(0).get("evidence").get("digest").asText());
+  }
+
+  @Test
+  void aBlobFileIsCheckedAndOurBytesWritten(@TempDir Path tmp) throws Exception {
+    Path blob = SharedData.require("apk/apko/internal/cli/testdata/golden/blobs/sha256/" + X86);
+    BuildCommandTest.Run r = BuildCommandTest.run("recompress", blob.toString(), "--write", tmp.toString(),
+        "--threads", "1");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().startsWith("bitproof recompress: PASS — 1 of 1 gzip layer reproduced by apko's compressor\n"),
+        r.out());
+    assertTrue(r.out().contains("OK    LAYER_COMPRESSION_REPRODUCED  " + blob), r.out());
+    assertArrayEquals(Files.readAllBytes(blob), Files.readAllBytes(tmp.resolve(X86)));
+  }
+
+  @Test
+  void aZlibBlobIsNotReproduced(@TempDir Path tmp) throws Exception {
+    Path blob = tmp.resolve("layer.tar.gz");
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (GZIPOutputStream z = new GZIPOutputStream(gz)) {
+      z.write("not really a tar, but content all the same\n".repeat(100).getBytes(StandardCharsets.UTF_8));
+    }
+    Files.write(blob, gz.toByteArray());
+    BuildCommandTest.Run r = BuildCommandTest.run("recompress", blob.toString(), "--format", "json");
+    assertEquals(1, r.code(), r.err());
+    JsonNode f = Json.parse(r.out().getBytes(StandardCharsets.UTF_8), "stdout").get("findings").get(0);
+    assertEquals("LAYER_COMPRESSION_NOT_REPRODUCED", f.get("code").asText());
+    assertEquals("FAIL", f.get("severity").asText());
+    assertEquals("1f8b08000000000000ff", f.get("evidence").get("gzipHeader").asText());
+  }
+
+  @Test
+  void missingFileAndNotGzipCannotBeChecked(@TempDir Path tmp) throws Exception {
+    BuildCommandTest.Run r = BuildCommandTest.run("recompress", tmp.resolve("nope").toString(), "--format", "json");
+    assertEquals(3, r.code(), r.err());
+    assertTrue(r.out().contains("FILE_NOT_FOUND"), r.out());
+    Path plain = tmp.resolve("plain");
+    Files.writeString(plain, "plain text");
+    BuildCommandTest.Run r2 = BuildCommandTest.run("recompress", plain.toString());
+    assertEquals(3, r2.code(), r2.err());
+    assertTrue(r2.err().contains("LAYER_NOT_GZIP"), r2.err());
+  }
+}

@@ -36,6 +36,7 @@ import picocli.CommandLine.Command;
       InspectCommand.class,
       CopyCommand.class,
       RecompressCommand.class,
+      dev.bitproof.cli.commands.SbomCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec

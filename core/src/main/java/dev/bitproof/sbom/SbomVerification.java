@@ -1,0 +1,122 @@
+package dev.bitproof.sbom;
+
+import dev.bitproof.oci.Digest;
+import dev.bitproof.oci.ImageReference;
+import dev.bitproof.oci.transport.TransportOptions;
+import dev.bitproof.oci.MediaType;
+import dev.bitproof.oci.Platform;
+import dev.bitproof.oci.transport.ImageSource;
+import dev.bitproof.oci.transport.Images;
+import dev.bitproof.report.CheckException;
+import dev.bitproof.report.Finding;
+import dev.bitproof.report.Severity;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole SBOM check of an image tree, as {@code bitproof sbom check} and {@code verify} run it: each selected
+ * image's package database against its layers, the SBOMs shipped inside it, and every SBOM given or found
+ * published beside it, matched to the image (or index) it says it describes.
+ */
+public final class SbomVerification {
+  /** An SBOM to check. @param subject the image a registry attached it to, if known */
+  public record Input(String name, byte[] bytes, Optional<Digest> subject) {}
+
+  /**
+   * @param sboms names of the SBOMs checked (given, attached, and shipped in the image)
+   * @param publishedSboms how many of them were given or found outside the layers
+   */
+  public record Result(List<Finding> findings, List<String> sboms, int publishedSboms) {
+    public boolean failed() {
+      return findings.stream().anyMatch(Finding::fails);
+    }
+  }
+
+  private SbomVerification() {}
+
+  /**
+   * For {@code verify}: the SBOMs published beside the image (cosign tag, OCI referrers) and shipped inside it,
+   * checked; empty when there is none at all, so "no SBOM" is not reported as a pass.
+   */
+  public static Optional<Result> ifPresent(ImageReference ref, ImageSource source, TransportOptions options)
+      throws IOException {
+    Images.Tree tree = Images.walk(source);
+    List<Input> inputs = new ArrayList<>();
+    for (SbomLocator.Located l : SbomLocator.find(ref, tree, options)) {
+      inputs.add(new Input(l.name(), l.bytes(), l.subject()));
+    }
+    Result r = run(source, tree, inputs, Optional.empty());
+    return r.sboms().isEmpty() ? Optional.empty() : Optional.of(r);
+  }
+
+  public static Result run(ImageSource source, Images.Tree tree, List<Input> sboms, Optional<Platform> platform)
+      throws IOException {
+    List<Images.Resolved> selected = tree.images().stream()
+        .filter(r -> r.manifest().artifactType().isEmpty() && !r.manifest().config().mediaType().equals(MediaType.OCI_EMPTY))
+        .filter(r -> platform.map(p -> p.matches(r.config().platform())).orElse(true)).toList();
+    if (selected.isEmpty()) {
+      throw new CheckException("PLATFORM_NOT_FOUND", tree.root().digest().toString(),
+          "no image for platform " + platform.map(Platform::toString).orElse("(any)"));
+    }
+    Map<Images.Resolved, LoadedImage> loaded = new LinkedHashMap<>();
+    List<Finding> out = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (Images.Resolved r : selected) {
+      LoadedImage img = LoadedImage.load(source, tree, r);
+      loaded.put(r, img);
+      String p = r.config().platform().toString();
+      SbomCheck.database(img.contents()).forEach(f -> out.add(f.with("platform", p)));
+      List<Finding> emb = SbomCheck.embedded(img.contents());
+      if (!emb.isEmpty()) {
+        names.add(p + " var/lib/db/sbom");
+      }
+      emb.forEach(f -> out.add(f.with("platform", p)));
+    }
+    for (Input in : sboms) {
+      names.add(in.name());
+      SbomDocument doc;
+      try {
+        doc = SbomReader.read(in.bytes(), in.name());
+      } catch (CheckException e) {
+        if (e.kind() == CheckException.Kind.INTEGRITY || e.code().startsWith("SBOM_")) {
+          out.add(new Finding(e.code(), Severity.FAIL, in.name(), e.getMessage(), Map.of()));
+          continue;
+        }
+        throw e;
+      }
+      if (tree.index().isPresent() && doc.describes().contains(tree.root().digest())) {
+        out.addAll(SbomCheck.index(doc, tree.root().digest(),
+            tree.images().stream().map(r -> r.manifest().digest()).toList(), in.name()));
+        continue;
+      }
+      List<LoadedImage> targets = new ArrayList<>();
+      for (LoadedImage img : loaded.values()) {
+        if (doc.describes().stream().anyMatch(img.identity()::names)
+            || in.subject().map(s -> img.identity().manifest().map(s::equals).orElse(false)).orElse(false)) {
+          targets.add(img);
+        }
+      }
+      if (targets.isEmpty()) {
+        if (loaded.size() == 1) {
+          targets.add(loaded.values().iterator().next());
+        } else if (doc.describes().isEmpty()) {
+          throw CheckException.usage("SBOM_PLATFORM_AMBIGUOUS", "SBOM " + in.name()
+              + " names no image digest and the index has " + loaded.size() + " images: pick one with --platform");
+        } else {
+          out.add(new Finding("SBOM_SUBJECT_MISMATCH", Severity.FAIL, in.name(),
+              "the SBOM describes none of the images checked", Map.of()).with("sbom_describes", doc.describes().toString()));
+          continue;
+        }
+      }
+      for (LoadedImage img : targets) {
+        String p = img.image().config().platform().toString();
+        SbomCheck.compare(img.contents(), doc, img.identity(), in.name()).forEach(f -> out.add(f.with("platform", p)));
+      }
+    }
+    return new Result(out, names, sboms.size());
+  }
+}

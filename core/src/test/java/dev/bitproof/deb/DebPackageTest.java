@@ -1,0 +1,179 @@
+package dev.bitproof.deb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bitproof.report.CheckException;
+import dev.bitproof.report.Finding;
+import dev.bitproof.testing.SharedData;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DebPackageTest {
+  static final PgpVerifier.Policy POLICY = PgpVerifier.Policy.at(Instant.parse("2026-11-29T12:00:00Z"));
+
+  @TempDir
+  Path tmp;
+
+  static List<String> codes(List<Finding> fs) {
+    return fs.stream().map(Finding::code).toList();
+  }
+
+  @Test
+  void realDebsReadCleanAndCarryNoEmbeddedSignature() throws Exception {
+    DebPackage libc = DebPackage.read(SharedData.require("deb/debs/libc6_2.36-9+deb12u14_amd64.deb"));
+    assertEquals("libc6", libc.name());
+    assertEquals("2.36-9+deb12u14", libc.version());
+    assertEquals("amd64", libc.architecture());
+    assertEquals(List.of("debian-binary", "control.tar.xz", "data.tar.xz"), libc.members().stream().map(ArArchive.Member::name).toList());
+    assertEquals("ba4f88f73dbc3ae9055f3c20f4523bfdbaf1ad13ff95e258924f77d20b4fbedf", libc.sha256().hex());
+    assertEquals(2_759_320, libc.size());
+    assertEquals(List.of("DEB_MD5SUMS_OK"), codes(libc.findings()));
+    assertTrue(libc.conffiles().contains("/etc/ld.so.conf.d/x86_64-linux-gnu.conf"), libc.conffiles().toString());
+    assertTrue(libc.controlFile("postinst").isPresent());
+    assertTrue(libc.data().stream().anyMatch(e -> e.path().equals("/lib/x86_64-linux-gnu/libc.so.6")));
+    PgpKeyring k = PgpKeyring.load(SharedData.require("deb/debsig/test-signer.pub.gpg"));
+    assertEquals(List.of("DEB_SIGNATURE_NONE"), codes(libc.verifyEmbeddedSignatures(k, POLICY)));
+  }
+
+  @Test
+  void debsigsOriginVerifiesAndTamperedDataFails() throws Exception {
+    PgpKeyring k = PgpKeyring.load(SharedData.require("deb/debsig/test-signer.pub.gpg"));
+    DebPackage signed = DebPackage.read(SharedData.require("deb/debsig/netbase_6.4_all.debsigs-origin.deb"));
+    List<Finding> fs = signed.verifyEmbeddedSignatures(k, POLICY);
+    assertEquals(List.of("PGP_SIGNATURE_GOOD", "PGP_VERIFIED", "DEB_EMBEDDED_SIGNATURE_VERIFIED"), codes(fs), fs.toString());
+    assertEquals("9E30213EE4531C5D8479E09294D9692945C3BA82", fs.get(0).evidence().get("signingKey"));
+
+    DebPackage tampered = DebPackage.read(SharedData.require("deb/debsig/netbase_6.4_all.debsigs-origin.TAMPERED-data.deb"));
+    List<Finding> tf = tampered.verifyEmbeddedSignatures(k, POLICY);
+    assertEquals(List.of("PGP_SIGNATURE_BAD", "PGP_NOT_VERIFIED", "DEB_EMBEDDED_SIGNATURE_FAILED"), codes(tf), tf.toString());
+    assertTrue(codes(tampered.findings()).contains("DEB_MD5SUMS_FILE_MISSING"), "media-types' data lacks netbase's files");
+
+    // the archive keyring does not know the test signer: no good signature
+    PgpKeyring debian = PgpKeyring.load(SharedData.require("deb/keyrings/debian-archive-keyring.gpg"));
+    assertEquals(List.of("PGP_SIGNATURE_UNKNOWN_KEY", "PGP_NOT_VERIFIED", "DEB_EMBEDDED_SIGNATURE_FAILED"),
+        codes(signed.verifyEmbeddedSignatures(debian, POLICY)));
+  }
+
+  @Test
+  void dpkgSigBuilderManifestVerifies() throws Exception {
+    PgpKeyring k = PgpKeyring.load(SharedData.require("deb/debsig/test-signer.pub.asc"));
+    DebPackage d = DebPackage.read(SharedData.require("deb/debsig/netbase_6.4_all.dpkgsig-style-builder.deb"));
+    List<Finding> fs = d.verifyEmbeddedSignatures(k, POLICY);
+    assertEquals(List.of("PGP_SIGNATURE_GOOD", "PGP_VERIFIED", "DEB_EMBEDDED_SIGNATURE_VERIFIED"), codes(fs), fs.toString());
+    assertEquals("dpkg-sig", fs.get(2).evidence().get("format"));
+    assertEquals("builder", fs.get(2).evidence().get("role"));
+  }
+
+  @Test
+  void dpkgSigManifestCatchesASwappedMember() throws Exception {
+    // keep the signed _gpgbuilder, swap data.tar.xz for media-types': the signature still verifies, the manifest does not
+    Path src = SharedData.require("deb/debsig/netbase_6.4_all.dpkgsig-style-builder.deb");
+    Map<String, byte[]> members = members(src);
+    members.put("data.tar.xz", members(SharedData.require("deb/debs/media-types_10.0.0_all.deb")).get("data.tar.xz"));
+    Path swapped = tmp.resolve("swapped.deb");
+    Files.write(swapped, TestDebs.ar(members));
+    List<Finding> fs = DebPackage.read(swapped).verifyEmbeddedSignatures(
+        PgpKeyring.load(SharedData.require("deb/debsig/test-signer.pub.gpg")), POLICY);
+    assertTrue(codes(fs).contains("DEB_DPKGSIG_FILE_MISMATCH"), fs.toString());
+    assertEquals("DEB_EMBEDDED_SIGNATURE_FAILED", fs.get(fs.size() - 1).code());
+  }
+
+  static Map<String, byte[]> members(Path deb) throws Exception {
+    Map<String, byte[]> out = new LinkedHashMap<>();
+    try (var ch = java.nio.channels.FileChannel.open(deb)) {
+      for (ArArchive.Member m : ArArchive.index(ch, "x")) {
+        out.put(m.name(), ArArchive.open(ch, m).readAllBytes());
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void truncatedArIsRefused() throws Exception {
+    byte[] real = Files.readAllBytes(SharedData.require("deb/debs/netbase_6.4_all.deb"));
+    for (int cut : new int[] {4, 30, real.length / 2, real.length - 1}) {
+      Path p = tmp.resolve("cut" + cut + ".deb");
+      Files.write(p, Arrays.copyOf(real, cut));
+      CheckException e = assertThrows(CheckException.class, () -> DebPackage.read(p));
+      assertEquals(cut == 4 ? "DEB_AR_TRUNCATED" : "DEB_AR_TRUNCATED", e.code(), "cut at " + cut + ": " + e);
+      assertEquals(CheckException.Kind.INTEGRITY, e.kind());
+    }
+    Path notAr = tmp.resolve("x.deb");
+    Files.writeString(notAr, "PK\u0003\u0004 not an ar archive");
+    assertEquals("DEB_NOT_AR", assertThrows(CheckException.class, () -> DebPackage.read(notAr)).code());
+  }
+
+  @Test
+  void memberNamesWithSlashOrDotDotAreRefused() throws Exception {
+    for (String bad : List.of("../control.tar", "a/b", "..", "/", "//")) {
+      Map<String, byte[]> m = new LinkedHashMap<>();
+      m.put("debian-binary", "2.0\n".getBytes(StandardCharsets.US_ASCII));
+      m.put(bad, new byte[] {1, 2});
+      Path p = tmp.resolve("bad.deb");
+      Files.write(p, TestDebs.ar(m));
+      CheckException e = assertThrows(CheckException.class, () -> DebPackage.read(p), bad);
+      assertEquals("DEB_AR_MEMBER_NAME_INVALID", e.code(), bad);
+    }
+    Map<String, byte[]> wrongOrder = new LinkedHashMap<>();
+    wrongOrder.put("debian-binary", "2.0\n".getBytes(StandardCharsets.US_ASCII));
+    wrongOrder.put("data.tar.xz", new byte[0]);
+    wrongOrder.put("control.tar.xz", new byte[0]);
+    Path p = tmp.resolve("order.deb");
+    Files.write(p, TestDebs.ar(wrongOrder));
+    assertEquals("DEB_STRUCTURE_INVALID", assertThrows(CheckException.class, () -> DebPackage.read(p)).code());
+  }
+
+  @Test
+  void absolutePathsAndEscapesInDataAreFindings() throws Exception {
+    byte[] data = TestDebs.xz(TestDebs.tar(
+        TestDebs.Entry.file("./usr/share/ok", "ok\n"),
+        TestDebs.Entry.file("/etc/cron.d/evil", "* * * * * root sh\n"),
+        TestDebs.Entry.symlink("./usr/lib/escape", "../../../etc/shadow"),
+        TestDebs.Entry.symlink("./usr/lib/fine", "../../etc/hosts"),
+        TestDebs.Entry.symlink("./etc/localtime", "/usr/share/zoneinfo/UTC"),
+        TestDebs.Entry.hardlink("./usr/lib/hl", "../../outside")));
+    Path p = tmp.resolve("hostile.deb");
+    Files.write(p, TestDebs.deb(data, "2e6ad1a8ef73b2c9a4ef2a8a8e2bc3c9  usr/share/ok\n"));
+    DebPackage d = DebPackage.read(p);
+    List<String> c = codes(d.findings());
+    assertTrue(c.contains("DEB_DATA_ABSOLUTE_PATH"), c.toString());
+    assertEquals(1, c.stream().filter("DEB_DATA_SYMLINK_ESCAPE"::equals).count(), d.findings().toString());
+    assertTrue(c.contains("DEB_DATA_HARDLINK_ESCAPE"), c.toString());
+    assertTrue(c.contains("DEB_MD5SUMS_MISMATCH"), "md5sums line is deliberately wrong: " + c);
+
+    byte[] dotdot = TestDebs.xz(TestDebs.tar(TestDebs.Entry.file("./usr/../../etc/passwd", "x\n")));
+    Path q = tmp.resolve("dotdot.deb");
+    Files.write(q, TestDebs.deb(dotdot, ""));
+    assertTrue(codes(DebPackage.read(q).findings()).contains("DEB_DATA_PATH_ESCAPE"));
+  }
+
+  @Test
+  void xzAndZstdBombsAreStopped() throws Exception {
+    byte[] xzBomb = TestDebs.zeroTar("./usr/share/zeros", 64L << 20, TestDebs::xzStream);
+    assertTrue(xzBomb.length < 64 << 10, "bomb is small: " + xzBomb.length);
+    Path p = tmp.resolve("xzbomb.deb");
+    Files.write(p, TestDebs.deb(xzBomb, ""));
+    CheckException e = assertThrows(CheckException.class, () -> DebPackage.read(p));
+    assertEquals("DECOMPRESSION_BOMB", e.code());
+
+    byte[] zstdBomb = TestDebs.zeroTar("./usr/share/zeros", 64L << 20, TestDebs::zstdStream);
+    Map<String, byte[]> m = members(p);
+    m.remove("data.tar.xz");
+    m.put("data.tar.zst", zstdBomb);
+    Path z = tmp.resolve("zstdbomb.deb");
+    Files.write(z, TestDebs.ar(m));
+    e = assertThrows(CheckException.class, () -> DebPackage.read(z));
+    assertEquals("DECOMPRESSION_BOMB", e.code());
+  }
+}

@@ -1,0 +1,93 @@
+package dev.bitproof.sbom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bitproof.io.Json;
+import dev.bitproof.oci.ImageReference;
+import dev.bitproof.oci.transport.ImageSource;
+import dev.bitproof.oci.transport.Images;
+import dev.bitproof.oci.transport.TransportOptions;
+import dev.bitproof.oci.transport.Transports;
+import dev.bitproof.testing.SharedData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.AbstractMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/** Our apko-compatible SPDX output against apko's own golden SBOMs and its generator's unit goldens. */
+class ApkoSpdxTest {
+  static final ApkoSpdx.Options APKO_DEVEL = new ApkoSpdx.Options("Tool: apko (devel)", "golden:latest");
+
+  @Test
+  void goldenImageSbomsAreReproducedAsParsedJson() throws Exception {
+    Path golden = SharedData.apkoTestdata().resolve("golden");
+    try (ImageSource src = Transports.source(ImageReference.parse("oci:" + golden), TransportOptions.defaults())) {
+      Images.Tree tree = Images.walk(src);
+      String[] apkArch = {"x86_64", "aarch64"};
+      for (int i = 0; i < 2; i++) {
+        LoadedImage img = LoadedImage.load(src, tree, tree.images().get(i));
+        ObjectNode ours = SbomGenerator.apkoSpdx(img, APKO_DEVEL);
+        byte[] expectedBytes = Files.readAllBytes(golden.resolve("sboms/sbom-" + apkArch[i] + ".spdx.json"));
+        assertEquals(Json.parse(expectedBytes, "golden"), Json.parse(ApkoSpdx.render(ours), "ours"),
+            "sbom-" + apkArch[i] + ".spdx.json differs");
+        // apko's encoder layout too: the bytes themselves are equal
+        assertEquals(new String(expectedBytes), new String(ApkoSpdx.render(ours)));
+      }
+      ObjectNode index = SbomGenerator.apkoSpdxIndex(tree, APKO_DEVEL);
+      byte[] expected = Files.readAllBytes(golden.resolve("sboms/sbom-index.spdx.json"));
+      assertEquals(Json.parse(expected, "golden"), Json.parse(ApkoSpdx.render(index), "ours"));
+      assertArrayEquals(expected, ApkoSpdx.render(index));
+    }
+  }
+
+  @Test
+  void ourToolNameIsTheOnlyDifferenceByDefault() throws Exception {
+    Path golden = SharedData.apkoTestdata().resolve("golden");
+    try (ImageSource src = Transports.source(ImageReference.parse("oci:" + golden), TransportOptions.defaults())) {
+      Images.Tree tree = Images.walk(src);
+      LoadedImage img = LoadedImage.load(src, tree, tree.images().get(0));
+      ObjectNode ours = SbomGenerator.apkoSpdx(img, new ApkoSpdx.Options("Tool: bitproof (test)", "golden:latest"));
+      ObjectNode expected = (ObjectNode) Json.parse(Files.readAllBytes(golden.resolve("sboms/sbom-x86_64.spdx.json")), "g");
+      ((ArrayNode) expected.path("creationInfo").path("creators")).set(0, "Tool: bitproof (test)");
+      assertEquals(expected, Json.parse(ApkoSpdx.render(ours), "ours"));
+    }
+  }
+
+  /** apko's {@code pkg/sbom/generator/spdx} test cases: the same options, the same embedded SBOMs, the same output. */
+  @ParameterizedTest
+  @CsvSource({
+      "custom-license, unknown, unknown, font-ubuntu=0.869-r1",
+      "no-supplier, 'Apko Images, Plc', apko-images, libattr1=2.5.1-r2",
+      "package-deduplicating, unknown, unknown, logstash-8=8.15.3-r4 logstash-8-compat=8.15.3-r4",
+      "unbound-package-dedupe, unknown, unknown, unbound-libs=1.23.0-r0 unbound=1.23.0-r0 unbound-config=1.23.0-r0",
+      "both-describes-methods, unknown, unknown, test-pkg-both=1.0.0-r0",
+      "describes-relationship, unknown, unknown, test-pkg-describes=1.0.0-r0",
+  })
+  void apkoGeneratorGoldens(String name, String osName, String osId, String packages) throws Exception {
+    Path td = SharedData.require("apk/apko/pkg/sbom/generator/spdx/testdata");
+    List<Map.Entry<String, String>> pkgs = java.util.Arrays.stream(packages.split(" "))
+        .<Map.Entry<String, String>>map(s -> new AbstractMap.SimpleImmutableEntry<>(s.split("=")[0], s.split("=")[1])).toList();
+    ApkoSpdx.ImageInput in = new ApkoSpdx.ImageInput("", "", "", List.of(new ApkoSpdx.Layer("", "")),
+        "0001-01-01T00:00:00Z", new OsRelease(Map.of("NAME", osName, "ID", osId, "VERSION_ID", "3.0")), pkgs,
+        path -> {
+          Path p = td.resolve("apk_sboms").resolve(path.substring("var/lib/db/sbom/".length()));
+          try {
+            return Files.exists(p) ? Optional.of(Files.readAllBytes(p)) : Optional.empty();
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+    ObjectNode ours = ApkoSpdx.image(in, new ApkoSpdx.Options("Tool: apko (devel)", ""));
+    JsonNode expected = Json.parse(Files.readAllBytes(td.resolve("expected_image_sboms/" + name + ".spdx.json")), name);
+    assertEquals(expected.toPrettyString(), Json.parse(ApkoSpdx.render(ours), "ours").toPrettyString(), name);
+  }
+}

@@ -1,0 +1,466 @@
+package dev.bitproof.sbom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bitproof.io.Json;
+import dev.bitproof.oci.ImageReference;
+import dev.bitproof.oci.transport.ImageSource;
+import dev.bitproof.oci.transport.Images;
+import dev.bitproof.oci.transport.TransportOptions;
+import dev.bitproof.oci.transport.Transports;
+import dev.bitproof.report.CheckException;
+import dev.bitproof.report.Finding;
+import dev.bitproof.report.Severity;
+import dev.bitproof.tar.ImageFilesystem;
+import dev.bitproof.testing.SharedData;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.tukaani.xz.XZInputStream;
+
+/** SBOMs held to real images: apko's golden and base images, the distroless-like Debian layer; and tampered copies. */
+class SbomCheckTest {
+  static LoadedImage goldenAmd64;
+  static LoadedImage goldenArm64;
+  static Path golden;
+
+  @BeforeAll
+  static void load() throws Exception {
+    golden = SharedData.apkoTestdata().resolve("golden");
+    try (ImageSource src = Transports.source(ImageReference.parse("oci:" + golden), TransportOptions.defaults())) {
+      Images.Tree tree = Images.walk(src);
+      goldenAmd64 = LoadedImage.load(src, tree, tree.images().get(0));
+      goldenArm64 = LoadedImage.load(src, tree, tree.images().get(1));
+    }
+  }
+
+  static Set<String> codes(List<Finding> fs) {
+    return fs.stream().map(Finding::code).collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  static Set<String> failing(List<Finding> fs) {
+    return fs.stream().filter(Finding::fails).map(Finding::code).collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  static ObjectNode goldenSbom(String arch) throws Exception {
+    return (ObjectNode) Json.parse(Files.readAllBytes(golden.resolve("sboms/sbom-" + arch + ".spdx.json")), arch);
+  }
+
+  static List<Finding> check(LoadedImage img, JsonNode sbom) {
+    SbomDocument doc = SbomReader.read(sbom.toString().getBytes(StandardCharsets.UTF_8), "test sbom");
+    return SbomCheck.compare(img.contents(), doc, img.identity(), "test sbom");
+  }
+
+  static ObjectNode apkPackage(ObjectNode sbom, String name) {
+    for (JsonNode p : sbom.path("packages")) {
+      if (p.path("name").asText().equals(name)) {
+        return (ObjectNode) p;
+      }
+    }
+    throw new AssertionError("no package " + name);
+  }
+
+  // ---------------------------------------------------------------- apko golden
+
+  @Test
+  void goldenSbomsPassAgainstTheirImages() throws Exception {
+    List<Finding> amd = check(goldenAmd64, goldenSbom("x86_64"));
+    assertEquals(Set.of(), failing(amd), amd.toString());
+    assertTrue(codes(amd).containsAll(Set.of("SBOM_SUBJECT_MATCHES", "SBOM_MATCHES_IMAGE")), amd.toString());
+    List<Finding> arm = check(goldenArm64, goldenSbom("aarch64"));
+    assertEquals(Set.of(), failing(arm), arm.toString());
+  }
+
+  @Test
+  void goldenLayersMatchTheirInstalledDatabase() {
+    List<Finding> fs = SbomCheck.database(goldenAmd64.contents());
+    assertEquals(Set.of(), failing(fs), fs.toString());
+    Finding ok = fs.stream().filter(f -> f.code().equals("INSTALLED_DB_MATCHES_LAYERS")).findFirst().orElseThrow();
+    assertEquals("3", ok.evidence().get("files_checked"));
+    // apko's generated files are unowned but expected: INFO, not WARN
+    assertFalse(codes(fs).contains("FILES_UNOWNED"), fs.toString());
+    assertTrue(SbomCheck.unowned(goldenAmd64.contents()).containsAll(List.of("etc/apko.json", "etc/apk/world", "lib/apk")));
+  }
+
+  @Test
+  void anSbomForTheOtherArchitectureIsCaught() throws Exception {
+    List<Finding> fs = check(goldenAmd64, goldenSbom("aarch64"));
+    assertEquals(Set.of("SBOM_ARCH_MISMATCH", "SBOM_SUBJECT_MISMATCH"), failing(fs), fs.toString());
+  }
+
+  @Test
+  void changedVersionIsCaught() throws Exception {
+    ObjectNode sbom = goldenSbom("x86_64");
+    ObjectNode p = apkPackage(sbom, "replayout");
+    p.put("versionInfo", "1.0.1-r0");
+    ((ObjectNode) p.path("externalRefs").get(0)).put("referenceLocator", "pkg:apk/unknown/replayout@1.0.1-r0?arch=x86_64");
+    List<Finding> fs = check(goldenAmd64, sbom);
+    assertEquals(Set.of("SBOM_VERSION_MISMATCH"), failing(fs), fs.toString());
+    Finding f = fs.stream().filter(x -> x.code().equals("SBOM_VERSION_MISMATCH")).findFirst().orElseThrow();
+    assertEquals("replayout", f.subject());
+    assertEquals("1.0.1-r0", f.evidence().get("sbom_version"));
+    assertEquals("1.0.0-r0", f.evidence().get("installed_version"));
+  }
+
+  @Test
+  void purlThatContradictsItsPackageIsCaught() throws Exception {
+    ObjectNode sbom = goldenSbom("x86_64");
+    ((ObjectNode) apkPackage(sbom, "replayout").path("externalRefs").get(0))
+        .put("referenceLocator", "pkg:apk/unknown/replayout@1.0.0-r0?arch=x86_64&distro=wolfi");
+    List<Finding> fs = check(goldenAmd64, sbom);
+    assertEquals(Set.of("SBOM_PURL_MISMATCH"), failing(fs), fs.toString());
+  }
+
+  @Test
+  void removedPackageIsCaught() throws Exception {
+    ObjectNode sbom = goldenSbom("x86_64");
+    ArrayNode pkgs = (ArrayNode) sbom.path("packages");
+    for (int i = 0; i < pkgs.size(); i++) {
+      if (pkgs.get(i).path("name").asText().equals("pretend-baselayout")) {
+        pkgs.remove(i);
+        break;
+      }
+    }
+    List<Finding> fs = check(goldenAmd64, sbom);
+    assertEquals(Set.of("SBOM_PACKAGE_MISSING"), failing(fs), fs.toString());
+    assertTrue(fs.stream().anyMatch(f -> f.code().equals("SBOM_PACKAGE_MISSING") && f.subject().equals("pretend-baselayout")));
+  }
+
+  @Test
+  void addedPackageIsCaught() throws Exception {
+    ObjectNode sbom = goldenSbom("x86_64");
+    ObjectNode extra = apkPackage(sbom, "replayout").deepCopy();
+    extra.put("SPDXID", "SPDXRef-Package-apk-busybox-1.36.1-r0");
+    extra.put("name", "busybox");
+    extra.put("versionInfo", "1.36.1-r0");
+    ((ObjectNode) extra.path("externalRefs").get(0)).put("referenceLocator", "pkg:apk/unknown/busybox@1.36.1-r0?arch=x86_64");
+    ((ArrayNode) sbom.path("packages")).add(extra);
+    List<Finding> fs = check(goldenAmd64, sbom);
+    assertEquals(Set.of("SBOM_PACKAGE_NOT_IN_IMAGE"), failing(fs), fs.toString());
+  }
+
+  @Test
+  void duplicateSpdxIdsAreCaught() throws Exception {
+    ObjectNode sbom = goldenSbom("x86_64");
+    ObjectNode dup = apkPackage(sbom, "replayout").deepCopy();
+    ((ArrayNode) sbom.path("packages")).add(dup);
+    List<Finding> fs = check(goldenAmd64, sbom);
+    assertTrue(failing(fs).contains("SBOM_DUPLICATE_ID"), fs.toString());
+  }
+
+  @Test
+  void badlyEncodedPurlIsAFindingNotACrash() throws Exception {
+    ObjectNode sbom = goldenSbom("x86_64");
+    ((ObjectNode) apkPackage(sbom, "replayout").path("externalRefs").get(0))
+        .put("referenceLocator", "pkg:apk/unknown/repl%C3%28ayout@1.0.0-r0?arch=x86_64");
+    List<Finding> fs = check(goldenAmd64, sbom);
+    // the purl no longer names an installed package, so replayout is also missing
+    assertEquals(Set.of("SBOM_PURL_INVALID", "SBOM_PACKAGE_MISSING"), failing(fs), fs.toString());
+  }
+
+  @Test
+  void packagesApkoOmitsAreReportedAsSuchNotAsFailures() throws Exception {
+    // an apko-style image: two packages installed, only one ships its own SBOM, so apko lists only that one
+    String db = TestLayers.apkRecord("musl", "1.2.5-r0", "x86_64", Map.of("lib/ld-musl-x86_64.so.1", "musl"))
+        + TestLayers.apkRecord("hello", "2.12-r0", "x86_64", Map.of("usr/bin/hello", "hi",
+            "var/lib/db/sbom/hello-2.12-r0.spdx.json", "{}"));
+    ImageFilesystem fs = new TestLayers().file("usr/lib/apk/db/installed", db).file("lib/ld-musl-x86_64.so.1", "musl")
+        .file("usr/bin/hello", "hi").file("var/lib/db/sbom/hello-2.12-r0.spdx.json", "{}")
+        .file("etc/os-release", "ID=wolfi\nNAME=Wolfi\nVERSION_ID=20230201\n").fs();
+    ImageContents img = ImageContents.of(fs);
+    assertEquals(Set.of(), failing(SbomCheck.database(img)), SbomCheck.database(img).toString());
+    String sbom = """
+        {"SPDXID":"SPDXRef-DOCUMENT","name":"sbom","spdxVersion":"SPDX-2.3",
+         "creationInfo":{"created":"1970-01-01T00:00:00Z","creators":["Tool: apko (v0.30.0)"]},
+         "dataLicense":"CC0-1.0","documentNamespace":"https://spdx.org/spdxdocs/apko/",
+         "packages":[{"SPDXID":"SPDXRef-Package-hello","name":"hello","versionInfo":"2.12-r0","downloadLocation":"NOASSERTION",
+           "externalRefs":[{"referenceCategory":"PACKAGE-MANAGER","referenceType":"purl",
+             "referenceLocator":"pkg:apk/wolfi/hello@2.12-r0?arch=x86_64&distro=wolfi"}]}],
+         "relationships":[]}""";
+    List<Finding> out = SbomCheck.compare(img, SbomReader.read(sbom.getBytes(StandardCharsets.UTF_8), "s"), ImageIdentity.none(), "s");
+    assertEquals(Set.of(), failing(out), out.toString());
+    Finding omitted = out.stream().filter(f -> f.code().equals("SBOM_PACKAGE_OMITTED_BY_APKO")).findFirst().orElseThrow();
+    assertEquals("musl", omitted.subject());
+    assertEquals(Severity.WARN, omitted.severity());
+    // the same SBOM from another tool: the missing package is a failure
+    List<Finding> other = SbomCheck.compare(img, SbomReader.read(sbom.replace("Tool: apko", "Tool: other").replace("spdxdocs/apko/", "spdxdocs/other/")
+        .getBytes(StandardCharsets.UTF_8), "s"), ImageIdentity.none(), "s");
+    assertEquals(Set.of("SBOM_PACKAGE_MISSING"), failing(other), other.toString());
+  }
+
+  @Test
+  void installedDbChecksumThatDiffersFromTheLayerIsCaught() throws Exception {
+    String db = TestLayers.apkRecord("hello", "2.12-r0", "x86_64", Map.of("usr/bin/hello", "original"));
+    ImageContents img = ImageContents.of(new TestLayers().file("usr/lib/apk/db/installed", db)
+        .file("usr/bin/hello", "tampered").fs());
+    List<Finding> fs = SbomCheck.database(img);
+    assertEquals(Set.of("INSTALLED_DB_CHECKSUM_MISMATCH"), failing(fs), fs.toString());
+    Finding f = fs.get(0);
+    assertEquals("usr/bin/hello", f.subject());
+    assertEquals("SHA-1", f.evidence().get("algorithm"));
+  }
+
+  @Test
+  void installedFileMissingFromTheLayersAndUnownedFilesAreReported() throws Exception {
+    String db = TestLayers.apkRecord("hello", "2.12-r0", "x86_64", Map.of("usr/bin/hello", "hi"));
+    ImageContents img = ImageContents.of(new TestLayers().file("usr/lib/apk/db/installed", db)
+        .file("usr/bin/sneaky", "x").symlink("usr/bin/link", "sneaky").fs());
+    List<Finding> fs = SbomCheck.database(img);
+    assertEquals(Set.of("INSTALLED_FILE_MISSING"), failing(fs), fs.toString());
+    Finding unowned = fs.stream().filter(f -> f.code().equals("FILES_UNOWNED")).findFirst().orElseThrow();
+    assertEquals("2", unowned.evidence().get("count"));
+    assertEquals(List.of("usr/bin/link", "usr/bin/sneaky"), SbomCheck.unowned(img).stream()
+        .filter(p -> p.startsWith("usr/bin")).toList());
+  }
+
+  @Test
+  void symlinkChecksumsAreOverTheLinkTarget() throws Exception {
+    String db = "P:x\nV:1-r0\nA:x86_64\nF:bin\nR:sh\nZ:" + TestLayers.q1("busybox") + "\n\n";
+    ImageContents ok = ImageContents.of(new TestLayers().file("usr/lib/apk/db/installed", db).symlink("bin/sh", "busybox").fs());
+    assertEquals(Set.of(), failing(SbomCheck.database(ok)));
+    ImageContents bad = ImageContents.of(new TestLayers().file("usr/lib/apk/db/installed", db).symlink("bin/sh", "/tmp/evil").fs());
+    assertEquals(Set.of("INSTALLED_DB_CHECKSUM_MISMATCH"), failing(SbomCheck.database(bad)));
+  }
+
+  // ---------------------------------------------------------------- apko base image (older apko)
+
+  @Test
+  void baseImageSbomWithInvalidJsonFailsWithAParseError() {
+    Path bad = SharedData.apkoTestdata().resolve("base_image/sboms/sbom-x86_64.spdx.json");
+    CheckException e = assertThrows(CheckException.class, () -> SbomReader.read(Files.readAllBytes(bad), bad.toString()));
+    assertEquals("SBOM_PARSE_ERROR", e.code());
+    assertEquals(CheckException.Kind.INTEGRITY, e.kind());
+  }
+
+  @Test
+  void baseImageArm64SbomMatchesTheBaseImage() throws Exception {
+    Path base = SharedData.apkoTestdata().resolve("base_image");
+    try (ImageSource src = Transports.source(ImageReference.parse("oci:" + base), TransportOptions.defaults())) {
+      Images.Tree tree = Images.walk(src);
+      Images.Resolved arm = tree.images().stream().filter(r -> r.config().architecture().equals("arm64")).findFirst().orElseThrow();
+      LoadedImage img = LoadedImage.load(src, tree, arm);
+      assertEquals(ImageContents.Database.APK, img.contents().database());
+      assertEquals("lib/apk/db/installed", img.contents().databasePath());
+      List<Finding> fs = check(img, Json.parse(Files.readAllBytes(base.resolve("sboms/sbom-aarch64.spdx.json")), "b"));
+      assertEquals(Set.of(), failing(fs), fs.toString());
+      assertTrue(codes(fs).contains("SBOM_SUBJECT_MATCHES"), fs.toString());
+      assertEquals(Set.of(), failing(SbomCheck.database(img.contents())));
+    }
+  }
+
+  // ---------------------------------------------------------------- Debian, cdxgen
+
+  static ImageContents distroless() throws Exception {
+    try (InputStream in = new XZInputStream(Files.newInputStream(SharedData.require("deb/rootfs/distroless-like-statusd.tar.xz")))) {
+      return ImageContents.of(new ImageFilesystem.Builder().addLayer(in, "distroless-like", ImageContents.KEEP).build());
+    }
+  }
+
+  /** An image with an empty apk database (no packages): every SBOM package is then "not in image". */
+  static ImageContents distrolessOrEmpty() {
+    try {
+      return ImageContents.of(new TestLayers().file("usr/lib/apk/db/installed", "").fs());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  static ObjectNode cdxgen() throws Exception {
+    try (InputStream in = new GZIPInputStream(Files.newInputStream(SharedData.require("deb/sbom/sbom-distroless-like.cdx.json.gz")))) {
+      return (ObjectNode) Json.parse(in.readAllBytes(), "cdxgen");
+    }
+  }
+
+  static List<Finding> checkDeb(ImageContents img, JsonNode sbom) {
+    return SbomCheck.compare(img, SbomReader.read(sbom.toString().getBytes(StandardCharsets.UTF_8), "cdxgen"),
+        ImageIdentity.none(), "cdxgen");
+  }
+
+  @Test
+  void cdxgenSbomMatchesTheDistrolessLayerWithItsSourceComponentsReported() throws Exception {
+    ImageContents img = distroless();
+    assertEquals(ImageContents.Database.DPKG_STATUS_D, img.database());
+    assertEquals(9, img.packages().size());
+    List<Finding> db = SbomCheck.database(img);
+    assertEquals(Set.of(), failing(db), db.toString());
+    assertEquals("1402", db.stream().filter(f -> f.code().equals("INSTALLED_DB_MATCHES_LAYERS")).findFirst().orElseThrow()
+        .evidence().get("files_checked"));
+
+    List<Finding> fs = checkDeb(img, cdxgen());
+    assertEquals(Set.of(), failing(fs), fs.toString());
+    Map<String, String> sources = new LinkedHashMap<>();
+    fs.stream().filter(f -> f.code().equals("SBOM_SOURCE_PACKAGE"))
+        .forEach(f -> sources.put(f.subject().replaceAll("^pkg:deb/debian/([^@]+)@.*$", "$1"), f.evidence().get("binaries")));
+    assertEquals(Map.of("gcc-12", "gcc-12-base libgcc-s1", "glibc", "libc6", "openssl", "libssl3"), sources);
+    Finding ok = fs.stream().filter(f -> f.code().equals("SBOM_MATCHES_IMAGE")).findFirst().orElseThrow();
+    assertTrue(ok.message().contains("12 OS packages and 1403 file checksums"), ok.message());
+  }
+
+  @Test
+  void distrolessUnownedFilesAreExactlyTheIndependentCheckersList() throws Exception {
+    JsonNode expected = Json.parse(Files.readAllBytes(SharedData.require("deb/expected/dpkg-verify-distroless-like.json")), "e");
+    List<String> want = new ArrayList<>();
+    expected.path("unowned").forEach(n -> want.add(n.asText().substring(1)));
+    // the independent checker also lists status.d's own files; for us they are the database, not unowned content
+    assertEquals(18, want.stream().filter(p -> p.startsWith("var/lib/dpkg/status.d/")).count());
+    want.removeIf(p -> p.startsWith("var/lib/dpkg/status.d/"));
+    Set<String> ours = new TreeSet<>(SbomCheck.unowned(distroless()));
+    Set<String> missing = new TreeSet<>(want);
+    missing.removeAll(ours);
+    Set<String> extra = new TreeSet<>(ours);
+    extra.removeAll(want);
+    assertEquals(Set.of(), missing, "unowned per the independent checker but not per us");
+    assertEquals(Set.of(), extra, "unowned per us but not per the independent checker");
+    assertEquals(384, ours.size());
+  }
+
+  @Test
+  void tamperedCdxgenSbomsAreCaught() throws Exception {
+    ImageContents img = distroless();
+    // a version changed
+    ObjectNode v = cdxgen();
+    for (JsonNode c : v.path("components")) {
+      if (c.path("name").asText().equals("libc6")) {
+        ((ObjectNode) c).put("version", "2.36-9+deb12u13");
+        ((ObjectNode) c).put("purl", "pkg:deb/debian/libc6@2.36-9%2Bdeb12u13?arch=amd64&distro=debian-12&distro_name=bookworm");
+      }
+    }
+    assertEquals(Set.of("SBOM_VERSION_MISMATCH"), failing(checkDeb(img, v)));
+    // a package removed
+    ObjectNode r = cdxgen();
+    ArrayNode comps = (ArrayNode) r.path("components");
+    for (int i = 0; i < comps.size(); i++) {
+      if (comps.get(i).path("name").asText().equals("netbase") && comps.get(i).path("type").asText().equals("library")) {
+        comps.remove(i);
+        break;
+      }
+    }
+    List<Finding> removed = checkDeb(img, r);
+    assertEquals(Set.of("SBOM_PACKAGE_MISSING"), failing(removed));
+    assertTrue(removed.stream().anyMatch(f -> f.code().equals("SBOM_PACKAGE_MISSING") && f.subject().equals("netbase")));
+    // a file hash changed
+    ObjectNode h = cdxgen();
+    for (JsonNode c : h.path("components")) {
+      if (c.path("purl").asText().equals("pkg:generic/os-release?path=%2Fusr%2Flib%2Fos-release")) {
+        ((ObjectNode) c.path("hashes").get(1)).put("content", "0000000000000000000000000000000000000000");
+      }
+    }
+    List<Finding> hashed = checkDeb(img, h);
+    assertEquals(Set.of("SBOM_FILE_CHECKSUM_MISMATCH"), failing(hashed));
+    Finding f = hashed.stream().filter(Finding::fails).findFirst().orElseThrow();
+    assertEquals("usr/lib/os-release", f.subject());
+    assertEquals("SHA-1", f.evidence().get("algorithm"));
+    // an arch changed
+    ObjectNode a = cdxgen();
+    for (JsonNode c : a.path("components")) {
+      if (c.path("name").asText().equals("libssl3")) {
+        ((ObjectNode) c).put("purl", "pkg:deb/debian/libssl3@3.0.22-1~deb12u2?arch=arm64&distro=debian-12&distro_name=bookworm");
+      }
+    }
+    assertEquals(Set.of("SBOM_ARCH_MISMATCH"), failing(checkDeb(img, a)));
+  }
+
+  @Test
+  void debianEpochsAreComparedWithTheEpoch() throws Exception {
+    String status = "Package: zlib1g\nSource: zlib\nVersion: 1:1.2.13.dfsg-1\nArchitecture: amd64\n";
+    ImageContents img = ImageContents.of(new TestLayers().file("var/lib/dpkg/status.d/zlib1g", status)
+        .file("etc/os-release", "ID=debian\n").fs());
+    String sbom = """
+        {"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[
+          {"type":"library","name":"zlib1g","version":"%s","purl":"%s"}]}""";
+    // cdxgen's form: epoch in the version and as a qualifier
+    List<Finding> ok = SbomCheck.compare(img, SbomReader.read(sbom.formatted("1:1.2.13.dfsg-1",
+        "pkg:deb/debian/zlib1g@1:1.2.13.dfsg-1?arch=amd64&distro=debian-12&epoch=1").getBytes(StandardCharsets.UTF_8), "s"),
+        ImageIdentity.none(), "s");
+    assertEquals(Set.of(), failing(ok), ok.toString());
+    // the purl spec's form: epoch only as a qualifier
+    List<Finding> q = SbomCheck.compare(img, SbomReader.read(sbom.formatted("1:1.2.13.dfsg-1",
+        "pkg:deb/debian/zlib1g@1.2.13.dfsg-1?arch=amd64&epoch=1").getBytes(StandardCharsets.UTF_8), "s"),
+        ImageIdentity.none(), "s");
+    assertEquals(Set.of(), failing(q), q.toString());
+    // epoch dropped: another version
+    List<Finding> bad = SbomCheck.compare(img, SbomReader.read(sbom.formatted("1.2.13.dfsg-1",
+        "pkg:deb/debian/zlib1g@1.2.13.dfsg-1?arch=amd64").getBytes(StandardCharsets.UTF_8), "s"),
+        ImageIdentity.none(), "s");
+    assertEquals(Set.of("SBOM_VERSION_MISMATCH"), failing(bad), bad.toString());
+  }
+
+  @Test
+  void dpkgStatusDatabaseOfARealRootfsWithEpochsRoundTrips(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    byte[] tar;
+    try (InputStream in = new XZInputStream(Files.newInputStream(SharedData.require("deb/rootfs/custom-dpkg-db.tar.xz")))) {
+      tar = in.readAllBytes();
+    }
+    Path layout = SbomTestImages.ociLayout(tmp.resolve("custom"), tar);
+    LoadedImage img;
+    try (ImageSource src = Transports.source(ImageReference.parse("oci:" + layout), TransportOptions.defaults())) {
+      Images.Tree tree = Images.walk(src);
+      img = LoadedImage.load(src, tree, tree.images().get(0));
+    }
+    assertEquals(ImageContents.Database.DPKG_STATUS, img.contents().database());
+    assertEquals(36, img.contents().packages().size());
+    InstalledPackage zlib = img.contents().packages().stream().filter(p -> p.name().equals("zlib1g")).findFirst().orElseThrow();
+    assertEquals("zlib", zlib.source());
+    assertTrue(zlib.version().startsWith("1:"), zlib.version());
+    // only var/lib/dpkg is in this tar: the database's files are missing from the "layers", and say so (capped)
+    List<Finding> db = SbomCheck.database(img.contents());
+    assertTrue(failing(db).contains("INSTALLED_FILE_MISSING"));
+    assertTrue(db.stream().filter(f -> f.code().equals("INSTALLED_FILE_MISSING")).count() <= SbomCheck.MAX_PER_CODE + 1);
+    // a generated SBOM carries the epoch as the purl spec says, and checks back clean
+    byte[] cdx = LayerSbom.cycloneDxJson(LayerSbom.cycloneDx(img, SbomGeneratorTest.OPTS));
+    assertTrue(new String(cdx, StandardCharsets.UTF_8).contains("pkg:deb/debian/zlib1g@1.2.13.dfsg-1?arch=amd64&distro=debian-12&epoch=1"));
+    List<Finding> fs = SbomCheck.compare(img.contents(), SbomReader.read(cdx, "g"), img.identity(), "g");
+    assertEquals(Set.of(), failing(fs), fs.toString());
+  }
+
+  @Test
+  void conffileChangesOnlyWarn() throws Exception {
+    String status = """
+        Package: base-files
+        Status: install ok installed
+        Version: 12.4
+        Architecture: amd64
+        Conffiles:
+         /etc/issue %s
+         /etc/motd %s
+        """.formatted(md5("Debian\n"), md5("hello\n"));
+    ImageContents img = ImageContents.of(new TestLayers().file("var/lib/dpkg/status", status)
+        .file("var/lib/dpkg/info/base-files.md5sums", "").file("etc/issue", "Debian\n").file("etc/motd", "changed\n").fs());
+    List<Finding> fs = SbomCheck.database(img);
+    assertEquals(Set.of(), failing(fs), fs.toString());
+    Finding w = fs.stream().filter(f -> f.code().equals("INSTALLED_CONFFILE_MODIFIED")).findFirst().orElseThrow();
+    assertEquals("etc/motd", w.subject());
+    assertEquals(1, fs.stream().filter(f -> f.code().equals("INSTALLED_CONFFILE_MODIFIED")).count());
+  }
+
+  static String md5(String s) throws Exception {
+    return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void anImageWithoutAPackageDatabaseCannotConfirmPackages() throws Exception {
+    ImageContents img = ImageContents.of(new TestLayers().file("etc/hostname", "x").fs());
+    assertEquals(Set.of("PACKAGE_DB_ABSENT"), SbomCheck.database(img).stream().map(Finding::code).collect(Collectors.toSet()));
+    List<Finding> fs = SbomCheck.compare(img, SbomReader.read(goldenSbom("x86_64").toString().getBytes(StandardCharsets.UTF_8), "g"),
+        ImageIdentity.none(), "g");
+    assertEquals(Set.of(), failing(fs), fs.toString());
+    assertTrue(codes(fs).contains("SBOM_PACKAGES_UNCONFIRMED"), fs.toString());
+  }
+}

@@ -42,7 +42,7 @@ class GoldenVerifyTest {
         Optional.of(cliDir.resolve("testdata/apko.lock.json")), Optional.empty(), OptionalLong.empty(),
         "oci:" + published, tmp, CompareOptions.strict(), Verdict.CONTENT_IDENTICAL, TransportOptions.defaults());
     try (ImageSource s = Transports.source(ImageReference.parse("oci:" + published), TransportOptions.defaults())) {
-      Report r = Verifier.run(req, new ApkoRebuilder(cliDir), s);
+      Report r = Verifier.run(req, new ApkoRebuilder(cliDir), s, List.of(PublishedCheck.sbom()));
       assertEquals(List.of(), ReportSchema.validate(ReportJson.toJson(r, "test")));
       return r;
     }
@@ -61,6 +61,11 @@ class GoldenVerifyTest {
     assertTrue(r.passed(), () -> ReportText.render(r, false));
     Report.Check sig = r.checks().get(1);
     assertEquals(Report.Status.PASS, sig.status());
+    Report.Check sbom = r.checks().get(3);
+    assertEquals("sbom", sbom.name());
+    assertEquals(Report.Status.PASS, sbom.status(), sbom.findings().toString());
+    assertEquals("2 SBOMs checked (0 published)", sbom.summary(), "the two shipped in var/lib/db/sbom");
+    assertEquals(2, sbom.findings().stream().filter(f -> f.code().equals("SBOM_EMBEDDED_MATCH")).count());
     // 2 indexes + 2 packages per arch, each with a signature and a datahash finding
     assertEquals(2, sig.findings().stream().filter(f -> f.code().equals("APKINDEX_SIGNATURE_OK")).count());
     List<Finding> pk = sig.findings().stream().filter(f -> f.code().equals("APK_SIGNATURE_OK")).toList();

@@ -13,12 +13,14 @@ import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.oci.transport.Transports;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.verify.ApkoRebuilder;
+import dev.bitproof.verify.PublishedCheck;
 import dev.bitproof.verify.Report;
 import dev.bitproof.verify.Verifier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -104,7 +106,7 @@ public final class VerifyCommand implements Callable<Integer> {
     out.progress("bitproof verify: rebuilding " + config + " and comparing with " + image);
     Report r;
     try (ImageSource published = Transports.source(ImageReference.parse(image), to)) {
-      r = Verifier.run(req, new ApkoRebuilder(ctx, LayerCompressor.named(compression)), published);
+      r = Verifier.run(req, new ApkoRebuilder(ctx, LayerCompressor.named(compression)), published, List.of(PublishedCheck.sbom()));
     } finally {
       if (keep == null) {
         deleteTree(work);

@@ -117,7 +117,7 @@ final class LayerComparator {
     } else if (!ignored.isEmpty() || opts.ignoreTarFormat()) {
       v = Verdict.SEMANTICALLY_IDENTICAL;
       if (ignored.isEmpty()) {
-        out.add(new Finding("LAYER_TAR_ENCODING_DIFFERS", Severity.INFO, where,
+        findings.add(new Finding("LAYER_TAR_ENCODING_DIFFERS", Severity.INFO, where,
             "the tars differ outside entry headers and contents (end-of-archive padding); ignored as tar format",
             Map.of("size.a", String.valueOf(sizeA), "size.b", String.valueOf(sizeB))));
       }
@@ -129,7 +129,7 @@ final class LayerComparator {
           Map.of("size.a", String.valueOf(sizeA), "size.b", String.valueOf(sizeB))));
     }
     if (!out.isEmpty()) {
-      v = Verdict.DIFFERENT;
+      v = Verdict.DIFFERENT; // a config that lies about its layer's diff_id
     }
     Finding summary = switch (v) {
       case CONTENT_IDENTICAL -> new Finding("LAYER_CONTENT_IDENTICAL", Severity.OK, where,

@@ -64,8 +64,8 @@ final class LayerComparator {
         InputStream tarA = Decompress.layer(da.mediaType(), blobA, subjA);
         InputStream tarB = Decompress.layer(db.mediaType(), blobB, subjB)) {
       int keep = opts.maxTextFile();
-      TarEntryStream ta = new TarEntryStream(tarA, subjA, 2_000_000, keep);
-      TarEntryStream tb = new TarEntryStream(tarB, subjB, 2_000_000, keep);
+      TarEntryStream ta = new TarEntryStream(tarA, subjA, opts.maxEntries(), keep);
+      TarEntryStream tb = new TarEntryStream(tarB, subjB, opts.maxEntries(), keep);
       boolean doneA = false;
       boolean doneB = false;
       while (!doneA || !doneB) {

@@ -397,6 +397,20 @@ class ImageComparatorTest {
     assertEquals("sha256:20f698463c2755b6dc42b7d07e959ed7455a06e7367d507e829a315898f21a01", lies.get(0).evidence().get("actual"));
   }
 
+  @Test
+  void tooManyEntriesInALayerIsRefused(@TempDir Path tmp) throws Exception {
+    String[] many = new String[2 * 101];
+    for (int i = 0; i < 101; i++) {
+      many[2 * i] = "f/" + i;
+      many[2 * i + 1] = "";
+    }
+    Path la = TestLayouts.singleImage(tmp.resolve("a"), "amd64", List.of(), TestLayouts.tar(0, "f/0", ""));
+    Path lb = TestLayouts.singleImage(tmp.resolve("b"), "amd64", List.of(), TestLayouts.tar(0, many));
+    CheckException e = assertThrows(CheckException.class, () -> compare(la, lb, CompareOptions.strict().withMaxEntries(100)));
+    assertEquals("TAR_TOO_MANY_ENTRIES", e.code());
+    assertEquals(Verdict.DIFFERENT, compare(la, lb, CompareOptions.strict().withMaxEntries(101)).verdict());
+  }
+
   static String sha(byte[] b) {
     return dev.bitproof.oci.Digest.sha256(b).toString();
   }

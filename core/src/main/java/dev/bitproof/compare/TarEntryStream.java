@@ -119,10 +119,6 @@ final class TarEntryStream {
     return tee.count;
   }
 
-  int entries() {
-    return index;
-  }
-
   private int readEntry(byte[] buf) {
     try {
       return tar.read(buf);

@@ -1,6 +1,8 @@
 package dev.bitproof.cli;
 
 import dev.bitproof.cli.commands.ApkCommand;
+import dev.bitproof.cli.commands.BuildCommand;
+import dev.bitproof.cli.commands.CompareCommand;
 import dev.bitproof.cli.commands.CopyCommand;
 import dev.bitproof.cli.commands.CompareCommand;
 import dev.bitproof.cli.commands.DemoCommand;
@@ -29,16 +31,16 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       ApkCommand.class,
-      BuildCommand.class,
-      RecompressCommand.class,
       dev.bitproof.cli.commands.PolicyCommand.class,
-      dev.bitproof.cli.commands.DebCommand.class,
-      InspectCommand.class,
-      CopyCommand.class,
-      dev.bitproof.cli.commands.AttestCommand.class,
-      dev.bitproof.cli.commands.KeyCommand.class,
       CompareCommand.class,
       dev.bitproof.cli.commands.VerifyCommand.class,
+      BuildCommand.class,
+      InspectCommand.class,
+      CopyCommand.class,
+      RecompressCommand.class,
+      dev.bitproof.cli.commands.DebCommand.class,
+      dev.bitproof.cli.commands.AttestCommand.class,
+      dev.bitproof.cli.commands.KeyCommand.class,
       dev.bitproof.cli.commands.SbomCommand.class,
     })
 public final class Main implements Runnable {

@@ -20,21 +20,22 @@ import java.util.Optional;
  * @param maxFindingsPerLayer file differences reported per layer before the rest are only counted
  * @param maxTextFile text files up to this size get a unified diff
  * @param maxHeldContent bytes of file contents held at once for diffs
+ * @param maxEntries entries per layer tar; more is {@code TAR_TOO_MANY_ENTRIES}
  */
 public record CompareOptions(boolean ignoreTimestamps, boolean ignoreHistory, boolean ignoreFileOrder,
     boolean ignoreTarFormat, boolean ignoreImageName, Optional<Platform> platform, int maxPendingEntries,
-    int maxFindingsPerLayer, int maxTextFile, long maxHeldContent) {
+    int maxFindingsPerLayer, int maxTextFile, long maxHeldContent, long maxEntries) {
 
   public CompareOptions {
     platform = platform == null ? Optional.empty() : platform;
-    if (maxPendingEntries < 1 || maxFindingsPerLayer < 1 || maxTextFile < 0 || maxHeldContent < 0) {
+    if (maxPendingEntries < 1 || maxFindingsPerLayer < 1 || maxTextFile < 0 || maxHeldContent < 0 || maxEntries < 1) {
       throw new IllegalArgumentException("limits must be positive");
     }
   }
 
   public static CompareOptions strict() {
     return new CompareOptions(false, false, false, false, false, Optional.empty(), 50_000, 200, 64 * 1024,
-        32L * 1024 * 1024);
+        32L * 1024 * 1024, 2_000_000);
   }
 
   /** diffoci's {@code --semantic}: timestamps, history, entry order, tar format and image names are ignored. */
@@ -44,17 +45,22 @@ public record CompareOptions(boolean ignoreTimestamps, boolean ignoreHistory, bo
 
   public CompareOptions withIgnores(boolean on) {
     return new CompareOptions(on, on, on, on, on, platform, maxPendingEntries, maxFindingsPerLayer, maxTextFile,
-        maxHeldContent);
+        maxHeldContent, maxEntries);
   }
 
   public CompareOptions withPlatform(Platform p) {
     return new CompareOptions(ignoreTimestamps, ignoreHistory, ignoreFileOrder, ignoreTarFormat, ignoreImageName,
-        Optional.ofNullable(p), maxPendingEntries, maxFindingsPerLayer, maxTextFile, maxHeldContent);
+        Optional.ofNullable(p), maxPendingEntries, maxFindingsPerLayer, maxTextFile, maxHeldContent, maxEntries);
   }
 
   public CompareOptions withLimits(int pending, int findings) {
     return new CompareOptions(ignoreTimestamps, ignoreHistory, ignoreFileOrder, ignoreTarFormat, ignoreImageName,
-        platform, pending, findings, maxTextFile, maxHeldContent);
+        platform, pending, findings, maxTextFile, maxHeldContent, maxEntries);
+  }
+
+  public CompareOptions withMaxEntries(long n) {
+    return new CompareOptions(ignoreTimestamps, ignoreHistory, ignoreFileOrder, ignoreTarFormat, ignoreImageName,
+        platform, maxPendingEntries, maxFindingsPerLayer, maxTextFile, maxHeldContent, n);
   }
 
   public boolean ignoresAnything() {

@@ -140,7 +140,7 @@ final class FieldDiff {
   static List<Finding> annotations(String where, String code, String field, Map<String, String> a,
       Map<String, String> b, CompareOptions o) {
     List<Finding> out = new ArrayList<>();
-    for (String k : union(a.keySet(), b.keySet())) {
+    for (String k : new java.util.TreeSet<>(union(a.keySet(), b.keySet()))) {
       String va = a.get(k);
       String vb = b.get(k);
       if (Objects.equals(va, vb)) {

@@ -64,8 +64,8 @@ final class LayerComparator {
         InputStream tarA = Decompress.layer(da.mediaType(), blobA, subjA);
         InputStream tarB = Decompress.layer(db.mediaType(), blobB, subjB)) {
       int keep = opts.maxTextFile();
-      TarEntryStream ta = new TarEntryStream(tarA, subjA, 2_000_000, keep);
-      TarEntryStream tb = new TarEntryStream(tarB, subjB, 2_000_000, keep);
+      TarEntryStream ta = new TarEntryStream(tarA, subjA, opts.maxEntries(), keep);
+      TarEntryStream tb = new TarEntryStream(tarB, subjB, opts.maxEntries(), keep);
       boolean doneA = false;
       boolean doneB = false;
       while (!doneA || !doneB) {
@@ -117,7 +117,7 @@ final class LayerComparator {
     } else if (!ignored.isEmpty() || opts.ignoreTarFormat()) {
       v = Verdict.SEMANTICALLY_IDENTICAL;
       if (ignored.isEmpty()) {
-        out.add(new Finding("LAYER_TAR_ENCODING_DIFFERS", Severity.INFO, where,
+        findings.add(new Finding("LAYER_TAR_ENCODING_DIFFERS", Severity.INFO, where,
             "the tars differ outside entry headers and contents (end-of-archive padding); ignored as tar format",
             Map.of("size.a", String.valueOf(sizeA), "size.b", String.valueOf(sizeB))));
       }
@@ -129,7 +129,7 @@ final class LayerComparator {
           Map.of("size.a", String.valueOf(sizeA), "size.b", String.valueOf(sizeB))));
     }
     if (!out.isEmpty()) {
-      v = Verdict.DIFFERENT;
+      v = Verdict.DIFFERENT; // a config that lies about its layer's diff_id
     }
     Finding summary = switch (v) {
       case CONTENT_IDENTICAL -> new Finding("LAYER_CONTENT_IDENTICAL", Severity.OK, where,
@@ -328,10 +328,10 @@ final class LayerComparator {
   private static String describe(TarEntryStream.Entry e) {
     TarEntryInfo i = e.info();
     return switch (i.type()) {
-      case FILE -> "file, " + i.size() + " bytes, mode " + octal(i.mode());
+      case FILE -> "file, " + i.size() + " bytes, mode " + octal(i.mode() & 07777);
       case SYMLINK -> "symlink to " + i.linkTarget();
       case HARDLINK -> "hardlink to " + i.linkTarget();
-      default -> i.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ", mode " + octal(i.mode());
+      default -> i.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ", mode " + octal(i.mode() & 07777);
     };
   }
 }

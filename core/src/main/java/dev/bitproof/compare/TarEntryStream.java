@@ -4,6 +4,7 @@ import dev.bitproof.oci.Digest;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.tar.TarEntryInfo;
 import dev.bitproof.tar.TarPaths;
+import dev.bitproof.tar.TarReader;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -76,7 +77,7 @@ final class TarEntryStream {
       throw new CheckException("TAR_TOO_MANY_ENTRIES", subject, "more than " + maxEntries + " entries");
     }
     String path = TarPaths.normalize(e.getName(), subject + ": " + e.getName());
-    TarEntryInfo.Type type = typeOf(e);
+    TarEntryInfo.Type type = TarReader.typeOf(e);
     Optional<Digest> sha256 = Optional.empty();
     byte[] content = null;
     long size = 0;
@@ -118,10 +119,6 @@ final class TarEntryStream {
     return tee.count;
   }
 
-  int entries() {
-    return index;
-  }
-
   private int readEntry(byte[] buf) {
     try {
       return tar.read(buf);
@@ -131,31 +128,6 @@ final class TarEntryStream {
       }
       throw CheckException.integrity("TAR_TRUNCATED", subject, "tar ends inside an entry: " + e.getMessage());
     }
-  }
-
-  private static TarEntryInfo.Type typeOf(TarArchiveEntry e) {
-    if (e.isSymbolicLink()) {
-      return TarEntryInfo.Type.SYMLINK;
-    }
-    if (e.isLink()) {
-      return TarEntryInfo.Type.HARDLINK;
-    }
-    if (e.isDirectory()) {
-      return TarEntryInfo.Type.DIRECTORY;
-    }
-    if (e.isCharacterDevice()) {
-      return TarEntryInfo.Type.CHAR_DEVICE;
-    }
-    if (e.isBlockDevice()) {
-      return TarEntryInfo.Type.BLOCK_DEVICE;
-    }
-    if (e.isFIFO()) {
-      return TarEntryInfo.Type.FIFO;
-    }
-    if (e.isFile()) {
-      return TarEntryInfo.Type.FILE;
-    }
-    return TarEntryInfo.Type.OTHER;
   }
 
   /** The header records of one entry as written: format, all PAX records, digest of the bytes. */

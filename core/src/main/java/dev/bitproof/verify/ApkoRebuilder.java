@@ -9,8 +9,8 @@ import dev.bitproof.apko.LockFile;
 import dev.bitproof.build.BuildRequest;
 import dev.bitproof.build.BuildResult;
 import dev.bitproof.build.Fetch;
+import dev.bitproof.build.LayerCompressor;
 import dev.bitproof.build.PackageLoader;
-import dev.bitproof.build.PackageResolver;
 import dev.bitproof.build.Rebuild;
 import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.transport.ImageDestination;
@@ -45,31 +45,18 @@ public final class ApkoRebuilder implements Rebuilder {
   private static final long MAX_INDEX = 512L * 1024 * 1024;
 
   private final Path workDir;
-  private final PackageResolver resolver;
+  private final Optional<LayerCompressor> compressor;
 
-  /**
-   * @param workDir the directory apko ran in: relative keyring, repository and package paths resolve against it
-   * @param resolver resolves {@code contents.packages} when there is no lock file (null: lock-file builds only)
-   */
-  public ApkoRebuilder(Path workDir, PackageResolver resolver) {
+  /** @param workDir the directory apko ran in: relative keyring, repository and package paths resolve against it */
+  public ApkoRebuilder(Path workDir) {
     this.workDir = workDir;
-    this.resolver = resolver;
+    this.compressor = Optional.empty();
   }
 
-  /** apko's resolution (wt-apk's {@code ApkResolver}) as the build's resolver seam, for builds without a lock file. */
-  public static PackageResolver apkResolver() {
-    return (world, indexes, arch) -> {
-      List<dev.bitproof.apk.ApkResolver.Repository> repos = new ArrayList<>();
-      Map<dev.bitproof.apk.ApkResolver.Repository, String> names = new java.util.IdentityHashMap<>();
-      for (PackageResolver.RepositoryIndex ri : indexes) {
-        var r = new dev.bitproof.apk.ApkResolver.Repository("", ri.repository(), ri.index().packages());
-        repos.add(r);
-        names.put(r, ri.repository());
-      }
-      var res = new dev.bitproof.apk.ApkResolver(repos).resolveWorld(world);
-      return res.packages().stream()
-          .map(c -> new PackageResolver.Resolved(c.entry(), names.get(c.repository()))).toList();
-    };
+  /** With a layer compressor other than the build's default (apko's exact gzip), e.g. {@code apko-legacy}. */
+  public ApkoRebuilder(Path workDir, LayerCompressor compressor) {
+    this.workDir = workDir;
+    this.compressor = Optional.of(compressor);
   }
 
   @Override
@@ -84,16 +71,19 @@ public final class ApkoRebuilder implements Rebuilder {
     if (in.lockfile().isPresent()) {
       req = req.withLockFile(in.lockfile().get());
     }
+    if (compressor.isPresent()) {
+      req = req.withCompressor(compressor.get());
+    }
     BuildResult built;
     try {
-      built = Rebuild.run(req, resolver);
+      built = Rebuild.run(req);
     } catch (CheckException e) {
       if (!isPackageSignature(e.code())) {
         throw e;
       }
       notes.add("the build stopped on a package signature (" + e.code() + " " + e.subject() + "); it was run again "
           + "with package signature checks relaxed only to explain the image, and the verification fails on signatures");
-      built = Rebuild.run(req.withSignaturePolicy(PackageLoader.SignaturePolicy.IGNORE), resolver);
+      built = Rebuild.run(req.withSignaturePolicy(PackageLoader.SignaturePolicy.IGNORE));
     }
     notes.addAll(built.notes());
     Files.createDirectories(in.output());

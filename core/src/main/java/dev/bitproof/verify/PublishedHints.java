@@ -1,5 +1,6 @@
 package dev.bitproof.verify;
 
+import dev.bitproof.apko.Arch;
 import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.Platform;
 import dev.bitproof.oci.transport.Images;
@@ -36,7 +37,8 @@ public record PublishedHints(OptionalLong sourceDateEpoch, Map<String, String> a
 
   public static PublishedHints from(Images.Tree published) {
     List<String> notes = new ArrayList<>();
-    Map<String, String> ann = new LinkedHashMap<>(published.index().map(i -> i.annotations())
+    // sorted: the parsed maps do not keep document order, and a report must read the same every run
+    Map<String, String> ann = new java.util.TreeMap<>(published.index().map(i -> i.annotations())
         .orElseGet(() -> published.images().get(0).manifest().annotations()));
     String where = published.index().isPresent() ? "index" : "manifest";
     String created = ann.remove(CREATED);
@@ -73,19 +75,14 @@ public record PublishedHints(OptionalLong sourceDateEpoch, Map<String, String> a
     }
   }
 
-  /** OCI platform → apk arch, as apko maps them (pkg/build/types/arch.go). */
+  /** OCI platform → apk arch, as apko maps them ({@link Arch}). */
   public static String apkArch(Platform p) {
-    return switch (p.architecture() + (p.variant().isEmpty() ? "" : "/" + p.variant())) {
-      case "amd64" -> "x86_64";
-      case "arm64", "arm64/v8" -> "aarch64";
-      case "arm/v6" -> "armhf";
-      case "arm/v7" -> "armv7";
-      case "386" -> "x86";
-      case "ppc64le" -> "ppc64le";
-      case "s390x" -> "s390x";
-      case "riscv64" -> "riscv64";
-      case "loong64" -> "loongarch64";
-      default -> throw new CheckException("PLATFORM_UNSUPPORTED", p.toString(), "no apk architecture for platform " + p);
-    };
+    for (Arch a : Arch.values()) {
+      if (a.platform().architecture().equals(p.architecture()) && a.platform().variant().equals(p.variant())
+          || a == Arch.ARM64 && p.architecture().equals("arm64")) {
+        return a.apk();
+      }
+    }
+    throw new CheckException("PLATFORM_UNSUPPORTED", p.toString(), "no apk architecture for platform " + p);
   }
 }

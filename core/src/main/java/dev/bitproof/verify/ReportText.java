@@ -18,9 +18,9 @@ public final class ReportText {
     sb.append("bitproof ").append(r.command()).append(": ").append(r.passed() ? "PASS" : "FAIL");
     r.verdict().ifPresent(v -> sb.append(" — ").append(v));
     sb.append('\n');
-    sb.append(String.format("  A %-12s %s%n", "(" + r.a().label() + ")", r.a().reference()));
+    sb.append(String.format("  A %-12s %s%n", label(r.a()), r.a().reference()));
     r.a().digest().ifPresent(d -> sb.append("                 ").append(d).append('\n'));
-    sb.append(String.format("  B %-12s %s%n", "(" + r.b().label() + ")", r.b().reference()));
+    sb.append(String.format("  B %-12s %s%n", label(r.b()), r.b().reference()));
     r.b().digest().ifPresent(d -> sb.append("                 ").append(d).append('\n'));
     if (!r.inputs().isEmpty()) {
       sb.append("\ninputs:\n");
@@ -74,6 +74,11 @@ public final class ReportText {
       }
     }
     return sb.toString();
+  }
+
+  /** "(rebuilt)", "(published)"; nothing for compare's plain a/b. */
+  private static String label(Report.Subject s) {
+    return s.label().equalsIgnoreCase("a") || s.label().equalsIgnoreCase("b") ? "" : "(" + s.label() + ")";
   }
 
   private static void row(StringBuilder sb, String what, Optional<Digest> a, Optional<Digest> b, String tail) {

@@ -47,6 +47,12 @@ public final class Verifier {
   }
 
   public static Report run(Request req, Rebuilder rebuilder, ImageSource published) throws IOException {
+    return run(req, rebuilder, published, List.of());
+  }
+
+  /** @param extra checks of the published image run after the comparison (e.g. {@link PublishedCheck#sbom()}) */
+  public static Report run(Request req, Rebuilder rebuilder, ImageSource published, List<PublishedCheck> extra)
+      throws IOException {
     // 1. what apko took from flags, read back from the published image
     Images.Tree tree = Images.walk(published);
     PublishedHints hints = PublishedHints.from(tree);
@@ -103,6 +109,9 @@ public final class Verifier {
       c = ImageComparator.compare(a, published, req.compare());
     }
     checks.add(Report.compareCheck(c, req.required()));
+    for (PublishedCheck x : extra) {
+      checks.add(x.run(published.reference(), published, req.transport()));
+    }
     return new Report("verify", new Report.Subject("rebuilt", c.referenceA(), Optional.of(c.rootA())),
         new Report.Subject("published", c.referenceB(), Optional.of(c.rootB())), inputs, notes, checks, Optional.of(c));
   }

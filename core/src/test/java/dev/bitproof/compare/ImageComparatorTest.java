@@ -356,6 +356,61 @@ class ImageComparatorTest {
     assertEquals("DECOMPRESSION_BOMB", e.code());
   }
 
+  @Test
+  void indexAgainstASingleManifestComparesThePlatformItHas(@TempDir Path tmp) throws Exception {
+    Path tagged = UmociCrossCheckTest.copyTagged(golden(), tmp.resolve("tagged"));
+    try (ImageSource a = open(golden());
+        ImageSource b = Transports.source(ImageReference.parse("oci:" + tagged + ":amd64"), TransportOptions.defaults())) {
+      Comparison c = ImageComparator.compare(a, b, CompareOptions.strict());
+      assertEquals(Verdict.DIFFERENT, c.verdict());
+      assertEquals(1, failures(c, "ROOT_KIND_DIFFERS").size());
+      assertEquals(Verdict.BIT_IDENTICAL, c.images().get(0).verdict(), "the amd64 image is the same");
+      assertEquals("linux/arm64", failures(c, "PLATFORM_MISSING").get(0).subject());
+    }
+  }
+
+  @Test
+  void trailingBytesAfterTheArchiveAreUnexplainedUnlessSemantic(@TempDir Path tmp) throws Exception {
+    byte[] a = TestLayouts.tar(0, "a", "1\n");
+    byte[] b = java.util.Arrays.copyOf(a, a.length + 10240); // one more block of zeros after the end marker
+    Path la = TestLayouts.singleImage(tmp.resolve("a"), "amd64", List.of(), a);
+    Path lb = TestLayouts.singleImage(tmp.resolve("b"), "amd64", List.of(), b);
+    Comparison strict = compare(la, lb, CompareOptions.strict());
+    assertEquals(Verdict.DIFFERENT, strict.verdict());
+    assertEquals(1, failures(strict, "LAYER_BYTES_DIFFER_UNEXPLAINED").size());
+    assertTrue(failures(strict, "FILE_CHANGED").isEmpty());
+    Comparison semantic = compare(la, lb, CompareOptions.semantic());
+    assertEquals(Verdict.SEMANTICALLY_IDENTICAL, semantic.verdict(), () -> semantic.allFindings().toString());
+    assertTrue(semantic.allFindings().stream().anyMatch(f -> f.code().equals("LAYER_TAR_ENCODING_DIFFERS")));
+  }
+
+  @Test
+  void configClaimingAnotherDiffIdIsCaught(@TempDir Path tmp) throws Exception {
+    Path liar = TestLayouts.rewrite(golden(), tmp.resolve("liar"), null, cfg -> ((ArrayNode) cfg.get("rootfs").get("diff_ids"))
+        .set(0, cfg.textNode("sha256:" + "0".repeat(64))), true);
+    Comparison c = compare(golden(), liar, CompareOptions.strict());
+    assertEquals(Verdict.DIFFERENT, c.verdict());
+    List<Finding> lies = failures(c, "LAYER_DIFF_ID_MISMATCH");
+    assertEquals(2, lies.size(), "both arches");
+    assertEquals("B", lies.get(0).evidence().get("side"));
+    assertEquals("sha256:" + "0".repeat(64), lies.get(0).evidence().get("claimed"));
+    assertEquals("sha256:20f698463c2755b6dc42b7d07e959ed7455a06e7367d507e829a315898f21a01", lies.get(0).evidence().get("actual"));
+  }
+
+  @Test
+  void tooManyEntriesInALayerIsRefused(@TempDir Path tmp) throws Exception {
+    String[] many = new String[2 * 101];
+    for (int i = 0; i < 101; i++) {
+      many[2 * i] = "f/" + i;
+      many[2 * i + 1] = "";
+    }
+    Path la = TestLayouts.singleImage(tmp.resolve("a"), "amd64", List.of(), TestLayouts.tar(0, "f/0", ""));
+    Path lb = TestLayouts.singleImage(tmp.resolve("b"), "amd64", List.of(), TestLayouts.tar(0, many));
+    CheckException e = assertThrows(CheckException.class, () -> compare(la, lb, CompareOptions.strict().withMaxEntries(100)));
+    assertEquals("TAR_TOO_MANY_ENTRIES", e.code());
+    assertEquals(Verdict.DIFFERENT, compare(la, lb, CompareOptions.strict().withMaxEntries(101)).verdict());
+  }
+
   static String sha(byte[] b) {
     return dev.bitproof.oci.Digest.sha256(b).toString();
   }

@@ -2,6 +2,7 @@ package dev.bitproof.cli.commands;
 
 import dev.bitproof.cli.Common;
 import dev.bitproof.cli.ExitCodes;
+import dev.bitproof.cli.TransportMixin;
 import dev.bitproof.cli.Main;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.compare.CompareOptions;
@@ -55,8 +56,8 @@ public final class CompareCommand implements Callable<Integer> {
       description = "Least verdict that counts as same (default: content; semantic with --semantic).")
   String require;
 
-  @Option(names = "--insecure", description = "Allow plain HTTP and unverified TLS for registries (loopback tests).")
-  boolean insecure;
+  @Mixin
+  TransportMixin transport;
 
   @Option(names = {"-v", "--verbose"}, description = "Text output also lists what matched (OK findings).")
   boolean verbose;
@@ -69,7 +70,7 @@ public final class CompareCommand implements Callable<Integer> {
     if (platform != null) {
       opts = opts.withPlatform(Platform.parse(platform));
     }
-    TransportOptions to = TransportOptions.defaults().withInsecure(insecure);
+    TransportOptions to = transport.options();
     Comparison c;
     out.progress("bitproof compare: " + a + " vs " + b);
     try (ImageSource sa = Transports.source(ImageReference.parse(a), to);

@@ -11,10 +11,12 @@ import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.oci.transport.Transports;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.verify.ApkoRebuilder;
+import dev.bitproof.verify.PublishedCheck;
 import dev.bitproof.verify.Report;
 import dev.bitproof.verify.Verifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -53,7 +55,7 @@ public final class DemoCommand implements Callable<Integer> {
         TransportOptions.defaults());
     Report r;
     try (ImageSource src = Transports.source(ImageReference.parse(ref), TransportOptions.defaults())) {
-      r = Verifier.run(req, new ApkoRebuilder(demo, ApkoRebuilder.apkResolver()), src);
+      r = Verifier.run(req, new ApkoRebuilder(demo), src, List.of(PublishedCheck.sbom()));
     } finally {
       VerifyCommand.deleteTree(work);
     }

@@ -2,7 +2,9 @@ package dev.bitproof.cli.commands;
 
 import dev.bitproof.cli.Common;
 import dev.bitproof.cli.ExitCodes;
+import dev.bitproof.cli.TransportMixin;
 import dev.bitproof.cli.render.Output;
+import dev.bitproof.build.LayerCompressor;
 import dev.bitproof.compare.CompareOptions;
 import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.Platform;
@@ -11,6 +13,7 @@ import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.oci.transport.Transports;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.verify.ApkoRebuilder;
+import dev.bitproof.verify.PublishedCheck;
 import dev.bitproof.verify.Report;
 import dev.bitproof.verify.ReportJson;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -22,6 +25,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -63,6 +67,11 @@ public final class VerifyCommand implements Callable<Integer> {
       + "against (apko's working directory; default: the current directory).")
   Path context;
 
+  @Option(names = "--compression", paramLabel = "NAME", defaultValue = "apko",
+      description = "Layer compression of the rebuild: apko (byte-exact with current apko, default), apko-legacy "
+          + "(apko 2022-09 to 2025-11) or java (only diff_ids and configs can then match: CONTENT_IDENTICAL at best).")
+  String compression;
+
   @Option(names = "--semantic", description = "Compare ignoring timestamps, history, entry order, tar format, image names.")
   boolean semantic;
 
@@ -73,8 +82,8 @@ public final class VerifyCommand implements Callable<Integer> {
       + "(default: content; semantic with --semantic).")
   String require;
 
-  @Option(names = "--insecure", description = "Allow plain HTTP and unverified TLS for registries (loopback tests).")
-  boolean insecure;
+  @Mixin
+  TransportMixin transport;
 
   @Option(names = "--keep", paramLabel = "DIR", description = "Keep the rebuilt image under DIR (default: a temporary directory, removed).")
   Path keep;
@@ -101,14 +110,14 @@ public final class VerifyCommand implements Callable<Integer> {
     }
     Path ctx = (context == null ? Path.of("") : context).toAbsolutePath();
     Path work = keep != null ? Files.createDirectories(keep) : Files.createTempDirectory("bitproof-verify-");
-    TransportOptions to = TransportOptions.defaults().withInsecure(insecure);
+    TransportOptions to = transport.options();
     Verifier.Request req = new Verifier.Request(config.toAbsolutePath(), Optional.ofNullable(lockfile).map(Path::toAbsolutePath),
         Optional.ofNullable(keyring).map(Path::toAbsolutePath), epoch, image, work, opts,
         CompareCommand.required(require, semantic), to);
     out.progress("bitproof verify: rebuilding " + config + " and comparing with " + image);
     Report r;
     try (ImageSource published = Transports.source(ImageReference.parse(image), to)) {
-      r = Verifier.run(req, new ApkoRebuilder(ctx, ApkoRebuilder.apkResolver()), published);
+      r = Verifier.run(req, new ApkoRebuilder(ctx, LayerCompressor.named(compression)), published, List.of(PublishedCheck.sbom()));
     } finally {
       if (keep == null) {
         deleteTree(work);

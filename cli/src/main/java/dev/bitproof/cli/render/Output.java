@@ -49,14 +49,7 @@ public final class Output {
   }
 
   public static ObjectNode findingJson(Finding f) {
-    ObjectNode n = Json.mapper().createObjectNode();
-    n.put("code", f.code());
-    n.put("severity", f.severity().name());
-    n.put("subject", f.subject());
-    n.put("message", f.message());
-    ObjectNode ev = n.putObject("evidence");
-    f.evidence().forEach(ev::put);
-    return n;
+    return dev.bitproof.verify.ReportJson.finding(f);
   }
 
   public static com.fasterxml.jackson.databind.node.ArrayNode findingsJson(Collection<Finding> fs) {

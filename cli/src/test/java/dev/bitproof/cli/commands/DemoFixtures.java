@@ -85,7 +85,7 @@ final class DemoFixtures {
         """, StandardCharsets.UTF_8);
     BuildRequest req = BuildRequest.of(demo.resolve("apko.yaml"), demo).withAnnotations(java.util.Map.of(
         "org.opencontainers.image.title", "bitproof demo", "org.opencontainers.image.vendor", "bitproof"));
-    BuildResult built = Rebuild.run(req, ApkoRebuilder.apkResolver());
+    BuildResult built = Rebuild.run(req);
     Files.write(demo.resolve("apko.lock.json"), built.lock().toBytes());
     ImageReference published = ImageReference.parse("oci:" + demo.resolve("published"));
     try (ImageDestination d = Transports.destination(published, TransportOptions.defaults())) {

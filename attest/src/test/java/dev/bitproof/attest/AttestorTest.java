@@ -229,4 +229,20 @@ class AttestorTest {
         Set.of(), Optional.of("oci://elsewhere/golden@" + IMAGE)), "u");
     assertTrue(codes(uri).contains("ATTEST_RESOURCE_MISMATCH"), codes(uri).toString());
   }
+
+  /** Only an enforced policy check (named exactly "policy") that passed earns the policy level; advisory never does. */
+  @Test
+  void policyLevelOnlyForAnEnforcedPassingPolicyCheck() throws Exception {
+    for (String name : List.of("policy", "policy-advisory")) {
+      com.fasterxml.jackson.databind.node.ObjectNode doc = Json.parseObject(
+          Fixtures.reportBytes("docker://localhost:5000/bitproof/golden:latest", IMAGE), "report");
+      com.fasterxml.jackson.databind.node.ObjectNode c = ((com.fasterxml.jackson.databind.node.ArrayNode) doc.get("checks")).addObject();
+      c.put("name", name);
+      c.put("status", "PASS");
+      c.put("summary", "0 rule violation(s)");
+      c.putArray("findings");
+      VerificationReport r = VerificationReport.parse(Json.mapper().writeValueAsBytes(doc), "report.json");
+      assertEquals(name.equals("policy"), Predicates.levels(r).contains(Predicates.POLICY_PASSED), name + " -> " + Predicates.levels(r));
+    }
+  }
 }

@@ -32,6 +32,8 @@ public final class Predicates {
   public static final String REBUILT_SEMANTICALLY_IDENTICAL = "BITPROOF_REBUILT_SEMANTICALLY_IDENTICAL";
   public static final String SIGNATURES_VERIFIED = "BITPROOF_SIGNATURES_VERIFIED";
   public static final String SBOM_MATCHED = "BITPROOF_SBOM_MATCHED";
+  /** The hardening policy was enforced ({@code verify --enforce-policy}) and no rule at FAIL severity was violated. */
+  public static final String POLICY_PASSED = "BITPROOF_POLICY_PASSED";
   /** We never verify upstream build provenance, so the build track is unevaluated. */
   public static final String SLSA_BUILD_UNEVALUATED = "SLSA_BUILD_LEVEL_UNEVALUATED";
 
@@ -117,6 +119,12 @@ public final class Predicates {
     }
     if (passedAll(r, "sbom")) {
       out.add(SBOM_MATCHED);
+    }
+    // only an enforced policy check is named exactly "policy"; an advisory one ("policy-advisory") claims nothing
+    for (JsonNode c : r.checks()) {
+      if (c.path("name").asText().equals("policy") && c.path("status").asText().equals("PASS")) {
+        out.add(POLICY_PASSED);
+      }
     }
     return List.copyOf(out);
   }

@@ -116,6 +116,13 @@ public final class PolicyCommand {
     }
 
     private Policy loadPolicy() throws Exception {
+      return load(policyFile, profile);
+    }
+  }
+
+  /** The policy from a file, or a built-in profile (production when neither is given); shared with verify. */
+  static Policy load(Path policyFile, String profile) throws java.io.IOException {
+    {
       if (policyFile != null) {
         if (profile != null) {
           throw CheckException.usage("USAGE", "--policy and --profile are exclusive: put 'profile:' in the policy file");

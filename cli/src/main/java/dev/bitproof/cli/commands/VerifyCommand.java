@@ -94,11 +94,28 @@ public final class VerifyCommand implements Callable<Integer> {
   @Mixin
   AttestOptions attest;
 
+  @Option(names = "--policy", paramLabel = "FILE", description = "Hardening policy YAML (see docs/policy.md); "
+      + "default: the built-in production profile.")
+  Path policyFile;
+
+  @Option(names = "--profile", paramLabel = "production|dev", description = "Built-in hardening profile (default: production).")
+  String profile;
+
+  @Option(names = "--enforce-policy", description = "Fail the verification on hardening-policy violations "
+      + "(default: they are reported as advisory WARN findings and carried in the attestation).")
+  boolean enforcePolicy;
+
+  @Option(names = "--no-policy", description = "Skip the hardening-policy check.")
+  boolean noPolicy;
+
   @Override
   public Integer call() throws Exception {
     Output out = common.output();
     if (attest.attach && !attest.requested()) {
       throw CheckException.usage("ATTEST_KEY_REQUIRED", "--attach needs --attest-key");
+    }
+    if (noPolicy && (enforcePolicy || policyFile != null || profile != null)) {
+      throw CheckException.usage("USAGE", "--no-policy excludes --policy, --profile and --enforce-policy");
     }
     OptionalLong epoch = epoch(sourceDateEpoch);
     CompareOptions opts = semantic ? CompareOptions.semantic() : CompareOptions.strict();
@@ -117,7 +134,11 @@ public final class VerifyCommand implements Callable<Integer> {
     out.progress("bitproof verify: rebuilding " + config + " and comparing with " + image);
     Report r;
     try (ImageSource published = Transports.source(ImageReference.parse(image), to)) {
-      r = Verifier.run(req, new ApkoRebuilder(ctx, LayerCompressor.named(compression)), published, List.of(PublishedCheck.sbom()));
+      List<PublishedCheck> extra = new java.util.ArrayList<>(List.of(PublishedCheck.sbom()));
+      if (!noPolicy) {
+        extra.add(PublishedCheck.policy(PolicyCommand.load(policyFile, profile), enforcePolicy));
+      }
+      r = Verifier.run(req, new ApkoRebuilder(ctx, LayerCompressor.named(compression)), published, extra);
     } finally {
       if (keep == null) {
         deleteTree(work);

@@ -55,7 +55,8 @@ public final class DemoCommand implements Callable<Integer> {
         TransportOptions.defaults());
     Report r;
     try (ImageSource src = Transports.source(ImageReference.parse(ref), TransportOptions.defaults())) {
-      r = Verifier.run(req, new ApkoRebuilder(demo), src, List.of(PublishedCheck.sbom()));
+      r = Verifier.run(req, new ApkoRebuilder(demo), src, List.of(PublishedCheck.sbom(),
+          PublishedCheck.policy(dev.bitproof.policy.Policy.of(dev.bitproof.policy.Rule.Profile.PRODUCTION), false)));
     } finally {
       VerifyCommand.deleteTree(work);
     }

@@ -42,6 +42,7 @@ import picocli.CommandLine.Command;
       dev.bitproof.cli.commands.AttestCommand.class,
       dev.bitproof.cli.commands.KeyCommand.class,
       dev.bitproof.cli.commands.SbomCommand.class,
+      dev.bitproof.cli.commands.HookCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec

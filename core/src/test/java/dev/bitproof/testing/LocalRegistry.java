@@ -164,6 +164,19 @@ public final class LocalRegistry {
     return token;
   }
 
+  /**
+   * A fresh plain-http registry that posts its notifications (distribution's {@code notifications.endpoints}) to
+   * {@code url}, with {@code Authorization: Bearer <token>} when a token is given.
+   */
+  public static synchronized Endpoint notifying(String url, Optional<String> bearerToken) {
+    requireBinary();
+    int port = freePort();
+    start("notify-" + port, port, "notifications:\n  endpoints:\n    - name: bitproof-hook\n      url: " + url + "\n"
+        + bearerToken.map(t -> "      headers:\n        Authorization: [\"Bearer " + t + "\"]\n").orElse("")
+        + "      timeout: 5s\n      threshold: 10\n      backoff: 1s\n");
+    return new Endpoint("127.0.0.1:" + port, false, Optional.empty(), Optional.empty());
+  }
+
   /** A repository name no other test (or run) uses: {@code bitproof-test/<prefix>-<random>}. */
   public static String uniqueRepository(String prefix) {
     return "bitproof-test/" + prefix.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-")
@@ -294,7 +307,7 @@ public final class LocalRegistry {
     }
   }
 
-  private static int freePort() {
+  public static int freePort() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     } catch (IOException e) {

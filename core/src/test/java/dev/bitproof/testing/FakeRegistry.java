@@ -85,6 +85,16 @@ public final class FakeRegistry implements AutoCloseable {
     return digest;
   }
 
+  /** Forgets every manifest, blob and request, and goes back to no override and no referrers API. */
+  public void reset() {
+    manifests.clear();
+    manifestTypes.clear();
+    blobs.clear();
+    seen.clear();
+    override = ex -> false;
+    referrersApi = ReferrersApi.NONE;
+  }
+
   public void referrersApi(ReferrersApi mode) {
     this.referrersApi = mode;
   }

@@ -50,10 +50,11 @@ public record Referrers(Digest subject, Via via, List<Descriptor> manifests) {
   /**
    * The manifests an index lists as referrers: at most {@link #MAX_REFERRERS} ({@code REFERRERS_TOO_MANY}), only
    * manifests and indexes, and of {@code artifactType} when one is asked for. The filter is applied here even when
-   * a registry says it applied it, since registries may ignore it. An entry without {@code artifactType} (older tag
-   * scheme writers) passes: the caller decides by the fetched manifest.
+   * a registry says it applied it, since registries may ignore it. The API must give every entry's
+   * {@code artifactType}, so there an entry without one is dropped; in a tag-scheme index (not {@code strict}) it
+   * passes, since older writers left it out: the caller decides by the fetched manifest.
    */
-  static List<Descriptor> entries(RawManifest index, Optional<String> artifactType, String where) {
+  static List<Descriptor> entries(RawManifest index, Optional<String> artifactType, boolean strict, String where) {
     JsonNode n = Json.parseObject(index.bytes(), where);
     JsonNode ms = n.get("manifests");
     if (ms != null && ms.isArray() && ms.size() > MAX_REFERRERS) {
@@ -64,7 +65,7 @@ public record Referrers(Digest subject, Via via, List<Descriptor> manifests) {
       if (!d.mediaType().isManifestOrIndex()) {
         continue;
       }
-      if (artifactType.isPresent() && d.artifactType().isPresent() && !d.artifactType().equals(artifactType)) {
+      if (artifactType.isPresent() && (strict || d.artifactType().isPresent()) && !d.artifactType().equals(artifactType)) {
         continue;
       }
       out.add(d);
@@ -145,7 +146,7 @@ public record Referrers(Digest subject, Via via, List<Descriptor> manifests) {
       RawManifest m = source.manifest(d);
       if (tag.equals(d.annotations().get(OciLayout.REF_NAME))) {
         if (m.isIndex()) {
-          out.addAll(entries(m, artifactType, where + ":" + tag));
+          out.addAll(entries(m, artifactType, false, where + ":" + tag));
         }
         continue;
       }

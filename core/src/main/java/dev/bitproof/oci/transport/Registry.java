@@ -112,9 +112,9 @@ public final class Registry {
 
     /**
      * {@code GET /v2/<name>/referrers/<digest>[?artifactType=…]}, following {@code Link: <…>; rel="next"} pages on
-     * the same origin. A 404, or an answer that is not an OCI index, means the registry lacks the API (distribution
-     * 2.8 answers 404): the referrers tag {@code sha256-<hex>} is read instead, as the distribution spec says
-     * clients must.
+     * the same origin. A 404 (or 400/406), or an answer that is not an OCI index, means the registry lacks the API
+     * (distribution 2.8 answers 404): the referrers tag {@code sha256-<hex>} is read instead, as the distribution
+     * spec says clients must.
      */
     @Override
     public Referrers referrers(Digest subject, Optional<String> artifactType) throws IOException {
@@ -122,6 +122,7 @@ public final class Registry {
       URI next = client.uri("referrers/" + subject
           + artifactType.map(t -> "?artifactType=" + URLEncoder.encode(t, StandardCharsets.UTF_8)).orElse(""));
       URI first = next;
+      Set<URI> fetched = new java.util.HashSet<>(List.of(first));
       List<Descriptor> all = new ArrayList<>();
       for (int page = 0; next != null; page++) {
         if (page >= MAX_REFERRER_PAGES) {
@@ -131,7 +132,10 @@ public final class Registry {
         HttpResponse<InputStream> r = client.send(() -> HttpRequest.newBuilder(uri).GET().header("Accept", MediaType.OCI_INDEX.value()),
             HttpResponse.BodyHandlers.ofInputStream());
         MediaType served = r.headers().firstValue("Content-Type").map(Registry::bareMediaType).map(MediaType::of).orElse(null);
-        if (page == 0 && (r.statusCode() == 404 || r.statusCode() == 200 && !MediaType.OCI_INDEX.equals(served))) {
+        // 404 is what the spec says a registry without the API answers; 400 and 406 are what some answer instead
+        // (go-containerregistry falls back on all three)
+        boolean unsupported = r.statusCode() == 404 || r.statusCode() == 400 || r.statusCode() == 406;
+        if (page == 0 && (unsupported || r.statusCode() == 200 && !MediaType.OCI_INDEX.equals(served))) {
           RegistryClient.closeQuietly(r);
           return tagScheme(subject, artifactType);
         }
@@ -149,13 +153,16 @@ public final class Registry {
         try (InputStream in = new TruncationGuard(r.body(), where)) {
           bytes = LimitedInputStream.readAll(in, RawManifest.MAX_SIZE, "REFERRERS_TOO_LARGE", where);
         }
-        all.addAll(Referrers.entries(RawManifest.of(bytes, MediaType.OCI_INDEX, where), artifactType, where));
+        all.addAll(Referrers.entries(RawManifest.of(bytes, MediaType.OCI_INDEX, where), artifactType, true, where));
         if (all.size() > Referrers.MAX_REFERRERS) {
           throw new CheckException("REFERRERS_TOO_MANY", where, "over the limit of " + Referrers.MAX_REFERRERS + " referrers");
         }
         next = nextPage(r.headers().allValues("Link"), uri);
         if (next != null && !RegistryClient.sameOrigin(first, next)) {
           throw new CheckException("REGISTRY_PROTOCOL_ERROR", where, "next page of referrers is on another origin: " + next);
+        }
+        if (next != null && !fetched.add(next)) {
+          throw new CheckException("REGISTRY_PROTOCOL_ERROR", where, "referrers pages loop: " + next + " was already fetched");
         }
       }
       return new Referrers(subject, Referrers.Via.API, Referrers.distinct(all));
@@ -177,7 +184,7 @@ public final class Registry {
         return new Referrers(subject, Referrers.Via.TAG_SCHEME, List.of());
       }
       String where = ref.registry() + "/" + ref.repository() + ":" + tag;
-      return new Referrers(subject, Referrers.Via.TAG_SCHEME, Referrers.distinct(Referrers.entries(index, artifactType, where)));
+      return new Referrers(subject, Referrers.Via.TAG_SCHEME, Referrers.distinct(Referrers.entries(index, artifactType, false, where)));
     }
 
     @Override

@@ -267,6 +267,67 @@ class ReferrersTest {
   }
 
   @Test
+  void badRequestAndNotAcceptableAlsoMeanNoApi() throws Exception {
+    RawManifest bundle = publish(BUNDLE, "{\"mediaType\":\"bundle\"}");
+    reg.putManifest(Referrers.tag(golden.digest()), MediaType.OCI_INDEX.value(), index(bundle.descriptor(), BUNDLE).getBytes(StandardCharsets.UTF_8));
+    for (int status : new int[] {400, 406}) {
+      reg.override(ex -> {
+        if (ex.getRequestURI().getPath().contains("/referrers/")) {
+          FakeRegistry.send(ex, status, "application/json", "{\"errors\":[]}".getBytes(StandardCharsets.UTF_8));
+          return true;
+        }
+        return false;
+      });
+      try (ImageSource s = source()) {
+        Referrers r = s.referrers(golden.digest(), Optional.empty());
+        assertEquals(Referrers.Via.TAG_SCHEME, r.via(), "HTTP " + status);
+        assertEquals(List.of(bundle.digest()), r.manifests().stream().map(Descriptor::digest).toList());
+      }
+    }
+  }
+
+  @Test
+  void pagesThatLoopAreRefused() throws Exception {
+    reg.referrersApi(FakeRegistry.ReferrersApi.FILTERING);
+    RawManifest a = publish(SPDX, "{\"a\":1}");
+    reg.override(ex -> {
+      if (ex.getRequestURI().getPath().contains("/referrers/")) {
+        ex.getResponseHeaders().set("Link", "<" + ex.getRequestURI().getPath() + "?n=1>; rel=\"next\"");
+        FakeRegistry.send(ex, 200, MediaType.OCI_INDEX.value(), index(a.descriptor(), SPDX).getBytes(StandardCharsets.UTF_8));
+        return true;
+      }
+      return false;
+    });
+    try (ImageSource s = source()) {
+      assertTrue(fails("REGISTRY_PROTOCOL_ERROR", () -> s.referrers(golden.digest(), Optional.empty())).getMessage().contains("loop"));
+    }
+  }
+
+  /** The API must give each entry's artifactType: under a filter, an entry without one is dropped (a tag-scheme one is kept). */
+  @Test
+  void apiEntryWithoutArtifactTypeFailsTheFilter() throws Exception {
+    RawManifest bundle = publish(BUNDLE, "{\"mediaType\":\"bundle\"}");
+    byte[] untyped = index(bundle.descriptor(), BUNDLE).replace(",\"artifactType\":\"" + BUNDLE + "\"", "").getBytes(StandardCharsets.UTF_8);
+    reg.putManifest(Referrers.tag(golden.digest()), MediaType.OCI_INDEX.value(), untyped);
+    try (ImageSource s = source()) {
+      assertEquals(1, s.referrers(golden.digest(), Optional.of(BUNDLE)).manifests().size(), "tag scheme: kept");
+    }
+    reg.override(ex -> {
+      if (ex.getRequestURI().getPath().contains("/referrers/")) {
+        FakeRegistry.send(ex, 200, MediaType.OCI_INDEX.value(), untyped);
+        return true;
+      }
+      return false;
+    });
+    try (ImageSource s = source()) {
+      Referrers r = s.referrers(golden.digest(), Optional.of(BUNDLE));
+      assertEquals(Referrers.Via.API, r.via());
+      assertTrue(r.manifests().isEmpty());
+      assertEquals(1, s.referrers(golden.digest(), Optional.empty()).manifests().size(), "no filter: listed");
+    }
+  }
+
+  @Test
   void foreignReferrerUnderTheTagIsSkippedNotFatal() throws Exception {
     Descriptor amd64 = golden.asIndex().manifests().get(0);
     byte[] c = "{\"x\":1}".getBytes(StandardCharsets.UTF_8);

@@ -8,6 +8,7 @@ import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.RawManifest;
 import dev.bitproof.oci.transport.ImageSource;
 import dev.bitproof.oci.transport.Images;
+import dev.bitproof.oci.transport.Referrers;
 import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.oci.transport.Transports;
 import dev.bitproof.report.CheckException;
@@ -19,9 +20,9 @@ import java.util.Optional;
 
 /**
  * Finds the SBOMs published with an image: cosign's tags ({@code sha256-<hex>.sbom} for an attached SBOM,
- * {@code sha256-<hex>.att} for attestations, of which those with an SBOM predicate are kept), the OCI referrers
- * tag schema ({@code sha256-<hex>}: an index of artifacts, read where a registry has no referrers API), and for an
- * OCI layout the SBOM artifacts its {@code index.json} lists with the image as subject. Fetching only: what the
+ * {@code sha256-<hex>.att} for attestations, of which those with an SBOM predicate are kept) and the image's OCI 1.1
+ * referrers ({@link ImageSource#referrers}: the registry's API, else the tag schema {@code sha256-<hex>}; for an OCI
+ * layout the artifacts its {@code index.json} lists with the image as subject). Fetching only: what the
  * bytes say is {@link SbomReader}'s business.
  */
 public final class SbomLocator {
@@ -68,8 +69,8 @@ public final class SbomLocator {
   }
 
   /**
-   * Everything published beside the images of {@code tree}: cosign {@code .sbom} tags for each image (and the
-   * index), and, for an OCI layout, the SBOM artifacts its {@code index.json} lists whose subject is one of them.
+   * Everything published beside the images of {@code tree}: for each image (and the index) cosign's {@code .sbom}
+   * and {@code .att} tags and its OCI 1.1 referrers ({@link #referrers}).
    */
   public static List<Located> find(ImageReference ref, Images.Tree tree, TransportOptions options) throws IOException {
     List<Digest> digests = new ArrayList<>();
@@ -82,27 +83,7 @@ public final class SbomLocator {
     List<Located> out = new ArrayList<>();
     for (Digest d : digests) {
       out.addAll(cosignTag(ref, d, options));
-    }
-    if (ref.transport() == ImageReference.Transport.OCI) {
-      ImageReference layout = new ImageReference(ref.transport(), ref.path(), "", "", Optional.empty(), Optional.empty());
-      try (ImageSource src = Transports.source(layout, options)) {
-        RawManifest root = src.root();
-        if (root.isIndex()) {
-          for (Descriptor d : root.asIndex().manifests()) {
-            boolean named = d.annotations().getOrDefault("org.opencontainers.image.ref.name", "").endsWith(".sbom");
-            if (named || !d.mediaType().isImageManifest()) {
-              continue; // cosign tags were read above
-            }
-            RawManifest m = src.manifest(d);
-            ImageManifest im = m.asImage();
-            Optional<Digest> subject = im.subject().map(Descriptor::digest);
-            boolean typed = d.artifactType().or(im::artifactType).map(SbomLocator::sbomType).orElse(false);
-            if (typed && subject.isPresent() && digests.contains(subject.get())) {
-              collect(src, m, "referrer " + d.digest(), out, Optional.empty());
-            }
-          }
-        }
-      }
+      out.addAll(referrers(ref, d, options));
     }
     // the same bytes reached two ways (a tag and the layout index) are one SBOM
     java.util.Set<Digest> seen = new java.util.HashSet<>();
@@ -126,16 +107,31 @@ public final class SbomLocator {
         collect(src, m, "cosign attestation " + base + ".att", out, Optional.of(image));
       }
     });
-    // the OCI referrers tag schema (registries without the referrers API): an index of artifacts
-    openTag(ref, base, options, (src, m) -> {
-      if (m.isIndex()) {
-        for (Descriptor d : m.asIndex().manifests()) {
-          if (d.mediaType().isImageManifest() && d.artifactType().map(SbomLocator::sbomType).orElse(false)) {
-            collect(src, src.manifest(d), "referrer " + d.digest(), out, Optional.of(image));
+    return out;
+  }
+
+  /**
+   * The image's OCI 1.1 referrers that carry an SBOM: the registry's referrers API, else the referrers tag schema
+   * {@code sha256-<hex>}; for a layout, its tag-schema index and the artifacts {@code index.json} lists with the image
+   * as subject. Each referrer's own {@code subject} must be the image (see {@link Referrers#fetch}).
+   */
+  public static List<Located> referrers(ImageReference ref, Digest image, TransportOptions options) throws IOException {
+    List<Located> out = new ArrayList<>();
+    if (ref.transport() != ImageReference.Transport.DOCKER && ref.transport() != ImageReference.Transport.OCI) {
+      return out;
+    }
+    try (ImageSource src = Transports.source(ref, options)) {
+      Referrers listed = src.referrers(image, Optional.empty());
+      String via = listed.via() == Referrers.Via.API ? "referrer (API) " : "referrer ";
+      for (Descriptor d : listed.manifests()) {
+        if (d.mediaType().isImageManifest() && d.artifactType().map(SbomLocator::sbomType).orElse(false)) {
+          Optional<RawManifest> m = listed.fetch(src, d);
+          if (m.isPresent()) {
+            collect(src, m.get(), via + d.digest(), out, Optional.of(image));
           }
         }
       }
-    });
+    }
     return out;
   }
 

@@ -118,4 +118,59 @@ class SbomRegistryTest {
       assertEquals(2, r.findings().stream().filter(f -> f.code().equals("SBOM_MATCHES_IMAGE")).count(), r.findings().toString());
     }
   }
+
+  /**
+   * A registry with the OCI 1.1 referrers API: the SBOM referrer is found through {@code GET …/referrers/<digest>}
+   * with no referrers tag at all; a listing that names a referrer of another image is an integrity error.
+   */
+  @Test
+  void referrersApiFindsSbomsAndALyingListingIsRefused() throws Exception {
+    try (FakeRegistry reg = new FakeRegistry()) {
+      reg.referrersApi(FakeRegistry.ReferrersApi.FILTERING);
+      byte[] config = b("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}");
+      byte[] manifest = b("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"config\":{\"mediaType\":"
+          + "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + reg.putBlob(config) + "\",\"size\":" + config.length
+          + "},\"layers\":[]}");
+      String image = reg.putManifest("latest", OCI_MANIFEST, manifest);
+      byte[] other = b("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"config\":{\"mediaType\":"
+          + "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + reg.putBlob(config) + "\",\"size\":" + config.length
+          + "},\"layers\":[],\"annotations\":{\"x\":\"other\"}}");
+      String otherImage = reg.putManifest("other", OCI_MANIFEST, other);
+      byte[] cdx = b("{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.5\",\"components\":[]}");
+      String cdxType = "application/vnd.cyclonedx+json";
+      reg.putManifest(null, OCI_MANIFEST, b(artifact(reg, cdxType, cdxType, cdx, image, manifest.length)));
+      byte[] foreign = b(artifact(reg, cdxType, cdxType, b("{\"bomFormat\":\"CycloneDX\",\"x\":1}"), otherImage, other.length));
+      String foreignDigest = reg.putManifest(null, OCI_MANIFEST, foreign);
+      ImageReference ref = ImageReference.parse("docker://" + reg.hostPort() + "/test/hello:latest");
+      TransportOptions opts = TransportOptions.defaults().withInsecure(true);
+      Images.Tree tree;
+      try (ImageSource src = Transports.source(ref, opts)) {
+        tree = Images.walk(src);
+      }
+
+      List<SbomLocator.Located> found = SbomLocator.find(ref, tree, opts);
+      assertEquals(1, found.size(), found.toString());
+      assertTrue(found.get(0).source().startsWith("referrer (API) "), found.get(0).source());
+      assertEquals(new String(cdx, StandardCharsets.UTF_8), new String(found.get(0).bytes(), StandardCharsets.UTF_8));
+      assertEquals(Optional.of(image), found.get(0).subject().map(Digest::toString));
+      assertTrue(reg.seen().stream().noneMatch(r -> r.path().endsWith("/manifests/sha256-" + image.substring(7))),
+          "the API answered: the referrers tag is not read");
+
+      // the registry now lists the other image's SBOM as this image's
+      byte[] lie = b("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
+          + "{\"mediaType\":\"" + OCI_MANIFEST + "\",\"digest\":\"" + foreignDigest + "\",\"size\":" + foreign.length
+          + ",\"artifactType\":\"" + cdxType + "\"}]}");
+      reg.override(ex -> {
+        if (ex.getRequestURI().getPath().endsWith("/referrers/" + image)) {
+          FakeRegistry.send(ex, 200, "application/vnd.oci.image.index.v1+json", lie);
+          return true;
+        }
+        return false;
+      });
+      dev.bitproof.report.CheckException e = org.junit.jupiter.api.Assertions.assertThrows(dev.bitproof.report.CheckException.class,
+          () -> SbomLocator.find(ref, tree, opts));
+      assertEquals("REFERRER_SUBJECT_MISMATCH", e.code());
+      assertEquals(dev.bitproof.report.CheckException.Kind.INTEGRITY, e.kind());
+    }
+  }
 }

@@ -13,6 +13,7 @@ import dev.bitproof.oci.MediaType;
 import dev.bitproof.oci.RawManifest;
 import dev.bitproof.oci.transport.ImageDestination;
 import dev.bitproof.oci.transport.ImageSource;
+import dev.bitproof.oci.transport.Referrers;
 import dev.bitproof.report.CheckException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -46,7 +47,7 @@ public final class Attachments {
   /** Attachments bigger than this are not attestations. */
   public static final long MAX_ATTACHMENT = 16L * 1024 * 1024;
   /** Referrer entries read per image: enough for years of daily attestations, bounded against a hostile index. */
-  public static final int MAX_REFERRERS = 4096;
+  public static final int MAX_REFERRERS = Referrers.MAX_REFERRERS;
 
   private Attachments() {}
 
@@ -75,7 +76,7 @@ public final class Attachments {
 
   /** The tag of the referrers index of {@code d}: {@code sha256-<hex>}. */
   public static String referrersTag(Digest d) {
-    return d.algorithm() + "-" + d.hex();
+    return Referrers.tag(d);
   }
 
   /** The tag of cosign's legacy attestation image: {@code sha256-<hex>.att}. */
@@ -124,6 +125,22 @@ public final class Attachments {
    */
   public static List<Digest> attach(Opener opener, ImageReference image, Descriptor subject, List<Attachment> items,
       Layout layout, Instant created) throws IOException {
+    return attachAll(opener, image, subject, items, layout, created).digests();
+  }
+
+  /**
+   * What attaching wrote: the referrer manifests (or cosign layers), and the tag that lists them; no tag when every
+   * referrer was indexed by the registry's referrers API ({@code OCI-Subject} on push).
+   */
+  public record Attached(List<Digest> digests, Optional<String> tag) {
+    public Attached {
+      digests = List.copyOf(digests);
+    }
+  }
+
+  /** {@link #attach}, saying where the attachments are listed. */
+  public static Attached attachAll(Opener opener, ImageReference image, Descriptor subject, List<Attachment> items,
+      Layout layout, Instant created) throws IOException {
     if (image.transport() == ImageReference.Transport.OCI && image.tag().isEmpty()) {
       throw CheckException.usage("ATTACH_UNTAGGED_LAYOUT", "attach to an oci: image named by a tag (oci:DIR:TAG): "
           + "without a tag the layout's index.json is the image, and attaching would change its digest");
@@ -133,23 +150,42 @@ public final class Attachments {
         : attachCosign(opener, image, subject, items);
   }
 
-  private static List<Digest> attachReferrers(Opener opener, ImageReference image, Descriptor subject,
+  /**
+   * Pushes one referrer manifest per bundle. When the destination indexed every one itself (a registry with the
+   * referrers API answers {@code OCI-Subject}), the referrers tag is not written, as cosign and oras do; otherwise
+   * the tag-scheme index {@code sha256-<hex>} lists them (existing entries kept, none twice).
+   */
+  private static Attached attachReferrers(Opener opener, ImageReference image, Descriptor subject,
       List<Attachment> items, Instant created) throws IOException {
     String tag = referrersTag(subject.digest());
     ImageReference tagRef = withTag(image, tag);
-    ObjectNode index = existing(opener, tagRef).map(m -> (ObjectNode) Json.parseObject(m.bytes(), tag))
-        .filter(n -> n.path("manifests").isArray())
-        .orElseGet(Attachments::emptyIndex);
-    ArrayNode entries = (ArrayNode) index.get("manifests");
     List<Digest> written = new ArrayList<>();
+    List<Attachment> unindexed = new ArrayList<>();
+    List<RawManifest> unindexedManifests = new ArrayList<>();
     try (ImageDestination dest = opener.destination(tagRef)) {
       dest.putBlob(Descriptor.ofBytes(MediaType.OCI_EMPTY, EMPTY), new ByteArrayInputStream(EMPTY));
       for (Attachment a : items) {
         Descriptor bundle = Descriptor.ofBytes(MediaType.SIGSTORE_BUNDLE_V03, a.bundle());
         dest.putBlob(bundle, new ByteArrayInputStream(a.bundle()));
         RawManifest m = referrerManifest(subject, bundle, a.predicateType(), created);
-        dest.putManifest(m, Optional.empty());
         written.add(m.digest());
+        if (!dest.putReferrer(m)) {
+          unindexed.add(a);
+          unindexedManifests.add(m);
+        }
+      }
+      if (unindexed.isEmpty() && !items.isEmpty()) {
+        return new Attached(written, Optional.empty());
+      }
+    }
+    ObjectNode index = existing(opener, tagRef).map(m -> (ObjectNode) Json.parseObject(m.bytes(), tag))
+        .filter(n -> n.path("manifests").isArray())
+        .orElseGet(Attachments::emptyIndex);
+    ArrayNode entries = (ArrayNode) index.get("manifests");
+    try (ImageDestination dest = opener.destination(tagRef)) {
+      for (int i = 0; i < unindexed.size(); i++) {
+        Attachment a = unindexed.get(i);
+        RawManifest m = unindexedManifests.get(i);
         boolean listed = false;
         for (JsonNode e : entries) {
           listed |= m.digest().toString().equals(e.path("digest").asText());
@@ -167,10 +203,10 @@ public final class Attachments {
       dest.putManifest(RawManifest.of(bytes(index), MediaType.OCI_INDEX, tag), Optional.of(tag));
       dest.commit();
     }
-    return written;
+    return new Attached(written, Optional.of(tag));
   }
 
-  private static List<Digest> attachCosign(Opener opener, ImageReference image, Descriptor subject,
+  private static Attached attachCosign(Opener opener, ImageReference image, Descriptor subject,
       List<Attachment> items) throws IOException {
     String tag = cosignTag(subject.digest());
     ImageReference tagRef = withTag(image, tag);
@@ -223,40 +259,39 @@ public final class Attachments {
       dest.putManifest(RawManifest.of(bytes(m), MediaType.OCI_MANIFEST, tag), Optional.of(tag));
       dest.commit();
     }
-    return written;
+    return new Attached(written, Optional.of(tag));
   }
 
-  /** Every attestation attached to {@code subject} in either layout. */
+  /**
+   * Every attestation attached to {@code subject} in either layout: its OCI 1.1 referrers of the bundle type (the
+   * registry's referrers API, else the tag scheme; a layout's index.json) and cosign's {@code .att} image.
+   */
   public static List<Found> find(Opener opener, ImageReference image, Digest subject) throws IOException {
     List<Found> out = new ArrayList<>();
-    ImageReference refTag = withTag(image, referrersTag(subject));
-    Optional<RawManifest> index = existing(opener, refTag);
-    if (index.isPresent() && index.get().isIndex()) {
-      try (ImageSource src = opener.source(refTag)) {
-        List<Descriptor> ms = index.get().asIndex().manifests();
-        if (ms.size() > MAX_REFERRERS) {
-          throw new CheckException("REFERRERS_TOO_MANY", refTag.toString(), ms.size() + " referrers, over the limit of " + MAX_REFERRERS);
+    try (ImageSource src = opener.source(image)) {
+      Referrers listed = src.referrers(subject, Optional.of(SigstoreBundle.MEDIA_TYPE_V03));
+      String prefix = switch (listed.via()) {
+        case API -> image + " referrers API";
+        case TAG_SCHEME, LAYOUT -> withTag(image, referrersTag(subject)).toString();
+        case NONE -> image.toString();
+      };
+      for (Descriptor d : listed.manifests()) {
+        if (!d.mediaType().isImageManifest()) {
+          continue; // SBOMs, signatures and other artifacts share the listing
         }
-        for (Descriptor d : ms) {
-          if (!d.artifactType().map(SigstoreBundle.MEDIA_TYPE_V03::equals).orElse(true) || !d.mediaType().isImageManifest()) {
-            continue; // SBOMs, signatures and other artifacts share the index
+        String where = prefix + " " + d.digest().shortHex();
+        try {
+          Optional<RawManifest> m = listed.fetch(src, d);
+          if (m.isEmpty()) {
+            continue; // listed under the tag but not a referrer of this image: never count it
           }
-          String where = refTag + " " + d.digest().shortHex();
-          try {
-            RawManifest m = src.manifest(d);
-            JsonNode mj = Json.parseObject(m.bytes(), d.digest().toString());
-            String subjectDigest = mj.path("subject").path("digest").asText("");
-            if (!subjectDigest.equals(subject.toString())) {
-              continue; // listed under this tag but not a referrer of this image: never count it
+          for (Descriptor l : m.get().asImage().layers()) {
+            if (l.mediaType().equals(MediaType.SIGSTORE_BUNDLE_V03)) {
+              out.add(read(src, l, where));
             }
-            for (Descriptor l : m.asImage().layers()) {
-              if (l.mediaType().equals(MediaType.SIGSTORE_BUNDLE_V03)) {
-                out.add(read(src, l, where));
-              }
-            }
-          } catch (CheckException e) {
-            out.add(new Found(where, d.mediaType(), new byte[0], Optional.of(e)));
           }
+        } catch (CheckException e) {
+          out.add(new Found(where, d.mediaType(), new byte[0], Optional.of(e)));
         }
       }
     }

@@ -186,15 +186,22 @@ public final class AttestCommand implements Runnable {
         items.add(new Attachments.Attachment(s.predicateType(), s.bundle().bytes(), s.envelope().toBytes()));
       }
       o.progress("attaching " + items.size() + " attestations to " + target + " (" + r.layout.name().toLowerCase(Locale.ROOT) + ")");
-      List<Digest> written = Attachments.attach(opener(r.transport), target, root.descriptor(), items, r.layout, r.now);
+      Attachments.Attached attached = Attachments.attachAll(opener(r.transport), target, root.descriptor(), items, r.layout, r.now);
       ObjectNode at = n.putObject("attached");
       at.put("reference", target.toString());
       at.put("layout", r.layout.name().toLowerCase(Locale.ROOT));
-      at.put("tag", r.layout == Attachments.Layout.REFERRERS ? Attachments.referrersTag(root.digest()) : Attachments.cosignTag(root.digest()));
+      // no tag: the registry's referrers API indexed every referrer (OCI-Subject), so the tag scheme was not written
+      attached.tag().ifPresent(t -> at.put("tag", t));
+      at.put("referrersApi", attached.tag().isEmpty());
       ArrayNode ds = at.putArray("digests");
-      written.forEach(d -> ds.add(d.toString()));
+      attached.digests().forEach(d -> ds.add(d.toString()));
     }
     return n;
+  }
+
+  /** " at tag sha256-…" (tag scheme, cosign) or " (referrers API)" when the registry indexed the referrers itself. */
+  static String attachedWhere(com.fasterxml.jackson.databind.JsonNode attached) {
+    return attached.has("tag") ? " at tag " + attached.path("tag").asText() : " (referrers API)";
   }
 
   static String version() {
@@ -293,7 +300,7 @@ public final class AttestCommand implements Runnable {
         n.path("attestations").forEach(a -> o.out().println("  " + a.path("predicateType").asText() + "  " + a.path("envelopeDigest").asText()));
         n.path("files").forEach(f -> o.out().println("wrote " + f.asText()));
         if (n.has("attached")) {
-          o.out().println("attached to " + n.path("attached").path("reference").asText() + " at tag " + n.path("attached").path("tag").asText());
+          o.out().println("attached to " + n.path("attached").path("reference").asText() + attachedWhere(n.path("attached")));
         }
         o.out().flush();
       }

@@ -154,7 +154,8 @@ public final class VerifyCommand implements Callable<Integer> {
       // stdout holds the report; the attestation summary goes to stderr
       out.progress("bitproof verify: signed " + signed.path("verificationResult").asText() + " attestations with key "
           + signed.path("keyId").asText() + " -> " + signed.path("files").path(0).asText()
-          + (signed.has("attached") ? ", attached at " + signed.path("attached").path("tag").asText() : ""));
+          + (!signed.has("attached") ? "" : signed.path("attached").has("tag")
+              ? ", attached at " + signed.path("attached").path("tag").asText() : ", attached (referrers API)"));
     }
     return r.passed() ? ExitCodes.OK : ExitCodes.FAILED;
   }

@@ -30,6 +30,16 @@ public interface ImageDestination extends Closeable {
   /** Stores a manifest or index; {@code tag} is given for the root only. */
   void putManifest(RawManifest manifest, Optional<String> tag) throws IOException;
 
+  /**
+   * Stores a referrer manifest (one with a {@code subject}) by digest. True when the destination indexed it as a
+   * referrer itself (a registry with the OCI 1.1 referrers API says so with {@code OCI-Subject}), so no
+   * referrers-tag index needs writing; false by default: the caller keeps the tag scheme.
+   */
+  default boolean putReferrer(RawManifest manifest) throws IOException {
+    putManifest(manifest, Optional.empty());
+    return false;
+  }
+
   /** Makes the written image visible (archives are finished here). Without commit nothing half-written stays. */
   void commit() throws IOException;
 }

@@ -25,6 +25,16 @@ public interface ImageSource extends Closeable {
   /** The blob's bytes as a stream that verifies size and digest while it is read (see {@code VerifyingInputStream}). */
   InputStream blob(Descriptor descriptor) throws IOException;
 
+  /**
+   * The OCI 1.1 referrers of {@code subject} (manifests whose {@code subject} is it), of {@code artifactType} when
+   * given. Lazy: a listing only; fetch each with {@link Referrers#manifest}, which checks the subject. A registry
+   * asks its referrers API and falls back to the referrers tag scheme; a layout reads its {@code index.json}.
+   * Transports without referrers list none.
+   */
+  default Referrers referrers(dev.bitproof.oci.Digest subject, java.util.Optional<String> artifactType) throws IOException {
+    return Referrers.none(subject);
+  }
+
   /** Reads a small blob (config, SBOM) whole; {@code BLOB_TOO_LARGE} past {@code limit}. */
   default byte[] blobBytes(Descriptor descriptor, long limit) throws IOException {
     if (descriptor.size() > limit) {

@@ -47,14 +47,24 @@ public final class OciArchive {
 
     @Override
     public RawManifest root() throws IOException {
+      return OciLayout.selectRoot(indexJson(), tar.file() + ":index.json", ref, this::manifest);
+    }
+
+    @Override
+    public Referrers referrers(Digest subject, java.util.Optional<String> artifactType) throws IOException {
+      String where = tar.file() + ":index.json";
+      return Referrers.inLayout(RawManifest.of(indexJson(), dev.bitproof.oci.MediaType.OCI_INDEX, where), this, subject,
+          artifactType, where);
+    }
+
+    private byte[] indexJson() throws IOException {
       if (!tar.has("index.json")) {
         throw new CheckException("LAYOUT_INVALID", tar.file().toString(), "index.json is missing: not an OCI archive");
       }
       if (!tar.has("oci-layout")) {
         throw new CheckException("LAYOUT_INVALID", tar.file().toString(), "oci-layout is missing: not an OCI archive");
       }
-      byte[] index = tar.readSmall("index.json", RawManifest.MAX_SIZE, "LAYOUT_INVALID", "MANIFEST_TOO_LARGE");
-      return OciLayout.selectRoot(index, tar.file() + ":index.json", ref, this::manifest);
+      return tar.readSmall("index.json", RawManifest.MAX_SIZE, "LAYOUT_INVALID", "MANIFEST_TOO_LARGE");
     }
 
     @Override

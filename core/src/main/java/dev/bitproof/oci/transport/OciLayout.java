@@ -143,6 +143,16 @@ public final class OciLayout {
 
     @Override
     public RawManifest root() throws IOException {
+      return selectRoot(indexJson(), dir.resolve("index.json").toString(), ref, this::manifest);
+    }
+
+    @Override
+    public Referrers referrers(Digest subject, Optional<String> artifactType) throws IOException {
+      String where = dir.resolve("index.json").toString();
+      return Referrers.inLayout(RawManifest.of(indexJson(), MediaType.OCI_INDEX, where), this, subject, artifactType, where);
+    }
+
+    private byte[] indexJson() throws IOException {
       if (!Files.isDirectory(dir)) {
         throw new CheckException("LAYOUT_NOT_FOUND", dir.toString(), "no such OCI layout directory");
       }
@@ -157,7 +167,7 @@ public final class OciLayout {
       try (InputStream in = Files.newInputStream(indexJson)) {
         bytes = LimitedInputStream.readAll(in, RawManifest.MAX_SIZE, "MANIFEST_TOO_LARGE", indexJson.toString());
       }
-      return selectRoot(bytes, indexJson.toString(), ref, this::manifest);
+      return bytes;
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -109,8 +110,102 @@ public final class Registry {
       return new VerifyingInputStream(new TruncationGuard(r.body(), subject), d.digest(), d.size(), subject);
     }
 
+    /**
+     * {@code GET /v2/<name>/referrers/<digest>[?artifactType=…]}, following {@code Link: <…>; rel="next"} pages on
+     * the same origin. A 404 (or 400/406), or an answer that is not an OCI index, means the registry lacks the API
+     * (distribution 2.8 answers 404): the referrers tag {@code sha256-<hex>} is read instead, as the distribution
+     * spec says clients must.
+     */
+    @Override
+    public Referrers referrers(Digest subject, Optional<String> artifactType) throws IOException {
+      String where = ref.registry() + "/" + ref.repository() + " referrers of " + subject;
+      URI next = client.uri("referrers/" + subject
+          + artifactType.map(t -> "?artifactType=" + URLEncoder.encode(t, StandardCharsets.UTF_8)).orElse(""));
+      URI first = next;
+      Set<URI> fetched = new java.util.HashSet<>(List.of(first));
+      List<Descriptor> all = new ArrayList<>();
+      for (int page = 0; next != null; page++) {
+        if (page >= MAX_REFERRER_PAGES) {
+          throw new CheckException("REFERRERS_TOO_MANY", where, "more than " + MAX_REFERRER_PAGES + " pages of referrers");
+        }
+        final URI uri = next;
+        HttpResponse<InputStream> r = client.send(() -> HttpRequest.newBuilder(uri).GET().header("Accept", MediaType.OCI_INDEX.value()),
+            HttpResponse.BodyHandlers.ofInputStream());
+        MediaType served = r.headers().firstValue("Content-Type").map(Registry::bareMediaType).map(MediaType::of).orElse(null);
+        // 404 is what the spec says a registry without the API answers; 400 and 406 are what some answer instead
+        // (go-containerregistry falls back on all three)
+        boolean unsupported = r.statusCode() == 404 || r.statusCode() == 400 || r.statusCode() == 406;
+        if (page == 0 && (unsupported || r.statusCode() == 200 && !MediaType.OCI_INDEX.equals(served))) {
+          RegistryClient.closeQuietly(r);
+          return tagScheme(subject, artifactType);
+        }
+        if (r.statusCode() != 200 || !MediaType.OCI_INDEX.equals(served)) {
+          RegistryClient.closeQuietly(r);
+          throw new CheckException("REGISTRY_PROTOCOL_ERROR", where, "unexpected HTTP " + r.statusCode() + " (" + served
+              + ") for a page of referrers");
+        }
+        OptionalLong length = r.headers().firstValueAsLong("Content-Length");
+        if (length.isPresent() && length.getAsLong() > RawManifest.MAX_SIZE) {
+          RegistryClient.closeQuietly(r);
+          throw new CheckException("REFERRERS_TOO_LARGE", where, "registry announces " + length.getAsLong() + " bytes, over 4 MiB");
+        }
+        byte[] bytes;
+        try (InputStream in = new TruncationGuard(r.body(), where)) {
+          bytes = LimitedInputStream.readAll(in, RawManifest.MAX_SIZE, "REFERRERS_TOO_LARGE", where);
+        }
+        all.addAll(Referrers.entries(RawManifest.of(bytes, MediaType.OCI_INDEX, where), artifactType, true, where));
+        if (all.size() > Referrers.MAX_REFERRERS) {
+          throw new CheckException("REFERRERS_TOO_MANY", where, "over the limit of " + Referrers.MAX_REFERRERS + " referrers");
+        }
+        next = nextPage(r.headers().allValues("Link"), uri);
+        if (next != null && !RegistryClient.sameOrigin(first, next)) {
+          throw new CheckException("REGISTRY_PROTOCOL_ERROR", where, "next page of referrers is on another origin: " + next);
+        }
+        if (next != null && !fetched.add(next)) {
+          throw new CheckException("REGISTRY_PROTOCOL_ERROR", where, "referrers pages loop: " + next + " was already fetched");
+        }
+      }
+      return new Referrers(subject, Referrers.Via.API, Referrers.distinct(all));
+    }
+
+    /** The referrers tag scheme: the index tagged {@code sha256-<hex>}, if there is one. */
+    private Referrers tagScheme(Digest subject, Optional<String> artifactType) throws IOException {
+      String tag = Referrers.tag(subject);
+      RawManifest index;
+      try {
+        index = fetch(client, tag, null, Optional.empty());
+      } catch (CheckException e) {
+        if (e.code().equals("MANIFEST_NOT_FOUND")) {
+          return new Referrers(subject, Referrers.Via.TAG_SCHEME, List.of());
+        }
+        throw e;
+      }
+      if (!index.isIndex()) {
+        return new Referrers(subject, Referrers.Via.TAG_SCHEME, List.of());
+      }
+      String where = ref.registry() + "/" + ref.repository() + ":" + tag;
+      return new Referrers(subject, Referrers.Via.TAG_SCHEME, Referrers.distinct(Referrers.entries(index, artifactType, false, where)));
+    }
+
     @Override
     public void close() {}
+  }
+
+  /** Pages of a referrers answer followed at most: {@link Referrers#MAX_REFERRERS} in small pages, and no more. */
+  static final int MAX_REFERRER_PAGES = 64;
+
+  private static final java.util.regex.Pattern LINK_NEXT =
+      java.util.regex.Pattern.compile("<([^>]*)>\\s*;[^,]*rel=\"?next\"?");
+
+  /** RFC 8288 {@code Link: <url>; rel="next"}, resolved against the request. */
+  static URI nextPage(List<String> links, URI request) {
+    for (String l : links) {
+      java.util.regex.Matcher m = LINK_NEXT.matcher(l);
+      if (m.find()) {
+        return request.resolve(m.group(1));
+      }
+    }
+    return null;
   }
 
   /** GET a manifest by tag or digest; the bytes are kept exactly as served. */
@@ -261,6 +356,32 @@ public final class Registry {
 
     @Override
     public void putManifest(RawManifest m, Optional<String> tag) throws IOException {
+      push(m, tag);
+    }
+
+    /**
+     * Pushes a referrer by digest. A registry with the referrers API answers {@code OCI-Subject: <subject digest>}
+     * (distribution spec 1.1): it indexed the referrer itself. One naming another digest is lying about what it
+     * stored ({@code REGISTRY_SUBJECT_MISMATCH}).
+     */
+    @Override
+    public boolean putReferrer(RawManifest m) throws IOException {
+      Optional<Digest> subject = Referrers.subjectOf(m);
+      if (subject.isEmpty()) {
+        throw new IllegalArgumentException("not a referrer: " + m.digest() + " has no subject");
+      }
+      Optional<String> announced = push(m, Optional.empty()).firstValue("OCI-Subject");
+      if (announced.isEmpty()) {
+        return false;
+      }
+      if (!announced.get().trim().equals(subject.get().toString())) {
+        throw CheckException.integrity("REGISTRY_SUBJECT_MISMATCH", ref.registry() + "/" + ref.repository() + "@" + m.digest(),
+            "registry answered OCI-Subject " + announced.get() + " for a referrer of " + subject.get());
+      }
+      return true;
+    }
+
+    private java.net.http.HttpHeaders push(RawManifest m, Optional<String> tag) throws IOException {
       String reference = tag.orElse(m.digest().toString());
       String subject = ref.registry() + "/" + ref.repository() + (tag.isPresent() ? ":" : "@") + reference;
       URI uri = client.uri("manifests/" + reference);
@@ -279,6 +400,7 @@ public final class Registry {
       if (tag.isPresent() || ref.digest().filter(m.digest()::equals).isPresent()) {
         rootPushed = true;
       }
+      return r.headers();
     }
 
     @Override

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -47,6 +48,8 @@ public final class Rebuild {
   static final long MAX_KEY = 64 * 1024;
 
   public static final String HISTORY_SINGLE = "This is an apko single-layer image";
+  /** The repository name the base image's APKINDEX gets during resolution (never written anywhere). */
+  static final String BASE_INDEX_URI = "base-image-apkindex";
 
   private final BuildRequest req;
   private final Fetch fetch;
@@ -60,6 +63,37 @@ public final class Rebuild {
 
   public static BuildResult run(BuildRequest req) throws IOException {
     return new Rebuild(req).build();
+  }
+
+  /**
+   * apko's {@code lock}: resolves (against the signed indexes, plus the base image's APKINDEX in base-image mode),
+   * fetches and verifies the packages to measure them, and returns the lock apko would write; builds no image.
+   * In base-image mode the lock leaves out every package the base already has (apko {@code ResolveWithBase}).
+   */
+  public static LockFile lock(BuildRequest req) throws IOException {
+    return new Rebuild(req).lockOnly();
+  }
+
+  private LockFile lockOnly() throws IOException {
+    ConfigLoader.Loaded loaded = step("load config", null, () -> ConfigLoader.load(req.config(), req.workDir()));
+    ImageConfiguration ic = step("validate config", null, () -> validate(loaded.config()));
+    List<Arch> archs = step("select archs", null, () -> Arch.parseAll(!req.archs().isEmpty() ? req.archs()
+        : !ic.archs().isEmpty() ? ic.archs() : java.util.Arrays.stream(Arch.values()).map(Arch::oci).toList()));
+    Map<String, byte[]> keys = step("read keyring", null, () -> keyring(ic));
+    ApkKeyring apkKeyring = ApkKeyring.of(keys);
+    List<Planned> plans = step("resolve packages", null, () -> resolve(ic, archs, apkKeyring));
+    List<PerArch> measured = new ArrayList<>();
+    for (Planned p : plans) {
+      List<PackageContent> pkgs = step("fetch and verify packages", p.arch().apk(), () -> fetchAll(p, apkKeyring));
+      List<BuildResult.InstalledPackage> ip = new ArrayList<>();
+      for (int i = 0; i < pkgs.size(); i++) {
+        PackageContent c = pkgs.get(i);
+        ip.add(new BuildResult.InstalledPackage(c.name(), c.version(), c.arch(), c.q1(), p.packages().get(i).url()));
+      }
+      measured.add(new PerArch(p.arch(), List.of(), new byte[0], 0, ip, ic, new byte[0],
+          pkgs.stream().map(PackageContent::withoutData).toList(), Map.of(), Map.of()));
+    }
+    return emitLock(loaded, ic, keys, measured);
   }
 
   /** A step's body. */
@@ -206,7 +240,11 @@ public final class Rebuild {
     return new Planned(a, world, out);
   }
 
-  /** Reads and verifies every build repository's index per arch, then resolves all arches together. */
+  /**
+   * Reads and verifies every build repository's index per arch, then resolves all arches together; in base-image
+   * mode each arch alone, with the base's APKINDEX as one more (unsigned) repository, the base's packages pinned in
+   * the world and then left out of the plan, as apko's {@code ResolveWithBase} does.
+   */
   private List<Planned> resolve(ImageConfiguration ic, List<Arch> archs, ApkKeyring keyring) throws IOException {
     List<ApkRepositories.RepositoryRef> repos = new ArrayList<>();
     for (String r : new java.util.LinkedHashSet<>(buildRepos(ic))) {
@@ -227,12 +265,38 @@ public final class Rebuild {
       }
       byArch.put(a.apk(), rs);
     }
-    Map<String, ApkResolver.Resolution> res = ApkResolver.resolveAll(byArch, ic.contents().packages());
+    ImageConfiguration.BaseImage bic = ic.contents().baseImage();
+    Map<String, ApkResolver.Resolution> res = new TreeMap<>();
+    Map<String, java.util.Set<String>> inBase = new TreeMap<>();
+    if (bic == null) {
+      res.putAll(ApkResolver.resolveAll(byArch, ic.contents().packages()));
+    } else {
+      for (Arch a : archs) {
+        Path apkindex = req.workDir().resolve(bic.apkindex());
+        BaseImage base = BaseImage.load(req.workDir().resolve(bic.image()), apkindex, a);
+        String text = new String(Files.readAllBytes(apkindex.resolve(a.apk()).resolve("APKINDEX")), StandardCharsets.UTF_8);
+        List<ApkResolver.Repository> rs = new ArrayList<>(byArch.get(a.apk()));
+        rs.add(new ApkResolver.Repository("", BASE_INDEX_URI, ApkIndex.parseText(text, apkindex.toString(),
+            ApkIndex.Limits.defaults())));
+        List<String> world = new ArrayList<>(ic.contents().packages());
+        base.packages().forEach(r -> world.add(r.pin()));
+        res.putAll(ApkResolver.resolveAll(Map.of(a.apk(), rs), world));
+        inBase.put(a.apk(), new java.util.HashSet<>(base.packages().stream().map(BaseImage.Record::name).toList()));
+      }
+    }
     List<Planned> plans = new ArrayList<>();
     for (Arch a : archs) {
       ApkResolver.Resolution r = res.get(a.apk());
       List<PlannedPackage> out = new ArrayList<>();
+      java.util.Set<String> skip = inBase.getOrDefault(a.apk(), java.util.Set.of());
       for (ApkResolver.Candidate c : r.packages()) {
+        if (skip.contains(c.name())) {
+          continue;
+        }
+        if (c.repository().uri().equals(BASE_INDEX_URI)) {
+          throw new CheckException("BUILD_BASE_PACKAGE_UNAVAILABLE", c.name() + "-" + c.version(), "resolved to the "
+              + "base image's APKINDEX but is not among the base's installed packages, so there is no .apk to fetch");
+        }
         out.add(new PlannedPackage(c.name(), c.version(),
             c.repository().uri() + "/" + a.apk() + "/" + c.entry().fileName(), c.entry().checksum()));
       }

@@ -203,6 +203,17 @@ class BaseImageRebuildTest {
   }
 
   @Test
+  void lockLeavesOutWhatTheBaseHas(@TempDir Path tmp) throws IOException {
+    Path cli = SharedData.require("apk/apko/internal/cli");
+    BuildRequest req = request(cli, tmp, CONFIG);
+    // resolved against ./testdata/packages plus the base's APKINDEX: replayout's dependency pretend-baselayout is
+    // the base's, so only replayout is locked (per arch) -- the same bytes as upstream's lock minus that package
+    LockFile lock = Rebuild.lock(req);
+    assertEquals(Files.readString(req.lockFile().get()), new String(lock.toBytes(), StandardCharsets.UTF_8));
+    assertEquals(List.of("replayout", "replayout"), lock.packages().stream().map(LockFile.LockedPackage::name).toList());
+  }
+
+  @Test
   void baseImageWithoutLockIsRefusedAsApkoDoes(@TempDir Path tmp) throws IOException {
     Path cli = SharedData.require("apk/apko/internal/cli");
     Path cfg = tmp.resolve("on-top.apko.yaml");

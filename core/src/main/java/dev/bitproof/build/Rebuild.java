@@ -255,7 +255,17 @@ public final class Rebuild {
       List<ApkResolver.Repository> rs = new ArrayList<>();
       for (ApkRepositories.RepositoryRef r : repos) {
         String url = r.location() + "/" + a.apk() + "/APKINDEX.tar.gz";
-        byte[] bytes = fetch.readAll(url, MAX_INDEX, "APKINDEX_TOO_LARGE");
+        byte[] bytes;
+        try {
+          bytes = fetch.readAll(url, MAX_INDEX, "APKINDEX_TOO_LARGE");
+        } catch (CheckException e) {
+          if (!e.code().equals("FETCH_NOT_FOUND") || Fetch.isRemote(url)) {
+            throw e;
+          }
+          // apko (GetRepositoryIndexes) skips a local repository whose index does not exist, with a warning
+          notes.add(a.apk() + ": local repository " + r.location() + " has no index (" + url + "); skipped, as apko does");
+          continue;
+        }
         ApkIndex idx = ApkIndex.read(bytes, url);
         Finding f = ApkVerifier.verify(idx, keyring, url);
         if (f.severity() != Severity.OK) {

@@ -18,7 +18,6 @@ import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The properties apko's {@code TestPublish} and {@code TestPublishLayering} assert besides their (held back) index
@@ -86,12 +85,17 @@ class PublishPropertiesTest {
     }
   }
 
+  /**
+   * Run where apko's test runs (internal/cli): layering.yaml's build repository {@code ./packages} does not exist
+   * there, and apko skips a missing local index with a warning; the packages come from ./testdata/packages.
+   */
   @Test
-  void publishLayeringInputsGiveTwoLayersEarlyFilesAndRuntimeRepositories(@TempDir Path tmp) throws IOException {
-    Path wd = ConfigFeaturesTest.workDir(tmp);
-    BuildResult r = Rebuild.run(BuildRequest.of(wd.resolve("testdata/layering.yaml"), wd)
+  void publishLayeringInputsGiveTwoLayersEarlyFilesAndRuntimeRepositories() throws IOException {
+    Path cli = GoldenRebuildTest.cliDir();
+    BuildResult r = Rebuild.run(BuildRequest.of(cli.resolve("testdata/layering.yaml"), cli)
         .withArchs(List.of("amd64", "arm64")).withAnnotations(Map.of("foo", "bar")));
     assertEarlyFiles(r);
+    assertTrue(r.notes().stream().anyMatch(n -> n.contains("./packages") && n.contains("skipped")), r.notes().toString());
     for (BuildResult.ArchImage img : r.images()) {
       assertEquals(2, img.layers().size(), img.arch() + ": origin budget 2");
       String repos = new String(GoldenRebuildTest.tarEntry(img.layers().get(1).tar(), "etc/apk/repositories"),

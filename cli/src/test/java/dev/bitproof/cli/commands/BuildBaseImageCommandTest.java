@@ -62,9 +62,8 @@ class BuildBaseImageCommandTest {
   @Test
   void layeringConfigGivesTwoLayersPerImage(@TempDir Path tmp) throws Exception {
     Path cli = SharedData.require("apk/apko/internal/cli");
-    Files.createSymbolicLink(tmp.resolve("testdata"), cli.resolve("testdata"));
-    Files.createSymbolicLink(tmp.resolve("packages"), cli.resolve("testdata/packages"));
-    Run r = BuildCommandTest.run("build", "-C", tmp.toString(), "testdata/layering.yaml", "--annotation", "foo=bar",
+    // where apko's TestPublishLayering runs: its build repository ./packages is missing there and is skipped
+    Run r = BuildCommandTest.run("build", "-C", cli.toString(), "testdata/layering.yaml", "--annotation", "foo=bar",
         "-o", "oci:" + tmp.resolve("out"), "--format", "json");
     assertEquals(0, r.code(), r.err());
     JsonNode j = Json.parse(r.out().getBytes(StandardCharsets.UTF_8), "stdout");

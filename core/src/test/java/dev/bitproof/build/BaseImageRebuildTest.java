@@ -262,6 +262,70 @@ class BaseImageRebuildTest {
     assertEquals("BUILD_BASE_ARCH_MISSING", e.code());
   }
 
+  static final String AMD_MANIFEST = "2ef91a9967f2e1759ea49a8c01cf6a45dd9f9af71fe09bcf2b86175bc4a71314";
+  static final String AMD_CONFIG = "2580c204e7b254c8988c5cd1840cd58246afafb2479190b6cb3f448341003a5f";
+
+  /** A copy of apko's base layout whose amd64 config is edited, with the manifest and index digests fixed up. */
+  static Path withEditedConfig(Path tmp, java.util.function.UnaryOperator<String> edit) throws IOException {
+    Path src = SharedData.require("apk/apko/internal/cli/testdata/base_image");
+    Path copy = tmp.resolve("edited-base");
+    copyTree(src, copy);
+    Path blobs = copy.resolve("blobs/sha256");
+    String cfg = edit.apply(Files.readString(blobs.resolve(AMD_CONFIG)));
+    Digest cd = Digest.sha256(cfg.getBytes(StandardCharsets.UTF_8));
+    Files.writeString(blobs.resolve(cd.hex()), cfg);
+    String m = Files.readString(blobs.resolve(AMD_MANIFEST)).replace("\"size\":524,\"digest\":\"sha256:" + AMD_CONFIG,
+        "\"size\":" + cfg.length() + ",\"digest\":\"sha256:" + cd.hex());
+    Digest md = Digest.sha256(m.getBytes(StandardCharsets.UTF_8));
+    Files.writeString(blobs.resolve(md.hex()), m);
+    Path index = copy.resolve("index.json");
+    Files.writeString(index, Files.readString(index).replace("\"size\":402,\"digest\":\"sha256:" + AMD_MANIFEST,
+        "\"size\":" + m.length() + ",\"digest\":\"sha256:" + md.hex()));
+    return copy;
+  }
+
+  @Test
+  void baseConfigsTheRoundTripWouldRewriteAreRefused(@TempDir Path tmp) throws IOException {
+    Path extra = withEditedConfig(tmp.resolve("a"), c -> c.replace("\"config\":{", "\"config\":{\"ExposedPorts\":{\"80/tcp\":{}},"));
+    CheckException e = assertThrows(CheckException.class, () -> BaseImage.load(extra, extra.resolve("metadata"), Arch.AMD64));
+    assertEquals("BUILD_UNSUPPORTED", e.code());
+    assertTrue(e.getMessage().contains("ExposedPorts"), e.getMessage());
+
+    Path time = withEditedConfig(tmp.resolve("b"), c -> c.replaceFirst("\"created\":\"1970-01-01T00:00:00Z\",\"created_by\"",
+        "\"created\":\"1970-01-01T00:00:00.000Z\",\"created_by\""));
+    e = assertThrows(CheckException.class, () -> BaseImage.load(time, time.resolve("metadata"), Arch.AMD64));
+    assertEquals("BUILD_UNSUPPORTED", e.code());
+
+    Path ids = withEditedConfig(tmp.resolve("c"), c -> c.replace("\"diff_ids\":[\"", "\"diff_ids\":[\""
+        + BASE_DIFF_ID.get(Arch.ARM64) + "\",\""));
+    e = assertThrows(CheckException.class, () -> BaseImage.load(ids, ids.resolve("metadata"), Arch.AMD64));
+    assertEquals("BUILD_BASE_INVALID", e.code());
+    assertEquals(CheckException.Kind.INTEGRITY, e.kind());
+  }
+
+  @Test
+  void anOversizedApkindexIsRefusedBeforeItIsRead(@TempDir Path tmp) throws IOException {
+    Path src = SharedData.require("apk/apko/internal/cli/testdata/base_image");
+    Path meta = tmp.resolve("meta/x86_64");
+    Files.createDirectories(meta);
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(meta.resolve("APKINDEX").toFile(), "rw")) {
+      f.setLength(BaseImage.MAX_APKINDEX + 1); // sparse: nothing is written
+    }
+    CheckException e = assertThrows(CheckException.class, () -> BaseImage.load(src, tmp.resolve("meta"), Arch.AMD64));
+    assertEquals("BUILD_BASE_APKINDEX_TOO_LARGE", e.code());
+  }
+
+  @Test
+  void aPackageOnlyTheBaseIndexHasCannotBeLocked(@TempDir Path tmp) throws IOException {
+    // package-y is in the base's APKINDEX, but apko's ParseInstalled drops it (no blank line after its record), so
+    // it is not "in the base" and there is no .apk for it anywhere
+    Path cli = SharedData.require("apk/apko/internal/cli");
+    Path cfg = tmp.resolve("y.apko.yaml");
+    Files.writeString(cfg, CONFIG.replace("- replayout", "- package-y"));
+    CheckException e = assertThrows(CheckException.class, () -> Rebuild.lock(BuildRequest.of(cfg, cli)));
+    assertEquals("BUILD_BASE_PACKAGE_UNAVAILABLE", e.code());
+  }
+
   static void copyTree(Path from, Path to) throws IOException {
     try (var s = Files.walk(from)) {
       for (Path p : (Iterable<Path>) s::iterator) {

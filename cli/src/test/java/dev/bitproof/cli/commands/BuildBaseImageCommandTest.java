@@ -41,7 +41,16 @@ class BuildBaseImageCommandTest {
     Path cfg = tmp.resolve("on-top.apko.yaml");
     Files.writeString(cfg, CONFIG);
     Path lock = tmp.resolve("on-top.apko.lock.json");
-    Files.write(lock, Rebuild.lock(BuildRequest.of(cfg, cli)).toBytes());
+    Run locked = BuildCommandTest.run("build", "-C", cli.toString(), cfg.toString(), "--lock-only", "--write-lock",
+        lock.toString(), "--format", "json");
+    assertEquals(0, locked.code(), locked.err());
+    JsonNode lj = Json.parse(locked.out().getBytes(StandardCharsets.UTF_8), "stdout");
+    assertEquals("LOCKED", lj.get("result").asText());
+    assertEquals(2, lj.get("packages").size(), "replayout per arch; pretend-baselayout is the base's");
+    assertEquals(new String(Rebuild.lock(BuildRequest.of(cfg, cli)).toBytes(), StandardCharsets.UTF_8), Files.readString(lock));
+    Run bad = BuildCommandTest.run("build", "-C", cli.toString(), cfg.toString(), "--lock-only");
+    assertEquals(2, bad.code(), bad.err());
+    assertTrue(bad.err().contains("BUILD_OPTIONS_INVALID"), bad.err());
 
     Run r = BuildCommandTest.run("build", "-C", cli.toString(), cfg.toString(), "--lockfile", lock.toString(),
         "-o", "oci:" + tmp.resolve("out"), "--format", "json");

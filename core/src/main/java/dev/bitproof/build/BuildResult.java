@@ -43,10 +43,11 @@ public record BuildResult(RawManifest index, List<ArchImage> images, LockFile lo
   /** One architecture's image. */
   public record ArchImage(Arch arch, List<Layer> layers, byte[] config, Descriptor configDescriptor,
       RawManifest manifest, Descriptor manifestDescriptor, List<InstalledPackage> packages, long buildDate,
-      ImageConfiguration lockedConfig, byte[] installedDb) {
+      ImageConfiguration lockedConfig, byte[] installedDb, Map<String, String> baseAnnotations) {
     public ArchImage {
       layers = List.copyOf(layers);
       packages = List.copyOf(packages);
+      baseAnnotations = baseAnnotations == null ? Map.of() : Map.copyOf(baseAnnotations);
     }
 
     public List<Digest> diffIds() {

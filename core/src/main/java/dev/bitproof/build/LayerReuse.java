@@ -61,7 +61,7 @@ public final class LayerReuse {
             + "decompresses to the rebuilt tar (" + ours.diffId() + ")");
       }
       parts.add(new Rebuild.Parts(img.arch(), layers, img.config(), img.buildDate(), img.packages(),
-          img.lockedConfig(), img.installedDb()));
+          img.lockedConfig(), img.installedDb(), img.baseAnnotations()));
     }
     BuildResult.ArchImage first = built.images().get(0);
     return Rebuild.finish(parts, first.lockedConfig().vcsUrl(), annotationsOf(built), built.lock(), built.steps(), notes);

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -47,6 +48,8 @@ public final class Rebuild {
   static final long MAX_KEY = 64 * 1024;
 
   public static final String HISTORY_SINGLE = "This is an apko single-layer image";
+  /** The repository name the base image's APKINDEX gets during resolution (never written anywhere). */
+  static final String BASE_INDEX_URI = "base-image-apkindex";
 
   private final BuildRequest req;
   private final Fetch fetch;
@@ -60,6 +63,37 @@ public final class Rebuild {
 
   public static BuildResult run(BuildRequest req) throws IOException {
     return new Rebuild(req).build();
+  }
+
+  /**
+   * apko's {@code lock}: resolves (against the signed indexes, plus the base image's APKINDEX in base-image mode),
+   * fetches and verifies the packages to measure them, and returns the lock apko would write; builds no image.
+   * In base-image mode the lock leaves out every package the base already has (apko {@code ResolveWithBase}).
+   */
+  public static LockFile lock(BuildRequest req) throws IOException {
+    return new Rebuild(req).lockOnly();
+  }
+
+  private LockFile lockOnly() throws IOException {
+    ConfigLoader.Loaded loaded = step("load config", null, () -> ConfigLoader.load(req.config(), req.workDir()));
+    ImageConfiguration ic = step("validate config", null, () -> validate(loaded.config()));
+    List<Arch> archs = step("select archs", null, () -> Arch.parseAll(!req.archs().isEmpty() ? req.archs()
+        : !ic.archs().isEmpty() ? ic.archs() : java.util.Arrays.stream(Arch.values()).map(Arch::oci).toList()));
+    Map<String, byte[]> keys = step("read keyring", null, () -> keyring(ic));
+    ApkKeyring apkKeyring = ApkKeyring.of(keys);
+    List<Planned> plans = step("resolve packages", null, () -> resolve(ic, archs, apkKeyring));
+    List<PerArch> measured = new ArrayList<>();
+    for (Planned p : plans) {
+      List<PackageContent> pkgs = step("fetch and verify packages", p.arch().apk(), () -> fetchAll(p, apkKeyring));
+      List<BuildResult.InstalledPackage> ip = new ArrayList<>();
+      for (int i = 0; i < pkgs.size(); i++) {
+        PackageContent c = pkgs.get(i);
+        ip.add(new BuildResult.InstalledPackage(c.name(), c.version(), c.arch(), c.q1(), p.packages().get(i).url()));
+      }
+      measured.add(new PerArch(p.arch(), List.of(), new byte[0], 0, ip, ic, new byte[0],
+          pkgs.stream().map(PackageContent::withoutData).toList(), Map.of(), Map.of()));
+    }
+    return emitLock(loaded, ic, keys, measured);
   }
 
   /** A step's body. */
@@ -97,6 +131,10 @@ public final class Rebuild {
         : !ic.archs().isEmpty() ? ic.archs() : java.util.Arrays.stream(Arch.values()).map(Arch::oci).toList()));
     Optional<LockFile> lock = req.lockFile().isEmpty() ? Optional.empty() : Optional.of(step("read lock file", null,
         () -> readLock(req.lockFile().get(), loaded)));
+    if (ic.contents().baseImage() != null && lock.isEmpty()) {
+      throw CheckException.usage("BUILD_BASE_IMAGE_NEEDS_LOCK", "building with base image is supported only with a "
+          + "lockfile (as in apko)");
+    }
     Map<String, byte[]> keys = step("read keyring", null, () -> keyring(ic));
     ApkKeyring apkKeyring = ApkKeyring.of(keys);
     Map<String, String> annotations = new TreeMap<>(ic.annotations());
@@ -122,11 +160,11 @@ public final class Rebuild {
   /** The per-arch build before manifests: layers with blobs, config bytes, packages. */
   record PerArch(Arch arch, List<BuildResult.Layer> layers, byte[] config, long buildDate,
       List<BuildResult.InstalledPackage> packages, ImageConfiguration locked, byte[] installedDb,
-      List<PackageContent> contents, Map<String, String> annotations) {}
+      List<PackageContent> contents, Map<String, String> annotations, Map<String, String> baseAnnotations) {}
 
   private ImageConfiguration validate(ImageConfiguration ic) {
-    if (ic.contents().baseImage() != null) {
-      throw new CheckException("BUILD_UNSUPPORTED", "contents.baseimage", "base-image builds are not implemented");
+    if (ic.contents().baseImage() != null && ic.layering() != null && !ic.layering().strategy().isEmpty()) {
+      throw new CheckException("BUILD_UNSUPPORTED", "layering", "layering cannot be combined with a base image (as in apko)");
     }
     if (!ic.format().isEmpty() && !ic.format().equals("tar")) {
       throw new CheckException("BUILD_UNSUPPORTED", "format", "layer format '" + ic.format() + "' is not implemented");
@@ -202,7 +240,11 @@ public final class Rebuild {
     return new Planned(a, world, out);
   }
 
-  /** Reads and verifies every build repository's index per arch, then resolves all arches together. */
+  /**
+   * Reads and verifies every build repository's index per arch, then resolves all arches together; in base-image
+   * mode each arch alone, with the base's APKINDEX as one more (unsigned) repository, the base's packages pinned in
+   * the world and then left out of the plan, as apko's {@code ResolveWithBase} does.
+   */
   private List<Planned> resolve(ImageConfiguration ic, List<Arch> archs, ApkKeyring keyring) throws IOException {
     List<ApkRepositories.RepositoryRef> repos = new ArrayList<>();
     for (String r : new java.util.LinkedHashSet<>(buildRepos(ic))) {
@@ -213,7 +255,17 @@ public final class Rebuild {
       List<ApkResolver.Repository> rs = new ArrayList<>();
       for (ApkRepositories.RepositoryRef r : repos) {
         String url = r.location() + "/" + a.apk() + "/APKINDEX.tar.gz";
-        byte[] bytes = fetch.readAll(url, MAX_INDEX, "APKINDEX_TOO_LARGE");
+        byte[] bytes;
+        try {
+          bytes = fetch.readAll(url, MAX_INDEX, "APKINDEX_TOO_LARGE");
+        } catch (CheckException e) {
+          if (!e.code().equals("FETCH_NOT_FOUND") || Fetch.isRemote(url)) {
+            throw e;
+          }
+          // apko (GetRepositoryIndexes) skips a local repository whose index does not exist, with a warning
+          notes.add(a.apk() + ": local repository " + r.location() + " has no index (" + url + "); skipped, as apko does");
+          continue;
+        }
         ApkIndex idx = ApkIndex.read(bytes, url);
         Finding f = ApkVerifier.verify(idx, keyring, url);
         if (f.severity() != Severity.OK) {
@@ -223,12 +275,38 @@ public final class Rebuild {
       }
       byArch.put(a.apk(), rs);
     }
-    Map<String, ApkResolver.Resolution> res = ApkResolver.resolveAll(byArch, ic.contents().packages());
+    ImageConfiguration.BaseImage bic = ic.contents().baseImage();
+    Map<String, ApkResolver.Resolution> res = new TreeMap<>();
+    Map<String, java.util.Set<String>> inBase = new TreeMap<>();
+    if (bic == null) {
+      res.putAll(ApkResolver.resolveAll(byArch, ic.contents().packages()));
+    } else {
+      for (Arch a : archs) {
+        Path apkindex = req.workDir().resolve(bic.apkindex());
+        BaseImage base = BaseImage.load(req.workDir().resolve(bic.image()), apkindex, a);
+        String text = new String(Files.readAllBytes(apkindex.resolve(a.apk()).resolve("APKINDEX")), StandardCharsets.UTF_8);
+        List<ApkResolver.Repository> rs = new ArrayList<>(byArch.get(a.apk()));
+        rs.add(new ApkResolver.Repository("", BASE_INDEX_URI, ApkIndex.parseText(text, apkindex.toString(),
+            ApkIndex.Limits.defaults())));
+        List<String> world = new ArrayList<>(ic.contents().packages());
+        base.packages().forEach(r -> world.add(r.pin()));
+        res.putAll(ApkResolver.resolveAll(Map.of(a.apk(), rs), world));
+        inBase.put(a.apk(), new java.util.HashSet<>(base.packages().stream().map(BaseImage.Record::name).toList()));
+      }
+    }
     List<Planned> plans = new ArrayList<>();
     for (Arch a : archs) {
       ApkResolver.Resolution r = res.get(a.apk());
       List<PlannedPackage> out = new ArrayList<>();
+      java.util.Set<String> skip = inBase.getOrDefault(a.apk(), java.util.Set.of());
       for (ApkResolver.Candidate c : r.packages()) {
+        if (skip.contains(c.name())) {
+          continue;
+        }
+        if (c.repository().uri().equals(BASE_INDEX_URI)) {
+          throw new CheckException("BUILD_BASE_PACKAGE_UNAVAILABLE", c.name() + "-" + c.version(), "resolved to the "
+              + "base image's APKINDEX but is not among the base's installed packages, so there is no .apk to fetch");
+        }
         out.add(new PlannedPackage(c.name(), c.version(),
             c.repository().uri() + "/" + a.apk() + "/" + c.entry().fileName(), c.entry().checksum()));
       }
@@ -254,9 +332,19 @@ public final class Rebuild {
   private PerArch buildArch(Planned plan, ImageConfiguration ic, Map<String, byte[]> keys, ApkKeyring keyring,
       Map<String, String> annotations) throws IOException {
     String an = plan.arch().apk();
+    ImageConfiguration.BaseImage bic = ic.contents().baseImage();
+    BaseImage base = bic == null ? null : step("read base image", an, () -> BaseImage.load(
+        req.workDir().resolve(bic.image()), req.workDir().resolve(bic.apkindex()), plan.arch()));
     List<PackageContent> pkgs = step("fetch and verify packages", an, () -> fetchAll(plan, keyring));
-    long buildDate = req.sourceDateEpoch().orElseGet(() -> Math.max(0,
+    long baseDate = base == null ? 0 : base.packages().stream().mapToLong(BaseImage.Record::buildDate).max().orElse(0);
+    long buildDate = req.sourceDateEpoch().orElseGet(() -> Math.max(Math.max(0, baseDate),
         pkgs.stream().mapToLong(PackageContent::buildDate).max().orElse(0)));
+    // apko's world in base mode: the locked packages plus every base package pinned (SetWorld sorts)
+    List<String> world = new ArrayList<>(plan.world());
+    if (base != null) {
+      base.packages().forEach(r -> world.add(r.pin()));
+      world.sort(GoJson::compareUtf8);
+    }
     long scriptsEpoch = req.sourceDateEpoch().orElse(0);
     ImageConfiguration locked = ic.withContents(ic.contents().withPackages(plan.world()))
         .withArchs(List.of(plan.arch().oci())).withAnnotations(annotations);
@@ -264,13 +352,20 @@ public final class Rebuild {
     MemFs fs = new MemFs();
     ImageConfiguration lockedF = locked;
     step("initialize apk database", an, () -> {
-      RootfsSteps.initApk(fs, an, keys, buildRepos(ic), plan.world());
+      RootfsSteps.initApk(fs, an, keys, buildRepos(ic), world);
+      if (base != null) {
+        // the base's packages are recorded first, so the image's DB lists everything it contains
+        fs.append(ApkInstaller.INSTALLED, base.installedDb(), 0644);
+      }
       return null;
     });
     List<ApkInstaller.Installed> installed = step("install packages", an,
         () -> new ApkInstaller(fs, scriptsEpoch).install(pkgs));
     step("generate files", an, () -> {
-      RootfsSteps.accounts(fs, ic.accounts());
+      if (base == null) {
+        // apko leaves the base's accounts alone (and allows none to be added)
+        RootfsSteps.accounts(fs, ic.accounts());
+      }
       RootfsSteps.apkoJson(fs, lockedF);
       RootfsSteps.paths(fs, ic.paths());
       RootfsSteps.caBundleChecksums(fs, buildDate);
@@ -289,20 +384,27 @@ public final class Rebuild {
     });
     List<byte[]> tars = step("write layer tar", an, () -> Layering.tars(fs, installed, ic.layering()));
     List<BuildResult.Layer> layers = new ArrayList<>();
+    if (base != null) {
+      layers.addAll(base.layers());
+    }
     for (byte[] tar : tars) {
       Digest diffId = Digest.sha256(tar);
       byte[] blob = step("compress layer", an, () -> req.compressor().compress(tar));
       layers.add(new BuildResult.Layer(tar, diffId, blob, Descriptor.ofBytes(req.compressor().mediaType(), blob),
           req.compressor().name()));
     }
-    byte[] config = step("write config", an, () -> configJson(plan.arch(), lockedF, layers, buildDate, annotations));
+    byte[] config = step("write config", an, () -> base == null
+        ? configJson(plan.arch(), lockedF, layers, buildDate, annotations)
+        : BaseConfig.configJson(plan.arch(), lockedF, base, layers.subList(base.layers().size(), layers.size()),
+            buildDate, annotations));
     List<BuildResult.InstalledPackage> ip = new ArrayList<>();
     for (int i = 0; i < pkgs.size(); i++) {
       PackageContent c = pkgs.get(i);
       ip.add(new BuildResult.InstalledPackage(c.name(), c.version(), c.arch(), c.q1(), plan.packages().get(i).url()));
     }
     return new PerArch(plan.arch(), layers, config, buildDate, ip, locked, fs.readFile(ApkInstaller.INSTALLED),
-        pkgs.stream().map(PackageContent::withoutData).toList(), annotations);
+        pkgs.stream().map(PackageContent::withoutData).toList(), annotations,
+        base == null ? Map.of() : base.annotations());
   }
 
   /**
@@ -418,7 +520,7 @@ public final class Rebuild {
   private BuildResult assemble(List<PerArch> built, ImageConfiguration ic, Map<String, String> annotations,
       LockFile lock) {
     return finish(built.stream().map(p -> new Parts(p.arch(), p.layers(), p.config(), p.buildDate(), p.packages(),
-        p.locked(), p.installedDb())).toList(), ic.vcsUrl(), annotations, lock, timings(), notes);
+        p.locked(), p.installedDb(), p.baseAnnotations())).toList(), ic.vcsUrl(), annotations, lock, timings(), notes);
   }
 
   private Map<String, Long> timings() {
@@ -431,7 +533,8 @@ public final class Rebuild {
 
   /** What the manifests and the index are made from; reusing layers swaps the blobs and calls finish again. */
   public record Parts(Arch arch, List<BuildResult.Layer> layers, byte[] config, long buildDate,
-      List<BuildResult.InstalledPackage> packages, ImageConfiguration locked, byte[] installedDb) {}
+      List<BuildResult.InstalledPackage> packages, ImageConfiguration locked, byte[] installedDb,
+      Map<String, String> baseAnnotations) {}
 
   /** Manifests (per arch) and the index (sorted by OCI arch string, max build date). */
   public static BuildResult finish(List<Parts> parts, String vcsUrl, Map<String, String> annotations, LockFile lock,
@@ -443,14 +546,17 @@ public final class Rebuild {
     long maxDate = 0;
     for (Parts p : sorted) {
       Descriptor cfg = Descriptor.ofBytes(MediaType.OCI_CONFIG, p.config());
+      // ggcr's mutate.Annotations merges over what the base manifest carried
+      Map<String, String> manifestAnnotations = new TreeMap<>(p.baseAnnotations());
+      manifestAnnotations.putAll(withCreated(annotations, vcsUrl, p.buildDate()));
       byte[] mb = ImageJson.manifest(cfg, p.layers().stream().map(BuildResult.Layer::descriptor).toList(),
-          withCreated(annotations, vcsUrl, p.buildDate()));
+          manifestAnnotations);
       RawManifest m = RawManifest.of(mb, MediaType.OCI_MANIFEST, p.arch().apk() + " manifest");
       Descriptor md = new Descriptor(MediaType.OCI_MANIFEST, m.digest(), mb.length, Map.of(),
           Optional.of(p.arch().platform()), Optional.of(MediaType.OCI_CONFIG.value()), List.of(), null);
       manifests.add(md);
       images.add(new BuildResult.ArchImage(p.arch(), p.layers(), p.config(), cfg, m, md, p.packages(), p.buildDate(),
-          p.locked(), p.installedDb()));
+          p.locked(), p.installedDb(), p.baseAnnotations()));
       maxDate = Math.max(maxDate, p.buildDate());
     }
     byte[] ib = ImageJson.index(manifests, withCreated(annotations, vcsUrl, maxDate));

@@ -94,6 +94,14 @@ class GoldenRebuildTest {
     assertTrue(r.steps().containsKey("install packages"), "timings per step: " + r.steps());
   }
 
+  /** apko's TestLock: {@code lock} alone (no image) writes testdata/apko.lock.json byte for byte. */
+  @Test
+  void lockAloneIsApkosLockFile() throws IOException {
+    Path cli = cliDir();
+    assertEquals(new String(Files.readAllBytes(cli.resolve("testdata/apko.lock.json"))),
+        new String(Rebuild.lock(request(cli)).toBytes()));
+  }
+
   /** The TestBuild inputs exactly: no lock, no SOURCE_DATE_EPOCH; resolution against the signed indexes. */
   @Test
   void resolvedBuildGivesGoldenAndEmitsApkosLockFileByteForByte() throws IOException {

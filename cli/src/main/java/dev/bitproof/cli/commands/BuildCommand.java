@@ -2,6 +2,7 @@ package dev.bitproof.cli.commands;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bitproof.apko.LockFile;
 import dev.bitproof.build.BuildRequest;
 import dev.bitproof.build.BuildResult;
 import dev.bitproof.build.LayerCompressor;
@@ -53,8 +54,8 @@ public final class BuildCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "CONFIG", description = "The apko.yaml to build.")
   Path config;
 
-  @Option(names = {"-o", "--output"}, required = true, paramLabel = "REF",
-      description = "Where to write the image, e.g. oci:out (any writable transport).")
+  @Option(names = {"-o", "--output"}, paramLabel = "REF",
+      description = "Where to write the image, e.g. oci:out (any writable transport). Required unless --lock-only.")
   String output;
 
   @Option(names = "--lockfile", paramLabel = "FILE", description = "Build exactly the packages of this apko.lock.json.")
@@ -95,6 +96,10 @@ public final class BuildCommand implements Callable<Integer> {
   @Option(names = "--write-lock", paramLabel = "FILE", description = "Also write the resolution as an apko lock file.")
   Path writeLock;
 
+  @Option(names = "--lock-only", description = "Only resolve and write the lock file given by --write-lock, as "
+      + "apko lock does (in base-image mode the base's packages are left out); no image is built or written.")
+  boolean lockOnly;
+
   @Option(names = "--allow-untrusted-packages",
       description = "Do not require each package's .SIGN signature to verify with the keyring (apko does not check it).")
   boolean allowUntrusted;
@@ -106,7 +111,11 @@ public final class BuildCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     Output out = common.output();
     Path wd = workdir == null ? Path.of("") : workdir;
-    ImageReference dest = ImageReference.parse(output);
+    if (lockOnly ? writeLock == null || output != null || lockfile != null || reuseFrom != null : output == null) {
+      throw CheckException.usage("BUILD_OPTIONS_INVALID", lockOnly
+          ? "--lock-only needs --write-lock FILE and takes no -o, --lockfile or --reuse-layers-from"
+          : "-o REF is required (or --lock-only with --write-lock)");
+    }
     BuildRequest req = BuildRequest.of(config.isAbsolute() ? config : wd.resolve(config), wd)
         .withArchs(archs)
         .withAnnotations(parseAnnotations(annotations))
@@ -123,6 +132,18 @@ public final class BuildCommand implements Callable<Integer> {
       }
       req = req.withSourceDateEpoch(sourceDateEpoch);
     }
+    if (lockOnly) {
+      out.progress("bitproof build: locking " + config);
+      LockFile lock = Rebuild.lock(req);
+      Files.write(writeLock, lock.toBytes());
+      if (out.json()) {
+        out.printJson(lockJson(lock));
+      } else {
+        out.out().println("lock     " + writeLock + "  (" + lock.packages().size() + " packages)");
+      }
+      return ExitCodes.OK;
+    }
+    ImageReference dest = ImageReference.parse(output);
     out.progress("bitproof build: " + config + (lockfile != null ? " with " + lockfile : ""));
     BuildResult r = Rebuild.run(req);
     if (reuseFrom != null) {
@@ -191,6 +212,18 @@ public final class BuildCommand implements Callable<Integer> {
       w.println("note: " + n);
     }
     w.flush();
+  }
+
+  private static ObjectNode lockJson(LockFile lock) {
+    ObjectNode n = Json.mapper().createObjectNode();
+    n.put("schemaVersion", 1);
+    n.put("result", "LOCKED");
+    ArrayNode ps = n.putArray("packages");
+    for (LockFile.LockedPackage p : lock.packages()) {
+      ps.addObject().put("arch", p.architecture()).put("name", p.name()).put("version", p.version())
+          .put("checksum", p.checksum()).put("url", p.url());
+    }
+    return n;
   }
 
   private static ObjectNode json(BuildResult r, ImageReference dest) {

@@ -1,0 +1,84 @@
+package dev.bitproof.cli.commands;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bitproof.build.BuildRequest;
+import dev.bitproof.build.Rebuild;
+import dev.bitproof.cli.commands.BuildCommandTest.Run;
+import dev.bitproof.io.Json;
+import dev.bitproof.testing.SharedData;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code bitproof build} in base-image mode and with apko's layering test config, end to end. */
+class BuildBaseImageCommandTest {
+  static final String CONFIG = """
+      contents:
+        baseimage:
+          image: ./testdata/base_image
+          apkindex: ./testdata/base_image/metadata
+        keyring:
+          - ./testdata/melange.rsa.pub
+        repositories:
+          - ./testdata/packages
+        packages:
+          - replayout
+      entrypoint:
+        command: /bin/sh -l
+      archs:
+      - x86_64
+      - aarch64
+      """;
+
+  @Test
+  void buildsOnTheBaseImageAndKeepsItsLayer(@TempDir Path tmp) throws Exception {
+    Path cli = SharedData.require("apk/apko/internal/cli");
+    Path cfg = tmp.resolve("on-top.apko.yaml");
+    Files.writeString(cfg, CONFIG);
+    Path lock = tmp.resolve("on-top.apko.lock.json");
+    Run locked = BuildCommandTest.run("build", "-C", cli.toString(), cfg.toString(), "--lock-only", "--write-lock",
+        lock.toString(), "--format", "json");
+    assertEquals(0, locked.code(), locked.err());
+    JsonNode lj = Json.parse(locked.out().getBytes(StandardCharsets.UTF_8), "stdout");
+    assertEquals("LOCKED", lj.get("result").asText());
+    assertEquals(2, lj.get("packages").size(), "replayout per arch; pretend-baselayout is the base's");
+    assertEquals(new String(Rebuild.lock(BuildRequest.of(cfg, cli)).toBytes(), StandardCharsets.UTF_8), Files.readString(lock));
+    Run bad = BuildCommandTest.run("build", "-C", cli.toString(), cfg.toString(), "--lock-only");
+    assertEquals(2, bad.code(), bad.err());
+    assertTrue(bad.err().contains("BUILD_OPTIONS_INVALID"), bad.err());
+
+    Run r = BuildCommandTest.run("build", "-C", cli.toString(), cfg.toString(), "--lockfile", lock.toString(),
+        "-o", "oci:" + tmp.resolve("out"), "--format", "json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode j = Json.parse(r.out().getBytes(StandardCharsets.UTF_8), "stdout");
+    for (JsonNode img : j.get("images")) {
+      assertEquals(2, img.get("layers").size(), img.toString());
+    }
+    assertEquals("sha256:bf74ddaf55d32ec9672a0a40efc6cb1bf0a167763c18fc22586c8a301167822f",
+        j.get("images").get(0).get("layers").get(0).get("digest").asText(), "amd64 base layer as published");
+    assertTrue(Files.exists(tmp.resolve("out/blobs/sha256/bf74ddaf55d32ec9672a0a40efc6cb1bf0a167763c18fc22586c8a301167822f")));
+
+    Run noLock = BuildCommandTest.run("build", "-C", cli.toString(), cfg.toString(), "-o", "oci:" + tmp.resolve("x"));
+    assertEquals(2, noLock.code(), "a base image needs a lock file, as in apko: " + noLock.err());
+    assertTrue(noLock.err().contains("BUILD_BASE_IMAGE_NEEDS_LOCK"), noLock.err());
+  }
+
+  @Test
+  void layeringConfigGivesTwoLayersPerImage(@TempDir Path tmp) throws Exception {
+    Path cli = SharedData.require("apk/apko/internal/cli");
+    // where apko's TestPublishLayering runs: its build repository ./packages is missing there and is skipped
+    Run r = BuildCommandTest.run("build", "-C", cli.toString(), "testdata/layering.yaml", "--annotation", "foo=bar",
+        "-o", "oci:" + tmp.resolve("out"), "--format", "json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode j = Json.parse(r.out().getBytes(StandardCharsets.UTF_8), "stdout");
+    assertEquals(2, j.get("images").size());
+    for (JsonNode img : j.get("images")) {
+      assertEquals(2, img.get("layers").size(), img.toString());
+    }
+  }
+}

@@ -48,6 +48,25 @@ public final class GoJson {
     return new Bool(b);
   }
 
+  /** JSON {@code null} (a nil pointer, slice or map without omitempty). */
+  public static Value nullValue() {
+    return Literal.NULL;
+  }
+
+  /**
+   * A number already spelled as a JSON number token (for values that are not a Go {@code int64}, carried through
+   * as written); anything that is not one JSON number is rejected.
+   */
+  public static Value number(String token) {
+    if (!NUMBER.matcher(token).matches()) {
+      throw new IllegalArgumentException("not a JSON number: " + token);
+    }
+    return new Literal(token);
+  }
+
+  private static final java.util.regex.Pattern NUMBER =
+      java.util.regex.Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
+
   /** A Go {@code map[string]string}: keys sorted. */
   public static Value stringMap(Map<String, String> m) {
     Obj o = new Obj();
@@ -276,6 +295,20 @@ public final class GoJson {
     @Override
     public boolean isEmpty() {
       return !b;
+    }
+  }
+
+  private record Literal(String token) implements Value {
+    static final Literal NULL = new Literal("null");
+
+    @Override
+    public void write(StringBuilder sb) {
+      sb.append(token);
+    }
+
+    @Override
+    public boolean isEmpty() {
+      return token.equals("null");
     }
   }
 

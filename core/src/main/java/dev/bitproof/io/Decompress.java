@@ -217,7 +217,7 @@ public final class Decompress {
     }
   }
 
-  private static final class RatioGuard extends FilterInputStream {
+  private static final class RatioGuard extends ReadThroughInputStream {
     private static final long SLACK = 1024 * 1024;
     private final CountingInputStream compressed;
     private final long maxOutput;
@@ -231,13 +231,6 @@ public final class Decompress {
       this.maxOutput = maxOutput;
       this.maxRatio = maxRatio;
       this.subject = subject;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n <= 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
@@ -257,21 +250,6 @@ public final class Decompress {
         check(n);
       }
       return n;
-    }
-
-    /** Skipped bytes are decompressed too: they go through the same limits. */
-    @Override
-    public long skip(long n) throws IOException {
-      byte[] buf = new byte[(int) Math.min(Math.max(n, 0), 8192)];
-      long done = 0;
-      while (done < n) {
-        int r = read(buf, 0, (int) Math.min(buf.length, n - done));
-        if (r < 0) {
-          break;
-        }
-        done += r;
-      }
-      return done;
     }
 
     private void check(long n) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.bitproof.cli.CliRunner.Run;
 import dev.bitproof.io.Json;
 import dev.bitproof.testing.SharedData;
+import dev.bitproof.testing.TestLayouts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,17 +83,7 @@ class InspectCommandTest {
   @Test
   void tamperedConfigIsExitOne(@TempDir Path tmp) throws Exception {
     Path golden = SharedData.apkoTestdata().resolve("golden");
-    Path copy = tmp.resolve("golden");
-    try (var walk = Files.walk(golden)) {
-      for (Path p : (Iterable<Path>) walk::iterator) {
-        Path t = copy.resolve(golden.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(t);
-        } else {
-          Files.copy(p, t);
-        }
-      }
-    }
+    Path copy = TestLayouts.copy(golden, tmp.resolve("golden"));
     Path cfg = copy.resolve("blobs/sha256/6c815259150f37d000417f9a93f41bddf74dff905c745986069d4b03e954ac1d");
     cfg.toFile().setWritable(true);
     String s = Files.readString(cfg);

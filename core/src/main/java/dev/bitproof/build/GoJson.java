@@ -13,7 +13,8 @@ import java.util.TreeMap;
  * backslash-u00XX. Digests are taken over these bytes, so nothing here may go through a general JSON library.
  *
  * <p>Build a value with {@link #object()}, {@link #array()} and the {@code put*} methods; {@code omitempty}
- * semantics are the caller's ({@link Obj#putIfNotEmpty}).
+ * semantics are the caller's ({@link Obj#putIfNotEmpty}). The one Go JSON writer of the project: image JSON, lock
+ * files and {@code /etc/apko.json} here, apko's SPDX documents ({@code sbom.ApkoSpdx}, Marshal + {@link #indent}).
  */
 public final class GoJson {
   private GoJson() {}

@@ -1,15 +1,15 @@
 package dev.bitproof.cli;
 
+import static dev.bitproof.cli.CliRunner.run;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bitproof.cli.CliRunner.Run;
 import dev.bitproof.io.Json;
 import dev.bitproof.testing.ApkFixtures;
 import dev.bitproof.testing.ApkFixtures.Apk;
 import dev.bitproof.testing.ApkFixtures.Entry;
 import dev.bitproof.testing.SharedData;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,15 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ApkCliTest {
   @TempDir
   Path tmp;
-
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
-    return new Run(code, out.toString(), err.toString());
-  }
 
   @Test
   void alpineIndexAndBaselayoutVerifyNamingTheirKeys() {

@@ -1,23 +1,14 @@
 package dev.bitproof.cli;
 
+import static dev.bitproof.cli.CliRunner.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.bitproof.cli.CliRunner.Run;
 import org.junit.jupiter.api.Test;
 
 /** The CLI contract every script relies on: help, version, exit codes for usage errors. */
 class MainTest {
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
   @Test
   void versionAndHelp() {
     Run v = run("--version");

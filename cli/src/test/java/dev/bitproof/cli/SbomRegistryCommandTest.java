@@ -1,15 +1,15 @@
 package dev.bitproof.cli;
 
+import static dev.bitproof.cli.CliRunner.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bitproof.cli.CliRunner.Run;
 import dev.bitproof.io.Json;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.testing.FakeRegistry;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -19,15 +19,6 @@ import org.junit.jupiter.api.Test;
 /** {@code sbom generate} from a registry, the SBOM attached under cosign's tag, {@code sbom check} finding it. */
 class SbomRegistryCommandTest {
   static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
-    return new Run(code, out.toString(), err.toString());
-  }
 
   static byte[] b(String s) {
     return s.getBytes(StandardCharsets.UTF_8);

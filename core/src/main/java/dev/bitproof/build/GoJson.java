@@ -13,7 +13,8 @@ import java.util.TreeMap;
  * backslash-u00XX. Digests are taken over these bytes, so nothing here may go through a general JSON library.
  *
  * <p>Build a value with {@link #object()}, {@link #array()} and the {@code put*} methods; {@code omitempty}
- * semantics are the caller's ({@link Obj#putIfNotEmpty}).
+ * semantics are the caller's ({@link Obj#putIfNotEmpty}). The one Go JSON writer of the project: image JSON, lock
+ * files and {@code /etc/apko.json} here, apko's SPDX documents ({@code sbom.ApkoSpdx}, Marshal + {@link #indent}).
  */
 public final class GoJson {
   private GoJson() {}
@@ -47,6 +48,25 @@ public final class GoJson {
   public static Value bool(boolean b) {
     return new Bool(b);
   }
+
+  /** JSON {@code null} (a nil pointer, slice or map without omitempty). */
+  public static Value nullValue() {
+    return Literal.NULL;
+  }
+
+  /**
+   * A number already spelled as a JSON number token (for values that are not a Go {@code int64}, carried through
+   * as written); anything that is not one JSON number is rejected.
+   */
+  public static Value number(String token) {
+    if (!NUMBER.matcher(token).matches()) {
+      throw new IllegalArgumentException("not a JSON number: " + token);
+    }
+    return new Literal(token);
+  }
+
+  private static final java.util.regex.Pattern NUMBER =
+      java.util.regex.Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
 
   /** A Go {@code map[string]string}: keys sorted. */
   public static Value stringMap(Map<String, String> m) {
@@ -276,6 +296,20 @@ public final class GoJson {
     @Override
     public boolean isEmpty() {
       return !b;
+    }
+  }
+
+  private record Literal(String token) implements Value {
+    static final Literal NULL = new Literal("null");
+
+    @Override
+    public void write(StringBuilder sb) {
+      sb.append(token);
+    }
+
+    @Override
+    public boolean isEmpty() {
+      return token.equals("null");
     }
   }
 

@@ -1,12 +1,12 @@
 package dev.bitproof.compare;
 
+import dev.bitproof.io.ReadThroughInputStream;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.tar.TarEntryInfo;
 import dev.bitproof.tar.TarPaths;
 import dev.bitproof.tar.TarReader;
 import java.io.ByteArrayOutputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -217,7 +217,7 @@ final class TarEntryStream {
   }
 
   /** Counts every byte and, between start and stop, keeps the bytes read (the header records of one entry). */
-  private static final class Tee extends FilterInputStream {
+  private static final class Tee extends ReadThroughInputStream {
     private ByteArrayOutputStream capture;
     private boolean overflow;
     private long count;
@@ -234,19 +234,6 @@ final class TarEntryStream {
     byte[] stopCapture() {
       byte[] b = overflow || capture == null ? null : capture.toByteArray();
       capture = null;
-      return b;
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0) {
-        count++;
-        if (capture != null && !overflow) {
-          capture.write(b);
-          checkOverflow();
-        }
-      }
       return b;
     }
 
@@ -268,26 +255,6 @@ final class TarEntryStream {
         overflow = true;
         capture = new ByteArrayOutputStream(0);
       }
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      // read instead of skipping so the digest and the capture see every byte
-      byte[] buf = new byte[(int) Math.min(8192, Math.max(1, n))];
-      long total = 0;
-      while (total < n) {
-        int r = read(buf, 0, (int) Math.min(buf.length, n - total));
-        if (r < 0) {
-          break;
-        }
-        total += r;
-      }
-      return total;
-    }
-
-    @Override
-    public boolean markSupported() {
-      return false;
     }
   }
 }

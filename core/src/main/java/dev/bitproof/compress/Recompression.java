@@ -1,10 +1,10 @@
 package dev.bitproof.compress;
 
 import dev.bitproof.io.Decompress;
+import dev.bitproof.io.ReadThroughInputStream;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.report.Finding;
 import dev.bitproof.report.Severity;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -165,21 +165,12 @@ public final class Recompression {
   }
 
   /** Counts the bytes read and keeps the first ten. */
-  private static final class HeaderCapture extends FilterInputStream {
+  private static final class HeaderCapture extends ReadThroughInputStream {
     final byte[] header = new byte[10];
     long count;
 
     HeaderCapture(InputStream in) {
       super(in);
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0) {
-        note(new byte[] {(byte) b}, 0, 1);
-      }
-      return b;
     }
 
     @Override
@@ -197,14 +188,6 @@ public final class Recompression {
         System.arraycopy(b, off, header, (int) count, k);
       }
       count += n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      // Skipped bytes must still be hashed and counted.
-      byte[] buf = new byte[(int) Math.min(n, 8192)];
-      int r = read(buf, 0, buf.length);
-      return Math.max(r, 0);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.bitproof.deb;
 
+import dev.bitproof.io.Decompress;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.report.Finding;
 import dev.bitproof.report.Severity;
@@ -206,8 +207,8 @@ public final class ArchiveVerifier {
     PackagesIndex index;
     long plainSize;
     try (InputStream raw = Files.newInputStream(file);
-        InputStream dec = DebDecompress.open(DebDecompress.bySuffix(matched.path()), raw, MAX_PACKAGES_BYTES, 1000, name);
-        dev.bitproof.io.Decompress.CountingInputStream counted = new dev.bitproof.io.Decompress.CountingInputStream(
+        InputStream dec = Decompress.open(Decompress.Format.bySuffix(matched.path()), raw, MAX_PACKAGES_BYTES, 1000, name);
+        Decompress.CountingInputStream counted = new Decompress.CountingInputStream(
             new DigestInputStream(dec, plainMd))) {
       index = PackagesIndex.parse(counted, origin, suite, component, arch, keepParagraph);
       counted.transferTo(java.io.OutputStream.nullOutputStream());

@@ -1,5 +1,6 @@
 package dev.bitproof.deb;
 
+import dev.bitproof.io.Decompress;
 import dev.bitproof.io.LimitedInputStream;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.report.CheckException;
@@ -94,7 +95,7 @@ public final class DebPackage {
       }
       List<Finding> findings = new ArrayList<>();
       Map<String, byte[]> controlFiles = new LinkedHashMap<>();
-      try (InputStream c = DebDecompress.open(kindOf(l.control, subject), ArArchive.open(ch, l.control),
+      try (InputStream c = Decompress.open(kindOf(l.control, subject), ArArchive.open(ch, l.control),
           MAX_CONTROL_BYTES, MAX_RATIO, subject + " " + l.control.name())) {
         TarReader.read(c, subject + " " + l.control.name(), (p, s) -> true,
             new TarReader.Limits(10_000, MAX_CONTROL_BYTES, MAX_CONTROL_BYTES), e -> {
@@ -114,7 +115,7 @@ public final class DebPackage {
           ? DpkgDatabase.parseList(controlFiles.get("conffiles")).stream().map(String::strip).toList() : List.of();
       List<DataEntry> data = new ArrayList<>();
       String dataSubject = subject + " " + l.data.name();
-      try (InputStream d = DebDecompress.open(kindOf(l.data, subject), ArArchive.open(ch, l.data), MAX_DATA_BYTES,
+      try (InputStream d = Decompress.open(kindOf(l.data, subject), ArArchive.open(ch, l.data), MAX_DATA_BYTES,
           MAX_RATIO, dataSubject)) {
         TarReader.read(d, dataSubject, null, TarReader.Limits.defaults(), e -> {
           checkPath(e, dataSubject, findings);
@@ -166,15 +167,15 @@ public final class DebPackage {
     return new Layout(members.get(0), control, data);
   }
 
-  private static DebDecompress.Kind kindOf(ArArchive.Member m, String subject) {
+  private static Decompress.Format kindOf(ArArchive.Member m, String subject) {
     String n = m.name();
     String ext = n.substring(n.indexOf(".tar") + 4);
     return switch (ext) {
-      case "" -> DebDecompress.Kind.NONE;
-      case ".gz" -> DebDecompress.Kind.GZIP;
-      case ".xz" -> DebDecompress.Kind.XZ;
-      case ".zst" -> DebDecompress.Kind.ZSTD;
-      case ".bz2" -> DebDecompress.Kind.BZIP2;
+      case "" -> Decompress.Format.NONE;
+      case ".gz" -> Decompress.Format.GZIP;
+      case ".xz" -> Decompress.Format.XZ;
+      case ".zst" -> Decompress.Format.ZSTD;
+      case ".bz2" -> Decompress.Format.BZIP2;
       default -> throw new CheckException("DEB_COMPRESSION_UNSUPPORTED", subject, "member " + n + " uses an unsupported compression");
     };
   }

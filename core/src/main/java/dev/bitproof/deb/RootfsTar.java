@@ -1,5 +1,6 @@
 package dev.bitproof.deb;
 
+import dev.bitproof.io.Decompress;
 import dev.bitproof.tar.ImageFilesystem;
 import dev.bitproof.tar.TarReader;
 import java.io.IOException;
@@ -16,7 +17,7 @@ public final class RootfsTar {
 
   public static ImageFilesystem read(Path tar, TarReader.KeepPredicate keep) throws IOException {
     String subject = tar.getFileName().toString();
-    try (InputStream in = DebDecompress.sniff(Files.newInputStream(tar), MAX_OUTPUT, 1000, subject)) {
+    try (InputStream in = Decompress.sniff(Files.newInputStream(tar), MAX_OUTPUT, 1000, subject)) {
       ImageFilesystem.Builder b = new ImageFilesystem.Builder();
       b.addLayer(in, subject, keep);
       return b.build();

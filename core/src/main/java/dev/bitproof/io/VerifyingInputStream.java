@@ -2,7 +2,6 @@ package dev.bitproof.io;
 
 import dev.bitproof.oci.Digest;
 import dev.bitproof.report.CheckException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -13,7 +12,7 @@ import java.security.MessageDigest;
  * the expected size, so a server that keeps sending cannot flood the reader. Callers that keep bytes must keep
  * them only after reading to the end.
  */
-public final class VerifyingInputStream extends FilterInputStream {
+public final class VerifyingInputStream extends ReadThroughInputStream {
   private final Digest expected;
   private final long expectedSize;
   private final MessageDigest md;
@@ -31,13 +30,6 @@ public final class VerifyingInputStream extends FilterInputStream {
   }
 
   @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xff;
-  }
-
-  @Override
   public int read(byte[] b, int off, int len) throws IOException {
     int n = super.read(b, off, len);
     if (n < 0) {
@@ -51,20 +43,6 @@ public final class VerifyingInputStream extends FilterInputStream {
           "more bytes than the descriptor's size " + expectedSize);
     }
     return n;
-  }
-
-  @Override
-  public long skip(long n) throws IOException {
-    byte[] buf = new byte[(int) Math.min(8192, Math.max(n, 1))];
-    long total = 0;
-    while (total < n) {
-      int r = read(buf, 0, (int) Math.min(buf.length, n - total));
-      if (r < 0) {
-        break;
-      }
-      total += r;
-    }
-    return total;
   }
 
   private void finish() {
@@ -88,10 +66,5 @@ public final class VerifyingInputStream extends FilterInputStream {
     while (read(buf, 0, buf.length) >= 0) {
       // hashing happens in read
     }
-  }
-
-  @Override
-  public boolean markSupported() {
-    return false;
   }
 }

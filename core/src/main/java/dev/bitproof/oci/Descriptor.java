@@ -40,6 +40,11 @@ public record Descriptor(MediaType mediaType, Digest digest, long size, Map<Stri
     return new Descriptor(mediaType, digest, size, annotations, Optional.of(p), artifactType, urls, json);
   }
 
+  /** An optional descriptor field ({@code subject}): absent or {@code null} is empty, anything else must parse. */
+  static Optional<Descriptor> optionalFromJson(JsonNode n, String subject) {
+    return n == null || n.isNull() ? Optional.empty() : Optional.of(fromJson(n, subject));
+  }
+
   static Descriptor fromJson(JsonNode n, String subject) {
     if (n == null || !n.isObject()) {
       throw new CheckException("DESCRIPTOR_INVALID", subject, "descriptor must be an object");

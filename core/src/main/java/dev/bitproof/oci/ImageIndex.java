@@ -23,11 +23,7 @@ public record ImageIndex(RawManifest raw, List<Descriptor> manifests, Map<String
 
   public static ImageIndex parse(RawManifest raw) {
     String subj = "index " + raw.digest();
-    JsonNode n = Json.parseObject(raw.bytes(), subj);
-    JsonNode sv = n.get("schemaVersion");
-    if (sv == null || !sv.isInt() || sv.asInt() != 2) {
-      throw new CheckException("MANIFEST_INVALID", subj, "schemaVersion must be 2");
-    }
+    JsonNode n = raw.schema2Json(subj);
     JsonNode ms = n.get("manifests");
     if (ms == null || !ms.isArray()) {
       throw new CheckException("MANIFEST_INVALID", subj, "manifests must be an array");
@@ -44,9 +40,8 @@ public record ImageIndex(RawManifest raw, List<Descriptor> manifests, Map<String
       }
       out.add(d);
     }
-    JsonNode subject = n.get("subject");
     return new ImageIndex(raw, out, Json.stringMap(n, "annotations"),
-        subject == null || subject.isNull() ? Optional.empty() : Optional.of(Descriptor.fromJson(subject, subj + " subject")),
+        Descriptor.optionalFromJson(n.get("subject"), subj + " subject"),
         Json.text(n, "artifactType"), n);
   }
 

@@ -22,11 +22,7 @@ public record ImageManifest(RawManifest raw, Descriptor config, List<Descriptor>
 
   public static ImageManifest parse(RawManifest raw) {
     String subj = "manifest " + raw.digest();
-    JsonNode n = Json.parseObject(raw.bytes(), subj);
-    JsonNode sv = n.get("schemaVersion");
-    if (sv == null || !sv.isInt() || sv.asInt() != 2) {
-      throw new CheckException("MANIFEST_INVALID", subj, "schemaVersion must be 2");
-    }
+    JsonNode n = raw.schema2Json(subj);
     JsonNode layersNode = n.get("layers");
     List<Descriptor> layers = new ArrayList<>();
     if (layersNode != null && !layersNode.isNull()) {
@@ -41,10 +37,9 @@ public record ImageManifest(RawManifest raw, Descriptor config, List<Descriptor>
         layers.add(Descriptor.fromJson(l, subj + " layers[" + i++ + "]"));
       }
     }
-    JsonNode subject = n.get("subject");
     return new ImageManifest(raw, Descriptor.fromJson(n.get("config"), subj + " config"), layers,
         Json.stringMap(n, "annotations"),
-        subject == null || subject.isNull() ? Optional.empty() : Optional.of(Descriptor.fromJson(subject, subj + " subject")),
+        Descriptor.optionalFromJson(n.get("subject"), subj + " subject"),
         Json.text(n, "artifactType"), n);
   }
 

@@ -78,6 +78,16 @@ public final class RawManifest {
     return digest;
   }
 
+  /** The bytes as the JSON object of a schema 2 manifest or index; {@code MANIFEST_INVALID} otherwise. */
+  JsonNode schema2Json(String subject) {
+    JsonNode n = Json.parseObject(bytes, subject);
+    JsonNode sv = n.get("schemaVersion");
+    if (sv == null || !sv.isInt() || sv.asInt() != 2) {
+      throw new CheckException("MANIFEST_INVALID", subject, "schemaVersion must be 2");
+    }
+    return n;
+  }
+
   public boolean isIndex() {
     return mediaType.isIndex();
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bitproof.build.GoJson;
 import dev.bitproof.io.Json;
 import dev.bitproof.report.CheckException;
 import java.nio.charset.StandardCharsets;
@@ -448,7 +449,35 @@ public final class ApkoSpdx {
 
   /** Renders a document exactly as apko's encoder does (two-space indent, HTML-escaped, newline-terminated). */
   public static byte[] render(JsonNode doc) {
-    return GoJson.render(doc);
+    // json.Encoder with SetIndent("", "  ") is Marshal, then Indent, then a newline
+    return (GoJson.indent(GoJson.marshal(goValue(doc))) + "\n").getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The parsed tree as a Go value: object fields keep their order (the SPDX structs' field order). */
+  private static GoJson.Value goValue(JsonNode n) {
+    if (n.isObject()) {
+      GoJson.Obj o = GoJson.object();
+      n.properties().forEach(e -> o.put(e.getKey(), goValue(e.getValue())));
+      return o;
+    }
+    if (n.isArray()) {
+      GoJson.Arr a = GoJson.array();
+      n.forEach(item -> a.add(goValue(item)));
+      return a;
+    }
+    if (n.isTextual()) {
+      return GoJson.string(n.asText());
+    }
+    if (n.isBoolean()) {
+      return GoJson.bool(n.asBoolean());
+    }
+    if (n.isIntegralNumber() && n.canConvertToLong()) {
+      return GoJson.number(n.asLong());
+    }
+    if (n.isNumber()) {
+      return GoJson.number(n.toString());
+    }
+    return GoJson.nullValue();
   }
 
 }

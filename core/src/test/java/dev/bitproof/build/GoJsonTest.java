@@ -40,6 +40,16 @@ class GoJsonTest {
         GoJson.indent(GoJson.marshal(o)));
   }
 
+  @Test
+  void nullAndNumberTokensAreWrittenAsGiven() {
+    assertEquals("[null,1.5,-2E+10,7]", marshal(GoJson.array().add(GoJson.nullValue()).add(GoJson.number("1.5"))
+        .add(GoJson.number("-2E+10")).add(GoJson.number(7))));
+    assertEquals("{}", marshal(GoJson.object().putIfNotEmpty("p", GoJson.nullValue())), "nil is empty to omitempty");
+    for (String bad : List.of("", "01", "1.", "NaN", "1,2", "\"1\"", "1 ")) {
+      org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> GoJson.number(bad), bad);
+    }
+  }
+
   /** apko's lock files round-trip to the same bytes (MarshalIndent + newline), including the pre-0.13 form. */
   @Test
   void lockFilesRoundTripByteForByte() throws IOException {

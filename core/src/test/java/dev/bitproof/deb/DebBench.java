@@ -1,5 +1,6 @@
 package dev.bitproof.deb;
 
+import dev.bitproof.io.Decompress;
 import dev.bitproof.testing.SharedData;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -47,7 +48,7 @@ public final class DebBench {
     for (int round = 0; round < 3; round++) {
       long ca = cpu.getCurrentThreadCpuTime();
       long a = System.nanoTime();
-      try (InputStream x = DebDecompress.open(DebDecompress.Kind.XZ, Files.newInputStream(packages), 1L << 31, 1000, "p")) {
+      try (InputStream x = Decompress.open(Decompress.Format.XZ, Files.newInputStream(packages), 1L << 31, 1000, "p")) {
         x.transferTo(java.io.OutputStream.nullOutputStream());
       }
       long b = System.nanoTime();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bitproof.io.Decompress;
 import dev.bitproof.io.Json;
 import dev.bitproof.report.Finding;
 import dev.bitproof.tar.ImageFilesystem;
@@ -158,7 +159,7 @@ class DpkgImageCheckTest {
 
     // a changed conffile and a retargeted symlink in a later layer are caught
     ImageFilesystem.Builder b = new ImageFilesystem.Builder();
-    try (java.io.InputStream in = DebDecompress.sniff(Files.newInputStream(SharedData.require("deb/rootfs/distroless-like-statusd.tar.xz")),
+    try (java.io.InputStream in = Decompress.sniff(Files.newInputStream(SharedData.require("deb/rootfs/distroless-like-statusd.tar.xz")),
         1L << 34, 1000, "rootfs")) {
       b.addLayer(in, "layer0", (p, s) -> DpkgDatabase.isDatabasePath(p));
     }

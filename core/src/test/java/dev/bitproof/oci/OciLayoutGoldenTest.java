@@ -11,6 +11,7 @@ import dev.bitproof.oci.transport.Transports;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.tar.ImageFilesystem;
 import dev.bitproof.testing.SharedData;
+import dev.bitproof.testing.TestLayouts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -44,17 +45,7 @@ class OciLayoutGoldenTest {
   @Test
   void tamperedBlobIsRejectedWhileStreaming(@TempDir Path tmp) throws Exception {
     Path golden = SharedData.apkoTestdata().resolve("golden");
-    Path copy = tmp.resolve("golden");
-    try (var walk = Files.walk(golden)) {
-      for (Path p : (Iterable<Path>) walk::iterator) {
-        Path t = copy.resolve(golden.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(t);
-        } else {
-          Files.copy(p, t);
-        }
-      }
-    }
+    Path copy = TestLayouts.copy(golden, tmp.resolve("golden"));
     try (ImageSource src = Transports.source(ImageReference.parse("oci:" + copy), TransportOptions.defaults())) {
       Images.Resolved img = Images.walk(src).images().get(0);
       Path layer = copy.resolve("blobs/sha256/" + img.manifest().layers().get(0).digest().hex());

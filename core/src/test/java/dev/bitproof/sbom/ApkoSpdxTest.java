@@ -49,6 +49,16 @@ class ApkoSpdxTest {
     }
   }
 
+  /** Every JSON kind a copied SBOM may carry comes out as Go's indenting encoder writes it. */
+  @Test
+  void renderWritesEveryJsonKindAsGoEncoderDoes() throws Exception {
+    JsonNode doc = Json.parse(("{\"z\":\"<x>&\\u2028\",\"b\":[],\"c\":{},\"n\":3,\"f\":1.5,\"t\":true,\"u\":null,"
+        + "\"a\":[{\"k\":\"v\"},2]}").getBytes(java.nio.charset.StandardCharsets.UTF_8), "doc");
+    assertEquals("{\n  \"z\": \"\\u003cx\\u003e\\u0026\\u2028\",\n  \"b\": [],\n  \"c\": {},\n  \"n\": 3,\n"
+        + "  \"f\": 1.5,\n  \"t\": true,\n  \"u\": null,\n  \"a\": [\n    {\n      \"k\": \"v\"\n    },\n    2\n  ]\n}\n",
+        new String(ApkoSpdx.render(doc), java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   @Test
   void ourToolNameIsTheOnlyDifferenceByDefault() throws Exception {
     Path golden = SharedData.apkoTestdata().resolve("golden");

@@ -96,6 +96,21 @@ public final class TestLayouts {
     }
   }
 
+  /** A byte-for-byte copy of the layout (or any tree) {@code src} at {@code out}, for a test to tamper with. */
+  public static Path copy(Path src, Path out) throws IOException {
+    try (var walk = Files.walk(src)) {
+      for (Path p : (Iterable<Path>) walk::iterator) {
+        Path t = out.resolve(src.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(t);
+        } else {
+          Files.copy(p, t);
+        }
+      }
+    }
+    return out;
+  }
+
   /** Rewrites only index.json (as JSON). */
   public static void editIndex(Path layout, Consumer<ObjectNode> edit) throws IOException {
     ObjectNode index = Json.parseObject(Files.readAllBytes(layout.resolve("index.json")), "index");

@@ -247,7 +247,7 @@ public final class ApkCommand implements Runnable {
         out.printJson(doc);
       } else {
         text(out, doc);
-        findings.forEach(f -> out.out().println(Output.findingText(f)));
+        out.printFindings(findings);
         out.out().flush();
       }
       return failed ? ExitCodes.FAILED : ExitCodes.OK;
@@ -364,7 +364,7 @@ public final class ApkCommand implements Runnable {
           doc.set("findings", Output.findingsJson(failures));
           out.printJson(doc);
         } else {
-          failures.forEach(f -> out.out().println(Output.findingText(f)));
+          out.printFindings(failures);
           out.out().flush();
         }
         return ExitCodes.FAILED;

@@ -451,9 +451,7 @@ public final class AttestCommand implements Runnable {
         n.set("findings", Output.findingsJson(v.findings()));
         o.printJson(n);
       } else {
-        for (Finding f : v.findings()) {
-          o.out().println(Output.findingText(f));
-        }
+        o.printFindings(v.findings());
         o.out().println((v.passed() ? "VERIFIED " : "FAILED ") + subject + " (" + outcomes.size() + " attestation(s), trusted " + keyLabel + ")");
         o.out().flush();
       }

@@ -182,9 +182,7 @@ public final class DebCommand implements Runnable {
       n.set("findings", Output.findingsJson(findings));
       o.printJson(n);
     } else {
-      for (Finding f : findings) {
-        o.out().println(Output.findingText(f));
-      }
+      o.printFindings(findings);
       o.out().println(failed ? "FAIL: " + findings.stream().filter(Finding::fails).count() + " failing finding(s)" : "PASS");
       o.out().flush();
     }

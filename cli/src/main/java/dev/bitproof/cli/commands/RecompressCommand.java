@@ -97,7 +97,7 @@ public final class RecompressCommand implements Callable<Integer> {
       out.printJson(n);
     } else {
       out.out().println("bitproof recompress: " + (pass ? "PASS" : "FAIL") + " — " + summary);
-      findings.forEach(f -> out.out().println(Output.findingText(f)));
+      out.printFindings(findings);
       out.out().flush();
     }
     return pass ? ExitCodes.OK : ExitCodes.FAILED;

@@ -16,7 +16,6 @@ import dev.bitproof.oci.transport.Images;
 import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.oci.transport.Transports;
 import dev.bitproof.report.CheckException;
-import dev.bitproof.report.Finding;
 import dev.bitproof.report.Severity;
 import dev.bitproof.sbom.ApkoSpdx;
 import dev.bitproof.sbom.ImageContents;
@@ -124,11 +123,8 @@ public final class SbomCommand {
         doc.set("findings", Output.findingsJson(result.findings()));
         out.printJson(doc);
       } else {
-        for (Finding f : result.findings()) {
-          if (f.severity() != Severity.OK || f.code().equals("SBOM_MATCHES_IMAGE") || f.code().equals("SBOM_INDEX_MATCHES")) {
-            out.out().println(Output.findingText(f));
-          }
-        }
+        out.printFindings(result.findings().stream().filter(f -> f.severity() != Severity.OK
+            || f.code().equals("SBOM_MATCHES_IMAGE") || f.code().equals("SBOM_INDEX_MATCHES")).toList());
         out.out().println("sbom check: " + (failed ? "FAIL" : "PASS") + " (" + result.sboms().size() + " SBOMs: "
             + String.join(", ", result.sboms()) + ")");
       }

@@ -48,6 +48,11 @@ public final class Output {
     }
   }
 
+  /** Each finding as {@link #findingText} on stdout, in order. */
+  public void printFindings(Collection<Finding> findings) {
+    findings.forEach(f -> out.println(findingText(f)));
+  }
+
   public static ObjectNode findingJson(Finding f) {
     return dev.bitproof.verify.ReportJson.finding(f);
   }

@@ -1,5 +1,6 @@
 package dev.bitproof.cli.commands;
 
+import static dev.bitproof.cli.CliRunner.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,8 +9,8 @@ import dev.bitproof.attest.Fixtures;
 import dev.bitproof.attest.Peers;
 import dev.bitproof.attest.intoto.Predicates;
 import dev.bitproof.attest.registry.Attachments;
+import dev.bitproof.cli.CliRunner.Run;
 import dev.bitproof.cli.Main;
-import dev.bitproof.io.Json;
 import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.Digest;
 import java.io.PrintWriter;
@@ -26,19 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 class AttestCommandTest {
   @TempDir
   Path dir;
-
-  record Run(int code, String out, String err) {
-    JsonNode json() {
-      return Json.parse(out.getBytes(StandardCharsets.UTF_8), "stdout");
-    }
-  }
-
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
-    return new Run(code, out.toString(), err.toString());
-  }
 
   private Path report(String ref, Digest d) throws Exception {
     return Files.write(dir.resolve("report.json"), Fixtures.reportBytes(ref, d));

@@ -1,6 +1,8 @@
 package dev.bitproof.cli.commands;
 
-import static dev.bitproof.cli.commands.AttestCommandTest.run;
+import dev.bitproof.cli.CliRunner;
+
+import static dev.bitproof.cli.CliRunner.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -39,7 +41,7 @@ class AttestReferrersApiTest {
       Path report = Files.write(dir.resolve("report.json"), Fixtures.reportBytes(ref, digest));
       assertEquals(0, run("key", "generate", "--out", dir.resolve("k").toString()).code());
 
-      AttestCommandTest.Run sign = run("attest", "sign", report.toString(), "--key", dir.resolve("k.key").toString(), "--attach",
+      CliRunner.Run sign = run("attest", "sign", report.toString(), "--key", dir.resolve("k.key").toString(), "--attach",
           "--insecure", "--format", "json", "--out", dir.resolve("a.jsonl").toString());
       assertEquals(0, sign.code(), sign.err());
       JsonNode attached = sign.json().path("attached");
@@ -51,12 +53,12 @@ class AttestReferrersApiTest {
         assertTrue(new String(reg.manifest(d.asText()), java.nio.charset.StandardCharsets.UTF_8).contains(digest.toString()));
       }
 
-      AttestCommandTest.Run text = run("attest", "sign", report.toString(), "--key", dir.resolve("k.key").toString(), "--attach",
+      CliRunner.Run text = run("attest", "sign", report.toString(), "--key", dir.resolve("k.key").toString(), "--attach",
           "--insecure", "--out", dir.resolve("b.jsonl").toString());
       assertEquals(0, text.code(), text.err());
       assertTrue(text.out().contains("attached to " + ref + " (referrers API)"), text.out());
 
-      AttestCommandTest.Run ok = run("attest", "verify", ref, "--key", dir.resolve("k.pub").toString(), "--type", "vsa", "--insecure");
+      CliRunner.Run ok = run("attest", "verify", ref, "--key", dir.resolve("k.pub").toString(), "--type", "vsa", "--insecure");
       assertEquals(0, ok.code(), ok.out() + ok.err());
       assertTrue(ok.out().contains(ref + " referrers API "), ok.out());
       assertTrue(ok.out().contains("VERIFIED " + digest), ok.out());

@@ -1,6 +1,6 @@
 package dev.bitproof.cli.commands;
 
-import static dev.bitproof.cli.commands.AttestCommandTest.run;
+import static dev.bitproof.cli.CliRunner.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +9,7 @@ import dev.bitproof.attest.Fixtures;
 import dev.bitproof.attest.bundle.SigstoreBundle;
 import dev.bitproof.attest.dsse.Envelope;
 import dev.bitproof.attest.registry.Attachments;
+import dev.bitproof.cli.CliRunner.Run;
 import dev.bitproof.io.Json;
 import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.Digest;
@@ -74,12 +75,12 @@ class AttestRegistryTest {
     String key = dir.resolve("k.key").toString();
     String pub = dir.resolve("k.pub").toString();
 
-    AttestCommandTest.Run sign = run("attest", "sign", report.toString(), "--key", key, "--attach", "--insecure", "--format", "json");
+    Run sign = run("attest", "sign", report.toString(), "--key", key, "--attach", "--insecure", "--format", "json");
     assertEquals(0, sign.code(), sign.err());
     // distribution 2.8 answers no OCI-Subject: the referrers tag is written
     assertEquals(false, sign.json().path("attached").path("referrersApi").asBoolean(true), sign.out());
     assertEquals(Attachments.referrersTag(golden), sign.json().path("attached").path("tag").asText(), sign.out());
-    AttestCommandTest.Run cosign = run("attest", "sign", report.toString(), "--key", key, "--attach", "--attach-layout", "cosign",
+    Run cosign = run("attest", "sign", report.toString(), "--key", key, "--attach", "--attach-layout", "cosign",
         "--insecure", "--out", dir.resolve("c.jsonl").toString());
     assertEquals(0, cosign.code(), cosign.err());
 
@@ -99,7 +100,7 @@ class AttestRegistryTest {
     assertEquals("application/vnd.dsse.envelope.v1+json", att.path("layers").get(0).path("mediaType").asText());
     assertEquals("https://slsa.dev/verification_summary/v1", att.path("layers").get(1).path("annotations").path("predicateType").asText());
 
-    AttestCommandTest.Run ok = run("attest", "verify", ref, "--key", pub, "--type", "vsa", "--max-age", "1h", "--insecure", "--format", "json");
+    Run ok = run("attest", "verify", ref, "--key", pub, "--type", "vsa", "--max-age", "1h", "--insecure", "--format", "json");
     assertEquals(0, ok.code(), ok.out() + ok.err());
     assertEquals(4, ok.json().path("attestations").asInt(), "two referrers + two cosign layers");
     assertEquals(0, run("attest", "verify", base + "@" + GOLDEN_INDEX, "--key", pub, "--insecure").code());
@@ -108,14 +109,14 @@ class AttestRegistryTest {
     Path other = dir.resolve("other");
     Descriptor otherImage = Fixtures.writeImage(other, "v1", "other");
     copy("oci:" + other + ":v1", ref);
-    AttestCommandTest.Run moved = run("attest", "verify", ref, "--key", pub, "--insecure", "--format", "json");
+    Run moved = run("attest", "verify", ref, "--key", pub, "--insecure", "--format", "json");
     assertEquals(1, moved.code(), moved.out());
     assertEquals(otherImage.digest().toString(), moved.json().path("subject").asText());
     assertTrue(moved.out().contains("ATTEST_NONE_VALID"), moved.out());
     // ... and golden's referrers index copied under the other image's referrers tag does not help
     copy(base + ":" + Attachments.referrersTag(golden), base + ":" + Attachments.referrersTag(otherImage.digest()));
     copy(base + ":" + Attachments.cosignTag(golden), base + ":" + Attachments.cosignTag(otherImage.digest()));
-    AttestCommandTest.Run copied = run("attest", "verify", ref, "--key", pub, "--insecure", "--format", "json");
+    Run copied = run("attest", "verify", ref, "--key", pub, "--insecure", "--format", "json");
     assertEquals(1, copied.code(), copied.out());
     assertTrue(copied.out().contains("ATTEST_SUBJECT_MISMATCH"), copied.out());
   }
@@ -127,7 +128,7 @@ class AttestRegistryTest {
     Digest golden = Digest.parse(GOLDEN_INDEX);
     Path report = Files.write(dir.resolve("report.json"), Fixtures.reportBytes(ref, golden));
     assertEquals(0, run("key", "generate", "--type", "ed25519", "--out", dir.resolve("k").toString()).code());
-    AttestCommandTest.Run sign = run("attest", "sign", report.toString(), "--key", dir.resolve("k.key").toString(),
+    Run sign = run("attest", "sign", report.toString(), "--key", dir.resolve("k.key").toString(),
         "--output-format", "dsse", "--out", dir.resolve("d").toString());
     assertEquals(0, sign.code(), sign.err());
 
@@ -148,7 +149,7 @@ class AttestRegistryTest {
     }
     Attachments.attach(AttestCommand.opener(INSECURE), image, subject, items, Attachments.Layout.REFERRERS, Instant.now());
 
-    AttestCommandTest.Run v = run("attest", "verify", ref, "--key", dir.resolve("k.pub").toString(), "--insecure", "--format", "json");
+    Run v = run("attest", "verify", ref, "--key", dir.resolve("k.pub").toString(), "--insecure", "--format", "json");
     assertEquals(1, v.code(), v.out() + v.err());
     assertTrue(v.out().contains("DSSE_SIGNATURE_INVALID"), v.out());
     // the untampered envelopes still verify as files
@@ -171,13 +172,13 @@ class AttestRegistryTest {
     Path report = Files.write(dir.resolve("report.json"), Fixtures.reportBytes(ref, Digest.parse(GOLDEN_INDEX)));
     assertEquals(0, run("key", "generate", "--out", dir.resolve("k").toString()).code());
     String creds = reg.username().orElseThrow() + ":" + reg.password().orElseThrow();
-    AttestCommandTest.Run anon = run("attest", "sign", report.toString(), "--key", dir.resolve("k.key").toString(), "--attach",
+    Run anon = run("attest", "sign", report.toString(), "--key", dir.resolve("k.key").toString(), "--attach",
         "--insecure", "--format", "json");
     assertTrue(anon.code() != 0, "anonymous callers may only pull: " + anon.out());
-    AttestCommandTest.Run sign = run("attest", "sign", report.toString(), "--key", dir.resolve("k.key").toString(), "--attach",
+    Run sign = run("attest", "sign", report.toString(), "--key", dir.resolve("k.key").toString(), "--attach",
         "--insecure", "--creds", creds);
     assertEquals(0, sign.code(), sign.err());
-    AttestCommandTest.Run v = run("attest", "verify", ref, "--key", dir.resolve("k.pub").toString(), "--insecure", "--creds", creds);
+    Run v = run("attest", "verify", ref, "--key", dir.resolve("k.pub").toString(), "--insecure", "--creds", creds);
     assertEquals(0, v.code(), v.out() + v.err());
   }
 
@@ -193,14 +194,14 @@ class AttestRegistryTest {
     assertEquals(0, run("key", "generate", "--type", "ed25519", "--out", dir.resolve("k").toString()).code());
     Path cli = SharedData.require("apk/apko/internal/cli");
     Path out = dir.resolve("golden.intoto.jsonl");
-    AttestCommandTest.Run v = run("verify", cli.resolve("testdata/apko.yaml").toString(), "--image", ref, "--lockfile",
+    Run v = run("verify", cli.resolve("testdata/apko.yaml").toString(), "--image", ref, "--lockfile",
         cli.resolve("testdata/apko.lock.json").toString(), "--context", cli.toString(), "--insecure", "--format", "json",
         "--attest-key", dir.resolve("k.key").toString(), "--attest-out", out.toString(), "--attach");
     assertEquals(0, v.code(), v.err());
     assertEquals("BIT_IDENTICAL", v.json().path("verdict").asText(), "apko's exact compressor reproduces the golden digests");
     assertTrue(v.err().contains("attached at " + Attachments.referrersTag(Digest.parse(GOLDEN_INDEX))), v.err());
 
-    AttestCommandTest.Run ok = run("attest", "verify", ref, "--key", dir.resolve("k.pub").toString(), "--type", "vsa",
+    Run ok = run("attest", "verify", ref, "--key", dir.resolve("k.pub").toString(), "--type", "vsa",
         "--max-age", "1h", "--insecure", "--format", "json");
     assertEquals(0, ok.code(), ok.out() + ok.err());
     String levels = ok.out();
@@ -210,7 +211,7 @@ class AttestRegistryTest {
     // runs as root), so gating on the policy level fails
     assertEquals(0, run("attest", "verify", ref, "--key", dir.resolve("k.pub").toString(), "--insecure",
         "--require-level", "BITPROOF_REBUILT_BIT_IDENTICAL", "--require-level", "BITPROOF_SIGNATURES_VERIFIED").code());
-    AttestCommandTest.Run pol = run("attest", "verify", ref, "--key", dir.resolve("k.pub").toString(), "--insecure",
+    Run pol = run("attest", "verify", ref, "--key", dir.resolve("k.pub").toString(), "--insecure",
         "--require-level", "BITPROOF_POLICY_PASSED");
     assertEquals(1, pol.code(), pol.out());
     assertTrue(pol.out().contains("ATTEST_LEVEL_MISSING"), pol.out());

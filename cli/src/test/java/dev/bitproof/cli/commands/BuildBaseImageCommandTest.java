@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bitproof.build.BuildRequest;
 import dev.bitproof.build.Rebuild;
-import dev.bitproof.cli.commands.BuildCommandTest.Run;
+import dev.bitproof.cli.CliRunner;
+import dev.bitproof.cli.CliRunner.Run;
 import dev.bitproof.io.Json;
 import dev.bitproof.testing.SharedData;
 import java.nio.charset.StandardCharsets;
@@ -41,18 +42,18 @@ class BuildBaseImageCommandTest {
     Path cfg = tmp.resolve("on-top.apko.yaml");
     Files.writeString(cfg, CONFIG);
     Path lock = tmp.resolve("on-top.apko.lock.json");
-    Run locked = BuildCommandTest.run("build", "-C", cli.toString(), cfg.toString(), "--lock-only", "--write-lock",
+    Run locked = CliRunner.run("build", "-C", cli.toString(), cfg.toString(), "--lock-only", "--write-lock",
         lock.toString(), "--format", "json");
     assertEquals(0, locked.code(), locked.err());
     JsonNode lj = Json.parse(locked.out().getBytes(StandardCharsets.UTF_8), "stdout");
     assertEquals("LOCKED", lj.get("result").asText());
     assertEquals(2, lj.get("packages").size(), "replayout per arch; pretend-baselayout is the base's");
     assertEquals(new String(Rebuild.lock(BuildRequest.of(cfg, cli)).toBytes(), StandardCharsets.UTF_8), Files.readString(lock));
-    Run bad = BuildCommandTest.run("build", "-C", cli.toString(), cfg.toString(), "--lock-only");
+    Run bad = CliRunner.run("build", "-C", cli.toString(), cfg.toString(), "--lock-only");
     assertEquals(2, bad.code(), bad.err());
     assertTrue(bad.err().contains("BUILD_OPTIONS_INVALID"), bad.err());
 
-    Run r = BuildCommandTest.run("build", "-C", cli.toString(), cfg.toString(), "--lockfile", lock.toString(),
+    Run r = CliRunner.run("build", "-C", cli.toString(), cfg.toString(), "--lockfile", lock.toString(),
         "-o", "oci:" + tmp.resolve("out"), "--format", "json");
     assertEquals(0, r.code(), r.err());
     JsonNode j = Json.parse(r.out().getBytes(StandardCharsets.UTF_8), "stdout");
@@ -63,7 +64,7 @@ class BuildBaseImageCommandTest {
         j.get("images").get(0).get("layers").get(0).get("digest").asText(), "amd64 base layer as published");
     assertTrue(Files.exists(tmp.resolve("out/blobs/sha256/bf74ddaf55d32ec9672a0a40efc6cb1bf0a167763c18fc22586c8a301167822f")));
 
-    Run noLock = BuildCommandTest.run("build", "-C", cli.toString(), cfg.toString(), "-o", "oci:" + tmp.resolve("x"));
+    Run noLock = CliRunner.run("build", "-C", cli.toString(), cfg.toString(), "-o", "oci:" + tmp.resolve("x"));
     assertEquals(2, noLock.code(), "a base image needs a lock file, as in apko: " + noLock.err());
     assertTrue(noLock.err().contains("BUILD_BASE_IMAGE_NEEDS_LOCK"), noLock.err());
   }
@@ -72,7 +73,7 @@ class BuildBaseImageCommandTest {
   void layeringConfigGivesTwoLayersPerImage(@TempDir Path tmp) throws Exception {
     Path cli = SharedData.require("apk/apko/internal/cli");
     // where apko's TestPublishLayering runs: its build repository ./packages is missing there and is skipped
-    Run r = BuildCommandTest.run("build", "-C", cli.toString(), "testdata/layering.yaml", "--annotation", "foo=bar",
+    Run r = CliRunner.run("build", "-C", cli.toString(), "testdata/layering.yaml", "--annotation", "foo=bar",
         "-o", "oci:" + tmp.resolve("out"), "--format", "json");
     assertEquals(0, r.code(), r.err());
     JsonNode j = Json.parse(r.out().getBytes(StandardCharsets.UTF_8), "stdout");

@@ -1,9 +1,11 @@
 package dev.bitproof.cli.commands;
 
+import static dev.bitproof.cli.CliRunner.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bitproof.cli.CliRunner.Run;
 import dev.bitproof.io.Json;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.testing.SharedData;
@@ -22,7 +24,7 @@ class BuildCompressionTest {
   void defaultCompressionRebuildsTheGoldenIndexFromInputsAlone(@TempDir Path tmp) throws Exception {
     Path cli = SharedData.require("apk/apko/internal/cli");
     Path out = tmp.resolve("out");
-    BuildCommandTest.Run r = BuildCommandTest.run(BuildCommandTest.golden(cli, out, "--lockfile",
+    Run r = run(BuildCommandTest.golden(cli, out, "--lockfile",
         "testdata/apko.lock.json", "--format", "json").toArray(String[]::new));
     assertEquals(0, r.code(), r.err());
     JsonNode j = Json.parse(r.out().getBytes(StandardCharsets.UTF_8), "stdout");
@@ -44,7 +46,7 @@ class BuildCompressionTest {
   @Test
   void unknownCompressionIsAUsageError(@TempDir Path tmp) {
     Path cli = SharedData.require("apk/apko/internal/cli");
-    BuildCommandTest.Run r = BuildCommandTest.run(BuildCommandTest.golden(cli, tmp.resolve("o"), "--compression", "xz",
+    Run r = run(BuildCommandTest.golden(cli, tmp.resolve("o"), "--compression", "xz",
         "--format", "json").toArray(String[]::new));
     assertEquals(2, r.code(), r.err());
     assertTrue(r.out().contains("COMPRESSION_UNKNOWN"), r.out());

@@ -1,18 +1,14 @@
 package dev.bitproof.cli.commands;
 
+import static dev.bitproof.cli.CliRunner.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.bitproof.cli.Main;
-import dev.bitproof.io.Json;
+import dev.bitproof.cli.CliRunner.Run;
 import dev.bitproof.testing.ReportSchema;
 import dev.bitproof.testing.SharedData;
 import dev.bitproof.testing.TestLayouts;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,19 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code bitproof compare} through the CLI entry point: exit codes, JSON that validates, text for people. */
 class CompareCommandTest {
-  record Run(int code, String out, String err) {
-    JsonNode json() {
-      return Json.parse(out.getBytes(StandardCharsets.UTF_8), "stdout");
-    }
-  }
-
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
   static Path golden() {
     return SharedData.apkoTestdata().resolve("golden");
   }

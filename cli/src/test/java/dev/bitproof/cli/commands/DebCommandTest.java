@@ -1,20 +1,19 @@
 package dev.bitproof.cli.commands;
 
+import static dev.bitproof.cli.CliRunner.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bitproof.cli.Main;
+import dev.bitproof.cli.CliRunner.Run;
 import dev.bitproof.io.Json;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.testing.SharedData;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,25 +30,6 @@ import org.tukaani.xz.XZInputStream;
 class DebCommandTest {
   static final String NOW = "2026-11-29T12:00:00Z";
 
-  record Run(int exit, String out, String err) {
-    JsonNode json() throws Exception {
-      return Json.mapper().readTree(out);
-    }
-
-    List<String> codes() throws Exception {
-      List<String> c = new ArrayList<>();
-      json().get("findings").forEach(f -> c.add(f.get("code").asText()));
-      return c;
-    }
-  }
-
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
   static String data(String rel) {
     return SharedData.require("deb/" + rel).toString();
   }
@@ -64,7 +44,7 @@ class DebCommandTest {
       s.filter(p -> p.toString().endsWith(".deb")).sorted().forEach(p -> args.add(p.toString()));
     }
     Run r = run(args.toArray(String[]::new));
-    assertEquals(0, r.exit(), r.out() + r.err());
+    assertEquals(0, r.code(), r.out() + r.err());
     assertEquals("PASS", r.json().get("result").asText());
     assertEquals(7, r.codes().stream().filter("DEB_IN_ARCHIVE"::equals).count(), r.out());
     assertEquals(3, r.codes().stream().filter("PGP_SIGNATURE_GOOD"::equals).count());
@@ -76,12 +56,12 @@ class DebCommandTest {
     Run r = run("deb", "verify", "--format", "json", "--now", NOW, "--keyring", data("keyrings/debian-archive-keyring.gpg"),
         "--release", data("release/bookworm-updates_Release"),
         "--release-gpg", data("release/bookworm-updates_Release.gpg.STALE-2026-10-30"));
-    assertEquals(1, r.exit(), r.out() + r.err());
+    assertEquals(1, r.code(), r.out() + r.err());
     assertTrue(r.codes().contains("PGP_SIGNATURE_BAD"));
     assertTrue(r.codes().contains("DEB_RELEASE_UNTRUSTED"));
     Run text = run("deb", "verify", "--now", NOW, "--keyring", data("keyrings/debian-archive-keyring.gpg"),
         "--release", data("release/bookworm_Release"), "--release-gpg", data("release/bookworm_Release.gpg"));
-    assertEquals(0, text.exit(), text.out() + text.err());
+    assertEquals(0, text.code(), text.out() + text.err());
     assertTrue(text.out().contains("PGP_VERIFIED"), text.out());
     assertTrue(text.out().endsWith("PASS\n"), text.out());
   }
@@ -91,22 +71,22 @@ class DebCommandTest {
     String key = data("debsig/test-signer.pub.gpg");
     Run ok = run("deb", "verify", "--format", "json", "--debsig-keyring", key, data("debsig/netbase_6.4_all.debsigs-origin.deb"),
         data("debsig/netbase_6.4_all.dpkgsig-style-builder.deb"));
-    assertEquals(0, ok.exit(), ok.out() + ok.err());
+    assertEquals(0, ok.code(), ok.out() + ok.err());
     assertEquals(2, ok.codes().stream().filter("DEB_EMBEDDED_SIGNATURE_VERIFIED"::equals).count());
     Run bad = run("deb", "verify", "--format", "json", "--debsig-keyring", key,
         data("debsig/netbase_6.4_all.debsigs-origin.TAMPERED-data.deb"));
-    assertEquals(1, bad.exit());
+    assertEquals(1, bad.code());
     assertTrue(bad.codes().contains("DEB_EMBEDDED_SIGNATURE_FAILED"));
     // without a keyring or an index, a deb alone proves nothing: secure default is to fail
     Run alone = run("deb", "verify", "--format", "json", data("debs/netbase_6.4_all.deb"));
-    assertEquals(1, alone.exit());
+    assertEquals(1, alone.code());
     assertTrue(alone.codes().contains("DEB_NOT_IN_ARCHIVE"));
   }
 
   @Test
   void imageCheckOnTheDistrolessLikeRootfs() throws Exception {
     Run r = run("deb", "image-check", "--format", "json", "--rootfs", data("rootfs/distroless-like-statusd.tar.xz"));
-    assertEquals(0, r.exit(), r.out() + r.err());
+    assertEquals(0, r.code(), r.out() + r.err());
     JsonNode j = r.json();
     assertEquals(1402, j.get("filesChecked").asInt());
     assertEquals(1402, j.get("ok").asInt());
@@ -115,7 +95,7 @@ class DebCommandTest {
 
     Run withDebs = run("deb", "image-check", "--format", "json", "--rootfs", data("rootfs/distroless-like-statusd.tar.xz"),
         "--deb", data("debs/libc6_2.36-9+deb12u14_amd64.deb"), "--deb", data("debs/base-files_12.4+deb12u15_amd64.deb"));
-    assertEquals(0, withDebs.exit(), withDebs.out() + withDebs.err());
+    assertEquals(0, withDebs.code(), withDebs.out() + withDebs.err());
     assertEquals(2, withDebs.codes().stream().filter("DPKG_DEB_CONTENT_OK"::equals).count(), withDebs.out());
   }
 
@@ -126,7 +106,7 @@ class DebCommandTest {
         "--keyring", data("keyrings/debian-archive-keyring.gpg"), "--release", data("release/bookworm_InRelease"),
         "--packages", data("packages/bookworm_main_binary-amd64_Packages.xz"));
     // libssl3, tzdata, ca-certificates are from bookworm-security, whose index is not in the shared data
-    assertEquals(1, r.exit(), r.out() + r.err());
+    assertEquals(1, r.code(), r.out() + r.err());
     assertEquals(6, r.codes().stream().filter("DPKG_PACKAGE_IN_ARCHIVE"::equals).count(), r.out());
     assertEquals(3, r.codes().stream().filter("DPKG_PACKAGE_NOT_IN_ARCHIVE"::equals).count());
     assertEquals(1402, r.json().get("ok").asInt());
@@ -139,19 +119,19 @@ class DebCommandTest {
     Files.write(cut, java.util.Arrays.copyOf(real, real.length / 2));
     Run r = run("deb", "verify", "--format", "json", "--debsig-keyring", data("debsig/test-signer.pub.gpg"),
         cut.toString(), data("debsig/netbase_6.4_all.debsigs-origin.deb"));
-    assertEquals(1, r.exit(), r.out() + r.err());
+    assertEquals(1, r.code(), r.out() + r.err());
     assertEquals(List.of("DEB_AR_TRUNCATED", "DEB_MD5SUMS_OK", "PGP_SIGNATURE_GOOD", "PGP_VERIFIED",
         "DEB_EMBEDDED_SIGNATURE_VERIFIED"), r.codes());
   }
 
   @Test
   void usageAndMissingInputs() {
-    assertEquals(2, run("deb", "verify").exit());
-    assertEquals(2, run("deb", "verify", "--packages", "x.xz").exit());
-    assertEquals(2, run("deb", "image-check").exit());
-    assertEquals(2, run("deb", "verify", "--now", "yesterday", "--release", "x", "--keyring", "y").exit());
+    assertEquals(2, run("deb", "verify").code());
+    assertEquals(2, run("deb", "verify", "--packages", "x.xz").code());
+    assertEquals(2, run("deb", "image-check").code());
+    assertEquals(2, run("deb", "verify", "--now", "yesterday", "--release", "x", "--keyring", "y").code());
     Run missing = run("deb", "verify", "--format", "json", "--keyring", "/nonexistent.gpg", "--release", "/nonexistent");
-    assertEquals(3, missing.exit(), missing.out() + missing.err());
+    assertEquals(3, missing.code(), missing.out() + missing.err());
   }
 
   /** An OCI layout with one gzip layer made from a rootfs tar.xz (written by hand: the test controls every byte). */

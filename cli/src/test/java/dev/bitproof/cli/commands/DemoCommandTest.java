@@ -1,9 +1,11 @@
 package dev.bitproof.cli.commands;
 
+import static dev.bitproof.cli.CliRunner.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bitproof.cli.CliRunner.Run;
 import dev.bitproof.testing.ReportSchema;
 import dev.bitproof.testing.SharedData;
 import java.util.List;
@@ -23,7 +25,7 @@ class DemoCommandTest {
 
   @Test
   void demoVerifiesTheBundledImage() {
-    CompareCommandTest.Run r = CompareCommandTest.run("demo", "--format", "json");
+    Run r = run("demo", "--format", "json");
     assertEquals(0, r.code(), r.out() + r.err());
     JsonNode j = r.json();
     assertEquals(List.of(), ReportSchema.validate(j));
@@ -36,7 +38,7 @@ class DemoCommandTest {
 
   @Test
   void tamperedDemoFailsAndSaysWhy() {
-    CompareCommandTest.Run r = CompareCommandTest.run("demo", "--tampered");
+    Run r = run("demo", "--tampered");
     assertEquals(1, r.code(), r.err());
     assertTrue(r.out().contains("FAIL  FILE_ADDED  linux/amd64 layer 0 usr/bin/.cache"), r.out());
     assertTrue(r.out().contains("FAIL  CONFIG_FIELD_DIFFERS  linux/amd64 config config.Env GREETING"), r.out());

@@ -1,5 +1,7 @@
 package dev.bitproof.cli.commands;
 
+import dev.bitproof.cli.CliRunner;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -94,7 +96,7 @@ class HookCommandTest {
         "--verify-config", repo + "=" + cli.resolve("testdata/apko.yaml"),
         "--verify-lockfile", repo + "=" + cli.resolve("testdata/apko.lock.json"), "--context", cli.toString(),
         "--max-images", "1"));
-    CompareCommandTest.Run copy = CompareCommandTest.run("copy", "oci:" + cli.resolve("testdata/golden"),
+    CliRunner.Run copy = CliRunner.run("copy", "oci:" + cli.resolve("testdata/golden"),
         "docker://" + reg.hostPort() + "/" + repo + ":v1", "--insecure", "--quiet");
     assertEquals(0, copy.code(), copy.err());
     assertEquals(0, exit.get(120, TimeUnit.SECONDS), err.toString());
@@ -123,7 +125,7 @@ class HookCommandTest {
     CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> Main.run(new PrintWriter(new StringWriter()),
         new PrintWriter(err, true), "hook", "serve", "--listen", "127.0.0.1:" + port, "--registry", reg.hostPort(),
         "--insecure", "--state", state.toString(), "--enforce-policy", "--max-images", "1"));
-    assertEquals(0, CompareCommandTest.run("copy", "oci:" + golden, "docker://" + reg.hostPort() + "/" + repo + ":prod",
+    assertEquals(0, CliRunner.run("copy", "oci:" + golden, "docker://" + reg.hostPort() + "/" + repo + ":prod",
         "--insecure", "--quiet").code());
     assertEquals(0, exit.get(120, TimeUnit.SECONDS), err.toString());
     JsonNode r = result(state, repo, GOLDEN_INDEX);
@@ -161,11 +163,11 @@ class HookCommandTest {
 
   @Test
   void usageErrors() {
-    assertEquals(2, CompareCommandTest.run("hook", "serve", "--state", tmp.toString()).code(), "--registry is required");
-    assertEquals(2, CompareCommandTest.run("hook", "serve", "--registry", "r:1", "--state", tmp.toString(), "--queue", "0").code());
-    assertEquals(2, CompareCommandTest.run("hook", "serve", "--registry", "r:1", "--state", tmp.toString(),
+    assertEquals(2, CliRunner.run("hook", "serve", "--state", tmp.toString()).code(), "--registry is required");
+    assertEquals(2, CliRunner.run("hook", "serve", "--registry", "r:1", "--state", tmp.toString(), "--queue", "0").code());
+    assertEquals(2, CliRunner.run("hook", "serve", "--registry", "r:1", "--state", tmp.toString(),
         "--verify-lockfile", "a=b").code());
-    assertEquals(3, CompareCommandTest.run("hook", "serve", "--registry", "r:1", "--state", tmp.toString(),
+    assertEquals(3, CliRunner.run("hook", "serve", "--registry", "r:1", "--state", tmp.toString(),
         "--verify-config", "a=" + tmp.resolve("missing.yaml")).code());
   }
 }

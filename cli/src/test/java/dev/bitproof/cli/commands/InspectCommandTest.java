@@ -1,14 +1,14 @@
 package dev.bitproof.cli.commands;
 
+import static dev.bitproof.cli.CliRunner.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bitproof.cli.Main;
+import dev.bitproof.cli.CliRunner.Run;
 import dev.bitproof.io.Json;
 import dev.bitproof.testing.SharedData;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.bitproof.testing.TestLayouts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,15 +20,6 @@ class InspectCommandTest {
   static final String GOLDEN_INDEX = "sha256:b5f05e6fc882c97d61c1daee566954ae6fc09924f8e152293e2b97a06092069f";
   static final String AMD64 = "sha256:69f0237c7f8cf0b8a329d1bf1d6870c870c4ec323e39d3a6da59596632d0f2f4";
   static final String ARM64 = "sha256:124c885f834cfaf1329987457a9651a68c4fb9733d4462ae6288b98011277858";
-
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
-    return new Run(code, out.toString(), err.toString());
-  }
 
   @Test
   void textTreeOfTheGoldenLayout() {
@@ -92,17 +83,7 @@ class InspectCommandTest {
   @Test
   void tamperedConfigIsExitOne(@TempDir Path tmp) throws Exception {
     Path golden = SharedData.apkoTestdata().resolve("golden");
-    Path copy = tmp.resolve("golden");
-    try (var walk = Files.walk(golden)) {
-      for (Path p : (Iterable<Path>) walk::iterator) {
-        Path t = copy.resolve(golden.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(t);
-        } else {
-          Files.copy(p, t);
-        }
-      }
-    }
+    Path copy = TestLayouts.copy(golden, tmp.resolve("golden"));
     Path cfg = copy.resolve("blobs/sha256/6c815259150f37d000417f9a93f41bddf74dff905c745986069d4b03e954ac1d");
     cfg.toFile().setWritable(true);
     String s = Files.readString(cfg);

@@ -1,10 +1,12 @@
 package dev.bitproof.cli.commands;
 
+import static dev.bitproof.cli.CliRunner.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bitproof.cli.CliRunner.Run;
 import dev.bitproof.io.Json;
 import dev.bitproof.testing.SharedData;
 import java.io.ByteArrayOutputStream;
@@ -22,7 +24,7 @@ class RecompressCommandTest {
   @Test
   void everyLayerOfApkosGoldenImageIsReproduced() throws Exception {
     Path golden = SharedData.require("apk/apko/internal/cli/testdata/golden");
-    BuildCommandTest.Run r = BuildCommandTest.run("recompress", "oci:" + golden, "--format", "json");
+    Run r = run("recompress", "oci:" + golden, "--format", "json");
     assertEquals(0, r.code(), r.err() + r.out());
     JsonNode j = Json.parse(r.out().getBytes(StandardCharsets.UTF_8), "stdout");
     assertEquals("PASS", j.get("result").asText());
@@ -35,7 +37,7 @@ class RecompressCommandTest {
   @Test
   void aBlobFileIsCheckedAndOurBytesWritten(@TempDir Path tmp) throws Exception {
     Path blob = SharedData.require("apk/apko/internal/cli/testdata/golden/blobs/sha256/" + X86);
-    BuildCommandTest.Run r = BuildCommandTest.run("recompress", blob.toString(), "--write", tmp.toString(),
+    Run r = run("recompress", blob.toString(), "--write", tmp.toString(),
         "--threads", "1");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().startsWith("bitproof recompress: PASS — 1 of 1 gzip layer reproduced by apko's compressor\n"),
@@ -52,7 +54,7 @@ class RecompressCommandTest {
       z.write("not really a tar, but content all the same\n".repeat(100).getBytes(StandardCharsets.UTF_8));
     }
     Files.write(blob, gz.toByteArray());
-    BuildCommandTest.Run r = BuildCommandTest.run("recompress", blob.toString(), "--format", "json");
+    Run r = run("recompress", blob.toString(), "--format", "json");
     assertEquals(1, r.code(), r.err());
     JsonNode f = Json.parse(r.out().getBytes(StandardCharsets.UTF_8), "stdout").get("findings").get(0);
     assertEquals("LAYER_COMPRESSION_NOT_REPRODUCED", f.get("code").asText());
@@ -62,12 +64,12 @@ class RecompressCommandTest {
 
   @Test
   void missingFileAndNotGzipCannotBeChecked(@TempDir Path tmp) throws Exception {
-    BuildCommandTest.Run r = BuildCommandTest.run("recompress", tmp.resolve("nope").toString(), "--format", "json");
+    Run r = run("recompress", tmp.resolve("nope").toString(), "--format", "json");
     assertEquals(3, r.code(), r.err());
     assertTrue(r.out().contains("FILE_NOT_FOUND"), r.out());
     Path plain = tmp.resolve("plain");
     Files.writeString(plain, "plain text");
-    BuildCommandTest.Run r2 = BuildCommandTest.run("recompress", plain.toString());
+    Run r2 = run("recompress", plain.toString());
     assertEquals(3, r2.code(), r2.err());
     assertTrue(r2.err().contains("LAYER_NOT_GZIP"), r2.err());
   }

@@ -1,9 +1,11 @@
 package dev.bitproof.cli.commands;
 
+import static dev.bitproof.cli.CliRunner.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bitproof.cli.CliRunner.Run;
 import dev.bitproof.testing.LocalRegistry;
 import dev.bitproof.testing.ReportSchema;
 import dev.bitproof.testing.SharedData;
@@ -23,14 +25,14 @@ class VerifyCommandTest {
     return SharedData.require("apk/apko/internal/cli");
   }
 
-  static CompareCommandTest.Run verify(String image, String... more) {
+  static Run verify(String image, String... more) {
     List<String> args = new java.util.ArrayList<>(List.of("verify", cli().resolve("testdata/apko.yaml").toString(),
         "--image", image, "--lockfile", cli().resolve("testdata/apko.lock.json").toString(), "--context", cli().toString()));
     args.addAll(List.of(more));
-    return CompareCommandTest.run(args.toArray(String[]::new));
+    return run(args.toArray(String[]::new));
   }
 
-  static void assertGoldenVerified(CompareCommandTest.Run r) {
+  static void assertGoldenVerified(Run r) {
     assertEquals(0, r.code(), r.out() + r.err());
     JsonNode j = r.json();
     assertEquals(List.of(), ReportSchema.validate(j));
@@ -52,16 +54,16 @@ class VerifyCommandTest {
   @Test
   void goldenInTheLocalRegistry() throws Exception {
     String ref = "docker://" + LocalRegistry.plain() + "/" + LocalRegistry.uniqueRepository("verify-golden") + ":v1";
-    CompareCommandTest.Run copy = CompareCommandTest.run("copy", "oci:" + cli().resolve("testdata/golden"), ref, "--insecure", "--quiet");
+    Run copy = run("copy", "oci:" + cli().resolve("testdata/golden"), ref, "--insecure", "--quiet");
     assertEquals(0, copy.code(), copy.err());
-    CompareCommandTest.Run r = verify(ref, "--insecure", "--format", "json");
+    Run r = verify(ref, "--insecure", "--format", "json");
     assertGoldenVerified(r);
     assertEquals(ref, r.json().get("subjects").get("b").get("reference").asText());
   }
 
   @Test
   void textReportSaysWhereTheBuildDateCameFrom() {
-    CompareCommandTest.Run r = verify("oci:" + cli().resolve("testdata/golden"));
+    Run r = verify("oci:" + cli().resolve("testdata/golden"));
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().startsWith("bitproof verify: PASS — BIT_IDENTICAL\n"), r.out());
     assertTrue(r.out().contains("annotations [org.opencontainers.image.title, org.opencontainers.image.vendor] taken from the published index"), r.out());
@@ -70,8 +72,8 @@ class VerifyCommandTest {
 
   @Test
   void badInputs(@TempDir Path tmp) {
-    assertEquals(3, CompareCommandTest.run("verify", tmp.resolve("missing.yaml").toString(), "--image", "oci:" + tmp).code());
+    assertEquals(3, run("verify", tmp.resolve("missing.yaml").toString(), "--image", "oci:" + tmp).code());
     assertEquals(2, verify("oci:" + cli().resolve("testdata/golden"), "--source-date-epoch", "yesterday").code());
-    assertEquals(2, CompareCommandTest.run("verify", cli().resolve("testdata/apko.yaml").toString()).code(), "--image is required");
+    assertEquals(2, run("verify", cli().resolve("testdata/apko.yaml").toString()).code(), "--image is required");
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bitproof.cli.CliRunner.Run;
 import dev.bitproof.testing.ReportSchema;
 import java.util.List;
 import java.util.stream.StreamSupport;
@@ -22,7 +23,7 @@ class VerifyPolicyTest {
 
   @Test
   void advisoryByDefault() {
-    CompareCommandTest.Run r = VerifyCommandTest.verify(golden(), "--format", "json");
+    Run r = VerifyCommandTest.verify(golden(), "--format", "json");
     assertEquals(0, r.code(), r.out() + r.err());
     JsonNode j = r.json();
     assertEquals(List.of(), ReportSchema.validate(j));
@@ -38,7 +39,7 @@ class VerifyPolicyTest {
 
   @Test
   void enforcedPolicyGates() {
-    CompareCommandTest.Run r = VerifyCommandTest.verify(golden(), "--format", "json", "--enforce-policy");
+    Run r = VerifyCommandTest.verify(golden(), "--format", "json", "--enforce-policy");
     assertEquals(1, r.code(), r.out() + r.err());
     JsonNode j = r.json();
     assertEquals(List.of(), ReportSchema.validate(j));
@@ -46,14 +47,14 @@ class VerifyPolicyTest {
     assertEquals("BIT_IDENTICAL", j.get("verdict").asText(), "the rebuild itself still matches");
     assertEquals("FAIL", check(j, "policy").get("status").asText());
 
-    CompareCommandTest.Run dev = VerifyCommandTest.verify(golden(), "--format", "json", "--enforce-policy", "--profile", "dev");
+    Run dev = VerifyCommandTest.verify(golden(), "--format", "json", "--enforce-policy", "--profile", "dev");
     assertEquals(0, dev.code(), dev.out() + dev.err());
     assertEquals("PASS", check(dev.json(), "policy").get("status").asText());
   }
 
   @Test
   void noPolicyAndConflicts() {
-    CompareCommandTest.Run r = VerifyCommandTest.verify(golden(), "--format", "json", "--no-policy");
+    Run r = VerifyCommandTest.verify(golden(), "--format", "json", "--no-policy");
     assertEquals(0, r.code(), r.err());
     assertTrue(StreamSupport.stream(r.json().get("checks").spliterator(), false).noneMatch(c -> c.get("name").asText().startsWith("policy")));
     assertEquals(2, VerifyCommandTest.verify(golden(), "--no-policy", "--enforce-policy").code());

@@ -3,8 +3,8 @@ package dev.bitproof.oci.transport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bitproof.io.Decompress;
 import dev.bitproof.io.Json;
-import dev.bitproof.io.VerifyingInputStream;
 import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.oci.ImageConfig;
@@ -50,20 +50,12 @@ public final class DockerArchive {
     return new Destination(ref);
   }
 
-  static final class Source implements ImageSource {
-    private final ImageReference ref;
-    private final TarArchive tar;
+  static final class Source extends TarSource {
     private final Map<Digest, TarArchiveEntry> blobs = new HashMap<>();
     private RawManifest root;
 
     Source(ImageReference ref, TarArchive tar) {
-      this.ref = ref;
-      this.tar = tar;
-    }
-
-    @Override
-    public ImageReference reference() {
-      return ref;
+      super(ref, tar);
     }
 
     @Override
@@ -141,16 +133,14 @@ public final class DockerArchive {
     private MediaType.Compression sniff(TarArchiveEntry e) throws IOException {
       byte[] head;
       try (InputStream in = tar.open(e)) {
-        head = in.readNBytes(4);
+        head = in.readNBytes(6);
       }
-      if (head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
-        return MediaType.Compression.GZIP;
-      }
-      if (head.length >= 4 && (head[0] & 0xff) == 0x28 && (head[1] & 0xff) == 0xb5 && (head[2] & 0xff) == 0x2f
-          && (head[3] & 0xff) == 0xfd) {
-        return MediaType.Compression.ZSTD;
-      }
-      return MediaType.Compression.NONE;
+      // only what an image layer's media type can say; an xz or bzip2 member is an opaque (uncompressed) layer
+      return switch (Decompress.Format.byMagic(head)) {
+        case GZIP -> MediaType.Compression.GZIP;
+        case ZSTD -> MediaType.Compression.ZSTD;
+        default -> MediaType.Compression.NONE;
+      };
     }
 
     /**
@@ -186,18 +176,9 @@ public final class DockerArchive {
     }
 
     @Override
-    public InputStream blob(Descriptor d) throws IOException {
-      root();
-      TarArchiveEntry e = blobs.get(d.digest());
-      if (e == null) {
-        throw new CheckException("BLOB_NOT_FOUND", d.digest().toString(), "blob not in archive " + tar.file());
-      }
-      return new VerifyingInputStream(tar.open(e), d.digest(), d.size(), ref + "@" + d.digest());
-    }
-
-    @Override
-    public void close() throws IOException {
-      tar.close();
+    protected Optional<TarArchiveEntry> blobEntry(Descriptor d) throws IOException {
+      root(); // the blob table is filled when the root is synthesized
+      return Optional.ofNullable(blobs.get(d.digest()));
     }
   }
 

@@ -1,14 +1,13 @@
 package dev.bitproof.oci.transport;
 
-import dev.bitproof.io.VerifyingInputStream;
 import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.RawManifest;
 import dev.bitproof.report.CheckException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 
 /**
@@ -31,18 +30,9 @@ public final class OciArchive {
     return "blobs/" + d.algorithm() + "/" + d.hex();
   }
 
-  static final class Source implements ImageSource {
-    private final ImageReference ref;
-    private final TarArchive tar;
-
+  static final class Source extends TarSource {
     Source(ImageReference ref, TarArchive tar) {
-      this.ref = ref;
-      this.tar = tar;
-    }
-
-    @Override
-    public ImageReference reference() {
-      return ref;
+      super(ref, tar);
     }
 
     @Override
@@ -73,15 +63,8 @@ public final class OciArchive {
     }
 
     @Override
-    public InputStream blob(Descriptor d) throws IOException {
-      TarArchiveEntry e = tar.find(blobName(d.digest())).orElseThrow(
-          () -> new CheckException("BLOB_NOT_FOUND", d.digest().toString(), "blob missing from archive " + tar.file()));
-      return new VerifyingInputStream(tar.open(e), d.digest(), d.size(), ref + "@" + d.digest());
-    }
-
-    @Override
-    public void close() throws IOException {
-      tar.close();
+    protected Optional<TarArchiveEntry> blobEntry(Descriptor d) {
+      return tar.find(blobName(d.digest()));
     }
   }
 

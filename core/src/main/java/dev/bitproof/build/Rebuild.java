@@ -169,9 +169,6 @@ public final class Rebuild {
     if (!ic.format().isEmpty() && !ic.format().equals("tar")) {
       throw new CheckException("BUILD_UNSUPPORTED", "format", "layer format '" + ic.format() + "' is not implemented");
     }
-    if (ic.certificates() != null && (!ic.certificates().additional().isEmpty() || !ic.certificates().providers().isEmpty())) {
-      throw new CheckException("BUILD_UNSUPPORTED", "certificates", "certificates.additional/providers are not implemented");
-    }
     if (ic.layering() != null && !ic.layering().strategy().isEmpty() && !ic.layering().strategy().equals("origin")) {
       throw new CheckException("APKO_CONFIG_INVALID", "layering.strategy", "unknown layering strategy '" + ic.layering().strategy() + "'");
     }
@@ -368,7 +365,8 @@ public final class Rebuild {
       }
       RootfsSteps.apkoJson(fs, lockedF);
       RootfsSteps.paths(fs, ic.paths());
-      RootfsSteps.caBundleChecksums(fs, buildDate);
+      CaCertificates.install(fs, ic.certificates(), buildDate);
+      CaCertificates.checksums(fs, buildDate);
       RootfsSteps.runtimeKeyring(fs, ic.contents().runtimeKeyring(), buildDate);
       RootfsSteps.supervisionTree(fs, ic.entrypoint().services());
       if (!RootfsSteps.busyboxLinks(fs, pkgs)) {

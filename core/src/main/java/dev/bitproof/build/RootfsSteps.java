@@ -255,19 +255,6 @@ public final class RootfsSteps {
     return clean;
   }
 
-  /** CA-bundle sidecar (apko ≥ v1.2.30): {@code "<sha256>  <basename>\n"}, 0444, mtime = build date. */
-  public static void caBundleChecksums(MemFs fs, long buildDate) {
-    String bundle = "etc/ssl/certs/ca-certificates.crt";
-    MemFs.Node n = fs.get(bundle);
-    if (n == null || n.kind() != MemFs.Kind.FILE) {
-      return;
-    }
-    String side = "etc/ssl/certs/.ca-certificates.crt.sha256";
-    fs.writeFile(side, (dev.bitproof.oci.Digest.sha256(n.data()).hex() + "  ca-certificates.crt\n").getBytes(StandardCharsets.UTF_8), 0444);
-    fs.chmod(side, 0444);
-    fs.chtimes(side, buildDate);
-  }
-
   /** {@code runtime_keyring}: inline keys into {@code etc/apk/keys}, mtime = build date. */
   public static void runtimeKeyring(MemFs fs, List<ImageConfiguration.NamedContent> keys, long buildDate) {
     List<ImageConfiguration.NamedContent> sorted = new ArrayList<>(keys);

@@ -91,11 +91,23 @@ class ConfigFeaturesTest {
   }
 
   @Test
-  void certificateProvidersAreRefusedNotGuessed(@TempDir Path tmp) throws IOException {
+  void apkoCertsYamlBuildsWithProviders(@TempDir Path tmp) throws IOException {
     Path wd = workDir(tmp);
-    CheckException e = assertThrows(CheckException.class,
-        () -> Rebuild.run(BuildRequest.of(wd.resolve("testdata/apko-certs.yaml"), wd)));
-    assertEquals("BUILD_UNSUPPORTED", e.code());
+    BuildResult r = Rebuild.run(BuildRequest.of(wd.resolve("testdata/apko-certs.yaml"), wd));
+    assertEquals(2, r.images().size());
+    for (BuildResult.ArchImage img : r.images()) {
+      Map<String, TarArchiveEntry> e = entries(img.layers().get(0).tar());
+      // both packages provide custom-ca-certificates, so their four certificates are collected; with no bundle in
+      // the image there is nothing to append to, and usr/local/share certificates are not put in ca-certificates.conf
+      for (String c : List.of("cert-a", "cert-b", "cert-c", "cert-d")) {
+        assertTrue(e.containsKey("usr/local/share/ca-certificates/" + c + ".crt"), img.arch() + " " + c);
+      }
+      assertFalse(e.containsKey("etc/ssl/certs/ca-certificates.crt"), img.arch().toString());
+      assertFalse(e.containsKey("etc/ca-certificates.conf"), img.arch().toString());
+      String apkoJson = new String(GoldenRebuildTest.tarEntry(img.layers().get(0).tar(), "etc/apko.json"),
+          StandardCharsets.UTF_8);
+      assertTrue(apkoJson.contains("\"certificates\":{\"providers\":[\"custom-ca-certificates\"]}"), apkoJson);
+    }
   }
 
   @Test

@@ -36,8 +36,8 @@ public final class CaCertificates {
   record Parsed(byte[] pem, String fingerprint) {}
 
   /**
-   * {@code installCertificates}. {@code installedDb} is {@code usr/lib/apk/db/installed} as written (apko reads it
-   * back with {@code GetInstalled}).
+   * {@code installCertificates}: the provider packages are found in {@code usr/lib/apk/db/installed} as written, as
+   * apko reads it back with {@code GetInstalled} (so overwritten files and a base image's records count as in apko).
    */
   public static void install(MemFs fs, ImageConfiguration.Certificates c, long buildDate) {
     if (c == null) {
@@ -117,8 +117,9 @@ public final class CaCertificates {
       if (n == null) {
         continue;
       }
-      if (n.kind() != MemFs.Kind.FILE) {
-        throw new CheckException("BUILD_UNSUPPORTED", b, "CA bundle is not a regular file");
+      // how apko's tarfs appends through a symlink and whose mtime Chtimes then sets is not modelled
+      if (n.kind() != MemFs.Kind.FILE || fs.lget(b).kind() != MemFs.Kind.FILE) {
+        throw new CheckException("BUILD_UNSUPPORTED", b, "appending to a CA bundle that is not a regular file");
       }
       for (Parsed p : certs) {
         fs.append(b, p.pem(), 0644);
@@ -145,9 +146,16 @@ public final class CaCertificates {
     }
   }
 
-  /** apko joins the name into a path after config validation; a name that is not one file name is refused here. */
+  /**
+   * apko joins {@code <name>-<fingerprint>.crt} under {@link #CA_CERTS_DIR}, relying on a config validation we could
+   * not find in its source; a name that would leave that directory is refused here, an empty one as apko's schema
+   * marks it required. ("." or ".." are harmless: the fingerprint is appended to them.)
+   */
   private static void checkName(String name) {
-    if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..") || name.indexOf('\0') >= 0) {
+    if (name.isEmpty()) {
+      throw new CheckException("APKO_CONFIG_INVALID", "certificates.additional", "a certificate entry has no name");
+    }
+    if (name.contains("/") || name.indexOf('\0') >= 0) {
       throw new CheckException("BUILD_PATH_ESCAPES_ROOT", "certificates.additional[" + name + "]",
           "certificate name must be a single file name");
     }

@@ -300,10 +300,31 @@ class CaCertificatesTest {
     CheckException esc = assertThrows(CheckException.class, () -> Rebuild.run(BuildRequest.of(
         t.config(additional("../../etc/passwd", CERT_1), "ca-certificates-bundle"), tmp)));
     assertEquals("BUILD_PATH_ESCAPES_ROOT", esc.code(), esc.getMessage());
+    CheckException nested = assertThrows(CheckException.class, () -> Rebuild.run(BuildRequest.of(
+        t.config(additional("sub/x", CERT_1), "ca-certificates-bundle"), tmp)));
+    assertEquals("BUILD_PATH_ESCAPES_ROOT", nested.code(), nested.getMessage());
+    CheckException unnamed = assertThrows(CheckException.class, () -> Rebuild.run(BuildRequest.of(
+        t.config(additional("''", CERT_1), "ca-certificates-bundle"), tmp)));
+    assertEquals("APKO_CONFIG_INVALID", unnamed.code(), unnamed.getMessage());
     String big = "-----BEGIN CERTIFICATE-----\n" + "QUFB\n".repeat(20_000) + "-----END CERTIFICATE-----\n";
     CheckException large = assertThrows(CheckException.class, () -> Rebuild.run(BuildRequest.of(
         t.config(additional("big", big), "ca-certificates-bundle"), tmp)));
     assertEquals("BUILD_CERTIFICATE_TOO_LARGE", large.code(), large.getMessage());
+  }
+
+  @Test
+  void appendingThroughASymlinkedBundleIsRefused(@TempDir Path tmp) throws Exception {
+    TestRepo t = new TestRepo(tmp);
+    ApkFixtures.Apk a = t.apk("linked", "linked");
+    for (String d : List.of("etc", "etc/ssl", "etc/ssl/certs", "etc/pki")) {
+      a.entry(ApkFixtures.Entry.dir(d));
+    }
+    t.packages(a.file("etc/pki/bundle.pem", "# bundle\n")
+        .entry(new ApkFixtures.Entry(BUNDLE, new byte[0], 'l', "/etc/pki/bundle.pem", Map.of("APK-TOOLS.checksum.SHA1",
+            HexFormat.of().formatHex(ApkFixtures.sha("SHA-1", "/etc/pki/bundle.pem".getBytes(StandardCharsets.UTF_8)))))));
+    CheckException ex = assertThrows(CheckException.class, () -> Rebuild.run(BuildRequest.of(
+        t.config(additional("x", CERT_1), "linked"), tmp)));
+    assertEquals("BUILD_UNSUPPORTED", ex.code(), ex.getMessage());
   }
 
   @Test

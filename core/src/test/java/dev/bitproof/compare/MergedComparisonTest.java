@@ -1,8 +1,10 @@
 package dev.bitproof.compare;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.build.BuildRequest;
 import dev.bitproof.build.BuildResult;
@@ -10,11 +12,13 @@ import dev.bitproof.build.Rebuild;
 import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.transport.ImageDestination;
 import dev.bitproof.oci.transport.OciLayout;
+import dev.bitproof.report.CheckException;
 import dev.bitproof.report.Finding;
 import dev.bitproof.testing.ReportSchema;
 import dev.bitproof.testing.SharedData;
 import dev.bitproof.testing.TestImages;
 import dev.bitproof.testing.TestImages.Entry;
+import dev.bitproof.testing.TestLayouts;
 import dev.bitproof.verify.Report;
 import dev.bitproof.verify.ReportJson;
 import java.io.IOException;
@@ -149,6 +153,62 @@ class MergedComparisonTest {
       assertTrue(c.allFindings().stream().noneMatch(x -> x.code().equals("LAYERING_DIFFERS_CONTENT_SAME")));
       assertSchemaValid(c);
     }
+  }
+
+  @Test
+  void contentsAreHeldOnlyWithinTheBudget(@TempDir Path tmp) throws Exception {
+    Path a = oneLayer(tmp.resolve("a"));
+    Path b = write(tmp.resolve("b"), new TestImages().layer(Entry.dir("etc", 0755), Entry.dir("usr", 0755),
+        Entry.dir("usr/bin", 0755), Entry.file("usr/bin/tool", 0755, "#!/bin/sh\necho hi\n"))
+        .layer(Entry.file("etc/os-release", 0644, OS_RELEASE.replace("3.20.0", "3.20.1"))));
+    CompareOptions noRoom = new CompareOptions(false, false, false, false, false, false, Optional.empty(), 50_000, 200,
+        64 * 1024, 0, 2_000_000);
+    Comparison c = ImageComparatorTest.compare(a, b, noRoom);
+    Finding f = files(c).get(0);
+    assertEquals("linux/amd64 merged etc/os-release", f.subject());
+    assertEquals(null, f.evidence().get("diff"), "no content was held, so no diff");
+    assertTrue(f.message().contains("binary or large"), f.message());
+    assertEquals(Verdict.DIFFERENT, c.verdict(), "the verdict comes from the digests, not from the held bytes");
+  }
+
+  @Test
+  void aMergedTreeOverTheEntryBoundIsRefused(@TempDir Path tmp) throws Exception {
+    Path a = write(tmp.resolve("a"), new TestImages().layer(Entry.file("a", 0644, "1"), Entry.file("b", 0644, "2"),
+        Entry.file("c", 0644, "3")));
+    Path b = write(tmp.resolve("b"), new TestImages().layer(Entry.file("a", 0644, "1"), Entry.file("b", 0644, "2"))
+        .layer(Entry.file("c", 0644, "3"), Entry.file("d", 0644, "4")));
+    CheckException e = assertThrows(CheckException.class,
+        () -> ImageComparatorTest.compare(a, b, CompareOptions.strict().withMaxEntries(3)));
+    assertEquals("TAR_TOO_MANY_ENTRIES", e.code());
+    assertTrue(e.getMessage().contains("merged filesystem"), e.getMessage());
+  }
+
+  @Test
+  void aCorruptUpperLayerIsRefused(@TempDir Path tmp) throws Exception {
+    byte[] notTar = new byte[4096];
+    new java.util.Random(7).nextBytes(notTar);
+    Path a = TestLayouts.singleImage(tmp.resolve("a"), "amd64", List.of(), TestLayouts.tar(0, "a", "1"));
+    Path b = TestLayouts.singleImage(tmp.resolve("b"), "amd64", List.of(), TestLayouts.tar(0, "a", "1"), notTar);
+    CheckException e = assertThrows(CheckException.class, () -> ImageComparatorTest.compare(a, b, CompareOptions.semantic()));
+    assertEquals("TAR_CORRUPT", e.code());
+    assertEquals(CheckException.Kind.INTEGRITY, e.kind());
+  }
+
+  @Test
+  void aConfigClaimingAnotherDiffIdIsCaughtInMergedMode(@TempDir Path tmp) throws Exception {
+    Path a = TestLayouts.singleImage(tmp.resolve("a"), "amd64", List.of(), TestLayouts.tar(0, "a", "1", "b", "2"));
+    Path two = TestLayouts.singleImage(tmp.resolve("two"), "amd64", List.of(), TestLayouts.tar(0, "a", "1"),
+        TestLayouts.tar(0, "b", "2"));
+    Path liar = TestLayouts.rewrite(two, tmp.resolve("liar"), null, cfg -> ((ArrayNode) cfg.get("rootfs").get("diff_ids"))
+        .set(1, cfg.textNode("sha256:" + "0".repeat(64))), false);
+    Comparison c = ImageComparatorTest.compare(a, liar, CompareOptions.semantic());
+    assertEquals(Verdict.DIFFERENT, c.verdict());
+    List<Finding> lies = ImageComparatorTest.failures(c, "LAYER_DIFF_ID_MISMATCH");
+    assertEquals(1, lies.size(), () -> c.allFindings().toString());
+    assertEquals("linux/amd64 layer 1", lies.get(0).subject());
+    assertEquals("B", lies.get(0).evidence().get("side"));
+    assertEquals(List.of(), files(c), "the files themselves are the same");
+    assertEquals(Verdict.SEMANTICALLY_IDENTICAL, ImageComparatorTest.compare(a, two, CompareOptions.semantic()).verdict());
   }
 
   /**

@@ -235,9 +235,24 @@ public final class ImageComparator {
     if (!ra.config().digest().equals(rb.config().digest())) {
       fs.addAll(FieldDiff.config(p + " config", ra.config().json(), rb.config().json(), o));
     }
-    List<LayerComparison> layers = a.layers().size() != b.layers().size()
-        ? mergedLayers(p, sa, ra, sb, rb, o, fs)
-        : positionalLayers(p, sa, ra, sb, rb, o, fs);
+    List<LayerComparison> layers;
+    if (a.layers().size() != b.layers().size()) {
+      layers = mergedLayers(p, sa, ra, sb, rb, o, fs, true);
+    } else {
+      layers = positionalLayers(p, sa, ra, sb, rb, o, fs);
+      if (filesMoved(p, layers)) {
+        // same count, files added to one layer and removed from another: maybe only the boundaries moved
+        List<Finding> mfs = new ArrayList<>();
+        List<LayerComparison> merged = mergedLayers(p, sa, ra, sb, rb, o, mfs, false);
+        Optional<Finding> same = mfs.stream().filter(f -> f.code().equals("LAYERING_DIFFERS_CONTENT_SAME")).findFirst();
+        if (same.isPresent() && o.ignoreLayering()) {
+          layers = merged;
+          fs.addAll(mfs);
+        } else {
+          same.ifPresent(fs::add);
+        }
+      }
+    }
     Verdict v = verdictOf(fs, Verdict.CONTENT_IDENTICAL);
     for (LayerComparison l : layers) {
       v = Verdict.worst(v, l.verdict());
@@ -306,12 +321,16 @@ public final class ImageComparator {
    * when the merged trees are the same anyway; with the layering ignored the image can be semantically identical.
    */
   private static List<LayerComparison> mergedLayers(String p, ImageSource sa, Images.Resolved ra, ImageSource sb,
-      Images.Resolved rb, CompareOptions o, List<Finding> fs) throws IOException {
+      Images.Resolved rb, CompareOptions o, List<Finding> fs, boolean countsDiffer) throws IOException {
     List<Descriptor> la = ra.manifest().layers();
     List<Descriptor> lb = rb.manifest().layers();
-    Finding count = new Finding("LAYER_COUNT_DIFFERS", o.ignoreLayering() ? Severity.INFO : Severity.FAIL,
-        p + " manifest layers", "the images have different layer counts; their merged filesystems are compared",
-        FieldDiff.evidence(String.valueOf(la.size()), String.valueOf(lb.size())));
+    Finding count = countsDiffer
+        ? new Finding("LAYER_COUNT_DIFFERS", o.ignoreLayering() ? Severity.INFO : Severity.FAIL,
+            p + " manifest layers", "the images have different layer counts; their merged filesystems are compared",
+            FieldDiff.evidence(String.valueOf(la.size()), String.valueOf(lb.size())))
+        : new Finding("LAYER_BOUNDARIES_DIFFER", o.ignoreLayering() ? Severity.INFO : Severity.FAIL,
+            p + " manifest layers", "files moved between layers; their merged filesystems are compared",
+            Map.of("layers", String.valueOf(la.size())));
     fs.add(o.ignoreLayering() ? count.with("ignored", "layering") : count);
     MergedComparator.Result m = MergedComparator.compare(p, sa, la, ra.config().diffIds(), sb, lb,
         rb.config().diffIds(), o);
@@ -344,7 +363,7 @@ public final class ImageComparator {
         v = Verdict.BIT_IDENTICAL;
       } else if (x.isPresent() && y.isPresent()) {
         f = new Finding("LAYER_COMPARED_MERGED", Severity.INFO, lw,
-            "the layer lists differ in length: this pair is compared as part of the merged filesystems", Map.of())
+            "the layers are split differently: this pair is compared as part of the merged filesystems", Map.of())
             .with("digest.a", x.get().digest()).with("digest.b", y.get().digest());
       } else {
         boolean onlyB = x.isEmpty();
@@ -356,6 +375,26 @@ public final class ImageComparator {
       layers.add(new LayerComparison(i, x, y, idA, idB, v, m.complete(), List.of(f)));
     }
     return layers;
+  }
+
+  /**
+   * Whether a path is only in A in one layer and only in B in another: files moved between layers. Only listed
+   * findings are looked at, so a move hidden by a truncated explanation is not noticed.
+   */
+  private static boolean filesMoved(String p, List<LayerComparison> layers) {
+    Map<String, Integer> removed = new java.util.HashMap<>();
+    Map<String, Integer> added = new java.util.HashMap<>();
+    for (LayerComparison l : layers) {
+      String prefix = p + " layer " + l.index() + " ";
+      for (Finding f : l.findings()) {
+        if (f.fails() && f.subject().startsWith(prefix)
+            && (f.code().equals("FILE_ADDED") || f.code().equals("FILE_REMOVED"))) {
+          (f.code().equals("FILE_ADDED") ? added : removed).put(f.subject().substring(prefix.length()), l.index());
+        }
+      }
+    }
+    return removed.entrySet().stream().anyMatch(e -> added.containsKey(e.getKey())
+        && !added.get(e.getKey()).equals(e.getValue()));
   }
 
   private static String stripCompression(MediaType m) {

@@ -33,7 +33,10 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Images whose layer lists differ in length are compared by their merged filesystems (whiteouts applied). */
+/**
+ * Images whose layers are split differently (other counts, or files moved between layers) are compared by their
+ * merged filesystems (whiteouts applied).
+ */
 class MergedComparisonTest {
   private static final String OS_RELEASE = "ID=alpine\nVERSION_ID=3.20.0\nPRETTY_NAME=\"Alpine Linux\"\n";
 
@@ -153,6 +156,37 @@ class MergedComparisonTest {
       assertTrue(c.allFindings().stream().noneMatch(x -> x.code().equals("LAYERING_DIFFERS_CONTENT_SAME")));
       assertSchemaValid(c);
     }
+  }
+
+  @Test
+  void filesMovedBetweenTwoLayersOnEachSide(@TempDir Path tmp) throws Exception {
+    Path a = TestLayouts.singleImage(tmp.resolve("a"), "amd64", List.of(), TestLayouts.tar(0, "a", "1", "b", "2"),
+        TestLayouts.tar(0, "c", "3"));
+    Path b = TestLayouts.singleImage(tmp.resolve("b"), "amd64", List.of(), TestLayouts.tar(0, "a", "1"),
+        TestLayouts.tar(0, "b", "2", "c", "3"));
+
+    Comparison strict = ImageComparatorTest.compare(a, b, CompareOptions.strict());
+    assertEquals(Verdict.DIFFERENT, strict.verdict());
+    assertEquals(List.of("FILE_REMOVED linux/amd64 layer 0 b", "FILE_ADDED linux/amd64 layer 1 b"),
+        files(strict).stream().map(f -> f.code() + " " + f.subject()).toList(), "strict keeps the per-layer story");
+    assertTrue(strict.allFindings().stream().anyMatch(f -> f.code().equals("LAYERING_DIFFERS_CONTENT_SAME")),
+        () -> strict.allFindings().toString());
+
+    Comparison semantic = ImageComparatorTest.compare(a, b, CompareOptions.semantic());
+    assertEquals(Verdict.SEMANTICALLY_IDENTICAL, semantic.verdict(), () -> semantic.failures().toString());
+    assertTrue(semantic.allFindings().stream().anyMatch(f -> f.code().equals("LAYER_BOUNDARIES_DIFFER")
+        && "layering".equals(f.evidence().get("ignored"))));
+    assertSchemaValid(semantic);
+
+    // moved and changed: the merged trees differ, so the per-layer explanation stays and the verdict is DIFFERENT
+    Path changed = TestLayouts.singleImage(tmp.resolve("changed"), "amd64", List.of(), TestLayouts.tar(0, "a", "1"),
+        TestLayouts.tar(0, "b", "2", "c", "4"));
+    Comparison c = ImageComparatorTest.compare(a, changed, CompareOptions.semantic());
+    assertEquals(Verdict.DIFFERENT, c.verdict());
+    assertEquals(List.of("FILE_REMOVED linux/amd64 layer 0 b", "FILE_CHANGED linux/amd64 layer 1 c",
+        "FILE_ADDED linux/amd64 layer 1 b"), files(c).stream().map(f -> f.code() + " " + f.subject()).toList());
+    assertTrue(c.allFindings().stream().noneMatch(f -> f.code().startsWith("LAYER_BOUNDARIES")
+        || f.code().equals("LAYERING_DIFFERS_CONTENT_SAME")));
   }
 
   @Test

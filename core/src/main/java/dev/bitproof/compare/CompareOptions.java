@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param ignoreFileOrder the position of entries in their tar
  * @param ignoreTarFormat USTAR / PAX / GNU header encoding
  * @param ignoreImageName {@code org.opencontainers.image.ref.name} and {@code io.containerd.image.name} annotations
+ * @param ignoreLayering how the files are split into layers: images whose layer lists differ are compared by their
+ *     merged filesystems either way; with this the split itself ({@code LAYER_COUNT_DIFFERS}) does not fail
  * @param platform compare only this platform
  * @param maxPendingEntries unmatched tar entries held per side while walking two layers in step; past it the
  *     explanation of that layer stops (its verdict is still exact: it comes from the diff_ids)
@@ -23,7 +25,7 @@ import java.util.Optional;
  * @param maxEntries entries per layer tar; more is {@code TAR_TOO_MANY_ENTRIES}
  */
 public record CompareOptions(boolean ignoreTimestamps, boolean ignoreHistory, boolean ignoreFileOrder,
-    boolean ignoreTarFormat, boolean ignoreImageName, Optional<Platform> platform, int maxPendingEntries,
+    boolean ignoreTarFormat, boolean ignoreImageName, boolean ignoreLayering, Optional<Platform> platform, int maxPendingEntries,
     int maxFindingsPerLayer, int maxTextFile, long maxHeldContent, long maxEntries) {
 
   public CompareOptions {
@@ -34,37 +36,40 @@ public record CompareOptions(boolean ignoreTimestamps, boolean ignoreHistory, bo
   }
 
   public static CompareOptions strict() {
-    return new CompareOptions(false, false, false, false, false, Optional.empty(), 50_000, 200, 64 * 1024,
+    return new CompareOptions(false, false, false, false, false, false, Optional.empty(), 50_000, 200, 64 * 1024,
         32L * 1024 * 1024, 2_000_000);
   }
 
-  /** diffoci's {@code --semantic}: timestamps, history, entry order, tar format and image names are ignored. */
+  /**
+   * diffoci's {@code --semantic}: timestamps, history, entry order, tar format and image names are ignored; and, as
+   * diffoci squashes images whose layer counts differ, the layering.
+   */
   public static CompareOptions semantic() {
     return strict().withIgnores(true);
   }
 
   public CompareOptions withIgnores(boolean on) {
-    return new CompareOptions(on, on, on, on, on, platform, maxPendingEntries, maxFindingsPerLayer, maxTextFile,
+    return new CompareOptions(on, on, on, on, on, on, platform, maxPendingEntries, maxFindingsPerLayer, maxTextFile,
         maxHeldContent, maxEntries);
   }
 
   public CompareOptions withPlatform(Platform p) {
-    return new CompareOptions(ignoreTimestamps, ignoreHistory, ignoreFileOrder, ignoreTarFormat, ignoreImageName,
+    return new CompareOptions(ignoreTimestamps, ignoreHistory, ignoreFileOrder, ignoreTarFormat, ignoreImageName, ignoreLayering,
         Optional.ofNullable(p), maxPendingEntries, maxFindingsPerLayer, maxTextFile, maxHeldContent, maxEntries);
   }
 
   public CompareOptions withLimits(int pending, int findings) {
-    return new CompareOptions(ignoreTimestamps, ignoreHistory, ignoreFileOrder, ignoreTarFormat, ignoreImageName,
+    return new CompareOptions(ignoreTimestamps, ignoreHistory, ignoreFileOrder, ignoreTarFormat, ignoreImageName, ignoreLayering,
         platform, pending, findings, maxTextFile, maxHeldContent, maxEntries);
   }
 
   public CompareOptions withMaxEntries(long n) {
-    return new CompareOptions(ignoreTimestamps, ignoreHistory, ignoreFileOrder, ignoreTarFormat, ignoreImageName,
+    return new CompareOptions(ignoreTimestamps, ignoreHistory, ignoreFileOrder, ignoreTarFormat, ignoreImageName, ignoreLayering,
         platform, maxPendingEntries, maxFindingsPerLayer, maxTextFile, maxHeldContent, n);
   }
 
   public boolean ignoresAnything() {
-    return ignoreTimestamps || ignoreHistory || ignoreFileOrder || ignoreTarFormat || ignoreImageName;
+    return ignoreTimestamps || ignoreHistory || ignoreFileOrder || ignoreTarFormat || ignoreImageName || ignoreLayering;
   }
 
   /** The declared ignore set, for reports and attestations. */
@@ -84,6 +89,9 @@ public record CompareOptions(boolean ignoreTimestamps, boolean ignoreHistory, bo
     }
     if (ignoreImageName) {
       s.add("image-name");
+    }
+    if (ignoreLayering) {
+      s.add("layering");
     }
     return java.util.List.copyOf(s);
   }

@@ -235,43 +235,22 @@ public final class ImageComparator {
     if (!ra.config().digest().equals(rb.config().digest())) {
       fs.addAll(FieldDiff.config(p + " config", ra.config().json(), rb.config().json(), o));
     }
+    List<LayerComparison> layers;
     if (a.layers().size() != b.layers().size()) {
-      fs.add(new Finding("LAYER_COUNT_DIFFERS", Severity.FAIL, where + " layers", "the images have different layer counts",
-          FieldDiff.evidence(String.valueOf(a.layers().size()), String.valueOf(b.layers().size()))));
-    }
-    List<LayerComparison> layers = new ArrayList<>();
-    int n = Math.max(a.layers().size(), b.layers().size());
-    for (int i = 0; i < n; i++) {
-      String lw = p + " layer " + i;
-      Optional<Digest> claimA = i < idsA.size() ? Optional.of(idsA.get(i)) : Optional.empty();
-      Optional<Digest> claimB = i < idsB.size() ? Optional.of(idsB.get(i)) : Optional.empty();
-      if (i >= a.layers().size() || i >= b.layers().size()) {
-        boolean onlyB = i >= a.layers().size();
-        Descriptor d = onlyB ? b.layers().get(i) : a.layers().get(i);
-        layers.add(new LayerComparison(i, onlyB ? Optional.empty() : Optional.of(d), onlyB ? Optional.of(d) : Optional.empty(),
-            onlyB ? Optional.empty() : claimA, onlyB ? claimB : Optional.empty(), Verdict.DIFFERENT, true,
-            List.of(new Finding(onlyB ? "LAYER_ADDED" : "LAYER_REMOVED", Severity.FAIL, lw,
-                "layer only in " + (onlyB ? "B" : "A"), Map.of("digest", d.digest().toString())))));
-        continue;
-      }
-      Descriptor x = a.layers().get(i);
-      Descriptor y = b.layers().get(i);
-      List<Finding> descFs = new ArrayList<>();
-      if (!x.mediaType().equals(y.mediaType())) {
-        boolean compressionOnly = x.mediaType().isLayer() && y.mediaType().isLayer()
-            && stripCompression(x.mediaType()).equals(stripCompression(y.mediaType()));
-        descFs.add(new Finding(compressionOnly ? "LAYER_COMPRESSION_DIFFERS" : "LAYER_MEDIA_TYPE_DIFFERS",
-            compressionOnly ? Severity.INFO : Severity.FAIL, lw + " mediaType",
-            compressionOnly ? "compressed differently" : "value differs",
-            FieldDiff.evidence(x.mediaType().value(), y.mediaType().value())));
-      }
-      descFs.addAll(FieldDiff.annotations(lw, "LAYER_ANNOTATION_DIFFERS", "annotations", x.annotations(), y.annotations(), o));
-      fs.addAll(descFs);
-      if (x.digest().equals(y.digest())) {
-        layers.add(new LayerComparison(i, Optional.of(x), Optional.of(y), claimA, claimB, Verdict.BIT_IDENTICAL, true,
-            List.of(new Finding("LAYER_BIT_IDENTICAL", Severity.OK, lw, "same blob", Map.of()).with("digest", x.digest()))));
-      } else {
-        layers.add(LayerComparator.compare(i, sa, x, claimA, sb, y, claimB, lw, o));
+      layers = mergedLayers(p, sa, ra, sb, rb, o, fs, true);
+    } else {
+      layers = positionalLayers(p, sa, ra, sb, rb, o, fs);
+      if (filesMoved(p, layers)) {
+        // same count, files added to one layer and removed from another: maybe only the boundaries moved
+        List<Finding> mfs = new ArrayList<>();
+        List<LayerComparison> merged = mergedLayers(p, sa, ra, sb, rb, o, mfs, false);
+        Optional<Finding> same = mfs.stream().filter(f -> f.code().equals("LAYERING_DIFFERS_CONTENT_SAME")).findFirst();
+        if (same.isPresent() && o.ignoreLayering()) {
+          layers = merged;
+          fs.addAll(mfs);
+        } else {
+          same.ifPresent(fs::add);
+        }
       }
     }
     Verdict v = verdictOf(fs, Verdict.CONTENT_IDENTICAL);
@@ -298,6 +277,124 @@ public final class ImageComparator {
     all.addAll(fs);
     return new ImageComparison(p, Optional.of(a.digest()), Optional.of(b.digest()), Optional.of(ra.config().digest()),
         Optional.of(rb.config().digest()), v == Verdict.BIT_IDENTICAL ? Verdict.CONTENT_IDENTICAL : v, all, layers);
+  }
+
+  /** Layer lists of the same length: paired by position, each pair streamed in step when the blobs differ. */
+  private static List<LayerComparison> positionalLayers(String p, ImageSource sa, Images.Resolved ra, ImageSource sb,
+      Images.Resolved rb, CompareOptions o, List<Finding> fs) throws IOException {
+    ImageManifest a = ra.manifest();
+    ImageManifest b = rb.manifest();
+    List<Digest> idsA = ra.config().diffIds();
+    List<Digest> idsB = rb.config().diffIds();
+    List<LayerComparison> layers = new ArrayList<>();
+    for (int i = 0; i < a.layers().size(); i++) {
+      String lw = p + " layer " + i;
+      Optional<Digest> claimA = i < idsA.size() ? Optional.of(idsA.get(i)) : Optional.empty();
+      Optional<Digest> claimB = i < idsB.size() ? Optional.of(idsB.get(i)) : Optional.empty();
+      Descriptor x = a.layers().get(i);
+      Descriptor y = b.layers().get(i);
+      List<Finding> descFs = new ArrayList<>();
+      if (!x.mediaType().equals(y.mediaType())) {
+        boolean compressionOnly = x.mediaType().isLayer() && y.mediaType().isLayer()
+            && stripCompression(x.mediaType()).equals(stripCompression(y.mediaType()));
+        descFs.add(new Finding(compressionOnly ? "LAYER_COMPRESSION_DIFFERS" : "LAYER_MEDIA_TYPE_DIFFERS",
+            compressionOnly ? Severity.INFO : Severity.FAIL, lw + " mediaType",
+            compressionOnly ? "compressed differently" : "value differs",
+            FieldDiff.evidence(x.mediaType().value(), y.mediaType().value())));
+      }
+      descFs.addAll(FieldDiff.annotations(lw, "LAYER_ANNOTATION_DIFFERS", "annotations", x.annotations(), y.annotations(), o));
+      fs.addAll(descFs);
+      if (x.digest().equals(y.digest())) {
+        layers.add(new LayerComparison(i, Optional.of(x), Optional.of(y), claimA, claimB, Verdict.BIT_IDENTICAL, true,
+            List.of(new Finding("LAYER_BIT_IDENTICAL", Severity.OK, lw, "same blob", Map.of()).with("digest", x.digest()))));
+      } else {
+        layers.add(LayerComparator.compare(i, sa, x, claimA, sb, y, claimB, lw, o));
+      }
+    }
+    return layers;
+  }
+
+  /**
+   * Layer lists of different lengths: the split into layers differs, so positions mean nothing. Both images are
+   * compared by their merged filesystems (diffoci squashes them); the layer rows keep the digests side by side.
+   * Strict: {@code LAYER_COUNT_DIFFERS} fails (the digests differ) and {@code LAYERING_DIFFERS_CONTENT_SAME} says
+   * when the merged trees are the same anyway; with the layering ignored the image can be semantically identical.
+   */
+  private static List<LayerComparison> mergedLayers(String p, ImageSource sa, Images.Resolved ra, ImageSource sb,
+      Images.Resolved rb, CompareOptions o, List<Finding> fs, boolean countsDiffer) throws IOException {
+    List<Descriptor> la = ra.manifest().layers();
+    List<Descriptor> lb = rb.manifest().layers();
+    Finding count = countsDiffer
+        ? new Finding("LAYER_COUNT_DIFFERS", o.ignoreLayering() ? Severity.INFO : Severity.FAIL,
+            p + " manifest layers", "the images have different layer counts; their merged filesystems are compared",
+            FieldDiff.evidence(String.valueOf(la.size()), String.valueOf(lb.size())))
+        : new Finding("LAYER_BOUNDARIES_DIFFER", o.ignoreLayering() ? Severity.INFO : Severity.FAIL,
+            p + " manifest layers", "files moved between layers; their merged filesystems are compared",
+            Map.of("layers", String.valueOf(la.size())));
+    fs.add(o.ignoreLayering() ? count.with("ignored", "layering") : count);
+    MergedComparator.Result m = MergedComparator.compare(p, sa, la, ra.config().diffIds(), sb, lb,
+        rb.config().diffIds(), o);
+    Verdict merged = m.verdict();
+    String where = p + " merged";
+    if (merged == Verdict.DIFFERENT) {
+      fs.add(Finding.fail("MERGED_FILESYSTEM_DIFFERENT", where, "the merged filesystems differ"
+          + (m.failing() > 0 ? " in " + m.failing() + " entr" + (m.failing() == 1 ? "y" : "ies") : ""))
+          .with("entries.a", m.entriesA()).with("entries.b", m.entriesB()));
+    } else {
+      fs.add(new Finding("LAYERING_DIFFERS_CONTENT_SAME", Severity.INFO, where, "the layers are split differently "
+          + "but the merged filesystems (whiteouts applied) are identical"
+          + (merged == Verdict.SEMANTICALLY_IDENTICAL ? " apart from ignored fields" : ""), Map.of())
+          .with("layers.a", la.size()).with("layers.b", lb.size())
+          .with("entries", m.entriesA()));
+    }
+    fs.addAll(m.findings());
+    Verdict layerVerdict = o.ignoreLayering() ? Verdict.worst(merged, Verdict.SEMANTICALLY_IDENTICAL) : Verdict.DIFFERENT;
+    List<LayerComparison> layers = new ArrayList<>();
+    for (int i = 0; i < Math.max(la.size(), lb.size()); i++) {
+      Optional<Descriptor> x = i < la.size() ? Optional.of(la.get(i)) : Optional.empty();
+      Optional<Descriptor> y = i < lb.size() ? Optional.of(lb.get(i)) : Optional.empty();
+      Optional<Digest> idA = i < m.diffIdsA().size() ? Optional.of(m.diffIdsA().get(i)) : Optional.empty();
+      Optional<Digest> idB = i < m.diffIdsB().size() ? Optional.of(m.diffIdsB().get(i)) : Optional.empty();
+      String lw = p + " layer " + i;
+      Finding f;
+      Verdict v = layerVerdict;
+      if (x.isPresent() && y.isPresent() && x.get().digest().equals(y.get().digest())) {
+        f = new Finding("LAYER_BIT_IDENTICAL", Severity.OK, lw, "same blob", Map.of()).with("digest", x.get().digest());
+        v = Verdict.BIT_IDENTICAL;
+      } else if (x.isPresent() && y.isPresent()) {
+        f = new Finding("LAYER_COMPARED_MERGED", Severity.INFO, lw,
+            "the layers are split differently: this pair is compared as part of the merged filesystems", Map.of())
+            .with("digest.a", x.get().digest()).with("digest.b", y.get().digest());
+      } else {
+        boolean onlyB = x.isEmpty();
+        f = new Finding(onlyB ? "LAYER_ADDED" : "LAYER_REMOVED", o.ignoreLayering() ? Severity.INFO : Severity.FAIL, lw,
+            "layer only in " + (onlyB ? "B" : "A") + "; its files are compared in the merged filesystems",
+            Map.of("digest", (onlyB ? y : x).get().digest().toString()));
+        f = o.ignoreLayering() ? f.with("ignored", "layering") : f;
+      }
+      layers.add(new LayerComparison(i, x, y, idA, idB, v, m.complete(), List.of(f)));
+    }
+    return layers;
+  }
+
+  /**
+   * Whether a path is only in A in one layer and only in B in another: files moved between layers. Only listed
+   * findings are looked at, so a move hidden by a truncated explanation is not noticed.
+   */
+  private static boolean filesMoved(String p, List<LayerComparison> layers) {
+    Map<String, Integer> removed = new java.util.HashMap<>();
+    Map<String, Integer> added = new java.util.HashMap<>();
+    for (LayerComparison l : layers) {
+      String prefix = p + " layer " + l.index() + " ";
+      for (Finding f : l.findings()) {
+        if (f.fails() && f.subject().startsWith(prefix)
+            && (f.code().equals("FILE_ADDED") || f.code().equals("FILE_REMOVED"))) {
+          (f.code().equals("FILE_ADDED") ? added : removed).put(f.subject().substring(prefix.length()), l.index());
+        }
+      }
+    }
+    return removed.entrySet().stream().anyMatch(e -> added.containsKey(e.getKey())
+        && !added.get(e.getKey()).equals(e.getValue()));
   }
 
   private static String stripCompression(MediaType m) {

@@ -41,15 +41,25 @@ final class LayerComparator {
   private int maxPairedA = -1;
   private int maxPairedB = -1;
   private int failing;
+  private final boolean positions;
 
-  private LayerComparator(CompareOptions opts, String where) {
+  private LayerComparator(CompareOptions opts, String where, boolean positions) {
     this.opts = opts;
     this.where = where;
+    this.positions = positions;
+  }
+
+  /**
+   * A comparator for entries paired by someone else (the merged filesystems of {@link MergedComparator}): same
+   * per-file checks and codes, no positions (entries of a merged tree come from different tars).
+   */
+  static LayerComparator forMerged(CompareOptions opts, String where) {
+    return new LayerComparator(opts, where, false);
   }
 
   static LayerComparison compare(int index, ImageSource sa, Descriptor da, Optional<Digest> claimedA, ImageSource sb,
       Descriptor db, Optional<Digest> claimedB, String where, CompareOptions opts) throws IOException {
-    return new LayerComparator(opts, where).run(index, sa, da, claimedA, sb, db, claimedB);
+    return new LayerComparator(opts, where, true).run(index, sa, da, claimedA, sb, db, claimedB);
   }
 
   private LayerComparison run(int index, ImageSource sa, Descriptor da, Optional<Digest> claimedA, ImageSource sb,
@@ -95,16 +105,8 @@ final class LayerComparator {
       blobB.transferTo(OutputStream.nullOutputStream());
     }
     if (explaining) {
-      for (TarEntryStream.Entry e : pendingA.values()) {
-        report(Finding.fail("FILE_REMOVED", where + " " + e.path(), "only in A: " + describe(e))
-            .with("type", e.info().type()).with("size", e.info().size())
-            .with("sha256", e.info().sha256().map(Digest::toString).orElse("")));
-      }
-      for (TarEntryStream.Entry e : pendingB.values()) {
-        report(Finding.fail("FILE_ADDED", where + " " + e.path(), "only in B: " + describe(e))
-            .with("type", e.info().type()).with("size", e.info().size())
-            .with("sha256", e.info().sha256().map(Digest::toString).orElse("")));
-      }
+      pendingA.values().forEach(this::onlyInA);
+      pendingB.values().forEach(this::onlyInB);
     }
     List<Finding> out = new ArrayList<>();
     claimedA.filter(c -> !c.equals(idA)).ifPresent(c -> out.add(diffIdMismatch("A", c, idA)));
@@ -146,7 +148,14 @@ final class LayerComparator {
     List<Finding> all = new ArrayList<>();
     all.add(summary);
     all.addAll(out);
-    all.addAll(findings);
+    all.addAll(explanation());
+    return new LayerComparison(index, Optional.of(da), Optional.of(db), Optional.of(idA), Optional.of(idB), v,
+        explaining && suppressed == 0, all);
+  }
+
+  /** The file findings so far, then the per-field counts of ignored differences and the truncation note. */
+  List<Finding> explanation() {
+    List<Finding> all = new ArrayList<>(findings);
     if (!ignored.isEmpty()) {
       Finding f = new Finding("LAYER_IGNORED_DIFFERENCES", Severity.INFO, where,
           "differences in ignored fields, counted per field", Map.of());
@@ -161,8 +170,34 @@ final class LayerComparator {
               + "stops there (the verdict is exact)" : suppressed + " more file differences not listed", Map.of())
           .with("suppressed", suppressed));
     }
-    return new LayerComparison(index, Optional.of(da), Optional.of(db), Optional.of(idA), Optional.of(idB), v,
-        explaining && suppressed == 0, all);
+    return all;
+  }
+
+  /** Entries whose differences count against the verdict. */
+  int failing() {
+    return failing;
+  }
+
+  /** Whether some differences were only in ignored fields. */
+  boolean ignoredAny() {
+    return !ignored.isEmpty();
+  }
+
+  /** Whether every difference was listed. */
+  boolean complete() {
+    return explaining && suppressed == 0;
+  }
+
+  void onlyInA(TarEntryStream.Entry e) {
+    report(Finding.fail("FILE_REMOVED", where + " " + e.path(), "only in A: " + describe(e))
+        .with("type", e.info().type()).with("size", e.info().size())
+        .with("sha256", e.info().sha256().map(Digest::toString).orElse("")));
+  }
+
+  void onlyInB(TarEntryStream.Entry e) {
+    report(Finding.fail("FILE_ADDED", where + " " + e.path(), "only in B: " + describe(e))
+        .with("type", e.info().type()).with("size", e.info().size())
+        .with("sha256", e.info().sha256().map(Digest::toString).orElse("")));
   }
 
   private Finding diffIdMismatch(String side, Digest claimed, Digest actual) {
@@ -215,7 +250,7 @@ final class LayerComparator {
 
   private record Change(String field, String a, String b, boolean ignored) {}
 
-  private void pair(TarEntryStream.Entry a, TarEntryStream.Entry b) {
+  void pair(TarEntryStream.Entry a, TarEntryStream.Entry b) {
     TarEntryInfo x = a.info();
     TarEntryInfo y = b.info();
     List<Change> changes = new ArrayList<>();
@@ -247,13 +282,15 @@ final class LayerComparator {
       changes.add(new Change("header", a.headerDigest().get().shortHex(), b.headerDigest().get().shortHex(),
           opts.ignoreTarFormat()));
     }
-    int ia = x.index();
-    int ib = y.index();
-    if (ia < maxPairedA || ib < maxPairedB) {
-      changes.add(new Change("position", String.valueOf(ia), String.valueOf(ib), opts.ignoreFileOrder()));
+    if (positions) {
+      int ia = x.index();
+      int ib = y.index();
+      if (ia < maxPairedA || ib < maxPairedB) {
+        changes.add(new Change("position", String.valueOf(ia), String.valueOf(ib), opts.ignoreFileOrder()));
+      }
+      maxPairedA = Math.max(maxPairedA, ia);
+      maxPairedB = Math.max(maxPairedB, ib);
     }
-    maxPairedA = Math.max(maxPairedA, ia);
-    maxPairedB = Math.max(maxPairedB, ib);
     if (changes.isEmpty()) {
       return;
     }

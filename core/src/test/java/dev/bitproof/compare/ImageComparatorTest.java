@@ -197,7 +197,7 @@ class ImageComparatorTest {
     assertTrue(semantic.failures().isEmpty());
     assertTrue(semantic.allFindings().stream().anyMatch(x -> x.code().equals("LAYER_IGNORED_DIFFERENCES")
         && "1 entries".equals(x.evidence().get("mtime"))));
-    assertEquals(List.of("timestamps", "history", "file-order", "tar-format", "image-name"), semantic.ignoreSet());
+    assertEquals(List.of("timestamps", "history", "file-order", "tar-format", "image-name", "layering"), semantic.ignoreSet());
   }
 
   @Test

@@ -54,6 +54,23 @@ class CompareCommandTest {
   }
 
   @Test
+  void differentLayeringIsExplainedByTheMergedFilesystems(@TempDir Path tmp) throws Exception {
+    Path one = TestLayouts.singleImage(tmp.resolve("one"), "amd64", List.of(), TestLayouts.tar(0, "a", "1", "b", "2"));
+    Path two = TestLayouts.singleImage(tmp.resolve("two"), "amd64", List.of(), TestLayouts.tar(0, "a", "1"),
+        TestLayouts.tar(0, "b", "2"));
+    Run strict = run("compare", "oci:" + one, "oci:" + two);
+    assertEquals(1, strict.code(), strict.out());
+    assertTrue(strict.out().contains("LAYERING_DIFFERS_CONTENT_SAME"), strict.out());
+    assertTrue(strict.out().contains("FAIL  LAYER_COUNT_DIFFERS"), strict.out());
+    Run semantic = run("compare", "oci:" + one, "oci:" + two, "--semantic", "--format", "json");
+    assertEquals(0, semantic.code(), semantic.out());
+    assertEquals(List.of(), ReportSchema.validate(semantic.json()));
+    assertEquals("SEMANTICALLY_IDENTICAL", semantic.json().get("verdict").asText());
+    assertTrue(semantic.json().get("ignoreSet").toString().contains("\"layering\""), semantic.out());
+    assertEquals(2, semantic.json().get("images").get(0).get("layers").size());
+  }
+
+  @Test
   void semanticIgnoresTimestamps(@TempDir Path tmp) {
     Path t = TestLayouts.rewrite(golden(), tmp.resolve("t"), (arch, tar) -> TestLayouts.setMtime(tar, "etc/passwd", 1234),
         cfg -> cfg.put("created", "2000-01-01T00:00:00Z"), false);
@@ -61,7 +78,7 @@ class CompareCommandTest {
     Run s = run("compare", "oci:" + golden(), "oci:" + t, "--semantic", "--format", "json");
     assertEquals(0, s.code(), s.out());
     assertEquals("SEMANTICALLY_IDENTICAL", s.json().get("verdict").asText());
-    assertEquals(5, ((ArrayNode) s.json().get("ignoreSet")).size());
+    assertEquals(6, ((ArrayNode) s.json().get("ignoreSet")).size());
     assertEquals(List.of(), ReportSchema.validate(s.json()));
   }
 

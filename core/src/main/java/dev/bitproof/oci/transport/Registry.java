@@ -107,7 +107,7 @@ public final class Registry {
         throw CheckException.integrity("BLOB_SIZE_MISMATCH", subject,
             "registry announces " + length.getAsLong() + " bytes, descriptor says " + d.size());
       }
-      return new VerifyingInputStream(new TruncationGuard(r.body(), subject), d.digest(), d.size(), subject);
+      return new VerifyingInputStream(client.body(r, subject), d.digest(), d.size(), subject);
     }
 
     /**
@@ -150,7 +150,7 @@ public final class Registry {
           throw new CheckException("REFERRERS_TOO_LARGE", where, "registry announces " + length.getAsLong() + " bytes, over 4 MiB");
         }
         byte[] bytes;
-        try (InputStream in = new TruncationGuard(r.body(), where)) {
+        try (InputStream in = client.body(r, where)) {
           bytes = LimitedInputStream.readAll(in, RawManifest.MAX_SIZE, "REFERRERS_TOO_LARGE", where);
         }
         all.addAll(Referrers.entries(RawManifest.of(bytes, MediaType.OCI_INDEX, where), artifactType, true, where));
@@ -233,7 +233,7 @@ public final class Registry {
       throw new CheckException("MANIFEST_TOO_LARGE", subject, "registry announces " + length.getAsLong() + " bytes, over 4 MiB");
     }
     byte[] bytes;
-    try (InputStream in = new TruncationGuard(r.body(), subject)) {
+    try (InputStream in = client.body(r, subject)) {
       bytes = LimitedInputStream.readAll(in, RawManifest.MAX_SIZE, "MANIFEST_TOO_LARGE", subject);
     }
     MediaType served = r.headers().firstValue("Content-Type").map(Registry::bareMediaType).map(MediaType::of).orElse(null);

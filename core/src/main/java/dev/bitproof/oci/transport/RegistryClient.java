@@ -96,6 +96,15 @@ public final class RegistryClient {
   private Challenge challenge;
   private Optional<Credential> credential;
 
+  /**
+   * A response body as readers should see it: a body that stalls for the retry timeout ends with
+   * {@code REGISTRY_STALLED} (the request timeout covers only the headers), one cut short with {@code REGISTRY_TRUNCATED}.
+   */
+  java.io.InputStream body(HttpResponse<java.io.InputStream> r, String subject) {
+    return new Registry.TruncationGuard(
+        new dev.bitproof.io.StallGuardInputStream(r.body(), retry.timeout(), "REGISTRY_STALLED", subject), subject);
+  }
+
   RegistryClient(String registry, String repository, TransportOptions options, Retry retry, Access access) {
     this.registry = registry;
     this.repository = repository;

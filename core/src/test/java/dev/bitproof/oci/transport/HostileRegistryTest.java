@@ -421,4 +421,44 @@ class HostileRegistryTest {
           "token asked for pull on the repository: " + reg.seen());
     }
   }
+
+  /**
+   * A registry that sends the headers and part of the body, then goes silent: the reader ends with REGISTRY_STALLED
+   * after the timeout (500 ms here) instead of hanging; the same for a manifest.
+   */
+  @Test
+  void stalledBodyEndsWithACodeInsteadOfHanging() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    reg.override(ex -> {
+      String path = ex.getRequestURI().getPath();
+      if (path.endsWith(layerDigest) || path.endsWith("/manifests/stall")) {
+        byte[] body = path.endsWith(layerDigest) ? layer : manifest;
+        ex.getResponseHeaders().set("Content-Type", MediaType.OCI_MANIFEST.value());
+        ex.sendResponseHeaders(200, body.length);
+        ex.getResponseBody().write(body, 0, body.length / 2);
+        ex.getResponseBody().flush();
+        try {
+          release.await(20, java.util.concurrent.TimeUnit.SECONDS); // silent, connection open
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        throw new java.io.IOException("released");
+      }
+      return false;
+    });
+    try {
+      try (ImageSource s = source("v1")) {
+        Descriptor l = layerDescriptor(s);
+        // the server only lets go after 20 s, and then as a dropped connection (REGISTRY_TRUNCATED): STALLED proves
+        // the watchdog ended the read
+        CheckException e = fails("REGISTRY_STALLED", () -> s.blob(l).transferTo(OutputStream.nullOutputStream()));
+        assertEquals(CheckException.Kind.CANNOT_CHECK, e.kind());
+      }
+      try (ImageSource s = source("stall")) {
+        fails("REGISTRY_STALLED", s::root);
+      }
+    } finally {
+      release.countDown();
+    }
+  }
 }

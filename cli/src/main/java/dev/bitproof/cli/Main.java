@@ -14,7 +14,6 @@ import dev.bitproof.cli.render.Output;
 import dev.bitproof.report.CheckException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -141,12 +140,13 @@ public final class Main implements Runnable {
   public static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"bitproof " + (v == null ? "0.1.0-SNAPSHOT" : v), "Java " + System.getProperty("java.version")};
+      return new String[] {"bitproof " + number(), "Java " + System.getProperty("java.version")};
     }
 
-    static String[] of(String... s) {
-      return Arrays.copyOf(s, s.length);
+    /** The bare version number ({@code 0.1.0-SNAPSHOT}), as reports record it. */
+    public static String number() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return v == null ? "0.1.0-SNAPSHOT" : v;
     }
   }
 }

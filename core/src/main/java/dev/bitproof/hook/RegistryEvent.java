@@ -3,12 +3,12 @@ package dev.bitproof.hook;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bitproof.io.Json;
 import dev.bitproof.oci.Digest;
+import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.MediaType;
 import dev.bitproof.report.CheckException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * One event of a registry notification (CNCF distribution's {@code application/vnd.docker.distribution.events.v1+json}
@@ -22,9 +22,6 @@ public record RegistryEvent(String id, String action, MediaType mediaType, Diges
   /** An envelope larger than this is refused (a push of a 100-platform index is a few KiB). */
   public static final int MAX_ENVELOPE = 1024 * 1024;
   public static final int MAX_EVENTS = 1000;
-  private static final Pattern REPO = Pattern.compile(
-      "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*");
-  private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
 
   /**
    * Parses an envelope; events that are not well-formed manifest/blob events are skipped, a document that is not
@@ -54,7 +51,7 @@ public record RegistryEvent(String id, String action, MediaType mediaType, Diges
       String digest = t.path("digest").asText("");
       String mt = t.path("mediaType").asText("");
       String tag = t.path("tag").asText("");
-      if (!REPO.matcher(repo).matches() || mt.isEmpty() || !(tag.isEmpty() || TAG.matcher(tag).matches())) {
+      if (!ImageReference.isValidRepository(repo) || mt.isEmpty() || !(tag.isEmpty() || ImageReference.isValidTag(tag))) {
         continue;
       }
       Digest d;

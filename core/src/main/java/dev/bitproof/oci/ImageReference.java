@@ -38,6 +38,16 @@ public record ImageReference(Transport transport, String path, String registry, 
   private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
   private static final Pattern REPO = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*");
 
+  /** A repository path as the distribution spec allows it (lowercase components, no {@code ..}). */
+  public static boolean isValidRepository(String repository) {
+    return REPO.matcher(repository).matches();
+  }
+
+  /** A tag as the distribution spec allows it. */
+  public static boolean isValidTag(String tag) {
+    return TAG.matcher(tag).matches();
+  }
+
   public ImageReference {
     Objects.requireNonNull(transport);
     path = path == null ? "" : path;

@@ -35,14 +35,7 @@ public final class ReportJson {
     ArrayNode notes = n.putArray("notes");
     r.notes().forEach(notes::add);
     ArrayNode checks = n.putArray("checks");
-    for (Report.Check c : r.checks()) {
-      ObjectNode cn = checks.addObject();
-      cn.put("name", c.name());
-      cn.put("status", c.status().name());
-      cn.put("summary", c.summary());
-      ArrayNode fs = cn.putArray("findings");
-      c.findings().forEach(f -> fs.add(finding(f)));
-    }
+    r.checks().forEach(c -> checks.add(check(c)));
     ArrayNode images = n.putArray("images");
     r.comparison().ifPresent(c -> images(c, images));
     return n;
@@ -83,6 +76,29 @@ public final class ReportJson {
       n.put(field, d.get().toString());
     } else {
       n.putNull(field);
+    }
+  }
+
+  public static ObjectNode check(Report.Check c) {
+    ObjectNode cn = Json.mapper().createObjectNode();
+    cn.put("name", c.name());
+    cn.put("status", c.status().name());
+    cn.put("summary", c.summary());
+    ArrayNode fs = cn.putArray("findings");
+    c.findings().forEach(f -> fs.add(finding(f)));
+    return cn;
+  }
+
+  /**
+   * The report exactly as {@code --format json} prints it (indented, one line separator at the end): the bytes an
+   * attestation records the digest of.
+   */
+  public static byte[] printedBytes(Report r, String toolVersion) {
+    try {
+      return (Json.mapper().writer().with(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+          .writeValueAsString(toJson(r, toolVersion)) + System.lineSeparator()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * packages on top, both arches, from a lock that, as apko's {@code ResolveWithBase} writes it, leaves out what
  * the base already has.
  */
-class BaseImageRebuildTest {
+public class BaseImageRebuildTest {
   static final ObjectMapper JSON = new ObjectMapper();
   static final Map<Arch, String> BASE_LAYER = Map.of(
       Arch.AMD64, "sha256:bf74ddaf55d32ec9672a0a40efc6cb1bf0a167763c18fc22586c8a301167822f",
@@ -45,7 +45,8 @@ class BaseImageRebuildTest {
       Arch.AMD64, "sha256:783b8b05724ae7998917558527ef930f1442af2f071850913fc406992e44606c",
       Arch.ARM64, "sha256:2888aac57b90cf66093aa48092bf1f1f1b1bdb85bde8601a5f8cf0f06c814763");
 
-  static final String CONFIG = """
+  /** apko's base_image test config with replayout on top; the CLI test builds the same. */
+  public static final String CONFIG = """
       contents:
         baseimage:
           image: ./testdata/base_image

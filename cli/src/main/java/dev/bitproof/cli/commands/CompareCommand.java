@@ -107,7 +107,7 @@ public final class CompareCommand implements Callable<Integer> {
   /** JSON (the schema'd report) on stdout, or the text rendering. */
   static void print(Output out, Report r, boolean verbose) {
     if (out.json()) {
-      out.printJson(ReportJson.toJson(r, new Main.Version().getVersion()[0].replace("bitproof ", "")));
+      out.printJson(ReportJson.toJson(r, Main.Version.number()));
     } else {
       out.out().print(ReportText.render(r, verbose));
       out.out().flush();

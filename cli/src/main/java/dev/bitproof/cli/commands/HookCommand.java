@@ -285,7 +285,7 @@ public final class HookCommand {
 
     /** {@code STATE/<repo>/<hex>.json}; the repository name was validated by the event parser (no {@code ..}). */
     Path resultFile(String repository, dev.bitproof.oci.Digest digest) {
-      if (!repository.matches("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*")) {
+      if (!ImageReference.isValidRepository(repository)) {
         throw new IllegalArgumentException("bad repository");
       }
       return state.resolve(repository).resolve(digest.hex() + ".json");
@@ -317,11 +317,10 @@ public final class HookCommand {
           if (config != null) {
             Report r = verify(e, ref, src, config, policy, to);
             failed = !r.passed();
-            byte[] reportBytes = (Json.mapper().writer().with(SerializationFeature.INDENT_OUTPUT)
-                .writeValueAsString(ReportJson.toJson(r, version())) + System.lineSeparator()).getBytes(StandardCharsets.UTF_8);
+            byte[] reportBytes = ReportJson.printedBytes(r, dev.bitproof.cli.Main.Version.number());
             result.set("verify", Json.parse(reportBytes, "report"));
             for (Report.Check c : r.checks()) {
-              checks.add(checkJson(c));
+              checks.add(ReportJson.check(c));
             }
             if (attest.requested()) {
               attest.out = resultFile(e.repository(), e.digest()).resolveSibling(e.digest().hex() + ".intoto.jsonl");
@@ -332,7 +331,7 @@ public final class HookCommand {
             for (PublishedCheck pc : List.of(PublishedCheck.policy(policy, enforcePolicy), PublishedCheck.sbom())) {
               Report.Check c = pc.run(ref, src, to);
               failed |= c.status() == Report.Status.FAIL;
-              checks.add(checkJson(c));
+              checks.add(ReportJson.check(c));
             }
           }
           verdict = failed ? "FAIL" : "PASS";
@@ -378,18 +377,5 @@ public final class HookCommand {
       }
     }
 
-    private static ObjectNode checkJson(Report.Check c) {
-      ObjectNode cn = Json.mapper().createObjectNode();
-      cn.put("name", c.name());
-      cn.put("status", c.status().name());
-      cn.put("summary", c.summary());
-      ArrayNode fs = cn.putArray("findings");
-      c.findings().forEach(f -> fs.add(ReportJson.finding(f)));
-      return cn;
-    }
-
-    private static String version() {
-      return new dev.bitproof.cli.Main.Version().getVersion()[0].replace("bitproof ", "");
-    }
   }
 }

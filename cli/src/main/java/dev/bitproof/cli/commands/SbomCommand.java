@@ -51,7 +51,7 @@ import dev.bitproof.cli.render.Format;
 public final class SbomCommand {
 
   static String version() {
-    return new Main.Version().getVersion()[0].replace("bitproof ", "");
+    return Main.Version.number();
   }
 
   @Command(name = "check", mixinStandardHelpOptions = true,

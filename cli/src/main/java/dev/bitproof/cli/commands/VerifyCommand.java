@@ -16,10 +16,7 @@ import dev.bitproof.verify.ApkoRebuilder;
 import dev.bitproof.verify.PublishedCheck;
 import dev.bitproof.verify.Report;
 import dev.bitproof.verify.ReportJson;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bitproof.io.Json;
-import java.nio.charset.StandardCharsets;
 import dev.bitproof.verify.Verifier;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -147,9 +144,7 @@ public final class VerifyCommand implements Callable<Integer> {
     CompareCommand.print(out, r, verbose);
     if (attest.requested()) {
       // the exact bytes --format json prints, so `verify --format json > r.json; attest sign r.json` records the same digest
-      byte[] report = (Json.mapper().writer().with(SerializationFeature.INDENT_OUTPUT)
-          .writeValueAsString(ReportJson.toJson(r, new dev.bitproof.cli.Main.Version().getVersion()[0].replace("bitproof ", "")))
-          + System.lineSeparator()).getBytes(StandardCharsets.UTF_8);
+      byte[] report = ReportJson.printedBytes(r, dev.bitproof.cli.Main.Version.number());
       ObjectNode signed = attest.attest(report, to, out).orElseThrow();
       // stdout holds the report; the attestation summary goes to stderr
       out.progress("bitproof verify: signed " + signed.path("verificationResult").asText() + " attestations with key "

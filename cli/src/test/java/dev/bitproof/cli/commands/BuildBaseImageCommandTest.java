@@ -18,29 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code bitproof build} in base-image mode and with apko's layering test config, end to end. */
 class BuildBaseImageCommandTest {
-  static final String CONFIG = """
-      contents:
-        baseimage:
-          image: ./testdata/base_image
-          apkindex: ./testdata/base_image/metadata
-        keyring:
-          - ./testdata/melange.rsa.pub
-        repositories:
-          - ./testdata/packages
-        packages:
-          - replayout
-      entrypoint:
-        command: /bin/sh -l
-      archs:
-      - x86_64
-      - aarch64
-      """;
-
   @Test
   void buildsOnTheBaseImageAndKeepsItsLayer(@TempDir Path tmp) throws Exception {
     Path cli = SharedData.require("apk/apko/internal/cli");
     Path cfg = tmp.resolve("on-top.apko.yaml");
-    Files.writeString(cfg, CONFIG);
+    Files.writeString(cfg, dev.bitproof.build.BaseImageRebuildTest.CONFIG);
     Path lock = tmp.resolve("on-top.apko.lock.json");
     Run locked = CliRunner.run("build", "-C", cli.toString(), cfg.toString(), "--lock-only", "--write-lock",
         lock.toString(), "--format", "json");

@@ -7,5 +7,5 @@ cd "$(dirname "$0")/.."
 cp_file=$(mktemp)
 ./mvnw -B -q -pl core org.apache.maven.plugins:maven-dependency-plugin:3.9.0:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test >/dev/null
 java -Xmx2g -Dbitproof.shared="$PWD/../shared" -cp "core/target/test-classes:core/target/classes:$(cat "$cp_file")" \
-  dev.bitproof.build.RebuildBench "${1:-5}"
+  dev.bitproof.rebuild.RebuildBench "${1:-5}"
 rm -f "$cp_file"

@@ -8,7 +8,7 @@ import dev.bitproof.attest.dsse.Envelope;
 import dev.bitproof.attest.intoto.Predicates;
 import dev.bitproof.attest.intoto.Statement;
 import dev.bitproof.attest.sign.VerificationKey;
-import dev.bitproof.io.Json;
+import dev.bitproof.json.Json;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.report.Finding;

@@ -15,7 +15,7 @@ import dev.bitproof.attest.sign.KeyType;
 import dev.bitproof.attest.sign.Keys;
 import dev.bitproof.attest.sign.SigningKey;
 import dev.bitproof.attest.sign.VerificationKey;
-import dev.bitproof.io.Json;
+import dev.bitproof.json.Json;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.report.Finding;
 import java.nio.charset.StandardCharsets;

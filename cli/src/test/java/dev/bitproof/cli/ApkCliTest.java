@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bitproof.cli.CliRunner.Run;
-import dev.bitproof.io.Json;
+import dev.bitproof.json.Json;
 import dev.bitproof.testing.ApkFixtures;
 import dev.bitproof.testing.ApkFixtures.Apk;
 import dev.bitproof.testing.ApkFixtures.Entry;

@@ -1,7 +1,7 @@
 package dev.bitproof.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bitproof.io.Json;
+import dev.bitproof.json.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;

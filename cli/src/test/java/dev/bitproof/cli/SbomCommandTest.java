@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bitproof.cli.CliRunner.Run;
-import dev.bitproof.io.Json;
+import dev.bitproof.json.Json;
 import dev.bitproof.testing.SharedData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

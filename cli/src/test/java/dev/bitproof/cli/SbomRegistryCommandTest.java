@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bitproof.cli.CliRunner.Run;
-import dev.bitproof.io.Json;
+import dev.bitproof.json.Json;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.testing.FakeRegistry;
 import java.io.ByteArrayOutputStream;

@@ -1,6 +1,6 @@
 package dev.bitproof.apko;
 
-import dev.bitproof.build.GoJson;
+import dev.bitproof.gocompat.GoJson;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

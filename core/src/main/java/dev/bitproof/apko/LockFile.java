@@ -1,8 +1,8 @@
 package dev.bitproof.apko;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bitproof.build.GoJson;
-import dev.bitproof.io.Json;
+import dev.bitproof.gocompat.GoJson;
+import dev.bitproof.json.Json;
 import dev.bitproof.report.CheckException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.bitproof.deb;
 
 import dev.bitproof.report.CheckException;
-import dev.bitproof.tar.ImageFilesystem;
+import dev.bitproof.image.ImageFilesystem;
 import dev.bitproof.tar.TarEntryInfo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package dev.bitproof.deb;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.report.Finding;
 import dev.bitproof.report.Severity;
-import dev.bitproof.tar.ImageFilesystem;
+import dev.bitproof.image.ImageFilesystem;
 import dev.bitproof.tar.TarEntryInfo;
 import dev.bitproof.tar.TarPaths;
 import java.io.IOException;

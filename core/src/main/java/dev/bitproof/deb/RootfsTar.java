@@ -1,7 +1,7 @@
 package dev.bitproof.deb;
 
 import dev.bitproof.io.Decompress;
-import dev.bitproof.tar.ImageFilesystem;
+import dev.bitproof.image.ImageFilesystem;
 import dev.bitproof.tar.TarReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
 package dev.bitproof.hook;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bitproof.io.Json;
+import dev.bitproof.json.Json;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.MediaType;

@@ -1,7 +1,7 @@
 package dev.bitproof.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bitproof.io.Json;
+import dev.bitproof.json.Json;
 import dev.bitproof.report.CheckException;
 import java.util.ArrayList;
 import java.util.List;

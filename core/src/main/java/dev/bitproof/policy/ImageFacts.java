@@ -4,7 +4,7 @@ import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.ImageConfig;
 import dev.bitproof.oci.ImageManifest;
 import dev.bitproof.oci.transport.ImageSource;
-import dev.bitproof.tar.ImageFilesystem;
+import dev.bitproof.image.ImageFilesystem;
 import dev.bitproof.tar.TarEntryInfo;
 import dev.bitproof.tar.TarPaths;
 import dev.bitproof.report.CheckException;

@@ -3,7 +3,7 @@ package dev.bitproof.sbom;
 import dev.bitproof.apk.db.ApkInstalledDb;
 import dev.bitproof.deb.DpkgDatabase;
 import dev.bitproof.report.CheckException;
-import dev.bitproof.tar.ImageFilesystem;
+import dev.bitproof.image.ImageFilesystem;
 import dev.bitproof.tar.TarReader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.report.CheckException;
-import dev.bitproof.tar.ImageFilesystem;
+import dev.bitproof.image.ImageFilesystem;
 import dev.bitproof.tar.TarEntryInfo;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

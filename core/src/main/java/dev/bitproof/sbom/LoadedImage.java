@@ -4,7 +4,7 @@ import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.oci.transport.ImageSource;
 import dev.bitproof.oci.transport.Images;
-import dev.bitproof.tar.ImageFilesystem;
+import dev.bitproof.image.ImageFilesystem;
 import java.io.IOException;
 import java.util.Optional;
 

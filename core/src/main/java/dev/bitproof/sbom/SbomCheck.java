@@ -2,7 +2,7 @@ package dev.bitproof.sbom;
 
 import dev.bitproof.report.Finding;
 import dev.bitproof.report.Severity;
-import dev.bitproof.tar.ImageFilesystem;
+import dev.bitproof.image.ImageFilesystem;
 import dev.bitproof.tar.TarEntryInfo;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

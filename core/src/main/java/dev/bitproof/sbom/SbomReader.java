@@ -1,7 +1,7 @@
 package dev.bitproof.sbom;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bitproof.io.Json;
+import dev.bitproof.json.Json;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.report.CheckException;
 import java.nio.charset.StandardCharsets;

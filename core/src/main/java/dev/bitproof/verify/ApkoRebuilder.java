@@ -6,12 +6,12 @@ import dev.bitproof.apk.ApkPackage;
 import dev.bitproof.apk.ApkVerifier;
 import dev.bitproof.apko.ConfigLoader;
 import dev.bitproof.apko.LockFile;
-import dev.bitproof.build.BuildRequest;
-import dev.bitproof.build.BuildResult;
-import dev.bitproof.build.Fetch;
-import dev.bitproof.build.LayerCompressor;
-import dev.bitproof.build.PackageLoader;
-import dev.bitproof.build.Rebuild;
+import dev.bitproof.rebuild.BuildRequest;
+import dev.bitproof.rebuild.BuildResult;
+import dev.bitproof.rebuild.Fetch;
+import dev.bitproof.rebuild.LayerCompressor;
+import dev.bitproof.rebuild.PackageLoader;
+import dev.bitproof.rebuild.Rebuild;
 import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.transport.ImageDestination;
 import dev.bitproof.oci.transport.TransportOptions;
@@ -32,7 +32,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The {@link Rebuilder} over {@code dev.bitproof.build}: runs the apko rebuild, writes the OCI layout, then checks
+ * The {@link Rebuilder} over {@code dev.bitproof.rebuild}: runs the apko rebuild, writes the OCI layout, then checks
  * the signature of every package and every APKINDEX the build used against the config's keyring (plus
  * {@code --keyring}), each as its own finding.
  *

@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /**
  * The rebuild {@code verify} runs: apko.yaml (+ lock) → an OCI layout. Verification calls it through this
- * interface so the pipeline is testable on its own and the build stays in {@code dev.bitproof.build}.
+ * interface so the pipeline is testable on its own and the build stays in {@code dev.bitproof.rebuild}.
  */
 public interface Rebuilder {
   /**

@@ -142,7 +142,9 @@ class ApkRealDataTest {
     for (Path apk : apks) {
       ApkPackage p = ApkPackage.read(apk);
       seen.put(root.relativize(apk).toString(), p.checksum());
-      assertTrue(prov.contains("C:" + p.checksum() + ";"), apk + " has Q1 " + p.checksum() + " not listed in PROVENANCE.md");
+      // apko-history/ is described by its own README and cases.tsv (apko's testdata at old commits), not PROVENANCE.md
+      boolean history = root.relativize(apk).startsWith("apko-history");
+      assertTrue(history || prov.contains("C:" + p.checksum() + ";"), apk + " has Q1 " + p.checksum() + " not listed in PROVENANCE.md");
       assertTrue(p.fileChecksumMismatches().isEmpty(), apk + ": " + p.fileChecksumMismatches());
       assertEquals(Files.size(apk), p.size());
       assertEquals(p.data().end(), p.size());

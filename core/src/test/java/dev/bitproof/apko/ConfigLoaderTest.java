@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.bitproof.build.GoJson;
+import dev.bitproof.gocompat.GoJson;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.testing.SharedData;
 import java.io.IOException;

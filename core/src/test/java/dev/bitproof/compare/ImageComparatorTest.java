@@ -307,12 +307,12 @@ class ImageComparatorTest {
   void configThatIsNotJsonCannotBeCompared(@TempDir Path tmp) throws Exception {
     Path bad = TestLayouts.singleImage(tmp.resolve("bad"), "amd64", List.of(), TestLayouts.tar(0, "a", "1"));
     // point the manifest's config at a blob that is not JSON
-    ObjectNode idx = dev.bitproof.io.Json.parseObject(java.nio.file.Files.readAllBytes(bad.resolve("index.json")), "i");
+    ObjectNode idx = dev.bitproof.json.Json.parseObject(java.nio.file.Files.readAllBytes(bad.resolve("index.json")), "i");
     String md = idx.get("manifests").get(0).get("digest").asText();
-    ObjectNode m = dev.bitproof.io.Json.parseObject(TestLayouts.blob(bad, md), "m");
+    ObjectNode m = dev.bitproof.json.Json.parseObject(TestLayouts.blob(bad, md), "m");
     byte[] junk = "this is not json".getBytes(StandardCharsets.UTF_8);
     ((ObjectNode) m.get("config")).put("digest", TestLayouts.put(bad, junk).toString()).put("size", junk.length);
-    byte[] mb = dev.bitproof.io.Json.mapper().writeValueAsBytes(m);
+    byte[] mb = dev.bitproof.json.Json.mapper().writeValueAsBytes(m);
     TestLayouts.editIndex(bad, i -> ((ObjectNode) i.get("manifests").get(0)).put("digest", sha(mb)).put("size", mb.length));
     TestLayouts.put(bad, mb);
     // a layout of our own as the other side, so this runs without ../shared too
@@ -348,10 +348,10 @@ class ImageComparatorTest {
     }
     TestLayouts.singleImage(b, "amd64", List.of(), head);
     // swap B's layer blob for the bomb, keeping its claimed diff_id
-    ObjectNode idx = dev.bitproof.io.Json.parseObject(java.nio.file.Files.readAllBytes(b.resolve("index.json")), "i");
-    ObjectNode m = dev.bitproof.io.Json.parseObject(TestLayouts.blob(b, idx.get("manifests").get(0).get("digest").asText()), "m");
+    ObjectNode idx = dev.bitproof.json.Json.parseObject(java.nio.file.Files.readAllBytes(b.resolve("index.json")), "i");
+    ObjectNode m = dev.bitproof.json.Json.parseObject(TestLayouts.blob(b, idx.get("manifests").get(0).get("digest").asText()), "m");
     ((ObjectNode) m.get("layers").get(0)).put("digest", TestLayouts.put(b, gz.toByteArray()).toString()).put("size", gz.size());
-    byte[] mb = dev.bitproof.io.Json.mapper().writeValueAsBytes(m);
+    byte[] mb = dev.bitproof.json.Json.mapper().writeValueAsBytes(m);
     TestLayouts.put(b, mb);
     TestLayouts.editIndex(b, i -> ((ObjectNode) i.get("manifests").get(0)).put("digest", sha(mb)).put("size", mb.length));
     CheckException e = assertThrows(CheckException.class, () -> compare(a, b, CompareOptions.strict()));

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bitproof.build.BuildRequest;
-import dev.bitproof.build.BuildResult;
-import dev.bitproof.build.Rebuild;
+import dev.bitproof.rebuild.BuildRequest;
+import dev.bitproof.rebuild.BuildResult;
+import dev.bitproof.rebuild.Rebuild;
 import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.transport.ImageDestination;
 import dev.bitproof.oci.transport.OciLayout;

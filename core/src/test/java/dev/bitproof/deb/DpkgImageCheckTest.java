@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bitproof.io.Decompress;
-import dev.bitproof.io.Json;
+import dev.bitproof.json.Json;
 import dev.bitproof.report.Finding;
-import dev.bitproof.tar.ImageFilesystem;
+import dev.bitproof.image.ImageFilesystem;
 import dev.bitproof.testing.SharedData;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;

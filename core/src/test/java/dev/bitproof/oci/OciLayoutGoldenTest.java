@@ -9,7 +9,7 @@ import dev.bitproof.oci.transport.Images;
 import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.oci.transport.Transports;
 import dev.bitproof.report.CheckException;
-import dev.bitproof.tar.ImageFilesystem;
+import dev.bitproof.image.ImageFilesystem;
 import dev.bitproof.testing.SharedData;
 import dev.bitproof.testing.TestLayouts;
 import java.nio.file.Files;

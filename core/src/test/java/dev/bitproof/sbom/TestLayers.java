@@ -1,6 +1,6 @@
 package dev.bitproof.sbom;
 
-import dev.bitproof.tar.ImageFilesystem;
+import dev.bitproof.image.ImageFilesystem;
 import dev.bitproof.testing.TestImages;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

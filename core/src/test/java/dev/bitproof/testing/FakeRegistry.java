@@ -199,7 +199,7 @@ public final class FakeRegistry implements AutoCloseable {
 
   private static String subjectOf(byte[] manifest) {
     try {
-      com.fasterxml.jackson.databind.JsonNode n = dev.bitproof.io.Json.mapper().readTree(manifest);
+      com.fasterxml.jackson.databind.JsonNode n = dev.bitproof.json.Json.mapper().readTree(manifest);
       return n.path("subject").path("digest").isTextual() ? n.path("subject").path("digest").asText() : null;
     } catch (IOException e) {
       return null;
@@ -208,7 +208,7 @@ public final class FakeRegistry implements AutoCloseable {
 
   /** The referrers of {@code digest} among the stored manifests, as the distribution spec 1.1 API lists them. */
   private byte[] referrersIndex(String digest, String artifactType) throws IOException {
-    com.fasterxml.jackson.databind.node.ObjectNode idx = dev.bitproof.io.Json.mapper().createObjectNode();
+    com.fasterxml.jackson.databind.node.ObjectNode idx = dev.bitproof.json.Json.mapper().createObjectNode();
     idx.put("schemaVersion", 2);
     idx.put("mediaType", "application/vnd.oci.image.index.v1+json");
     com.fasterxml.jackson.databind.node.ArrayNode ms = idx.putArray("manifests");
@@ -216,7 +216,7 @@ public final class FakeRegistry implements AutoCloseable {
       if (!e.getKey().startsWith("sha256:") || !digest.equals(subjectOf(e.getValue()))) {
         continue;
       }
-      com.fasterxml.jackson.databind.JsonNode n = dev.bitproof.io.Json.mapper().readTree(e.getValue());
+      com.fasterxml.jackson.databind.JsonNode n = dev.bitproof.json.Json.mapper().readTree(e.getValue());
       String type = n.path("artifactType").asText(n.path("config").path("mediaType").asText());
       if (artifactType != null && !artifactType.equals(type)) {
         continue;
@@ -230,7 +230,7 @@ public final class FakeRegistry implements AutoCloseable {
         d.set("annotations", n.get("annotations"));
       }
     }
-    return dev.bitproof.io.Json.mapper().writeValueAsBytes(idx);
+    return dev.bitproof.json.Json.mapper().writeValueAsBytes(idx);
   }
 
   /** Sends a complete response (HEAD gets headers only). */

@@ -2,10 +2,10 @@ package dev.bitproof.verify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.bitproof.build.BuildRequest;
-import dev.bitproof.build.BuildResult;
-import dev.bitproof.build.LayerCompressor;
-import dev.bitproof.build.Rebuild;
+import dev.bitproof.rebuild.BuildRequest;
+import dev.bitproof.rebuild.BuildResult;
+import dev.bitproof.rebuild.LayerCompressor;
+import dev.bitproof.rebuild.Rebuild;
 import dev.bitproof.compare.CompareOptions;
 import dev.bitproof.compare.Comparison;
 import dev.bitproof.compare.ImageComparator;

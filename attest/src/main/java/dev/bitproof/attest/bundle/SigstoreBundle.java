@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.attest.dsse.Dsse;
 import dev.bitproof.attest.dsse.Envelope;
 import dev.bitproof.attest.sign.VerificationKey;
-import dev.bitproof.io.Json;
+import dev.bitproof.json.Json;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.report.Finding;
 import java.util.ArrayList;

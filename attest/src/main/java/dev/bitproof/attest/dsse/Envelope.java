@@ -3,7 +3,7 @@ package dev.bitproof.attest.dsse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bitproof.io.Json;
+import dev.bitproof.json.Json;
 import dev.bitproof.report.CheckException;
 import java.util.ArrayList;
 import java.util.Arrays;

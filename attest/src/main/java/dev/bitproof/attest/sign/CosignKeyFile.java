@@ -2,7 +2,7 @@ package dev.bitproof.attest.sign;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bitproof.io.Json;
+import dev.bitproof.json.Json;
 import dev.bitproof.report.CheckException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

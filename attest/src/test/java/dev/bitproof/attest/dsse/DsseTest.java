@@ -126,17 +126,17 @@ class DsseTest {
     String sigUrl = Base64.getUrlEncoder().withoutPadding().encodeToString(env.signatures().get(0).sig());
     json.put("payload", url);
     ((ObjectNode) json.get("signatures").get(0)).put("sig", sigUrl);
-    Envelope parsed = Envelope.parse(dev.bitproof.io.Json.mapper().writeValueAsBytes(json), "url");
+    Envelope parsed = Envelope.parse(dev.bitproof.json.Json.mapper().writeValueAsBytes(json), "url");
     assertArrayEquals(payload, parsed.payload());
     assertTrue(Dsse.verify(parsed, v, "url").ok());
     json.put("payload", std.replace('+', '-'));  // mixed alphabets are not base64
     if (std.contains("/")) {
       assertEquals("DSSE_INVALID", assertThrows(CheckException.class,
-          () -> Envelope.parse(dev.bitproof.io.Json.mapper().writeValueAsBytes(json), "mixed")).code());
+          () -> Envelope.parse(dev.bitproof.json.Json.mapper().writeValueAsBytes(json), "mixed")).code());
     }
     json.put("payload", "not base64!");
     assertEquals("DSSE_INVALID", assertThrows(CheckException.class,
-        () -> Envelope.parse(dev.bitproof.io.Json.mapper().writeValueAsBytes(json), "junk")).code());
+        () -> Envelope.parse(dev.bitproof.json.Json.mapper().writeValueAsBytes(json), "junk")).code());
   }
 
   @Test

@@ -15,7 +15,7 @@ import dev.bitproof.apk.SignatureEntry;
 import dev.bitproof.cli.Common;
 import dev.bitproof.cli.ExitCodes;
 import dev.bitproof.cli.render.Output;
-import dev.bitproof.io.Json;
+import dev.bitproof.json.Json;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.report.Finding;
 import dev.bitproof.report.Severity;

@@ -5,7 +5,7 @@ import dev.bitproof.cli.Common;
 import dev.bitproof.cli.ExitCodes;
 import dev.bitproof.cli.TransportMixin;
 import dev.bitproof.cli.render.Output;
-import dev.bitproof.io.Json;
+import dev.bitproof.json.Json;
 import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.Platform;

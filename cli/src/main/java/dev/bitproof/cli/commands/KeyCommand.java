@@ -7,7 +7,7 @@ import dev.bitproof.attest.sign.SigningKey;
 import dev.bitproof.cli.Common;
 import dev.bitproof.cli.ExitCodes;
 import dev.bitproof.cli.render.Output;
-import dev.bitproof.io.Json;
+import dev.bitproof.json.Json;
 import dev.bitproof.report.CheckException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -7,7 +7,7 @@ import dev.bitproof.cli.ExitCodes;
 import dev.bitproof.cli.Main;
 import dev.bitproof.cli.TransportMixin;
 import dev.bitproof.cli.render.Output;
-import dev.bitproof.io.Json;
+import dev.bitproof.json.Json;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.Platform;

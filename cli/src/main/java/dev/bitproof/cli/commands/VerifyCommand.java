@@ -4,7 +4,7 @@ import dev.bitproof.cli.Common;
 import dev.bitproof.cli.ExitCodes;
 import dev.bitproof.cli.TransportMixin;
 import dev.bitproof.cli.render.Output;
-import dev.bitproof.build.LayerCompressor;
+import dev.bitproof.rebuild.LayerCompressor;
 import dev.bitproof.compare.CompareOptions;
 import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.Platform;

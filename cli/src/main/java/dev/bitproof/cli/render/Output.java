@@ -2,7 +2,7 @@ package dev.bitproof.cli.render;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bitproof.io.Json;
+import dev.bitproof.json.Json;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.report.Finding;
 import java.io.PrintWriter;

@@ -10,7 +10,7 @@ import dev.bitproof.attest.bundle.SigstoreBundle;
 import dev.bitproof.attest.dsse.Envelope;
 import dev.bitproof.attest.registry.Attachments;
 import dev.bitproof.cli.CliRunner.Run;
-import dev.bitproof.io.Json;
+import dev.bitproof.json.Json;
 import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.oci.ImageReference;

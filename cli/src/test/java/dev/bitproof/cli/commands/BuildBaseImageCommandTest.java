@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bitproof.build.BuildRequest;
-import dev.bitproof.build.Rebuild;
+import dev.bitproof.rebuild.BuildRequest;
+import dev.bitproof.rebuild.Rebuild;
 import dev.bitproof.cli.CliRunner;
 import dev.bitproof.cli.CliRunner.Run;
-import dev.bitproof.io.Json;
+import dev.bitproof.json.Json;
 import dev.bitproof.testing.SharedData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +22,7 @@ class BuildBaseImageCommandTest {
   void buildsOnTheBaseImageAndKeepsItsLayer(@TempDir Path tmp) throws Exception {
     Path cli = SharedData.require("apk/apko/internal/cli");
     Path cfg = tmp.resolve("on-top.apko.yaml");
-    Files.writeString(cfg, dev.bitproof.build.BaseImageRebuildTest.CONFIG);
+    Files.writeString(cfg, dev.bitproof.rebuild.BaseImageRebuildTest.CONFIG);
     Path lock = tmp.resolve("on-top.apko.lock.json");
     Run locked = CliRunner.run("build", "-C", cli.toString(), cfg.toString(), "--lock-only", "--write-lock",
         lock.toString(), "--format", "json");

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.cli.CliRunner.Run;
-import dev.bitproof.io.Json;
+import dev.bitproof.json.Json;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.testing.SharedData;
 import java.io.ByteArrayOutputStream;

@@ -2,9 +2,9 @@ package dev.bitproof.cli.commands;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.bitproof.apk.ApkPackage;
-import dev.bitproof.build.BuildRequest;
-import dev.bitproof.build.BuildResult;
-import dev.bitproof.build.Rebuild;
+import dev.bitproof.rebuild.BuildRequest;
+import dev.bitproof.rebuild.BuildResult;
+import dev.bitproof.rebuild.Rebuild;
 import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.transport.ImageDestination;
 import dev.bitproof.oci.transport.TransportOptions;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bitproof.cli.Main;
-import dev.bitproof.io.Json;
+import dev.bitproof.json.Json;
 import dev.bitproof.testing.LocalRegistry;
 import dev.bitproof.testing.SharedData;
 import java.io.PrintWriter;

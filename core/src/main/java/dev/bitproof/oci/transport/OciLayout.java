@@ -3,7 +3,7 @@ package dev.bitproof.oci.transport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bitproof.io.Json;
+import dev.bitproof.json.Json;
 import dev.bitproof.io.LimitedInputStream;
 import dev.bitproof.io.VerifyingInputStream;
 import dev.bitproof.oci.Descriptor;

@@ -1,7 +1,7 @@
 package dev.bitproof.oci.transport;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bitproof.io.Json;
+import dev.bitproof.json.Json;
 import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.oci.ImageManifest;

@@ -3,7 +3,7 @@ package dev.bitproof.oci.transport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.cloud.tools.jib.api.Credential;
 import com.google.cloud.tools.jib.registry.credentials.DockerConfigCredentialRetriever;
-import dev.bitproof.io.Json;
+import dev.bitproof.json.Json;
 import dev.bitproof.io.LimitedInputStream;
 import dev.bitproof.report.CheckException;
 import java.io.IOException;

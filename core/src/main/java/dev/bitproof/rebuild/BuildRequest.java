@@ -1,0 +1,91 @@
+package dev.bitproof.rebuild;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Everything a rebuild depends on, explicit (no environment reads): the config, the directory apko ran in
+ * (relative keyring/repository/include paths resolve against it), the lock file, the arch override, the source
+ * date epoch (apko's {@code SOURCE_DATE_EPOCH}), annotation overrides, appended keys and repositories, the layer
+ * compressor, the package signature policy and the parallelism.
+ *
+ * @param archs CLI {@code --arch} values (empty: the config's, else all nine)
+ * @param sourceDateEpoch when set, the build date and {@code scripts.tar} mtimes (else: newest package builddate)
+ * @param keyringAppend extra public key files ({@code --keyring-append})
+ * @param repositoryAppend extra repositories, build and runtime ({@code --repository-append})
+ * @param parallelism arches built at once (1 = sequential)
+ */
+public record BuildRequest(Path config, Path workDir, Optional<Path> lockFile, List<String> archs,
+    OptionalLong sourceDateEpoch, Map<String, String> annotations, List<Path> keyringAppend,
+    List<String> repositoryAppend, LayerCompressor compressor, PackageLoader.SignaturePolicy signaturePolicy,
+    int parallelism) {
+
+  public BuildRequest {
+    Objects.requireNonNull(config, "config");
+    workDir = workDir == null ? Path.of("") : workDir;
+    lockFile = lockFile == null ? Optional.empty() : lockFile;
+    archs = archs == null ? List.of() : List.copyOf(archs);
+    sourceDateEpoch = sourceDateEpoch == null ? OptionalLong.empty() : sourceDateEpoch;
+    annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+    keyringAppend = keyringAppend == null ? List.of() : List.copyOf(keyringAppend);
+    repositoryAppend = repositoryAppend == null ? List.of() : List.copyOf(repositoryAppend);
+    compressor = compressor == null ? LayerCompressor.apko() : compressor;
+    signaturePolicy = signaturePolicy == null ? PackageLoader.SignaturePolicy.REQUIRE : signaturePolicy;
+    parallelism = Math.max(1, parallelism);
+  }
+
+  /** Defaults: config's archs, no lock, no epoch, apko's exact gzip, signatures required, both cores. */
+  public static BuildRequest of(Path config, Path workDir) {
+    return new BuildRequest(config, workDir, Optional.empty(), List.of(), OptionalLong.empty(), Map.of(), List.of(),
+        List.of(), null, null, Math.min(2, Runtime.getRuntime().availableProcessors()));
+  }
+
+  public BuildRequest withLockFile(Path lock) {
+    return new BuildRequest(config, workDir, Optional.of(lock), archs, sourceDateEpoch, annotations, keyringAppend,
+        repositoryAppend, compressor, signaturePolicy, parallelism);
+  }
+
+  public BuildRequest withArchs(List<String> a) {
+    return new BuildRequest(config, workDir, lockFile, a, sourceDateEpoch, annotations, keyringAppend,
+        repositoryAppend, compressor, signaturePolicy, parallelism);
+  }
+
+  public BuildRequest withAnnotations(Map<String, String> a) {
+    return new BuildRequest(config, workDir, lockFile, archs, sourceDateEpoch, a, keyringAppend, repositoryAppend,
+        compressor, signaturePolicy, parallelism);
+  }
+
+  public BuildRequest withSourceDateEpoch(long epoch) {
+    return new BuildRequest(config, workDir, lockFile, archs, OptionalLong.of(epoch), annotations, keyringAppend,
+        repositoryAppend, compressor, signaturePolicy, parallelism);
+  }
+
+  public BuildRequest withCompressor(LayerCompressor c) {
+    return new BuildRequest(config, workDir, lockFile, archs, sourceDateEpoch, annotations, keyringAppend,
+        repositoryAppend, c, signaturePolicy, parallelism);
+  }
+
+  public BuildRequest withSignaturePolicy(PackageLoader.SignaturePolicy p) {
+    return new BuildRequest(config, workDir, lockFile, archs, sourceDateEpoch, annotations, keyringAppend,
+        repositoryAppend, compressor, p, parallelism);
+  }
+
+  public BuildRequest withKeyringAppend(List<Path> k) {
+    return new BuildRequest(config, workDir, lockFile, archs, sourceDateEpoch, annotations, k, repositoryAppend,
+        compressor, signaturePolicy, parallelism);
+  }
+
+  public BuildRequest withRepositoryAppend(List<String> r) {
+    return new BuildRequest(config, workDir, lockFile, archs, sourceDateEpoch, annotations, keyringAppend, r,
+        compressor, signaturePolicy, parallelism);
+  }
+
+  public BuildRequest withParallelism(int p) {
+    return new BuildRequest(config, workDir, lockFile, archs, sourceDateEpoch, annotations, keyringAppend,
+        repositoryAppend, compressor, signaturePolicy, p);
+  }
+}

@@ -1,0 +1,76 @@
+package dev.bitproof.rebuild;
+
+import dev.bitproof.apko.Arch;
+import dev.bitproof.apko.ImageConfiguration;
+import dev.bitproof.apko.LockFile;
+import dev.bitproof.oci.Descriptor;
+import dev.bitproof.oci.Digest;
+import dev.bitproof.oci.RawManifest;
+import dev.bitproof.oci.transport.ImageDestination;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A rebuilt image: the index and, per arch, the uncompressed layer tars with their diff_ids, the published
+ * (compressed) layer blobs, config, manifest, and the packages that went in. Everything is bytes plus digests,
+ * so a comparison can say "same content, different compression" (diff_id equal, layer digest not).
+ *
+ * @param steps wall time per named step, in milliseconds, summed over arches
+ * @param notes things the build did that may explain a difference (unsupported features, reused layers)
+ */
+public record BuildResult(RawManifest index, List<ArchImage> images, LockFile lock, Map<String, Long> steps,
+    List<String> notes) {
+
+  public BuildResult {
+    images = List.copyOf(images);
+    steps = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(steps));
+    notes = List.copyOf(notes);
+  }
+
+  /** One layer: the tar (diff_id) and the blob published for it. */
+  public record Layer(byte[] tar, Digest diffId, byte[] blob, Descriptor descriptor, String compressor) {
+    public long tarSize() {
+      return tar.length;
+    }
+  }
+
+  /** A package that was installed, as the installed DB and lock name it. */
+  public record InstalledPackage(String name, String version, String arch, String checksum, String url) {}
+
+  /** One architecture's image. */
+  public record ArchImage(Arch arch, List<Layer> layers, byte[] config, Descriptor configDescriptor,
+      RawManifest manifest, Descriptor manifestDescriptor, List<InstalledPackage> packages, long buildDate,
+      ImageConfiguration lockedConfig, byte[] installedDb, Map<String, String> baseAnnotations) {
+    public ArchImage {
+      layers = List.copyOf(layers);
+      packages = List.copyOf(packages);
+      baseAnnotations = baseAnnotations == null ? Map.of() : Map.copyOf(baseAnnotations);
+    }
+
+    public List<Digest> diffIds() {
+      return layers.stream().map(Layer::diffId).toList();
+    }
+  }
+
+  public Optional<ArchImage> image(Arch arch) {
+    return images.stream().filter(i -> i.arch() == arch).findFirst();
+  }
+
+  /** Writes blobs, then manifests, then the index as the root; commits. */
+  public void writeTo(ImageDestination dest, Optional<String> tag) throws IOException {
+    for (ArchImage img : images) {
+      for (Layer l : img.layers()) {
+        if (!dest.hasBlob(l.descriptor().digest())) {
+          dest.putBlob(l.descriptor(), new ByteArrayInputStream(l.blob()));
+        }
+      }
+      dest.putBlob(img.configDescriptor(), new ByteArrayInputStream(img.config()));
+      dest.putManifest(img.manifest(), Optional.empty());
+    }
+    dest.putManifest(index, tag);
+    dest.commit();
+  }
+}

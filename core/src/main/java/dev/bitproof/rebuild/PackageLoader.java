@@ -1,0 +1,77 @@
+package dev.bitproof.rebuild;
+
+import dev.bitproof.apk.ApkPackage;
+import dev.bitproof.apk.PkgInfo;
+import dev.bitproof.apk.ApkKeyring;
+import dev.bitproof.apk.ApkVerifier;
+import dev.bitproof.report.Finding;
+import dev.bitproof.report.CheckException;
+import dev.bitproof.tar.TarEntryInfo;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Fetch-and-verify for one package: reads the {@code .apk} once, streaming (the data tar's files are kept in
+ * memory for the rootfs), and checks the chain apko relies on plus the signature apko skips:
+ * Q1 (SHA-1 of the control stream) against what the lock or index pinned, {@code datahash} against the data
+ * stream, every file against its PAX SHA-1, and the {@code .SIGN} signature against the keyring.
+ */
+public final class PackageLoader {
+  private PackageLoader() {}
+
+  /** Signature policy: apko never checks package signatures; we do unless told not to. */
+  public enum SignaturePolicy { REQUIRE, IGNORE }
+
+  /**
+   * @param expectedQ1 the Q1 the lock file or the APKINDEX pinned (empty: not pinned)
+   */
+  public static PackageContent load(InputStream apk, String subject, Optional<String> expectedQ1, ApkKeyring keyring,
+      SignaturePolicy policy) throws IOException {
+    List<TarEntryInfo> entries = new ArrayList<>();
+    ApkPackage pkg = ApkPackage.read(apk, subject, ApkPackage.Limits.defaults(), new ApkPackage.DataVisitor() {
+      @Override
+      public boolean keep(String path, long size) {
+        return true;
+      }
+
+      @Override
+      public void entry(TarEntryInfo entry) {
+        entries.add(entry);
+      }
+    });
+    return toContent(pkg, entries, subject, expectedQ1, keyring, policy);
+  }
+
+  public static PackageContent load(byte[] apk, String subject, Optional<String> expectedQ1, ApkKeyring keyring,
+      SignaturePolicy policy) throws IOException {
+    return load(new ByteArrayInputStream(apk), subject, expectedQ1, keyring, policy);
+  }
+
+  private static PackageContent toContent(ApkPackage pkg, List<TarEntryInfo> data, String subject,
+      Optional<String> expectedQ1, ApkKeyring keyring, SignaturePolicy policy) {
+    String q1 = pkg.checksum();
+    if (expectedQ1.isPresent() && !expectedQ1.get().equals(q1)) {
+      throw CheckException.integrity("APK_CHECKSUM_MISMATCH", subject,
+          "control stream checksum is " + q1 + ", but " + expectedQ1.get() + " was pinned");
+    }
+    for (Finding f : ApkVerifier.verify(pkg, keyring, subject)) {
+      boolean signatureFinding = f.code().startsWith("APK_SIGNATURE") || f.code().equals("APK_UNSIGNED");
+      if (f.fails() && !(signatureFinding && policy == SignaturePolicy.IGNORE)) {
+        throw CheckException.integrity(f.code(), f.subject(), f.message() + (f.evidence().isEmpty() ? "" : " " + f.evidence()));
+      }
+    }
+    PkgInfo i = pkg.pkgInfo();
+    return new PackageContent(i.name(), i.version(), i.arch(), i.license(), i.description(), i.origin(),
+        i.maintainer(), i.url(), i.depends(), i.provides(), i.replaces(), i.commit(), i.installIf(), i.buildDate(),
+        pkg.size(), i.installedSize(), i.providerPriority(), i.triggers(), pkg.control().sha1(), pkg.controlEntries(),
+        data, new PackageContent.Streams(pkg.signature().map(x -> x.offset()).orElse(0L),
+            pkg.signature().map(x -> x.length()).orElse(0L), pkg.signature().map(x -> x.sha1()).orElse(new byte[0]),
+            pkg.control().offset(), pkg.control().length(), pkg.data().offset(), pkg.data().length(),
+            pkg.data().sha256()));
+  }
+
+}

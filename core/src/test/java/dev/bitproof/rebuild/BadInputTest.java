@@ -1,0 +1,155 @@
+package dev.bitproof.rebuild;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bitproof.report.CheckException;
+import dev.bitproof.testing.ApkFixtures;
+import dev.bitproof.testing.SharedData;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every hostile or wrong input the issue lists, each with its stable code. */
+class BadInputTest {
+  static CheckException fails(BuildRequest r) {
+    return assertThrows(CheckException.class, () -> Rebuild.run(r));
+  }
+
+  @Test
+  void unknownArch(@TempDir Path tmp) throws IOException {
+    TestRepo t = new TestRepo(tmp).packages();
+    CheckException e = fails(t.request(t.config("")).withArchs(List.of("sparc64")));
+    assertEquals("APKO_ARCH_UNKNOWN", e.code());
+    assertEquals(CheckException.Kind.USAGE, e.kind());
+  }
+
+  @Test
+  void unresolvablePackageNamesTheChain(@TempDir Path tmp) throws IOException {
+    TestRepo t = new TestRepo(tmp);
+    t.packages(t.apk("app", "app").depend("libmiddle"), t.apk("libmiddle", "libmiddle").depend("libgone"));
+    CheckException e = fails(t.request(t.config("", "app")));
+    assertEquals("APK_UNSATISFIABLE", e.code());
+    assertTrue(e.getMessage().contains("app") && e.getMessage().contains("libmiddle") && e.getMessage().contains("libgone"),
+        e.getMessage());
+    assertTrue(e.getMessage().startsWith("failed to resolve packages"), e.getMessage());
+  }
+
+  @Test
+  void packageSignedByAnUnknownKeyFailsTheBuild(@TempDir Path tmp) throws IOException {
+    TestRepo t = new TestRepo(tmp);
+    ApkFixtures.TestKey other = ApkFixtures.key("someone-else.rsa.pub");
+    t.packages(new ApkFixtures.Apk("app", "1.0.0-r0", "x86_64").set("origin", "app").signedBy(other)
+        .entry(ApkFixtures.Entry.dir("etc")).file("etc/app", "x"));
+    CheckException e = fails(t.request(t.config("", "app")));
+    assertEquals("APK_SIGNATURE_UNTRUSTED_KEY", e.code());
+    assertEquals(CheckException.Kind.INTEGRITY, e.kind());
+    assertTrue(e.getMessage().startsWith("failed to fetch and verify packages (x86_64)"), e.getMessage());
+    // relaxed by name, the same build goes through
+    BuildResult r = Rebuild.run(t.request(t.config("", "app")).withSignaturePolicy(PackageLoader.SignaturePolicy.IGNORE));
+    assertEquals(1, r.images().get(0).packages().size());
+  }
+
+  @Test
+  void conflictingFilesBetweenPackagesOfDifferentOrigins(@TempDir Path tmp) throws IOException {
+    TestRepo t = new TestRepo(tmp);
+    t.packages(t.apk("a", "a").entry(ApkFixtures.Entry.dir("etc")).file("etc/shared.conf", "from a"),
+        t.apk("b", "b").entry(ApkFixtures.Entry.dir("etc")).file("etc/shared.conf", "from b"));
+    CheckException e = fails(t.request(t.config("", "a", "b")));
+    assertEquals("BUILD_FILE_CONFLICT", e.code());
+    assertTrue(e.getMessage().contains("etc/shared.conf") && e.getMessage().contains(" a ")
+        && e.getMessage().contains(" b "), e.getMessage());
+  }
+
+  @Test
+  void replacesLetsTheNewFileWinAndDropsItFromTheOldRecord(@TempDir Path tmp) throws IOException {
+    TestRepo t = new TestRepo(tmp);
+    t.packages(t.apk("a", "a").entry(ApkFixtures.Entry.dir("etc")).file("etc/shared.conf", "from a"),
+        t.apk("b", "b").depend("a").set("replaces", "a").entry(ApkFixtures.Entry.dir("etc")).file("etc/shared.conf", "from b"));
+    BuildResult r = Rebuild.run(t.request(t.config("", "b")));
+    byte[] tar = r.images().get(0).layers().get(0).tar();
+    assertEquals("from b", new String(GoldenRebuildTest.tarEntry(tar, "etc/shared.conf"), StandardCharsets.UTF_8));
+    String db = new String(r.images().get(0).installedDb(), StandardCharsets.UTF_8);
+    String recordA = db.substring(db.indexOf("P:a\n"), db.indexOf("P:b\n"));
+    assertFalse(recordA.contains("R:shared.conf"), recordA);
+    assertTrue(db.substring(db.indexOf("P:b\n")).contains("R:shared.conf"), db);
+  }
+
+  @Test
+  void identicalFilesAreNotAConflict(@TempDir Path tmp) throws IOException {
+    TestRepo t = new TestRepo(tmp);
+    t.packages(t.apk("a", "a").entry(ApkFixtures.Entry.dir("etc")).file("etc/same", "same"),
+        t.apk("b", "b").entry(ApkFixtures.Entry.dir("etc")).file("etc/same", "same"));
+    BuildResult r = Rebuild.run(t.request(t.config("", "a", "b")));
+    String db = new String(r.images().get(0).installedDb(), StandardCharsets.UTF_8);
+    assertEquals(1, db.split("R:same", -1).length - 1, "the first writer keeps the file: " + db);
+  }
+
+  @Test
+  void pathMutationEscapingTheRoot(@TempDir Path tmp) throws IOException {
+    TestRepo t = new TestRepo(tmp);
+    t.packages(t.apk("a", "a").entry(ApkFixtures.Entry.dir("etc")).file("etc/a", "a"));
+    CheckException e = fails(t.request(t.config("paths:\n  - path: /etc/../../outside\n    type: directory\n"
+        + "    permissions: 0o755\n", "a")));
+    assertEquals("BUILD_PATH_ESCAPES_ROOT", e.code());
+    CheckException h = fails(t.request(t.config("paths:\n  - path: /etc/x\n    type: hardlink\n"
+        + "    source: ../../../etc/shadow\n", "a")));
+    assertEquals("BUILD_PATH_ESCAPES_ROOT", h.code());
+  }
+
+  @Test
+  void includeLoop(@TempDir Path tmp) throws IOException {
+    Files.writeString(tmp.resolve("a.yaml"), "include: b.yaml\n");
+    Files.writeString(tmp.resolve("b.yaml"), "include: a.yaml\n");
+    CheckException e = fails(BuildRequest.of(tmp.resolve("a.yaml"), tmp));
+    assertEquals("APKO_CONFIG_INCLUDE_LOOP", e.code());
+    assertTrue(e.getMessage().startsWith("failed to load config"), e.getMessage());
+  }
+
+  @Test
+  void lockFileForAnotherConfig(@TempDir Path tmp) throws IOException {
+    Path cli = SharedData.require("apk/apko/internal/cli");
+    Path edited = tmp.resolve("apko.yaml");
+    Files.writeString(edited, Files.readString(cli.resolve("testdata/apko.yaml")) + "# edited\n");
+    CheckException e = fails(BuildRequest.of(edited, cli).withLockFile(cli.resolve("testdata/apko.lock.json")));
+    assertEquals("LOCK_CONFIG_MISMATCH", e.code());
+    assertEquals(CheckException.Kind.INTEGRITY, e.kind());
+    assertTrue(e.getMessage().contains("sha256-eal7+HCFuOLz/8m3vNO5cYyNK0Zw7AphCcsc76TbTXg="), e.getMessage());
+  }
+
+  @Test
+  void preApko013LockIsRefused() {
+    Path cli = SharedData.require("apk/apko/internal/cli");
+    CheckException e = fails(BuildRequest.of(cli.resolve("testdata/apko.yaml"), cli)
+        .withLockFile(cli.resolve("testdata/apko.pre-0.13.lock.json")));
+    assertEquals("LOCK_TOO_OLD", e.code());
+  }
+
+  @Test
+  void lockPinningOtherBytesIsAChecksumMismatch(@TempDir Path tmp) throws IOException {
+    Path cli = SharedData.require("apk/apko/internal/cli");
+    String lock = Files.readString(cli.resolve("testdata/apko.lock.json"))
+        .replace("\"checksum\": \"Q11/HhSewwwOXgl0r0ffb0O0BRtYc=\"", "\"checksum\": \"Q1u62watWiRSQgVtAIuVuYoDOaVO4=\"");
+    Path l = tmp.resolve("apko.lock.json");
+    Files.writeString(l, lock);
+    CheckException e = fails(GoldenRebuildTest.request(cli).withLockFile(l));
+    assertEquals("APK_CHECKSUM_MISMATCH", e.code());
+    assertTrue(e.getMessage().contains("replayout-1.0.0-r0.apk"), e.getMessage());
+  }
+
+  @Test
+  void tamperedIndexSignature(@TempDir Path tmp) throws IOException {
+    TestRepo t = new TestRepo(tmp);
+    t.packages(t.apk("a", "a").entry(ApkFixtures.Entry.dir("etc")).file("etc/a", "a"));
+    Path idx = t.repo.resolve("x86_64/APKINDEX.tar.gz");
+    Files.write(idx, ApkFixtures.index("C:Q1AAAA\nP:a\nV:2.0.0-r0\n\n", ApkFixtures.key("intruder.rsa.pub"), "RSA256"));
+    CheckException e = fails(t.request(t.config("", "a")));
+    assertTrue(e.code().startsWith("APKINDEX_SIGNATURE"), e.toString());
+  }
+}

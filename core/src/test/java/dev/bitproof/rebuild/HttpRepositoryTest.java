@@ -1,0 +1,73 @@
+package dev.bitproof.rebuild;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.bitproof.report.CheckException;
+import dev.bitproof.testing.SharedData;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Repositories and keys over http, from a loopback server the test starts: the same golden bytes come out. */
+class HttpRepositoryTest {
+  @Test
+  void goldenBuildFromAnHttpRepository(@TempDir Path tmp) throws IOException {
+    Path td = SharedData.apkoTestdata();
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    AtomicInteger apkRequests = new AtomicInteger();
+    server.createContext("/", ex -> {
+      String p = ex.getRequestURI().getPath().substring(1);
+      Path f = td.resolve(p).normalize();
+      if (!f.startsWith(td) || !Files.isRegularFile(f)) {
+        ex.sendResponseHeaders(404, -1);
+        ex.close();
+        return;
+      }
+      if (p.endsWith(".apk")) {
+        apkRequests.incrementAndGet();
+      }
+      byte[] b = Files.readAllBytes(f);
+      ex.sendResponseHeaders(200, b.length);
+      try (OutputStream o = ex.getResponseBody()) {
+        o.write(b);
+      }
+    });
+    server.start();
+    try {
+      String base = "http://127.0.0.1:" + server.getAddress().getPort();
+      Path cfg = tmp.resolve("apko.yaml");
+      Files.writeString(cfg, "contents:\n  keyring:\n    - " + base + "/melange.rsa.pub\n  repositories:\n    - " + base
+          + "/packages\n  packages:\n    - replayout\nentrypoint:\n  command: /bin/sh -l\narchs:\n- x86_64\n- aarch64\n");
+      BuildResult r = Rebuild.run(BuildRequest.of(cfg, tmp).withAnnotations(GoldenRebuildTest.ANNOTATIONS));
+      Path cli = SharedData.require("apk/apko/internal/cli");
+      for (BuildResult.ArchImage img : r.images()) {
+        byte[] golden = GoldenRebuildTest.gunzip(GoldenRebuildTest.goldenBlob(cli, GoldenRebuildTest.GOLDEN.get(img.arch())[2]));
+        assertEquals(new String(GoldenRebuildTest.tarEntry(golden, "usr/lib/apk/db/installed"), StandardCharsets.UTF_8),
+            new String(img.installedDb(), StandardCharsets.UTF_8), img.arch() + ": same packages, same installed DB");
+        byte[] tar = img.layers().get(0).tar();
+        assertEquals(base + "/packages\n", new String(GoldenRebuildTest.tarEntry(tar, "etc/apk/repositories"),
+            StandardCharsets.UTF_8));
+        assertEquals(new String(GoldenRebuildTest.tarEntry(golden, "etc/apk/keys/melange.rsa.pub"), StandardCharsets.UTF_8),
+            new String(GoldenRebuildTest.tarEntry(tar, "etc/apk/keys/melange.rsa.pub"), StandardCharsets.UTF_8));
+      }
+      assertEquals(4, apkRequests.get(), "each package fetched once");
+      CheckException e = assertThrows(CheckException.class, () -> Rebuild.run(BuildRequest.of(cfg, tmp)
+          .withRepositoryAppend(List.of(base + "/nowhere"))));
+      assertEquals("FETCH_FAILED", e.code());
+      assertTrue(e.getMessage().contains("HTTP 404"), e.getMessage());
+    } finally {
+      server.stop(0);
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package dev.bitproof.rebuild;
+
+import dev.bitproof.apk.ApkPackage;
+import dev.bitproof.testing.ApkFixtures;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A signed x86_64 repository of fixture packages in a temp dir, and an apko.yaml pointing at it (absolute paths,
+ * so the build's working directory does not matter).
+ */
+final class TestRepo {
+  final Path dir;
+  final ApkFixtures.TestKey key;
+  final Path keyFile;
+  final Path repo;
+
+  TestRepo(Path dir) throws IOException {
+    this.dir = dir;
+    this.key = ApkFixtures.key("bitproof-test.rsa.pub");
+    this.keyFile = key.writePublic(dir.resolve("keys"));
+    this.repo = dir.resolve("repo");
+  }
+
+  /** Writes the packages (signed by the repo key unless already signed) and a signed APKINDEX. */
+  TestRepo packages(ApkFixtures.Apk... apks) throws IOException {
+    StringBuilder index = new StringBuilder();
+    Path archDir = repo.resolve("x86_64");
+    Files.createDirectories(archDir);
+    for (ApkFixtures.Apk a : apks) {
+      Path p = a.write(archDir);
+      byte[] bytes = Files.readAllBytes(p);
+      index.append(ApkFixtures.stanza(bytes, ApkPackage.read(bytes, p.toString())));
+    }
+    Files.write(archDir.resolve("APKINDEX.tar.gz"), ApkFixtures.index(index.toString(), key, "RSA256"));
+    return this;
+  }
+
+  ApkFixtures.Apk apk(String name, String origin) {
+    return new ApkFixtures.Apk(name, "1.0.0-r0", "x86_64").set("origin", origin).signedBy(key);
+  }
+
+  /** An apko.yaml with this repo and key, the packages, and extra YAML appended. */
+  Path config(String extraYaml, String... packages) throws IOException {
+    StringBuilder y = new StringBuilder("contents:\n  keyring:\n    - ").append(keyFile).append("\n  repositories:\n    - ")
+        .append(repo).append("\n  packages:\n");
+    for (String p : packages) {
+      y.append("    - ").append(p).append('\n');
+    }
+    y.append("archs: [x86_64]\n").append(extraYaml);
+    Path c = dir.resolve("apko.yaml");
+    Files.writeString(c, y.toString());
+    return c;
+  }
+
+  BuildRequest request(Path config) {
+    return BuildRequest.of(config, dir).withSourceDateEpoch(0);
+  }
+}

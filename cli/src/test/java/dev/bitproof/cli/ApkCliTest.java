@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bitproof.cli.CliRunner.Run;
 import dev.bitproof.json.Json;
-import dev.bitproof.report.Code;
 import dev.bitproof.testing.ApkFixtures;
 import dev.bitproof.testing.ApkFixtures.Apk;
 import dev.bitproof.testing.ApkFixtures.Entry;
@@ -90,7 +89,7 @@ class ApkCliTest {
       Run r = run("apk", "verify", "--format", "json", "--keyring", keys.toString(), f.toString());
       assertEquals(1, r.code(), c.getKey() + ": " + r.out() + r.err());
       JsonNode doc = Json.mapper().readTree(r.out());
-      List<Code> codes = new ArrayList<>();
+      List<String> codes = new ArrayList<>();
       doc.get("files").get(0).get("findings").forEach(x -> codes.add(x.get("code").asText()));
       assertTrue(codes.contains(c.getKey()), c.getKey() + " not in " + codes);
     }

@@ -152,7 +152,7 @@ public final class SbomLocator {
     try (ImageSource src = Transports.source(tagged, options)) {
       visitor.visit(src, src.root());
     } catch (CheckException e) {
-      if (!List.of(TransportCode.IMAGE_NOT_FOUND, TransportCode.MANIFEST_NOT_FOUND, TransportCode.TRANSPORT_UNSUPPORTED).contains(e.code())) {
+      if (!List.of(TransportCode.IMAGE_NOT_FOUND, TransportCode.MANIFEST_NOT_FOUND).contains(e.code())) {
         throw e;
       }
     }

@@ -46,8 +46,7 @@ public enum TransportCode implements Code {
   REGISTRY_TRUNCATED(Severity.FAIL),
   REGISTRY_UNAUTHORIZED(Severity.FAIL),
   REGISTRY_UNAVAILABLE(Severity.FAIL),
-  REGISTRY_UNREACHABLE(Severity.FAIL),
-  TRANSPORT_UNSUPPORTED(Severity.FAIL);
+  REGISTRY_UNREACHABLE(Severity.FAIL);
 
   /** What was named is absent (a tag, manifest, blob, platform, layout or archive): nothing to read there. */
   public static final Set<TransportCode> NOT_FOUND = Collections.unmodifiableSet(EnumSet.of(MANIFEST_NOT_FOUND,

@@ -8,8 +8,8 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * Finding and error codes of APK packages, APKINDEX files, keyrings and the resolver. The constant's name is the stable code; each is listed on its
- * area's docs page ({@code docs/apk.md} unless the constant names another area).
+ * Finding and error codes of APK packages, APKINDEX files, keyrings and the resolver. The constant's name is the
+ * stable code; each is listed on its area's docs page ({@code docs/apk.md} unless the constant names another area).
  */
 public enum ApkCode implements Code {
   APKINDEX_CHECKSUM_INVALID(Severity.FAIL),

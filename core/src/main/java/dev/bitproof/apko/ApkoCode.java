@@ -5,8 +5,8 @@ import dev.bitproof.report.Code;
 import dev.bitproof.report.Severity;
 
 /**
- * Finding and error codes of apko.yaml and its lock file. The constant's name is the stable code; each is listed on its
- * area's docs page ({@code docs/rebuild.md} unless the constant names another area).
+ * Finding and error codes of apko.yaml and its lock file. The constant's name is the stable code; each is listed on
+ * its area's docs page ({@code docs/rebuild.md} unless the constant names another area).
  */
 public enum ApkoCode implements Code {
   APKO_ARCH_UNKNOWN(Severity.FAIL),

@@ -5,8 +5,9 @@ import dev.bitproof.report.Code;
 import dev.bitproof.report.Severity;
 
 /**
- * Finding and error codes of Debian archives, .deb files, OpenPGP signatures and the dpkg database. The constant's name is the stable code; each is listed on its
- * area's docs page ({@code docs/deb.md} unless the constant names another area).
+ * Finding and error codes of Debian archives, .deb files, OpenPGP signatures and the dpkg database. The constant's
+ * name is the stable code; each is listed on its area's docs page ({@code docs/deb.md} unless the constant names
+ * another area).
  */
 public enum DebCode implements Code {
   DEB822_LIMIT(Severity.FAIL),

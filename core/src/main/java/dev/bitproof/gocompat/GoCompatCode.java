@@ -5,8 +5,8 @@ import dev.bitproof.report.Code;
 import dev.bitproof.report.Severity;
 
 /**
- * Finding and error codes of the Go-compatible readers. The constant's name is the stable code; each is listed on its
- * area's docs page ({@code docs/rebuild.md} unless the constant names another area).
+ * Finding and error codes of the Go-compatible readers. The constant's name is the stable code; each is listed on
+ * its area's docs page ({@code docs/rebuild.md} unless the constant names another area).
  */
 public enum GoCompatCode implements Code {
   APKO_CONFIG_INVALID(Severity.FAIL),

@@ -5,8 +5,8 @@ import dev.bitproof.report.Code;
 import dev.bitproof.report.Severity;
 
 /**
- * Finding and error codes of image filesystems. The constant's name is the stable code; each is listed on its
- * area's docs page ({@code docs/transport.md} unless the constant names another area).
+ * Finding and error codes of image filesystems. The constant's name is the stable code; each is listed on its area's
+ * docs page ({@code docs/transport.md} unless the constant names another area).
  */
 public enum ImageCode implements Code {
   SYMLINK_LOOP(Severity.FAIL);

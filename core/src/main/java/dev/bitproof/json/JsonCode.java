@@ -5,8 +5,8 @@ import dev.bitproof.report.Code;
 import dev.bitproof.report.Severity;
 
 /**
- * Finding and error codes of JSON documents. The constant's name is the stable code; each is listed on its
- * area's docs page ({@code docs/verify.md} unless the constant names another area).
+ * Finding and error codes of JSON documents. The constant's name is the stable code; each is listed on its area's
+ * docs page ({@code docs/verify.md} unless the constant names another area).
  */
 public enum JsonCode implements Code {
   JSON_INVALID(Severity.FAIL);

@@ -5,8 +5,8 @@ import dev.bitproof.report.Code;
 import dev.bitproof.report.Severity;
 
 /**
- * Finding and error codes of OCI manifests, indexes, descriptors and references. The constant's name is the stable code; each is listed on its
- * area's docs page ({@code docs/transport.md} unless the constant names another area).
+ * Finding and error codes of OCI manifests, indexes, descriptors and references. The constant's name is the stable
+ * code; each is listed on its area's docs page ({@code docs/transport.md} unless the constant names another area).
  */
 public enum OciCode implements Code {
   CONFIG_INVALID(Severity.FAIL),

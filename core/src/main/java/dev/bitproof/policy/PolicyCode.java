@@ -5,8 +5,9 @@ import dev.bitproof.report.Code;
 import dev.bitproof.report.Severity;
 
 /**
- * Finding and error codes of the hardening policy (besides its rules, {@link Rule}). The constant's name is the stable code; each is listed on its
- * area's docs page ({@code docs/policy.md} unless the constant names another area).
+ * Finding and error codes of the hardening policy (besides its rules, {@link Rule}). The constant's name is the
+ * stable code; each is listed on its area's docs page ({@code docs/policy.md} unless the constant names another
+ * area).
  */
 public enum PolicyCode implements Code {
   POLICY_BASE_FAMILY(Severity.FAIL),

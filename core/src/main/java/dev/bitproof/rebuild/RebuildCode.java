@@ -5,8 +5,8 @@ import dev.bitproof.report.Code;
 import dev.bitproof.report.Severity;
 
 /**
- * Finding and error codes of rebuilding an image from apko.yaml. The constant's name is the stable code; each is listed on its
- * area's docs page ({@code docs/rebuild.md} unless the constant names another area).
+ * Finding and error codes of rebuilding an image from apko.yaml. The constant's name is the stable code; each is
+ * listed on its area's docs page ({@code docs/rebuild.md} unless the constant names another area).
  */
 public enum RebuildCode implements Code {
   BUILD_ACCOUNTS_INVALID(Severity.FAIL),

@@ -8,8 +8,8 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * Finding and error codes of SBOM checks and generation. The constant's name is the stable code; each is listed on its
- * area's docs page ({@code docs/sbom.md} unless the constant names another area).
+ * Finding and error codes of SBOM checks and generation. The constant's name is the stable code; each is listed on
+ * its area's docs page ({@code docs/sbom.md} unless the constant names another area).
  */
 public enum SbomCode implements Code {
   FILES_GENERATED_UNOWNED(Severity.INFO),

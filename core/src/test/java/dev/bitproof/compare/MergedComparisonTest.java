@@ -48,7 +48,7 @@ class MergedComparisonTest {
   }
 
   private static Set<Code> codes(Comparison c, boolean failing) {
-    Set<Code> s = new TreeSet<>();
+    Set<Code> s = new TreeSet<>(java.util.Comparator.comparing(Code::name));
     c.allFindings().stream().filter(f -> f.fails() == failing).forEach(f -> s.add(f.code()));
     return s;
   }

@@ -5,8 +5,8 @@ import dev.bitproof.report.Code;
 import dev.bitproof.report.Severity;
 
 /**
- * Finding and error codes of DSSE envelopes. The constant's name is the stable code; each is listed on its
- * area's docs page ({@code docs/attest.md} unless the constant names another area).
+ * Finding and error codes of DSSE envelopes. The constant's name is the stable code; each is listed on its area's
+ * docs page ({@code docs/attest.md} unless the constant names another area).
  */
 public enum DsseCode implements Code {
   DSSE_INVALID(Severity.FAIL),

@@ -5,31 +5,31 @@ import dev.bitproof.report.Code;
 import dev.bitproof.report.Severity;
 
 /**
- * Finding and error codes of command-line usage and commands. The constant's name is the stable code; each is listed on its
- * area's docs page ({@code docs/deb.md} unless the constant names another area).
+ * Finding and error codes of command-line usage and commands. The constant's name is the stable code; each is listed
+ * on its area's docs page ({@code docs/cli.md} unless the constant names another area).
  */
 public enum CliCode implements Code {
   ANNOTATION_INVALID(Area.REBUILD, Severity.FAIL),
   DEMO_NOT_FOUND(Area.VERIFY, Severity.FAIL),
   DURATION_INVALID(Area.ATTEST, Severity.FAIL),
   FILE_EXISTS(Area.ATTEST, Severity.FAIL),
-  INTERNAL_ERROR(Area.CLI, Severity.FAIL),
+  INTERNAL_ERROR(Severity.FAIL),
   OPTION_INVALID(Area.VERIFY, Severity.FAIL),
   THREADS_INVALID(Area.COMPRESS, Severity.FAIL),
-  USAGE(Area.CLI, Severity.FAIL),
-  USAGE_BAD_FINGERPRINT(Severity.FAIL),
-  USAGE_BAD_TIME(Severity.FAIL),
-  USAGE_IMAGE_OR_ROOTFS(Severity.FAIL),
-  USAGE_KEYRING_REQUIRED(Severity.FAIL),
-  USAGE_NOTHING_TO_VERIFY(Severity.FAIL),
-  USAGE_PLATFORM_NOT_FOUND(Severity.FAIL),
-  USAGE_RELEASE_REQUIRED(Severity.FAIL);
+  USAGE(Severity.FAIL),
+  USAGE_BAD_FINGERPRINT(Area.DEB, Severity.FAIL),
+  USAGE_BAD_TIME(Area.DEB, Severity.FAIL),
+  USAGE_IMAGE_OR_ROOTFS(Area.DEB, Severity.FAIL),
+  USAGE_KEYRING_REQUIRED(Area.DEB, Severity.FAIL),
+  USAGE_NOTHING_TO_VERIFY(Area.DEB, Severity.FAIL),
+  USAGE_PLATFORM_NOT_FOUND(Area.DEB, Severity.FAIL),
+  USAGE_RELEASE_REQUIRED(Area.DEB, Severity.FAIL);
 
   private final Area area;
   private final Severity defaultSeverity;
 
   CliCode(Severity defaultSeverity) {
-    this(Area.DEB, defaultSeverity);
+    this(Area.CLI, defaultSeverity);
   }
 
   CliCode(Area area, Severity defaultSeverity) {

@@ -5,8 +5,8 @@ import dev.bitproof.report.Code;
 import dev.bitproof.report.Severity;
 
 /**
- * Finding and error codes of the apk installed database. The constant's name is the stable code; each is listed on its
- * area's docs page ({@code docs/sbom.md} unless the constant names another area).
+ * Finding and error codes of the apk installed database. The constant's name is the stable code; each is listed on
+ * its area's docs page ({@code docs/sbom.md} unless the constant names another area).
  */
 public enum ApkDbCode implements Code {
   APK_DB_CHECKSUM_INVALID(Severity.FAIL),

@@ -8,8 +8,9 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * Finding and error codes of image transports (registry, layout, archive) and referrers. The constant's name is the stable code; each is listed on its
- * area's docs page ({@code docs/transport.md} unless the constant names another area).
+ * Finding and error codes of image transports (registry, layout, archive) and referrers. The constant's name is the
+ * stable code; each is listed on its area's docs page ({@code docs/transport.md} unless the constant names another
+ * area).
  */
 public enum TransportCode implements Code {
   ARCHIVE_AMBIGUOUS(Severity.FAIL),

@@ -51,7 +51,7 @@ class TransportMixinTest {
     CheckException e = assertThrows(CheckException.class, () -> parse("--creds", "nocolon").options(null, Map.of()));
     assertEquals(TransportCode.CREDENTIALS_INVALID, e.code());
     assertEquals(CheckException.Kind.USAGE, e.kind());
-    assertEquals("CREDENTIALS_INVALID",
+    assertEquals(TransportCode.CREDENTIALS_INVALID,
         assertThrows(CheckException.class, () -> parse("--password", "p").options(null, Map.of())).code());
   }
 }

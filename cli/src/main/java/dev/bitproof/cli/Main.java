@@ -11,6 +11,7 @@ import dev.bitproof.cli.commands.BuildCommand;
 import dev.bitproof.cli.commands.RecompressCommand;
 import dev.bitproof.cli.render.Format;
 import dev.bitproof.cli.render.Output;
+import dev.bitproof.io.IoCode;
 import dev.bitproof.report.CheckException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -103,7 +104,7 @@ public final class Main implements Runnable {
     if (ex instanceof java.nio.file.NoSuchFileException nsf) {
       err.println("bitproof: FILE_NOT_FOUND: " + nsf.getFile());
       if (json) {
-        new Output(out, err, Format.json).printJson(Output.errorJson(new CheckException("FILE_NOT_FOUND", nsf.getFile(), "no such file")));
+        new Output(out, err, Format.json).printJson(Output.errorJson(new CheckException(IoCode.FILE_NOT_FOUND, nsf.getFile(), "no such file")));
       }
       err.flush();
       return ExitCodes.CANNOT_CHECK;
@@ -111,7 +112,7 @@ public final class Main implements Runnable {
     if (ex instanceof java.io.IOException io) {
       err.println("bitproof: IO_ERROR: " + io);
       if (json) {
-        new Output(out, err, Format.json).printJson(Output.errorJson(new CheckException("IO_ERROR", "", String.valueOf(io.getMessage()))));
+        new Output(out, err, Format.json).printJson(Output.errorJson(new CheckException(IoCode.IO_ERROR, "", String.valueOf(io.getMessage()))));
       }
       err.flush();
       return ExitCodes.CANNOT_CHECK;

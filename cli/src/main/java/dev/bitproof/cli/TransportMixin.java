@@ -1,5 +1,6 @@
 package dev.bitproof.cli;
 
+import dev.bitproof.oci.transport.TransportCode;
 import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.report.CheckException;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ public final class TransportMixin {
     if (c != null) {
       int colon = c.indexOf(':');
       if (colon <= 0) {
-        throw CheckException.usage("CREDENTIALS_INVALID", "credentials must be USER:PASSWORD");
+        throw CheckException.usage(TransportCode.CREDENTIALS_INVALID, "credentials must be USER:PASSWORD");
       }
       user = c.substring(0, colon);
       pass = c.substring(colon + 1);
@@ -56,7 +57,7 @@ public final class TransportMixin {
       user = env.get(ENV_USERNAME);
       pass = password != null ? password : env.get(ENV_PASSWORD);
     } else if (password != null) {
-      throw CheckException.usage("CREDENTIALS_INVALID", "--password needs --username");
+      throw CheckException.usage(TransportCode.CREDENTIALS_INVALID, "--password needs --username");
     }
     return new TransportOptions(Optional.ofNullable(user), Optional.ofNullable(pass), insecure, Optional.of(dockerConfigPath(env)));
   }

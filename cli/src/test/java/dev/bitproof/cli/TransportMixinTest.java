@@ -3,6 +3,7 @@ package dev.bitproof.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.bitproof.oci.transport.TransportCode;
 import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.report.CheckException;
 import java.nio.file.Path;
@@ -48,9 +49,9 @@ class TransportMixinTest {
   @Test
   void malformedCredentialsAreUsageErrors() {
     CheckException e = assertThrows(CheckException.class, () -> parse("--creds", "nocolon").options(null, Map.of()));
-    assertEquals("CREDENTIALS_INVALID", e.code());
+    assertEquals(TransportCode.CREDENTIALS_INVALID, e.code());
     assertEquals(CheckException.Kind.USAGE, e.kind());
-    assertEquals("CREDENTIALS_INVALID",
+    assertEquals(TransportCode.CREDENTIALS_INVALID,
         assertThrows(CheckException.class, () -> parse("--password", "p").options(null, Map.of())).code());
   }
 }

@@ -44,7 +44,7 @@ public final class ApkKeyring {
   /** Loads every regular file of {@code dir} (not recursive). */
   public static ApkKeyring load(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
-      throw new CheckException("APK_KEYRING_NOT_FOUND", dir.toString(), "keyring is not a directory");
+      throw new CheckException(ApkCode.APK_KEYRING_NOT_FOUND, dir.toString(), "keyring is not a directory");
     }
     Map<String, Key> m = new TreeMap<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {

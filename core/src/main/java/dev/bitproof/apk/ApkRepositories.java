@@ -2,6 +2,7 @@ package dev.bitproof.apk;
 
 import dev.bitproof.io.LimitedInputStream;
 import dev.bitproof.report.CheckException;
+import dev.bitproof.report.Code;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -63,7 +64,7 @@ public final class ApkRepositories implements AutoCloseable {
       if (s.startsWith("@")) {
         int sp = s.indexOf(' ');
         if (sp < 0) {
-          throw CheckException.usage("APK_REPOSITORY_INVALID", "repository '" + line + "' has a tag but no location");
+          throw CheckException.usage(ApkCode.APK_REPOSITORY_INVALID, "repository '" + line + "' has a tag but no location");
         }
         tag = s.substring(1, sp);
         s = s.substring(sp + 1).strip();
@@ -103,7 +104,7 @@ public final class ApkRepositories implements AutoCloseable {
 
   /** The raw bytes of {@code <repo>/<arch>/APKINDEX.tar.gz}. */
   public byte[] fetchIndexBytes(RepositoryRef repo, String arch) throws IOException {
-    return read(repo, repo.resolve(arch, "APKINDEX.tar.gz"), options.maxIndexBytes(), "APKINDEX_TOO_LARGE");
+    return read(repo, repo.resolve(arch, "APKINDEX.tar.gz"), options.maxIndexBytes(), ApkCode.APKINDEX_TOO_LARGE);
   }
 
   /** Fetches and parses a repository's index (its signature is checked by {@link ApkVerifier}, not here). */
@@ -133,14 +134,14 @@ public final class ApkRepositories implements AutoCloseable {
       Files.deleteIfExists(cached);
     }
     String where = repo.resolve(arch, entry.fileName());
-    byte[] b = read(repo, where, options.maxPackageBytes(), "APK_TOO_LARGE");
+    byte[] b = read(repo, where, options.maxPackageBytes(), ApkCode.APK_TOO_LARGE);
     ApkPackage p = ApkPackage.read(b, where);
     if (!p.checksum().equals(expected)) {
-      throw CheckException.integrity("APK_FETCH_CHECKSUM_MISMATCH", where,
+      throw CheckException.integrity(ApkCode.APK_FETCH_CHECKSUM_MISMATCH, where,
           "package checksum " + p.checksum() + " is not the index's " + expected);
     }
     if (entry.size() != 0 && entry.size() != b.length) {
-      throw CheckException.integrity("APK_FETCH_CHECKSUM_MISMATCH", where,
+      throw CheckException.integrity(ApkCode.APK_FETCH_CHECKSUM_MISMATCH, where,
           "package is " + b.length + " bytes, the index says " + entry.size());
     }
     if (cached != null) {
@@ -188,7 +189,7 @@ public final class ApkRepositories implements AutoCloseable {
 
   static String checksumHex(String q1, String subject) {
     if (!q1.startsWith("Q1")) {
-      throw CheckException.integrity("APKINDEX_CHECKSUM_INVALID", subject, "index checksum '" + q1 + "' is not Q1<base64 sha1>");
+      throw CheckException.integrity(ApkCode.APKINDEX_CHECKSUM_INVALID, subject, "index checksum '" + q1 + "' is not Q1<base64 sha1>");
     }
     try {
       byte[] d = Base64.getDecoder().decode(q1.substring(2));
@@ -197,11 +198,11 @@ public final class ApkRepositories implements AutoCloseable {
       }
       return HexFormat.of().formatHex(d);
     } catch (IllegalArgumentException e) {
-      throw CheckException.integrity("APKINDEX_CHECKSUM_INVALID", subject, "index checksum '" + q1 + "' is not Q1<base64 sha1>");
+      throw CheckException.integrity(ApkCode.APKINDEX_CHECKSUM_INVALID, subject, "index checksum '" + q1 + "' is not Q1<base64 sha1>");
     }
   }
 
-  private byte[] read(RepositoryRef repo, String where, long max, String tooLarge) throws IOException {
+  private byte[] read(RepositoryRef repo, String where, long max, Code tooLarge) throws IOException {
     if (repo.remote()) {
       HttpRequest req = HttpRequest.newBuilder(URI.create(where)).timeout(options.timeout()).GET().build();
       HttpResponse<InputStream> resp;
@@ -211,11 +212,11 @@ public final class ApkRepositories implements AutoCloseable {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted", e);
       } catch (IOException e) {
-        throw new CheckException("APK_FETCH_FAILED", where, "cannot fetch: " + e, e);
+        throw new CheckException(ApkCode.APK_FETCH_FAILED, where, "cannot fetch: " + e, e);
       }
       try (InputStream in = resp.body()) {
         if (resp.statusCode() != 200) {
-          throw new CheckException("APK_FETCH_FAILED", where, "HTTP " + resp.statusCode());
+          throw new CheckException(ApkCode.APK_FETCH_FAILED, where, "HTTP " + resp.statusCode());
         }
         long declared = resp.headers().firstValueAsLong("content-length").orElse(-1);
         if (declared > max) {
@@ -226,7 +227,7 @@ public final class ApkRepositories implements AutoCloseable {
     }
     Path p = repo.location().startsWith("file://") ? Path.of(URI.create(where)) : Path.of(where);
     if (!Files.isRegularFile(p)) {
-      throw new CheckException("APK_FETCH_FAILED", where, "no such file");
+      throw new CheckException(ApkCode.APK_FETCH_FAILED, where, "no such file");
     }
     if (Files.size(p) > max) {
       throw CheckException.integrity(tooLarge, where, "file is larger than " + max + " bytes");
@@ -238,11 +239,11 @@ public final class ApkRepositories implements AutoCloseable {
     byte[] get() throws IOException;
   }
 
-  private static byte[] wrap(String code, String where, IoSupplier s) throws IOException {
+  private static byte[] wrap(Code code, String where, IoSupplier s) throws IOException {
     try {
       return s.get();
     } catch (CheckException e) {
-      if (e.code().equals(code)) {
+      if (e.code() == code) {
         throw CheckException.integrity(code, where, e.getMessage());
       }
       throw e;

@@ -1,6 +1,7 @@
 package dev.bitproof.apk;
 
 import dev.bitproof.report.CheckException;
+import dev.bitproof.report.Code;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,7 +51,7 @@ public final class GzipMembers {
   }
 
   /** Limits for one member. */
-  public record MemberLimits(long maxOutput, long maxRatio, long maxKeptRaw, String bombCode, String tooLargeCode) {}
+  public record MemberLimits(long maxOutput, long maxRatio, long maxKeptRaw, Code bombCode, Code tooLargeCode) {}
 
   /** Offset in the whole input of the next unread byte. */
   public long position() {
@@ -70,7 +71,7 @@ public final class GzipMembers {
    *
    * @throws CheckException {@code notGzipCode} when the bytes are not a gzip member header
    */
-  public Member next(MemberLimits limits, boolean keepRaw, String notGzipCode) throws IOException {
+  public Member next(MemberLimits limits, boolean keepRaw, Code notGzipCode) throws IOException {
     if (open != null && !open.finished) {
       throw new IllegalStateException("previous member not finished");
     }
@@ -107,7 +108,7 @@ public final class GzipMembers {
     private final MessageDigest sha1 = md("SHA-1");
     private final MessageDigest sha256 = md("SHA-256");
     private final ByteArrayOutputStream raw;
-    private final String notGzipCode;
+    private final Code notGzipCode;
     private final Inflater inflater = new Inflater(true);
     private final CRC32 crc = new CRC32();
     private final long offset;
@@ -117,7 +118,7 @@ public final class GzipMembers {
     private boolean finished;
     private Section section;
 
-    Member(MemberLimits limits, boolean keepRaw, String notGzipCode) {
+    Member(MemberLimits limits, boolean keepRaw, Code notGzipCode) {
       this.limits = limits;
       this.raw = keepRaw ? new ByteArrayOutputStream() : null;
       this.notGzipCode = notGzipCode;
@@ -154,7 +155,7 @@ public final class GzipMembers {
     }
 
     private CheckException truncated(String where) {
-      return CheckException.integrity("APK_TRUNCATED", subject,
+      return CheckException.integrity(ApkCode.APK_TRUNCATED, subject,
           "input ends " + where + " (gzip stream starting at offset " + offset + ", " + compressed + " bytes read)");
     }
 
@@ -222,7 +223,7 @@ public final class GzipMembers {
         try {
           n = inflater.inflate(b, off, len);
         } catch (DataFormatException e) {
-          throw CheckException.integrity("APK_CORRUPT", subject,
+          throw CheckException.integrity(ApkCode.APK_CORRUPT, subject,
               "corrupt deflate data in the gzip stream at offset " + offset + ": " + e.getMessage());
         }
         int used = before - inflater.getRemaining();
@@ -231,7 +232,7 @@ public final class GzipMembers {
         if (inflater.finished()) {
           deflateDone = true;
         } else if (n == 0 && inflater.needsDictionary()) {
-          throw CheckException.integrity("APK_CORRUPT", subject, "deflate stream needs a preset dictionary");
+          throw CheckException.integrity(ApkCode.APK_CORRUPT, subject, "deflate stream needs a preset dictionary");
         }
         if (n > 0) {
           crc.update(b, off, n);
@@ -239,7 +240,7 @@ public final class GzipMembers {
           return n;
         }
         if (!deflateDone && used == 0 && !inflater.needsInput()) {
-          throw CheckException.integrity("APK_CORRUPT", subject, "deflate stream makes no progress at offset " + position());
+          throw CheckException.integrity(ApkCode.APK_CORRUPT, subject, "deflate stream makes no progress at offset " + position());
         }
       }
       return -1;
@@ -276,10 +277,10 @@ public final class GzipMembers {
         storedSize |= (long) trailerByte() << (8 * i);
       }
       if (storedCrc != crc.getValue()) {
-        throw CheckException.integrity("APK_CORRUPT", subject, "CRC-32 mismatch in the gzip stream at offset " + offset);
+        throw CheckException.integrity(ApkCode.APK_CORRUPT, subject, "CRC-32 mismatch in the gzip stream at offset " + offset);
       }
       if (storedSize != (out & 0xffffffffL)) {
-        throw CheckException.integrity("APK_CORRUPT", subject, "ISIZE mismatch in the gzip stream at offset " + offset);
+        throw CheckException.integrity(ApkCode.APK_CORRUPT, subject, "ISIZE mismatch in the gzip stream at offset " + offset);
       }
       finished = true;
       section = new Section(offset, compressed, sha1.digest(), sha256.digest(), out,

@@ -1,5 +1,6 @@
 package dev.bitproof.compare;
 
+import dev.bitproof.report.Code;
 import dev.bitproof.report.Finding;
 import dev.bitproof.report.Severity;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,7 @@ final class InstalledDbDiff {
       if (Objects.equals(va, vb)) {
         continue;
       }
-      String code = va == null ? "PACKAGE_ADDED" : vb == null ? "PACKAGE_REMOVED" : "PACKAGE_VERSION_DIFFERS";
+      Code code = va == null ? CompareCode.PACKAGE_ADDED : vb == null ? CompareCode.PACKAGE_REMOVED : CompareCode.PACKAGE_VERSION_DIFFERS;
       String msg = va == null ? "package " + n + " " + vb + " installed only in B"
           : vb == null ? "package " + n + " " + va + " installed only in A" : "package " + n + " is " + va + " in A, " + vb + " in B";
       Map<String, String> ev = new LinkedHashMap<>();

@@ -29,20 +29,20 @@ public record RegistryEvent(String id, String action, MediaType mediaType, Diges
    */
   public static List<RegistryEvent> parseEnvelope(byte[] body) {
     if (body.length > MAX_ENVELOPE) {
-      throw new CheckException("HOOK_EVENT_INVALID", "envelope", "notification envelope over " + MAX_ENVELOPE + " bytes");
+      throw new CheckException(HookCode.HOOK_EVENT_INVALID, "envelope", "notification envelope over " + MAX_ENVELOPE + " bytes");
     }
     JsonNode n;
     try {
       n = Json.parseObject(body, "notification envelope");
     } catch (CheckException e) {
-      throw new CheckException("HOOK_EVENT_INVALID", "envelope", e.getMessage(), e);
+      throw new CheckException(HookCode.HOOK_EVENT_INVALID, "envelope", e.getMessage(), e);
     }
     JsonNode events = n.get("events");
     if (events == null || !events.isArray()) {
-      throw new CheckException("HOOK_EVENT_INVALID", "envelope", "no events array");
+      throw new CheckException(HookCode.HOOK_EVENT_INVALID, "envelope", "no events array");
     }
     if (events.size() > MAX_EVENTS) {
-      throw new CheckException("HOOK_EVENT_INVALID", "envelope", "more than " + MAX_EVENTS + " events");
+      throw new CheckException(HookCode.HOOK_EVENT_INVALID, "envelope", "more than " + MAX_EVENTS + " events");
     }
     List<RegistryEvent> out = new ArrayList<>();
     for (JsonNode e : events) {

@@ -60,7 +60,7 @@ public record ImageReference(Transport transport, String path, String registry, 
   public static ImageReference parse(String ref) {
     Objects.requireNonNull(ref, "reference");
     if (ref.isBlank()) {
-      throw CheckException.usage("REFERENCE_INVALID", "empty image reference");
+      throw CheckException.usage(OciCode.REFERENCE_INVALID, "empty image reference");
     }
     if (ref.startsWith("docker://")) {
       return parseDocker(ref.substring("docker://".length()), ref);
@@ -82,7 +82,7 @@ public record ImageReference(Transport transport, String path, String registry, 
       if (slash < 0 && !ref.contains("@")) {
         return parseDocker(ref, ref);
       }
-      throw CheckException.usage("REFERENCE_INVALID", "unknown transport '" + ref.substring(0, colon)
+      throw CheckException.usage(OciCode.REFERENCE_INVALID, "unknown transport '" + ref.substring(0, colon)
           + "' (use oci:, oci-archive:, docker-archive: or docker://)");
     }
     return parseDocker(ref, ref);
@@ -94,7 +94,7 @@ public record ImageReference(Transport transport, String path, String registry, 
 
   private static ImageReference local(Transport t, String rest, String whole) {
     if (rest.isEmpty()) {
-      throw CheckException.usage("REFERENCE_INVALID", "missing path in " + whole);
+      throw CheckException.usage(OciCode.REFERENCE_INVALID, "missing path in " + whole);
     }
     String path = rest;
     String tag = null;
@@ -133,7 +133,7 @@ public record ImageReference(Transport transport, String path, String registry, 
       tag = rest.substring(lastColon + 1);
       rest = rest.substring(0, lastColon);
       if (!TAG.matcher(tag).matches()) {
-        throw CheckException.usage("REFERENCE_INVALID", "invalid tag '" + tag + "' in " + whole);
+        throw CheckException.usage(OciCode.REFERENCE_INVALID, "invalid tag '" + tag + "' in " + whole);
       }
     }
     String registry;
@@ -148,7 +148,7 @@ public record ImageReference(Transport transport, String path, String registry, 
       repo = rest.contains("/") ? rest : "library/" + rest;
     }
     if (!REPO.matcher(repo).matches()) {
-      throw CheckException.usage("REFERENCE_INVALID", "invalid repository '" + repo + "' in " + whole);
+      throw CheckException.usage(OciCode.REFERENCE_INVALID, "invalid repository '" + repo + "' in " + whole);
     }
     if (tag == null && digest == null) {
       tag = "latest";

@@ -1,5 +1,6 @@
 package dev.bitproof.rebuild;
 
+import dev.bitproof.apk.ApkCode;
 import dev.bitproof.gocompat.GoTarWriter;
 
 import dev.bitproof.report.CheckException;
@@ -117,7 +118,7 @@ public final class ApkInstaller {
         }
         byte[] checksum = checksumFromHeader(e);
         if (checksum == null) {
-          throw CheckException.integrity("APK_FILE_CHECKSUM_MISSING", p.id() + ": " + name,
+          throw CheckException.integrity(ApkCode.APK_FILE_CHECKSUM_MISSING, p.id() + ": " + name,
               "data entry has no APK-TOOLS.checksum.SHA1 record");
         }
         boolean installed = put(name, e, p, checksum);
@@ -128,7 +129,7 @@ public final class ApkInstaller {
         fs.link(e.linkTarget(), name, e.linkTarget());
         return true;
       }
-      default -> throw new CheckException("APK_UNSUPPORTED_ENTRY", p.id() + ": " + name,
+      default -> throw new CheckException(ApkCode.APK_UNSUPPORTED_ENTRY, p.id() + ": " + name,
           "unsupported file type " + e.type() + " in package data");
     }
   }
@@ -142,7 +143,7 @@ public final class ApkInstaller {
         if (existing.kind() == MemFs.Kind.FILE && java.util.Arrays.equals(sha1(existing.data()), checksum)) {
           return false;
         }
-        throw CheckException.integrity("BUILD_FILE_CONFLICT", name,
+        throw CheckException.integrity(RebuildCode.BUILD_FILE_CONFLICT, name,
             "package " + p.id() + " writes " + name + ", which the build already created with different content");
       }
       if (java.util.Arrays.equals(got.sha1(), checksum)) {
@@ -154,7 +155,7 @@ public final class ApkInstaller {
       boolean replaces = p.replaces().contains(got.pkgName());
       boolean sameOrigin = got.origin().equals(p.origin());
       if (!sameOrigin && !replaces) {
-        throw CheckException.integrity("BUILD_FILE_CONFLICT", name,
+        throw CheckException.integrity(RebuildCode.BUILD_FILE_CONFLICT, name,
             "packages " + got.pkgName() + " (origin " + got.origin() + ") and " + p.name() + " (origin " + p.origin()
                 + ") both write " + name + " with different content, and neither replaces the other");
       }
@@ -181,7 +182,7 @@ public final class ApkInstaller {
       }
       return HexFormat.of().parseHex(v);
     } catch (IllegalArgumentException ex) {
-      throw CheckException.integrity("APK_FILE_CHECKSUM_INVALID", e.path(), "malformed APK-TOOLS.checksum.SHA1: " + v);
+      throw CheckException.integrity(ApkCode.APK_FILE_CHECKSUM_INVALID, e.path(), "malformed APK-TOOLS.checksum.SHA1: " + v);
     }
   }
 

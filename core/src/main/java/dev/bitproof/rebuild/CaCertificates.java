@@ -1,5 +1,6 @@
 package dev.bitproof.rebuild;
 
+import dev.bitproof.gocompat.GoCompatCode;
 import dev.bitproof.gocompat.GoPem;
 
 import dev.bitproof.gocompat.GoJson;
@@ -55,12 +56,12 @@ public final class CaCertificates {
         String subject = "certificates.additional[" + a.name() + "]";
         byte[] content = a.content().getBytes(StandardCharsets.UTF_8);
         if (content.length > MAX_CERT_BYTES) {
-          throw new CheckException("BUILD_CERTIFICATE_TOO_LARGE", subject,
+          throw new CheckException(RebuildCode.BUILD_CERTIFICATE_TOO_LARGE, subject,
               "certificate of " + content.length + " bytes is over the " + MAX_CERT_BYTES + "-byte limit");
         }
         Result r = parse(content);
         if (r.cert() == null) {
-          throw new CheckException("BUILD_CERTIFICATE_INVALID", subject,
+          throw new CheckException(RebuildCode.BUILD_CERTIFICATE_INVALID, subject,
               "failed to parse certificate " + a.name() + ": " + r.error());
         }
         Parsed p = r.cert();
@@ -89,7 +90,7 @@ public final class CaCertificates {
     for (String f : pkgCertFiles) {
       byte[] data = fs.readFile(f);
       if (data.length > MAX_PACKAGE_CERT_BYTES) {
-        throw new CheckException("BUILD_CERTIFICATE_TOO_LARGE", f,
+        throw new CheckException(RebuildCode.BUILD_CERTIFICATE_TOO_LARGE, f,
             "package certificate file of " + data.length + " bytes is over the " + MAX_PACKAGE_CERT_BYTES + "-byte limit");
       }
       Parsed p = parse(data).cert();
@@ -112,7 +113,7 @@ public final class CaCertificates {
     }
     for (String ts : JAVA_TRUSTSTORES) {
       if (fs.get(ts) != null) {
-        throw new CheckException("BUILD_UNSUPPORTED", ts, "adding certificates to a Java truststore (apko re-encodes it "
+        throw new CheckException(RebuildCode.BUILD_UNSUPPORTED, ts, "adding certificates to a Java truststore (apko re-encodes it "
             + "with keystore-go) is not reproduced");
       }
     }
@@ -123,7 +124,7 @@ public final class CaCertificates {
       }
       // how apko's tarfs appends through a symlink and whose mtime Chtimes then sets is not modelled
       if (n.kind() != MemFs.Kind.FILE || fs.lget(b).kind() != MemFs.Kind.FILE) {
-        throw new CheckException("BUILD_UNSUPPORTED", b, "appending to a CA bundle that is not a regular file");
+        throw new CheckException(RebuildCode.BUILD_UNSUPPORTED, b, "appending to a CA bundle that is not a regular file");
       }
       for (Parsed p : certs) {
         fs.append(b, p.pem(), 0644);
@@ -157,10 +158,10 @@ public final class CaCertificates {
    */
   private static void checkName(String name) {
     if (name.isEmpty()) {
-      throw new CheckException("APKO_CONFIG_INVALID", "certificates.additional", "a certificate entry has no name");
+      throw new CheckException(GoCompatCode.APKO_CONFIG_INVALID, "certificates.additional", "a certificate entry has no name");
     }
     if (name.contains("/") || name.indexOf('\0') >= 0) {
-      throw new CheckException("BUILD_PATH_ESCAPES_ROOT", "certificates.additional[" + name + "]",
+      throw new CheckException(RebuildCode.BUILD_PATH_ESCAPES_ROOT, "certificates.additional[" + name + "]",
           "certificate name must be a single file name");
     }
   }

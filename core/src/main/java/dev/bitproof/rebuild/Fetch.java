@@ -2,6 +2,7 @@ package dev.bitproof.rebuild;
 
 import dev.bitproof.io.LimitedInputStream;
 import dev.bitproof.report.CheckException;
+import dev.bitproof.report.Code;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -41,13 +42,13 @@ public final class Fetch {
   }
 
   /** Opens the location; the caller closes. {@code limit} bounds what may be read. */
-  public InputStream open(String location, long limit, String code) throws IOException {
+  public InputStream open(String location, long limit, Code code) throws IOException {
     Path p = local(location);
     if (p != null) {
       try {
         return new LimitedInputStream(Files.newInputStream(p), limit, code, location);
       } catch (NoSuchFileException e) {
-        throw new CheckException("FETCH_NOT_FOUND", location, "no such file: " + p, e);
+        throw new CheckException(RebuildCode.FETCH_NOT_FOUND, location, "no such file: " + p, e);
       }
     }
     HttpClient c = http;
@@ -60,18 +61,18 @@ public final class Fetch {
           .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
       if (r.statusCode() != 200) {
         r.body().close();
-        throw new CheckException("FETCH_FAILED", location, "HTTP " + r.statusCode());
+        throw new CheckException(RebuildCode.FETCH_FAILED, location, "HTTP " + r.statusCode());
       }
       return new LimitedInputStream(r.body(), limit, code, location);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new CheckException("FETCH_FAILED", location, "interrupted", e);
+      throw new CheckException(RebuildCode.FETCH_FAILED, location, "interrupted", e);
     } catch (IOException | IllegalArgumentException e) {
-      throw new CheckException("FETCH_FAILED", location, String.valueOf(e.getMessage()), e);
+      throw new CheckException(RebuildCode.FETCH_FAILED, location, String.valueOf(e.getMessage()), e);
     }
   }
 
-  public byte[] readAll(String location, long limit, String code) throws IOException {
+  public byte[] readAll(String location, long limit, Code code) throws IOException {
     try (InputStream in = open(location, limit, code)) {
       return in.readAllBytes();
     }

@@ -1,6 +1,7 @@
 package dev.bitproof.rebuild;
 
 import dev.bitproof.apko.ImageConfiguration;
+import dev.bitproof.gocompat.GoCompatCode;
 import dev.bitproof.report.CheckException;
 import java.io.IOException;
 import java.util.List;
@@ -18,7 +19,7 @@ public final class Layering {
       return List.of(LayerTar.write(fs));
     }
     if (!l.strategy().equals("origin")) {
-      throw new CheckException("APKO_CONFIG_INVALID", "layering.strategy", "unknown layering strategy '" + l.strategy() + "'");
+      throw new CheckException(GoCompatCode.APKO_CONFIG_INVALID, "layering.strategy", "unknown layering strategy '" + l.strategy() + "'");
     }
     return OriginLayers.tars(fs, installed, (int) l.budget());
   }

@@ -1,5 +1,6 @@
 package dev.bitproof.rebuild;
 
+import dev.bitproof.apk.ApkCode;
 import dev.bitproof.apk.ApkPackage;
 import dev.bitproof.apk.PkgInfo;
 import dev.bitproof.apk.ApkKeyring;
@@ -55,11 +56,11 @@ public final class PackageLoader {
       Optional<String> expectedQ1, ApkKeyring keyring, SignaturePolicy policy) {
     String q1 = pkg.checksum();
     if (expectedQ1.isPresent() && !expectedQ1.get().equals(q1)) {
-      throw CheckException.integrity("APK_CHECKSUM_MISMATCH", subject,
+      throw CheckException.integrity(ApkCode.APK_CHECKSUM_MISMATCH, subject,
           "control stream checksum is " + q1 + ", but " + expectedQ1.get() + " was pinned");
     }
     for (Finding f : ApkVerifier.verify(pkg, keyring, subject)) {
-      boolean signatureFinding = f.code().startsWith("APK_SIGNATURE") || f.code().equals("APK_UNSIGNED");
+      boolean signatureFinding = ApkCode.PACKAGE_SIGNATURE.contains(f.code());
       if (f.fails() && !(signatureFinding && policy == SignaturePolicy.IGNORE)) {
         throw CheckException.integrity(f.code(), f.subject(), f.message() + (f.evidence().isEmpty() ? "" : " " + f.evidence()));
       }

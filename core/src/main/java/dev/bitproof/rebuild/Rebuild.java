@@ -1,5 +1,7 @@
 package dev.bitproof.rebuild;
 
+import dev.bitproof.apk.ApkCode;
+import dev.bitproof.gocompat.GoCompatCode;
 import dev.bitproof.gocompat.Shlex;
 
 import dev.bitproof.gocompat.GoJson;
@@ -13,6 +15,7 @@ import dev.bitproof.apko.Arch;
 import dev.bitproof.apko.ConfigLoader;
 import dev.bitproof.apko.ImageConfiguration;
 import dev.bitproof.apko.LockFile;
+import dev.bitproof.io.IoCode;
 import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.oci.MediaType;
@@ -112,11 +115,11 @@ public final class Rebuild {
       return body.run();
     } catch (CheckException e) {
       String where = arch == null ? "" : " (" + arch + ")";
-      if (e.getMessage() != null && e.getMessage().startsWith("failed to ")) {
+      if (!e.step().isEmpty()) {
         throw e;
       }
       String subj = e.subject().isEmpty() || String.valueOf(e.getMessage()).contains(e.subject()) ? "" : e.subject() + ": ";
-      throw new CheckException(e.code(), e.kind(), e.subject(), "failed to " + name + where + ": " + subj + e.getMessage(), e);
+      throw e.inStep(name, "failed to " + name + where + ": " + subj + e.getMessage());
     } finally {
       steps.computeIfAbsent(name, k -> new AtomicLong()).addAndGet((System.nanoTime() - t0) / 1_000_000);
     }
@@ -136,7 +139,7 @@ public final class Rebuild {
     Optional<LockFile> lock = req.lockFile().isEmpty() ? Optional.empty() : Optional.of(step("read lock file", null,
         () -> readLock(req.lockFile().get(), loaded)));
     if (ic.contents().baseImage() != null && lock.isEmpty()) {
-      throw CheckException.usage("BUILD_BASE_IMAGE_NEEDS_LOCK", "building with base image is supported only with a "
+      throw CheckException.usage(RebuildCode.BUILD_BASE_IMAGE_NEEDS_LOCK, "building with base image is supported only with a "
           + "lockfile (as in apko)");
     }
     Map<String, byte[]> keys = step("read keyring", null, () -> keyring(ic));
@@ -168,13 +171,13 @@ public final class Rebuild {
 
   private ImageConfiguration validate(ImageConfiguration ic) {
     if (ic.contents().baseImage() != null && ic.layering() != null && !ic.layering().strategy().isEmpty()) {
-      throw new CheckException("BUILD_UNSUPPORTED", "layering", "layering cannot be combined with a base image (as in apko)");
+      throw new CheckException(RebuildCode.BUILD_UNSUPPORTED, "layering", "layering cannot be combined with a base image (as in apko)");
     }
     if (!ic.format().isEmpty() && !ic.format().equals("tar")) {
-      throw new CheckException("BUILD_UNSUPPORTED", "format", "layer format '" + ic.format() + "' is not implemented");
+      throw new CheckException(RebuildCode.BUILD_UNSUPPORTED, "format", "layer format '" + ic.format() + "' is not implemented");
     }
     if (ic.layering() != null && !ic.layering().strategy().isEmpty() && !ic.layering().strategy().equals("origin")) {
-      throw new CheckException("APKO_CONFIG_INVALID", "layering.strategy", "unknown layering strategy '" + ic.layering().strategy() + "'");
+      throw new CheckException(GoCompatCode.APKO_CONFIG_INVALID, "layering.strategy", "unknown layering strategy '" + ic.layering().strategy() + "'");
     }
     ImageConfiguration out = ic;
     if (ic.entrypoint().type().equals("service-bundle")) {
@@ -197,17 +200,17 @@ public final class Rebuild {
     try {
       b = Files.readAllBytes(path);
     } catch (java.nio.file.NoSuchFileException e) {
-      throw new CheckException("LOCK_NOT_FOUND", path.toString(), "no such lock file", e);
+      throw new CheckException(RebuildCode.LOCK_NOT_FOUND, path.toString(), "no such lock file", e);
     }
     LockFile lf = LockFile.parse(b, path.toString());
     if (lf.isPre013()) {
-      throw new CheckException("LOCK_TOO_OLD", path.toString(),
+      throw new CheckException(RebuildCode.LOCK_TOO_OLD, path.toString(),
           "lock file has no package checksums (written by apko before 0.13); regenerate it");
     }
     if (lf.config().isEmpty()) {
       notes.add("lock file has no config checksum; it was not checked against " + loaded.name());
     } else if (!lf.config().get().checksum().equals(loaded.checksum())) {
-      throw CheckException.integrity("LOCK_CONFIG_MISMATCH", path.toString(), "lock was made for a config with checksum "
+      throw CheckException.integrity(RebuildCode.LOCK_CONFIG_MISMATCH, path.toString(), "lock was made for a config with checksum "
           + lf.config().get().checksum() + ", but " + loaded.name() + " has " + loaded.checksum());
     }
     return lf;
@@ -218,7 +221,7 @@ public final class Rebuild {
     Map<String, byte[]> keys = new TreeMap<>();
     for (String k : new java.util.TreeSet<>(ic.contents().keyring())) {
       String base = k.substring(k.lastIndexOf('/') + 1);
-      keys.put(base, fetch.readAll(k, MAX_KEY, "KEY_TOO_LARGE"));
+      keys.put(base, fetch.readAll(k, MAX_KEY, IoCode.KEY_TOO_LARGE));
     }
     for (java.nio.file.Path p : req.keyringAppend()) {
       keys.put(p.getFileName().toString(), Files.readAllBytes(req.workDir().resolve(p)));
@@ -229,7 +232,7 @@ public final class Rebuild {
   private Planned fromLock(LockFile lf, Arch a) {
     List<LockFile.LockedPackage> pk = lf.packagesFor(a.apk());
     if (pk.isEmpty()) {
-      throw new CheckException("LOCK_ARCH_MISSING", a.apk(), "the lock file lists no packages for " + a.apk());
+      throw new CheckException(RebuildCode.LOCK_ARCH_MISSING, a.apk(), "the lock file lists no packages for " + a.apk());
     }
     List<PlannedPackage> out = new ArrayList<>();
     List<String> world = new ArrayList<>();
@@ -258,9 +261,9 @@ public final class Rebuild {
         String url = r.location() + "/" + a.apk() + "/APKINDEX.tar.gz";
         byte[] bytes;
         try {
-          bytes = fetch.readAll(url, MAX_INDEX, "APKINDEX_TOO_LARGE");
+          bytes = fetch.readAll(url, MAX_INDEX, ApkCode.APKINDEX_TOO_LARGE);
         } catch (CheckException e) {
-          if (!e.code().equals("FETCH_NOT_FOUND") || Fetch.isRemote(url)) {
+          if (e.code() != RebuildCode.FETCH_NOT_FOUND || Fetch.isRemote(url)) {
             throw e;
           }
           // apko (GetRepositoryIndexes) skips a local repository whose index does not exist, with a warning
@@ -305,7 +308,7 @@ public final class Rebuild {
           continue;
         }
         if (c.repository().uri().equals(BASE_INDEX_URI)) {
-          throw new CheckException("BUILD_BASE_PACKAGE_UNAVAILABLE", c.name() + "-" + c.version(), "resolved to the "
+          throw new CheckException(RebuildCode.BUILD_BASE_PACKAGE_UNAVAILABLE, c.name() + "-" + c.version(), "resolved to the "
               + "base image's APKINDEX but is not among the base's installed packages, so there is no .apk to fetch");
         }
         out.add(new PlannedPackage(c.name(), c.version(),
@@ -454,11 +457,11 @@ public final class Rebuild {
   }
 
   private PackageContent fetchOne(PlannedPackage p, ApkKeyring keyring) throws IOException {
-    try (InputStream in = fetch.open(p.url(), MAX_APK, "APK_TOO_LARGE")) {
+    try (InputStream in = fetch.open(p.url(), MAX_APK, ApkCode.APK_TOO_LARGE)) {
       PackageContent c = PackageLoader.load(in, p.url(), Optional.ofNullable(p.q1()).filter(s -> !s.isEmpty()),
           keyring, req.signaturePolicy());
       if (!c.name().equals(p.name()) || !c.version().equals(p.version())) {
-        throw CheckException.integrity("APK_IDENTITY_MISMATCH", p.url(), "package is " + c.id() + ", expected "
+        throw CheckException.integrity(ApkCode.APK_IDENTITY_MISMATCH, p.url(), "package is " + c.id() + ", expected "
             + p.name() + "-" + p.version());
       }
       return c;

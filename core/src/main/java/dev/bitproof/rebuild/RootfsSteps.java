@@ -1,5 +1,6 @@
 package dev.bitproof.rebuild;
 
+import dev.bitproof.gocompat.GoCompatCode;
 import dev.bitproof.gocompat.GoJson;
 
 import dev.bitproof.apko.ImageConfiguration;
@@ -29,7 +30,7 @@ public final class RootfsSteps {
       if (n == null) {
         fs.mkdir(base[i], perms[i]);
       } else if (n.kind() != MemFs.Kind.DIR || n.mode() != perms[i]) {
-        throw new CheckException("BUILD_BASE_DIR_MODE", base[i], "exists with mode " + Integer.toOctalString(n.mode())
+        throw new CheckException(RebuildCode.BUILD_BASE_DIR_MODE, base[i], "exists with mode " + Integer.toOctalString(n.mode())
             + ", apko requires " + Integer.toOctalString(perms[i]));
       }
     }
@@ -83,10 +84,10 @@ public final class RootfsSteps {
     List<String[]> shadowAdd = new ArrayList<>();
     for (User u : accounts.users()) {
       if (u.username().isEmpty()) {
-        throw new CheckException("APKO_CONFIG_INVALID", "accounts.users", "a user has no username");
+        throw new CheckException(GoCompatCode.APKO_CONFIG_INVALID, "accounts.users", "a user has no username");
       }
       if (u.uid() == 0) {
-        throw new CheckException("APKO_CONFIG_INVALID", "accounts.users." + u.username(), "uid 0 is not allowed");
+        throw new CheckException(GoCompatCode.APKO_CONFIG_INVALID, "accounts.users." + u.username(), "uid 0 is not allowed");
       }
       long gid = u.gid() == null ? u.uid() : u.gid();
       String home = u.homedir().isEmpty() ? "/home/" + u.username() : u.homedir();
@@ -119,7 +120,7 @@ public final class RootfsSteps {
       List<String[]> groups = readColonFile(fs, "etc/group", 4);
       for (ImageConfiguration.Group g : accounts.groups()) {
         if (g.groupname().isEmpty() || g.gid() == 0) {
-          throw new CheckException("APKO_CONFIG_INVALID", "accounts.groups", "a group has no name or gid 0");
+          throw new CheckException(GoCompatCode.APKO_CONFIG_INVALID, "accounts.groups", "a group has no name or gid 0");
         }
         groups.add(new String[] {g.groupname(), "x", Long.toString(g.gid()), String.join(",", g.members())});
       }
@@ -144,7 +145,7 @@ public final class RootfsSteps {
       }
       String[] f = line.split(":", -1);
       if (f.length != fields) {
-        throw new CheckException("BUILD_ACCOUNTS_INVALID", path, "line has " + f.length + " fields, expected " + fields
+        throw new CheckException(RebuildCode.BUILD_ACCOUNTS_INVALID, path, "line has " + f.length + " fields, expected " + fields
             + ": " + line);
       }
       out.add(f);
@@ -201,11 +202,11 @@ public final class RootfsSteps {
         }
         case "permissions" -> {
           if (fs.get(p) == null) {
-            throw new CheckException("BUILD_PATH_MISSING", m.path(), "paths: permissions on a path that does not exist");
+            throw new CheckException(RebuildCode.BUILD_PATH_MISSING, m.path(), "paths: permissions on a path that does not exist");
           }
           fs.chmod(p, perm);
         }
-        default -> throw new CheckException("APKO_CONFIG_INVALID", m.path(), "unknown paths type '" + m.type() + "'");
+        default -> throw new CheckException(GoCompatCode.APKO_CONFIG_INVALID, m.path(), "unknown paths type '" + m.type() + "'");
       }
       if (m.uid() != null || m.gid() != null) {
         int uid = m.uid() == null ? 0 : m.uid().intValue();
@@ -244,7 +245,7 @@ public final class RootfsSteps {
     for (String part : path.split("/")) {
       if (part.equals("..")) {
         if (--depth < 0) {
-          throw new CheckException("BUILD_PATH_ESCAPES_ROOT", path, field + " leaves the image root");
+          throw new CheckException(RebuildCode.BUILD_PATH_ESCAPES_ROOT, path, field + " leaves the image root");
         }
       } else if (!part.isEmpty() && !part.equals(".")) {
         depth++;
@@ -252,7 +253,7 @@ public final class RootfsSteps {
     }
     String clean = MemFs.cleanJoin(path);
     if (clean.isEmpty()) {
-      throw new CheckException("BUILD_PATH_ESCAPES_ROOT", path, field + " names the image root itself");
+      throw new CheckException(RebuildCode.BUILD_PATH_ESCAPES_ROOT, path, field + " names the image root itself");
     }
     return clean;
   }
@@ -263,7 +264,7 @@ public final class RootfsSteps {
     sorted.sort((a, b) -> a.name().compareTo(b.name()));
     for (ImageConfiguration.NamedContent k : sorted) {
       if (k.name().contains("/") || k.name().isEmpty()) {
-        throw new CheckException("BUILD_PATH_ESCAPES_ROOT", k.name(), "runtime_keyring name must be a file name");
+        throw new CheckException(RebuildCode.BUILD_PATH_ESCAPES_ROOT, k.name(), "runtime_keyring name must be a file name");
       }
       String p = "etc/apk/keys/" + k.name();
       fs.writeFile(p, k.content().getBytes(StandardCharsets.UTF_8), 0644);
@@ -279,7 +280,7 @@ public final class RootfsSteps {
     fs.mkdirAll("sv", 0755);
     for (Map.Entry<String, String> s : new java.util.TreeMap<>(services).entrySet()) {
       if (s.getKey().contains("/") || s.getKey().equals("..")) {
-        throw new CheckException("BUILD_PATH_ESCAPES_ROOT", s.getKey(), "service name must be a file name");
+        throw new CheckException(RebuildCode.BUILD_PATH_ESCAPES_ROOT, s.getKey(), "service name must be a file name");
       }
       fs.mkdirAll("sv/" + s.getKey(), 0755);
       fs.writeFile("sv/" + s.getKey() + "/run",
@@ -312,7 +313,7 @@ public final class RootfsSteps {
       }
     }
     if (pkg == null) {
-      throw new CheckException("BUILD_BUSYBOX_UNOWNED", "bin/busybox", "/bin/busybox exists but no installed package is or provides busybox");
+      throw new CheckException(RebuildCode.BUILD_BUSYBOX_UNOWNED, "bin/busybox", "/bin/busybox exists but no installed package is or provides busybox");
     }
     MemFs.Node manifest = fs.get("etc/busybox-paths.d/" + pkg);
     if (manifest == null || manifest.kind() != MemFs.Kind.FILE) {
@@ -333,7 +334,7 @@ public final class RootfsSteps {
         if (existing.kind() == MemFs.Kind.SYMLINK || existing.kind() == MemFs.Kind.FILE) {
           continue; // as busybox --install -s: an existing link or file is kept
         }
-        throw new CheckException("BUILD_PATH_EXISTS", p, "busybox link target exists and is not a file or link");
+        throw new CheckException(RebuildCode.BUILD_PATH_EXISTS, p, "busybox link target exists and is not a file or link");
       }
       fs.symlink("/bin/busybox", p);
     }

@@ -1,11 +1,13 @@
 package dev.bitproof.verify;
 
+import dev.bitproof.apk.ApkCode;
 import dev.bitproof.apk.ApkIndex;
 import dev.bitproof.apk.ApkKeyring;
 import dev.bitproof.apk.ApkPackage;
 import dev.bitproof.apk.ApkVerifier;
 import dev.bitproof.apko.ConfigLoader;
 import dev.bitproof.apko.LockFile;
+import dev.bitproof.io.IoCode;
 import dev.bitproof.rebuild.BuildRequest;
 import dev.bitproof.rebuild.BuildResult;
 import dev.bitproof.rebuild.Fetch;
@@ -17,6 +19,7 @@ import dev.bitproof.oci.transport.ImageDestination;
 import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.oci.transport.Transports;
 import dev.bitproof.report.CheckException;
+import dev.bitproof.report.Code;
 import dev.bitproof.report.Finding;
 import dev.bitproof.report.Severity;
 import java.io.IOException;
@@ -92,12 +95,12 @@ public final class ApkoRebuilder implements Rebuilder {
       built.writeTo(d, Optional.empty());
     }
     List<Finding> facts = new ArrayList<>();
-    facts.add(Finding.ok("REBUILD_OK", "index", "rebuilt from " + in.config().getFileName()
+    facts.add(Finding.ok(VerifyCode.REBUILD_OK, "index", "rebuilt from " + in.config().getFileName()
         + (in.lockfile().isPresent() ? " and its lock file" : ""))
         .with("index", built.index().digest()).with("compressor", built.images().isEmpty() ? ""
             : built.images().get(0).layers().isEmpty() ? "" : built.images().get(0).layers().get(0).compressor()));
     for (BuildResult.ArchImage img : built.images()) {
-      Finding f = Finding.ok("REBUILD_ARCH", img.arch().apk(), img.packages().size() + " packages installed")
+      Finding f = Finding.ok(VerifyCode.REBUILD_ARCH, img.arch().apk(), img.packages().size() + " packages installed")
           .with("manifest", img.manifest().digest()).with("buildDate", img.buildDate());
       for (BuildResult.InstalledPackage p : img.packages()) {
         f = f.with(p.name(), p.version());
@@ -107,8 +110,8 @@ public final class ApkoRebuilder implements Rebuilder {
     return new Rebuilt(out, signatures(in, built, extraKeys), facts, notes);
   }
 
-  static boolean isPackageSignature(String code) {
-    return code.startsWith("APK_SIGNATURE") || code.equals("APK_UNSIGNED");
+  static boolean isPackageSignature(Code code) {
+    return ApkCode.PACKAGE_SIGNATURE.contains(code);
   }
 
   private List<Path> extraKeys(Optional<Path> dir) throws IOException {
@@ -117,7 +120,7 @@ public final class ApkoRebuilder implements Rebuilder {
     }
     Path d = workDir.resolve(dir.get());
     if (!Files.isDirectory(d)) {
-      throw new CheckException("KEYRING_NOT_FOUND", d.toString(), "--keyring must name a directory of public keys");
+      throw new CheckException(VerifyCode.KEYRING_NOT_FOUND, d.toString(), "--keyring must name a directory of public keys");
     }
     try (var s = Files.list(d)) {
       return s.filter(p -> p.getFileName().toString().endsWith(".pub")).sorted().toList();
@@ -130,7 +133,7 @@ public final class ApkoRebuilder implements Rebuilder {
     Map<String, byte[]> keys = new TreeMap<>();
     ConfigLoader.Loaded loaded = ConfigLoader.load(in.config(), workDir);
     for (String k : loaded.config().contents().keyring()) {
-      keys.put(k.substring(k.lastIndexOf('/') + 1), fetch.readAll(k, 64 * 1024, "KEY_TOO_LARGE"));
+      keys.put(k.substring(k.lastIndexOf('/') + 1), fetch.readAll(k, 64 * 1024, IoCode.KEY_TOO_LARGE));
     }
     for (Path p : extraKeys) {
       keys.put(p.getFileName().toString(), Files.readAllBytes(p));
@@ -148,25 +151,25 @@ public final class ApkoRebuilder implements Rebuilder {
         continue;
       }
       String subject = r.architecture() + "/APKINDEX.tar.gz (" + r.url() + ")";
-      ApkIndex idx = ApkIndex.read(fetch.readAll(r.url(), MAX_INDEX, "APKINDEX_TOO_LARGE"), r.url());
+      ApkIndex idx = ApkIndex.read(fetch.readAll(r.url(), MAX_INDEX, ApkCode.APKINDEX_TOO_LARGE), r.url());
       out.add(ApkVerifier.verify(idx, keyring, subject));
     }
     for (BuildResult.ArchImage img : built.images()) {
       for (BuildResult.InstalledPackage p : img.packages()) {
         String subject = p.arch() + "/" + p.name() + "-" + p.version() + ".apk";
         ApkPackage pkg;
-        try (InputStream s = fetch.open(p.url(), MAX_APK, "APK_TOO_LARGE")) {
+        try (InputStream s = fetch.open(p.url(), MAX_APK, ApkCode.APK_TOO_LARGE)) {
           pkg = ApkPackage.read(s, subject, ApkPackage.Limits.defaults(), null);
         }
         for (Finding f : ApkVerifier.verify(pkg, keyring, subject)) {
-          if (isPackageSignature(f.code()) || f.code().startsWith("APK_DATAHASH")) {
+          if (isPackageSignature(f.code()) || ApkCode.DATAHASH.contains(f.code())) {
             out.add(f.with("url", p.url()));
           } else if (f.fails()) {
             out.add(f);
           }
         }
         if (!pkg.checksum().equals(p.checksum())) {
-          out.add(new Finding("APK_CHECKSUM_MISMATCH", Severity.FAIL, subject,
+          out.add(new Finding(ApkCode.APK_CHECKSUM_MISMATCH, Severity.FAIL, subject,
               "the package's control checksum is not the one the build pinned", Map.of())
               .with("pinned", p.checksum()).with("actual", pkg.checksum()));
         }

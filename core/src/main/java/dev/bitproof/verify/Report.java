@@ -83,7 +83,7 @@ public record Report(String command, Subject a, Subject b, Map<String, String> i
   public static Check compareCheck(Comparison c, Verdict required) {
     List<Finding> fs = new ArrayList<>(c.allFindings());
     boolean ok = c.verdict().atLeast(required);
-    Finding v = new Finding(ok ? "COMPARE_VERDICT" : "COMPARE_VERDICT_BELOW_REQUIRED",
+    Finding v = new Finding(ok ? VerifyCode.COMPARE_VERDICT : VerifyCode.COMPARE_VERDICT_BELOW_REQUIRED,
         ok ? dev.bitproof.report.Severity.OK : dev.bitproof.report.Severity.FAIL, "images",
         "verdict " + c.verdict() + (ok ? "" : ", required at least " + required), Map.of())
         .with("verdict", c.verdict()).with("required", required);

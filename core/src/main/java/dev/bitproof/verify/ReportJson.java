@@ -104,7 +104,7 @@ public final class ReportJson {
 
   public static ObjectNode finding(Finding f) {
     ObjectNode n = Json.mapper().createObjectNode();
-    n.put("code", f.code());
+    n.put("code", f.code().name());
     n.put("severity", f.severity().name());
     n.put("subject", f.subject());
     n.put("message", f.message());

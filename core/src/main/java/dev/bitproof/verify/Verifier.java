@@ -1,5 +1,6 @@
 package dev.bitproof.verify;
 
+import dev.bitproof.apk.ApkCode;
 import dev.bitproof.compare.CompareOptions;
 import dev.bitproof.compare.Comparison;
 import dev.bitproof.compare.ImageComparator;
@@ -57,7 +58,6 @@ public final class Verifier {
     Images.Tree tree = Images.walk(published);
     PublishedHints hints = PublishedHints.from(tree);
     List<String> notes = new ArrayList<>(hints.notes());
-    notes.removeIf(n -> n.startsWith("build date "));
     Map<String, String> inputs = new LinkedHashMap<>();
     inputs.put("image", req.published());
     inputs.put("config", req.config().toString());
@@ -82,8 +82,7 @@ public final class Verifier {
         long epoch = hints.sourceDateEpoch().getAsLong();
         rebuilt = rebuilder.rebuild(inputs(req, hints, OptionalLong.of(epoch), req.workDir().resolve("rebuilt-sde")));
         inputs.put("sourceDateEpoch", String.valueOf(epoch));
-        notes.add(0, hints.notes().stream().filter(n -> n.startsWith("build date ")).findFirst().orElse("build date "
-            + epoch) + " (the newest package builddate, " + got.orElse(0) + ", is not it)");
+        notes.add(0, hints.buildDateNote().orElse("build date " + epoch) + " (the newest package builddate, " + got.orElse(0) + ", is not it)");
       } else {
         inputs.put("sourceDateEpoch", "(unset: newest package builddate " + got.orElse(0) + ")");
         notes.add(0, "build date from the newest package builddate, as apko without SOURCE_DATE_EPOCH"
@@ -97,9 +96,9 @@ public final class Verifier {
     // 3. signatures: a verification that checked none is not a pass
     List<Finding> sigs = new ArrayList<>(rebuilt.signatures());
     if (sigs.isEmpty()) {
-      sigs.add(Finding.fail("SIGNATURES_NONE_CHECKED", "packages", "the rebuild used no signed package or index, so nothing vouches for its inputs"));
+      sigs.add(Finding.fail(VerifyCode.SIGNATURES_NONE_CHECKED, "packages", "the rebuild used no signed package or index, so nothing vouches for its inputs"));
     }
-    long ok = sigs.stream().filter(f -> f.severity() == Severity.OK && f.code().endsWith("_SIGNATURE_OK")).count();
+    long ok = sigs.stream().filter(f -> f.severity() == Severity.OK && ApkCode.SIGNATURE_VERIFIED.contains(f.code())).count();
     long bad = sigs.stream().filter(Finding::fails).count();
     checks.add(Report.Check.of("signatures", ok + " signatures verified, " + bad + " failed", sigs, Report.Status.FAIL));
 

@@ -45,11 +45,11 @@ class RegistryEventTest {
         event("push", "application/vnd.oci.image.index.v1+json", "a/../b", "v1"),
         event("push", "application/vnd.oci.image.index.v1+json", "ok", "bad tag")).size());
     for (String bad : List.of("[]", "{}", "{\"events\":{}}", "not json", "{\"events\":[]}{}")) {
-      assertEquals("HOOK_EVENT_INVALID", assertThrows(CheckException.class,
+      assertEquals(HookCode.HOOK_EVENT_INVALID, assertThrows(CheckException.class,
           () -> RegistryEvent.parseEnvelope(bad.getBytes(StandardCharsets.UTF_8))).code(), bad);
     }
     byte[] huge = new byte[RegistryEvent.MAX_ENVELOPE + 1];
-    assertEquals("HOOK_EVENT_INVALID", assertThrows(CheckException.class, () -> RegistryEvent.parseEnvelope(huge)).code());
+    assertEquals(HookCode.HOOK_EVENT_INVALID, assertThrows(CheckException.class, () -> RegistryEvent.parseEnvelope(huge)).code());
     assertFalse(parse().stream().anyMatch(RegistryEvent::isImagePush));
     assertTrue(parse(event("push", "application/vnd.oci.image.index.v1+json", "x", "v1")).get(0).isImagePush());
   }

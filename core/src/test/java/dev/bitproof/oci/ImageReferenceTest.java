@@ -43,8 +43,8 @@ class ImageReferenceTest {
 
   @Test
   void rejectsBadReferences() {
-    assertEquals("REFERENCE_INVALID", assertThrows(CheckException.class, () -> ImageReference.parse("docker://Host/UPPER")).code());
-    assertEquals("REFERENCE_INVALID", assertThrows(CheckException.class, () -> ImageReference.parse("oci:")).code());
-    assertEquals("REFERENCE_INVALID", assertThrows(CheckException.class, () -> ImageReference.parse("ftp:x/y")).code());
+    assertEquals(OciCode.REFERENCE_INVALID, assertThrows(CheckException.class, () -> ImageReference.parse("docker://Host/UPPER")).code());
+    assertEquals(OciCode.REFERENCE_INVALID, assertThrows(CheckException.class, () -> ImageReference.parse("oci:")).code());
+    assertEquals(OciCode.REFERENCE_INVALID, assertThrows(CheckException.class, () -> ImageReference.parse("ftp:x/y")).code());
   }
 }

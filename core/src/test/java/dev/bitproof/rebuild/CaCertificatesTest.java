@@ -1,5 +1,6 @@
 package dev.bitproof.rebuild;
 
+import dev.bitproof.gocompat.GoCompatCode;
 import dev.bitproof.gocompat.GoPem;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -297,21 +298,21 @@ class CaCertificatesTest {
     for (Map.Entry<String, String> c : invalid.entrySet()) {
       CheckException ex = assertThrows(CheckException.class,
           () -> Rebuild.run(BuildRequest.of(t.config(c.getValue(), "ca-certificates-bundle"), tmp)), c.getKey());
-      assertEquals("BUILD_CERTIFICATE_INVALID", ex.code(), c.getKey() + ": " + ex.getMessage());
+      assertEquals(RebuildCode.BUILD_CERTIFICATE_INVALID, ex.code(), c.getKey() + ": " + ex.getMessage());
     }
     CheckException esc = assertThrows(CheckException.class, () -> Rebuild.run(BuildRequest.of(
         t.config(additional("../../etc/passwd", CERT_1), "ca-certificates-bundle"), tmp)));
-    assertEquals("BUILD_PATH_ESCAPES_ROOT", esc.code(), esc.getMessage());
+    assertEquals(RebuildCode.BUILD_PATH_ESCAPES_ROOT, esc.code(), esc.getMessage());
     CheckException nested = assertThrows(CheckException.class, () -> Rebuild.run(BuildRequest.of(
         t.config(additional("sub/x", CERT_1), "ca-certificates-bundle"), tmp)));
-    assertEquals("BUILD_PATH_ESCAPES_ROOT", nested.code(), nested.getMessage());
+    assertEquals(RebuildCode.BUILD_PATH_ESCAPES_ROOT, nested.code(), nested.getMessage());
     CheckException unnamed = assertThrows(CheckException.class, () -> Rebuild.run(BuildRequest.of(
         t.config(additional("''", CERT_1), "ca-certificates-bundle"), tmp)));
-    assertEquals("APKO_CONFIG_INVALID", unnamed.code(), unnamed.getMessage());
+    assertEquals(GoCompatCode.APKO_CONFIG_INVALID, unnamed.code(), unnamed.getMessage());
     String big = "-----BEGIN CERTIFICATE-----\n" + "QUFB\n".repeat(20_000) + "-----END CERTIFICATE-----\n";
     CheckException large = assertThrows(CheckException.class, () -> Rebuild.run(BuildRequest.of(
         t.config(additional("big", big), "ca-certificates-bundle"), tmp)));
-    assertEquals("BUILD_CERTIFICATE_TOO_LARGE", large.code(), large.getMessage());
+    assertEquals(RebuildCode.BUILD_CERTIFICATE_TOO_LARGE, large.code(), large.getMessage());
   }
 
   @Test
@@ -326,7 +327,7 @@ class CaCertificatesTest {
             HexFormat.of().formatHex(ApkFixtures.sha("SHA-1", "/etc/pki/bundle.pem".getBytes(StandardCharsets.UTF_8)))))));
     CheckException ex = assertThrows(CheckException.class, () -> Rebuild.run(BuildRequest.of(
         t.config(additional("x", CERT_1), "linked"), tmp)));
-    assertEquals("BUILD_UNSUPPORTED", ex.code(), ex.getMessage());
+    assertEquals(RebuildCode.BUILD_UNSUPPORTED, ex.code(), ex.getMessage());
   }
 
   @Test
@@ -336,7 +337,7 @@ class CaCertificatesTest {
         .file("etc/ssl/certs/java/cacerts", "JKS-bytes"));
     CheckException ex = assertThrows(CheckException.class, () -> Rebuild.run(BuildRequest.of(
         t.config(additional("x", CERT_1), "ca-certificates-bundle"), tmp)));
-    assertEquals("BUILD_UNSUPPORTED", ex.code(), ex.getMessage());
+    assertEquals(RebuildCode.BUILD_UNSUPPORTED, ex.code(), ex.getMessage());
     assertTrue(ex.getMessage().contains("Java truststore"), ex.getMessage());
   }
 }

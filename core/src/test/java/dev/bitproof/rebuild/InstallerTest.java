@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bitproof.apk.ApkCode;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.tar.TarEntryInfo;
 import java.io.ByteArrayInputStream;
@@ -124,11 +125,11 @@ class InstallerTest {
     RootfsSteps.initApk(fs, "x86_64", Map.of(), List.of(), List.of());
     TarEntryInfo bare = new TarEntryInfo(0, "etc/x", "etc/x", TarEntryInfo.Type.FILE, 0644, 0, 0, "", "", 1, 0, "", 0, 0,
         Map.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(new byte[] {1}));
-    assertEquals("APK_FILE_CHECKSUM_MISSING", assertThrows(CheckException.class,
+    assertEquals(ApkCode.APK_FILE_CHECKSUM_MISSING, assertThrows(CheckException.class,
         () -> new ApkInstaller(fs, 0).install(List.of(pkg("a", List.of(), List.of(bare), List.of())))).code());
     TarEntryInfo fifo = new TarEntryInfo(0, "etc/f", "etc/f", TarEntryInfo.Type.FIFO, 0644, 0, 0, "", "", 0, 0, "", 0, 0,
         Map.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
-    assertEquals("APK_UNSUPPORTED_ENTRY", assertThrows(CheckException.class,
+    assertEquals(ApkCode.APK_UNSUPPORTED_ENTRY, assertThrows(CheckException.class,
         () -> new ApkInstaller(fs, 0).install(List.of(pkg("b", List.of(), List.of(fifo), List.of())))).code());
   }
 

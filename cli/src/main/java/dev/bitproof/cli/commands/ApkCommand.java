@@ -2,6 +2,7 @@ package dev.bitproof.cli.commands;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bitproof.apk.ApkCode;
 import dev.bitproof.apk.ApkIndex;
 import dev.bitproof.apk.ApkKeyring;
 import dev.bitproof.apk.ApkPackage;
@@ -15,6 +16,7 @@ import dev.bitproof.apk.SignatureEntry;
 import dev.bitproof.cli.Common;
 import dev.bitproof.cli.ExitCodes;
 import dev.bitproof.cli.render.Output;
+import dev.bitproof.io.IoCode;
 import dev.bitproof.json.Json;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.report.Finding;
@@ -145,7 +147,7 @@ public final class ApkCommand implements Runnable {
       String kind = isIndex(f) ? "apkindex" : "apk";
       List<Finding> fs = new ArrayList<>();
       if (!Files.isRegularFile(f)) {
-        fs.add(Finding.of("FILE_NOT_FOUND", Severity.INFO, f.toString(), "no such file"));
+        fs.add(Finding.of(IoCode.FILE_NOT_FOUND, Severity.INFO, f.toString(), "no such file"));
         return new FileResult(f, kind, fs, null, true);
       }
       try {
@@ -166,10 +168,10 @@ public final class ApkCommand implements Runnable {
           return new FileResult(f, kind, fs, null, true);
         }
       } catch (IOException e) {
-        fs.add(Finding.of("IO_ERROR", Severity.INFO, f.toString(), "could not read: " + e.getMessage()));
+        fs.add(Finding.of(IoCode.IO_ERROR, Severity.INFO, f.toString(), "could not read: " + e.getMessage()));
         return new FileResult(f, kind, fs, null, true);
       }
-      String signer = fs.stream().filter(x -> x.code().endsWith("_SIGNATURE_OK")).map(x -> x.evidence().get("key")).findFirst().orElse(null);
+      String signer = fs.stream().filter(x -> ApkCode.SIGNATURE_VERIFIED.contains(x.code())).map(x -> x.evidence().get("key")).findFirst().orElse(null);
       return new FileResult(f, kind, fs, signer, false);
     }
   }
@@ -194,7 +196,7 @@ public final class ApkCommand implements Runnable {
     public Integer call() throws IOException {
       Output out = common.output();
       if (!Files.isRegularFile(file)) {
-        throw new CheckException("FILE_NOT_FOUND", file.toString(), "no such file");
+        throw new CheckException(IoCode.FILE_NOT_FOUND, file.toString(), "no such file");
       }
       Optional<ApkKeyring> keys = keyring == null ? Optional.empty() : Optional.of(ApkKeyring.load(keyring));
       ObjectNode doc = Json.mapper().createObjectNode();

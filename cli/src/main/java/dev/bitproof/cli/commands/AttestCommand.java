@@ -2,11 +2,14 @@ package dev.bitproof.cli.commands;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bitproof.attest.AttestCode;
 import dev.bitproof.attest.AttestationVerifier;
 import dev.bitproof.attest.Attestor;
 import dev.bitproof.attest.bundle.KeylessBundles;
+import dev.bitproof.attest.intoto.IntotoCode;
 import dev.bitproof.attest.intoto.Predicates;
 import dev.bitproof.attest.intoto.VerificationReport;
+import dev.bitproof.attest.registry.AttachCode;
 import dev.bitproof.attest.registry.Attachments;
 import dev.bitproof.attest.sign.Keys;
 import dev.bitproof.attest.sign.SigningKey;
@@ -15,6 +18,7 @@ import dev.bitproof.cli.Common;
 import dev.bitproof.cli.ExitCodes;
 import dev.bitproof.cli.TransportMixin;
 import dev.bitproof.cli.render.Output;
+import dev.bitproof.io.IoCode;
 import dev.bitproof.json.Json;
 import dev.bitproof.io.LimitedInputStream;
 import dev.bitproof.oci.Digest;
@@ -24,7 +28,9 @@ import dev.bitproof.oci.transport.ImageDestination;
 import dev.bitproof.oci.transport.ImageSource;
 import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.oci.transport.Transports;
+import dev.bitproof.policy.PolicyCode;
 import dev.bitproof.report.CheckException;
+import dev.bitproof.report.Code;
 import dev.bitproof.report.Finding;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,11 +67,11 @@ public final class AttestCommand implements Runnable {
   public enum Form { jsonl, dsse, bundle }
 
   /** Reads a user-named file, bounded. */
-  static byte[] readFile(Path p, long limit, String what) throws IOException {
+  static byte[] readFile(Path p, long limit, Code tooLarge) throws IOException {
     try (InputStream in = Files.newInputStream(p)) {
-      return LimitedInputStream.readAll(in, limit, what + "_TOO_LARGE", p.toString());
+      return LimitedInputStream.readAll(in, limit, tooLarge, p.toString());
     } catch (NoSuchFileException e) {
-      throw new CheckException("FILE_NOT_FOUND", p.toString(), "no such file", e);
+      throw new CheckException(IoCode.FILE_NOT_FOUND, p.toString(), "no such file", e);
     }
   }
 
@@ -99,7 +105,7 @@ public final class AttestCommand implements Runnable {
         default -> throw new IllegalArgumentException();
       };
     } catch (RuntimeException e) {
-      throw CheckException.usage("DURATION_INVALID", "'" + s + "' is not a duration (30d, 12h, 90m, 45s or PT1H)");
+      throw CheckException.usage(CliCode.DURATION_INVALID, "'" + s + "' is not a duration (30d, 12h, 90m, 45s or PT1H)");
     }
   }
 
@@ -128,13 +134,13 @@ public final class AttestCommand implements Runnable {
   /** What was signed and where it went. */
   public static ObjectNode sign(SignRequest r, Output o) throws IOException {
     VerificationReport report = VerificationReport.parse(r.report, r.reportName);
-    byte[] keyFile = readFile(r.key, 64 * 1024, "KEY");
+    byte[] keyFile = readFile(r.key, 64 * 1024, IoCode.KEY_TOO_LARGE);
     char[] pass = r.passphrase;
     SigningKey key = Keys.readSigningKey(keyFile, r.key.toString(), () -> pass);
     Optional<Digest> policyDigest = Optional.empty();
     String policyUri = r.policyUri.orElse(Predicates.DEFAULT_POLICY_URI);
     if (r.policy.isPresent()) {
-      policyDigest = Optional.of(Digest.sha256(readFile(r.policy.get(), 16 * 1024 * 1024, "POLICY")));
+      policyDigest = Optional.of(Digest.sha256(readFile(r.policy.get(), 16 * 1024 * 1024, PolicyCode.POLICY_TOO_LARGE)));
       policyUri = r.policyUri.orElse(r.policy.get().getFileName().toString());
     }
     Predicates.Context ctx = new Predicates.Context(r.verifierId, version(), r.now, policyUri, policyDigest, r.resourceUri);
@@ -178,7 +184,7 @@ public final class AttestCommand implements Runnable {
         root = src.root();
       }
       if (!root.digest().equals(report.imageDigest())) {
-        throw CheckException.integrity("ATTACH_DIGEST_MISMATCH", target.toString(),
+        throw CheckException.integrity(AttachCode.ATTACH_DIGEST_MISMATCH, target.toString(),
             "the image there is " + root.digest() + ", but the report is about " + report.imageDigest());
       }
       List<Attachments.Attachment> items = new ArrayList<>();
@@ -277,7 +283,7 @@ public final class AttestCommand implements Runnable {
     public Integer call() throws IOException {
       Output o = common.output();
       SignRequest r = new SignRequest();
-      r.report = readFile(report, VerificationReport.MAX_SIZE, "REPORT");
+      r.report = readFile(report, VerificationReport.MAX_SIZE, IntotoCode.REPORT_TOO_LARGE);
       r.reportName = report.toString();
       r.key = key;
       r.passphrase = passphrase.get();
@@ -312,7 +318,7 @@ public final class AttestCommand implements Runnable {
     return switch (s.toLowerCase(Locale.ROOT)) {
       case "referrers" -> Attachments.Layout.REFERRERS;
       case "cosign" -> Attachments.Layout.COSIGN;
-      default -> throw CheckException.usage("ATTACH_LAYOUT_INVALID", "--attach-layout must be referrers or cosign, not '" + s + "'");
+      default -> throw CheckException.usage(AttachCode.ATTACH_LAYOUT_INVALID, "--attach-layout must be referrers or cosign, not '" + s + "'");
     };
   }
 
@@ -376,19 +382,19 @@ public final class AttestCommand implements Runnable {
     public Integer call() throws IOException {
       Output o = common.output();
       Optional<VerificationKey> vkey = key == null ? Optional.empty()
-          : Optional.of(Keys.readVerificationKey(readFile(key, 64 * 1024, "KEY"), key.toString()));
+          : Optional.of(Keys.readVerificationKey(readFile(key, 64 * 1024, IoCode.KEY_TOO_LARGE), key.toString()));
       Optional<KeylessBundles.Policy> keyless = Optional.empty();
       if (trustedRoot != null) {
         if (certificateIdentity == null || certificateIssuer == null) {
-          throw CheckException.usage("KEYLESS_IDENTITY_REQUIRED",
+          throw CheckException.usage(AttestCode.KEYLESS_IDENTITY_REQUIRED,
               "--trusted-root needs --certificate-identity and --certificate-oidc-issuer: without them any certificate would pass");
         }
         keyless = Optional.of(new KeylessBundles.Policy(trustedRoot, certificateIdentity, certificateIssuer));
       } else if (certificateIdentity != null || certificateIssuer != null) {
-        throw CheckException.usage("KEYLESS_TRUSTED_ROOT_REQUIRED", "the certificate identity flags need --trusted-root");
+        throw CheckException.usage(AttestCode.KEYLESS_TRUSTED_ROOT_REQUIRED, "the certificate identity flags need --trusted-root");
       }
       if (vkey.isEmpty() && keyless.isEmpty()) {
-        throw CheckException.usage("TRUST_REQUIRED", "give --key PUB, or --trusted-root with the certificate identity");
+        throw CheckException.usage(AttestCode.TRUST_REQUIRED, "give --key PUB, or --trusted-root with the certificate identity");
       }
       AttestationVerifier.Trust vk = new AttestationVerifier.Trust(vkey, keyless);
       String keyLabel = vkey.map(VerificationKey::keyId).orElse("keyless " + certificateIdentity);
@@ -402,7 +408,7 @@ public final class AttestCommand implements Runnable {
         });
       }
       Optional<Digest> policyDigest = policy == null ? Optional.empty()
-          : Optional.of(Digest.sha256(readFile(policy, 16 * 1024 * 1024, "POLICY")));
+          : Optional.of(Digest.sha256(readFile(policy, 16 * 1024 * 1024, PolicyCode.POLICY_TOO_LARGE)));
       Path file = Path.of(target);
       boolean isFile = !target.startsWith("docker://") && !target.startsWith("oci:") && Files.isRegularFile(file);
       Digest subject;
@@ -414,15 +420,15 @@ public final class AttestCommand implements Runnable {
         } else if (image != null) {
           subject = rootDigest(ImageReference.parse(image), topts);
         } else {
-          throw CheckException.usage("ATTEST_SUBJECT_REQUIRED", "verifying a file needs the image it must be about: --digest or --image");
+          throw CheckException.usage(AttestCode.ATTEST_SUBJECT_REQUIRED, "verifying a file needs the image it must be about: --digest or --image");
         }
         opts = options(subject, wanted, policyDigest);
-        outcomes.addAll(AttestationVerifier.verifyFile(readFile(file, 64L * 1024 * 1024, "ATTESTATION"), vk, opts, target));
+        outcomes.addAll(AttestationVerifier.verifyFile(readFile(file, 64L * 1024 * 1024, AttestCode.ATTESTATION_TOO_LARGE), vk, opts, target));
       } else {
         ImageReference ref = ImageReference.parse(target);
         subject = rootDigest(ref, topts);
         if (digest != null && !Digest.parse(digest).equals(subject)) {
-          throw CheckException.integrity("ATTEST_SUBJECT_MISMATCH", ref.toString(), "the image is " + subject + ", not " + digest);
+          throw CheckException.integrity(AttestCode.ATTEST_SUBJECT_MISMATCH, ref.toString(), "the image is " + subject + ", not " + digest);
         }
         opts = options(subject, wanted, policyDigest);
         List<Attachments.Found> found = Attachments.find(opener(topts), ref, subject);

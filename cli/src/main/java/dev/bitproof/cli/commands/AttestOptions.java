@@ -1,6 +1,7 @@
 package dev.bitproof.cli.commands;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bitproof.attest.AttestCode;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.oci.transport.TransportOptions;
 import java.io.IOException;
@@ -43,7 +44,7 @@ public final class AttestOptions {
   public Optional<ObjectNode> attest(byte[] reportJson, TransportOptions transport, Output output) throws IOException {
     if (key == null) {
       if (attach) {
-        throw dev.bitproof.report.CheckException.usage("ATTEST_KEY_REQUIRED", "--attach needs --attest-key");
+        throw dev.bitproof.report.CheckException.usage(AttestCode.ATTEST_KEY_REQUIRED, "--attach needs --attest-key");
       }
       return Optional.empty();
     }

@@ -18,7 +18,9 @@ import dev.bitproof.oci.transport.ImageDestination;
 import dev.bitproof.oci.transport.ImageSource;
 import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.oci.transport.Transports;
+import dev.bitproof.rebuild.RebuildCode;
 import dev.bitproof.report.CheckException;
+import dev.bitproof.verify.VerifyCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,7 +114,7 @@ public final class BuildCommand implements Callable<Integer> {
     Output out = common.output();
     Path wd = workdir == null ? Path.of("") : workdir;
     if (lockOnly ? writeLock == null || output != null || lockfile != null || reuseFrom != null : output == null) {
-      throw CheckException.usage("BUILD_OPTIONS_INVALID", lockOnly
+      throw CheckException.usage(RebuildCode.BUILD_OPTIONS_INVALID, lockOnly
           ? "--lock-only needs --write-lock FILE and takes no -o, --lockfile or --reuse-layers-from"
           : "-o REF is required (or --lock-only with --write-lock)");
     }
@@ -128,7 +130,7 @@ public final class BuildCommand implements Callable<Integer> {
     }
     if (sourceDateEpoch != null) {
       if (sourceDateEpoch < 0) {
-        throw CheckException.usage("BUILD_EPOCH_INVALID", "--source-date-epoch must be >= 0");
+        throw CheckException.usage(RebuildCode.BUILD_EPOCH_INVALID, "--source-date-epoch must be >= 0");
       }
       req = req.withSourceDateEpoch(sourceDateEpoch);
     }
@@ -177,7 +179,7 @@ public final class BuildCommand implements Callable<Integer> {
       } else if (Files.isRegularFile(p)) {
         out.add(p);
       } else {
-        throw new CheckException("KEYRING_NOT_FOUND", k.toString(), "no such key file or directory");
+        throw new CheckException(VerifyCode.KEYRING_NOT_FOUND, k.toString(), "no such key file or directory");
       }
     }
     return out;
@@ -188,7 +190,7 @@ public final class BuildCommand implements Callable<Integer> {
     for (String kv : kvs) {
       int eq = kv.indexOf('=');
       if (eq <= 0) {
-        throw CheckException.usage("ANNOTATION_INVALID", "--annotation must be KEY=VALUE: " + kv);
+        throw CheckException.usage(CliCode.ANNOTATION_INVALID, "--annotation must be KEY=VALUE: " + kv);
       }
       m.put(kv.substring(0, eq), kv.substring(eq + 1));
     }

@@ -99,7 +99,7 @@ public final class CompareCommand implements Callable<Integer> {
       case "bit" -> Verdict.BIT_IDENTICAL;
       case "content" -> Verdict.CONTENT_IDENTICAL;
       case "semantic" -> Verdict.SEMANTICALLY_IDENTICAL;
-      default -> throw dev.bitproof.report.CheckException.usage("OPTION_INVALID",
+      default -> throw dev.bitproof.report.CheckException.usage(CliCode.OPTION_INVALID,
           "--require must be bit, content or semantic, not '" + require + "'");
     };
   }

@@ -86,7 +86,7 @@ public final class DemoCommand implements Callable<Integer> {
         return d.resolve("testdata/demo");
       }
     }
-    throw new CheckException("DEMO_NOT_FOUND", "testdata/demo",
+    throw new CheckException(CliCode.DEMO_NOT_FOUND, "testdata/demo",
         "the bundled demo was not found next to the jar or above the current directory (set -Dbitproof.demo=DIR)");
   }
 }

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.bitproof.attest.AttestCode;
+import dev.bitproof.hook.HookCode;
+import dev.bitproof.io.IoCode;
 import dev.bitproof.rebuild.LayerCompressor;
 import dev.bitproof.cli.Common;
 import dev.bitproof.cli.ExitCodes;
@@ -129,25 +132,25 @@ public final class HookCommand {
     public Integer call() throws Exception {
       Output out = common.output();
       if (queueSize < 1 || queueSize > 100_000 || (maxImages != null && maxImages < 1)) {
-        throw CheckException.usage("OPTION_INVALID", "--queue must be 1..100000 and --max-images at least 1");
+        throw CheckException.usage(CliCode.OPTION_INVALID, "--queue must be 1..100000 and --max-images at least 1");
       }
       if (attest.attach && !attest.requested()) {
-        throw CheckException.usage("ATTEST_KEY_REQUIRED", "--attach needs --attest-key");
+        throw CheckException.usage(AttestCode.ATTEST_KEY_REQUIRED, "--attach needs --attest-key");
       }
       for (String repo : verifyLockfiles.keySet()) {
         if (!verifyConfigs.containsKey(repo)) {
-          throw CheckException.usage("OPTION_INVALID", "--verify-lockfile " + repo + " has no --verify-config");
+          throw CheckException.usage(CliCode.OPTION_INVALID, "--verify-lockfile " + repo + " has no --verify-config");
         }
       }
       for (Path p : verifyConfigs.values()) {
         if (!Files.isRegularFile(p)) {
-          throw new CheckException("FILE_NOT_FOUND", p.toString(), "no such config file");
+          throw new CheckException(IoCode.FILE_NOT_FOUND, p.toString(), "no such config file");
         }
       }
       Optional<byte[]> token = Optional.empty();
       if (authTokenFile != null) {
         if (!Files.isRegularFile(authTokenFile)) {
-          throw new CheckException("FILE_NOT_FOUND", authTokenFile.toString(), "no such token file");
+          throw new CheckException(IoCode.FILE_NOT_FOUND, authTokenFile.toString(), "no such token file");
         }
         token = Optional.of(("Bearer " + Files.readString(authTokenFile).strip()).getBytes(StandardCharsets.UTF_8));
       }
@@ -159,13 +162,13 @@ public final class HookCommand {
       CountDownLatch done = new CountDownLatch(1);
       int colon = listen.lastIndexOf(':');
       if (colon <= 0) {
-        throw CheckException.usage("OPTION_INVALID", "--listen must be HOST:PORT");
+        throw CheckException.usage(CliCode.OPTION_INVALID, "--listen must be HOST:PORT");
       }
       HttpServer server;
       try {
         server = HttpServer.create(new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1))), 16);
       } catch (IOException | NumberFormatException e) {
-        throw new CheckException("HOOK_LISTEN_FAILED", listen, "cannot listen: " + e.getMessage(), e);
+        throw new CheckException(HookCode.HOOK_LISTEN_FAILED, listen, "cannot listen: " + e.getMessage(), e);
       }
       Optional<byte[]> expectedAuth = token;
       server.createContext("/events", ex -> onEvents(ex, queue, expectedAuth, out));
@@ -222,7 +225,7 @@ public final class HookCommand {
         }
         byte[] body;
         try (InputStream in = ex.getRequestBody()) {
-          body = LimitedInputStream.readAll(in, RegistryEvent.MAX_ENVELOPE + 1L, "HOOK_EVENT_INVALID", "envelope");
+          body = LimitedInputStream.readAll(in, RegistryEvent.MAX_ENVELOPE + 1L, HookCode.HOOK_EVENT_INVALID, "envelope");
         } catch (CheckException e) {
           reply(ex, 413, e.code() + "\n");
           return;
@@ -339,13 +342,13 @@ public final class HookCommand {
       } catch (CheckException ce) {
         verdict = ce.kind() == CheckException.Kind.INTEGRITY ? "FAIL" : "ERROR";
         ObjectNode err = result.putObject("error");
-        err.put("code", ce.code());
+        err.put("code", ce.code().name());
         err.put("subject", ce.subject());
         err.put("message", ce.getMessage());
       } catch (Exception other) {
         verdict = "ERROR";
         ObjectNode err = result.putObject("error");
-        err.put("code", other instanceof IOException ? "IO_ERROR" : "INTERNAL_ERROR");
+        err.put("code", (other instanceof IOException ? IoCode.IO_ERROR : CliCode.INTERNAL_ERROR).name());
         err.put("message", String.valueOf(other));
       }
       result.put("result", verdict);

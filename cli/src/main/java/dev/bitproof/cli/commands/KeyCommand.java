@@ -3,6 +3,7 @@ package dev.bitproof.cli.commands;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.attest.sign.KeyType;
 import dev.bitproof.attest.sign.Keys;
+import dev.bitproof.attest.sign.SignCode;
 import dev.bitproof.attest.sign.SigningKey;
 import dev.bitproof.cli.Common;
 import dev.bitproof.cli.ExitCodes;
@@ -65,7 +66,7 @@ public final class KeyCommand implements Runnable {
       if (encrypt) {
         char[] pass = passphrase.get();
         if (pass == null || pass.length == 0) {
-          throw CheckException.usage("KEY_PASSPHRASE_MISSING", "--encrypt needs a passphrase: --passphrase-file or $" + Passphrase.ENV);
+          throw CheckException.usage(SignCode.KEY_PASSPHRASE_MISSING, "--encrypt needs a passphrase: --passphrase-file or $" + Passphrase.ENV);
         }
         priv = Keys.encryptedPem(k, pass, random);
       } else {
@@ -75,7 +76,7 @@ public final class KeyCommand implements Runnable {
       Path pubFile = Path.of(out + ".pub");
       for (Path p : new Path[] {keyFile, pubFile}) {
         if (Files.exists(p)) {
-          throw CheckException.usage("FILE_EXISTS", p + " exists; refusing to overwrite a key");
+          throw CheckException.usage(CliCode.FILE_EXISTS, p + " exists; refusing to overwrite a key");
         }
       }
       writeNew(keyFile, priv, true);
@@ -110,7 +111,7 @@ public final class KeyCommand implements Runnable {
           Files.createFile(p);
         }
       } catch (FileAlreadyExistsException e) {
-        throw CheckException.usage("FILE_EXISTS", p + " exists; refusing to overwrite a key");
+        throw CheckException.usage(CliCode.FILE_EXISTS, p + " exists; refusing to overwrite a key");
       }
       Files.writeString(p, text, StandardCharsets.US_ASCII, StandardOpenOption.TRUNCATE_EXISTING);
     }

@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.cli.Common;
 import dev.bitproof.cli.ExitCodes;
 import dev.bitproof.cli.render.Output;
+import dev.bitproof.io.IoCode;
 import dev.bitproof.json.Json;
 import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.Platform;
 import dev.bitproof.oci.transport.ImageSource;
 import dev.bitproof.oci.transport.Images;
+import dev.bitproof.oci.transport.TransportCode;
 import dev.bitproof.oci.transport.Transports;
 import dev.bitproof.policy.ImageFacts;
 import dev.bitproof.policy.Policy;
@@ -104,7 +106,7 @@ public final class PolicyCommand {
         }
       }
       if (checked == 0) {
-        throw new CheckException("PLATFORM_NOT_FOUND", ref.toString(), "no image for platform " + platform);
+        throw new CheckException(TransportCode.PLATFORM_NOT_FOUND, ref.toString(), "no image for platform " + platform);
       }
       doc.put("result", failed ? "FAIL" : "PASS");
       if (out.json()) {
@@ -125,12 +127,12 @@ public final class PolicyCommand {
     {
       if (policyFile != null) {
         if (profile != null) {
-          throw CheckException.usage("USAGE", "--policy and --profile are exclusive: put 'profile:' in the policy file");
+          throw CheckException.usage(CliCode.USAGE, "--policy and --profile are exclusive: put 'profile:' in the policy file");
         }
         try {
           return Policy.parse(Files.readAllBytes(policyFile), policyFile.toString());
         } catch (NoSuchFileException e) {
-          throw new CheckException("FILE_NOT_FOUND", policyFile.toString(), "policy file not found", e);
+          throw new CheckException(IoCode.FILE_NOT_FOUND, policyFile.toString(), "policy file not found", e);
         }
       }
       if (profile == null) {
@@ -139,7 +141,7 @@ public final class PolicyCommand {
       try {
         return Policy.of(Rule.Profile.valueOf(profile.toUpperCase(java.util.Locale.ROOT)));
       } catch (IllegalArgumentException e) {
-        throw CheckException.usage("USAGE", "unknown profile '" + profile + "' (production or dev)");
+        throw CheckException.usage(CliCode.USAGE, "unknown profile '" + profile + "' (production or dev)");
       }
     }
   }

@@ -7,12 +7,14 @@ import dev.bitproof.cli.ExitCodes;
 import dev.bitproof.cli.Main;
 import dev.bitproof.cli.TransportMixin;
 import dev.bitproof.cli.render.Output;
+import dev.bitproof.io.IoCode;
 import dev.bitproof.json.Json;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.Platform;
 import dev.bitproof.oci.transport.ImageSource;
 import dev.bitproof.oci.transport.Images;
+import dev.bitproof.oci.transport.TransportCode;
 import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.oci.transport.Transports;
 import dev.bitproof.report.CheckException;
@@ -22,6 +24,7 @@ import dev.bitproof.sbom.ImageContents;
 import dev.bitproof.sbom.InstalledPackage;
 import dev.bitproof.sbom.LayerSbom;
 import dev.bitproof.sbom.LoadedImage;
+import dev.bitproof.sbom.SbomCode;
 import dev.bitproof.sbom.SbomGenerator;
 import dev.bitproof.sbom.SbomLocator;
 import dev.bitproof.sbom.SbomVerification;
@@ -91,7 +94,7 @@ public final class SbomCommand {
         try {
           inputs.add(new SbomVerification.Input(p.toString(), Files.readAllBytes(p), Optional.empty()));
         } catch (NoSuchFileException e) {
-          throw new CheckException("FILE_NOT_FOUND", p.toString(), "SBOM file not found", e);
+          throw new CheckException(IoCode.FILE_NOT_FOUND, p.toString(), "SBOM file not found", e);
         }
       }
       SbomVerification.Result result;
@@ -108,7 +111,7 @@ public final class SbomCommand {
         result = SbomVerification.run(src, tree, inputs, Optional.ofNullable(platform).map(Platform::parse));
       }
       if (result.sboms().isEmpty()) {
-        throw new CheckException("SBOM_NOT_FOUND", ref.toString(),
+        throw new CheckException(SbomCode.SBOM_NOT_FOUND, ref.toString(),
             "no SBOM given (--sbom), none published beside the image, and none shipped inside it");
       }
       boolean failed = result.failed();
@@ -124,7 +127,7 @@ public final class SbomCommand {
         out.printJson(doc);
       } else {
         out.printFindings(result.findings().stream().filter(f -> f.severity() != Severity.OK
-            || f.code().equals("SBOM_MATCHES_IMAGE") || f.code().equals("SBOM_INDEX_MATCHES")).toList());
+            || f.code() == SbomCode.SBOM_MATCHES_IMAGE || f.code() == SbomCode.SBOM_INDEX_MATCHES).toList());
         out.out().println("sbom check: " + (failed ? "FAIL" : "PASS") + " (" + result.sboms().size() + " SBOMs: "
             + String.join(", ", result.sboms()) + ")");
       }
@@ -187,27 +190,27 @@ public final class SbomCommand {
         switch (f.toLowerCase(java.util.Locale.ROOT)) {
           case "spdx", "cyclonedx" -> {
             if (fmt != null && !fmt.equals(f.toLowerCase(java.util.Locale.ROOT))) {
-              throw CheckException.usage("USAGE", "give one SBOM format: spdx or cyclonedx");
+              throw CheckException.usage(CliCode.USAGE, "give one SBOM format: spdx or cyclonedx");
             }
             fmt = f.toLowerCase(java.util.Locale.ROOT);
           }
           case "text" -> report = Format.text;
           case "json" -> report = Format.json;
-          default -> throw CheckException.usage("USAGE", "--format takes spdx|cyclonedx and text|json, not '" + f + "'");
+          default -> throw CheckException.usage(CliCode.USAGE, "--format takes spdx|cyclonedx and text|json, not '" + f + "'");
         }
       }
       if (fmt == null) {
-        throw CheckException.usage("USAGE", "sbom generate needs --format spdx or --format cyclonedx");
+        throw CheckException.usage(CliCode.USAGE, "sbom generate needs --format spdx or --format cyclonedx");
       }
       Output out = new Output(spec.commandLine().getOut(), spec.commandLine().getErr(), report);
       if (!List.of("auto", "apko", "complete").contains(spdxStyle)) {
-        throw CheckException.usage("USAGE", "--spdx-style must be auto, apko or complete");
+        throw CheckException.usage(CliCode.USAGE, "--spdx-style must be auto, apko or complete");
       }
       Optional<Instant> ts;
       try {
         ts = Optional.ofNullable(timestamp).map(Instant::parse);
       } catch (DateTimeParseException e) {
-        throw CheckException.usage("USAGE", "--timestamp must be RFC 3339 UTC, e.g. 2026-01-02T03:04:05Z");
+        throw CheckException.usage(CliCode.USAGE, "--timestamp must be RFC 3339 UTC, e.g. 2026-01-02T03:04:05Z");
       }
       ImageReference ref = ImageReference.parse(reference);
       String imageName = name != null ? name : ref.repository().isEmpty() ? "" : ref.repository();
@@ -227,7 +230,7 @@ public final class SbomCommand {
           images.add(LoadedImage.load(src, tree, r));
         }
         if (images.isEmpty()) {
-          throw new CheckException("PLATFORM_NOT_FOUND", ref.toString(), "no image for platform " + platform);
+          throw new CheckException(TransportCode.PLATFORM_NOT_FOUND, ref.toString(), "no image for platform " + platform);
         }
         for (LoadedImage img : images) {
           String arch = archName(img);
@@ -257,7 +260,7 @@ public final class SbomCommand {
     private int write(Output out, Map<String, byte[]> docs) throws IOException {
       if (output == null) {
         if (docs.size() > 1) {
-          throw CheckException.usage("USAGE", docs.size() + " documents (" + String.join(", ", docs.keySet())
+          throw CheckException.usage(CliCode.USAGE, docs.size() + " documents (" + String.join(", ", docs.keySet())
               + "): give --output DIR or --platform");
         }
         out.out().print(new String(docs.values().iterator().next(), java.nio.charset.StandardCharsets.UTF_8));

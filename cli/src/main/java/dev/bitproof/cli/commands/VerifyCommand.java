@@ -1,5 +1,6 @@
 package dev.bitproof.cli.commands;
 
+import dev.bitproof.attest.AttestCode;
 import dev.bitproof.cli.Common;
 import dev.bitproof.cli.ExitCodes;
 import dev.bitproof.cli.TransportMixin;
@@ -11,6 +12,7 @@ import dev.bitproof.oci.Platform;
 import dev.bitproof.oci.transport.ImageSource;
 import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.oci.transport.Transports;
+import dev.bitproof.rebuild.RebuildCode;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.verify.ApkoRebuilder;
 import dev.bitproof.verify.PublishedCheck;
@@ -109,10 +111,10 @@ public final class VerifyCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Output out = common.output();
     if (attest.attach && !attest.requested()) {
-      throw CheckException.usage("ATTEST_KEY_REQUIRED", "--attach needs --attest-key");
+      throw CheckException.usage(AttestCode.ATTEST_KEY_REQUIRED, "--attach needs --attest-key");
     }
     if (noPolicy && (enforcePolicy || policyFile != null || profile != null)) {
-      throw CheckException.usage("USAGE", "--no-policy excludes --policy, --profile and --enforce-policy");
+      throw CheckException.usage(CliCode.USAGE, "--no-policy excludes --policy, --profile and --enforce-policy");
     }
     OptionalLong epoch = epoch(sourceDateEpoch);
     CompareOptions opts = semantic ? CompareOptions.semantic() : CompareOptions.strict();
@@ -120,7 +122,7 @@ public final class VerifyCommand implements Callable<Integer> {
       opts = opts.withPlatform(Platform.parse(platform));
     }
     if (!Files.isRegularFile(config)) {
-      throw new CheckException("CONFIG_NOT_FOUND", config.toString(), "no such config file");
+      throw new CheckException(RebuildCode.CONFIG_NOT_FOUND, config.toString(), "no such config file");
     }
     Path ctx = (context == null ? Path.of("") : context).toAbsolutePath();
     Path work = keep != null ? Files.createDirectories(keep) : Files.createTempDirectory("bitproof-verify-");
@@ -166,7 +168,7 @@ public final class VerifyCommand implements Callable<Integer> {
       }
       return OptionalLong.of(v);
     } catch (NumberFormatException e) {
-      throw CheckException.usage("OPTION_INVALID", "--source-date-epoch must be seconds (>= 0) or auto, not '" + s + "'");
+      throw CheckException.usage(CliCode.OPTION_INVALID, "--source-date-epoch must be seconds (>= 0) or auto, not '" + s + "'");
     }
   }
 

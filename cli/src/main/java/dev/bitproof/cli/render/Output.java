@@ -82,7 +82,7 @@ public final class Output {
     n.put("schemaVersion", 1);
     n.put("result", "ERROR");
     ObjectNode err = n.putObject("error");
-    err.put("code", e.code());
+    err.put("code", e.code().name());
     err.put("kind", e.kind().name());
     err.put("subject", e.subject());
     err.put("message", e.getMessage());

@@ -53,7 +53,7 @@ public final class ApkInstalledDb {
       } catch (IllegalArgumentException e) {
         // falls through to the error below
       }
-      throw CheckException.integrity("APK_DB_CHECKSUM_INVALID", subject, "not an apk checksum: '" + s + "'");
+      throw CheckException.integrity(ApkDbCode.APK_DB_CHECKSUM_INVALID, subject, "not an apk checksum: '" + s + "'");
     }
 
     public String hex() {
@@ -123,14 +123,14 @@ public final class ApkInstalledDb {
         if (r != null) {
           out.add(r.build(subject));
           if (out.size() > MAX_PACKAGES) {
-            throw new CheckException("APK_DB_TOO_LARGE", subject, "more than " + MAX_PACKAGES + " packages");
+            throw new CheckException(ApkDbCode.APK_DB_TOO_LARGE, subject, "more than " + MAX_PACKAGES + " packages");
           }
           r = null;
         }
         continue;
       }
       if (line.length() < 2 || line.charAt(1) != ':') {
-        throw CheckException.integrity("APK_DB_INVALID", subject + ":" + lineNo, "expected 'X:value', found '" + cut(line) + "'");
+        throw CheckException.integrity(ApkDbCode.APK_DB_INVALID, subject + ":" + lineNo, "expected 'X:value', found '" + cut(line) + "'");
       }
       if (r == null) {
         r = new Rec();
@@ -157,20 +157,20 @@ public final class ApkInstalledDb {
         }
         case 'R' -> {
           if (r.dir == null) {
-            throw CheckException.integrity("APK_DB_INVALID", where, "file line 'R:" + cut(v) + "' before any 'F:' directory line");
+            throw CheckException.integrity(ApkDbCode.APK_DB_INVALID, where, "file line 'R:" + cut(v) + "' before any 'F:' directory line");
           }
           if (v.isEmpty() || v.contains("/")) {
-            throw CheckException.integrity("APK_DB_INVALID", where, "file name must be one path component: '" + cut(v) + "'");
+            throw CheckException.integrity(ApkDbCode.APK_DB_INVALID, where, "file name must be one path component: '" + cut(v) + "'");
           }
           if (++files > MAX_FILES) {
-            throw new CheckException("APK_DB_TOO_LARGE", subject, "more than " + MAX_FILES + " files");
+            throw new CheckException(ApkDbCode.APK_DB_TOO_LARGE, subject, "more than " + MAX_FILES + " files");
           }
           r.files.add(new InstalledFile(r.dir.isEmpty() ? v : r.dir + "/" + v, Optional.empty()));
           r.lastFile = r.files.size() - 1;
         }
         case 'Z' -> {
           if (r.lastFile < 0) {
-            throw CheckException.integrity("APK_DB_INVALID", where, "checksum line 'Z:' without a file line before it");
+            throw CheckException.integrity(ApkDbCode.APK_DB_INVALID, where, "checksum line 'Z:' without a file line before it");
           }
           InstalledFile f = r.files.get(r.lastFile);
           r.files.set(r.lastFile, new InstalledFile(f.path(), Optional.of(Checksum.parse(v, where))));
@@ -190,7 +190,7 @@ public final class ApkInstalledDb {
     try {
       return Long.parseLong(v);
     } catch (NumberFormatException e) {
-      throw CheckException.integrity("APK_DB_INVALID", where, "not a number: '" + cut(v) + "'");
+      throw CheckException.integrity(ApkDbCode.APK_DB_INVALID, where, "not a number: '" + cut(v) + "'");
     }
   }
 
@@ -217,7 +217,7 @@ public final class ApkInstalledDb {
 
     Package build(String subject) {
       if (name == null || name.isEmpty() || version == null || version.isEmpty()) {
-        throw CheckException.integrity("APK_DB_INVALID", subject, "package record without P: name or V: version"
+        throw CheckException.integrity(ApkDbCode.APK_DB_INVALID, subject, "package record without P: name or V: version"
             + (name == null ? "" : " (P:" + name + ")"));
       }
       return new Package(name, version, arch, license, description, origin, maintainer, url, commit, buildTime, control,

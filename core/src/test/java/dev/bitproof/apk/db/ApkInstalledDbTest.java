@@ -72,7 +72,7 @@ class ApkInstalledDbTest {
   })
   void malformedDatabasesAreRefusedWithAStableCode(String db) {
     CheckException e = assertThrows(CheckException.class, () -> ApkInstalledDb.parse(db.getBytes(StandardCharsets.UTF_8), "t"));
-    assertTrue(e.code().equals("APK_DB_INVALID") || e.code().equals("APK_DB_CHECKSUM_INVALID"), e.toString());
+    assertTrue(e.code().equals(ApkDbCode.APK_DB_INVALID) || e.code().equals(ApkDbCode.APK_DB_CHECKSUM_INVALID), e.toString());
     assertEquals(CheckException.Kind.INTEGRITY, e.kind());
   }
 }

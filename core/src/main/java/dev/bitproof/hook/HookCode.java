@@ -1,0 +1,36 @@
+package dev.bitproof.hook;
+
+import dev.bitproof.report.Area;
+import dev.bitproof.report.Code;
+import dev.bitproof.report.Severity;
+
+/**
+ * Finding and error codes of the registry hook. The constant's name is the stable code; each is listed on its area's
+ * docs page ({@code docs/hook.md} unless the constant names another area).
+ */
+public enum HookCode implements Code {
+  HOOK_EVENT_INVALID(Severity.FAIL),
+  HOOK_LISTEN_FAILED(Severity.FAIL);
+
+  private final Area area;
+  private final Severity defaultSeverity;
+
+  HookCode(Severity defaultSeverity) {
+    this(Area.HOOK, defaultSeverity);
+  }
+
+  HookCode(Area area, Severity defaultSeverity) {
+    this.area = area;
+    this.defaultSeverity = defaultSeverity;
+  }
+
+  @Override
+  public Area area() {
+    return area;
+  }
+
+  @Override
+  public Severity defaultSeverity() {
+    return defaultSeverity;
+  }
+}

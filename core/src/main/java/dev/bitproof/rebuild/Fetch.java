@@ -1,28 +1,35 @@
 package dev.bitproof.rebuild;
 
+import dev.bitproof.fetch.FetchOptions;
+import dev.bitproof.fetch.RemoteFetcher;
 import dev.bitproof.io.LimitedInputStream;
 import dev.bitproof.report.CheckException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * Where apko reads keys, indexes and packages from: a path relative to the build's working directory, a
- * {@code file://} URL, or an {@code http(s)://} URL. Bounded; the only I/O edge of the pipeline.
+ * {@code file://} URL, or an {@code http(s)://} URL (through {@link RemoteFetcher}: proxies, extra CAs, retries, the
+ * cache, offline mode). Bounded; the only I/O edge of the pipeline. {@code .apk} URLs are immutable (served from the
+ * cache when there); indexes and keys are fetched again when online.
  */
 public final class Fetch {
   private final Path workDir;
-  private volatile HttpClient http;
+  private final RemoteFetcher remote;
 
   public Fetch(Path workDir) {
+    this(workDir, FetchOptions.defaults(), n -> { });
+  }
+
+  /** @param notes receives what the reader of a report should know (a corrupt cache entry replaced, a retry) */
+  public Fetch(Path workDir, FetchOptions options, Consumer<String> notes) {
     this.workDir = workDir;
+    this.remote = new RemoteFetcher(options, notes);
   }
 
   public static boolean isRemote(String location) {
@@ -50,25 +57,14 @@ public final class Fetch {
         throw new CheckException("FETCH_NOT_FOUND", location, "no such file: " + p, e);
       }
     }
-    HttpClient c = http;
-    if (c == null) {
-      c = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(30)).build();
-      http = c;
-    }
+    URI u;
     try {
-      HttpResponse<InputStream> r = c.send(HttpRequest.newBuilder(URI.create(location)).timeout(Duration.ofMinutes(5))
-          .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-      if (r.statusCode() != 200) {
-        r.body().close();
-        throw new CheckException("FETCH_FAILED", location, "HTTP " + r.statusCode());
-      }
-      return new LimitedInputStream(r.body(), limit, code, location);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CheckException("FETCH_FAILED", location, "interrupted", e);
-    } catch (IOException | IllegalArgumentException e) {
-      throw new CheckException("FETCH_FAILED", location, String.valueOf(e.getMessage()), e);
+      u = URI.create(location);
+    } catch (IllegalArgumentException e) {
+      throw new CheckException("FETCH_FAILED", location, "not a valid URL: " + e.getMessage(), e);
     }
+    return remote.open(u, limit, code, location.endsWith(".apk") ? RemoteFetcher.Freshness.IMMUTABLE
+        : RemoteFetcher.Freshness.REFRESH);
   }
 
   public byte[] readAll(String location, long limit, String code) throws IOException {

@@ -62,7 +62,7 @@ public final class Rebuild {
 
   private Rebuild(BuildRequest req) {
     this.req = req;
-    this.fetch = new Fetch(req.workDir());
+    this.fetch = new Fetch(req.workDir(), req.fetch(), notes::add);
   }
 
   public static BuildResult run(BuildRequest req) throws IOException {

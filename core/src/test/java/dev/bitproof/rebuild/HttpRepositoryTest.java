@@ -64,7 +64,7 @@ class HttpRepositoryTest {
       assertEquals(4, apkRequests.get(), "each package fetched once");
       CheckException e = assertThrows(CheckException.class, () -> Rebuild.run(BuildRequest.of(cfg, tmp)
           .withRepositoryAppend(List.of(base + "/nowhere"))));
-      assertEquals("FETCH_FAILED", e.code());
+      assertEquals("FETCH_NOT_FOUND", e.code());
       assertTrue(e.getMessage().contains("HTTP 404"), e.getMessage());
     } finally {
       server.stop(0);

@@ -39,7 +39,7 @@ public final class ApkoTarball {
   private ApkoTarball() {}
 
   /** ggcr's {@code name.Tag.Name()}: registry (Docker Hub as {@code index.docker.io}), repository, tag. */
-  static String qualifiedName(String tag) {
+  public static String qualifiedName(String tag) {
     if (tag.contains("@")) {
       throw CheckException.usage("BUILD_TAG_INVALID", "TAG must be a tag, not a digest reference: " + tag);
     }

@@ -38,28 +38,30 @@ public final class FetchMixin {
       + "failure (connection error, HTTP 408/429/5xx), with exponential backoff from 500 ms (default: 3).")
   int retries;
 
-  public FetchOptions options() {
-    return options(Environment.get());
+  /** @param wd the command's working directory ({@code -C}): relative {@code --cache-dir}/{@code --ca-cert} resolve there */
+  public FetchOptions options(Path wd) {
+    return options(Environment.get(), wd);
   }
 
-  FetchOptions options(Map<String, String> env) {
+  FetchOptions options(Map<String, String> env, Path wd) {
     if (noCache && (offline || cacheDir != null)) {
       throw CheckException.usage("FETCH_OPTIONS_INVALID", "--no-cache excludes --offline and --cache-dir");
     }
     if (retries < 0 || retries > 20) {
       throw CheckException.usage("FETCH_OPTIONS_INVALID", "--retries must be 0..20");
     }
-    for (Path p : caCerts) {
+    List<Path> cas = caCerts.stream().map(p -> WorkDir.resolve(wd, p)).toList();
+    for (Path p : cas) {
       if (!Files.isRegularFile(p)) {
         throw new CheckException("FETCH_CA_CERT_INVALID", p.toString(), Files.isDirectory(p)
             ? "is a directory; --ca-cert takes a PEM file" : "no such CA certificate file");
       }
     }
     FetchOptions o = FetchOptions.defaults().withProxy(ProxyConfig.fromEnvironment(env))
-        .withCaCerts(caCerts.stream().map(Path::toAbsolutePath).toList())
+        .withCaCerts(cas)
         .withRetries(retries, Duration.ofMillis(500));
     if (!noCache) {
-      o = o.withCache((cacheDir != null ? cacheDir : defaultCacheDir(env)).toAbsolutePath()).withOffline(offline);
+      o = o.withCache(cacheDir != null ? WorkDir.resolve(wd, cacheDir) : defaultCacheDir(env)).withOffline(offline);
     }
     return o;
   }

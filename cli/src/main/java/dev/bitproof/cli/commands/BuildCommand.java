@@ -188,7 +188,7 @@ public final class BuildCommand implements Callable<Integer> {
         .withRepositoryAppend(repositories)
         .withSignaturePolicy(allowUntrusted ? PackageLoader.SignaturePolicy.IGNORE : PackageLoader.SignaturePolicy.REQUIRE)
         .withCompressor(LayerCompressor.named(compression))
-        .withFetch(fetch.options());
+        .withFetch(fetch.options(wd));
     if (lockfile != null) {
       req = req.withLockFile(WorkDir.resolve(wd, lockfile));
     }

@@ -21,6 +21,7 @@ import java.util.function.Consumer;
 public final class Fetch {
   private final Path workDir;
   private final RemoteFetcher remote;
+  private final FetchOptions options;
 
   public Fetch(Path workDir) {
     this(workDir, FetchOptions.defaults(), n -> { });
@@ -29,6 +30,7 @@ public final class Fetch {
   /** @param notes receives what the reader of a report should know (a corrupt cache entry replaced, a retry) */
   public Fetch(Path workDir, FetchOptions options, Consumer<String> notes) {
     this.workDir = workDir;
+    this.options = options;
     this.remote = new RemoteFetcher(options, notes);
   }
 
@@ -36,8 +38,9 @@ public final class Fetch {
     return location.startsWith("https://") || location.startsWith("http://");
   }
 
-  /** The local file a location names, or null for a remote one. */
-  public Path local(String location) {
+  /** The local file a location names (after its mirror, if any), or null for a remote one. */
+  public Path local(String configured) {
+    String location = options.mirrored(configured);
     if (isRemote(location)) {
       return null;
     }
@@ -48,8 +51,9 @@ public final class Fetch {
   }
 
   /** Opens the location; the caller closes. {@code limit} bounds what may be read. */
-  public InputStream open(String location, long limit, String code) throws IOException {
-    Path p = local(location);
+  public InputStream open(String configured, long limit, String code) throws IOException {
+    String location = options.mirrored(configured);
+    Path p = local(configured);
     if (p != null) {
       try {
         return new LimitedInputStream(Files.newInputStream(p), limit, code, location);

@@ -103,6 +103,17 @@ public final class RemoteFetcher {
     return serve(blob, limit, tooLargeCode, where);
   }
 
+  /**
+   * Forgets what the cache holds for the URL (the caller proved its bytes wrong: another checksum than the lock or
+   * index pins), so the next read fetches it again. Returns whether there was an entry.
+   */
+  public boolean evict(URI url) throws IOException {
+    if (options.cacheDir().isEmpty()) {
+      return false;
+    }
+    return Files.deleteIfExists(urlEntry(options.cacheDir().get(), url));
+  }
+
   public byte[] readAll(URI url, long limit, String tooLargeCode, Freshness freshness) throws IOException {
     try (InputStream in = open(url, limit, tooLargeCode, freshness)) {
       return in.readAllBytes();

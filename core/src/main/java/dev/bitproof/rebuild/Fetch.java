@@ -71,6 +71,18 @@ public final class Fetch {
         : RemoteFetcher.Freshness.REFRESH);
   }
 
+  /**
+   * Drops the cache entry of a remote location whose bytes were proved wrong, so it is never served again; true when
+   * there was one (the caller may then read it once more from the network).
+   */
+  public boolean evict(String configured) throws IOException {
+    String location = options.mirrored(configured);
+    if (!isRemote(location) || options.offline()) {
+      return false;
+    }
+    return remote.evict(URI.create(location));
+  }
+
   public byte[] readAll(String location, long limit, String code) throws IOException {
     try (InputStream in = open(location, limit, code)) {
       return in.readAllBytes();

@@ -454,6 +454,27 @@ public final class Rebuild {
   }
 
   private PackageContent fetchOne(PlannedPackage p, ApkKeyring keyring) throws IOException {
+    try {
+      return fetchOnce(p, keyring);
+    } catch (CheckException e) {
+      // a cached copy proved wrong is dropped and read once more from the network; bytes the server itself sends
+      // wrong fail again and are dropped again, so a bad copy never stays in the cache
+      if (e.kind() == CheckException.Kind.INTEGRITY && fetch.evict(p.url())) {
+        notes.add("cached " + p.url() + " failed its check (" + e.code() + "); dropped from the cache and fetched again");
+        try {
+          return fetchOnce(p, keyring);
+        } catch (CheckException again) {
+          if (again.kind() == CheckException.Kind.INTEGRITY) {
+            fetch.evict(p.url());
+          }
+          throw again;
+        }
+      }
+      throw e;
+    }
+  }
+
+  private PackageContent fetchOnce(PlannedPackage p, ApkKeyring keyring) throws IOException {
     try (InputStream in = fetch.open(p.url(), MAX_APK, "APK_TOO_LARGE")) {
       PackageContent c = PackageLoader.load(in, p.url(), Optional.ofNullable(p.q1()).filter(s -> !s.isEmpty()),
           keyring, req.signaturePolicy());

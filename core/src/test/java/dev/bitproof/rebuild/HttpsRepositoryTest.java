@@ -65,6 +65,29 @@ class HttpsRepositoryTest {
   }
 
   @Test
+  void wrongBytesFromTheServerNeverStayInTheCache(@TempDir Path tmp) throws Exception {
+    TestRepo t = new TestRepo(tmp.resolve("www"));
+    t.packages(t.apk("base", "base").entry(ApkFixtures.Entry.dir("etc")).file("etc/motd", "hi\n"),
+        t.apk("app", "app").depend("base").entry(ApkFixtures.Entry.dir("usr")).file("usr/app", "app\n"));
+    try (RepoServer server = RepoServer.serve(t.dir)) {
+      Path cfg = Files.writeString(tmp.resolve("apko.yaml"), "contents:\n  keyring:\n    - " + t.keyFile
+          + "\n  repositories:\n    - " + server.url("repo") + "\n  packages:\n    - app\narchs: [x86_64]\n");
+      FetchOptions opts = FetchOptions.defaults().withCaCerts(List.of(server.writeCa(tmp)))
+          .withCache(tmp.resolve("cache")).withRetries(0, Duration.ZERO);
+      // the server sends base's bytes for app: the index pins another Q1
+      server.corrupt("/repo/x86_64/app-1.0.0-r0.apk", Files.readAllBytes(t.repo.resolve("x86_64/base-1.0.0-r0.apk")));
+      CheckException e = assertThrows(CheckException.class, () -> Rebuild.run(BuildRequest.of(cfg, tmp).withFetch(opts)));
+      assertEquals("APK_CHECKSUM_MISMATCH", e.code());
+      assertEquals(2, server.requests().stream().filter(r -> r.endsWith("/app-1.0.0-r0.apk")).count(),
+          "dropped from the cache and fetched once more");
+      server.restore("/repo/x86_64/app-1.0.0-r0.apk");
+      BuildResult r = Rebuild.run(BuildRequest.of(cfg, tmp).withFetch(opts));
+      assertEquals(List.of("base", "app"), r.images().get(0).packages().stream().map(BuildResult.InstalledPackage::name)
+          .toList(), "the wrong bytes were not served from the cache");
+    }
+  }
+
+  @Test
   void withoutTheCaTheBuildStopsOnTls(@TempDir Path tmp) throws Exception {
     TestRepo t = new TestRepo(tmp.resolve("www"));
     t.packages(t.apk("app", "app").entry(ApkFixtures.Entry.dir("usr")).file("usr/app", "app\n"));

@@ -123,6 +123,11 @@ public final class RepoServer implements AutoCloseable {
     overrides.put(path, body);
   }
 
+  /** Serves the file again instead of the bytes {@link #corrupt} set. */
+  public void restore(String path) {
+    overrides.remove(path);
+  }
+
   /** The paths requested so far, in order. */
   public List<String> requests() {
     return List.copyOf(requests);

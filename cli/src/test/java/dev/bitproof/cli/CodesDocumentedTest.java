@@ -1,5 +1,6 @@
 package dev.bitproof.cli;
 
+import dev.bitproof.fetch.FetchCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.bitproof.apk.ApkCode;
@@ -55,7 +56,7 @@ class CodesDocumentedTest {
   /** Every {@link Code} enum; {@link #everyCodeEnumIsListed} keeps this list complete. */
   static final List<Class<? extends Enum<?>>> ENUMS = List.of(ApkCode.class, ApkDbCode.class, ApkoCode.class,
       AttestCode.class, BundleCode.class, DsseCode.class, IntotoCode.class, AttachCode.class, SignCode.class,
-      CliCode.class, CompareCode.class, CompressCode.class, DebCode.class, GoCompatCode.class, HookCode.class,
+      CliCode.class, CompareCode.class, CompressCode.class, DebCode.class, FetchCode.class, GoCompatCode.class, HookCode.class,
       ImageCode.class, IoCode.class, JsonCode.class, OciCode.class, TransportCode.class, PolicyCode.class, Rule.class,
       RebuildCode.class, SbomCode.class, TarCode.class, VerifyCode.class);
 

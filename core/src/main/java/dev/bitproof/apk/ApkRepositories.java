@@ -1,14 +1,13 @@
 package dev.bitproof.apk;
 
-import dev.bitproof.io.LimitedInputStream;
+import dev.bitproof.fetch.FetchCode;
+import dev.bitproof.rebuild.RebuildCode;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.report.Code;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.bitproof.fetch.FetchOptions;
+import dev.bitproof.fetch.RemoteFetcher;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,16 +37,28 @@ public final class ApkRepositories implements AutoCloseable {
    * @param timeout per request
    * @param maxPackageBytes larger packages are refused
    * @param maxIndexBytes larger index files are refused
+   * @param fetch how remote repositories are reached (proxy, extra CAs, retries, its cache and offline mode for
+   *     indexes); packages have their own cache, named by their index checksum, in {@code cacheDir}
    */
-  public record Options(Path cacheDir, int maxConcurrency, Duration timeout, long maxPackageBytes, long maxIndexBytes) {
+  public record Options(Path cacheDir, int maxConcurrency, Duration timeout, long maxPackageBytes, long maxIndexBytes,
+      FetchOptions fetch) {
     public Options {
       if (maxConcurrency < 1) {
         throw new IllegalArgumentException("maxConcurrency must be at least 1");
       }
+      fetch = fetch == null ? FetchOptions.defaults() : fetch;
+    }
+
+    public Options(Path cacheDir, int maxConcurrency, Duration timeout, long maxPackageBytes, long maxIndexBytes) {
+      this(cacheDir, maxConcurrency, timeout, maxPackageBytes, maxIndexBytes, null);
     }
 
     public static Options defaults(Path cacheDir) {
       return new Options(cacheDir, 4, Duration.ofSeconds(60), 2L * 1024 * 1024 * 1024, 512L * 1024 * 1024);
+    }
+
+    public Options withFetch(FetchOptions f) {
+      return new Options(cacheDir, maxConcurrency, timeout, maxPackageBytes, maxIndexBytes, f);
     }
   }
 
@@ -89,12 +100,12 @@ public final class ApkRepositories implements AutoCloseable {
   public record Fetched(IndexEntry entry, byte[] bytes, ApkPackage pkg, boolean fromCache) {}
 
   private final Options options;
-  private final HttpClient http;
+  private final RemoteFetcher remote;
   private final ExecutorService pool;
 
   public ApkRepositories(Options options) {
     this.options = options;
-    this.http = HttpClient.newBuilder().connectTimeout(options.timeout()).followRedirects(HttpClient.Redirect.NORMAL).build();
+    this.remote = new RemoteFetcher(options.fetch(), null);
     this.pool = Executors.newFixedThreadPool(options.maxConcurrency(), r -> {
       Thread t = new Thread(r, "apk-fetch");
       t.setDaemon(true);
@@ -204,25 +215,19 @@ public final class ApkRepositories implements AutoCloseable {
 
   private byte[] read(RepositoryRef repo, String where, long max, Code tooLarge) throws IOException {
     if (repo.remote()) {
-      HttpRequest req = HttpRequest.newBuilder(URI.create(where)).timeout(options.timeout()).GET().build();
-      HttpResponse<InputStream> resp;
       try {
-        resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted", e);
-      } catch (IOException e) {
-        throw new CheckException(ApkCode.APK_FETCH_FAILED, where, "cannot fetch: " + e, e);
-      }
-      try (InputStream in = resp.body()) {
-        if (resp.statusCode() != 200) {
-          throw new CheckException(ApkCode.APK_FETCH_FAILED, where, "HTTP " + resp.statusCode());
+        return remote.readAll(URI.create(where), max, tooLarge, RemoteFetcher.Freshness.REFRESH);
+      } catch (CheckException e) {
+        // this class's contract: an unreachable or missing file is APK_FETCH_FAILED; TLS and proxy codes stay
+        if (e.code() == FetchCode.FETCH_FAILED || e.code() == FetchCode.FETCH_NOT_FOUND) {
+          throw new CheckException(ApkCode.APK_FETCH_FAILED, where, e.getMessage(), e);
         }
-        long declared = resp.headers().firstValueAsLong("content-length").orElse(-1);
-        if (declared > max) {
-          throw CheckException.integrity(tooLarge, where, "server announces " + declared + " bytes, over " + max);
+        if (e.code().equals(tooLarge)) {
+          throw CheckException.integrity(tooLarge, where, e.getMessage());
         }
-        return wrap(tooLarge, where, () -> LimitedInputStream.readAll(in, max, tooLarge, where));
+        throw e;
+      } catch (IllegalArgumentException e) {
+        throw new CheckException(ApkCode.APK_FETCH_FAILED, where, "not a valid URL: " + e.getMessage(), e);
       }
     }
     Path p = repo.location().startsWith("file://") ? Path.of(URI.create(where)) : Path.of(where);
@@ -233,21 +238,6 @@ public final class ApkRepositories implements AutoCloseable {
       throw CheckException.integrity(tooLarge, where, "file is larger than " + max + " bytes");
     }
     return Files.readAllBytes(p);
-  }
-
-  private interface IoSupplier {
-    byte[] get() throws IOException;
-  }
-
-  private static byte[] wrap(Code code, String where, IoSupplier s) throws IOException {
-    try {
-      return s.get();
-    } catch (CheckException e) {
-      if (e.code() == code) {
-        throw CheckException.integrity(code, where, e.getMessage());
-      }
-      throw e;
-    }
   }
 
   @Override

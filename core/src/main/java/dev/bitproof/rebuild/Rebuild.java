@@ -1,5 +1,6 @@
 package dev.bitproof.rebuild;
 
+import dev.bitproof.fetch.FetchCode;
 import dev.bitproof.apk.ApkCode;
 import dev.bitproof.gocompat.GoCompatCode;
 import dev.bitproof.gocompat.Shlex;
@@ -65,7 +66,7 @@ public final class Rebuild {
 
   private Rebuild(BuildRequest req) {
     this.req = req;
-    this.fetch = new Fetch(req.workDir());
+    this.fetch = new Fetch(req.workDir(), req.fetch(), notes::add);
   }
 
   public static BuildResult run(BuildRequest req) throws IOException {
@@ -263,7 +264,7 @@ public final class Rebuild {
         try {
           bytes = fetch.readAll(url, MAX_INDEX, ApkCode.APKINDEX_TOO_LARGE);
         } catch (CheckException e) {
-          if (e.code() != RebuildCode.FETCH_NOT_FOUND || Fetch.isRemote(url)) {
+          if (e.code() != FetchCode.FETCH_NOT_FOUND || Fetch.isRemote(url)) {
             throw e;
           }
           // apko (GetRepositoryIndexes) skips a local repository whose index does not exist, with a warning
@@ -457,6 +458,27 @@ public final class Rebuild {
   }
 
   private PackageContent fetchOne(PlannedPackage p, ApkKeyring keyring) throws IOException {
+    try {
+      return fetchOnce(p, keyring);
+    } catch (CheckException e) {
+      // a cached copy proved wrong is dropped and read once more from the network; bytes the server itself sends
+      // wrong fail again and are dropped again, so a bad copy never stays in the cache
+      if (e.kind() == CheckException.Kind.INTEGRITY && fetch.evict(p.url())) {
+        notes.add("cached " + p.url() + " failed its check (" + e.code() + "); dropped from the cache and fetched again");
+        try {
+          return fetchOnce(p, keyring);
+        } catch (CheckException again) {
+          if (again.kind() == CheckException.Kind.INTEGRITY) {
+            fetch.evict(p.url());
+          }
+          throw again;
+        }
+      }
+      throw e;
+    }
+  }
+
+  private PackageContent fetchOnce(PlannedPackage p, ApkKeyring keyring) throws IOException {
     try (InputStream in = fetch.open(p.url(), MAX_APK, ApkCode.APK_TOO_LARGE)) {
       PackageContent c = PackageLoader.load(in, p.url(), Optional.ofNullable(p.q1()).filter(s -> !s.isEmpty()),
           keyring, req.signaturePolicy());

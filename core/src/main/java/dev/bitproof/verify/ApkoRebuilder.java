@@ -10,6 +10,7 @@ import dev.bitproof.apko.LockFile;
 import dev.bitproof.io.IoCode;
 import dev.bitproof.rebuild.BuildRequest;
 import dev.bitproof.rebuild.BuildResult;
+import dev.bitproof.fetch.FetchOptions;
 import dev.bitproof.rebuild.Fetch;
 import dev.bitproof.rebuild.LayerCompressor;
 import dev.bitproof.rebuild.PackageLoader;
@@ -49,17 +50,23 @@ public final class ApkoRebuilder implements Rebuilder {
 
   private final Path workDir;
   private final Optional<LayerCompressor> compressor;
+  private final FetchOptions fetchOptions;
 
   /** @param workDir the directory apko ran in: relative keyring, repository and package paths resolve against it */
   public ApkoRebuilder(Path workDir) {
-    this.workDir = workDir;
-    this.compressor = Optional.empty();
+    this(workDir, Optional.empty(), FetchOptions.defaults());
   }
 
   /** With a layer compressor other than the build's default (apko's exact gzip), e.g. {@code apko-legacy}. */
   public ApkoRebuilder(Path workDir, LayerCompressor compressor) {
+    this(workDir, Optional.of(compressor), FetchOptions.defaults());
+  }
+
+  /** @param fetch how remote repositories are reached (proxy, CAs, cache, offline) */
+  public ApkoRebuilder(Path workDir, Optional<LayerCompressor> compressor, FetchOptions fetch) {
     this.workDir = workDir;
-    this.compressor = Optional.of(compressor);
+    this.compressor = compressor;
+    this.fetchOptions = fetch;
   }
 
   @Override
@@ -67,7 +74,7 @@ public final class ApkoRebuilder implements Rebuilder {
     List<String> notes = new ArrayList<>();
     List<Path> extraKeys = extraKeys(in.keyringDir());
     BuildRequest req = BuildRequest.of(in.config(), workDir).withArchs(in.archs()).withAnnotations(in.annotations())
-        .withKeyringAppend(extraKeys);
+        .withKeyringAppend(extraKeys).withFetch(fetchOptions);
     if (in.sourceDateEpoch().isPresent()) {
       req = req.withSourceDateEpoch(in.sourceDateEpoch().getAsLong());
     }
@@ -129,7 +136,7 @@ public final class ApkoRebuilder implements Rebuilder {
 
   /** One finding per package and per index: the signature that vouches for it. */
   private List<Finding> signatures(Inputs in, BuildResult built, List<Path> extraKeys) throws IOException {
-    Fetch fetch = new Fetch(workDir);
+    Fetch fetch = new Fetch(workDir, fetchOptions, n -> { });
     Map<String, byte[]> keys = new TreeMap<>();
     ConfigLoader.Loaded loaded = ConfigLoader.load(in.config(), workDir);
     for (String k : loaded.config().contents().keyring()) {

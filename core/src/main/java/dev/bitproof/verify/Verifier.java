@@ -114,4 +114,65 @@ public final class Verifier {
     return new Report("verify", new Report.Subject("rebuilt", c.referenceA(), Optional.of(c.rootA())),
         new Report.Subject("published", c.referenceB(), Optional.of(c.rootB())), inputs, notes, checks, Optional.of(c));
   }
+
+  /**
+   * Verify from the image alone: the config is the published image's own {@code etc/apko.json} with the pins of its
+   * installed database ({@link ImageRecipe}); the rebuild reads the repositories and keys that config names
+   * (relative ones against the rebuilder's working directory), or their {@code mirrors}. The report's first check,
+   * {@code recipe}, holds the consistency findings; its inputs say where each input came from.
+   *
+   * @param req as for {@link #run}; its {@code config} and {@code lockfile} are not used
+   * @param mirrors configured repository or key location → where it was read instead
+   */
+  public static Report runFromImage(Request req, Rebuilder rebuilder, ImageSource published, List<PublishedCheck> extra,
+      Map<String, String> mirrors) throws IOException {
+    ImageRecipe recipe = ImageRecipe.read(published);
+    long bad = recipe.findings().stream().filter(Finding::fails).count();
+    Report.Check recipeCheck = Report.Check.of("recipe", bad == 0 ? "etc/apko.json and the installed database agree"
+        + " (" + recipe.archs().size() + " archs, " + recipe.pins().size() + " packages)"
+        : bad + " image(s) whose etc/apko.json is missing or does not describe them", recipe.findings(),
+        Report.Status.FAIL);
+    Map<String, String> inputs = new LinkedHashMap<>();
+    inputs.put("image", req.published());
+    inputs.put("config", "etc/apko.json of the published image (" + String.join(", ", recipe.archs()) + ")");
+    inputs.put("packages", "pinned from the image's installed database: " + recipe.pins().size() + " packages");
+    inputs.put("lockfile", "(none: the pins come from the installed database)");
+    if (recipe.config().isEmpty()) {
+      return new Report("verify", new Report.Subject("rebuilt", "(not rebuilt: no usable etc/apko.json)", Optional.empty()),
+          new Report.Subject("published", req.published(), Optional.of(published.root().digest())), inputs,
+          recipe.notes(), List.of(recipeCheck), Optional.empty());
+    }
+    com.fasterxml.jackson.databind.JsonNode cfg = dev.bitproof.json.Json.parse(recipe.config().get(), "recipe");
+    for (String kind : List.of("repositories", "build_repositories", "keyring")) {
+      for (com.fasterxml.jackson.databind.JsonNode n : cfg.path("contents").path(kind)) {
+        String configured = n.asText();
+        String location = configured.startsWith("@") && configured.contains(" ")
+            ? configured.substring(configured.indexOf(' ') + 1).strip() : configured;
+        String via = null;
+        for (Map.Entry<String, String> m : mirrors.entrySet()) {
+          if (location.equals(m.getKey()) || location.startsWith(m.getKey().endsWith("/") ? m.getKey() : m.getKey() + "/")) {
+            via = m.getValue();
+          }
+        }
+        inputs.put((kind.equals("keyring") ? "keyring " : "repository ") + configured, via != null
+            ? "configured in etc/apko.json, read from " + via + " (--repository)"
+            : "configured in etc/apko.json, read from there" + (kind.equals("keyring")
+                ? " (never from the image's own etc/apk/keys)" : ""));
+      }
+    }
+    java.nio.file.Path dir = java.nio.file.Files.createDirectories(req.workDir().resolve("recipe"));
+    java.nio.file.Path config = dir.resolve("apko.json");
+    java.nio.file.Files.write(config, recipe.config().get());
+    Request inner = new Request(config, Optional.empty(), req.keyringDir(), req.sourceDateEpoch(), req.published(),
+        req.workDir(), req.compare(), req.required(), req.transport());
+    Report r = run(inner, rebuilder, published, extra);
+    Map<String, String> merged = new LinkedHashMap<>(inputs);
+    r.inputs().forEach((k, v) -> merged.putIfAbsent(k, v));
+    List<String> notes = new ArrayList<>(recipe.notes());
+    notes.addAll(r.notes());
+    List<Report.Check> checks = new ArrayList<>();
+    checks.add(recipeCheck);
+    checks.addAll(r.checks());
+    return new Report(r.command(), r.a(), r.b(), merged, notes, checks, r.comparison());
+  }
 }

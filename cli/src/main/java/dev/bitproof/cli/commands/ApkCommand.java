@@ -323,6 +323,9 @@ public final class ApkCommand implements Runnable {
     @Mixin
     Common common;
 
+    @Mixin
+    dev.bitproof.cli.FetchMixin fetch;
+
     @Option(names = "--repository", required = true, paramLabel = "REPO",
         description = "Repository: directory, file:// or http(s):// URL, optionally '@tag URL'. Repeatable.")
     List<String> repositories;
@@ -343,7 +346,8 @@ public final class ApkCommand implements Runnable {
       ApkKeyring keys = ApkKeyring.load(keyring);
       Map<String, List<ApkResolver.Repository>> byArch = new TreeMap<>();
       List<Finding> failures = new ArrayList<>();
-      try (ApkRepositories repos = new ApkRepositories(ApkRepositories.Options.defaults(null))) {
+      try (ApkRepositories repos = new ApkRepositories(ApkRepositories.Options.defaults(null)
+          .withFetch(fetch.options(dev.bitproof.cli.WorkDir.of(null))))) {
         for (String arch : archs) {
           List<ApkResolver.Repository> list = new ArrayList<>();
           for (String line : repositories) {

@@ -3,7 +3,11 @@ package dev.bitproof.cli.commands;
 import dev.bitproof.attest.AttestCode;
 import dev.bitproof.cli.Common;
 import dev.bitproof.cli.ExitCodes;
+import dev.bitproof.cli.FetchMixin;
 import dev.bitproof.cli.TransportMixin;
+import dev.bitproof.cli.WorkDir;
+import dev.bitproof.fetch.FetchCode;
+import java.util.Map;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.rebuild.LayerCompressor;
 import dev.bitproof.compare.CompareOptions;
@@ -37,6 +41,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "verify", mixinStandardHelpOptions = true,
     description = {"Rebuild CONFIG (apko.yaml), verify the signature of every package and index it uses, and compare "
         + "the rebuild with the published image digest by digest, in one report.",
+        "Without CONFIG the image's own etc/apko.json is the config and its installed database pins the packages "
+            + "(apko v0.20.0+ images); the report says which input came from where.",
         "Build date, annotations and architectures are taken from the published image where apko takes them from "
             + "flags; the report says so."},
     exitCodeListHeading = "%nExit codes:%n",
@@ -46,7 +52,8 @@ public final class VerifyCommand implements Callable<Integer> {
   @Mixin
   Common common;
 
-  @Parameters(index = "0", paramLabel = "CONFIG", description = "apko.yaml")
+  @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG", description = "apko.yaml (relative to -C). "
+      + "Omitted: the published image's own etc/apko.json, pinned by its installed database.")
   Path config;
 
   @Option(names = "--image", required = true, paramLabel = "REF", description = "The published image (oci:DIR, docker://REF …).")
@@ -62,9 +69,20 @@ public final class VerifyCommand implements Callable<Integer> {
       description = "Build date in seconds (default: auto, the published image's).")
   String sourceDateEpoch;
 
-  @Option(names = "--context", paramLabel = "DIR", description = "Directory relative paths in the config resolve "
-      + "against (apko's working directory; default: the current directory).")
+  @Option(names = {"-C", "--workdir"}, paramLabel = "DIR", description = "apko's working directory, as for build: "
+      + "CONFIG, --lockfile, --keyring, local image paths and the config's relative paths resolve here (default: .).")
+  Path workdir;
+
+  @Option(names = "--context", paramLabel = "DIR", hidden = true, description = "Deprecated: -C/--workdir.")
   Path context;
+
+  @Option(names = "--repository", paramLabel = "FROM=TO", description = "Read the repository (or key) the config "
+      + "names FROM (as written there, e.g. ./packages or https://host/repo) from TO instead: a mirror or a local "
+      + "copy. What the image records is unchanged. Repeatable.")
+  List<String> repositories = new java.util.ArrayList<>();
+
+  @Mixin
+  FetchMixin fetch;
 
   @Option(names = "--compression", paramLabel = "NAME", defaultValue = "apko",
       description = "Layer compression of the rebuild: apko (byte-exact with current apko, default), apko-legacy "
@@ -121,23 +139,41 @@ public final class VerifyCommand implements Callable<Integer> {
     if (platform != null) {
       opts = opts.withPlatform(Platform.parse(platform));
     }
-    if (!Files.isRegularFile(config)) {
-      throw new CheckException(RebuildCode.CONFIG_NOT_FOUND, config.toString(), "no such config file");
+    if (workdir != null && context != null) {
+      throw CheckException.usage(CliCode.USAGE, "--context is the deprecated name of -C/--workdir: give one");
     }
-    Path ctx = (context == null ? Path.of("") : context).toAbsolutePath();
+    if (context != null) {
+      out.progress("bitproof verify: --context is deprecated, use -C/--workdir (the same directory apko's -C names)");
+    }
+    Path wd = WorkDir.of(workdir != null ? workdir : context);
+    Path cfg = WorkDir.resolve(wd, config);
+    if (cfg == null && lockfile != null) {
+      throw CheckException.usage(CliCode.USAGE, "--lockfile needs CONFIG (without CONFIG the image's installed database pins "
+          + "the packages)");
+    }
+    if (cfg != null && !Files.isRegularFile(cfg)) {
+      throw new CheckException(RebuildCode.CONFIG_NOT_FOUND, cfg.toString(), Files.isDirectory(cfg)
+          ? "is a directory, not a config file" : "no such config file");
+    }
+    Map<String, String> mirrors = mirrors(repositories);
+    dev.bitproof.fetch.FetchOptions fo = fetch.options(wd).withMirrors(mirrors);
+    String imageRef = WorkDir.resolveRef(wd, image);
     Path work = keep != null ? Files.createDirectories(keep) : Files.createTempDirectory("bitproof-verify-");
     TransportOptions to = transport.options();
-    Verifier.Request req = new Verifier.Request(config.toAbsolutePath(), Optional.ofNullable(lockfile).map(Path::toAbsolutePath),
-        Optional.ofNullable(keyring).map(Path::toAbsolutePath), epoch, image, work, opts,
-        CompareCommand.required(require, semantic), to);
-    out.progress("bitproof verify: rebuilding " + config + " and comparing with " + image);
+    Verifier.Request req = new Verifier.Request(cfg == null ? wd.resolve("etc/apko.json") : cfg,
+        Optional.ofNullable(WorkDir.resolve(wd, lockfile)), Optional.ofNullable(WorkDir.resolve(wd, keyring)), epoch,
+        imageRef, work, opts, CompareCommand.required(require, semantic), to);
+    out.progress("bitproof verify: rebuilding " + (cfg == null ? "from the image's etc/apko.json" : config)
+        + " and comparing with " + image);
     Report r;
-    try (ImageSource published = Transports.source(ImageReference.parse(image), to)) {
+    try (ImageSource published = Transports.source(ImageReference.parse(imageRef), to)) {
       List<PublishedCheck> extra = new java.util.ArrayList<>(List.of(PublishedCheck.sbom()));
       if (!noPolicy) {
         extra.add(PublishedCheck.policy(PolicyCommand.load(policyFile, profile), enforcePolicy));
       }
-      r = Verifier.run(req, new ApkoRebuilder(ctx, LayerCompressor.named(compression)), published, extra);
+      ApkoRebuilder rebuilder = new ApkoRebuilder(wd, Optional.of(LayerCompressor.named(compression)), fo);
+      r = cfg == null ? Verifier.runFromImage(req, rebuilder, published, extra, mirrors)
+          : Verifier.run(req, rebuilder, published, extra);
     } finally {
       if (keep == null) {
         deleteTree(work);
@@ -155,6 +191,28 @@ public final class VerifyCommand implements Callable<Integer> {
               ? ", attached at " + signed.path("attached").path("tag").asText() : ", attached (referrers API)"));
     }
     return r.passed() ? ExitCodes.OK : ExitCodes.FAILED;
+  }
+
+  /** {@code FROM=TO} pairs, trailing slashes dropped. */
+  static Map<String, String> mirrors(List<String> specs) {
+    Map<String, String> m = new java.util.LinkedHashMap<>();
+    for (String s : specs) {
+      int eq = s.indexOf('=');
+      if (eq <= 0 || eq == s.length() - 1) {
+        throw CheckException.usage(FetchCode.REPOSITORY_MIRROR_INVALID, "--repository takes FROM=TO (the location as the "
+            + "config names it, and where to read it): " + s);
+      }
+      m.put(strip(s.substring(0, eq)), strip(s.substring(eq + 1)));
+    }
+    return m;
+  }
+
+  private static String strip(String s) {
+    String t = s.strip();
+    while (t.length() > 1 && t.endsWith("/")) {
+      t = t.substring(0, t.length() - 1);
+    }
+    return t;
   }
 
   static OptionalLong epoch(String s) {

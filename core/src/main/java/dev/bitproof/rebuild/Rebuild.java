@@ -378,9 +378,7 @@ public final class Rebuild {
             + "applet table, which is not ported, so no applet links were made");
       }
       RootfsSteps.initDevices(fs, true);
-      if (fs.get("etc/ld.so.conf") != null) {
-        notes.add(an + ": /etc/ld.so.conf is present; apko would write /etc/ld.so.cache, which is not generated");
-      }
+      LdsoCache.update(fs, LdsoCache.Rules.CURRENT);
       RootfsSteps.runtimeRepositories(fs, runtimeRepos(ic));
       return null;
     });

@@ -37,7 +37,7 @@ public final class CaCertificates {
   private CaCertificates() {}
 
   /** A certificate as apko keeps it: Go's re-encoded PEM and the SHA-256 of its DER. */
-  record Parsed(byte[] pem, String fingerprint) {}
+  record Parsed(byte[] pem, String fingerprint, byte[] der) {}
 
   /**
    * {@code installCertificates}: the provider packages are found in {@code usr/lib/apk/db/installed} as written, as
@@ -48,6 +48,7 @@ public final class CaCertificates {
       return;
     }
     List<Parsed> certs = new ArrayList<>();
+    List<String> aliases = new ArrayList<>(); // the Java truststore alias of each certificate
     if (!c.additional().isEmpty()) {
       fs.mkdirAll(CA_CERTS_DIR, 0755);
       for (ImageConfiguration.NamedContent a : c.additional()) {
@@ -68,6 +69,7 @@ public final class CaCertificates {
         fs.writeFile(path, p.pem(), 0644);
         fs.chtimes(path, buildDate);
         certs.add(p);
+        aliases.add(a.name() + "-" + p.fingerprint());
       }
     }
     // GetInstalled: every record of the installed DB, in DB order, with its p: names and F:/R: files
@@ -97,6 +99,7 @@ public final class CaCertificates {
         continue; // apko skips package files that are not exactly one certificate
       }
       certs.add(p);
+      aliases.add("pkg-" + p.fingerprint());
       if (f.startsWith(SYSTEM_CA_CERTS_DIR)) {
         confEntries.add(f.substring(SYSTEM_CA_CERTS_DIR.length()));
       }
@@ -110,10 +113,12 @@ public final class CaCertificates {
     if (certs.isEmpty()) {
       return;
     }
+    // apko loads every truststore before appending anything (a store it cannot load fails the build)
+    java.util.Map<String, JavaTruststore> stores = new java.util.LinkedHashMap<>();
     for (String ts : JAVA_TRUSTSTORES) {
-      if (fs.get(ts) != null) {
-        throw new CheckException("BUILD_UNSUPPORTED", ts, "adding certificates to a Java truststore (apko re-encodes it "
-            + "with keystore-go) is not reproduced");
+      MemFs.Node n = fs.get(ts);
+      if (n != null) {
+        stores.put(ts, JavaTruststore.load(n.data(), ts));
       }
     }
     for (String b : BUNDLES) {
@@ -130,6 +135,13 @@ public final class CaCertificates {
         fs.append(b, new byte[] {'\n'}, 0644);
       }
       fs.chtimes(b, buildDate);
+    }
+    for (java.util.Map.Entry<String, JavaTruststore> ts : stores.entrySet()) {
+      for (int i = 0; i < certs.size(); i++) {
+        ts.getValue().addTrusted(aliases.get(i), certs.get(i).der(), buildDate);
+      }
+      fs.writeFile(ts.getKey(), ts.getValue().store(ts.getKey()), 0644);
+      fs.chtimes(ts.getKey(), buildDate);
     }
   }
 
@@ -196,7 +208,7 @@ public final class CaCertificates {
       } catch (CertificateException | RuntimeException e) {
         return new Result(null, "failed to parse certificate: " + e.getMessage());
       }
-      cert = new Parsed(GoPem.encode(d.block()), Digest.sha256(d.block().bytes()).hex());
+      cert = new Parsed(GoPem.encode(d.block()), Digest.sha256(d.block().bytes()).hex(), d.block().bytes());
     }
     return cert == null ? new Result(null, "no certificates found in PEM data") : new Result(cert, "");
   }

@@ -330,13 +330,13 @@ class CaCertificatesTest {
   }
 
   @Test
-  void appendingToAJavaTruststoreIsRefused(@TempDir Path tmp) throws Exception {
+  void aJavaTruststoreApkoCannotLoadFailsTheBuild(@TempDir Path tmp) throws Exception {
     TestRepo t = new TestRepo(tmp);
     t.packages(bundlePackage(t).entry(ApkFixtures.Entry.dir("etc/ssl/certs/java"))
         .file("etc/ssl/certs/java/cacerts", "JKS-bytes"));
     CheckException ex = assertThrows(CheckException.class, () -> Rebuild.run(BuildRequest.of(
         t.config(additional("x", CERT_1), "ca-certificates-bundle"), tmp)));
-    assertEquals("BUILD_UNSUPPORTED", ex.code(), ex.getMessage());
+    assertEquals("BUILD_TRUSTSTORE_INVALID", ex.code(), ex.getMessage());
     assertTrue(ex.getMessage().contains("Java truststore"), ex.getMessage());
   }
 }

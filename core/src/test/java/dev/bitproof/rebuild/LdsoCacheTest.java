@@ -13,7 +13,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.stream.Stream;
+import dev.bitproof.testing.ApkFixtures;
+import java.util.Map;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code /etc/ld.so.cache} byte for byte against apko's own generator: the goldens in {@code testdata/ldso/golden}
@@ -232,5 +236,33 @@ class LdsoCacheTest {
     assertTrue(LdsoCache.parseConf(fs, "etc/long", 0).isEmpty());
     fs.writeFile("etc/ok", ("x".repeat(65535) + "\n").getBytes(), 0644);
     assertEquals(1, LdsoCache.parseConf(fs, "etc/ok", 0).orElseThrow().size());
+  }
+
+  @Test
+  void aGlibcBuildGetsTheCacheInItsLayer(@TempDir Path tmp) throws Exception {
+    TestRepo t = new TestRepo(tmp);
+    ApkFixtures.Apk glibc = t.apk("glibc", "glibc").set("builddate", "1700000000");
+    for (String d : List.of("etc", "usr", "usr/lib")) {
+      glibc.entry(ApkFixtures.Entry.dir(d));
+    }
+    glibc.file("etc/ld.so.conf", "/usr/lib\n");
+    for (String lib : List.of("libc.so.6", "libm.so.6", "libyaml-0.so.2", "libyaml-cpp.so.0.8")) {
+      glibc.entry(new ApkFixtures.Entry("usr/lib/" + lib, Files.readAllBytes(ldso("root/usr/lib/" + lib)), 'f', "",
+          Map.of()));
+    }
+    t.packages(glibc);
+    BuildResult r = Rebuild.run(BuildRequest.of(t.config("", "glibc"), tmp));
+    byte[] tar = r.images().get(0).layers().get(0).tar();
+    Map<String, TarArchiveEntry> e = ConfigFeaturesTest.entries(tar);
+    TarArchiveEntry c = e.get(LdsoCache.CACHE);
+    assertNotNull(c, "etc/ld.so.cache is in the layer");
+    assertEquals(0644, c.getMode() & 07777);
+    byte[] cache = GoldenRebuildTest.tarEntry(tar, LdsoCache.CACHE);
+    // /lib holds only apk's link, so the entries are /usr/lib's, in _dl_cache_libcmp descending order
+    assertEquals(List.of("/usr/lib/libyaml-0.so.2", "/usr/lib/libyaml-cpp.so.0.8", "/usr/lib/libm.so.6",
+        "/usr/lib/libc.so.6"), names(cache));
+    assertArrayEquals(LdsoCache.write(new LdsoCache.CacheFile(java.util.Arrays.copyOf(cache, 48),
+        LdsoCache.parse(cache).entries(), List.of())), cache);
+    assertTrue(r.notes().stream().noneMatch(n -> n.contains("ld.so")), r.notes().toString());
   }
 }

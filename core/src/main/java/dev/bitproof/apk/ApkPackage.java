@@ -65,7 +65,7 @@ public record ApkPackage(Optional<Section> signature, List<SignatureEntry> signa
       long maxRatio, long maxEntries, long maxDataMembers) {
     public Limits(long maxSignatureStream, long maxControlStream, long maxPkgInfo, long maxDataOutput, long maxRatio,
         long maxEntries) {
-      this(maxSignatureStream, maxControlStream, maxPkgInfo, maxDataOutput, maxRatio, maxEntries, 1 << 20);
+      this(maxSignatureStream, maxControlStream, maxPkgInfo, maxDataOutput, maxRatio, maxEntries, 1 << 17);
     }
 
     public static Limits defaults() {

@@ -211,8 +211,8 @@ public final class GzipMembers {
   /** One member being read. Read it as a stream, then call {@link #finish()}. */
   public final class Member extends InputStream {
     private final MemberLimits limits;
-    private final MessageDigest sha1 = md("SHA-1");
-    private final MessageDigest sha256 = md("SHA-256");
+    private final MessageDigest sha1;
+    private final MessageDigest sha256;
     private final ByteArrayOutputStream raw;
     private final String notGzipCode;
     private final MessageDigest[] outer;
@@ -229,6 +229,9 @@ public final class GzipMembers {
       this.raw = keepRaw ? new ByteArrayOutputStream() : null;
       this.notGzipCode = notGzipCode;
       this.outer = outer;
+      // a member of a Rest is hashed only as part of the whole (per-member digests cost more than tiny members)
+      this.sha1 = outer == null ? md("SHA-1") : null;
+      this.sha256 = outer == null ? md("SHA-256") : null;
       this.offset = position();
       inflater.reset();
     }
@@ -237,8 +240,10 @@ public final class GzipMembers {
       if (n <= 0) {
         return;
       }
-      sha1.update(buf, from, n);
-      sha256.update(buf, from, n);
+      if (sha1 != null) {
+        sha1.update(buf, from, n);
+        sha256.update(buf, from, n);
+      }
       if (outer != null) {
         for (MessageDigest d : outer) {
           d.update(buf, from, n);
@@ -395,7 +400,8 @@ public final class GzipMembers {
         throw CheckException.integrity("APK_CORRUPT", subject, "ISIZE mismatch in the gzip stream at offset " + offset);
       }
       finished = true;
-      section = new Section(offset, compressed, sha1.digest(), sha256.digest(), out,
+      section = new Section(offset, compressed, sha1 == null ? new byte[0] : sha1.digest(),
+          sha256 == null ? new byte[0] : sha256.digest(), out,
           raw == null ? null : raw.toByteArray());
       return section;
     }

@@ -265,4 +265,43 @@ class LdsoCacheTest {
         LdsoCache.parse(cache).entries(), List.of())), cache);
     assertTrue(r.notes().stream().noneMatch(n -> n.contains("ld.so")), r.notes().toString());
   }
+
+  @Test
+  void realWolfiLibrariesFromSharedPackages() throws Exception {
+    // real ELF libraries (aarch64 and x86_64, with soname links) from melange's test packages
+    MemFs fs = new MemFs();
+    for (String apk : List.of("melange/pkg/sca/testdata/aws-c-s3-0.4.9-r0.apk",
+        "melange/pkg/sca/testdata/generated/x86_64/nvidia-driver-590.48.01-r0.apk",
+        "melange/pkg/sca/testdata/libcap-2.69-r0.apk")) {
+      byte[] b = Files.readAllBytes(SharedData.require("apk/" + apk));
+      dev.bitproof.apk.ApkPackage.read(new java.io.ByteArrayInputStream(b), apk,
+          dev.bitproof.apk.ApkPackage.Limits.defaults(), new dev.bitproof.apk.ApkPackage.DataVisitor() {
+            @Override
+            public boolean keep(String path, long size) {
+              return true;
+            }
+
+            @Override
+            public void entry(dev.bitproof.tar.TarEntryInfo e) {
+              switch (e.type()) {
+                case DIRECTORY -> fs.mkdirAll(e.path(), 0755);
+                case FILE -> fs.writeFile(e.path(), e.content().orElseThrow(), 0755);
+                case SYMLINK -> fs.symlink(e.linkTarget(), e.path());
+                default -> { }
+              }
+            }
+          });
+    }
+    fs.mkdirAll("etc", 0755);
+    fs.writeFile(LdsoCache.CONF, "/usr/lib\n".getBytes(), 0644);
+    LdsoCache.update(fs, LdsoCache.Rules.CURRENT);
+    byte[] got = fs.readFile(LdsoCache.CACHE);
+    assertSameBytes(Files.readAllBytes(ldso("golden/apko-v1.2.21-wolfi-libs.ld.so.cache")), got, "real libraries");
+    assertEquals(List.of("/usr/lib/libpsx.so.2", "/usr/lib/libnvidia-ml.so.1", "/usr/lib/libnvidia-cfg.so.1",
+        "/usr/lib/libnvidia-allocator.so.1", "/usr/lib/libcap.so.2", "/usr/lib/libaws-c-s3.so.0unstable"), names(got));
+    MemFs old = fs;
+    LdsoCache.update(old, LdsoCache.Rules.V0_29_5);
+    assertSameBytes(Files.readAllBytes(ldso("golden/apko-v0.27.6-wolfi-libs.ld.so.cache")),
+        old.readFile(LdsoCache.CACHE), "real libraries, v1.2.20 order");
+  }
 }

@@ -23,8 +23,6 @@ import java.util.List;
  */
 public final class CaCertificates {
   static final String CA_CERTS_DIR = "usr/local/share/ca-certificates";
-  static final String CA_CERTS_CONF = "etc/ca-certificates.conf";
-  static final String SYSTEM_CA_CERTS_DIR = "usr/share/ca-certificates/";
   /** apko's caBundlePaths, in its order (Alpine default, AWS ECS). */
   static final List<String> BUNDLES = List.of("etc/ssl/certs/ca-certificates.crt",
       "var/lib/ecs/deps/execute-command/certs/tls-ca-bundle.pem");
@@ -80,14 +78,14 @@ public final class CaCertificates {
           continue;
         }
         for (String f : r.files()) {
-          if (f.endsWith(".crt") || f.endsWith(".pem")) {
+          // only files under usr/local/share/ca-certificates/ (apko since v1.1.14, commit 238cd7b8)
+          if (f.startsWith(CA_CERTS_DIR + "/") && (f.endsWith(".crt") || f.endsWith(".pem"))) {
             pkgCertFiles.add(f);
           }
         }
       }
     }
     pkgCertFiles.sort(GoJson::compareUtf8);
-    List<String> confEntries = new ArrayList<>();
     for (String f : pkgCertFiles) {
       byte[] data = fs.readFile(f);
       if (data.length > MAX_PACKAGE_CERT_BYTES) {
@@ -100,15 +98,6 @@ public final class CaCertificates {
       }
       certs.add(p);
       aliases.add("pkg-" + p.fingerprint());
-      if (f.startsWith(SYSTEM_CA_CERTS_DIR)) {
-        confEntries.add(f.substring(SYSTEM_CA_CERTS_DIR.length()));
-      }
-    }
-    if (!confEntries.isEmpty()) {
-      StringBuilder s = new StringBuilder();
-      confEntries.forEach(e -> s.append(e).append('\n'));
-      fs.append(CA_CERTS_CONF, s.toString().getBytes(StandardCharsets.UTF_8), 0644);
-      fs.chtimes(CA_CERTS_CONF, buildDate);
     }
     if (certs.isEmpty()) {
       return;

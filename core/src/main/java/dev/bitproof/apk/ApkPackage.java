@@ -27,7 +27,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * An APK v2 package read once, streaming: the optional signature gzip stream, the control stream (with
  * {@code .PKGINFO}) and the data stream, each located to the byte.
  *
- * <p>Structural problems (not gzip, truncated, a fourth stream, no {@code .PKGINFO}, a path escaping the root, a
+ * <p>The data section is every gzip member after the control stream, read as one stream (as apk-tools and apko
+ * do); its section, and so the datahash, spans all of them.
+ *
+ * <p>Structural problems (not gzip, truncated, too many data members, no {@code .PKGINFO}, a path escaping the root, a
  * bomb) are {@link CheckException}s of kind INTEGRITY with an {@code APK_*} code. Checks whose outcome is a verdict
  * (datahash, per-file checksums, signatures) are exposed as values and turned into findings by
  * {@link ApkVerifier}.
@@ -36,7 +39,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * @param signatures the {@code .SIGN.*} entries of the signature stream
  * @param control the control stream (its raw bytes are kept: they are what signatures sign)
  * @param controlEntries the control tar entries with their contents ({@code .PKGINFO}, scripts ...)
- * @param data the data stream (raw bytes not kept; slice the file with its offset and length)
+ * @param data the data section: one or more gzip members to the end of the file (raw bytes not kept; slice the
+ *     file with its offset and length)
  * @param pkgInfo the parsed {@code .PKGINFO}
  * @param dataFiles how many regular files the data tar holds
  * @param fileChecksumMismatches data files whose content does not match their PAX checksum
@@ -58,9 +62,18 @@ public record ApkPackage(Optional<Section> signature, List<SignatureEntry> signa
 
   /** Limits for reading one package; every size read from input is bounded. */
   public record Limits(long maxSignatureStream, long maxControlStream, long maxPkgInfo, long maxDataOutput,
-      long maxRatio, long maxEntries) {
+      long maxRatio, long maxEntries, long maxDataMembers) {
+    public Limits(long maxSignatureStream, long maxControlStream, long maxPkgInfo, long maxDataOutput, long maxRatio,
+        long maxEntries) {
+      this(maxSignatureStream, maxControlStream, maxPkgInfo, maxDataOutput, maxRatio, maxEntries, 1 << 17);
+    }
+
     public static Limits defaults() {
       return new Limits(1024 * 1024, 16L * 1024 * 1024, 1024 * 1024, 8L * 1024 * 1024 * 1024, 1000, 1_000_000);
+    }
+
+    public Limits withMaxDataMembers(long n) {
+      return new Limits(maxSignatureStream, maxControlStream, maxPkgInfo, maxDataOutput, maxRatio, maxEntries, n);
     }
   }
 
@@ -189,13 +202,10 @@ public record ApkPackage(Optional<Section> signature, List<SignatureEntry> signa
     }
     MemberLimits dataLimits = new MemberLimits(limits.maxDataOutput(), limits.maxRatio(), 0,
         ApkCode.APK_DECOMPRESSION_BOMB, ApkCode.APK_DATA_TOO_LARGE);
-    Member m3 = members.next(dataLimits, false, ApkCode.APK_NOT_GZIP);
+    // the data section runs to the end of the file and may be several gzip members, read as one tar stream
+    GzipMembers.Rest m3 = members.rest(dataLimits, limits.maxDataMembers(), ApkCode.APK_NOT_GZIP, ApkCode.APK_TOO_MANY_STREAMS);
     DataResult dr = dataTar(m3, subject, limits, visitor);
     Section data = m3.finish();
-    if (!members.atEnd()) {
-      throw CheckException.integrity(ApkCode.APK_TOO_MANY_STREAMS, subject,
-          "bytes follow the data stream at offset " + members.position() + " (an APK has at most 3 gzip streams)");
-    }
     return new ApkPackage(sigSection, sigs, control, controlEntries, data, info, dr.files, dr.mismatches,
         dr.noChecksum, members.position());
   }

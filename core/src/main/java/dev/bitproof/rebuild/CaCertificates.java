@@ -24,8 +24,6 @@ import java.util.List;
  */
 public final class CaCertificates {
   static final String CA_CERTS_DIR = "usr/local/share/ca-certificates";
-  static final String CA_CERTS_CONF = "etc/ca-certificates.conf";
-  static final String SYSTEM_CA_CERTS_DIR = "usr/share/ca-certificates/";
   /** apko's caBundlePaths, in its order (Alpine default, AWS ECS). */
   static final List<String> BUNDLES = List.of("etc/ssl/certs/ca-certificates.crt",
       "var/lib/ecs/deps/execute-command/certs/tls-ca-bundle.pem");
@@ -38,7 +36,7 @@ public final class CaCertificates {
   private CaCertificates() {}
 
   /** A certificate as apko keeps it: Go's re-encoded PEM and the SHA-256 of its DER. */
-  record Parsed(byte[] pem, String fingerprint) {}
+  record Parsed(byte[] pem, String fingerprint, byte[] der) {}
 
   /**
    * {@code installCertificates}: the provider packages are found in {@code usr/lib/apk/db/installed} as written, as
@@ -49,6 +47,7 @@ public final class CaCertificates {
       return;
     }
     List<Parsed> certs = new ArrayList<>();
+    List<String> aliases = new ArrayList<>(); // the Java truststore alias of each certificate
     if (!c.additional().isEmpty()) {
       fs.mkdirAll(CA_CERTS_DIR, 0755);
       for (ImageConfiguration.NamedContent a : c.additional()) {
@@ -69,6 +68,7 @@ public final class CaCertificates {
         fs.writeFile(path, p.pem(), 0644);
         fs.chtimes(path, buildDate);
         certs.add(p);
+        aliases.add(a.name() + "-" + p.fingerprint());
       }
     }
     // GetInstalled: every record of the installed DB, in DB order, with its p: names and F:/R: files
@@ -79,14 +79,14 @@ public final class CaCertificates {
           continue;
         }
         for (String f : r.files()) {
-          if (f.endsWith(".crt") || f.endsWith(".pem")) {
+          // only files under usr/local/share/ca-certificates/ (apko since v1.1.14, commit 238cd7b8)
+          if (f.startsWith(CA_CERTS_DIR + "/") && (f.endsWith(".crt") || f.endsWith(".pem"))) {
             pkgCertFiles.add(f);
           }
         }
       }
     }
     pkgCertFiles.sort(GoJson::compareUtf8);
-    List<String> confEntries = new ArrayList<>();
     for (String f : pkgCertFiles) {
       byte[] data = fs.readFile(f);
       if (data.length > MAX_PACKAGE_CERT_BYTES) {
@@ -98,23 +98,17 @@ public final class CaCertificates {
         continue; // apko skips package files that are not exactly one certificate
       }
       certs.add(p);
-      if (f.startsWith(SYSTEM_CA_CERTS_DIR)) {
-        confEntries.add(f.substring(SYSTEM_CA_CERTS_DIR.length()));
-      }
-    }
-    if (!confEntries.isEmpty()) {
-      StringBuilder s = new StringBuilder();
-      confEntries.forEach(e -> s.append(e).append('\n'));
-      fs.append(CA_CERTS_CONF, s.toString().getBytes(StandardCharsets.UTF_8), 0644);
-      fs.chtimes(CA_CERTS_CONF, buildDate);
+      aliases.add("pkg-" + p.fingerprint());
     }
     if (certs.isEmpty()) {
       return;
     }
+    // apko loads every truststore before appending anything (a store it cannot load fails the build)
+    java.util.Map<String, JavaTruststore> stores = new java.util.LinkedHashMap<>();
     for (String ts : JAVA_TRUSTSTORES) {
-      if (fs.get(ts) != null) {
-        throw new CheckException(RebuildCode.BUILD_UNSUPPORTED, ts, "adding certificates to a Java truststore (apko re-encodes it "
-            + "with keystore-go) is not reproduced");
+      MemFs.Node n = fs.get(ts);
+      if (n != null) {
+        stores.put(ts, JavaTruststore.load(n.data(), ts));
       }
     }
     for (String b : BUNDLES) {
@@ -131,6 +125,13 @@ public final class CaCertificates {
         fs.append(b, new byte[] {'\n'}, 0644);
       }
       fs.chtimes(b, buildDate);
+    }
+    for (java.util.Map.Entry<String, JavaTruststore> ts : stores.entrySet()) {
+      for (int i = 0; i < certs.size(); i++) {
+        ts.getValue().addTrusted(aliases.get(i), certs.get(i).der(), buildDate);
+      }
+      fs.writeFile(ts.getKey(), ts.getValue().store(ts.getKey()), 0644);
+      fs.chtimes(ts.getKey(), buildDate);
     }
   }
 
@@ -197,7 +198,7 @@ public final class CaCertificates {
       } catch (CertificateException | RuntimeException e) {
         return new Result(null, "failed to parse certificate: " + e.getMessage());
       }
-      cert = new Parsed(GoPem.encode(d.block()), Digest.sha256(d.block().bytes()).hex());
+      cert = new Parsed(GoPem.encode(d.block()), Digest.sha256(d.block().bytes()).hex(), d.block().bytes());
     }
     return cert == null ? new Result(null, "no certificates found in PEM data") : new Result(cert, "");
   }

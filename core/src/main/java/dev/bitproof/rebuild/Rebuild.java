@@ -377,14 +377,9 @@ public final class Rebuild {
       CaCertificates.checksums(fs, buildDate);
       RootfsSteps.runtimeKeyring(fs, ic.contents().runtimeKeyring(), buildDate);
       RootfsSteps.supervisionTree(fs, ic.entrypoint().services());
-      if (!RootfsSteps.busyboxLinks(fs, pkgs)) {
-        notes.add(an + ": /bin/busybox has no /etc/busybox-paths.d manifest; apko would use its built-in per-version "
-            + "applet table, which is not ported, so no applet links were made");
-      }
+      BusyboxLinks.install(fs, BusyboxLinks.installed(base, pkgs), BusyboxLinks.Rules.CURRENT);
       RootfsSteps.initDevices(fs, true);
-      if (fs.get("etc/ld.so.conf") != null) {
-        notes.add(an + ": /etc/ld.so.conf is present; apko would write /etc/ld.so.cache, which is not generated");
-      }
+      LdsoCache.update(fs, LdsoCache.Rules.CURRENT);
       RootfsSteps.runtimeRepositories(fs, runtimeRepos(ic));
       return null;
     });

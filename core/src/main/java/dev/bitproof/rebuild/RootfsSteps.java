@@ -288,59 +288,6 @@ public final class RootfsSteps {
     }
   }
 
-  /**
-   * apko's {@code InstallBusyboxLinks} when {@code /bin/busybox} exists: symlinks to it for every path listed in
-   * {@code /etc/busybox-paths.d/<package>} (busybox ≥ 1.36.0-r8 ships that manifest). Applet directories are
-   * created 0755 and given busybox's mtime (so the links, which take their directory's mtime, carry it too).
-   *
-   * @return false when busybox is present but the manifest is not (apko would fall back to its built-in
-   *     per-version table, which is not ported)
-   */
-  public static boolean busyboxLinks(MemFs fs, List<PackageContent> installed) {
-    MemFs.Node bb = fs.get("bin/busybox");
-    if (bb == null) {
-      return true;
-    }
-    String pkg = null;
-    for (PackageContent p : installed) {
-      if (p.name().equals("busybox")) {
-        pkg = p.name();
-        break;
-      }
-      if (p.provides().stream().anyMatch(x -> x.contains("busybox"))) {
-        pkg = p.name();
-        break;
-      }
-    }
-    if (pkg == null) {
-      throw new CheckException(RebuildCode.BUILD_BUSYBOX_UNOWNED, "bin/busybox", "/bin/busybox exists but no installed package is or provides busybox");
-    }
-    MemFs.Node manifest = fs.get("etc/busybox-paths.d/" + pkg);
-    if (manifest == null || manifest.kind() != MemFs.Kind.FILE) {
-      return false;
-    }
-    for (String link : new String(manifest.data(), StandardCharsets.UTF_8).split("\n")) {
-      if (link.isEmpty() || link.equals("/bin/busybox")) {
-        continue;
-      }
-      String p = rootPath(link, "busybox link");
-      String dir = MemFs.parent(p);
-      if (!dir.isEmpty()) {
-        fs.mkdirAll(dir, 0755);
-        fs.chtimes(dir, bb.mtime());
-      }
-      MemFs.Node existing = fs.lget(p);
-      if (existing != null) {
-        if (existing.kind() == MemFs.Kind.SYMLINK || existing.kind() == MemFs.Kind.FILE) {
-          continue; // as busybox --install -s: an existing link or file is kept
-        }
-        throw new CheckException(RebuildCode.BUILD_PATH_EXISTS, p, "busybox link target exists and is not a file or link");
-      }
-      fs.symlink("/bin/busybox", p);
-    }
-    return true;
-  }
-
   /** {@code postBuildSetApk}: the image's repositories file lists runtime repositories only. */
   public static void runtimeRepositories(MemFs fs, List<String> runtimeRepos) {
     fs.writeFile("etc/apk/repositories", lines(sortedSet(runtimeRepos)), 0644);

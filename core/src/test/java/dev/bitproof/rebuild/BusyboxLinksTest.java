@@ -132,7 +132,7 @@ class BusyboxLinksTest {
     // nobody owns it; an invalid version without a manifest
     assertEquals(RebuildCode.BUILD_BUSYBOX_UNOWNED, assertThrows(CheckException.class,
         () -> BusyboxLinks.install(withBusybox(0), List.of(), BusyboxLinks.Rules.CURRENT)).code());
-    assertEquals("BUILD_BUSYBOX_VERSION_INVALID", assertThrows(CheckException.class,
+    assertEquals(RebuildCode.BUILD_BUSYBOX_VERSION_INVALID, assertThrows(CheckException.class,
         () -> BusyboxLinks.install(withBusybox(0), busybox("1.36.1_git-r0"), BusyboxLinks.Rules.CURRENT)).code());
     // no /bin/busybox: nothing to do, even without an owner
     MemFs none = new MemFs();

@@ -72,7 +72,12 @@ public final class JobStore implements AutoCloseable {
     try {
       Files.createDirectories(state);
       FileChannel ch = FileChannel.open(state.resolve("hook.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      FileLock l = ch.tryLock();
+      FileLock l;
+      try {
+        l = ch.tryLock();
+      } catch (java.nio.channels.OverlappingFileLockException sameJvm) {
+        l = null;
+      }
       if (l == null) {
         ch.close();
         throw new CheckException("HOOK_STATE_LOCKED", state.toString(),

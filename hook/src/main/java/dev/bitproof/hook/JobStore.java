@@ -57,6 +57,8 @@ public final class JobStore implements AutoCloseable {
   private final FileChannel lockChannel;
   private final FileLock lock;
 
+  private volatile boolean migrated;
+
   private JobStore(Dialect dialect, HikariDataSource pool, FileChannel lockChannel, FileLock lock) {
     this.dialect = dialect;
     this.pool = pool;
@@ -112,7 +114,8 @@ public final class JobStore implements AutoCloseable {
   }
 
   private static JobStore open(Dialect d, HikariConfig c, FileChannel ch, FileLock l) {
-    c.setConnectionTimeout(10_000);
+    // short: an event waits at most this long for a connection before its 503 (the registry's timeout is ~5 s)
+    c.setConnectionTimeout(3_000);
     HikariDataSource ds;
     try {
       ds = new HikariDataSource(c);
@@ -120,19 +123,45 @@ public final class JobStore implements AutoCloseable {
       throw new CheckException("HOOK_DATABASE_UNAVAILABLE", d.name().toLowerCase(java.util.Locale.ROOT),
           "cannot open the database: " + e.getMessage(), e);
     }
+    JobStore s = new JobStore(d, ds, ch, l);
     try {
-      Flyway.configure(JobStore.class.getClassLoader())
-          .dataSource(ds)
-          .locations("classpath:db/migration/" + (d == Dialect.SQLITE ? "sqlite" : "postgresql"))
-          .table("hook_schema_history")
-          .load()
-          .migrate();
-    } catch (RuntimeException e) {
-      ds.close();
-      throw new CheckException("HOOK_DATABASE_UNAVAILABLE", d.name().toLowerCase(java.util.Locale.ROOT),
-          "cannot migrate the database schema: " + e.getMessage(), e);
+      s.schema();
+    } catch (SQLException e) {
+      if (d == Dialect.SQLITE) {
+        s.close();
+        throw new CheckException("HOOK_DATABASE_UNAVAILABLE", "sqlite", "cannot migrate the database schema: " + e.getMessage(), e);
+      }
+      // PostgreSQL may come up after the hook: migrated on first use; until then /readyz and events answer 503
     }
-    return new JobStore(d, ds, ch, l);
+    return s;
+  }
+
+  /** Creates or upgrades the schema once (Flyway; its own lock makes concurrent replicas safe). */
+  private void schema() throws SQLException {
+    if (migrated) {
+      return;
+    }
+    synchronized (this) {
+      if (migrated) {
+        return;
+      }
+      try {
+        Flyway.configure(JobStore.class.getClassLoader())
+            .dataSource(pool)
+            .locations("classpath:db/migration/" + (dialect == Dialect.SQLITE ? "sqlite" : "postgresql"))
+            .table("hook_schema_history")
+            .load()
+            .migrate();
+      } catch (RuntimeException e) {
+        throw new SQLException("cannot migrate the database schema: " + e.getMessage(), e);
+      }
+      migrated = true;
+    }
+  }
+
+  private Connection connection() throws SQLException {
+    schema();
+    return pool.getConnection();
   }
 
   public Dialect dialect() {
@@ -144,7 +173,7 @@ public final class JobStore implements AutoCloseable {
     if (jobs.isEmpty()) {
       return new Enqueued(0, 0);
     }
-    try (Connection c = pool.getConnection()) {
+    try (Connection c = connection()) {
       c.setAutoCommit(false);
       int added = 0;
       int dup = 0;
@@ -198,7 +227,7 @@ public final class JobStore implements AutoCloseable {
     String sql = "UPDATE hook_job SET state = 'running', attempts = attempts + 1, lease_owner = ?, lease_until = ?"
         + " WHERE id = (" + pick + ") RETURNING id, registry, repository, digest, policy_version, tag, media_type,"
         + " event_id, attempts";
-    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, owner);
       ps.setLong(2, leaseUntil);
       ps.setLong(3, now);
@@ -224,7 +253,7 @@ public final class JobStore implements AutoCloseable {
     if (document.length > MAX_DOCUMENT) {
       throw new SQLException("result document over " + MAX_DOCUMENT + " bytes");
     }
-    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
+    try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(
         "UPDATE hook_job SET state = 'done', result = ?, document = ?, finished_at = ?, lease_owner = NULL,"
             + " lease_until = NULL WHERE id = ? AND state = 'running' AND lease_owner = ? AND attempts = ?")) {
       ps.setString(1, result);
@@ -266,7 +295,7 @@ public final class JobStore implements AutoCloseable {
     for (State s : State.values()) {
       m.put(s, 0L);
     }
-    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
+    try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(
         "SELECT state, COUNT(*) FROM hook_job GROUP BY state"); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         m.put(State.valueOf(rs.getString(1).toUpperCase(java.util.Locale.ROOT)), rs.getLong(2));
@@ -277,7 +306,7 @@ public final class JobStore implements AutoCloseable {
 
   /** Is the database reachable (for {@code /readyz})? */
   public boolean ping() {
-    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT 1");
+    try (Connection c = connection(); PreparedStatement ps = c.prepareStatement("SELECT 1");
         ResultSet rs = ps.executeQuery()) {
       return rs.next();
     } catch (SQLException | RuntimeException e) {
@@ -294,14 +323,14 @@ public final class JobStore implements AutoCloseable {
   }
 
   private int update(String sql, Object... args) throws SQLException {
-    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(sql)) {
       bind(ps, args);
       return ps.executeUpdate();
     }
   }
 
   private List<Stored> query(String where, Object... args) throws SQLException {
-    try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
+    try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(
         "SELECT id, registry, repository, digest, policy_version, result, attempts, events, created_at, finished_at,"
             + " document FROM hook_job " + where)) {
       bind(ps, args);

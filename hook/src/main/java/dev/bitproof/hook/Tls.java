@@ -33,7 +33,7 @@ public record Tls(Path certificate, Path key) {
       PrivateKey pk;
       try (Reader r = Files.newBufferedReader(key); PEMParser p = new PEMParser(r)) {
         Object o = p.readObject();
-        JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
+        JcaPEMKeyConverter conv = new JcaPEMKeyConverter().setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider());
         if (o instanceof PEMKeyPair kp) {
           pk = conv.getPrivateKey(kp.getPrivateKeyInfo());
         } else if (o instanceof PrivateKeyInfo info) {

@@ -64,7 +64,7 @@ public final class HookService implements AutoCloseable {
   public static final int MAX_LIST = 1000;
 
   private final JobStore store;
-  private final CheckSettings checks;
+  private volatile CheckSettings checks;
   private final EventAuth auth;
   private final HookMetrics metrics;
   private final Workers workers;
@@ -82,7 +82,7 @@ public final class HookService implements AutoCloseable {
     this.clock = clock;
     this.log = log;
     this.metrics = new HookMetrics(store);
-    this.workers = new Workers(ws, store, checker, metrics, clock, log, stopped::countDown);
+    this.workers = new Workers(ws, store, checker, () -> this.checks, metrics, clock, log, stopped::countDown);
     QueuedThreadPool pool = new QueuedThreadPool(http.threads(), 2);
     pool.setName("bitproof-hook-http");
     pool.setDaemon(true);
@@ -137,6 +137,14 @@ public final class HookService implements AutoCloseable {
     String scheme = connector.getDefaultConnectionFactory() instanceof HttpConnectionFactory ? "http" : "https";
     String host = connector.getHost().contains(":") ? "[" + connector.getHost() + "]" : connector.getHost();
     return URI.create(scheme + "://" + host + ":" + port());
+  }
+
+  /**
+   * Replaces the check settings (a reloaded configuration): events from now on get the new policy versions, and jobs
+   * not yet started are checked with the new settings.
+   */
+  public void reconfigure(CheckSettings settings) {
+    this.checks = settings;
   }
 
   public HookMetrics metrics() {
@@ -250,7 +258,8 @@ public final class HookService implements AutoCloseable {
       List<JobStore.NewJob> jobs = new ArrayList<>();
       for (RegistryEvent e : events) {
         if (e.isImagePush()) {
-          jobs.add(new JobStore.NewJob(checks.registry(), e.repository(), e.digest(), checks.policyVersion(e.repository()),
+          CheckSettings now = checks;
+          jobs.add(new JobStore.NewJob(now.registry(), e.repository(), e.digest(), now.policyVersion(e.repository()),
               e.tag(), e.mediaType().value(), e.id()));
         }
       }

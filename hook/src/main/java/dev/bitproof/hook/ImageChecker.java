@@ -14,5 +14,6 @@ public interface ImageChecker {
     }
   }
 
-  Outcome check(JobStore.Job job);
+  /** @param settings the hook's settings now (they may be reloaded while it runs) */
+  Outcome check(JobStore.Job job, CheckSettings settings);
 }

@@ -31,14 +31,8 @@ import java.util.OptionalLong;
  * attached when an attester is configured. The result document is what the results API serves.
  */
 public final class RegistryChecker implements ImageChecker {
-  private final CheckSettings settings;
-
-  public RegistryChecker(CheckSettings settings) {
-    this.settings = settings;
-  }
-
   @Override
-  public Outcome check(JobStore.Job job) {
+  public Outcome check(JobStore.Job job, CheckSettings settings) {
     ObjectNode doc = Json.mapper().createObjectNode();
     doc.put("schemaVersion", 1);
     doc.put("kind", "bitproof-hook-result");
@@ -56,7 +50,7 @@ public final class RegistryChecker implements ImageChecker {
     try {
       ImageReference ref = ImageReference.parse("docker://" + settings.registry() + "/" + job.repository() + "@" + job.digest());
       doc.put("image", ref.toString());
-      verdict = checkImage(job, ref, doc);
+      verdict = checkImage(job, ref, doc, settings);
     } catch (CheckException ce) {
       verdict = ce.kind() == CheckException.Kind.INTEGRITY ? "FAIL" : "ERROR";
       ObjectNode err = doc.putObject("error");
@@ -80,7 +74,8 @@ public final class RegistryChecker implements ImageChecker {
     }
   }
 
-  private String checkImage(JobStore.Job job, ImageReference ref, ObjectNode doc) throws IOException {
+  private static String checkImage(JobStore.Job job, ImageReference ref, ObjectNode doc, CheckSettings settings)
+      throws IOException {
     try (ImageSource src = Transports.source(ref, settings.transport())) {
       RawManifest root = src.root();
       if (root.isIndex() ? root.asIndex().subject().isPresent() : root.asImage().subject().isPresent()) {
@@ -91,7 +86,7 @@ public final class RegistryChecker implements ImageChecker {
       boolean failed = false;
       CheckSettings.Mapping mapping = settings.mappings().get(job.repository());
       if (mapping != null) {
-        Report r = verify(ref, src, mapping);
+        Report r = verify(ref, src, mapping, settings);
         failed = !r.passed();
         byte[] reportBytes = ReportJson.printedBytes(r, settings.toolVersion());
         doc.set("verify", Json.parse(reportBytes, "report"));
@@ -116,7 +111,8 @@ public final class RegistryChecker implements ImageChecker {
     }
   }
 
-  private Report verify(ImageReference ref, ImageSource src, CheckSettings.Mapping m) throws IOException {
+  private static Report verify(ImageReference ref, ImageSource src, CheckSettings.Mapping m, CheckSettings settings)
+      throws IOException {
     Files.createDirectories(settings.workDir());
     Path work = Files.createTempDirectory(settings.workDir(), "verify-");
     try {

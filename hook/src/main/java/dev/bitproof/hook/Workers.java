@@ -23,6 +23,7 @@ final class Workers implements AutoCloseable {
   private final WorkerSettings settings;
   private final JobStore store;
   private final ImageChecker checker;
+  private final java.util.function.Supplier<CheckSettings> checks;
   private final HookMetrics metrics;
   private final Clock clock;
   private final Consumer<String> log;
@@ -34,11 +35,13 @@ final class Workers implements AutoCloseable {
   private volatile boolean running = true;
   private final Runnable onLimit;
 
-  Workers(WorkerSettings settings, JobStore store, ImageChecker checker, HookMetrics metrics, Clock clock,
+  Workers(WorkerSettings settings, JobStore store, ImageChecker checker, java.util.function.Supplier<CheckSettings> checks,
+      HookMetrics metrics, Clock clock,
       Consumer<String> log, Runnable onLimit) {
     this.settings = settings;
     this.store = store;
     this.checker = checker;
+    this.checks = checks;
     this.metrics = metrics;
     this.clock = clock;
     this.log = log;
@@ -111,7 +114,7 @@ final class Workers implements AutoCloseable {
     long start = System.nanoTime();
     ImageChecker.Outcome o;
     try {
-      o = checker.check(j);
+      o = checker.check(j, checks.get());
     } finally {
       hb.cancel(false);
     }
@@ -132,7 +135,8 @@ final class Workers implements AutoCloseable {
         metrics.jobs.labelValues(o.result()).inc();
         metrics.duration.labelValues(o.result()).observe(seconds);
         log.accept("bitproof hook: " + o.result() + " " + key + (o.error() == null ? "" : " (" + o.error() + ")"));
-        if (settings.maxJobs().isPresent() && finished.incrementAndGet() >= settings.maxJobs().getAsInt()) {
+        int n = finished.incrementAndGet();
+        if (settings.maxJobs().isPresent() && n >= settings.maxJobs().getAsInt()) {
           running = false;
           onLimit.run();
         }

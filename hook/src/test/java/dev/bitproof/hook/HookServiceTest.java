@@ -73,7 +73,7 @@ class HookServiceTest {
     }
 
     @Override
-    public Outcome check(JobStore.Job job) {
+    public Outcome check(JobStore.Job job, CheckSettings settings) {
       int n = calls.computeIfAbsent(job.digest().toString(), k -> new AtomicInteger()).incrementAndGet();
       String result = n <= failures ? "ERROR" : "PASS";
       byte[] doc = ("{\"kind\":\"bitproof-hook-result\",\"result\":\"" + result + "\",\"event\":{\"repository\":\""

@@ -226,7 +226,7 @@ public final class HookCommand {
           tlsCert == null ? Optional.empty() : Optional.of(new Tls(tlsCert, tlsKey)), maxBody, Math.max(8, workers + 6));
       HookService hook;
       try {
-        hook = HookService.start(http, ws, store, checks, new RegistryChecker(checks),
+        hook = HookService.start(http, ws, store, checks, new RegistryChecker(),
             new EventAuth(token, hmac, Clock.systemUTC()), Clock.systemUTC(), out::progress);
       } catch (RuntimeException e) {
         store.close();

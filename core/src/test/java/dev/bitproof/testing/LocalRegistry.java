@@ -174,8 +174,15 @@ public final class LocalRegistry {
 
   /** The same, notifying every URL (one endpoint each: every event goes to all of them, as to several hook replicas). */
   public static synchronized Endpoint notifying(List<String> urls, Optional<String> bearerToken) {
+    return notifying(freePort(), urls, bearerToken);
+  }
+
+  /**
+   * The same on a given port: for a hook that must be told the registry's address before the registry can be told
+   * the hook's (the hook binds port 0 itself; docker-registry cannot report a port it picked).
+   */
+  public static synchronized Endpoint notifying(int port, List<String> urls, Optional<String> bearerToken) {
     requireBinary();
-    int port = freePort();
     StringBuilder eps = new StringBuilder("notifications:\n  endpoints:\n");
     for (int i = 0; i < urls.size(); i++) {
       eps.append("    - name: bitproof-hook-").append(i).append("\n      url: ").append(urls.get(i)).append("\n")

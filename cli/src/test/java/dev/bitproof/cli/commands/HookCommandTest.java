@@ -82,16 +82,21 @@ class HookCommandTest {
     }
   }
 
-  /** Push the golden image; the registry notifies; the hook rebuilds, compares and records BIT_IDENTICAL. */
+  /**
+   * Push the golden image; the registry notifies; the hook rebuilds, compares, records BIT_IDENTICAL, signs the report
+   * and attaches it; {@code attest verify docker://…} then passes on the registry's copy.
+   */
   @Test
   void registryPushIsVerifiedEndToEnd() throws Exception {
     Path cli = SharedData.require("apk/apko/internal/cli");
     Path state = tmp.resolve("state");
     Files.writeString(tmp.resolve("token"), "hook-secret\n");
     String repo = LocalRegistry.uniqueRepository("hook");
+    assertEquals(0, CliRunner.run("key", "generate", "--out", tmp.resolve("k").toString()).code());
     int regPort = LocalRegistry.freePort();
     Served s = serve("--registry", "127.0.0.1:" + regPort, "--insecure", "--state", state.toString(),
         "--auth-token-file", tmp.resolve("token").toString(),
+        "--attest-key", tmp.resolve("k.key").toString(), "--attach",
         "--verify-config", repo + "=" + cli.resolve("testdata/apko.yaml"),
         "--verify-lockfile", repo + "=" + cli.resolve("testdata/apko.lock.json"), "--context", cli.toString(),
         "--max-images", "1");
@@ -110,6 +115,10 @@ class HookCommandTest {
     List<String> checks = new ArrayList<>();
     r.get("checks").forEach(c -> checks.add(c.get("name").asText() + "=" + c.get("status").asText()));
     assertEquals(List.of("rebuild=PASS", "signatures=PASS", "compare=PASS", "sbom=PASS", "policy-advisory=PASS"), checks);
+    assertTrue(r.has("attestation"), r.toPrettyString());
+    CliRunner.Run verified = CliRunner.run("attest", "verify", "docker://" + reg.hostPort() + "/" + repo + "@" + GOLDEN_INDEX,
+        "--key", tmp.resolve("k.pub").toString(), "--type", "vsa", "--insecure");
+    assertEquals(0, verified.code(), verified.out() + verified.err());
     try (JobStore st = JobStore.sqlite(state, 2)) {
       // the two child manifests were pushed untagged before the index: verified through it, not on their own
       assertEquals(1, st.results(Optional.empty(), 0, 10).size());

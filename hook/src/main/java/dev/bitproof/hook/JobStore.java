@@ -169,10 +169,14 @@ public final class JobStore implements AutoCloseable {
   }
 
   /** Stores the jobs in one transaction; duplicates only count their event. Throws when the database is down. */
-  public Enqueued enqueue(List<NewJob> jobs, long now) throws SQLException {
-    if (jobs.isEmpty()) {
+  public Enqueued enqueue(List<NewJob> unordered, long now) throws SQLException {
+    if (unordered.isEmpty()) {
       return new Enqueued(0, 0);
     }
+    // one key order for every replica's transaction: two envelopes naming the same images cannot deadlock
+    List<NewJob> jobs = new ArrayList<>(unordered);
+    jobs.sort(java.util.Comparator.comparing(NewJob::repository).thenComparing(j -> j.digest().toString())
+        .thenComparing(NewJob::registry).thenComparing(NewJob::policyVersion));
     try (Connection c = connection()) {
       c.setAutoCommit(false);
       int added = 0;

@@ -84,9 +84,9 @@ public final class RegistryChecker implements ImageChecker {
       }
       ArrayNode checks = doc.putArray("checks");
       boolean failed = false;
-      CheckSettings.Mapping mapping = settings.mappings().get(job.repository());
-      if (mapping != null) {
-        Report r = verify(ref, src, mapping, settings);
+      CheckSettings.Resolved applies = settings.resolve(job.repository());
+      if (applies.verify().isPresent()) {
+        Report r = verify(ref, src, applies.verify().get(), applies, settings);
         failed = !r.passed();
         byte[] reportBytes = ReportJson.printedBytes(r, settings.toolVersion());
         doc.set("verify", Json.parse(reportBytes, "report"));
@@ -100,7 +100,7 @@ public final class RegistryChecker implements ImageChecker {
           doc.set("attestation", settings.attester().get().attest(ref, reportBytes, out));
         }
       } else {
-        for (PublishedCheck pc : List.of(PublishedCheck.policy(settings.policy(), settings.enforcePolicy()),
+        for (PublishedCheck pc : List.of(PublishedCheck.policy(applies.policy(), applies.enforcePolicy()),
             PublishedCheck.sbom())) {
           Report.Check c = pc.run(ref, src, settings.transport());
           failed |= c.status() == Report.Status.FAIL;
@@ -111,8 +111,8 @@ public final class RegistryChecker implements ImageChecker {
     }
   }
 
-  private static Report verify(ImageReference ref, ImageSource src, CheckSettings.Mapping m, CheckSettings settings)
-      throws IOException {
+  private static Report verify(ImageReference ref, ImageSource src, CheckSettings.Mapping m,
+      CheckSettings.Resolved applies, CheckSettings settings) throws IOException {
     Files.createDirectories(settings.workDir());
     Path work = Files.createTempDirectory(settings.workDir(), "verify-");
     try {
@@ -120,7 +120,7 @@ public final class RegistryChecker implements ImageChecker {
           settings.keyring().map(Path::toAbsolutePath), OptionalLong.empty(), ref.toString(), work,
           CompareOptions.strict(), Verdict.CONTENT_IDENTICAL, settings.transport());
       List<PublishedCheck> extra = new ArrayList<>(List.of(PublishedCheck.sbom(),
-          PublishedCheck.policy(settings.policy(), settings.enforcePolicy())));
+          PublishedCheck.policy(applies.policy(), applies.enforcePolicy())));
       return Verifier.run(req, new ApkoRebuilder(settings.context().toAbsolutePath(), LayerCompressor.named("apko")), src, extra);
     } finally {
       deleteTree(work);

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -63,7 +64,7 @@ public final class HookProcess {
 
   static CheckSettings settings(String registry, Path state) {
     return new CheckSettings(registry, TransportOptions.defaults().withInsecure(true), Policy.of(Rule.Profile.PRODUCTION),
-        "profile:production", false, Map.of(), Optional.empty(), state, "test", Optional.empty(), state.resolve("work"));
+        "profile:production", false, Map.of(), List.of(), Optional.empty(), state, "test", Optional.empty(), state.resolve("work"));
   }
 
   private HookProcess() {}

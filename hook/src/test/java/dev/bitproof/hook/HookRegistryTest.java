@@ -46,7 +46,7 @@ class HookRegistryTest {
 
   static CheckSettings settings(String registry, Path state) {
     return new CheckSettings(registry, INSECURE, Policy.of(Rule.Profile.PRODUCTION), "profile:production", false,
-        Map.of(), Optional.empty(), state, "test", Optional.empty(), state.resolve("work"));
+        Map.of(), List.of(), Optional.empty(), state, "test", Optional.empty(), state.resolve("work"));
   }
 
   /** A hook bound to port 0 whose registry is filled in by {@link HookService#reconfigure} once that runs. */

@@ -60,7 +60,7 @@ class HookServiceTest {
 
   static CheckSettings settings(Path work) {
     return new CheckSettings("127.0.0.1:1", TransportOptions.defaults(), Policy.of(Rule.Profile.PRODUCTION),
-        "profile:production", false, Map.of(), Optional.empty(), work, "test", Optional.empty(), work.resolve("work"));
+        "profile:production", false, Map.of(), List.of(), Optional.empty(), work, "test", Optional.empty(), work.resolve("work"));
   }
 
   /** Returns ERROR for an image the first {@code failures} times, then PASS; counts checks per digest. */

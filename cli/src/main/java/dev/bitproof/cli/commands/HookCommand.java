@@ -10,6 +10,7 @@ import dev.bitproof.hook.Attester;
 import dev.bitproof.hook.CheckSettings;
 import dev.bitproof.hook.EventAuth;
 import dev.bitproof.hook.HookClient;
+import dev.bitproof.hook.HookConfig;
 import dev.bitproof.hook.HookService;
 import dev.bitproof.hook.JobStore;
 import dev.bitproof.hook.RegistryEvent;
@@ -33,6 +34,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -74,9 +76,17 @@ public final class HookCommand {
     @Option(names = "--port-file", paramLabel = "FILE", description = "Write the bound port here once listening (for port 0).")
     Path portFile;
 
-    @Option(names = "--registry", required = true, paramLabel = "HOST:PORT",
-        description = "The registry to fetch pushed images from. Event URLs are never followed.")
+    @Option(names = "--registry", paramLabel = "HOST:PORT",
+        description = "The registry to fetch pushed images from (or registry: in --config). Event URLs are never followed.")
     String registry;
+
+    @Option(names = "--config", paramLabel = "FILE",
+        description = "YAML config (registry, profile|policy, enforcePolicy, repositories: match globs with config, "
+            + "lockfile, profile|policy, enforcePolicy); its values win over the flags; reloaded on SIGHUP.")
+    Path configFile;
+
+    @Option(names = "--print-config", description = "Print the effective configuration and exit.")
+    boolean printConfig;
 
     @Option(names = "--state", required = true, paramLabel = "DIR",
         description = "The hook's directory: hook.db (SQLite, unless --database), rebuild work, attestation bundles.")
@@ -196,7 +206,6 @@ public final class HookCommand {
       String policyId = policyFile == null ? "profile:" + (profile == null ? "production" : profile.toLowerCase(java.util.Locale.ROOT))
           : "file:" + Digest.sha256(Files.readAllBytes(policyFile));
       TransportOptions to = transport.options();
-      Files.createDirectories(state);
       Optional<Attester> attester = Optional.empty();
       if (attest.requested()) {
         char[] passphrase = attest.passphrase == null ? null : attest.passphrase.get();
@@ -214,12 +223,21 @@ public final class HookCommand {
           return AttestCommand.sign(r, out);
         });
       }
-      CheckSettings checks = new CheckSettings(registry, to, policy, policyId, enforcePolicy, mappings,
-          Optional.ofNullable(keyring), context == null ? Path.of("") : context, dev.bitproof.cli.Main.Version.number(),
-          attester, state.resolve("work"));
+      CheckSettings flags = new CheckSettings(registry == null ? "" : registry, to, policy, policyId, enforcePolicy,
+          mappings, List.of(), Optional.ofNullable(keyring), context == null ? Path.of("") : context,
+          dev.bitproof.cli.Main.Version.number(), attester, state.resolve("work"));
+      CheckSettings checks = configFile == null ? flags : HookConfig.load(configFile).over(flags);
+      if (checks.registry().isEmpty()) {
+        throw CheckException.usage("OPTION_INVALID", "--registry (or registry: in --config) is required");
+      }
+      if (printConfig) {
+        out.printJson(effective(checks, host, port, token.isPresent(), hmac.isPresent()));
+        return ExitCodes.OK;
+      }
       WorkerSettings ws = new WorkerSettings(workers, leaseSeconds * 1000L, 1000, retrySeconds * 1000L,
           Math.max(retrySeconds * 1000L, 600_000L), maxAttempts,
           maxImages == null ? OptionalInt.empty() : OptionalInt.of(maxImages));
+      Files.createDirectories(state);
       JobStore store = database == null ? JobStore.sqlite(state, workers + 4)
           : JobStore.postgresql(database, Optional.ofNullable(databasePasswordFile).map(f -> readSecret(f, "password")), workers + 4);
       HookService.ServerSettings http = new HookService.ServerSettings(host, port,
@@ -233,6 +251,17 @@ public final class HookCommand {
         throw e;
       }
       try (hook) {
+        if (configFile != null) {
+          // installed before the port is announced: a HUP can only arrive once someone knows the hook is up
+          sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
+            try {
+              hook.reconfigure(HookConfig.load(configFile).over(flags));
+              out.progress("bitproof hook: reloaded " + configFile);
+            } catch (RuntimeException e) {
+              out.progress("bitproof hook: reloading " + configFile + " failed, keeping the previous config: " + e.getMessage());
+            }
+          });
+        }
         Thread stopper = new Thread(hook::close, "bitproof-hook-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
         if (portFile != null) {
@@ -251,6 +280,44 @@ public final class HookCommand {
         out.progress("bitproof hook: stopped after " + hook.finished() + " image(s)");
       }
       return ExitCodes.OK;
+    }
+
+    /** The configuration in force, as {@code --print-config} shows it (secrets as whether they are set). */
+    private com.fasterxml.jackson.databind.node.ObjectNode effective(CheckSettings c, String host, int port, boolean bearer,
+        boolean hmac) {
+      var n = dev.bitproof.json.Json.mapper().createObjectNode();
+      n.put("registry", c.registry());
+      n.put("listen", host + ":" + port);
+      n.put("database", database == null ? "sqlite:" + state.resolve("hook.db") : database.replaceAll("password=[^&]*", "password=***"));
+      n.put("workers", workers);
+      n.put("leaseSeconds", leaseSeconds);
+      n.put("maxAttempts", maxAttempts);
+      n.put("retrySeconds", retrySeconds);
+      n.put("maxBody", maxBody);
+      n.put("tls", tlsCert != null);
+      n.put("bearerToken", bearer);
+      n.put("hmacSecret", hmac);
+      n.put("policy", c.policyId());
+      n.put("enforcePolicy", c.enforcePolicy());
+      n.put("attest", c.attester().isPresent());
+      var repos = n.putArray("repositories");
+      c.mappings().forEach((repo, m) -> {
+        var r = repos.addObject();
+        r.put("match", repo);
+        r.put("config", m.config().toString());
+        m.lockfile().ifPresent(l -> r.put("lockfile", l.toString()));
+      });
+      for (CheckSettings.RepositoryRule rule : c.rules()) {
+        var r = repos.addObject();
+        r.put("match", rule.match());
+        rule.verify().ifPresent(m -> {
+          r.put("config", m.config().toString());
+          m.lockfile().ifPresent(l -> r.put("lockfile", l.toString()));
+        });
+        rule.policyId().ifPresent(p -> r.put("policy", p));
+        rule.enforcePolicy().ifPresent(e -> r.put("enforcePolicy", e));
+      }
+      return n;
     }
 
     private static boolean isLoopback(String host) {

@@ -187,6 +187,59 @@ class HookCommandTest {
     assertFalse(s.err().toString().contains("INTERNAL_ERROR"), s.err().toString());
   }
 
+  /** The config file's rules apply by glob; SIGHUP reloads it: the same image pushed again gets the new policy. */
+  @Test
+  void configFileRulesAndReloadOnSighup() throws Exception {
+    Path golden = SharedData.apkoTestdata().resolve("golden");
+    Path state = tmp.resolve("state");
+    String repo = LocalRegistry.uniqueRepository("hook-cfg");
+    Path cfg = Files.writeString(tmp.resolve("hook.yaml"), "repositories:\n  - match: \"bitproof-test/hook-cfg-*\"\n"
+        + "    enforcePolicy: true\n");
+    CliRunner.Run printed = CliRunner.run("hook", "serve", "--registry", "r:1", "--state", state.toString(),
+        "--config", cfg.toString(), "--print-config", "--format", "json");
+    assertEquals(0, printed.code(), printed.err());
+    assertTrue(printed.json().path("repositories").get(0).path("enforcePolicy").asBoolean(), printed.out());
+    assertEquals(2, CliRunner.run("hook", "serve", "--registry", "r:1", "--state", state.toString(),
+        "--config", Files.writeString(tmp.resolve("typo.yaml"), "enforcePolicey: true\n").toString()).code());
+
+    int regPort = LocalRegistry.freePort();
+    Served s = serve("--registry", "127.0.0.1:" + regPort, "--insecure", "--state", state.toString(),
+        "--config", cfg.toString(), "--max-images", "2");
+    LocalRegistry.Endpoint reg = LocalRegistry.notifying(regPort, List.of("http://127.0.0.1:" + s.port() + "/events"),
+        Optional.empty());
+    String url = "http://127.0.0.1:" + s.port();
+    assertEquals(0, CliRunner.run("copy", "oci:" + golden, "docker://" + reg.hostPort() + "/" + repo + ":one",
+        "--insecure", "--quiet").code());
+    assertEquals("FAIL", awaitResult(url, repo, s).path("result").asText(), "the rule enforces the policy");
+
+    Files.writeString(cfg, "repositories:\n  - match: \"bitproof-test/hook-cfg-*\"\n    enforcePolicy: false\n");
+    LocalRegistry.exec(List.of("kill", "-HUP", Long.toString(ProcessHandle.current().pid())));
+    long deadline = System.nanoTime() + BOUND.toNanos();
+    while (!s.err().toString().contains("reloaded " + cfg)) {
+      assertTrue(System.nanoTime() < deadline, "no reload: " + s.err());
+      Thread.sleep(20);
+    }
+    assertEquals(0, CliRunner.run("copy", "oci:" + golden, "docker://" + reg.hostPort() + "/" + repo + ":two",
+        "--insecure", "--quiet").code());
+    assertEquals(0, s.exit().get(BOUND.toSeconds(), TimeUnit.SECONDS), s.err().toString());
+    try (JobStore st = JobStore.sqlite(state, 2)) {
+      assertEquals(List.of("PASS", "FAIL"), st.results(Optional.empty(), 0, 10).stream().map(JobStore.Stored::result).toList(),
+          "a new policy version: the same image checked again, advisory now");
+    }
+  }
+
+  static JsonNode awaitResult(String url, String repo, Served s) throws Exception {
+    long deadline = System.nanoTime() + BOUND.toNanos();
+    while (true) {
+      CliRunner.Run q = CliRunner.run("hook", "results", "--url", url, repo + "@" + GOLDEN_INDEX, "--format", "json");
+      if (!q.out().contains("HOOK_RESULT_NOT_FOUND")) {
+        return Json.parse(q.out().getBytes(java.nio.charset.StandardCharsets.UTF_8), "result");
+      }
+      assertTrue(System.nanoTime() < deadline, "no result in " + BOUND + ":\n" + s.err());
+      Thread.sleep(50);
+    }
+  }
+
   @Test
   void usageErrors() {
     assertEquals(2, CliRunner.run("hook", "serve", "--state", tmp.toString()).code(), "--registry is required");

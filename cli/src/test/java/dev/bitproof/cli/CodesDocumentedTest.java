@@ -1,5 +1,6 @@
 package dev.bitproof.cli;
 
+import dev.bitproof.report.CommonCode;
 import dev.bitproof.fetch.FetchCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -56,7 +57,7 @@ class CodesDocumentedTest {
   /** Every {@link Code} enum; {@link #everyCodeEnumIsListed} keeps this list complete. */
   static final List<Class<? extends Enum<?>>> ENUMS = List.of(ApkCode.class, ApkDbCode.class, ApkoCode.class,
       AttestCode.class, BundleCode.class, DsseCode.class, IntotoCode.class, AttachCode.class, SignCode.class,
-      CliCode.class, CompareCode.class, CompressCode.class, DebCode.class, FetchCode.class, GoCompatCode.class, HookCode.class,
+      CliCode.class, CommonCode.class, CompareCode.class, CompressCode.class, DebCode.class, FetchCode.class, GoCompatCode.class, HookCode.class,
       ImageCode.class, IoCode.class, JsonCode.class, OciCode.class, TransportCode.class, PolicyCode.class, Rule.class,
       RebuildCode.class, SbomCode.class, TarCode.class, VerifyCode.class);
 
@@ -79,7 +80,7 @@ class CodesDocumentedTest {
   @Test
   void everyCodeEnumIsListed() throws IOException {
     Set<String> declared = new TreeSet<>();
-    for (String module : List.of("core", "attest", "cli")) {
+    for (String module : List.of("core", "attest", "hook", "cli")) {
       try (Stream<Path> s = Files.walk(SharedData.projectRoot().resolve(module).resolve("src/main/java"))) {
         for (Path p : s.filter(x -> x.toString().endsWith(".java")).toList()) {
           Matcher m = ENUM_DECL.matcher(Files.readString(p));

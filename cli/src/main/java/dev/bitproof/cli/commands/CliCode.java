@@ -13,8 +13,6 @@ public enum CliCode implements Code {
   DEMO_NOT_FOUND(Area.VERIFY, Severity.FAIL),
   DURATION_INVALID(Area.ATTEST, Severity.FAIL),
   FILE_EXISTS(Area.ATTEST, Severity.FAIL),
-  INTERNAL_ERROR(Severity.FAIL),
-  OPTION_INVALID(Area.VERIFY, Severity.FAIL),
   THREADS_INVALID(Area.COMPRESS, Severity.FAIL),
   USAGE(Severity.FAIL),
   USAGE_BAD_FINGERPRINT(Area.DEB, Severity.FAIL),

@@ -1,5 +1,6 @@
 package dev.bitproof.cli.commands;
 
+import dev.bitproof.report.CommonCode;
 import dev.bitproof.cli.Common;
 import dev.bitproof.cli.ExitCodes;
 import dev.bitproof.cli.TransportMixin;
@@ -99,7 +100,7 @@ public final class CompareCommand implements Callable<Integer> {
       case "bit" -> Verdict.BIT_IDENTICAL;
       case "content" -> Verdict.CONTENT_IDENTICAL;
       case "semantic" -> Verdict.SEMANTICALLY_IDENTICAL;
-      default -> throw dev.bitproof.report.CheckException.usage(CliCode.OPTION_INVALID,
+      default -> throw dev.bitproof.report.CheckException.usage(CommonCode.OPTION_INVALID,
           "--require must be bit, content or semantic, not '" + require + "'");
     };
   }

@@ -1,5 +1,6 @@
 package dev.bitproof.cli.commands;
 
+import dev.bitproof.report.CommonCode;
 import dev.bitproof.attest.AttestCode;
 import dev.bitproof.cli.Common;
 import dev.bitproof.cli.ExitCodes;
@@ -226,7 +227,7 @@ public final class VerifyCommand implements Callable<Integer> {
       }
       return OptionalLong.of(v);
     } catch (NumberFormatException e) {
-      throw CheckException.usage(CliCode.OPTION_INVALID, "--source-date-epoch must be seconds (>= 0) or auto, not '" + s + "'");
+      throw CheckException.usage(CommonCode.OPTION_INVALID, "--source-date-epoch must be seconds (>= 0) or auto, not '" + s + "'");
     }
   }
 

@@ -103,7 +103,8 @@ final class OriginLayers {
 
   record Dir(String path, MemFs.Node node) {}
 
-  static List<byte[]> tars(MemFs fs, List<ApkInstaller.Installed> installed, int budget) throws IOException {
+  static List<byte[]> tars(MemFs fs, List<ApkInstaller.Installed> installed, int budget, String installedDb)
+      throws IOException {
     List<Group> groups = groups(installed, budget);
     Map<Integer, String> users = LayerTar.names(fs, "etc/passwd");
     Map<Integer, String> grps = LayerTar.names(fs, "etc/group");
@@ -137,7 +138,7 @@ final class OriginLayers {
         LayerTar.writeEntry(w.tw, d.path(), d.node(), users, grps, n.mtime());
       }
       LayerTar.writeEntry(w.tw, path, n, users, grps, n.mtime());
-      if (path.equals(ApkInstaller.INSTALLED)) {
+      if (path.equals(installedDb)) {
         for (Group g : groups) {
           Writer gw = byGroup.get(g);
           for (Dir d : align(gw, stack)) {

@@ -4,10 +4,13 @@ import dev.bitproof.compare.CompareOptions;
 import dev.bitproof.compare.Comparison;
 import dev.bitproof.compare.ImageComparator;
 import dev.bitproof.compare.Verdict;
+import dev.bitproof.oci.Digest;
 import dev.bitproof.oci.transport.ImageSource;
 import dev.bitproof.oci.transport.Images;
 import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.oci.transport.Transports;
+import dev.bitproof.rebuild.ApkoRules;
+import dev.bitproof.report.CheckException;
 import dev.bitproof.report.Finding;
 import dev.bitproof.report.Severity;
 import java.io.IOException;
@@ -30,13 +33,44 @@ public final class Verifier {
   /**
    * @param sourceDateEpoch an explicit build date; empty means "auto": the published image's
    * @param required the least comparison verdict that passes
+   * @param apkoRules {@code --apko-version}: build with these rules only; empty: try the newest, then the rule sets
+   *     the published image's features allow ({@link ApkoCandidates}), and report which reproduce it
    */
   public record Request(Path config, Optional<Path> lockfile, Optional<Path> keyringDir, OptionalLong sourceDateEpoch,
-      String published, Path workDir, CompareOptions compare, Verdict required, TransportOptions transport) {}
+      String published, Path workDir, CompareOptions compare, Verdict required, TransportOptions transport,
+      Optional<ApkoRules> apkoRules) {
+    public Request {
+      apkoRules = apkoRules == null ? Optional.empty() : apkoRules;
+    }
 
-  private static Rebuilder.Inputs inputs(Request req, PublishedHints hints, OptionalLong epoch, Path out) {
+    /** Rule sets chosen automatically. */
+    public Request(Path config, Optional<Path> lockfile, Optional<Path> keyringDir, OptionalLong sourceDateEpoch,
+        String published, Path workDir, CompareOptions compare, Verdict required, TransportOptions transport) {
+      this(config, lockfile, keyringDir, sourceDateEpoch, published, workDir, compare, required, transport,
+          Optional.empty());
+    }
+
+    public Request withApkoRules(ApkoRules r) {
+      return new Request(config, lockfile, keyringDir, sourceDateEpoch, published, workDir, compare, required,
+          transport, Optional.of(r));
+    }
+  }
+
+  private static Rebuilder.Inputs inputs(Request req, PublishedHints hints, OptionalLong epoch, Path out,
+      ApkoRules rules) {
     return new Rebuilder.Inputs(req.config(), req.lockfile(), req.keyringDir(), epoch, hints.annotations(),
-        hints.archs(), out);
+        hints.archs(), out, rules);
+  }
+
+  /** One rebuild with one rule set, with the build-date decision it made. */
+  private record Attempt(ApkoRules rules, Rebuilder.Rebuilt rebuilt, Map<String, String> inputs, List<String> notes,
+      Optional<Digest> root) {}
+
+  /** The rebuilt image's root digest (the index of the layout just written). */
+  private static Optional<Digest> rootOf(Rebuilder.Rebuilt r) throws IOException {
+    try (ImageSource s = Transports.source(r.image(), TransportOptions.defaults())) {
+      return Optional.of(Images.walk(s).root().digest());
+    }
   }
 
   /** The build date the rebuilt image carries (its created annotation or config field). */
@@ -66,30 +100,48 @@ public final class Verifier {
     inputs.put("archs", String.join(",", hints.archs()));
     inputs.put("require", req.required().name());
 
-    // 2. rebuild; "auto" build date: first as apko without SOURCE_DATE_EPOCH (newest package builddate), and
-    // when that is not the published date, again with SOURCE_DATE_EPOCH set to it
-    Path out = req.workDir().resolve("rebuilt");
-    Rebuilder.Rebuilt rebuilt;
-    if (req.sourceDateEpoch().isPresent()) {
-      long epoch = req.sourceDateEpoch().getAsLong();
-      rebuilt = rebuilder.rebuild(inputs(req, hints, OptionalLong.of(epoch), out));
-      inputs.put("sourceDateEpoch", String.valueOf(epoch));
-      notes.add(0, "build date SOURCE_DATE_EPOCH=" + epoch + " given on the command line");
-    } else {
-      rebuilt = rebuilder.rebuild(inputs(req, hints, OptionalLong.empty(), out));
-      OptionalLong got = createdOf(rebuilt);
-      if (hints.sourceDateEpoch().isPresent() && !got.equals(hints.sourceDateEpoch())) {
-        long epoch = hints.sourceDateEpoch().getAsLong();
-        rebuilt = rebuilder.rebuild(inputs(req, hints, OptionalLong.of(epoch), req.workDir().resolve("rebuilt-sde")));
-        inputs.put("sourceDateEpoch", String.valueOf(epoch));
-        notes.add(0, hints.notes().stream().filter(n -> n.startsWith("build date ")).findFirst().orElse("build date "
-            + epoch) + " (the newest package builddate, " + got.orElse(0) + ", is not it)");
-      } else {
-        inputs.put("sourceDateEpoch", "(unset: newest package builddate " + got.orElse(0) + ")");
-        notes.add(0, "build date from the newest package builddate, as apko without SOURCE_DATE_EPOCH"
-            + (hints.sourceDateEpoch().isPresent() ? "; it equals the published " + PublishedHints.CREATED : ""));
+    // 2. rebuild with each candidate apko rule set until one gives the published digest
+    List<ApkoRules> candidates = req.apkoRules().map(List::of).orElseGet(() -> rebuilder.followsApkoRules()
+        ? ApkoCandidates.forImage(tree) : List.of(ApkoRules.newest()));
+    Digest publishedRoot = tree.root().digest();
+    Attempt first = null;
+    Attempt match = null;
+    List<String> tried = new ArrayList<>();
+    for (ApkoRules r : candidates) {
+      Attempt a;
+      try {
+        a = attempt(req, rebuilder, hints, r, candidates.size() == 1 ? "rebuilt" : "rebuilt-" + dirName(r));
+      } catch (CheckException e) {
+        if (first == null) {
+          throw e;
+        }
+        tried.add(r.label() + " (failed: " + e.getMessage() + ")");
+        continue;
+      }
+      tried.add(r.label());
+      if (first == null) {
+        first = a;
+      }
+      if (a.root().isPresent() && a.root().get().equals(publishedRoot)) {
+        match = a;
+        break;
       }
     }
+    Attempt chosen = match != null ? match : first;
+    List<ApkoRules> reproducing = new ArrayList<>();
+    if (match != null) {
+      reproducing.add(match.rules());
+      if (req.apkoRules().isEmpty() && rebuilder.followsApkoRules()) {
+        reproducing = widen(req, rebuilder, hints, match, publishedRoot);
+      }
+    }
+    Rebuilder.Rebuilt rebuilt = chosen.rebuilt();
+    inputs.putAll(chosen.inputs());
+    if (rebuilder.followsApkoRules()) {
+      inputs.put("apkoVersion", req.apkoRules().map(r -> r.label() + " (--apko-version)")
+          .orElse("auto: tried " + String.join(", ", tried)));
+    }
+    notes.addAll(0, chosen.notes());
     notes.addAll(rebuilt.notes());
     List<Report.Check> checks = new ArrayList<>();
     checks.add(Report.Check.of("rebuild", "rebuilt " + rebuilt.image(), rebuilt.facts(), Report.Status.PASS));
@@ -112,7 +164,97 @@ public final class Verifier {
     for (PublishedCheck x : extra) {
       checks.add(x.run(published.reference(), published, req.transport()));
     }
+    if (rebuilder.followsApkoRules()) {
+      checks.add(versionsCheck(reproducing, tried));
+    }
     return new Report("verify", new Report.Subject("rebuilt", c.referenceA(), Optional.of(c.rootA())),
         new Report.Subject("published", c.referenceB(), Optional.of(c.rootB())), inputs, notes, checks, Optional.of(c));
+  }
+
+  /** "auto" build date: first as apko without SOURCE_DATE_EPOCH, then (if that is not it) the published date. */
+  private static Attempt attempt(Request req, Rebuilder rebuilder, PublishedHints hints, ApkoRules rules, String dir)
+      throws IOException {
+    Path out = req.workDir().resolve(dir);
+    Map<String, String> inputs = new LinkedHashMap<>();
+    List<String> notes = new ArrayList<>();
+    Rebuilder.Rebuilt rebuilt;
+    if (req.sourceDateEpoch().isPresent()) {
+      long epoch = req.sourceDateEpoch().getAsLong();
+      rebuilt = rebuilder.rebuild(inputs(req, hints, OptionalLong.of(epoch), out, rules));
+      inputs.put("sourceDateEpoch", String.valueOf(epoch));
+      notes.add("build date SOURCE_DATE_EPOCH=" + epoch + " given on the command line");
+    } else {
+      rebuilt = rebuilder.rebuild(inputs(req, hints, OptionalLong.empty(), out, rules));
+      OptionalLong got = createdOf(rebuilt);
+      if (hints.sourceDateEpoch().isPresent() && !got.equals(hints.sourceDateEpoch())) {
+        long epoch = hints.sourceDateEpoch().getAsLong();
+        rebuilt = rebuilder.rebuild(inputs(req, hints, OptionalLong.of(epoch), req.workDir().resolve(dir + "-sde"),
+            rules));
+        inputs.put("sourceDateEpoch", String.valueOf(epoch));
+        notes.add(hints.notes().stream().filter(n -> n.startsWith("build date ")).findFirst().orElse("build date "
+            + epoch) + " (the newest package builddate, " + got.orElse(0) + ", is not it)");
+      } else {
+        inputs.put("sourceDateEpoch", "(unset: newest package builddate " + got.orElse(0) + ")");
+        notes.add("build date from the newest package builddate, as apko without SOURCE_DATE_EPOCH"
+            + (hints.sourceDateEpoch().isPresent() ? "; it equals the published " + PublishedHints.CREATED : ""));
+      }
+    }
+    return new Attempt(rules, rebuilt, inputs, notes, rootOf(rebuilt));
+  }
+
+  /**
+   * The contiguous run of rule sets around {@code match} that give the same digest: the neighbours in apko's
+   * history are rebuilt one by one until one differs (changes that do not touch this image do not split it).
+   */
+  private static List<ApkoRules> widen(Request req, Rebuilder rebuilder, PublishedHints hints, Attempt match,
+      Digest publishedRoot) throws IOException {
+    List<ApkoRules> all = ApkoRules.all();
+    int at = all.indexOf(match.rules());
+    java.util.LinkedList<ApkoRules> out = new java.util.LinkedList<>(List.of(match.rules()));
+    for (int step : new int[] {-1, 1}) {
+      for (int i = at + step; i >= 0 && i < all.size(); i += step) {
+        ApkoRules r = all.get(i);
+        Attempt a;
+        try {
+          a = attempt(req, rebuilder, hints, r, "rebuilt-" + dirName(r));
+        } catch (CheckException e) {
+          break;
+        }
+        if (a.root().isEmpty() || !a.root().get().equals(publishedRoot)) {
+          break;
+        }
+        if (step < 0) {
+          out.addFirst(r);
+        } else {
+          out.addLast(r);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String dirName(ApkoRules r) {
+    return r.label().replace('–', '_');
+  }
+
+  /** Which apko versions' rules reproduce the published image (newest first in {@code reproducing}). */
+  static Report.Check versionsCheck(List<ApkoRules> reproducing, List<String> tried) {
+    if (reproducing.isEmpty()) {
+      Finding f = new Finding("APKO_VERSION_NOT_REPRODUCED", Severity.INFO, "apko version",
+          "no tried apko rule set reproduces the published digest", Map.of()).with("tried", String.join(", ", tried));
+      return new Report.Check("apko-version", Report.Status.SKIPPED, "not reproduced by the rules of any apko "
+          + "version tried", List.of(f));
+    }
+    String range = range(reproducing);
+    Finding f = Finding.ok("APKO_VERSION_REPRODUCED", "apko version", "reproduced with the rules of apko " + range)
+        .with("versions", range).with("ruleSets", String.join(", ", reproducing.stream().map(ApkoRules::label).toList()));
+    return new Report.Check("apko-version", Report.Status.PASS, "reproduced with the rules of apko " + range, List.of(f));
+  }
+
+  /** {@code v0.27.2–v0.27.5} from rule sets listed newest first (contiguous). */
+  static String range(List<ApkoRules> newestFirst) {
+    ApkoRules oldest = newestFirst.get(newestFirst.size() - 1);
+    ApkoRules newest = newestFirst.get(0);
+    return oldest.first().equals(newest.last()) ? oldest.first().toString() : oldest.first() + "–" + newest.last();
   }
 }

@@ -52,6 +52,9 @@ public enum ApkoChange {
   /** {@code .sha256} sidecar files next to the CA bundles. */
   CA_BUNDLE_SIDECARS("v1.2.29-1-g79121300", null, "2026-07-27", "79121300", "#2331",
       "CA bundle .sha256 sidecar files"),
+  /** {@code contents.baseimage}: building on top of a base image (with a lock file). */
+  BASE_IMAGE_MODE("v0.14.0-103-g4d652934", null, "2024-04-09", "4d652934", "base image support",
+      "contents.baseimage: a new layer on top of a base image; before, no such mode"),
   /** Base-image mode writes {@code etc/passwd} (accounts) into the top layer. */
   BASE_IMAGE_ACCOUNTS("v0.14.0-103-g4d652934", "v0.15.0-17-g4308a2eb", "2024-04-09", "4d652934", "base image support (until 4308a2eb)",
       "base-image builds still ran mutateAccounts, so the top layer carries etc/passwd");

@@ -172,6 +172,10 @@ public final class Rebuild {
       List<PackageContent> contents, Map<String, String> annotations, Map<String, String> baseAnnotations) {}
 
   private ImageConfiguration validate(ImageConfiguration ic) {
+    if (ic.contents().baseImage() != null && !req.rules().has(ApkoChange.BASE_IMAGE_MODE)) {
+      throw new CheckException("BUILD_UNSUPPORTED", "contents.baseimage", "apko " + req.rules().label()
+          + " has no base-image mode (it came with v0.14.1)");
+    }
     if (ic.contents().baseImage() != null && ic.layering() != null && !ic.layering().strategy().isEmpty()) {
       throw new CheckException("BUILD_UNSUPPORTED", "layering", "layering cannot be combined with a base image (as in apko)");
     }

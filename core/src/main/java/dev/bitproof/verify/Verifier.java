@@ -100,13 +100,15 @@ public final class Verifier {
     inputs.put("archs", String.join(",", hints.archs()));
     inputs.put("require", req.required().name());
 
-    // 2. rebuild with each candidate apko rule set until one gives the published digest
+    // 2. rebuild with each candidate apko rule set (newest first); every one that gives the published digest is
+    // reported, the newest of them is the rebuild the report shows
     List<ApkoRules> candidates = req.apkoRules().map(List::of).orElseGet(() -> rebuilder.followsApkoRules()
         ? ApkoCandidates.forImage(tree) : List.of(ApkoRules.newest()));
     Digest publishedRoot = tree.root().digest();
     Attempt first = null;
     Attempt match = null;
     List<String> tried = new ArrayList<>();
+    List<ApkoRules> reproducing = new ArrayList<>();
     for (ApkoRules r : candidates) {
       Attempt a;
       try {
@@ -123,18 +125,13 @@ public final class Verifier {
         first = a;
       }
       if (a.root().isPresent() && a.root().get().equals(publishedRoot)) {
-        match = a;
-        break;
+        reproducing.add(r);
+        if (match == null) {
+          match = a;
+        }
       }
     }
     Attempt chosen = match != null ? match : first;
-    List<ApkoRules> reproducing = new ArrayList<>();
-    if (match != null) {
-      reproducing.add(match.rules());
-      if (req.apkoRules().isEmpty() && rebuilder.followsApkoRules()) {
-        reproducing = widen(req, rebuilder, hints, match, publishedRoot);
-      }
-    }
     Rebuilder.Rebuilt rebuilt = chosen.rebuilt();
     inputs.putAll(chosen.inputs());
     if (rebuilder.followsApkoRules()) {
@@ -202,37 +199,6 @@ public final class Verifier {
     return new Attempt(rules, rebuilt, inputs, notes, rootOf(rebuilt));
   }
 
-  /**
-   * The contiguous run of rule sets around {@code match} that give the same digest: the neighbours in apko's
-   * history are rebuilt one by one until one differs (changes that do not touch this image do not split it).
-   */
-  private static List<ApkoRules> widen(Request req, Rebuilder rebuilder, PublishedHints hints, Attempt match,
-      Digest publishedRoot) throws IOException {
-    List<ApkoRules> all = ApkoRules.all();
-    int at = all.indexOf(match.rules());
-    java.util.LinkedList<ApkoRules> out = new java.util.LinkedList<>(List.of(match.rules()));
-    for (int step : new int[] {-1, 1}) {
-      for (int i = at + step; i >= 0 && i < all.size(); i += step) {
-        ApkoRules r = all.get(i);
-        Attempt a;
-        try {
-          a = attempt(req, rebuilder, hints, r, "rebuilt-" + dirName(r));
-        } catch (CheckException e) {
-          break;
-        }
-        if (a.root().isEmpty() || !a.root().get().equals(publishedRoot)) {
-          break;
-        }
-        if (step < 0) {
-          out.addFirst(r);
-        } else {
-          out.addLast(r);
-        }
-      }
-    }
-    return out;
-  }
-
   private static String dirName(ApkoRules r) {
     return r.label().replace('–', '_');
   }
@@ -245,16 +211,38 @@ public final class Verifier {
       return new Report.Check("apko-version", Report.Status.SKIPPED, "not reproduced by the rules of any apko "
           + "version tried", List.of(f));
     }
-    String range = range(reproducing);
+    String range = ranges(reproducing);
     Finding f = Finding.ok("APKO_VERSION_REPRODUCED", "apko version", "reproduced with the rules of apko " + range)
         .with("versions", range).with("ruleSets", String.join(", ", reproducing.stream().map(ApkoRules::label).toList()));
     return new Report.Check("apko-version", Report.Status.PASS, "reproduced with the rules of apko " + range, List.of(f));
   }
 
-  /** {@code v0.27.2–v0.27.5} from rule sets listed newest first (contiguous). */
-  static String range(List<ApkoRules> newestFirst) {
-    ApkoRules oldest = newestFirst.get(newestFirst.size() - 1);
-    ApkoRules newest = newestFirst.get(0);
+  /**
+   * {@code v0.27.2–v0.27.5, v0.28.0–v1.2.24}: the rule sets' release ranges, oldest first, neighbours in apko's
+   * history joined into one range.
+   */
+  static String ranges(List<ApkoRules> sets) {
+    List<ApkoRules> all = ApkoRules.all();
+    List<ApkoRules> sorted = new ArrayList<>(sets);
+    sorted.sort((x, y) -> x.first().compareTo(y.first()));
+    List<String> out = new ArrayList<>();
+    ApkoRules start = null;
+    ApkoRules prev = null;
+    for (ApkoRules r : sorted) {
+      if (prev != null && all.indexOf(prev) - 1 != all.indexOf(r)) {
+        out.add(span(start, prev));
+        start = null;
+      }
+      if (start == null) {
+        start = r;
+      }
+      prev = r;
+    }
+    out.add(span(start, prev));
+    return String.join(", ", out);
+  }
+
+  private static String span(ApkoRules oldest, ApkoRules newest) {
     return oldest.first().equals(newest.last()) ? oldest.first().toString() : oldest.first() + "–" + newest.last();
   }
 }

@@ -4,6 +4,7 @@ import dev.bitproof.cli.Common;
 import dev.bitproof.cli.ExitCodes;
 import dev.bitproof.cli.TransportMixin;
 import dev.bitproof.cli.render.Output;
+import dev.bitproof.rebuild.ApkoRules;
 import dev.bitproof.rebuild.LayerCompressor;
 import dev.bitproof.compare.CompareOptions;
 import dev.bitproof.oci.ImageReference;
@@ -65,9 +66,15 @@ public final class VerifyCommand implements Callable<Integer> {
   Path context;
 
   @Option(names = "--compression", paramLabel = "NAME", defaultValue = "apko",
-      description = "Layer compression of the rebuild: apko (byte-exact with current apko, default), apko-legacy "
+      description = "Layer compression of the rebuild: apko (byte-exact, as the apko version used it; default), apko-legacy "
           + "(apko 2022-09 to 2025-11) or java (only diff_ids and configs can then match: CONTENT_IDENTICAL at best).")
   String compression;
+
+  @Option(names = "--apko-version", paramLabel = "VERSION",
+      description = "Reproduce the output of this apko release (v0.27.2), of a build between releases "
+          + "(v0.27.1-4-gbed5f073) or of a prefix naming releases with one rule set; default: the newest, then every version the published image's features allow, and the report names those that reproduce it. Unknown or "
+          + "ambiguous: usage error listing the known versions (docs/rebuild.md, apko versions).")
+  String apkoVersion;
 
   @Option(names = "--semantic", description = "Compare ignoring timestamps, history, entry order, tar format, image names.")
   boolean semantic;
@@ -128,6 +135,10 @@ public final class VerifyCommand implements Callable<Integer> {
     Verifier.Request req = new Verifier.Request(config.toAbsolutePath(), Optional.ofNullable(lockfile).map(Path::toAbsolutePath),
         Optional.ofNullable(keyring).map(Path::toAbsolutePath), epoch, image, work, opts,
         CompareCommand.required(require, semantic), to);
+    if (apkoVersion != null) {
+      req = req.withApkoRules(ApkoRules.select(apkoVersion));
+    }
+    LayerCompressor compressor = BuildCommand.compressorFor(compression);
     out.progress("bitproof verify: rebuilding " + config + " and comparing with " + image);
     Report r;
     try (ImageSource published = Transports.source(ImageReference.parse(image), to)) {
@@ -135,7 +146,8 @@ public final class VerifyCommand implements Callable<Integer> {
       if (!noPolicy) {
         extra.add(PublishedCheck.policy(PolicyCommand.load(policyFile, profile), enforcePolicy));
       }
-      r = Verifier.run(req, new ApkoRebuilder(ctx, LayerCompressor.named(compression)), published, extra);
+      r = Verifier.run(req, compressor == null ? new ApkoRebuilder(ctx) : new ApkoRebuilder(ctx, compressor), published,
+          extra);
     } finally {
       if (keep == null) {
         deleteTree(work);

@@ -55,6 +55,23 @@ public enum ApkoChange {
   /** {@code contents.baseimage}: building on top of a base image (with a lock file). */
   BASE_IMAGE_MODE("v0.14.0-103-g4d652934", null, "2024-04-09", "4d652934", "base image support",
       "contents.baseimage: a new layer on top of a base image; before, no such mode"),
+  /** {@code layering: {strategy: origin}}: package layers plus a top layer. */
+  LAYERING("v0.25.7-2-g17f22f42", null, "2025-04-14", "17f22f42", "#1617",
+      "layering (strategy origin, budget): one layer per package group plus a top layer; before, no such key"),
+  /** In layered images, a directory written ahead of a file takes that file's mtime. */
+  LAYER_DIR_MTIMES_SYNTHESIZED("v0.26.0", null, "2025-04-15", "3b7dab4f", "#1624",
+      "layering: parent directories written into a layer carry the mtime of the file that needed them"),
+  /** Bug: layered images kept the build repositories in {@code etc/apk/repositories}. */
+  LAYERED_BUILD_REPOSITORIES("v0.25.7-2-g17f22f42", "v0.27.3", "2025-04-14", "17f22f42",
+      "#1617 (fixed by 69318398, #1663)",
+      "layered images' etc/apk/repositories kept the build repositories (runtime-only rewrite not applied)"),
+  /** Each package layer carries the installed-db records of its own packages. */
+  LAYER_PARTIAL_DB("v0.29.4", null, "2025-07-15", "43698674", "#1752",
+      "layering: each package layer gets a partial installed db (its packages' records)"),
+  /** The partial db is written where the walk reaches the db, with its parent directories. */
+  LAYER_PARTIAL_DB_PARENTS("v0.29.9", null, "2025-07-21", "249040d7", "#1776",
+      "layering: the partial installed db is written with its parent directories when the walk reaches the db; "
+          + "before, appended at the end of each package layer without them"),
   /** Base-image mode writes {@code etc/passwd} (accounts) into the top layer. */
   BASE_IMAGE_ACCOUNTS("v0.14.0-103-g4d652934", "v0.15.0-17-g4308a2eb", "2024-04-09", "4d652934", "base image support (until 4308a2eb)",
       "base-image builds still ran mutateAccounts, so the top layer carries etc/passwd");

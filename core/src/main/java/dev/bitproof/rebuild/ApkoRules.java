@@ -82,10 +82,11 @@ public record ApkoRules(ApkoPoint first, ApkoPoint last, Set<ApkoChange> changes
     if (s.matches("v?\\d+\\.\\d+\\.\\d+-\\d+-g[0-9a-f]+")) {
       return at(ApkoPoint.parse(s));
     }
-    String bare = s.startsWith("v") ? s.substring(1) : s;
-    if (bare.isEmpty()) {
-      throw unknown(spec);
+    if (!s.matches("v?\\d+(\\.\\d+){0,2}")) {
+      throw CheckException.usage("APKO_VERSION_INVALID", "--apko-version " + spec + " is not a release (v0.27.2), a "
+          + "prefix of one (v0.29), a git describe name (v0.27.1-4-gbed5f073) or newest. Known: " + knownList());
     }
+    String bare = s.startsWith("v") ? s.substring(1) : s;
     List<ApkoVersion> matching = ApkoVersion.RELEASES.stream()
         .filter(r -> r.toString().substring(1).equals(bare) || r.toString().substring(1).startsWith(bare + "."))
         .toList();

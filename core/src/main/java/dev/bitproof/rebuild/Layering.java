@@ -12,15 +12,15 @@ import java.util.List;
 public final class Layering {
   private Layering() {}
 
-  /** @param installedDb the installed database's path ({@code usr/lib/apk/db/installed} or the pre-usrmerge one) */
+  /** @param rules the apko release whose layering (and installed-db location) to reproduce */
   public static List<byte[]> tars(MemFs fs, List<ApkInstaller.Installed> installed, ImageConfiguration.Layering l,
-      String installedDb) throws IOException {
+      ApkoRules rules) throws IOException {
     if (l == null || l.strategy().isEmpty() || l.budget() <= 1) {
       return List.of(LayerTar.write(fs));
     }
     if (!l.strategy().equals("origin")) {
       throw new CheckException("APKO_CONFIG_INVALID", "layering.strategy", "unknown layering strategy '" + l.strategy() + "'");
     }
-    return OriginLayers.tars(fs, installed, (int) l.budget(), installedDb);
+    return OriginLayers.tars(fs, installed, (int) l.budget(), rules);
   }
 }

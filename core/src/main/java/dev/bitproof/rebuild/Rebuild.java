@@ -171,7 +171,15 @@ public final class Rebuild {
       List<BuildResult.InstalledPackage> packages, ImageConfiguration locked, byte[] installedDb,
       List<PackageContent> contents, Map<String, String> annotations, Map<String, String> baseAnnotations) {}
 
+  private static boolean layered(ImageConfiguration ic) {
+    return ic.layering() != null && !ic.layering().strategy().isEmpty() && ic.layering().budget() > 1;
+  }
+
   private ImageConfiguration validate(ImageConfiguration ic) {
+    if (ic.layering() != null && !ic.layering().strategy().isEmpty() && !req.rules().has(ApkoChange.LAYERING)) {
+      throw new CheckException("BUILD_UNSUPPORTED", "layering", "apko " + req.rules().label()
+          + " has no layering (it came with v0.26.0)");
+    }
     if (ic.contents().baseImage() != null && !req.rules().has(ApkoChange.BASE_IMAGE_MODE)) {
       throw new CheckException("BUILD_UNSUPPORTED", "contents.baseimage", "apko " + req.rules().label()
           + " has no base-image mode (it came with v0.14.1)");
@@ -401,15 +409,16 @@ public final class Rebuild {
       if (fs.get("etc/ld.so.conf") != null) {
         notes.add(an + ": /etc/ld.so.conf is present; apko would write /etc/ld.so.cache, which is not generated");
       }
-      RootfsSteps.runtimeRepositories(fs, runtimeRepos(ic));
+      if (!(layered(ic) && rules.has(ApkoChange.LAYERED_BUILD_REPOSITORIES))) {
+        RootfsSteps.runtimeRepositories(fs, runtimeRepos(ic));
+      }
       if (!rules.has(ApkoChange.PACKAGE_MTIMES)) {
         // apko before v0.19.0 wrote every tar header with mtime SOURCE_DATE_EPOCH
         fs.setAllMtimes(req.sourceDateEpoch().orElse(0));
       }
       return null;
     });
-    List<byte[]> tars = step("write layer tar", an, () -> Layering.tars(fs, installed, ic.layering(),
-        ApkInstaller.installed(rules)));
+    List<byte[]> tars = step("write layer tar", an, () -> Layering.tars(fs, installed, ic.layering(), rules));
     List<BuildResult.Layer> layers = new ArrayList<>();
     if (base != null) {
       layers.addAll(base.layers());

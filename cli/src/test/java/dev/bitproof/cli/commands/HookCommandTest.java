@@ -108,7 +108,8 @@ class HookCommandTest {
     assertEquals(GOLDEN_INDEX, r.get("verify").get("subjects").get("b").get("digest").asText());
     List<String> checks = new ArrayList<>();
     r.get("checks").forEach(c -> checks.add(c.get("name").asText() + "=" + c.get("status").asText()));
-    assertEquals(List.of("rebuild=PASS", "signatures=PASS", "compare=PASS", "sbom=PASS", "policy-advisory=PASS"), checks);
+    assertEquals(List.of("rebuild=PASS", "signatures=PASS", "compare=PASS", "sbom=PASS", "policy-advisory=PASS",
+        "apko-version=PASS"), checks);
     // the two child manifests were pushed untagged before the index: verified through it, not on their own
     assertFalse(Files.exists(state.resolve(repo).resolve("69f0237c7f8cf0b8a329d1bf1d6870c870c4ec323e39d3a6da59596632d0f2f4.json")));
   }

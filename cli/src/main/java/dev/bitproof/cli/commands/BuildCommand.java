@@ -214,6 +214,7 @@ public final class BuildCommand implements Callable<Integer> {
   private static void print(Output out, BuildResult r, ImageReference dest) {
     var w = out.out();
     w.println("index    " + r.index().digest() + "  -> " + dest);
+    w.println("apko     rules of " + r.rules().label());
     for (BuildResult.ArchImage img : r.images()) {
       w.println(img.arch().platform() + " (" + img.arch().apk() + ")");
       w.println("  manifest " + img.manifest().digest());
@@ -248,6 +249,7 @@ public final class BuildCommand implements Callable<Integer> {
     n.put("result", "BUILT");
     n.put("output", dest.toString());
     n.put("index", r.index().digest().toString());
+    n.put("apkoRules", r.rules().label());
     ArrayNode imgs = n.putArray("images");
     for (BuildResult.ArchImage img : r.images()) {
       ObjectNode i = imgs.addObject();

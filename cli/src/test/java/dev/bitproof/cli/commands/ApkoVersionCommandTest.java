@@ -32,6 +32,7 @@ class ApkoVersionCommandTest {
         "--apko-version", "v0.13.0", "-o", "oci:" + out);
     assertEquals(0, r.code(), r.err());
     assertEquals(golden, Digest.sha256(Files.readAllBytes(out.resolve("index.json"))));
+    assertTrue(r.out().contains("apko     rules of v0.12.0–v0.14.0"), r.out());
     Run newest = run("build", "-C", dir.toString(), "testdata/apko.yaml", "--arch", "x86_64", "--arch", "aarch64",
         "-o", "oci:" + tmp.resolve("n"));
     assertEquals(0, newest.code(), newest.err());

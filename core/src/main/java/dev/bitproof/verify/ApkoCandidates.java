@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * Which apko rule sets could have built a published image, judged from what the image shows without reading a
- * layer: {@code artifactType} on the index entries, the {@code created} annotation, and the default PATH order in
- * the config. The newest rule set always comes first (it is the likeliest); the others follow newest first.
+ * layer: {@code artifactType} on the index entries, the {@code created} annotation, the default PATH order in
+ * the config, and (with title and vendor annotations) the history comment. The newest rule set always comes first (it is the likeliest); the others follow newest first.
  */
 public final class ApkoCandidates {
   private ApkoCandidates() {}
@@ -42,6 +42,15 @@ public final class ApkoCandidates {
         .orElseGet(() -> t.images().get(0).manifest().annotations());
     if (ann.containsKey("org.opencontainers.image.created") != r.has(ApkoChange.CREATED_ANNOTATION)) {
       return false;
+    }
+    String title = ann.get("org.opencontainers.image.title");
+    String vendor = ann.get("org.opencontainers.image.vendor");
+    List<com.fasterxml.jackson.databind.JsonNode> history = t.images().get(0).config().history();
+    if (title != null && vendor != null && !history.isEmpty()) {
+      boolean byVendor = history.get(history.size() - 1).path("comment").asText("").equals(title + " by " + vendor);
+      if (byVendor != r.has(ApkoChange.HISTORY_TITLE_VENDOR)) {
+        return false;
+      }
     }
     List<String> env = t.images().get(0).config().env();
     if (env.contains(PATH_SBIN_FIRST) && r.has(ApkoChange.PATH_SBIN_MERGE)) {

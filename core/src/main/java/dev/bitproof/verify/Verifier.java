@@ -103,7 +103,7 @@ public final class Verifier {
     // 2. rebuild with each candidate apko rule set (newest first); every one that gives the published digest is
     // reported, the newest of them is the rebuild the report shows
     List<ApkoRules> candidates = req.apkoRules().map(List::of).orElseGet(() -> rebuilder.followsApkoRules()
-        ? ApkoCandidates.forImage(tree) : List.of(ApkoRules.newest()));
+        ? ApkoCandidates.forImage(tree, ApkoCandidates.TopLayer.read(tree, published)) : List.of(ApkoRules.newest()));
     Digest publishedRoot = tree.root().digest();
     Attempt first = null;
     Attempt match = null;

@@ -73,8 +73,9 @@ public final class CaCertificates {
     }
     // GetInstalled: every record of the installed DB, in DB order, with its p: names and F:/R: files
     List<String> pkgCertFiles = new ArrayList<>();
-    if (fs.get(ApkInstaller.INSTALLED) != null) {
-      for (DbRecord r : DbRecord.parse(fs.readFile(ApkInstaller.INSTALLED))) {
+    String db = fs.get(ApkInstaller.INSTALLED) != null ? ApkInstaller.INSTALLED : "lib/apk/db/installed";
+    if (fs.get(db) != null) {
+      for (DbRecord r : DbRecord.parse(fs.readFile(db))) {
         if (c.providers().stream().noneMatch(r.provides()::contains)) {
           continue;
         }

@@ -64,7 +64,8 @@ public final class LayerReuse {
           img.lockedConfig(), img.installedDb(), img.baseAnnotations()));
     }
     BuildResult.ArchImage first = built.images().get(0);
-    return Rebuild.finish(parts, first.lockedConfig().vcsUrl(), annotationsOf(built), built.lock(), built.steps(), notes);
+    return Rebuild.finish(parts, first.lockedConfig().vcsUrl(), annotationsOf(built), built.lock(), built.steps(), notes,
+        built.rules());
   }
 
   /** The annotations the build used (the locked config carries the merged set). */

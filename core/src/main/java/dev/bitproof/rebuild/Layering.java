@@ -13,14 +13,15 @@ import java.util.List;
 public final class Layering {
   private Layering() {}
 
-  public static List<byte[]> tars(MemFs fs, List<ApkInstaller.Installed> installed, ImageConfiguration.Layering l)
-      throws IOException {
+  /** @param rules the apko release whose layering (and installed-db location) to reproduce */
+  public static List<byte[]> tars(MemFs fs, List<ApkInstaller.Installed> installed, ImageConfiguration.Layering l,
+      ApkoRules rules) throws IOException {
     if (l == null || l.strategy().isEmpty() || l.budget() <= 1) {
       return List.of(LayerTar.write(fs));
     }
     if (!l.strategy().equals("origin")) {
       throw new CheckException(GoCompatCode.APKO_CONFIG_INVALID, "layering.strategy", "unknown layering strategy '" + l.strategy() + "'");
     }
-    return OriginLayers.tars(fs, installed, (int) l.budget());
+    return OriginLayers.tars(fs, installed, (int) l.budget(), rules);
   }
 }

@@ -377,6 +377,19 @@ public final class MemFs {
     node(path).mtime = mtime;
   }
 
+  /** Every node's mtime (apko before v0.19.0 stamped all tar headers with SOURCE_DATE_EPOCH). */
+  public void setAllMtimes(long mtime) {
+    java.util.ArrayDeque<Node> todo = new java.util.ArrayDeque<>(root.children.values());
+    root.mtime = mtime;
+    while (!todo.isEmpty()) {
+      Node n = todo.pop();
+      n.mtime = mtime;
+      if (n.kind == Kind.DIR) {
+        todo.addAll(n.children.values());
+      }
+    }
+  }
+
   public void setXattr(String path, String name, String value) {
     node(path).xattrs.put(name, value);
   }

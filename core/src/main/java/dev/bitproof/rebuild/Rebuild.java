@@ -149,7 +149,11 @@ public final class Rebuild {
     annotations.putAll(req.annotations());
 
     List<Planned> plans = new ArrayList<>();
-    if (lock.isPresent()) {
+    boolean lockIgnored = lock.isPresent() && req.rules().has(ApkoChange.LOCK_FILE_IGNORED);
+    if (lockIgnored) {
+      notes.add("lock file read but not used for resolution, as apko " + req.rules().label() + " did");
+    }
+    if (lock.isPresent() && !lockIgnored) {
       for (Arch a : archs) {
         plans.add(step("lock packages", a.apk(), () -> fromLock(lock.get(), a)));
       }
@@ -158,7 +162,8 @@ public final class Rebuild {
     }
     List<java.util.concurrent.Callable<PerArch>> work = new ArrayList<>();
     for (Planned p : plans) {
-      work.add(() -> buildArch(p, ic, keys, apkKeyring, annotations));
+      work.add(() -> buildArch(p, ic, keys, apkKeyring, annotations, lock.isPresent(),
+          archs.stream().map(Arch::oci).toList()));
     }
     List<PerArch> built = inParallel(work, req.parallelism());
     LockFile emitted = lock.orElseGet(() -> emitLock(loaded, ic, keys, built));
@@ -170,7 +175,19 @@ public final class Rebuild {
       List<BuildResult.InstalledPackage> packages, ImageConfiguration locked, byte[] installedDb,
       List<PackageContent> contents, Map<String, String> annotations, Map<String, String> baseAnnotations) {}
 
+  private static boolean layered(ImageConfiguration ic) {
+    return ic.layering() != null && !ic.layering().strategy().isEmpty() && ic.layering().budget() > 1;
+  }
+
   private ImageConfiguration validate(ImageConfiguration ic) {
+    if (ic.layering() != null && !ic.layering().strategy().isEmpty() && !req.rules().has(ApkoChange.LAYERING)) {
+      throw new CheckException(RebuildCode.BUILD_UNSUPPORTED, "layering", "apko " + req.rules().label()
+          + " has no layering (it came with v0.26.0)");
+    }
+    if (ic.contents().baseImage() != null && !req.rules().has(ApkoChange.BASE_IMAGE_MODE)) {
+      throw new CheckException(RebuildCode.BUILD_UNSUPPORTED, "contents.baseimage", "apko " + req.rules().label()
+          + " has no base-image mode (it came with v0.14.1)");
+    }
     if (ic.contents().baseImage() != null && ic.layering() != null && !ic.layering().strategy().isEmpty()) {
       throw new CheckException(RebuildCode.BUILD_UNSUPPORTED, "layering", "layering cannot be combined with a base image (as in apko)");
     }
@@ -335,7 +352,8 @@ public final class Rebuild {
   }
 
   private PerArch buildArch(Planned plan, ImageConfiguration ic, Map<String, byte[]> keys, ApkKeyring keyring,
-      Map<String, String> annotations) throws IOException {
+      Map<String, String> annotations, boolean withLock, List<String> allArchs) throws IOException {
+    ApkoRules rules = req.rules();
     String an = plan.arch().apk();
     ImageConfiguration.BaseImage bic = ic.contents().baseImage();
     BaseImage base = bic == null ? null : step("read base image", an, () -> BaseImage.load(
@@ -344,66 +362,83 @@ public final class Rebuild {
     long baseDate = base == null ? 0 : base.packages().stream().mapToLong(BaseImage.Record::buildDate).max().orElse(0);
     long buildDate = req.sourceDateEpoch().orElseGet(() -> Math.max(Math.max(0, baseDate),
         pkgs.stream().mapToLong(PackageContent::buildDate).max().orElse(0)));
-    // apko's world in base mode: the locked packages plus every base package pinned (SetWorld sorts)
-    List<String> world = new ArrayList<>(plan.world());
+    // the packages world and apko.json list: the pinned closure once configs are locked before the build, the
+    // config's own list before that, nothing while a lock file's packages were dropped (apko #1670)
+    List<String> listed = !rules.has(ApkoChange.LOCKED_CONFIG) ? ic.contents().packages()
+        : withLock && rules.has(ApkoChange.LOCKED_WORLD_EMPTY) ? List.of() : plan.world();
+    // apko's world in base mode: those plus every base package pinned (SetWorld sorts, keeps duplicates)
+    List<String> world = new ArrayList<>(listed);
     if (base != null) {
       base.packages().forEach(r -> world.add(r.pin()));
-      world.sort(GoJson::compareUtf8);
     }
+    world.sort(GoJson::compareUtf8);
     long scriptsEpoch = req.sourceDateEpoch().orElse(0);
-    ImageConfiguration locked = ic.withContents(ic.contents().withPackages(plan.world()))
-        .withArchs(List.of(plan.arch().oci())).withAnnotations(annotations);
+    // before configs were locked per arch, apko.json held the config's package list and every built arch
+    ImageConfiguration locked = ic.withContents(ic.contents().withPackages(listed))
+        .withArchs(rules.has(ApkoChange.LOCKED_CONFIG) ? List.of(plan.arch().oci()) : allArchs)
+        .withAnnotations(annotations);
     locked = resolveRunAs(locked);
     MemFs fs = new MemFs();
     ImageConfiguration lockedF = locked;
     step("initialize apk database", an, () -> {
-      RootfsSteps.initApk(fs, an, keys, buildRepos(ic), world);
+      RootfsSteps.initApk(fs, rules, an, keys, buildRepos(ic), world);
       if (base != null) {
         // the base's packages are recorded first, so the image's DB lists everything it contains
-        fs.append(ApkInstaller.INSTALLED, base.installedDb(), 0644);
+        fs.append(ApkInstaller.installed(rules), base.installedDb(), 0644);
       }
       return null;
     });
     List<ApkInstaller.Installed> installed = step("install packages", an,
-        () -> new ApkInstaller(fs, scriptsEpoch).install(pkgs));
+        () -> new ApkInstaller(fs, scriptsEpoch, rules).install(pkgs));
     step("generate files", an, () -> {
-      if (base == null) {
+      if (base == null || rules.has(ApkoChange.BASE_IMAGE_ACCOUNTS)) {
         // apko leaves the base's accounts alone (and allows none to be added)
         RootfsSteps.accounts(fs, ic.accounts());
       }
-      RootfsSteps.apkoJson(fs, lockedF);
+      if (rules.has(ApkoChange.APKO_JSON)) {
+        RootfsSteps.apkoJson(fs, lockedF);
+      }
       RootfsSteps.paths(fs, ic.paths());
       CaCertificates.install(fs, ic.certificates(), buildDate);
-      CaCertificates.checksums(fs, buildDate);
+      if (rules.has(ApkoChange.CA_BUNDLE_SIDECARS)) {
+        CaCertificates.checksums(fs, buildDate);
+      }
       RootfsSteps.runtimeKeyring(fs, ic.contents().runtimeKeyring(), buildDate);
       RootfsSteps.supervisionTree(fs, ic.entrypoint().services());
       BusyboxLinks.install(fs, BusyboxLinks.installed(base, pkgs), BusyboxLinks.Rules.CURRENT);
       RootfsSteps.initDevices(fs, true);
       LdsoCache.update(fs, LdsoCache.Rules.CURRENT);
-      RootfsSteps.runtimeRepositories(fs, runtimeRepos(ic));
+      if (!(layered(ic) && rules.has(ApkoChange.LAYERED_BUILD_REPOSITORIES))) {
+        RootfsSteps.runtimeRepositories(fs, runtimeRepos(ic));
+      }
+      if (!rules.has(ApkoChange.PACKAGE_MTIMES)) {
+        // apko before v0.19.0 wrote every tar header with mtime SOURCE_DATE_EPOCH
+        fs.setAllMtimes(req.sourceDateEpoch().orElse(0));
+      }
       return null;
     });
-    List<byte[]> tars = step("write layer tar", an, () -> Layering.tars(fs, installed, ic.layering()));
+    List<byte[]> tars = step("write layer tar", an, () -> Layering.tars(fs, installed, ic.layering(), rules));
     List<BuildResult.Layer> layers = new ArrayList<>();
     if (base != null) {
       layers.addAll(base.layers());
     }
     for (byte[] tar : tars) {
       Digest diffId = Digest.sha256(tar);
-      byte[] blob = step("compress layer", an, () -> req.compressor().compress(tar));
-      layers.add(new BuildResult.Layer(tar, diffId, blob, Descriptor.ofBytes(req.compressor().mediaType(), blob),
-          req.compressor().name()));
+      LayerCompressor compressor = req.layerCompressor();
+      byte[] blob = step("compress layer", an, () -> compressor.compress(tar));
+      layers.add(new BuildResult.Layer(tar, diffId, blob, Descriptor.ofBytes(compressor.mediaType(), blob),
+          compressor.name()));
     }
     byte[] config = step("write config", an, () -> base == null
-        ? configJson(plan.arch(), lockedF, layers, buildDate, annotations)
-        : BaseConfig.configJson(plan.arch(), lockedF, base, layers.subList(base.layers().size(), layers.size()),
+        ? configJson(rules, plan.arch(), lockedF, layers, buildDate, annotations)
+        : BaseConfig.configJson(rules, plan.arch(), lockedF, base, layers.subList(base.layers().size(), layers.size()),
             buildDate, annotations));
     List<BuildResult.InstalledPackage> ip = new ArrayList<>();
     for (int i = 0; i < pkgs.size(); i++) {
       PackageContent c = pkgs.get(i);
       ip.add(new BuildResult.InstalledPackage(c.name(), c.version(), c.arch(), c.q1(), plan.packages().get(i).url()));
     }
-    return new PerArch(plan.arch(), layers, config, buildDate, ip, locked, fs.readFile(ApkInstaller.INSTALLED),
+    return new PerArch(plan.arch(), layers, config, buildDate, ip, locked, fs.readFile(ApkInstaller.installed(rules)),
         pkgs.stream().map(PackageContent::withoutData).toList(), annotations,
         base == null ? Map.of() : base.annotations());
   }
@@ -497,23 +532,17 @@ public final class Rebuild {
     return ic;
   }
 
-  static byte[] configJson(Arch arch, ImageConfiguration ic, List<BuildResult.Layer> layers, long buildDate,
-      Map<String, String> annotations) {
-    Map<String, String> labels = new TreeMap<>(withCreated(annotations, ic.vcsUrl(), buildDate));
+  static byte[] configJson(ApkoRules rules, Arch arch, ImageConfiguration ic, List<BuildResult.Layer> layers,
+      long buildDate, Map<String, String> annotations) {
+    Map<String, String> labels = new TreeMap<>(withCreated(rules, annotations, ic.vcsUrl(), buildDate));
     List<String> comments = new ArrayList<>();
-    String title = annotations.get("org.opencontainers.image.title");
-    String vendor = annotations.get("org.opencontainers.image.vendor");
     for (int i = 0; i < layers.size(); i++) {
-      if (title != null && vendor != null) {
-        comments.add(title + " by " + vendor);
-      } else {
-        comments.add(layers.size() == 1 ? HISTORY_SINGLE : "");
-      }
+      comments.add(rules.historyComment(annotations, layers.size()));
     }
     List<String> entrypoint = !ic.entrypoint().shellFragment().isEmpty()
         ? List.of("/bin/sh", "-c", ic.entrypoint().shellFragment()) : Shlex.split(ic.entrypoint().command());
     Map<String, String> env = new TreeMap<>(ic.environment());
-    env.putIfAbsent("PATH", "/usr/local/sbin:/usr/local/bin:/usr/bin:/usr/sbin:/sbin:/bin");
+    env.putIfAbsent("PATH", rules.defaultPath());
     env.putIfAbsent("SSL_CERT_FILE", "/etc/ssl/certs/ca-certificates.crt");
     List<String> envList = new ArrayList<>();
     env.forEach((k, v) -> envList.add(k + "=" + v));
@@ -523,8 +552,9 @@ public final class Rebuild {
             ic.volumes(), ic.workDir(), ic.stopSignal()));
   }
 
-  /** Annotations plus vcs source/revision plus {@code org.opencontainers.image.created}. */
-  static Map<String, String> withCreated(Map<String, String> annotations, String vcsUrl, long buildDate) {
+  /** Annotations plus vcs source/revision plus {@code org.opencontainers.image.created} (apko v0.19.3 and later). */
+  static Map<String, String> withCreated(ApkoRules rules, Map<String, String> annotations, String vcsUrl,
+      long buildDate) {
     Map<String, String> m = new TreeMap<>(annotations);
     if (!vcsUrl.isEmpty()) {
       int at = vcsUrl.lastIndexOf('@');
@@ -535,14 +565,17 @@ public final class Rebuild {
         m.put("org.opencontainers.image.source", vcsUrl);
       }
     }
-    m.put("org.opencontainers.image.created", ImageJson.rfc3339(buildDate));
+    if (rules.has(ApkoChange.CREATED_ANNOTATION)) {
+      m.put("org.opencontainers.image.created", ImageJson.rfc3339(buildDate));
+    }
     return m;
   }
 
   private BuildResult assemble(List<PerArch> built, ImageConfiguration ic, Map<String, String> annotations,
       LockFile lock) {
     return finish(built.stream().map(p -> new Parts(p.arch(), p.layers(), p.config(), p.buildDate(), p.packages(),
-        p.locked(), p.installedDb(), p.baseAnnotations())).toList(), ic.vcsUrl(), annotations, lock, timings(), notes);
+        p.locked(), p.installedDb(), p.baseAnnotations())).toList(), ic.vcsUrl(), annotations, lock, timings(), notes,
+        req.rules());
   }
 
   private Map<String, Long> timings() {
@@ -560,7 +593,7 @@ public final class Rebuild {
 
   /** Manifests (per arch) and the index (sorted by OCI arch string, max build date). */
   public static BuildResult finish(List<Parts> parts, String vcsUrl, Map<String, String> annotations, LockFile lock,
-      Map<String, Long> steps, List<String> notes) {
+      Map<String, Long> steps, List<String> notes, ApkoRules rules) {
     List<Parts> sorted = new ArrayList<>(parts);
     sorted.sort((a, b) -> a.arch().oci().compareTo(b.arch().oci()));
     List<BuildResult.ArchImage> images = new ArrayList<>();
@@ -570,20 +603,21 @@ public final class Rebuild {
       Descriptor cfg = Descriptor.ofBytes(MediaType.OCI_CONFIG, p.config());
       // ggcr's mutate.Annotations merges over what the base manifest carried
       Map<String, String> manifestAnnotations = new TreeMap<>(p.baseAnnotations());
-      manifestAnnotations.putAll(withCreated(annotations, vcsUrl, p.buildDate()));
+      manifestAnnotations.putAll(withCreated(rules, annotations, vcsUrl, p.buildDate()));
       byte[] mb = ImageJson.manifest(cfg, p.layers().stream().map(BuildResult.Layer::descriptor).toList(),
           manifestAnnotations);
       RawManifest m = RawManifest.of(mb, MediaType.OCI_MANIFEST, p.arch().apk() + " manifest");
       Descriptor md = new Descriptor(MediaType.OCI_MANIFEST, m.digest(), mb.length, Map.of(),
-          Optional.of(p.arch().platform()), Optional.of(MediaType.OCI_CONFIG.value()), List.of(), null);
+          Optional.of(p.arch().platform()), rules.has(ApkoChange.INDEX_ARTIFACT_TYPE)
+          ? Optional.of(MediaType.OCI_CONFIG.value()) : Optional.empty(), List.of(), null);
       manifests.add(md);
       images.add(new BuildResult.ArchImage(p.arch(), p.layers(), p.config(), cfg, m, md, p.packages(), p.buildDate(),
           p.locked(), p.installedDb(), p.baseAnnotations()));
       maxDate = Math.max(maxDate, p.buildDate());
     }
-    byte[] ib = ImageJson.index(manifests, withCreated(annotations, vcsUrl, maxDate));
+    byte[] ib = ImageJson.index(manifests, withCreated(rules, annotations, vcsUrl, maxDate));
     RawManifest index = RawManifest.of(ib, MediaType.OCI_INDEX, "index");
-    return new BuildResult(index, images, lock, steps, notes);
+    return new BuildResult(index, images, lock, steps, notes, rules);
   }
 
   /** Lock repository entries: {@code <repo>/<arch>} with its index URL; {@code @tag}s removed as apko does. */

@@ -9,6 +9,9 @@ import dev.bitproof.report.Severity;
  * listed on its area's docs page ({@code docs/rebuild.md} unless the constant names another area).
  */
 public enum RebuildCode implements Code {
+  APKO_VERSION_AMBIGUOUS(Severity.FAIL),
+  APKO_VERSION_INVALID(Severity.FAIL),
+  APKO_VERSION_UNKNOWN(Severity.FAIL),
   BUILD_ACCOUNTS_INVALID(Severity.FAIL),
   BUILD_BASE_APKINDEX_INVALID(Severity.FAIL),
   BUILD_BASE_APKINDEX_MISSING(Severity.FAIL),

@@ -21,34 +21,51 @@ public final class RootfsSteps {
   private RootfsSteps() {}
 
   /** {@code initializeApk}: base and apk directories, init files, device nodes, keys, repositories, world. */
-  public static void initApk(MemFs fs, String apkArch, Map<String, byte[]> keyring, List<String> buildRepos,
-      List<String> world) {
-    String[] base = {"tmp", "dev", "etc", "opt", "proc", "var", "usr"};
-    int[] perms = {01777, 0755, 0755, 0755, 0555, 0755, 0755};
-    for (int i = 0; i < base.length; i++) {
-      MemFs.Node n = fs.lget(base[i]);
+  public static void initApk(MemFs fs, ApkoRules rules, String apkArch, Map<String, byte[]> keyring,
+      List<String> buildRepos, List<String> world) {
+    List<String> base = new ArrayList<>(List.of("tmp", "dev", "etc", "opt", "proc", "var", "usr"));
+    List<Integer> perms = new ArrayList<>(List.of(01777, 0755, 0755, 0755, 0555, 0755, 0755));
+    if (!rules.has(ApkoChange.USRMERGE_DB)) {
+      perms.remove(base.indexOf("usr"));
+      base.remove("usr");
+    }
+    if (!rules.has(ApkoChange.OPT_DIR)) {
+      perms.remove(base.indexOf("opt"));
+      base.remove("opt");
+    }
+    for (int i = 0; i < base.size(); i++) {
+      String d = base.get(i);
+      int perm = perms.get(i);
+      MemFs.Node n = fs.lget(d);
       if (n == null) {
-        fs.mkdir(base[i], perms[i]);
-      } else if (n.kind() != MemFs.Kind.DIR || n.mode() != perms[i]) {
-        throw new CheckException(RebuildCode.BUILD_BASE_DIR_MODE, base[i], "exists with mode " + Integer.toOctalString(n.mode())
-            + ", apko requires " + Integer.toOctalString(perms[i]));
+        fs.mkdir(d, perm);
+      } else if (n.kind() != MemFs.Kind.DIR || n.mode() != perm) {
+        throw new CheckException(RebuildCode.BUILD_BASE_DIR_MODE, d, "exists with mode " + Integer.toOctalString(n.mode())
+            + ", apko requires " + Integer.toOctalString(perm));
       }
     }
-    for (String d : new String[] {"etc/apk", "etc/apk/keys", "usr/lib", "usr/lib/apk", "usr/lib/apk/db",
-        "usr/lib/apk/exec", "var/cache", "var/cache/apk", "var/cache/misc"}) {
+    String db = rules.apkDbDir();
+    List<String> dirs = rules.has(ApkoChange.USRMERGE_DB)
+        ? List.of("etc/apk", "etc/apk/keys", "usr/lib", "usr/lib/apk", db, "usr/lib/apk/exec", "var/cache",
+            "var/cache/apk", "var/cache/misc")
+        : List.of("etc/apk", "etc/apk/keys", "lib/apk", db, "var/cache", "var/cache/apk", "var/cache/misc");
+    for (String d : dirs) {
       fs.mkdirAll(d, 0755);
     }
     fs.writeFile("etc/apk/world", "\n".getBytes(StandardCharsets.UTF_8), 0644);
     fs.writeFile("etc/apk/repositories", "\n".getBytes(StandardCharsets.UTF_8), 0644);
-    fs.writeFile("usr/lib/apk/db/lock", new byte[0], 0600);
-    fs.writeFile(ApkInstaller.TRIGGERS, new byte[0], 0644);
-    fs.writeFile(ApkInstaller.INSTALLED, new byte[0], 0644);
+    fs.writeFile(db + "/lock", new byte[0], 0600);
+    fs.writeFile(db + "/triggers", new byte[0], 0644);
+    fs.writeFile(db + "/installed", new byte[0], 0644);
     fs.writeFile("etc/apk/arch", (apkArch + "\n").getBytes(StandardCharsets.UTF_8), 0644);
-    fs.writeFile(ApkInstaller.SCRIPTS, new byte[1024], 0644);
+    fs.writeFile(db + "/scripts.tar", new byte[1024], 0644);
     initDevices(fs);
     keyring.forEach((name, bytes) -> fs.writeFile("etc/apk/keys/" + name, bytes, 0644));
     fs.writeFile("etc/apk/repositories", lines(sortedSet(buildRepos)), 0644);
-    fs.writeFile("etc/apk/world", lines(sortedSet(world)), 0644);
+    // SetWorld: sorted, duplicates kept
+    List<String> w = new ArrayList<>(world);
+    w.sort(GoJson::compareUtf8);
+    fs.writeFile("etc/apk/world", lines(w), 0644);
   }
 
   /** The five character devices with their modes (apko's initDeviceFiles); existing ones are left alone. */

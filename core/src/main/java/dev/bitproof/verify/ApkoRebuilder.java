@@ -74,7 +74,7 @@ public final class ApkoRebuilder implements Rebuilder {
     List<String> notes = new ArrayList<>();
     List<Path> extraKeys = extraKeys(in.keyringDir());
     BuildRequest req = BuildRequest.of(in.config(), workDir).withArchs(in.archs()).withAnnotations(in.annotations())
-        .withKeyringAppend(extraKeys).withFetch(fetchOptions);
+        .withKeyringAppend(extraKeys).withFetch(fetchOptions).withRules(in.rules());
     if (in.sourceDateEpoch().isPresent()) {
       req = req.withSourceDateEpoch(in.sourceDateEpoch().getAsLong());
     }
@@ -104,7 +104,7 @@ public final class ApkoRebuilder implements Rebuilder {
     List<Finding> facts = new ArrayList<>();
     facts.add(Finding.ok(VerifyCode.REBUILD_OK, "index", "rebuilt from " + in.config().getFileName()
         + (in.lockfile().isPresent() ? " and its lock file" : ""))
-        .with("index", built.index().digest()).with("compressor", built.images().isEmpty() ? ""
+        .with("index", built.index().digest()).with("apkoRules", built.rules().label()).with("compressor", built.images().isEmpty() ? ""
             : built.images().get(0).layers().isEmpty() ? "" : built.images().get(0).layers().get(0).compressor()));
     for (BuildResult.ArchImage img : built.images()) {
       Finding f = Finding.ok(VerifyCode.REBUILD_ARCH, img.arch().apk(), img.packages().size() + " packages installed")
@@ -115,6 +115,11 @@ public final class ApkoRebuilder implements Rebuilder {
       facts.add(f);
     }
     return new Rebuilt(out, signatures(in, built, extraKeys), facts, notes);
+  }
+
+  @Override
+  public boolean followsApkoRules() {
+    return true;
   }
 
   static boolean isPackageSignature(Code code) {

@@ -10,6 +10,8 @@ import dev.bitproof.report.Severity;
  * area).
  */
 public enum VerifyCode implements Code {
+  APKO_VERSION_NOT_REPRODUCED(Area.REBUILD, Severity.INFO),
+  APKO_VERSION_REPRODUCED(Area.REBUILD, Severity.OK),
   COMPARE_VERDICT(Severity.FAIL),
   COMPARE_VERDICT_BELOW_REQUIRED(Severity.FAIL),
   IMAGE_APKO_JSON_INCONSISTENT(Severity.FAIL),

@@ -69,6 +69,12 @@ class GoldenVerifyTest {
     assertEquals("sbom", sbom.name());
     assertEquals(Report.Status.PASS, sbom.status(), sbom.findings().toString());
     assertEquals("2 SBOMs checked (0 published)", sbom.summary(), "the two shipped in var/lib/db/sbom");
+    Report.Check versions = r.checks().get(r.checks().size() - 1);
+    assertEquals("apko-version", versions.name());
+    // v1.2.25 made it; the CA sidecars of v1.2.30 do not touch an image without certificates
+    assertEquals("reproduced with the rules of apko v1.2.25–v1.2.39", versions.summary());
+    // the index entries carry artifactType: only the two rule sets since v1.2.25 are candidates
+    assertEquals("auto: tried v1.2.30–v1.2.39, v1.2.25–v1.2.29", r.inputs().get("apkoVersion"));
     assertEquals(2, sbom.findings().stream().filter(f -> f.code().equals(SbomCode.SBOM_EMBEDDED_MATCH)).count());
     // 2 indexes + 2 packages per arch, each with a signature and a datahash finding
     assertEquals(2, sig.findings().stream().filter(f -> f.code().equals(ApkCode.APKINDEX_SIGNATURE_OK)).count());

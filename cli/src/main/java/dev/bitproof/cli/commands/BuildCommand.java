@@ -3,6 +3,7 @@ package dev.bitproof.cli.commands;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.apko.LockFile;
+import dev.bitproof.rebuild.ApkoRules;
 import dev.bitproof.rebuild.BuildRequest;
 import dev.bitproof.rebuild.BuildResult;
 import dev.bitproof.rebuild.LayerCompressor;
@@ -132,10 +133,16 @@ public final class BuildCommand implements Callable<Integer> {
   String reuseFrom;
 
   @Option(names = "--compression", paramLabel = "NAME", defaultValue = "apko",
-      description = "Layer compression: apko (byte-exact pgzip + klauspost deflate level 5 as apko uses it now, "
+      description = "Layer compression: apko (byte-exact pgzip + klauspost deflate level 5 as the --apko-version used it, "
           + "default), apko-legacy (klauspost v1.15.10-v1.18.1, apko from 2022-09 to 2025-11) or java "
           + "(java.util.zip, faster, other bytes).")
   String compression;
+
+  @Option(names = "--apko-version", paramLabel = "VERSION",
+      description = "Reproduce the output of this apko release (v0.27.2), of a build between releases "
+          + "(v0.27.1-4-gbed5f073) or of a prefix naming releases with one rule set; default: the newest. Unknown or "
+          + "ambiguous: usage error listing the known versions (docs/rebuild.md, apko versions).")
+  String apkoVersion;
 
   @Option(names = "--write-lock", paramLabel = "FILE", description = "Also write the resolution as an apko lock file.")
   Path writeLock;
@@ -150,6 +157,12 @@ public final class BuildCommand implements Callable<Integer> {
 
   @Option(names = "--tag", paramLabel = "TAG", description = "Tag to give the image in the destination.")
   String tag;
+
+  /** {@code apko} (the default) follows the apko version's rules; other names force a compressor. */
+  static LayerCompressor compressorFor(String name) {
+    LayerCompressor c = LayerCompressor.named(name);
+    return name.equals("apko") ? null : c;
+  }
 
   @Override
   public Integer call() throws IOException {
@@ -189,8 +202,11 @@ public final class BuildCommand implements Callable<Integer> {
         .withKeyringAppend(keyFiles(wd))
         .withRepositoryAppend(repositories)
         .withSignaturePolicy(allowUntrusted ? PackageLoader.SignaturePolicy.IGNORE : PackageLoader.SignaturePolicy.REQUIRE)
-        .withCompressor(LayerCompressor.named(compression))
+        .withCompressor(compressorFor(compression))
         .withFetch(fetch.options(wd));
+    if (apkoVersion != null) {
+      req = req.withRules(ApkoRules.select(apkoVersion));
+    }
     if (lockfile != null) {
       req = req.withLockFile(WorkDir.resolve(wd, lockfile));
     }
@@ -370,6 +386,7 @@ public final class BuildCommand implements Callable<Integer> {
   private static void print(Output out, BuildResult r, String dest, List<Path> sboms) {
     var w = out.out();
     w.println("index    " + r.index().digest() + "  -> " + dest);
+    w.println("apko     rules of " + r.rules().label());
     for (BuildResult.ArchImage img : r.images()) {
       w.println(img.arch().platform() + " (" + img.arch().apk() + ")");
       w.println("  manifest " + img.manifest().digest());
@@ -407,6 +424,7 @@ public final class BuildCommand implements Callable<Integer> {
     n.put("result", "BUILT");
     n.put("output", dest);
     n.put("index", r.index().digest().toString());
+    n.put("apkoRules", r.rules().label());
     ArrayNode imgs = n.putArray("images");
     for (BuildResult.ArchImage img : r.images()) {
       ObjectNode i = imgs.addObject();

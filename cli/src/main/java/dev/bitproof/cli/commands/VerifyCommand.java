@@ -10,6 +10,7 @@ import dev.bitproof.cli.WorkDir;
 import dev.bitproof.fetch.FetchCode;
 import java.util.Map;
 import dev.bitproof.cli.render.Output;
+import dev.bitproof.rebuild.ApkoRules;
 import dev.bitproof.rebuild.LayerCompressor;
 import dev.bitproof.compare.CompareOptions;
 import dev.bitproof.oci.ImageReference;
@@ -86,9 +87,15 @@ public final class VerifyCommand implements Callable<Integer> {
   FetchMixin fetch;
 
   @Option(names = "--compression", paramLabel = "NAME", defaultValue = "apko",
-      description = "Layer compression of the rebuild: apko (byte-exact with current apko, default), apko-legacy "
+      description = "Layer compression of the rebuild: apko (byte-exact, as the apko version used it; default), apko-legacy "
           + "(apko 2022-09 to 2025-11) or java (only diff_ids and configs can then match: CONTENT_IDENTICAL at best).")
   String compression;
+
+  @Option(names = "--apko-version", paramLabel = "VERSION",
+      description = "Reproduce the output of this apko release (v0.27.2), of a build between releases "
+          + "(v0.27.1-4-gbed5f073) or of a prefix naming releases with one rule set; default: the newest, then every version the published image's features allow, and the report names those that reproduce it. Unknown or "
+          + "ambiguous: usage error listing the known versions (docs/rebuild.md, apko versions).")
+  String apkoVersion;
 
   @Option(names = "--semantic", description = "Compare ignoring timestamps, history, entry order, tar format, image names.")
   boolean semantic;
@@ -166,13 +173,17 @@ public final class VerifyCommand implements Callable<Integer> {
         imageRef, work, opts, CompareCommand.required(require, semantic), to);
     out.progress("bitproof verify: rebuilding " + (cfg == null ? "from the image's etc/apko.json" : config)
         + " and comparing with " + image);
+    if (apkoVersion != null) {
+      req = req.withApkoRules(ApkoRules.select(apkoVersion));
+    }
+    LayerCompressor compressor = BuildCommand.compressorFor(compression);
     Report r;
     try (ImageSource published = Transports.source(ImageReference.parse(imageRef), to)) {
       List<PublishedCheck> extra = new java.util.ArrayList<>(List.of(PublishedCheck.sbom()));
       if (!noPolicy) {
         extra.add(PublishedCheck.policy(PolicyCommand.load(policyFile, profile), enforcePolicy));
       }
-      ApkoRebuilder rebuilder = new ApkoRebuilder(wd, Optional.of(LayerCompressor.named(compression)), fo);
+      ApkoRebuilder rebuilder = new ApkoRebuilder(wd, Optional.ofNullable(compressor), fo);
       r = cfg == null ? Verifier.runFromImage(req, rebuilder, published, extra, mirrors)
           : Verifier.run(req, rebuilder, published, extra);
     } finally {

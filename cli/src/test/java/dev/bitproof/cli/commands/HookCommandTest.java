@@ -114,7 +114,8 @@ class HookCommandTest {
     assertEquals(GOLDEN_INDEX, r.get("verify").get("subjects").get("b").get("digest").asText());
     List<String> checks = new ArrayList<>();
     r.get("checks").forEach(c -> checks.add(c.get("name").asText() + "=" + c.get("status").asText()));
-    assertEquals(List.of("rebuild=PASS", "signatures=PASS", "compare=PASS", "sbom=PASS", "policy-advisory=PASS"), checks);
+    assertEquals(List.of("rebuild=PASS", "signatures=PASS", "compare=PASS", "sbom=PASS", "policy-advisory=PASS",
+        "apko-version=PASS"), checks);
     assertTrue(r.has("attestation"), r.toPrettyString());
     CliRunner.Run verified = CliRunner.run("attest", "verify", "docker://" + reg.hostPort() + "/" + repo + "@" + GOLDEN_INDEX,
         "--key", tmp.resolve("k.pub").toString(), "--type", "vsa", "--insecure");

@@ -9,6 +9,7 @@ import dev.bitproof.cli.commands.DemoCommand;
 import dev.bitproof.cli.commands.InspectCommand;
 import dev.bitproof.cli.commands.BuildCommand;
 import dev.bitproof.cli.commands.RecompressCommand;
+import dev.bitproof.cli.options.ExitCodes;
 import dev.bitproof.cli.render.Format;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.report.CheckException;
@@ -140,13 +141,8 @@ public final class Main implements Runnable {
   public static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"bitproof " + number(), "Java " + System.getProperty("java.version")};
+      return new String[] {"bitproof " + dev.bitproof.cli.render.Tool.version(), "Java " + System.getProperty("java.version")};
     }
 
-    /** The bare version number ({@code 0.1.0-SNAPSHOT}), as reports record it. */
-    public static String number() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return v == null ? "0.1.0-SNAPSHOT" : v;
-    }
   }
 }

@@ -1,9 +1,8 @@
 package dev.bitproof.cli.commands;
 
-import dev.bitproof.cli.Common;
-import dev.bitproof.cli.ExitCodes;
-import dev.bitproof.cli.TransportMixin;
-import dev.bitproof.cli.Main;
+import dev.bitproof.cli.options.Common;
+import dev.bitproof.cli.options.ExitCodes;
+import dev.bitproof.cli.options.TransportMixin;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.compare.CompareOptions;
 import dev.bitproof.compare.Comparison;
@@ -107,7 +106,7 @@ public final class CompareCommand implements Callable<Integer> {
   /** JSON (the schema'd report) on stdout, or the text rendering. */
   static void print(Output out, Report r, boolean verbose) {
     if (out.json()) {
-      out.printJson(ReportJson.toJson(r, Main.Version.number()));
+      out.printJson(ReportJson.toJson(r, dev.bitproof.cli.render.Tool.version()));
     } else {
       out.out().print(ReportText.render(r, verbose));
       out.out().flush();

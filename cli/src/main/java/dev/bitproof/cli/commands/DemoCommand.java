@@ -1,7 +1,7 @@
 package dev.bitproof.cli.commands;
 
-import dev.bitproof.cli.Common;
-import dev.bitproof.cli.ExitCodes;
+import dev.bitproof.cli.options.Common;
+import dev.bitproof.cli.options.ExitCodes;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.compare.CompareOptions;
 import dev.bitproof.compare.Verdict;

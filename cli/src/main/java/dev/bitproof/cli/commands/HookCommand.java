@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.bitproof.rebuild.LayerCompressor;
-import dev.bitproof.cli.Common;
-import dev.bitproof.cli.ExitCodes;
-import dev.bitproof.cli.TransportMixin;
+import dev.bitproof.cli.options.Common;
+import dev.bitproof.cli.options.ExitCodes;
+import dev.bitproof.cli.options.TransportMixin;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.compare.CompareOptions;
 import dev.bitproof.hook.RegistryEvent;
@@ -317,7 +317,7 @@ public final class HookCommand {
           if (config != null) {
             Report r = verify(e, ref, src, config, policy, to);
             failed = !r.passed();
-            byte[] reportBytes = ReportJson.printedBytes(r, dev.bitproof.cli.Main.Version.number());
+            byte[] reportBytes = ReportJson.printedBytes(r, dev.bitproof.cli.render.Tool.version());
             result.set("verify", Json.parse(reportBytes, "report"));
             for (Report.Check c : r.checks()) {
               checks.add(ReportJson.check(c));

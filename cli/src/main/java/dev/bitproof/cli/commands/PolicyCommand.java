@@ -2,8 +2,8 @@ package dev.bitproof.cli.commands;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bitproof.cli.Common;
-import dev.bitproof.cli.ExitCodes;
+import dev.bitproof.cli.options.Common;
+import dev.bitproof.cli.options.ExitCodes;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.json.Json;
 import dev.bitproof.oci.ImageReference;
@@ -57,7 +57,7 @@ public final class PolicyCommand {
     String platform;
 
     @Mixin
-    dev.bitproof.cli.TransportMixin transport;
+    dev.bitproof.cli.options.TransportMixin transport;
 
     @Override
     public Integer call() throws Exception {

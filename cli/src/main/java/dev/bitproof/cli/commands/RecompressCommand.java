@@ -1,8 +1,8 @@
 package dev.bitproof.cli.commands;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bitproof.cli.Common;
-import dev.bitproof.cli.ExitCodes;
+import dev.bitproof.cli.options.Common;
+import dev.bitproof.cli.options.ExitCodes;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.compress.Recompression;
 import dev.bitproof.json.Json;

@@ -2,10 +2,9 @@ package dev.bitproof.cli.commands;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bitproof.cli.Common;
-import dev.bitproof.cli.ExitCodes;
-import dev.bitproof.cli.Main;
-import dev.bitproof.cli.TransportMixin;
+import dev.bitproof.cli.options.Common;
+import dev.bitproof.cli.options.ExitCodes;
+import dev.bitproof.cli.options.TransportMixin;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.json.Json;
 import dev.bitproof.oci.Digest;
@@ -51,7 +50,7 @@ import dev.bitproof.cli.render.Format;
 public final class SbomCommand {
 
   static String version() {
-    return Main.Version.number();
+    return dev.bitproof.cli.render.Tool.version();
   }
 
   @Command(name = "check", mixinStandardHelpOptions = true,

@@ -1,8 +1,8 @@
 package dev.bitproof.cli.commands;
 
-import dev.bitproof.cli.Common;
-import dev.bitproof.cli.ExitCodes;
-import dev.bitproof.cli.TransportMixin;
+import dev.bitproof.cli.options.Common;
+import dev.bitproof.cli.options.ExitCodes;
+import dev.bitproof.cli.options.TransportMixin;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.rebuild.LayerCompressor;
 import dev.bitproof.compare.CompareOptions;
@@ -144,7 +144,7 @@ public final class VerifyCommand implements Callable<Integer> {
     CompareCommand.print(out, r, verbose);
     if (attest.requested()) {
       // the exact bytes --format json prints, so `verify --format json > r.json; attest sign r.json` records the same digest
-      byte[] report = ReportJson.printedBytes(r, dev.bitproof.cli.Main.Version.number());
+      byte[] report = ReportJson.printedBytes(r, dev.bitproof.cli.render.Tool.version());
       ObjectNode signed = attest.attest(report, to, out).orElseThrow();
       // stdout holds the report; the attestation summary goes to stderr
       out.progress("bitproof verify: signed " + signed.path("verificationResult").asText() + " attestations with key "

@@ -121,26 +121,8 @@ public final class PolicyCommand {
   }
 
   /** The policy from a file, or a built-in profile (production when neither is given); shared with verify. */
+  /** Kept for HookCommand until the hook moves to its own module: {@link Policy#load}. */
   static Policy load(Path policyFile, String profile) throws java.io.IOException {
-    {
-      if (policyFile != null) {
-        if (profile != null) {
-          throw CheckException.usage("USAGE", "--policy and --profile are exclusive: put 'profile:' in the policy file");
-        }
-        try {
-          return Policy.parse(Files.readAllBytes(policyFile), policyFile.toString());
-        } catch (NoSuchFileException e) {
-          throw new CheckException("FILE_NOT_FOUND", policyFile.toString(), "policy file not found", e);
-        }
-      }
-      if (profile == null) {
-        return Policy.of(Rule.Profile.PRODUCTION);
-      }
-      try {
-        return Policy.of(Rule.Profile.valueOf(profile.toUpperCase(java.util.Locale.ROOT)));
-      } catch (IllegalArgumentException e) {
-        throw CheckException.usage("USAGE", "unknown profile '" + profile + "' (production or dev)");
-      }
-    }
+    return Policy.load(java.util.Optional.ofNullable(policyFile), java.util.Optional.ofNullable(profile));
   }
 }

@@ -6,23 +6,16 @@ import dev.bitproof.cli.options.TransportMixin;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.rebuild.LayerCompressor;
 import dev.bitproof.compare.CompareOptions;
-import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.Platform;
-import dev.bitproof.oci.transport.ImageSource;
 import dev.bitproof.oci.transport.TransportOptions;
-import dev.bitproof.oci.transport.Transports;
 import dev.bitproof.report.CheckException;
-import dev.bitproof.verify.ApkoRebuilder;
-import dev.bitproof.verify.PublishedCheck;
 import dev.bitproof.verify.Report;
+import dev.bitproof.verify.Verification;
+import dev.bitproof.policy.Policy;
+import dev.bitproof.attest.Signer;
+import dev.bitproof.cli.render.Tool;
 import dev.bitproof.verify.ReportJson;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bitproof.verify.Verifier;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -108,51 +101,36 @@ public final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Output out = common.output();
-    if (attest.attach && !attest.requested()) {
-      throw CheckException.usage("ATTEST_KEY_REQUIRED", "--attach needs --attest-key");
-    }
+    attest.check();
     if (noPolicy && (enforcePolicy || policyFile != null || profile != null)) {
       throw CheckException.usage("USAGE", "--no-policy excludes --policy, --profile and --enforce-policy");
     }
-    OptionalLong epoch = epoch(sourceDateEpoch);
     CompareOptions opts = semantic ? CompareOptions.semantic() : CompareOptions.strict();
     if (platform != null) {
       opts = opts.withPlatform(Platform.parse(platform));
     }
-    if (!Files.isRegularFile(config)) {
-      throw new CheckException("CONFIG_NOT_FOUND", config.toString(), "no such config file");
-    }
-    Path ctx = (context == null ? Path.of("") : context).toAbsolutePath();
-    Path work = keep != null ? Files.createDirectories(keep) : Files.createTempDirectory("bitproof-verify-");
     TransportOptions to = transport.options();
-    Verifier.Request req = new Verifier.Request(config.toAbsolutePath(), Optional.ofNullable(lockfile).map(Path::toAbsolutePath),
-        Optional.ofNullable(keyring).map(Path::toAbsolutePath), epoch, image, work, opts,
-        CompareCommand.required(require, semantic), to);
+    Verification.Request req = Verification.Request.of(config, image)
+        .withLockfile(Optional.ofNullable(lockfile)).withKeyring(Optional.ofNullable(keyring))
+        .withSourceDateEpoch(epoch(sourceDateEpoch)).withContext(context == null ? Path.of("") : context)
+        .withCompressor(LayerCompressor.named(compression))
+        .withCompare(opts, CompareOptions.requiredVerdict(require, semantic)).withTransport(to)
+        .withPolicy(noPolicy ? Optional.empty()
+            : Optional.of(Policy.load(Optional.ofNullable(policyFile), Optional.ofNullable(profile))), enforcePolicy)
+        .withKeep(Optional.ofNullable(keep));
     out.progress("bitproof verify: rebuilding " + config + " and comparing with " + image);
-    Report r;
-    try (ImageSource published = Transports.source(ImageReference.parse(image), to)) {
-      List<PublishedCheck> extra = new java.util.ArrayList<>(List.of(PublishedCheck.sbom()));
-      if (!noPolicy) {
-        extra.add(PublishedCheck.policy(PolicyCommand.load(policyFile, profile), enforcePolicy));
-      }
-      r = Verifier.run(req, new ApkoRebuilder(ctx, LayerCompressor.named(compression)), published, extra);
-    } finally {
-      if (keep == null) {
-        deleteTree(work);
-      }
-    }
-    CompareCommand.print(out, r, verbose);
+    Report r = Verification.run(req);
+    int code = CompareCommand.print(out, r, verbose);
     if (attest.requested()) {
       // the exact bytes --format json prints, so `verify --format json > r.json; attest sign r.json` records the same digest
-      byte[] report = ReportJson.printedBytes(r, dev.bitproof.cli.render.Tool.version());
-      ObjectNode signed = attest.attest(report, to, out).orElseThrow();
+      byte[] report = ReportJson.printedBytes(r, Tool.version());
+      Signer.SignResult signed = attest.attest(report, to, out::progress).orElseThrow();
       // stdout holds the report; the attestation summary goes to stderr
-      out.progress("bitproof verify: signed " + signed.path("verificationResult").asText() + " attestations with key "
-          + signed.path("keyId").asText() + " -> " + signed.path("files").path(0).asText()
-          + (!signed.has("attached") ? "" : signed.path("attached").has("tag")
-              ? ", attached at " + signed.path("attached").path("tag").asText() : ", attached (referrers API)"));
+      out.progress("bitproof verify: signed " + (signed.reportPassed() ? "PASS" : "FAIL") + " attestations with key "
+          + signed.keyId() + signed.files().stream().map(f -> " -> " + f).findFirst().orElse("")
+          + signed.attached().map(a -> a.tag().map(t -> ", attached at " + t).orElse(", attached (referrers API)")).orElse(""));
     }
-    return r.passed() ? ExitCodes.OK : ExitCodes.FAILED;
+    return code;
   }
 
   static OptionalLong epoch(String s) {
@@ -170,17 +148,8 @@ public final class VerifyCommand implements Callable<Integer> {
     }
   }
 
+  /** Kept for HookCommand until the hook moves to its own module: {@link Verification#deleteTree}. */
   static void deleteTree(Path dir) {
-    try (var s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          // best effort: a temp dir left behind is harmless
-        }
-      });
-    } catch (IOException e) {
-      // same
-    }
+    Verification.deleteTree(dir);
   }
 }

@@ -76,10 +76,42 @@ public final class Output {
     return sb.toString();
   }
 
-  /** The JSON error document for "could not check" / usage errors. */
-  public static ObjectNode errorJson(CheckException e) {
+  /**
+   * Prints {@code r} (JSON under the shared envelope, or its text) and returns its exit code: PASS 0, FAIL 1.
+   * The one renderer of every command's result.
+   */
+  public int render(Result r) {
+    if (json()) {
+      ObjectNode n = envelope(r.command(), Result.schemaId(r.command()));
+      n.put("result", r.outcome().name());
+      n.setAll(r.body());
+      printJson(n);
+    } else {
+      r.text().accept(out);
+      out.flush();
+    }
+    return switch (r.outcome()) {
+      case PASS -> 0;
+      case FAIL -> 1;
+      case ERROR -> 3;
+    };
+  }
+
+  /** {@code $schema}, {@code schemaVersion}, {@code tool}, {@code command}: the head of every JSON document. */
+  public static ObjectNode envelope(String command, String schemaId) {
     ObjectNode n = Json.mapper().createObjectNode();
+    n.put("$schema", schemaId);
     n.put("schemaVersion", 1);
+    n.putObject("tool").put("name", Tool.NAME).put("version", Tool.version());
+    n.put("command", command);
+    return n;
+  }
+
+  public static final String ERROR_SCHEMA_ID = "https://bitproof.dev/schemas/error-v1.json";
+
+  /** The JSON error document for "could not check" / usage errors of {@code command} (empty when none was parsed). */
+  public static ObjectNode errorJson(CheckException e, String command) {
+    ObjectNode n = envelope(command, ERROR_SCHEMA_ID);
     n.put("result", "ERROR");
     ObjectNode err = n.putObject("error");
     err.put("code", e.code());

@@ -15,6 +15,7 @@ import dev.bitproof.apk.SignatureEntry;
 import dev.bitproof.cli.options.Common;
 import dev.bitproof.cli.options.ExitCodes;
 import dev.bitproof.cli.render.Output;
+import dev.bitproof.cli.render.Result;
 import dev.bitproof.json.Json;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.report.Finding;
@@ -112,8 +113,6 @@ public final class ApkCommand implements Runnable {
       boolean cannot = results.stream().anyMatch(FileResult::cannotCheck);
       if (out.json()) {
         ObjectNode doc = Json.mapper().createObjectNode();
-        doc.put("schemaVersion", 1);
-        doc.put("result", failed ? "FAIL" : cannot ? "ERROR" : "OK");
         doc.put("keyring", keyring.toString());
         doc.put("trustedKeys", keys.size());
         ArrayNode arr = doc.putArray("files");
@@ -121,16 +120,16 @@ public final class ApkCommand implements Runnable {
           ObjectNode n = arr.addObject();
           n.put("file", r.file().toString());
           n.put("kind", r.kind());
-          n.put("result", r.fails() ? "FAIL" : r.cannotCheck() ? "ERROR" : "OK");
+          n.put("result", r.fails() ? "FAIL" : r.cannotCheck() ? "ERROR" : "PASS");
           if (r.signer() != null) {
             n.put("signer", r.signer());
           }
           n.set("findings", Output.findingsJson(r.findings()));
         }
-        out.printJson(doc);
+        out.printDocument("apk verify", failed ? Result.Outcome.FAIL : cannot ? Result.Outcome.ERROR : Result.Outcome.PASS, doc);
       } else {
         for (FileResult r : results) {
-          out.out().println(r.file() + ": " + (r.fails() ? "FAIL" : r.cannotCheck() ? "ERROR" : "OK")
+          out.out().println(r.file() + ": " + (r.fails() ? "FAIL" : r.cannotCheck() ? "ERROR" : "PASS")
               + " (" + r.kind() + (r.signer() != null ? ", signed by " + r.signer() : "") + ")");
           for (Finding f : r.findings()) {
             out.out().println("  " + Output.findingText(f).replace("\n", "\n  "));
@@ -198,7 +197,6 @@ public final class ApkCommand implements Runnable {
       }
       Optional<ApkKeyring> keys = keyring == null ? Optional.empty() : Optional.of(ApkKeyring.load(keyring));
       ObjectNode doc = Json.mapper().createObjectNode();
-      doc.put("schemaVersion", 1);
       doc.put("file", file.toString());
       List<Finding> findings = new ArrayList<>();
       if (isIndex(file)) {
@@ -244,7 +242,7 @@ public final class ApkCommand implements Runnable {
       }
       boolean failed = findings.stream().anyMatch(Finding::fails);
       if (out.json()) {
-        out.printJson(doc);
+        out.printDocument("apk info", Result.Outcome.of(!failed), doc);
       } else {
         text(out, doc);
         out.printFindings(findings);
@@ -359,10 +357,8 @@ public final class ApkCommand implements Runnable {
       if (!failures.isEmpty()) {
         if (out.json()) {
           ObjectNode doc = Json.mapper().createObjectNode();
-          doc.put("schemaVersion", 1);
-          doc.put("result", "FAIL");
           doc.set("findings", Output.findingsJson(failures));
-          out.printJson(doc);
+          out.printDocument("apk resolve", Result.Outcome.FAIL, doc);
         } else {
           out.printFindings(failures);
           out.out().flush();
@@ -372,8 +368,6 @@ public final class ApkCommand implements Runnable {
       var resolved = ApkResolver.resolveAll(byArch, packages);
       if (out.json()) {
         ObjectNode doc = Json.mapper().createObjectNode();
-        doc.put("schemaVersion", 1);
-        doc.put("result", "OK");
         ObjectNode per = doc.putObject("archs");
         resolved.forEach((arch, r) -> {
           ArrayNode a = per.putArray(arch);
@@ -385,7 +379,7 @@ public final class ApkCommand implements Runnable {
             n.put("repository", c.repository().uri());
           });
         });
-        out.printJson(doc);
+        out.printDocument("apk resolve", Result.Outcome.PASS, doc);
       } else {
         resolved.forEach((arch, r) -> {
           out.out().println(arch + ":");

@@ -12,6 +12,7 @@ import dev.bitproof.rebuild.Rebuild;
 import dev.bitproof.cli.options.Common;
 import dev.bitproof.cli.options.ExitCodes;
 import dev.bitproof.cli.render.Output;
+import dev.bitproof.cli.render.Result;
 import dev.bitproof.json.Json;
 import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.transport.ImageDestination;
@@ -137,7 +138,7 @@ public final class BuildCommand implements Callable<Integer> {
       LockFile lock = Rebuild.lock(req);
       Files.write(writeLock, lock.toBytes());
       if (out.json()) {
-        out.printJson(lockJson(lock));
+        out.printDocument("build", Result.Outcome.PASS, lockJson(lock, writeLock));
       } else {
         out.out().println("lock     " + writeLock + "  (" + lock.packages().size() + " packages)");
       }
@@ -159,7 +160,7 @@ public final class BuildCommand implements Callable<Integer> {
     }
     r.steps().forEach((k, v) -> out.progress(String.format("  step %-28s %6d ms", k, v)));
     if (out.json()) {
-      out.printJson(json(r, dest));
+      out.printDocument("build", Result.Outcome.PASS, json(r, dest));
     } else {
       print(out, r, dest);
     }
@@ -214,10 +215,10 @@ public final class BuildCommand implements Callable<Integer> {
     w.flush();
   }
 
-  private static ObjectNode lockJson(LockFile lock) {
+  private static ObjectNode lockJson(LockFile lock, Path written) {
     ObjectNode n = Json.mapper().createObjectNode();
-    n.put("schemaVersion", 1);
-    n.put("result", "LOCKED");
+    n.put("action", "lock");
+    n.put("lockfile", written.toString());
     ArrayNode ps = n.putArray("packages");
     for (LockFile.LockedPackage p : lock.packages()) {
       ps.addObject().put("arch", p.architecture()).put("name", p.name()).put("version", p.version())
@@ -228,8 +229,7 @@ public final class BuildCommand implements Callable<Integer> {
 
   private static ObjectNode json(BuildResult r, ImageReference dest) {
     ObjectNode n = Json.mapper().createObjectNode();
-    n.put("schemaVersion", 1);
-    n.put("result", "BUILT");
+    n.put("action", "build");
     n.put("output", dest.toString());
     n.put("index", r.index().digest().toString());
     ArrayNode imgs = n.putArray("images");

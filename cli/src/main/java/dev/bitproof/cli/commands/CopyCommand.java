@@ -5,6 +5,7 @@ import dev.bitproof.cli.options.Common;
 import dev.bitproof.cli.options.ExitCodes;
 import dev.bitproof.cli.options.TransportMixin;
 import dev.bitproof.cli.render.Output;
+import dev.bitproof.cli.render.Result;
 import dev.bitproof.json.Json;
 import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.ImageReference;
@@ -67,8 +68,6 @@ public final class CopyCommand implements Callable<Integer> {
     }
     if (out.json()) {
       ObjectNode n = Json.mapper().createObjectNode();
-      n.put("schemaVersion", 1);
-      n.put("result", "COPIED");
       n.put("source", from.toString());
       n.put("destination", to.toString());
       n.put("digest", r.root().digest().toString());
@@ -77,7 +76,7 @@ public final class CopyCommand implements Callable<Integer> {
       n.put("blobsCopied", r.blobsCopied());
       n.put("blobsSkipped", r.blobsSkipped());
       n.put("bytes", r.bytes());
-      out.printJson(n);
+      out.printDocument("copy", Result.Outcome.PASS, n);
     } else {
       out.out().println("copied " + (r.root().isIndex() ? "index " : "manifest ") + r.root().digest() + " to " + to);
       out.out().println("  " + r.manifests() + " manifest(s), " + r.blobsCopied() + " blob(s) copied (" + r.bytes()

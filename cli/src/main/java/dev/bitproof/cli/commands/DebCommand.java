@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.cli.options.Common;
 import dev.bitproof.cli.options.ExitCodes;
 import dev.bitproof.cli.render.Output;
+import dev.bitproof.cli.render.Result;
 import dev.bitproof.deb.ArchiveVerifier;
 import dev.bitproof.deb.DebPackage;
 import dev.bitproof.deb.DpkgDatabase;
@@ -172,15 +173,12 @@ public final class DebCommand implements Runnable {
     boolean failed = findings.stream().anyMatch(Finding::fails);
     if (o.json()) {
       ObjectNode n = Json.mapper().createObjectNode();
-      n.put("schemaVersion", 1);
-      n.put("command", command);
-      n.put("result", failed ? "FAIL" : "PASS");
       n.put("now", now.toString());
       if (extra != null) {
         n.setAll(extra);
       }
       n.set("findings", Output.findingsJson(findings));
-      o.printJson(n);
+      o.printDocument(command, Result.Outcome.of(!failed), n);
     } else {
       o.printFindings(findings);
       o.out().println(failed ? "FAIL: " + findings.stream().filter(Finding::fails).count() + " failing finding(s)" : "PASS");

@@ -6,6 +6,7 @@ import dev.bitproof.cli.options.Common;
 import dev.bitproof.cli.options.ExitCodes;
 import dev.bitproof.cli.options.TransportMixin;
 import dev.bitproof.cli.render.Output;
+import dev.bitproof.cli.render.Result;
 import dev.bitproof.json.Json;
 import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.Digest;
@@ -46,7 +47,7 @@ public final class InspectCommand implements Callable<Integer> {
     try (ImageSource src = Transports.source(reference, transport.options())) {
       Images.Tree tree = Images.walk(src);
       if (out.json()) {
-        out.printJson(json(reference, tree));
+        out.printDocument("inspect", Result.Outcome.PASS, json(reference, tree));
       } else {
         text(out.out(), reference, tree);
       }
@@ -56,7 +57,6 @@ public final class InspectCommand implements Callable<Integer> {
 
   static ObjectNode json(ImageReference reference, Images.Tree tree) {
     ObjectNode n = Json.mapper().createObjectNode();
-    n.put("schemaVersion", 1);
     n.put("reference", reference.toString());
     RawManifest root = tree.root();
     n.put("digest", root.digest().toString());

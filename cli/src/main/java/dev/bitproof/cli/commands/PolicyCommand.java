@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.cli.options.Common;
 import dev.bitproof.cli.options.ExitCodes;
 import dev.bitproof.cli.render.Output;
+import dev.bitproof.cli.render.Result;
 import dev.bitproof.json.Json;
 import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.Platform;
@@ -66,8 +67,6 @@ public final class PolicyCommand {
       ImageReference ref = ImageReference.parse(reference);
       Platform only = platform == null ? null : Platform.parse(platform);
       ObjectNode doc = Json.mapper().createObjectNode();
-      doc.put("schemaVersion", 1);
-      doc.put("command", "policy check");
       doc.put("image", ref.toString());
       doc.put("profile", policy.profile().name().toLowerCase(java.util.Locale.ROOT));
       ArrayNode images = doc.putArray("images");
@@ -106,9 +105,8 @@ public final class PolicyCommand {
       if (checked == 0) {
         throw new CheckException("PLATFORM_NOT_FOUND", ref.toString(), "no image for platform " + platform);
       }
-      doc.put("result", failed ? "FAIL" : "PASS");
       if (out.json()) {
-        out.printJson(doc);
+        out.printDocument("policy check", Result.Outcome.of(!failed), doc);
       } else {
         out.out().println("policy (" + policy.profile().name().toLowerCase(java.util.Locale.ROOT) + "): " + (failed ? "FAIL" : "PASS"));
       }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.cli.options.Common;
 import dev.bitproof.cli.options.ExitCodes;
 import dev.bitproof.cli.render.Output;
+import dev.bitproof.cli.render.Result;
 import dev.bitproof.compress.Recompression;
 import dev.bitproof.json.Json;
 import dev.bitproof.oci.Descriptor;
@@ -89,12 +90,10 @@ public final class RecompressCommand implements Callable<Integer> {
         + " reproduced by apko's compressor";
     if (out.json()) {
       ObjectNode n = Json.mapper().createObjectNode();
-      n.put("schemaVersion", 1);
-      n.put("result", pass ? "PASS" : "FAIL");
       n.put("reproduced", reproduced);
       n.put("checked", checked);
       n.set("findings", Output.findingsJson(findings));
-      out.printJson(n);
+      out.printDocument("recompress", Result.Outcome.of(pass), n);
     } else {
       out.out().println("bitproof recompress: " + (pass ? "PASS" : "FAIL") + " — " + summary);
       out.printFindings(findings);

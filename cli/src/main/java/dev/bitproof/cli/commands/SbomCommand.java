@@ -6,6 +6,7 @@ import dev.bitproof.cli.options.Common;
 import dev.bitproof.cli.options.ExitCodes;
 import dev.bitproof.cli.options.TransportMixin;
 import dev.bitproof.cli.render.Output;
+import dev.bitproof.cli.render.Result;
 import dev.bitproof.json.Json;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.oci.ImageReference;
@@ -113,14 +114,11 @@ public final class SbomCommand {
       boolean failed = result.failed();
       if (out.json()) {
         ObjectNode doc = Json.mapper().createObjectNode();
-        doc.put("schemaVersion", 1);
-        doc.put("command", "sbom check");
         doc.put("image", ref.toString());
-        doc.put("result", failed ? "FAIL" : "PASS");
         ArrayNode s = doc.putArray("sboms");
         result.sboms().forEach(s::add);
         doc.set("findings", Output.findingsJson(result.findings()));
-        out.printJson(doc);
+        out.printDocument("sbom check", Result.Outcome.of(!failed), doc);
       } else {
         out.printFindings(result.findings().stream().filter(f -> f.severity() != Severity.OK
             || f.code().equals("SBOM_MATCHES_IMAGE") || f.code().equals("SBOM_INDEX_MATCHES")).toList());
@@ -265,8 +263,6 @@ public final class SbomCommand {
       }
       boolean dir = docs.size() > 1 || Files.isDirectory(output);
       ObjectNode summary = Json.mapper().createObjectNode();
-      summary.put("schemaVersion", 1);
-      summary.put("command", "sbom generate");
       ArrayNode files = summary.putArray("files");
       if (dir) {
         Files.createDirectories(output);
@@ -283,7 +279,7 @@ public final class SbomCommand {
         }
       }
       if (out.json()) {
-        out.printJson(summary);
+        out.printDocument("sbom generate", Result.Outcome.PASS, summary);
       }
       return ExitCodes.OK;
     }

@@ -82,10 +82,7 @@ public final class Output {
    */
   public int render(Result r) {
     if (json()) {
-      ObjectNode n = envelope(r.command(), Result.schemaId(r.command()));
-      n.put("result", r.outcome().name());
-      n.setAll(r.body());
-      printJson(n);
+      printDocument(r.command(), r.outcome(), r.body());
     } else {
       r.text().accept(out);
       out.flush();
@@ -95,6 +92,18 @@ public final class Output {
       case FAIL -> 1;
       case ERROR -> 3;
     };
+  }
+
+  /** The JSON half of {@link #render}: the envelope, {@code result}, then {@code body}'s fields. */
+  public void printDocument(String command, Result.Outcome outcome, ObjectNode body) {
+    ObjectNode n = envelope(command, Result.schemaId(command));
+    n.put("result", outcome.name());
+    body.fields().forEachRemaining(e -> {
+      if (!n.has(e.getKey())) {
+        n.set(e.getKey(), e.getValue());
+      }
+    });
+    printJson(n);
   }
 
   /** {@code $schema}, {@code schemaVersion}, {@code tool}, {@code command}: the head of every JSON document. */

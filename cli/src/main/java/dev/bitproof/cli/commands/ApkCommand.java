@@ -144,7 +144,8 @@ public final class ApkCommand implements Runnable {
       String kind = isIndex(f) ? "apkindex" : "apk";
       List<Finding> fs = new ArrayList<>();
       if (!Files.isRegularFile(f)) {
-        fs.add(Finding.of("FILE_NOT_FOUND", Severity.INFO, f.toString(), "no such file"));
+        fs.add(Files.isDirectory(f) ? Finding.of("FILE_IS_DIRECTORY", Severity.INFO, f.toString(), "is a directory, not a package or index")
+            : Finding.of("FILE_NOT_FOUND", Severity.INFO, f.toString(), "no such file"));
         return new FileResult(f, kind, fs, null, true);
       }
       try {
@@ -192,9 +193,7 @@ public final class ApkCommand implements Runnable {
     @Override
     public Integer call() throws IOException {
       Output out = common.output();
-      if (!Files.isRegularFile(file)) {
-        throw new CheckException("FILE_NOT_FOUND", file.toString(), "no such file");
-      }
+      dev.bitproof.io.UserFiles.requireFile(file, "FILE_NOT_FOUND");
       Optional<ApkKeyring> keys = keyring == null ? Optional.empty() : Optional.of(ApkKeyring.load(keyring));
       ObjectNode doc = Json.mapper().createObjectNode();
       doc.put("file", file.toString());

@@ -284,6 +284,8 @@ public final class AttestCommand implements Runnable {
       List<AttestationVerifier.Outcome> outcomes = new ArrayList<>();
       AttestationVerifier.Options opts;
       if (isFile) {
+        // the file first: a missing file is what the user most needs to hear about
+        byte[] attestations = readFile(file, 64L * 1024 * 1024, "ATTESTATION");
         if (digest != null) {
           subject = Digest.parse(digest);
         } else if (image != null) {
@@ -292,7 +294,7 @@ public final class AttestCommand implements Runnable {
           throw CheckException.usage("ATTEST_SUBJECT_REQUIRED", "verifying a file needs the image it must be about: --digest or --image");
         }
         opts = options(subject, wanted, policyDigest);
-        outcomes.addAll(AttestationVerifier.verifyFile(readFile(file, 64L * 1024 * 1024, "ATTESTATION"), vk, opts, target));
+        outcomes.addAll(AttestationVerifier.verifyFile(attestations, vk, opts, target));
       } else {
         ImageReference ref = ImageReference.parse(target);
         subject = rootDigest(ref, topts);

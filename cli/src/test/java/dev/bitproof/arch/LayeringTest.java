@@ -92,4 +92,38 @@ class LayeringTest {
     noClasses().that().resideInAPackage("dev.bitproof.cli.commands..")
         .should().dependOnClassesThat().resideInAPackage("dev.bitproof.cli").check(classes);
   }
+
+  /**
+   * No command holds logic another command calls: a class in cli.commands uses no other top-level {@code *Command}
+   * (shared options are mixins, shared logic lives in core, attest or cli.render). HookCommand is exempt until the
+   * hook service moves into its own module (issue 13), which takes its last calls into other commands with it.
+   */
+  @Test
+  void noCommandCallsIntoAnotherCommand() {
+    com.tngtech.archunit.lang.ArchCondition<JavaClass> noOtherCommand =
+        new com.tngtech.archunit.lang.ArchCondition<>("use no other command") {
+          @Override
+          public void check(JavaClass c, com.tngtech.archunit.lang.ConditionEvents events) {
+            String own = topLevel(c).getName();
+            for (var d : c.getDirectDependenciesFromSelf()) {
+              JavaClass target = topLevel(d.getTargetClass());
+              if (target.getPackageName().equals("dev.bitproof.cli.commands") && target.getSimpleName().endsWith("Command")
+                  && !target.getName().equals(own)) {
+                events.add(com.tngtech.archunit.lang.SimpleConditionEvent.violated(d, d.getDescription()));
+              }
+            }
+          }
+        };
+    com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes().that().resideInAPackage("dev.bitproof.cli.commands")
+        .and(DescribedPredicate.describe("not the hook", (JavaClass c) -> !topLevel(c).getSimpleName().equals("HookCommand")))
+        .should(noOtherCommand).check(classes);
+  }
+
+  private static JavaClass topLevel(JavaClass c) {
+    JavaClass t = c;
+    while (t.getEnclosingClass().isPresent()) {
+      t = t.getEnclosingClass().get();
+    }
+    return t;
+  }
 }

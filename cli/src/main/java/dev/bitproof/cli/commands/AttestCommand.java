@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.attest.AttestationVerifier;
 import dev.bitproof.attest.Signer;
 import dev.bitproof.cli.render.Result;
+import dev.bitproof.cli.render.SignDocument;
 import dev.bitproof.attest.Attestor;
 import dev.bitproof.attest.bundle.KeylessBundles;
 import dev.bitproof.attest.intoto.Predicates;
@@ -84,32 +85,7 @@ public final class AttestCommand implements Runnable {
     }
   }
 
-  /** The sign result's fields in the {@code attest sign} document (also under {@code attestation} in verify's stderr line). */
-  static ObjectNode signJson(Signer.SignResult r) {
-    ObjectNode n = Json.mapper().createObjectNode();
-    n.put("keyId", r.keyId());
-    n.put("keyType", r.keyType());
-    n.put("subject", r.subject().toString());
-    n.put("reference", r.reference());
-    n.put("reportResult", r.reportPassed() ? "PASS" : "FAIL");
-    ArrayNode files = n.putArray("files");
-    r.files().forEach(f -> files.add(f.toString()));
-    ArrayNode atts = n.putArray("attestations");
-    for (Signer.Signed s : r.attestations()) {
-      atts.addObject().put("predicateType", s.predicateType()).put("envelopeDigest", s.envelopeDigest().toString());
-    }
-    r.attached().ifPresent(a -> {
-      ObjectNode at = n.putObject("attached");
-      at.put("reference", a.reference());
-      at.put("layout", Signer.layoutName(a.layout()));
-      // no tag: the registry's referrers API indexed every referrer (OCI-Subject), so the tag scheme was not written
-      a.tag().ifPresent(t -> at.put("tag", t));
-      at.put("referrersApi", a.referrersApi());
-      ArrayNode ds = at.putArray("digests");
-      a.digests().forEach(d -> ds.add(d.toString()));
-    });
-    return n;
-  }
+
 
 
   private static Path defaultOut(String reportName, Signer.Form form) {
@@ -178,7 +154,7 @@ public final class AttestCommand implements Runnable {
           Optional.ofNullable(policy), Optional.ofNullable(policyUri), verifierId, Optional.ofNullable(resourceUri),
           attachTo, transport.options(), Instant.now());
       Signer.SignResult s = Signer.sign(r, o::progress);
-      return o.render(new Result("attest sign", Result.Outcome.PASS, signJson(s), w -> {
+      return o.render(new Result("attest sign", Result.Outcome.PASS, SignDocument.of(s), w -> {
         w.println("signed " + s.subject() + " (report " + (s.reportPassed() ? "PASS" : "FAIL") + ") with key " + s.keyId());
         s.attestations().forEach(a -> w.println("  " + a.predicateType() + "  " + a.envelopeDigest()));
         s.files().forEach(f -> w.println("wrote " + f));

@@ -66,6 +66,6 @@ public final class AttestOptions {
   /** As {@link #attest(byte[], TransportOptions, Consumer)}, as JSON: kept for HookCommand until the hook moves. */
   public Optional<com.fasterxml.jackson.databind.node.ObjectNode> attest(byte[] reportJson, TransportOptions transport,
       dev.bitproof.cli.render.Output output) throws IOException {
-    return attest(reportJson, transport, output::progress).map(AttestCommand::signJson);
+    return attest(reportJson, transport, output::progress).map(dev.bitproof.cli.render.SignDocument::of);
   }
 }

@@ -80,7 +80,7 @@ public final class CompareCommand implements Callable<Integer> {
     inputs.put("require", required.name());
     platform(inputs);
     Report r = Report.ofComparison("compare", c, "a", "b", required, inputs, List.of());
-    return print(out, r, verbose);
+    return out.render(r, verbose);
   }
 
   private void platform(Map<String, String> inputs) {
@@ -94,14 +94,5 @@ public final class CompareCommand implements Callable<Integer> {
     return CompareOptions.requiredVerdict(require, semantic);
   }
 
-  /** The report (verify, compare, demo) through the one renderer: the schema'd JSON, or its text; the exit code. */
-  static int print(Output out, Report r, boolean verbose) {
-    if (out.json()) {
-      out.printJson(ReportJson.toJson(r, dev.bitproof.cli.render.Tool.version()));
-    } else {
-      out.out().print(ReportText.render(r, verbose));
-      out.out().flush();
-    }
-    return r.passed() ? 0 : 1;
-  }
+
 }

@@ -40,7 +40,7 @@ public final class DemoCommand implements Callable<Integer> {
     out.progress("bitproof demo: rebuilding " + demo.resolve("apko.yaml") + " and verifying it against " + ref);
     Report r = Verification.run(Verification.Request.of(demo.resolve("apko.yaml"), ref).withCommand("demo")
         .withLockfile(Optional.of(demo.resolve("apko.lock.json"))).withContext(demo));
-    return CompareCommand.print(out, r, verbose);
+    return out.render(r, verbose);
   }
 
   /** {@code testdata/demo}: {@code -Dbitproof.demo}, else next to the jar or classes, else above the current directory. */

@@ -120,7 +120,7 @@ public final class VerifyCommand implements Callable<Integer> {
         .withKeep(Optional.ofNullable(keep));
     out.progress("bitproof verify: rebuilding " + config + " and comparing with " + image);
     Report r = Verification.run(req);
-    int code = CompareCommand.print(out, r, verbose);
+    int code = out.render(r, verbose);
     if (attest.requested()) {
       // the exact bytes --format json prints, so `verify --format json > r.json; attest sign r.json` records the same digest
       byte[] report = ReportJson.printedBytes(r, Tool.version());

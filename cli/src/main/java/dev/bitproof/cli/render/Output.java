@@ -94,6 +94,20 @@ public final class Output {
     };
   }
 
+  /**
+   * The report of verify, compare and demo: its own versioned document ({@code docs/schema/report.json}, which
+   * carries the same envelope) or its text; returns the exit code (PASS 0, FAIL 1).
+   */
+  public int render(dev.bitproof.verify.Report r, boolean verbose) {
+    if (json()) {
+      printJson(dev.bitproof.verify.ReportJson.toJson(r, Tool.version()));
+    } else {
+      out.print(dev.bitproof.verify.ReportText.render(r, verbose));
+      out.flush();
+    }
+    return r.passed() ? 0 : 1;
+  }
+
   /** The JSON half of {@link #render}: the envelope, {@code result}, then {@code body}'s fields. */
   public void printDocument(String command, Result.Outcome outcome, ObjectNode body) {
     ObjectNode n = envelope(command, Result.schemaId(command));

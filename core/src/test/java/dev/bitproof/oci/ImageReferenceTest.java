@@ -58,7 +58,7 @@ class ImageReferenceTest {
       assertTrue(e.getMessage().contains(ImageReference.TRANSPORTS), e.getMessage());
     }
     // as docker would read them: name:tag on Docker Hub, host:port/repo
-    assertEquals("docker.io", ImageReference.parse("foo:bar").registry());
+    assertEquals("registry-1.docker.io", ImageReference.parse("foo:bar").registry());
     assertEquals("localhost:5000", ImageReference.parse("localhost:5000/x").registry());
   }
 }

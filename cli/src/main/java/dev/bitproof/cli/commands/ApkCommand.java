@@ -111,8 +111,8 @@ public final class ApkCommand implements Runnable {
       }
       boolean failed = results.stream().anyMatch(FileResult::fails);
       boolean cannot = results.stream().anyMatch(FileResult::cannotCheck);
-      if (out.json()) {
-        ObjectNode doc = Json.mapper().createObjectNode();
+      ObjectNode doc = Json.mapper().createObjectNode();
+      {
         doc.put("keyring", keyring.toString());
         doc.put("trustedKeys", keys.size());
         ArrayNode arr = doc.putArray("files");
@@ -126,18 +126,18 @@ public final class ApkCommand implements Runnable {
           }
           n.set("findings", Output.findingsJson(r.findings()));
         }
-        out.printDocument("apk verify", failed ? Result.Outcome.FAIL : cannot ? Result.Outcome.ERROR : Result.Outcome.PASS, doc);
-      } else {
+      }
+      // nothing failed but a file could not be checked: ERROR, exit 3
+      Result.Outcome outcome = failed ? Result.Outcome.FAIL : cannot ? Result.Outcome.ERROR : Result.Outcome.PASS;
+      return out.render(new Result("apk verify", outcome, doc, w -> {
         for (FileResult r : results) {
-          out.out().println(r.file() + ": " + (r.fails() ? "FAIL" : r.cannotCheck() ? "ERROR" : "PASS")
+          w.println(r.file() + ": " + (r.fails() ? "FAIL" : r.cannotCheck() ? "ERROR" : "PASS")
               + " (" + r.kind() + (r.signer() != null ? ", signed by " + r.signer() : "") + ")");
           for (Finding f : r.findings()) {
-            out.out().println("  " + Output.findingText(f).replace("\n", "\n  "));
+            w.println("  " + Output.findingText(f).replace("\n", "\n  "));
           }
         }
-        out.out().flush();
-      }
-      return failed ? ExitCodes.FAILED : cannot ? ExitCodes.CANNOT_CHECK : ExitCodes.OK;
+      }));
     }
 
     private static FileResult verifyOne(Path f, ApkKeyring keys, List<ApkIndex> indexes, List<ReadPackage> packages) {

@@ -15,7 +15,6 @@ import dev.bitproof.attest.sign.Keys;
 import dev.bitproof.attest.sign.SigningKey;
 import dev.bitproof.attest.sign.VerificationKey;
 import dev.bitproof.cli.options.Common;
-import dev.bitproof.cli.options.ExitCodes;
 import dev.bitproof.cli.options.TransportMixin;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.json.Json;

@@ -1,7 +1,6 @@
 package dev.bitproof.cli.commands;
 
 import dev.bitproof.cli.options.Common;
-import dev.bitproof.cli.options.ExitCodes;
 import dev.bitproof.cli.options.TransportMixin;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.compare.CompareOptions;

@@ -3,7 +3,6 @@ package dev.bitproof.cli.commands;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.cli.options.Common;
-import dev.bitproof.cli.options.ExitCodes;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.cli.render.Result;
 import dev.bitproof.deb.ArchiveVerifier;
@@ -171,20 +170,16 @@ public final class DebCommand implements Runnable {
 
   static int report(Output o, String command, Instant now, List<Finding> findings, ObjectNode extra) {
     boolean failed = findings.stream().anyMatch(Finding::fails);
-    if (o.json()) {
-      ObjectNode n = Json.mapper().createObjectNode();
-      n.put("now", now.toString());
-      if (extra != null) {
-        n.setAll(extra);
-      }
-      n.set("findings", Output.findingsJson(findings));
-      o.printDocument(command, Result.Outcome.of(!failed), n);
-    } else {
-      o.printFindings(findings);
-      o.out().println(failed ? "FAIL: " + findings.stream().filter(Finding::fails).count() + " failing finding(s)" : "PASS");
-      o.out().flush();
+    ObjectNode n = Json.mapper().createObjectNode();
+    n.put("now", now.toString());
+    if (extra != null) {
+      n.setAll(extra);
     }
-    return failed ? ExitCodes.FAILED : ExitCodes.OK;
+    n.set("findings", Output.findingsJson(findings));
+    return o.render(new Result(command, Result.Outcome.of(!failed), n, w -> {
+      findings.forEach(f -> w.println(Output.findingText(f)));
+      w.println(failed ? "FAIL: " + findings.stream().filter(Finding::fails).count() + " failing finding(s)" : "PASS");
+    }));
   }
 
   @Command(name = "verify", mixinStandardHelpOptions = true,

@@ -5,7 +5,6 @@ import dev.bitproof.attest.sign.KeyType;
 import dev.bitproof.attest.sign.Keys;
 import dev.bitproof.attest.sign.SigningKey;
 import dev.bitproof.cli.options.Common;
-import dev.bitproof.cli.options.ExitCodes;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.cli.render.Result;
 import dev.bitproof.json.Json;
@@ -96,22 +95,20 @@ public final class KeyCommand implements Runnable {
       }
       writeNew(keyFile, priv, true);
       writeNew(pubFile, Keys.publicPem(k.publicKey()), false);
-      if (o.json()) {
-        ObjectNode n = Json.mapper().createObjectNode();
+      ObjectNode n = Json.mapper().createObjectNode();
+      {
         n.put("keyId", k.keyId());
         n.put("type", t.cliName());
         n.put("privateKey", keyFile.toString());
         n.put("publicKey", pubFile.toString());
         n.put("encrypted", encrypt);
-        o.printDocument("key generate", Result.Outcome.PASS, n);
-      } else {
-        o.out().println("key id     " + k.keyId());
-        o.out().println("type       " + t.cliName());
-        o.out().println("private    " + keyFile + (encrypt ? " (encrypted, cosign format)" : ""));
-        o.out().println("public     " + pubFile);
-        o.out().flush();
       }
-      return ExitCodes.OK;
+      return o.render(new Result("key generate", Result.Outcome.PASS, n, w -> {
+        w.println("key id     " + k.keyId());
+        w.println("type       " + t.cliName());
+        w.println("private    " + keyFile + (encrypt ? " (encrypted, cosign format)" : ""));
+        w.println("public     " + pubFile);
+      }));
     }
 
     private static void writeNew(Path p, String text, boolean secret) throws IOException {

@@ -70,6 +70,7 @@ class RoughEdgesTest {
       assertEquals(2, r.code(), ref + ": " + r.out() + r.err());
       JsonNode e = r.json().path("error");
       assertEquals("TRANSPORT_UNKNOWN", e.path("code").asText(), r.out());
+      assertEquals(ref, e.path("subject").asText(), r.out());
       assertTrue(e.path("message").asText().contains("oci:DIR") && e.path("message").asText().contains("docker://"),
           "the message lists the transports: " + e);
     }

@@ -88,8 +88,9 @@ public record ImageReference(Transport transport, String path, String registry, 
           && ref.substring(colon + 1).matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")) {
         return parseDocker(ref, ref);
       }
-      throw CheckException.usage("TRANSPORT_UNKNOWN", "unknown transport '" + ref.substring(0, colon) + ":' in '" + ref
-          + "'; the transports are " + TRANSPORTS + " (a bare HOST/REPO[:TAG] means docker://)");
+      throw new CheckException("TRANSPORT_UNKNOWN", CheckException.Kind.USAGE, ref, "unknown transport '"
+          + ref.substring(0, colon) + ":'; the transports are " + TRANSPORTS + " (a bare HOST/REPO[:TAG] means docker://)",
+          null);
     }
     return parseDocker(ref, ref);
   }

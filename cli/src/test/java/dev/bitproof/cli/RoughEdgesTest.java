@@ -44,6 +44,7 @@ class RoughEdgesTest {
     error(json("attest", "sign", dir.toString(), "--key", dir.toString()), 3, "FILE_IS_DIRECTORY", dir.toString());
     error(json("inspect", "oci-archive:" + dir), 3, "FILE_IS_DIRECTORY", dir.toString());
     // a command that reads the file itself: the JDK says "Is a directory" and names nothing; the argument is named
+    error(json("build", dir.toString(), "-o", "oci:" + tmp.resolve("out")), 3, "FILE_IS_DIRECTORY", dir.toString());
     error(json("sbom", "check", "oci:" + DEMO.resolve("published"), "--platform", "linux/amd64", "--sbom", dir.toString()),
         3, "FILE_IS_DIRECTORY", dir.toString());
     Run r = json("apk", "verify", "--keyring", DEMO.resolve("keys").toString(), dir.toString());

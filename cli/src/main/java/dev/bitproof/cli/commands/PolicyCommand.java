@@ -3,7 +3,6 @@ package dev.bitproof.cli.commands;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.cli.options.Common;
-import dev.bitproof.cli.options.ExitCodes;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.cli.render.Result;
 import dev.bitproof.json.Json;
@@ -72,6 +71,7 @@ public final class PolicyCommand {
       ArrayNode images = doc.putArray("images");
       boolean failed = false;
       int checked = 0;
+      StringBuilder text = new StringBuilder();
       try (ImageSource src = Transports.source(ref, transport.options())) {
         Images.Tree tree = Images.walk(src);
         for (Images.Resolved r : tree.images()) {
@@ -91,13 +91,11 @@ public final class PolicyCommand {
           img.put("result", imgFailed ? "FAIL" : "PASS");
           img.set("facts", Json.mapper().valueToTree(facts.summary()));
           img.set("findings", Output.findingsJson(findings));
-          if (!out.json()) {
-            out.out().println(p + "  " + r.manifest().digest() + "  " + (imgFailed ? "FAIL" : "PASS"));
-            facts.summary().forEach((k, v) -> out.out().println("    " + k + ": " + v));
-            for (Finding f : findings) {
-              if (f.severity() != dev.bitproof.report.Severity.OK) {
-                out.out().println("  " + Output.findingText(f));
-              }
+          text.append(p).append("  ").append(r.manifest().digest()).append("  ").append(imgFailed ? "FAIL" : "PASS").append('\n');
+          facts.summary().forEach((k, v) -> text.append("    ").append(k).append(": ").append(v).append('\n'));
+          for (Finding f : findings) {
+            if (f.severity() != dev.bitproof.report.Severity.OK) {
+              text.append("  ").append(Output.findingText(f)).append('\n');
             }
           }
         }
@@ -105,12 +103,9 @@ public final class PolicyCommand {
       if (checked == 0) {
         throw new CheckException("PLATFORM_NOT_FOUND", ref.toString(), "no image for platform " + platform);
       }
-      if (out.json()) {
-        out.printDocument("policy check", Result.Outcome.of(!failed), doc);
-      } else {
-        out.out().println("policy (" + policy.profile().name().toLowerCase(java.util.Locale.ROOT) + "): " + (failed ? "FAIL" : "PASS"));
-      }
-      return failed ? ExitCodes.FAILED : ExitCodes.OK;
+      text.append("policy (").append(policy.profile().name().toLowerCase(java.util.Locale.ROOT)).append("): ")
+          .append(failed ? "FAIL" : "PASS").append('\n');
+      return out.render(new Result("policy check", Result.Outcome.of(!failed), doc, w -> w.print(text)));
     }
 
     private Policy loadPolicy() throws Exception {

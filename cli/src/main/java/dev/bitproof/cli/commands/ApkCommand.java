@@ -240,14 +240,10 @@ public final class ApkCommand implements Runnable {
         doc.set("findings", Output.findingsJson(findings));
       }
       boolean failed = findings.stream().anyMatch(Finding::fails);
-      if (out.json()) {
-        out.printDocument("apk info", Result.Outcome.of(!failed), doc);
-      } else {
-        text(out, doc);
-        out.printFindings(findings);
-        out.out().flush();
-      }
-      return failed ? ExitCodes.FAILED : ExitCodes.OK;
+      return out.render(new Result("apk info", Result.Outcome.of(!failed), doc, w -> {
+        text(w, doc);
+        findings.forEach(f -> w.println(Output.findingText(f)));
+      }));
     }
 
     private static boolean isRepeatable(String k) {
@@ -286,8 +282,7 @@ public final class ApkCommand implements Runnable {
       return String.join(v.isArray() ? " " : ", ", parts);
     }
 
-    private static void text(Output out, ObjectNode doc) {
-      var w = out.out();
+    private static void text(java.io.PrintWriter w, ObjectNode doc) {
       doc.fields().forEachRemaining(e -> {
         if (e.getKey().equals("findings") || e.getKey().equals("schemaVersion")) {
           return;

@@ -16,6 +16,7 @@ public enum AttestCode implements Code {
   ATTEST_LEVELS_MATCHED(Severity.OK),
   ATTEST_LEVEL_MISSING(Severity.FAIL),
   ATTEST_NONE_VALID(Severity.OK),
+  ATTEST_OUTPUT_REQUIRED(Severity.FAIL),
   ATTEST_POLICY_MATCHED(Severity.OK),
   ATTEST_POLICY_MISMATCH(Severity.FAIL),
   ATTEST_RESOURCE_MATCHED(Severity.OK),

@@ -45,7 +45,7 @@ class ApkCliTest {
     Run r = run(args.toArray(String[]::new));
     assertEquals(0, r.code(), r.out() + r.err());
     JsonNode doc = Json.mapper().readTree(r.out());
-    assertEquals("OK", doc.get("result").asText());
+    assertEquals("PASS", doc.get("result").asText());
     assertEquals(10, doc.get("files").size());
     for (JsonNode f : doc.get("files")) {
       assertEquals("melange.rsa.pub", f.get("signer").asText(), f.toString());

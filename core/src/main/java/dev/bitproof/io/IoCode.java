@@ -14,11 +14,14 @@ public enum IoCode implements Code {
   COMPRESSED_CORRUPT(Area.COMPRESS, Severity.FAIL),
   COMPRESSED_TRUNCATED(Area.COMPRESS, Severity.FAIL),
   DECOMPRESSION_BOMB(Area.COMPRESS, Severity.FAIL),
+  FILE_ACCESS_DENIED(Severity.FAIL),
+  FILE_IS_DIRECTORY(Severity.FAIL),
   FILE_NOT_FOUND(Area.APK, Severity.FAIL),
   IO_ERROR(Severity.FAIL),
   KEY_TOO_LARGE(Area.ATTEST, Severity.FAIL),
   LAYER_NOT_GZIP(Area.COMPRESS, Severity.INFO),
-  LAYER_TOO_LARGE(Severity.FAIL);
+  LAYER_TOO_LARGE(Severity.FAIL),
+  OUTPUT_IS_DIRECTORY(Area.ATTEST, Severity.FAIL);
 
   private final Area area;
   private final Severity defaultSeverity;

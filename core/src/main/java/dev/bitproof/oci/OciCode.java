@@ -20,7 +20,8 @@ public enum OciCode implements Code {
   MEDIA_TYPE_MISMATCH(Severity.FAIL),
   MEDIA_TYPE_UNSUPPORTED(Severity.FAIL),
   PLATFORM_INVALID(Severity.FAIL),
-  REFERENCE_INVALID(Severity.FAIL);
+  REFERENCE_INVALID(Severity.FAIL),
+  TRANSPORT_UNKNOWN(Severity.FAIL);
 
   private final Area area;
   private final Severity defaultSeverity;

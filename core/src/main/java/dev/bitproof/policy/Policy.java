@@ -1,5 +1,7 @@
 package dev.bitproof.policy;
 
+import dev.bitproof.report.CommonCode;
+import dev.bitproof.io.IoCode;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.report.Severity;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +54,36 @@ public record Policy(Rule.Profile profile, Map<Rule, RuleSettings> rules) {
   }
 
   /** Parses a policy file. Unknown keys, rules and severities are {@code POLICY_INVALID}. */
+  /**
+   * The policy a user named: a policy file, or a built-in profile by name (production or dev), or the production
+   * profile when neither is given. Both at once is a usage error (put {@code profile:} in the file).
+   */
+  public static Policy load(java.util.Optional<java.nio.file.Path> file, java.util.Optional<String> profile)
+      throws java.io.IOException {
+    if (file.isPresent()) {
+      if (profile.isPresent()) {
+        throw CheckException.usage(CommonCode.USAGE, "--policy and --profile are exclusive: put 'profile:' in the policy file");
+      }
+      java.nio.file.Path f = file.get();
+      if (java.nio.file.Files.isDirectory(f)) {
+        throw new CheckException(IoCode.FILE_IS_DIRECTORY, f.toString(), "is a directory; the policy is a YAML file");
+      }
+      try {
+        return parse(java.nio.file.Files.readAllBytes(f), f.toString());
+      } catch (java.nio.file.NoSuchFileException e) {
+        throw new CheckException(IoCode.FILE_NOT_FOUND, f.toString(), "policy file not found", e);
+      }
+    }
+    if (profile.isEmpty()) {
+      return of(Rule.Profile.PRODUCTION);
+    }
+    try {
+      return of(Rule.Profile.valueOf(profile.get().toUpperCase(java.util.Locale.ROOT)));
+    } catch (IllegalArgumentException e) {
+      throw CheckException.usage(CommonCode.USAGE, "unknown profile '" + profile.get() + "' (production or dev)");
+    }
+  }
+
   public static Policy parse(byte[] yaml, String subject) {
     if (yaml.length > 1024 * 1024) {
       throw new CheckException(PolicyCode.POLICY_INVALID, subject, "policy file over 1 MiB");

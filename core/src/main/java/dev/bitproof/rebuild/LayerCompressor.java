@@ -64,6 +64,15 @@ public interface LayerCompressor {
     };
   }
 
+  /**
+   * A {@code --compression} option: {@code apko} (the default) is empty, the compressor of the apko version's rules
+   * (its klauspost deflate); any other name forces that compressor.
+   */
+  public static java.util.Optional<LayerCompressor> forOption(String name) {
+    LayerCompressor c = named(name);
+    return name.equals("apko") ? java.util.Optional.empty() : java.util.Optional.of(c);
+  }
+
   /** {@code java.util.zip} gzip at the default level: valid gzip, not apko's bytes. */
   static LayerCompressor javaGzip() {
     return new LayerCompressor() {

@@ -85,8 +85,7 @@ public final class Rebuild {
   private LockFile lockOnly() throws IOException {
     ConfigLoader.Loaded loaded = step("load config", null, () -> ConfigLoader.load(req.config(), req.workDir()));
     ImageConfiguration ic = step("validate config", null, () -> validate(loaded.config()));
-    List<Arch> archs = step("select archs", null, () -> Arch.parseAll(!req.archs().isEmpty() ? req.archs()
-        : !ic.archs().isEmpty() ? ic.archs() : java.util.Arrays.stream(Arch.values()).map(Arch::oci).toList()));
+    List<Arch> archs = step("select archs", null, () -> selectArchs(ic));
     Map<String, byte[]> keys = step("read keyring", null, () -> keyring(ic));
     ApkKeyring apkKeyring = ApkKeyring.of(keys);
     List<Planned> plans = step("resolve packages", null, () -> resolve(ic, archs, apkKeyring));
@@ -102,6 +101,26 @@ public final class Rebuild {
           pkgs.stream().map(PackageContent::withoutData).toList(), Map.of(), Map.of()));
     }
     return emitLock(loaded, ic, keys, measured);
+  }
+
+  /**
+   * The CLI's archs, else the config's, else all of apko's (as apko does); the last case, and a config that installs
+   * nothing, are said in a note: an empty apko.yaml builds, as with apko, but never silently.
+   */
+  private List<Arch> selectArchs(ImageConfiguration ic) {
+    if (ic.contents().packages().isEmpty() && ic.contents().baseImage() == null) {
+      notes.add("the config installs no packages: the image holds only the files apko generates itself");
+    }
+    if (!req.archs().isEmpty()) {
+      return Arch.parseAll(req.archs());
+    }
+    if (!ic.archs().isEmpty()) {
+      return Arch.parseAll(ic.archs());
+    }
+    List<String> all = java.util.Arrays.stream(Arch.values()).map(Arch::oci).toList();
+    notes.add("the config names no archs: building all " + all.size() + " of apko's (" + String.join(", ", all)
+        + "), as apko does; name them with 'archs:' or --arch");
+    return Arch.parseAll(all);
   }
 
   /** A step's body. */
@@ -135,8 +154,7 @@ public final class Rebuild {
     ConfigLoader.Loaded loaded = step("load config", null, () -> ConfigLoader.load(req.config(), req.workDir()));
     ImageConfiguration ic0 = loaded.config();
     ImageConfiguration ic = step("validate config", null, () -> validate(ic0));
-    List<Arch> archs = step("select archs", null, () -> Arch.parseAll(!req.archs().isEmpty() ? req.archs()
-        : !ic.archs().isEmpty() ? ic.archs() : java.util.Arrays.stream(Arch.values()).map(Arch::oci).toList()));
+    List<Arch> archs = step("select archs", null, () -> selectArchs(ic));
     Optional<LockFile> lock = req.lockFile().isEmpty() ? Optional.empty() : Optional.of(step("read lock file", null,
         () -> readLock(req.lockFile().get(), loaded)));
     if (ic.contents().baseImage() != null && lock.isEmpty()) {

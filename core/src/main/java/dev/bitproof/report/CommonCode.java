@@ -6,7 +6,8 @@ package dev.bitproof.report;
  */
 public enum CommonCode implements Code {
   INTERNAL_ERROR(Severity.FAIL),
-  OPTION_INVALID(Area.VERIFY, Severity.FAIL);
+  OPTION_INVALID(Area.VERIFY, Severity.FAIL),
+  USAGE(Severity.FAIL);
 
   private final Area area;
   private final Severity defaultSeverity;

@@ -13,7 +13,7 @@ import java.util.Optional;
 /**
  * The one report of {@code verify}, {@code compare} and {@code demo}: the verdict, each check with its findings,
  * and the digests side by side. {@link ReportJson} writes it as the versioned schema in
- * {@code docs/report-schema.json}; {@link ReportText} for people.
+ * {@code docs/schema/report.json}; {@link ReportText} for people.
  *
  * @param command which command made it
  * @param a the expected side (for verify: our rebuild)

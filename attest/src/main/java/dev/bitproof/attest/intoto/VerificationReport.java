@@ -9,7 +9,7 @@ import dev.bitproof.report.CheckException;
 
 /**
  * The bitproof report an attestation is made from: what {@code bitproof verify|compare|demo --format json} print,
- * schema version 1 ({@code docs/report-schema.json}, {@code https://bitproof.dev/schemas/report-v1.json}):
+ * schema version 1 ({@code docs/schema/report.json}, {@code https://bitproof.dev/schemas/report-v1.json}):
  * {@code result} PASS|FAIL, {@code verdict} BIT_IDENTICAL|CONTENT_IDENTICAL|SEMANTICALLY_IDENTICAL|DIFFERENT|NOT_COMPARED,
  * {@code subjects.a/b} {label, reference, digest}, {@code inputs}, {@code ignoreSet}, {@code checks[]} {name, status,
  * summary, findings[]}, {@code images[]} (manifest, config and layer digests side by side).

@@ -60,6 +60,21 @@ public final class Attachments {
     ImageSource source(ImageReference ref) throws IOException;
 
     ImageDestination destination(ImageReference ref) throws IOException;
+
+    /** Sources and destinations from {@code Transports} under {@code options}. */
+    static Opener over(dev.bitproof.oci.transport.TransportOptions options) {
+      return new Opener() {
+        @Override
+        public ImageSource source(ImageReference ref) throws IOException {
+          return dev.bitproof.oci.transport.Transports.source(ref, options);
+        }
+
+        @Override
+        public ImageDestination destination(ImageReference ref) throws IOException {
+          return dev.bitproof.oci.transport.Transports.destination(ref, options);
+        }
+      };
+    }
   }
 
   /** An attestation to attach: the sigstore bundle (referrers) and the bare envelope (cosign). */

@@ -1,5 +1,6 @@
 package dev.bitproof.cli.commands;
 
+import dev.bitproof.cli.render.Tool;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.apko.LockFile;
@@ -10,16 +11,16 @@ import dev.bitproof.rebuild.LayerCompressor;
 import dev.bitproof.rebuild.LayerReuse;
 import dev.bitproof.rebuild.PackageLoader;
 import dev.bitproof.rebuild.Rebuild;
-import dev.bitproof.cli.Common;
-import dev.bitproof.cli.Environment;
-import dev.bitproof.cli.FetchMixin;
-import dev.bitproof.cli.Main;
-import dev.bitproof.cli.WorkDir;
+import dev.bitproof.cli.options.Common;
+import dev.bitproof.cli.options.Environment;
+import dev.bitproof.cli.options.FetchMixin;
+import dev.bitproof.cli.options.WorkDir;
 import dev.bitproof.rebuild.ApkoTarball;
 import dev.bitproof.sbom.ApkoSbomFiles;
 import dev.bitproof.sbom.ApkoSpdx;
-import dev.bitproof.cli.ExitCodes;
+import dev.bitproof.cli.options.ExitCodes;
 import dev.bitproof.cli.render.Output;
+import dev.bitproof.cli.render.Result;
 import dev.bitproof.json.Json;
 import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.transport.ImageDestination;
@@ -160,8 +161,7 @@ public final class BuildCommand implements Callable<Integer> {
 
   /** {@code apko} (the default) follows the apko version's rules; other names force a compressor. */
   static LayerCompressor compressorFor(String name) {
-    LayerCompressor c = LayerCompressor.named(name);
-    return name.equals("apko") ? null : c;
+    return LayerCompressor.forOption(name).orElse(null);
   }
 
   @Override
@@ -219,7 +219,7 @@ public final class BuildCommand implements Callable<Integer> {
       LockFile lock = Rebuild.lock(req);
       Files.write(WorkDir.resolve(wd, writeLock), lock.toBytes());
       if (out.json()) {
-        out.printJson(lockJson(lock));
+        out.printDocument("build", Result.Outcome.PASS, lockJson(lock, writeLock));
       } else {
         out.out().println("lock     " + writeLock + "  (" + lock.packages().size() + " packages)");
       }
@@ -260,7 +260,7 @@ public final class BuildCommand implements Callable<Integer> {
     }
     r.steps().forEach((k, v) -> out.progress(String.format("  step %-28s %6d ms", k, v)));
     if (out.json()) {
-      out.printJson(json(r, written, sboms));
+      out.printDocument("build", Result.Outcome.PASS, json(r, written, sboms));
     } else {
       print(out, r, written, sboms);
     }
@@ -276,11 +276,11 @@ public final class BuildCommand implements Callable<Integer> {
         r.writeTo(d, Optional.empty());
       }
       try (ImageSource src = Transports.source(ref, TransportOptions.defaults())) {
-        return ApkoSbomFiles.write(src, dir, new ApkoSpdx.Options("Tool: bitproof (" + Main.Version.number() + ")",
+        return ApkoSbomFiles.write(src, dir, new ApkoSpdx.Options("Tool: bitproof (" + Tool.version() + ")",
             imageName));
       }
     } finally {
-      VerifyCommand.deleteTree(tmp);
+      dev.bitproof.verify.Verification.deleteTree(tmp);
     }
   }
 
@@ -406,10 +406,10 @@ public final class BuildCommand implements Callable<Integer> {
     w.flush();
   }
 
-  private static ObjectNode lockJson(LockFile lock) {
+  private static ObjectNode lockJson(LockFile lock, Path written) {
     ObjectNode n = Json.mapper().createObjectNode();
-    n.put("schemaVersion", 1);
-    n.put("result", "LOCKED");
+    n.put("action", "lock");
+    n.put("lockfile", written.toString());
     ArrayNode ps = n.putArray("packages");
     for (LockFile.LockedPackage p : lock.packages()) {
       ps.addObject().put("arch", p.architecture()).put("name", p.name()).put("version", p.version())
@@ -420,8 +420,7 @@ public final class BuildCommand implements Callable<Integer> {
 
   private static ObjectNode json(BuildResult r, String dest, List<Path> sboms) {
     ObjectNode n = Json.mapper().createObjectNode();
-    n.put("schemaVersion", 1);
-    n.put("result", "BUILT");
+    n.put("action", "build");
     n.put("output", dest);
     n.put("index", r.index().digest().toString());
     n.put("apkoRules", r.rules().label());

@@ -14,7 +14,6 @@ public enum CliCode implements Code {
   DURATION_INVALID(Area.ATTEST, Severity.FAIL),
   FILE_EXISTS(Area.ATTEST, Severity.FAIL),
   THREADS_INVALID(Area.COMPRESS, Severity.FAIL),
-  USAGE(Severity.FAIL),
   USAGE_BAD_FINGERPRINT(Area.DEB, Severity.FAIL),
   USAGE_BAD_TIME(Area.DEB, Severity.FAIL),
   USAGE_IMAGE_OR_ROOTFS(Area.DEB, Severity.FAIL),

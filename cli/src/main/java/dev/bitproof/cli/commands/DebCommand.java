@@ -2,9 +2,9 @@ package dev.bitproof.cli.commands;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bitproof.cli.Common;
-import dev.bitproof.cli.ExitCodes;
+import dev.bitproof.cli.options.Common;
 import dev.bitproof.cli.render.Output;
+import dev.bitproof.cli.render.Result;
 import dev.bitproof.deb.ArchiveVerifier;
 import dev.bitproof.deb.DebCode;
 import dev.bitproof.deb.DebPackage;
@@ -172,23 +172,16 @@ public final class DebCommand implements Runnable {
 
   static int report(Output o, String command, Instant now, List<Finding> findings, ObjectNode extra) {
     boolean failed = findings.stream().anyMatch(Finding::fails);
-    if (o.json()) {
-      ObjectNode n = Json.mapper().createObjectNode();
-      n.put("schemaVersion", 1);
-      n.put("command", command);
-      n.put("result", failed ? "FAIL" : "PASS");
-      n.put("now", now.toString());
-      if (extra != null) {
-        n.setAll(extra);
-      }
-      n.set("findings", Output.findingsJson(findings));
-      o.printJson(n);
-    } else {
-      o.printFindings(findings);
-      o.out().println(failed ? "FAIL: " + findings.stream().filter(Finding::fails).count() + " failing finding(s)" : "PASS");
-      o.out().flush();
+    ObjectNode n = Json.mapper().createObjectNode();
+    n.put("now", now.toString());
+    if (extra != null) {
+      n.setAll(extra);
     }
-    return failed ? ExitCodes.FAILED : ExitCodes.OK;
+    n.set("findings", Output.findingsJson(findings));
+    return o.render(new Result(command, Result.Outcome.of(!failed), n, w -> {
+      findings.forEach(f -> w.println(Output.findingText(f)));
+      w.println(failed ? "FAIL: " + findings.stream().filter(Finding::fails).count() + " failing finding(s)" : "PASS");
+    }));
   }
 
   @Command(name = "verify", mixinStandardHelpOptions = true,

@@ -1,10 +1,13 @@
 package dev.bitproof.cli.commands;
 
+import dev.bitproof.cli.render.SignDocument;
+import dev.bitproof.attest.Signer;
+import dev.bitproof.cli.render.Tool;
 import dev.bitproof.report.CommonCode;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bitproof.cli.Common;
-import dev.bitproof.cli.ExitCodes;
-import dev.bitproof.cli.TransportMixin;
+import dev.bitproof.cli.options.Common;
+import dev.bitproof.cli.options.ExitCodes;
+import dev.bitproof.cli.options.TransportMixin;
 import dev.bitproof.attest.AttestCode;
 import dev.bitproof.attest.registry.Attachments;
 import dev.bitproof.cli.render.Output;
@@ -206,30 +209,26 @@ public final class HookCommand {
         throw CheckException.usage(HookCode.HOOK_AUTH_REQUIRED, "listening on " + host + " needs --auth-token-file or "
             + "--hmac-secret-file (or --allow-unauthenticated)");
       }
-      Policy policy = PolicyCommand.load(policyFile, profile);
+      Policy policy = Policy.load(Optional.ofNullable(policyFile), Optional.ofNullable(profile));
       String policyId = policyFile == null ? "profile:" + (profile == null ? "production" : profile.toLowerCase(java.util.Locale.ROOT))
           : "file:" + Digest.sha256(Files.readAllBytes(policyFile));
       TransportOptions to = transport.options();
       Optional<Attester> attester = Optional.empty();
       if (attest.requested()) {
         char[] passphrase = attest.passphrase == null ? null : attest.passphrase.get();
-        Attachments.Layout layout = AttestCommand.parseLayout(attest.layout);
+        Attachments.Layout layout = Signer.parseLayout(attest.layout);
         attester = Optional.of((image, report, bundle) -> {
-          AttestCommand.SignRequest r = new AttestCommand.SignRequest();
-          r.report = report;
-          r.reportName = "verify.json";
-          r.key = attest.key;
-          r.passphrase = passphrase;
-          r.out = bundle;
-          r.attach = attest.attach;
-          r.layout = layout;
-          r.transport = to;
-          return AttestCommand.sign(r, out);
+          Signer.SignRequest r = new Signer.SignRequest(report, "verify.json", attest.key,
+              passphrase == null ? null : () -> passphrase, Signer.Form.JSONL, Optional.of(bundle), Optional.empty(),
+              Optional.empty(), dev.bitproof.attest.intoto.Predicates.DEFAULT_VERIFIER_ID, Optional.empty(),
+              attest.attach ? Optional.of(new Signer.Attach(layout, Optional.empty())) : Optional.empty(), to,
+              java.time.Instant.now());
+          return SignDocument.of(Signer.sign(r, out::progress));
         });
       }
       CheckSettings flags = new CheckSettings(registry == null ? "" : registry, to, policy, policyId, enforcePolicy,
           mappings, List.of(), Optional.ofNullable(keyring), context == null ? Path.of("") : context,
-          dev.bitproof.cli.Main.Version.number(), attester, state.resolve("work"));
+          Tool.version(), attester, state.resolve("work"));
       CheckSettings checks = configFile == null ? flags : HookConfig.load(configFile).over(flags);
       if (checks.registry().isEmpty()) {
         throw CheckException.usage(CommonCode.OPTION_INVALID, "--registry (or registry: in --config) is required");

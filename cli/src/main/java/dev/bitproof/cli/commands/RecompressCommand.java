@@ -1,10 +1,10 @@
 package dev.bitproof.cli.commands;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bitproof.cli.Common;
-import dev.bitproof.cli.ExitCodes;
-import dev.bitproof.cli.render.Output;
 import dev.bitproof.compress.CompressCode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bitproof.cli.options.Common;
+import dev.bitproof.cli.render.Output;
+import dev.bitproof.cli.render.Result;
 import dev.bitproof.compress.Recompression;
 import dev.bitproof.io.IoCode;
 import dev.bitproof.json.Json;
@@ -90,20 +90,14 @@ public final class RecompressCommand implements Callable<Integer> {
     boolean pass = findings.stream().noneMatch(Finding::fails) && checked > 0;
     String summary = reproduced + " of " + checked + " gzip layer" + (checked == 1 ? "" : "s")
         + " reproduced by apko's compressor";
-    if (out.json()) {
-      ObjectNode n = Json.mapper().createObjectNode();
-      n.put("schemaVersion", 1);
-      n.put("result", pass ? "PASS" : "FAIL");
-      n.put("reproduced", reproduced);
-      n.put("checked", checked);
-      n.set("findings", Output.findingsJson(findings));
-      out.printJson(n);
-    } else {
-      out.out().println("bitproof recompress: " + (pass ? "PASS" : "FAIL") + " — " + summary);
-      out.printFindings(findings);
-      out.out().flush();
-    }
-    return pass ? ExitCodes.OK : ExitCodes.FAILED;
+    ObjectNode n = Json.mapper().createObjectNode();
+    n.put("reproduced", reproduced);
+    n.put("checked", checked);
+    n.set("findings", Output.findingsJson(findings));
+    return out.render(new Result("recompress", Result.Outcome.of(pass), n, w -> {
+      w.println("bitproof recompress: " + (pass ? "PASS" : "FAIL") + " — " + summary);
+      findings.forEach(f -> w.println(Output.findingText(f)));
+    }));
   }
 
   private void checkImage(ImageReference ref, int parallelism, List<Finding> findings, Output out) throws IOException {

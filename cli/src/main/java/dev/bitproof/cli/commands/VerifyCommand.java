@@ -1,36 +1,31 @@
 package dev.bitproof.cli.commands;
 
+import java.util.List;
 import dev.bitproof.report.CommonCode;
 import dev.bitproof.attest.AttestCode;
-import dev.bitproof.cli.Common;
-import dev.bitproof.cli.ExitCodes;
-import dev.bitproof.cli.FetchMixin;
-import dev.bitproof.cli.TransportMixin;
-import dev.bitproof.cli.WorkDir;
+import dev.bitproof.cli.options.Common;
+import dev.bitproof.cli.options.ExitCodes;
+import dev.bitproof.cli.options.FetchMixin;
+import dev.bitproof.cli.options.TransportMixin;
+import dev.bitproof.cli.options.WorkDir;
 import dev.bitproof.fetch.FetchCode;
 import java.util.Map;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.rebuild.ApkoRules;
 import dev.bitproof.rebuild.LayerCompressor;
 import dev.bitproof.compare.CompareOptions;
-import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.Platform;
-import dev.bitproof.oci.transport.ImageSource;
 import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.oci.transport.Transports;
 import dev.bitproof.rebuild.RebuildCode;
 import dev.bitproof.report.CheckException;
-import dev.bitproof.verify.ApkoRebuilder;
-import dev.bitproof.verify.PublishedCheck;
 import dev.bitproof.verify.Report;
+import dev.bitproof.verify.Verification;
+import dev.bitproof.policy.Policy;
+import dev.bitproof.attest.Signer;
+import dev.bitproof.cli.render.Tool;
 import dev.bitproof.verify.ReportJson;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bitproof.verify.Verifier;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -136,19 +131,16 @@ public final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Output out = common.output();
-    if (attest.attach && !attest.requested()) {
-      throw CheckException.usage(AttestCode.ATTEST_KEY_REQUIRED, "--attach needs --attest-key");
-    }
+    attest.check();
     if (noPolicy && (enforcePolicy || policyFile != null || profile != null)) {
-      throw CheckException.usage(CliCode.USAGE, "--no-policy excludes --policy, --profile and --enforce-policy");
+      throw CheckException.usage(CommonCode.USAGE, "--no-policy excludes --policy, --profile and --enforce-policy");
     }
-    OptionalLong epoch = epoch(sourceDateEpoch);
     CompareOptions opts = semantic ? CompareOptions.semantic() : CompareOptions.strict();
     if (platform != null) {
       opts = opts.withPlatform(Platform.parse(platform));
     }
     if (workdir != null && context != null) {
-      throw CheckException.usage(CliCode.USAGE, "--context is the deprecated name of -C/--workdir: give one");
+      throw CheckException.usage(CommonCode.USAGE, "--context is the deprecated name of -C/--workdir: give one");
     }
     if (context != null) {
       out.progress("bitproof verify: --context is deprecated, use -C/--workdir (the same directory apko's -C names)");
@@ -156,54 +148,37 @@ public final class VerifyCommand implements Callable<Integer> {
     Path wd = WorkDir.of(workdir != null ? workdir : context);
     Path cfg = WorkDir.resolve(wd, config);
     if (cfg == null && lockfile != null) {
-      throw CheckException.usage(CliCode.USAGE, "--lockfile needs CONFIG (without CONFIG the image's installed database pins "
+      throw CheckException.usage(CommonCode.USAGE, "--lockfile needs CONFIG (without CONFIG the image's installed database pins "
           + "the packages)");
     }
-    if (cfg != null && !Files.isRegularFile(cfg)) {
-      throw new CheckException(RebuildCode.CONFIG_NOT_FOUND, cfg.toString(), Files.isDirectory(cfg)
-          ? "is a directory, not a config file" : "no such config file");
-    }
-    Map<String, String> mirrors = mirrors(repositories);
-    dev.bitproof.fetch.FetchOptions fo = fetch.options(wd).withMirrors(mirrors);
-    String imageRef = WorkDir.resolveRef(wd, image);
-    Path work = keep != null ? Files.createDirectories(keep) : Files.createTempDirectory("bitproof-verify-");
     TransportOptions to = transport.options();
-    Verifier.Request req = new Verifier.Request(cfg == null ? wd.resolve("etc/apko.json") : cfg,
-        Optional.ofNullable(WorkDir.resolve(wd, lockfile)), Optional.ofNullable(WorkDir.resolve(wd, keyring)), epoch,
-        imageRef, work, opts, CompareCommand.required(require, semantic), to);
+    Verification.Request req = Verification.Request.of(cfg, WorkDir.resolveRef(wd, image))
+        .withLockfile(Optional.ofNullable(WorkDir.resolve(wd, lockfile)))
+        .withKeyring(Optional.ofNullable(WorkDir.resolve(wd, keyring)))
+        .withSourceDateEpoch(epoch(sourceDateEpoch)).withContext(wd)
+        .withCompressor(LayerCompressor.forOption(compression))
+        .withCompare(opts, CompareOptions.requiredVerdict(require, semantic)).withTransport(to)
+        .withPolicy(noPolicy ? Optional.empty()
+            : Optional.of(Policy.load(Optional.ofNullable(policyFile), Optional.ofNullable(profile))), enforcePolicy)
+        .withKeep(Optional.ofNullable(keep))
+        .withFetch(fetch.options(wd), mirrors(repositories))
+        .withApkoRules(Optional.ofNullable(apkoVersion).map(ApkoRules::select));
     out.progress("bitproof verify: rebuilding " + (cfg == null ? "from the image's etc/apko.json" : config)
         + " and comparing with " + image);
-    if (apkoVersion != null) {
-      req = req.withApkoRules(ApkoRules.select(apkoVersion));
-    }
-    LayerCompressor compressor = BuildCommand.compressorFor(compression);
-    Report r;
-    try (ImageSource published = Transports.source(ImageReference.parse(imageRef), to)) {
-      List<PublishedCheck> extra = new java.util.ArrayList<>(List.of(PublishedCheck.sbom()));
-      if (!noPolicy) {
-        extra.add(PublishedCheck.policy(PolicyCommand.load(policyFile, profile), enforcePolicy));
-      }
-      ApkoRebuilder rebuilder = new ApkoRebuilder(wd, Optional.ofNullable(compressor), fo);
-      r = cfg == null ? Verifier.runFromImage(req, rebuilder, published, extra, mirrors)
-          : Verifier.run(req, rebuilder, published, extra);
-    } finally {
-      if (keep == null) {
-        deleteTree(work);
-      }
-    }
-    CompareCommand.print(out, r, verbose);
+    Report r = Verification.run(req);
+    int code = out.render(r, verbose);
     if (attest.requested()) {
       // the exact bytes --format json prints, so `verify --format json > r.json; attest sign r.json` records the same digest
-      byte[] report = ReportJson.printedBytes(r, dev.bitproof.cli.Main.Version.number());
-      ObjectNode signed = attest.attest(report, to, out).orElseThrow();
+      byte[] report = ReportJson.printedBytes(r, Tool.version());
+      Signer.SignResult signed = attest.attest(report, to, out::progress).orElseThrow();
       // stdout holds the report; the attestation summary goes to stderr
-      out.progress("bitproof verify: signed " + signed.path("verificationResult").asText() + " attestations with key "
-          + signed.path("keyId").asText() + " -> " + signed.path("files").path(0).asText()
-          + (!signed.has("attached") ? "" : signed.path("attached").has("tag")
-              ? ", attached at " + signed.path("attached").path("tag").asText() : ", attached (referrers API)"));
+      out.progress("bitproof verify: signed " + (signed.reportPassed() ? "PASS" : "FAIL") + " attestations with key "
+          + signed.keyId() + signed.files().stream().map(f -> " -> " + f).findFirst().orElse("")
+          + signed.attached().map(x -> x.tag().map(t -> ", attached at " + t).orElse(", attached (referrers API)")).orElse(""));
     }
-    return r.passed() ? ExitCodes.OK : ExitCodes.FAILED;
+    return code;
   }
+
 
   /** {@code FROM=TO} pairs, trailing slashes dropped. */
   static Map<String, String> mirrors(List<String> specs) {
@@ -242,17 +217,8 @@ public final class VerifyCommand implements Callable<Integer> {
     }
   }
 
+  /** Kept for HookCommand until the hook moves to its own module: {@link Verification#deleteTree}. */
   static void deleteTree(Path dir) {
-    try (var s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          // best effort: a temp dir left behind is harmless
-        }
-      });
-    } catch (IOException e) {
-      // same
-    }
+    Verification.deleteTree(dir);
   }
 }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bitproof.cli.CliRunner;
 import dev.bitproof.cli.CliRunner.Run;
-import dev.bitproof.cli.Environment;
+import dev.bitproof.cli.options.Environment;
 import dev.bitproof.testing.RepoServer;
 import dev.bitproof.testing.TinyProxy;
 import java.nio.file.Files;

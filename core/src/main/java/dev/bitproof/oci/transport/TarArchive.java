@@ -38,9 +38,7 @@ final class TarArchive implements Closeable {
   }
 
   static TarArchive open(Path file) throws IOException {
-    if (!Files.isRegularFile(file)) {
-      throw new CheckException(TransportCode.ARCHIVE_NOT_FOUND, file.toString(), "no such archive file");
-    }
+    dev.bitproof.io.UserFiles.requireFile(file, TransportCode.ARCHIVE_NOT_FOUND);
     TarFile tar;
     try {
       tar = new TarFile(file);

@@ -1,4 +1,4 @@
-package dev.bitproof.cli;
+package dev.bitproof.cli.options;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.bitproof.cli;
+package dev.bitproof.cli.options;
 
 import java.util.Map;
 import java.util.concurrent.Callable;

@@ -1,4 +1,4 @@
-package dev.bitproof.cli;
+package dev.bitproof.cli.options;
 
 import dev.bitproof.oci.transport.TransportCode;
 import dev.bitproof.oci.transport.TransportOptions;

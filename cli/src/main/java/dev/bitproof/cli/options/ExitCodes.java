@@ -1,4 +1,4 @@
-package dev.bitproof.cli;
+package dev.bitproof.cli.options;
 
 /** The exit codes scripts and CI depend on. Never renumber. */
 public final class ExitCodes {

@@ -60,6 +60,7 @@ public final class ImageComparator {
       } else if (ta.index().isPresent()) {
         indexDiffs(ta, tb, o, top);
       }
+      top.addAll(otherEntries(ta, tb));
     }
     Set<String> platforms = new LinkedHashSet<>(ma.keySet());
     platforms.addAll(mb.keySet());
@@ -119,6 +120,79 @@ public final class ImageComparator {
       }
     }
     return m;
+  }
+
+  /**
+   * Index entries that are not images (an unknown or slightly wrong media type, an attestation): never skipped.
+   * One that the other side lists with the very same descriptor is accounted for; any other is
+   * {@code INDEX_ENTRY_UNKNOWN}, because a client that knows the media type (or matches it loosely) would pull
+   * an image this comparison never looked at.
+   */
+  private static List<Finding> otherEntries(Images.Tree ta, Images.Tree tb) {
+    List<Finding> out = new ArrayList<>();
+    for (int side = 0; side < 2; side++) {
+      Images.Tree mine = side == 0 ? ta : tb;
+      Images.Tree theirs = side == 0 ? tb : ta;
+      List<JsonNode> known = theirs.other().stream().map(ImageComparator::fieldsOf).toList();
+      for (Descriptor d : mine.other()) {
+        if (!known.contains(fieldsOf(d))) {
+          out.add(new Finding("INDEX_ENTRY_UNKNOWN", Severity.FAIL, "index entry " + d.digest(),
+              "an index entry of media type " + d.mediaType() + " only in " + (side == 0 ? "A" : "B")
+                  + " is not an image this comparison can check", Map.of())
+              .with("side", side == 0 ? "A" : "B").with("mediaType", d.mediaType().value())
+              .with("digest", d.digest()).with("platform", d.platform().map(Platform::toString).orElse("(none)")));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A descriptor's JSON as read, or (made in code) the fields it models. */
+  static JsonNode fieldsOf(Descriptor d) {
+    if (d.json() != null) {
+      return d.json();
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode n = dev.bitproof.json.Json.mapper().createObjectNode();
+    n.put("mediaType", d.mediaType().value());
+    n.put("digest", d.digest().toString());
+    n.put("size", d.size());
+    if (!d.urls().isEmpty()) {
+      d.urls().forEach(n.putArray("urls")::add);
+    }
+    if (!d.annotations().isEmpty()) {
+      com.fasterxml.jackson.databind.node.ObjectNode a = n.putObject("annotations");
+      new java.util.TreeMap<>(d.annotations()).forEach(a::put);
+    }
+    d.artifactType().ifPresent(t -> n.put("artifactType", t));
+    d.platform().ifPresent(p -> n.set("platform", dev.bitproof.json.Json.mapper().valueToTree(Map.of(
+        "architecture", p.architecture(), "os", p.os()))));
+    return n;
+  }
+
+  /**
+   * Every descriptor field not compared elsewhere ({@code handled}): {@code urls}, {@code data}, unknown keys,
+   * and {@code size} when the digests are equal (the same blob has one size). A descriptor field a client acts on
+   * (a foreign-layer URL to fetch from, a size to read up to) is part of what was published.
+   */
+  static List<Finding> descriptorFields(String where, String code, Descriptor x, Descriptor y, Set<String> handled) {
+    JsonNode a = fieldsOf(x);
+    JsonNode b = fieldsOf(y);
+    Set<String> keys = new java.util.TreeSet<>();
+    a.fieldNames().forEachRemaining(keys::add);
+    b.fieldNames().forEachRemaining(keys::add);
+    keys.removeAll(handled);
+    keys.remove("digest");
+    if (!x.digest().equals(y.digest())) {
+      keys.remove("size"); // different blobs: their sizes differ for the reason their digests do
+    }
+    List<Finding> out = new ArrayList<>();
+    for (String k : keys) {
+      if (!Objects.equals(a.get(k), b.get(k))) {
+        out.add(new Finding(code, Severity.FAIL, where + " " + k, "descriptor field differs",
+            FieldDiff.evidence(FieldDiff.show(a.get(k)), FieldDiff.show(b.get(k)))));
+      }
+    }
+    return out;
   }
 
   private static void indexDiffs(Images.Tree ta, Images.Tree tb, CompareOptions o, List<Finding> out) {
@@ -188,6 +262,8 @@ public final class ImageComparator {
       }
       out.addAll(FieldDiff.annotations(where, "INDEX_DESCRIPTOR_DIFFERS", "annotations", x.annotations(),
           y.annotations(), o));
+      out.addAll(descriptorFields(where, "INDEX_DESCRIPTOR_DIFFERS", x, y,
+          Set.of("mediaType", "artifactType", "platform", "urls", "annotations")));
     }
   }
 
@@ -232,6 +308,17 @@ public final class ImageComparator {
     }
     fs.addAll(FieldDiff.annotations(where, "MANIFEST_ANNOTATION_DIFFERS", "annotations", a.annotations(),
         b.annotations(), o));
+    fs.addAll(descriptorFields(where + " config", "MANIFEST_FIELD_DIFFERS", a.config(), b.config(), Set.of("mediaType")));
+    Set<String> topKeys = new java.util.TreeSet<>();
+    a.json().fieldNames().forEachRemaining(topKeys::add);
+    b.json().fieldNames().forEachRemaining(topKeys::add);
+    topKeys.removeAll(Set.of("mediaType", "config", "layers", "annotations", "artifactType", "subject"));
+    for (String k : topKeys) {
+      if (!Objects.equals(a.json().get(k), b.json().get(k))) {
+        fs.add(new Finding("MANIFEST_FIELD_DIFFERS", Severity.FAIL, where + " " + k, "value differs",
+            FieldDiff.evidence(FieldDiff.show(a.json().get(k)), FieldDiff.show(b.json().get(k)))));
+      }
+    }
     if (!ra.config().digest().equals(rb.config().digest())) {
       fs.addAll(FieldDiff.config(p + " config", ra.config().json(), rb.config().json(), o));
     }
@@ -294,7 +381,13 @@ public final class ImageComparator {
       Descriptor x = a.layers().get(i);
       Descriptor y = b.layers().get(i);
       List<Finding> descFs = new ArrayList<>();
-      if (!x.mediaType().equals(y.mediaType())) {
+      if (!x.mediaType().equals(y.mediaType()) && x.digest().equals(y.digest())
+          && x.mediaType().layerCompression() != y.mediaType().layerCompression()) {
+        // one blob, two compressions: one of the media types contradicts the bytes
+        descFs.add(new Finding("LAYER_MEDIA_TYPE_MISMATCH", Severity.FAIL, lw + " mediaType",
+            "the same blob is labelled with two compressions: one media type contradicts its bytes",
+            FieldDiff.evidence(x.mediaType().value(), y.mediaType().value())).with("digest", x.digest()));
+      } else if (!x.mediaType().equals(y.mediaType())) {
         boolean compressionOnly = x.mediaType().isLayer() && y.mediaType().isLayer()
             && stripCompression(x.mediaType()).equals(stripCompression(y.mediaType()));
         descFs.add(new Finding(compressionOnly ? "LAYER_COMPRESSION_DIFFERS" : "LAYER_MEDIA_TYPE_DIFFERS",
@@ -303,6 +396,7 @@ public final class ImageComparator {
             FieldDiff.evidence(x.mediaType().value(), y.mediaType().value())));
       }
       descFs.addAll(FieldDiff.annotations(lw, "LAYER_ANNOTATION_DIFFERS", "annotations", x.annotations(), y.annotations(), o));
+      descFs.addAll(descriptorFields(lw, "LAYER_DESCRIPTOR_DIFFERS", x, y, Set.of("mediaType", "annotations")));
       fs.addAll(descFs);
       if (x.digest().equals(y.digest())) {
         layers.add(new LayerComparison(i, Optional.of(x), Optional.of(y), claimA, claimB, Verdict.BIT_IDENTICAL, true,

@@ -30,13 +30,27 @@ public final class Verifier {
   /**
    * @param sourceDateEpoch an explicit build date; empty means "auto": the published image's
    * @param required the least comparison verdict that passes
+   * @param archs apk architectures to narrow the rebuild to ({@code --arch}); empty: the config's archs, each of
+   *     which the published image must have (the published image's own list is used only when the config names
+   *     none)
    */
   public record Request(Path config, Optional<Path> lockfile, Optional<Path> keyringDir, OptionalLong sourceDateEpoch,
-      String published, Path workDir, CompareOptions compare, Verdict required, TransportOptions transport) {}
+      String published, Path workDir, CompareOptions compare, Verdict required, TransportOptions transport,
+      List<String> archs) {
+    public Request {
+      archs = List.copyOf(archs);
+    }
+
+    /** The config's archs, not narrowed. */
+    public Request(Path config, Optional<Path> lockfile, Optional<Path> keyringDir, OptionalLong sourceDateEpoch,
+        String published, Path workDir, CompareOptions compare, Verdict required, TransportOptions transport) {
+      this(config, lockfile, keyringDir, sourceDateEpoch, published, workDir, compare, required, transport, List.of());
+    }
+  }
 
   private static Rebuilder.Inputs inputs(Request req, PublishedHints hints, OptionalLong epoch, Path out) {
     return new Rebuilder.Inputs(req.config(), req.lockfile(), req.keyringDir(), epoch, hints.annotations(),
-        hints.archs(), out);
+        req.archs(), hints.archs(), out);
   }
 
   /** The build date the rebuilt image carries (its created annotation or config field). */
@@ -57,13 +71,14 @@ public final class Verifier {
     Images.Tree tree = Images.walk(published);
     PublishedHints hints = PublishedHints.from(tree);
     List<String> notes = new ArrayList<>(hints.notes());
-    notes.removeIf(n -> n.startsWith("build date "));
+    notes.removeIf(n -> n.startsWith("build date ") || n.startsWith("architectures "));
     Map<String, String> inputs = new LinkedHashMap<>();
     inputs.put("image", req.published());
     inputs.put("config", req.config().toString());
     inputs.put("lockfile", req.lockfile().map(Path::toString).orElse("(none: resolved from the repositories)"));
     inputs.put("keyring", req.keyringDir().map(Path::toString).orElse("(the config's keyring only)"));
-    inputs.put("archs", String.join(",", hints.archs()));
+    inputs.put("archs", req.archs().isEmpty() ? "(the config's; published: " + String.join(",", hints.archs()) + ")"
+        : String.join(",", req.archs()));
     inputs.put("require", req.required().name());
 
     // 2. rebuild; "auto" build date: first as apko without SOURCE_DATE_EPOCH (newest package builddate), and

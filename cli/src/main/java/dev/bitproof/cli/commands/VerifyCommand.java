@@ -72,6 +72,10 @@ public final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--semantic", description = "Compare ignoring timestamps, history, entry order, tar format, image names.")
   boolean semantic;
 
+  @Option(names = "--arch", paramLabel = "ARCH", description = "Rebuild only these architectures, as apko's --arch "
+      + "(repeatable; default: the config's archs, each of which the published image must have).")
+  java.util.List<String> archs = new java.util.ArrayList<>();
+
   @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "Verify only this platform.")
   String platform;
 
@@ -127,7 +131,7 @@ public final class VerifyCommand implements Callable<Integer> {
     TransportOptions to = transport.options();
     Verifier.Request req = new Verifier.Request(config.toAbsolutePath(), Optional.ofNullable(lockfile).map(Path::toAbsolutePath),
         Optional.ofNullable(keyring).map(Path::toAbsolutePath), epoch, image, work, opts,
-        CompareCommand.required(require, semantic), to);
+        CompareCommand.required(require, semantic), to, archs);
     out.progress("bitproof verify: rebuilding " + config + " and comparing with " + image);
     Report r;
     try (ImageSource published = Transports.source(ImageReference.parse(image), to)) {

@@ -60,6 +60,14 @@ public final class Dsse {
           .with("trustedKeyId", key.keyId()).with("envelopeKeyId", s.keyid().orElse("(none)")));
       return new Verified(fs, Optional.empty());
     }
+    if (s.keyid().isPresent() && !s.keyid().get().equals(key.keyId())) {
+      // a valid signature, but the keyid (an unauthenticated hint) names another key: the envelope was not made
+      // for the trusted key; refuse it rather than let a hint and a key disagree
+      fs.add(new Finding("DSSE_KEYID_MISMATCH", Severity.FAIL, subject,
+          "the envelope's keyid names another key than the trusted one", java.util.Map.of())
+          .with("trustedKeyId", key.keyId()).with("envelopeKeyId", s.keyid().get()));
+      return new Verified(fs, Optional.empty());
+    }
     fs.add(Finding.ok("DSSE_SIGNATURE_VALID", subject, "signature verified").with("keyId", key.keyId())
         .with("keyType", key.type().cliName()));
     return new Verified(fs, Optional.of(env.payload()));

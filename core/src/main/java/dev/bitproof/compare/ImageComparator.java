@@ -41,8 +41,9 @@ public final class ImageComparator {
     Map<String, Images.Resolved> mb = byPlatform(tb, b.reference().toString());
     if (o.platform().isPresent()) {
       Platform want = o.platform().get();
-      ma.keySet().removeIf(k -> !Platform.parse(k).matches(want));
-      mb.keySet().removeIf(k -> !Platform.parse(k).matches(want));
+      // matched on the platforms as read, never on their printed form re-parsed
+      ma.values().removeIf(r -> !platformOf(r).matches(want));
+      mb.values().removeIf(r -> !platformOf(r).matches(want));
       if (ma.isEmpty() && mb.isEmpty()) {
         throw new CheckException("PLATFORM_NOT_FOUND", want.toString(), "neither image has platform " + want);
       }
@@ -108,6 +109,10 @@ public final class ImageComparator {
     return v;
   }
 
+  private static Platform platformOf(Images.Resolved r) {
+    return r.indexEntry().flatMap(Descriptor::platform).orElse(r.config().platform());
+  }
+
   /** Images by platform: the index entry's platform, else the config's. Two entries for one platform: refused. */
   private static Map<String, Images.Resolved> byPlatform(Images.Tree t, String subject) {
     Map<String, Images.Resolved> m = new LinkedHashMap<>();
@@ -115,8 +120,10 @@ public final class ImageComparator {
       Platform p = r.indexEntry().flatMap(Descriptor::platform).orElse(r.config().platform());
       String key = p.toString();
       if (m.put(key, r) != null) {
-        throw new CheckException("INDEX_DUPLICATE_PLATFORM", subject,
-            "the index lists platform " + key + " twice: images cannot be matched by platform");
+        // read and proved ambiguous: a client picks one of the two, so a second image for a platform is how
+        // a modified image hides beside the real one (exit 1, not "could not check")
+        throw new CheckException("INDEX_DUPLICATE_PLATFORM", CheckException.Kind.INTEGRITY, subject,
+            "the index lists platform " + key + " twice: images cannot be matched by platform", null);
       }
     }
     return m;

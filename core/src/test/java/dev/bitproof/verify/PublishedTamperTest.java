@@ -56,9 +56,13 @@ class PublishedTamperTest {
   }
 
   /** The tampered copy's amd64 index entry: a modified image with its config and layer. */
-  static ObjectNode tamperedAmd64() throws IOException {
-    ObjectNode idx = Json.parseObject(Files.readAllBytes(demo().resolve("published-tampered/index.json")), "index");
-    return (ObjectNode) idx.get("manifests").get(0).deepCopy();
+  static ObjectNode tamperedAmd64() {
+    try {
+      ObjectNode idx = Json.parseObject(Files.readAllBytes(demo().resolve("published-tampered/index.json")), "index");
+      return (ObjectNode) idx.get("manifests").get(0).deepCopy();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   static Report verify(Path tmp, Path published) throws IOException {
@@ -184,5 +188,25 @@ class PublishedTamperTest {
     Comparison c = compare(demo().resolve("published"), p);
     assertEquals(Verdict.DIFFERENT, c.verdict(), c::toString);
     assertTrue(failing(c).contains("LAYER_DESCRIPTOR_DIFFERS"), c::toString);
+  }
+
+  @Test
+  void anExtraAmd64EntryWithAValidMediaTypeIsAnIntegrityError(@TempDir Path tmp) throws IOException {
+    Path p = layout(tmp);
+    TestLayouts.editIndex(p, i -> ((ArrayNode) i.get("manifests")).add(tamperedAmd64()));
+    dev.bitproof.report.CheckException e = org.junit.jupiter.api.Assertions.assertThrows(
+        dev.bitproof.report.CheckException.class, () -> verify(tmp, p));
+    assertEquals("INDEX_DUPLICATE_PLATFORM", e.code());
+    assertEquals(dev.bitproof.report.CheckException.Kind.INTEGRITY, e.kind(), "tampered: exit 1, not 3");
+  }
+
+  @Test
+  void aPlatformThatIsNotOsArchIsAnIntegrityErrorNotAUsageError(@TempDir Path tmp) throws IOException {
+    Path p = layout(tmp);
+    TestLayouts.editIndex(p, i -> ((ObjectNode) i.get("manifests").get(1).get("platform")).put("os", "linux/amd64"));
+    dev.bitproof.report.CheckException e = org.junit.jupiter.api.Assertions.assertThrows(
+        dev.bitproof.report.CheckException.class, () -> compare(demo().resolve("published"), p));
+    assertEquals("PLATFORM_INVALID", e.code());
+    assertEquals(dev.bitproof.report.CheckException.Kind.INTEGRITY, e.kind());
   }
 }

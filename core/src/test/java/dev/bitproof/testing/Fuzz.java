@@ -154,9 +154,12 @@ public final class Fuzz {
     return new Stats(name, runs, accepted, rejected, findings);
   }
 
+  /** Where it was thrown, and the first frame in bitproof's own code. */
   private static String at(Throwable t) {
     StackTraceElement[] st = t.getStackTrace();
-    return st.length == 0 ? "" : " at " + st[0];
+    String ours = java.util.Arrays.stream(st).filter(e -> e.getClassName().startsWith("dev.bitproof.")
+        && !e.getClassName().contains(".testing.")).findFirst().map(e -> " via " + e).orElse("");
+    return st.length == 0 ? "" : " at " + st[0] + ours;
   }
 
   private static Path save(String name, long i, byte[] input) {

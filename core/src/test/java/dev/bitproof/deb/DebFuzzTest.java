@@ -85,6 +85,30 @@ class DebFuzzTest {
     }));
   }
 
+  /**
+   * Structure-aware: the control and data tars framed {@code <len>\n<bytes>}, mutated, xz-compressed into a
+   * deb again and read: the control/md5sums/data-path checks behind the xz layer get the hostile bytes.
+   */
+  @Test
+  void debInsideItsXzMembers() throws Exception {
+    byte[] control = TestDebs.tar(TestDebs.Entry.file("./control", "Package: fuzz\nVersion: 1.0-1\nArchitecture: all\n"
+        + "Maintainer: T <t@example.invalid>\nDescription: fuzz\n"), TestDebs.Entry.file("./md5sums",
+        "b1946ac92492d2347c6235b4d2611184  usr/share/doc/fuzz/README\n"), TestDebs.Entry.file("./conffiles", "/etc/fuzz.conf\n"));
+    byte[] data = TestDebs.tar(TestDebs.Entry.dir("./usr/"), TestDebs.Entry.file("./usr/share/doc/fuzz/README", "hello\n"),
+        TestDebs.Entry.symlink("./usr/bin/fuzz", "../share/doc/fuzz/README"), TestDebs.Entry.file("./etc/fuzz.conf", "x=1\n"));
+    List<byte[]> seeds = List.of(dev.bitproof.fuzz.ParserFuzzTest.frame(List.of(control, data)));
+    Path f = tmp.resolve("inner.deb");
+    assertClean(Fuzz.run("deb-members", seeds, ITERATIONS, SEED, b -> {
+      List<byte[]> parts = dev.bitproof.fuzz.ParserFuzzTest.unframe(b);
+      java.util.Map<String, byte[]> m = new java.util.LinkedHashMap<>();
+      m.put("debian-binary", "2.0\n".getBytes(StandardCharsets.US_ASCII));
+      m.put("control.tar.xz", TestDebs.xz(parts.isEmpty() ? new byte[0] : parts.get(0)));
+      m.put("data.tar.xz", TestDebs.xz(parts.size() < 2 ? new byte[0] : parts.get(1)));
+      Files.write(f, TestDebs.ar(m));
+      DebPackage.read(f).findings();
+    }));
+  }
+
   static String meaning(Release r) {
     return r.suite() + " " + r.codename() + " " + r.date() + " " + r.validUntil() + " " + r.sha256();
   }

@@ -57,7 +57,7 @@ import org.junit.jupiter.api.Test;
  * the same harnesses for as long as asked. Verifiers carry an oracle: a mutant they accept must mean what its
  * seed meant.
  */
-class ParserFuzzTest {
+public class ParserFuzzTest {
   static final long ITERATIONS = Long.getLong("bitproof.fuzz.iterations", 300);
   static final long SEED = Long.getLong("bitproof.fuzz.seed", 18);
 
@@ -227,7 +227,7 @@ class ParserFuzzTest {
     return out;
   }
 
-  static byte[] frame(List<byte[]> parts) {
+  public static byte[] frame(List<byte[]> parts) {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     for (byte[] p : parts) {
       out.writeBytes((p.length + "\n").getBytes(StandardCharsets.US_ASCII));
@@ -237,7 +237,7 @@ class ParserFuzzTest {
   }
 
   /** Lenient: a bad or overlong length takes the rest as one member. */
-  static List<byte[]> unframe(byte[] b) {
+  public static List<byte[]> unframe(byte[] b) {
     List<byte[]> out = new ArrayList<>();
     int i = 0;
     while (i < b.length && out.size() < 8) {

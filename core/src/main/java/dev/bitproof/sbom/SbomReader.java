@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.bitproof.json.Json;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.report.CheckException;
+import dev.bitproof.report.Finding;
+import dev.bitproof.report.Severity;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -111,6 +113,8 @@ public final class SbomReader {
 
   // ---------------------------------------------------------------- SPDX
 
+  private static final String DOCUMENT = "SPDXRef-DOCUMENT";
+
   private static SbomDocument readSpdx(JsonNode root, String subject, Limits limits) {
     String version = text(root, "spdxVersion");
     if (!version.startsWith("SPDX-2.")) {
@@ -127,6 +131,7 @@ public final class SbomReader {
     Set<String> seen = new HashSet<>();
     Set<String> dups = new LinkedHashSet<>();
     List<SbomComponent> comps = new ArrayList<>();
+    List<Finding> integrity = new ArrayList<>();
     Map<String, List<Digest>> digestsById = new LinkedHashMap<>();
     for (JsonNode p : pkgs) {
       String id = text(p, "SPDXID");
@@ -137,6 +142,14 @@ public final class SbomReader {
       for (JsonNode ref : p.path("externalRefs")) {
         if ("purl".equals(ref.path("referenceType").asText())) {
           purlText = Optional.of(ref.path("referenceLocator").asText());
+          String cat = ref.path("referenceCategory").asText();
+          if (!cat.equals("PACKAGE-MANAGER") && !cat.equals("PACKAGE_MANAGER")) {
+            // SPDX files purls under PACKAGE-MANAGER (PACKAGE_MANAGER in 2.3's JSON); anywhere else a consumer
+            // that reads by category does not see the package identity the rest of the document claims
+            integrity.add(new Finding(SbomCode.SBOM_PURL_CATEGORY_INVALID, Severity.FAIL, id,
+                "a purl filed under referenceCategory '" + cat + "' instead of PACKAGE-MANAGER", Map.of())
+                .with("purl", purlText.get()).with("sbom", subject));
+          }
           break;
         }
       }
@@ -163,10 +176,20 @@ public final class SbomReader {
     }
     List<String> described = new ArrayList<>(strings(root.path("documentDescribes")));
     List<Digest> variants = new ArrayList<>();
+    Map<String, Set<String>> linked = new LinkedHashMap<>();
     for (JsonNode r : root.path("relationships")) {
       String type = r.path("relationshipType").asText();
       String a = r.path("spdxElementId").asText();
       String b = r.path("relatedSpdxElement").asText();
+      for (String e : List.of(a, b)) {
+        if (!seen.contains(e) && !e.equals(DOCUMENT) && !e.equals("NOASSERTION") && !e.equals("NONE")
+            && !e.startsWith("DocumentRef-")) {
+          integrity.add(new Finding(SbomCode.SBOM_RELATIONSHIP_UNKNOWN_ELEMENT, Severity.FAIL, e,
+              "a " + type + " relationship names an element the document does not have", Map.of()).with("sbom", subject));
+        }
+      }
+      linked.computeIfAbsent(a, k -> new LinkedHashSet<>()).add(b);
+      linked.computeIfAbsent(b, k -> new LinkedHashSet<>()).add(a);
       if (type.equals("DESCRIBES") && a.equals("SPDXRef-DOCUMENT")) {
         described.add(b);
       } else if (type.equals("DESCRIBED_BY") && b.equals("SPDXRef-DOCUMENT")) {
@@ -178,9 +201,37 @@ public final class SbomReader {
     Set<Digest> describes = new LinkedHashSet<>();
     for (String id : described) {
       describes.addAll(digestsById.getOrDefault(id, List.of()));
+      if (!seen.contains(id)) {
+        integrity.add(new Finding(SbomCode.SBOM_DESCRIBES_UNKNOWN, Severity.FAIL, id,
+            "the document says it describes an element it does not have", Map.of()).with("sbom", subject));
+      }
+    }
+    if (described.isEmpty()) {
+      integrity.add(new Finding(SbomCode.SBOM_DESCRIBES_NOTHING, Severity.FAIL, subject,
+          "the document describes no element (SPDX requires a DESCRIBES relationship or documentDescribes)", Map.of()));
+    }
+    // every OS package must hang off what the document describes: one no relationship reaches is not claimed
+    // to be in the image at all (removing the relationships unlinks the whole inventory)
+    Set<String> reached = new HashSet<>(described);
+    java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(described);
+    while (!todo.isEmpty()) {
+      for (String next : linked.getOrDefault(todo.pop(), Set.of())) {
+        if (reached.add(next)) {
+          todo.add(next);
+        }
+      }
+    }
+    if (!described.isEmpty()) {
+      for (SbomComponent c : comps) {
+        if (c.isOsPackage() && !reached.contains(c.ref())) {
+          integrity.add(new Finding(SbomCode.SBOM_PACKAGE_UNLINKED, Severity.FAIL, c.display(),
+              "no relationship links this package to the element the document describes", Map.of())
+              .with("spdxId", c.ref()).with("sbom", subject));
+        }
+      }
     }
     return new SbomDocument(SbomFormat.SPDX_JSON, version, text(root, "name"), creators, text(root, "documentNamespace"), comps, files,
-        List.copyOf(describes), variants, List.copyOf(dups));
+        List.copyOf(describes), variants, List.copyOf(dups), integrity);
   }
 
   /** Digests an OCI-describing package names: {@code pkg:oci/...@sha256:...} or a SHA-256 checksum of a container. */

@@ -104,6 +104,13 @@ public final class SbomVerification {
       if (targets.isEmpty()) {
         if (loaded.size() == 1) {
           targets.add(loaded.values().iterator().next());
+        } else if (!doc.duplicateRefs().isEmpty() || doc.integrity().stream().anyMatch(Finding::fails)) {
+          // the document itself is broken (a duplicated SPDXID, describes naming nothing it has): that is a
+          // verdict on the SBOM, not a question the user must answer with --platform
+          doc.duplicateRefs().forEach(d -> out.add(new Finding(SbomCode.SBOM_DUPLICATE_ID, Severity.FAIL, d,
+              "the SBOM uses this identifier for more than one element", Map.of()).with("sbom", in.name())));
+          out.addAll(doc.integrity());
+          continue;
         } else if (doc.describes().isEmpty()) {
           throw CheckException.usage(SbomCode.SBOM_PLATFORM_AMBIGUOUS, "SBOM " + in.name()
               + " names no image digest and the index has " + loaded.size() + " images: pick one with --platform");

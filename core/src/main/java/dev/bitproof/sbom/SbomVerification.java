@@ -80,15 +80,21 @@ public final class SbomVerification {
     for (Input in : sboms) {
       names.add(in.name());
       SbomDocument doc;
+      byte[] bytes;
       try {
-        doc = SbomReader.read(in.bytes(), in.name());
+        bytes = SbomBytes.decompress(in.bytes(), in.name(), SbomReader.Limits.defaults());
+        doc = SbomReader.read(bytes, in.name());
       } catch (CheckException e) {
-        if (e.kind() == CheckException.Kind.INTEGRITY || SbomCode.UNREADABLE.contains(e.code())) {
+        if (e.kind() == CheckException.Kind.INTEGRITY || SbomCode.UNREADABLE.contains(e.code())
+            || e.code() == dev.bitproof.io.IoCode.DECOMPRESSION_BOMB) {
           out.add(new Finding(e.code(), Severity.FAIL, in.name(), e.getMessage(), Map.of()));
           continue;
         }
         throw e;
       }
+      List<Finding> strict = SbomStrict.check(bytes, doc, in.name());
+      out.addAll(strict);
+      boolean strictFailed = strict.stream().anyMatch(Finding::fails);
       if (tree.index().isPresent() && doc.describes().contains(tree.root().digest())) {
         out.addAll(SbomCheck.index(doc, tree.root().digest(),
             tree.images().stream().map(r -> r.manifest().digest()).toList(), in.name()));
@@ -115,7 +121,9 @@ public final class SbomVerification {
       }
       for (LoadedImage img : targets) {
         String p = img.image().config().platform().toString();
-        SbomCheck.compare(img.contents(), doc, img.identity(), in.name()).forEach(f -> out.add(f.with("platform", p)));
+        SbomCheck.compare(img.contents(), doc, img.identity(), in.name()).stream()
+            .filter(f -> !(strictFailed && f.code() == SbomCode.SBOM_MATCHES_IMAGE)) // not "agrees" when it is malformed
+            .forEach(f -> out.add(f.with("platform", p)));
       }
     }
     return new Result(out, names, sboms.size());

@@ -64,12 +64,21 @@ public final class SbomVerification {
           "no image for platform " + platform.map(Platform::toString).orElse("(any)"));
     }
     Map<Images.Resolved, LoadedImage> loaded = new LinkedHashMap<>();
+    Map<LoadedImage, LanguageScan.Result> languages = new java.util.HashMap<>();
     List<Finding> out = new ArrayList<>();
     List<String> names = new ArrayList<>();
     for (Images.Resolved r : selected) {
       LoadedImage img = LoadedImage.load(source, tree, r);
       loaded.put(r, img);
       String p = r.config().platform().toString();
+      LanguageScan.Result lang = LanguageScan.read(source, r.manifest(), img.contents().filesystem());
+      languages.put(img, lang);
+      if (!lang.limited().isEmpty()) {
+        out.add(new Finding(SbomCode.SBOM_EVIDENCE_SCAN_LIMITED, Severity.WARN, "image",
+            lang.limited().size() + " files could not be read for language packages within the bounds", Map.of())
+            .with("files", String.join("; ", lang.limited().subList(0, Math.min(20, lang.limited().size()))))
+            .with("platform", p));
+      }
       SbomCheck.database(img.contents()).forEach(f -> out.add(f.with("platform", p)));
       List<Finding> emb = SbomCheck.embedded(img.contents());
       if (!emb.isEmpty()) {
@@ -121,9 +130,13 @@ public final class SbomVerification {
       }
       for (LoadedImage img : targets) {
         String p = img.image().config().platform().toString();
+        List<Finding> more = new ArrayList<>(LanguageCheck.compare(img.contents(), languages.get(img).packages(), doc, in.name()));
+        more.addAll(LicenseCheck.os(img.contents(), doc));
+        boolean moreFailed = strictFailed || more.stream().anyMatch(Finding::fails);
         SbomCheck.compare(img.contents(), doc, img.identity(), in.name()).stream()
-            .filter(f -> !(strictFailed && f.code() == SbomCode.SBOM_MATCHES_IMAGE)) // not "agrees" when it is malformed
+            .filter(f -> !(moreFailed && f.code() == SbomCode.SBOM_MATCHES_IMAGE)) // not "agrees" when anything failed
             .forEach(f -> out.add(f.with("platform", p)));
+        more.forEach(f -> out.add(f.with("platform", p)));
       }
     }
     return new Result(out, names, sboms.size());

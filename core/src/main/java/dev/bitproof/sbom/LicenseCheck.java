@@ -52,6 +52,8 @@ public final class LicenseCheck {
     }
     Set<String> extra = new TreeSet<>(sbomIds);
     extra.removeAll(pkg.get().ids());
+    // "X-or-later" grants X itself: cdxgen lists GPL-2.0-only beside GPL-2.0-or-later for Debian's "GPL-2+"
+    extra.removeIf(id -> id.endsWith("-only") && pkg.get().ids().contains(id.substring(0, id.length() - 5) + "-or-later"));
     if (!extra.isEmpty()) {
       out.add(mismatch(c, String.join(" ", c.licenses()), declared, source).with("not_declared_by_package", String.join(" ", extra)));
     }

@@ -54,6 +54,55 @@ public final class SbomVerification {
     return r.sboms().isEmpty() ? Optional.empty() : Optional.of(r);
   }
 
+  /**
+   * A root filesystem (tar or directory) as the subject: its package database, shipped SBOMs and every given SBOM
+   * against its files. It has no digest, so an SBOM's subject is not checked ({@code SBOM_SUBJECT_UNSTATED} or
+   * nothing).
+   */
+  public static Result runRootfs(Rootfs rootfs, List<Input> sboms) throws IOException {
+    dev.bitproof.image.ImageFilesystem fs;
+    try (java.io.InputStream in = rootfs.open()) {
+      fs = new dev.bitproof.image.ImageFilesystem.Builder().addLayer(in, rootfs.name(), ImageContents.KEEP).build();
+    }
+    LanguageScan scan = new LanguageScan();
+    try (java.io.InputStream in = rootfs.open()) {
+      scan.layer(in, rootfs.name());
+    }
+    ImageContents contents = ImageContents.of(fs);
+    LanguageScan.Result lang = scan.result(fs);
+    List<Finding> out = new ArrayList<>(SbomCheck.database(contents));
+    List<String> names = new ArrayList<>();
+    List<Finding> emb = SbomCheck.embedded(contents);
+    if (!emb.isEmpty()) {
+      names.add(rootfs.name() + " var/lib/db/sbom");
+    }
+    out.addAll(emb);
+    for (Input in : sboms) {
+      names.add(in.name());
+      byte[] bytes;
+      SbomDocument doc;
+      try {
+        bytes = SbomBytes.decompress(in.bytes(), in.name(), SbomReader.Limits.defaults());
+        doc = SbomReader.read(bytes, in.name());
+      } catch (CheckException e) {
+        if (e.kind() == CheckException.Kind.INTEGRITY || SbomCode.UNREADABLE.contains(e.code())
+            || e.code() == dev.bitproof.io.IoCode.DECOMPRESSION_BOMB) {
+          out.add(new Finding(e.code(), Severity.FAIL, in.name(), e.getMessage(), Map.of()));
+          continue;
+        }
+        throw e;
+      }
+      List<Finding> more = new ArrayList<>(SbomStrict.check(bytes, doc, in.name()));
+      more.addAll(LanguageCheck.compare(contents, lang.packages(), doc, in.name()));
+      more.addAll(LicenseCheck.os(contents, doc));
+      boolean failed = more.stream().anyMatch(Finding::fails);
+      SbomCheck.compare(contents, doc, ImageIdentity.none(), in.name()).stream()
+          .filter(f -> !(failed && f.code() == SbomCode.SBOM_MATCHES_IMAGE)).forEach(out::add);
+      out.addAll(more);
+    }
+    return new Result(out, names, sboms.size());
+  }
+
   public static Result run(ImageSource source, Images.Tree tree, List<Input> sboms, Optional<Platform> platform)
       throws IOException {
     List<Images.Resolved> selected = tree.images().stream()

@@ -62,7 +62,13 @@ public final class LanguageCheck {
       }
       String top = p.evidence().contains("!/") ? p.evidence().substring(0, p.evidence().indexOf("!/")) : p.evidence();
       String owner = owners.get(top);
-      if (owner != null) {
+      boolean bundlesListed = p.ecosystem() == LanguagePackage.Ecosystem.MAVEN && matched.stream()
+          .anyMatch(m -> m.evidence().startsWith(p.evidence() + "!/"));
+      if (bundlesListed) {
+        out.add(new Finding(SbomCode.SBOM_FAT_JAR_OMITTED, Severity.WARN, p.purl(),
+            "a jar that bundles other jars (an application) is not listed itself; the jars it bundles are", Map.of())
+            .with("evidence", p.evidence()).with("sbom", sbomName));
+      } else if (owner != null) {
         out.add(new Finding(SbomCode.SBOM_LANGUAGE_PACKAGE_OS_OWNED, Severity.INFO, p.purl(),
             "a language package inside an installed OS package, not listed on its own", Map.of())
             .with("owned_by", owner).with("evidence", p.evidence()));

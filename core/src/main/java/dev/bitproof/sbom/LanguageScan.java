@@ -323,6 +323,12 @@ public final class LanguageScan {
     if (info.isEmpty()) {
       return;
     }
+    // the standard library linked in, named as syft and trivy name it: pkg:golang/stdlib@v<go version>
+    String goVersion = info.get().goVersion().split(" ", 2)[0];
+    if (goVersion.startsWith("go")) {
+      add(new LanguagePackage(LanguagePackage.Ecosystem.GOLANG, "stdlib", "v" + goVersion.substring(2), path, List.of(path),
+          Optional.empty(), "BSD-3-Clause"), path);
+    }
     for (GoBuildInfo.Module m : info.get().modules()) {
       add(new LanguagePackage(LanguagePackage.Ecosystem.GOLANG, m.path(), m.version(), path, List.of(path), m.sum(), ""),
           path);

@@ -23,7 +23,9 @@ public final class Versions {
     return switch (e) {
       case PYPI -> pep440(sbom).equals(pep440(layers));
       case NPM -> semver(sbom).equals(semver(layers));
-      case GOLANG, MAVEN -> sbom.equals(layers);
+      // a Go main module built from a work tree is "(devel)"; scanners write it without a version
+      case GOLANG -> sbom.equals(layers) || (layers.equals("(devel)") && sbom.isEmpty());
+      case MAVEN -> sbom.equals(layers);
     };
   }
 

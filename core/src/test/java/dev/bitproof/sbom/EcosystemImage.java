@@ -21,7 +21,7 @@ import java.util.zip.ZipOutputStream;
 final class EcosystemImage {
   static final String PY_DIR = "usr/lib/python3/site-packages/";
   static final String NPM_PKG = "usr/lib/node_modules/@demo/left-pad/package.json";
-  static final String JAR = "opt/app/app.jar";
+  static final String JAR = "opt/app/app-2.0.1.jar"; // artifactId-version, as Maven names it (trivy matches on it)
   static final String GO_BIN = "usr/local/bin/hello-go";
 
   private EcosystemImage() {}

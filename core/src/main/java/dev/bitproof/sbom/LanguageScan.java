@@ -93,9 +93,8 @@ public final class LanguageScan {
       try {
         entry(path, e.getSize(), in);
       } catch (IOException | RuntimeException ex) {
-        if (ex instanceof CheckException ce && ce.kind() != CheckException.Kind.INTEGRITY) {
-          throw ce;
-        }
+        // bad metadata (JSON, a zip, an over-size file) is about this file only; the layer itself was already read
+        // whole and checked by the filesystem pass
         limited.add(path + ": " + ex.getMessage());
       }
       if (found.size() > MAX_PACKAGES) {

@@ -117,6 +117,21 @@ class SbomStrictTest {
   }
 
   @Test
+  void cycloneDxXmlIsValidatedToo() throws Exception {
+    LoadedImage img = SbomGeneratorTest.layout(layout);
+    String xml = org.cyclonedx.generators.BomGeneratorFactory.createXml(org.cyclonedx.Version.VERSION_16,
+        LayerSbom.cycloneDx(img, new LayerSbom.Options("test", "hello:latest", Optional.empty(), true))).toXmlString();
+    SbomVerification.Result ok = check(xml.getBytes(StandardCharsets.UTF_8));
+    assertEquals(Set.of(), failing(ok), ok.findings().toString());
+    assertTrue(ok.findings().stream().anyMatch(f -> f.code() == SbomCode.SBOM_SCHEMA_VALID), ok.findings().toString());
+    SbomVerification.Result serial = check(xml.replaceFirst("serialNumber=\"[^\"]*\"", "serialNumber=\"nope\"")
+        .getBytes(StandardCharsets.UTF_8));
+    assertTrue(failing(serial).containsAll(Set.of(SbomCode.SBOM_SERIAL_INVALID, SbomCode.SBOM_SCHEMA_INVALID)), serial.findings().toString());
+    SbomVerification.Result type = check(xml.replaceFirst("type=\"library\"", "type=\"not-a-type\"").getBytes(StandardCharsets.UTF_8));
+    assertTrue(failing(type).contains(SbomCode.SBOM_PARSE_ERROR), type.findings().toString()); // the XML parser refuses it first
+  }
+
+  @Test
   void compressedSbomsAreReadByTheirMagicAndBombsStop() throws Exception {
     for (var c : Map.<String, OutputStreamFactory>of("gzip", GZIPOutputStream::new,
         "xz", o -> new XZOutputStream(o, new LZMA2Options()), "zstd", ZstdOutputStream::new).entrySet()) {

@@ -60,6 +60,9 @@ public final class SbomReader {
     if (bytes[i] == '<') {
       return readCycloneDxXml(bytes, subject, limits);
     }
+    if (SpdxTagValue.looksLike(bytes, i)) {
+      return readSpdx(SpdxTagValue.toJson(bytes, subject, limits), subject, limits);
+    }
     if (bytes[i] != '{') {
       throw new CheckException(SbomCode.SBOM_FORMAT_UNKNOWN, CheckException.Kind.INTEGRITY, subject,
           "neither JSON nor XML: starts with byte 0x" + Integer.toHexString(bytes[i] & 0xff), null);

@@ -48,13 +48,23 @@ public final class SbomStrict {
       cycloneDxXml(bytes, doc, name, out);
       return out;
     }
-    JsonNode root = unwrap(Json.parse(bytes, name), 0);
+    JsonNode root = bytesStartWithJson(bytes) ? unwrap(Json.parse(bytes, name), 0)
+        : SpdxTagValue.toJson(bytes, name, SbomReader.Limits.defaults()); // tag-value: checked as its JSON form
     if (doc.format() == SbomFormat.SPDX_JSON) {
       spdx(root, doc, name, out);
     } else {
       cycloneDxJson(root, doc, name, out);
     }
     return out;
+  }
+
+  private static boolean bytesStartWithJson(byte[] b) {
+    for (byte x : b) {
+      if (!Character.isWhitespace(x) && (x & 0xff) != 0xEF && (x & 0xff) != 0xBB && (x & 0xff) != 0xBF) {
+        return x == '{';
+      }
+    }
+    return false;
   }
 
   /** The SBOM inside an in-toto statement or DSSE envelope, as {@link SbomReader} unwraps it. */

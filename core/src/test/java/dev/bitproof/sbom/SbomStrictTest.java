@@ -116,6 +116,49 @@ class SbomStrictTest {
     assertTrue(r.findings().stream().anyMatch(f -> f.code() == SbomCode.SBOM_SCHEMA_NOT_CHECKED), r.findings().toString());
   }
 
+  static final String TAG_VALUE = """
+      ## hand-written SPDX 2.3 tag-value for the test image
+      SPDXVersion: SPDX-2.3
+      DataLicense: CC0-1.0
+      SPDXID: SPDXRef-DOCUMENT
+      DocumentName: hello
+      DocumentNamespace: https://example.com/spdx/hello-1
+      Creator: Tool: hand
+      Created: 2024-01-01T00:00:00Z
+
+      PackageName: hello
+      SPDXID: SPDXRef-Package-hello
+      PackageVersion: 2.12-r0
+      PackageDownloadLocation: NOASSERTION
+      FilesAnalyzed: false
+      PackageLicenseDeclared: MIT
+      PackageCopyrightText: <text>Copyright (c)
+      the hello authors</text>
+      ExternalRef: PACKAGE-MANAGER purl pkg:apk/wolfi/hello@2.12-r0?arch=x86_64&distro=wolfi
+
+      Relationship: SPDXRef-DOCUMENT DESCRIBES SPDXRef-Package-hello
+      """;
+
+  @Test
+  void spdxTagValueIsReadAndHeldToTheSameRules() throws Exception {
+    SbomVerification.Result ok = check(TAG_VALUE.getBytes(StandardCharsets.UTF_8));
+    assertEquals(Set.of(), failing(ok), ok.findings().toString());
+    assertTrue(ok.findings().stream().anyMatch(f -> f.code() == SbomCode.SBOM_SCHEMA_VALID), ok.findings().toString());
+    assertTrue(ok.findings().stream().anyMatch(f -> f.code() == SbomCode.SBOM_MATCHES_IMAGE), ok.findings().toString());
+    Map<Code, String> cases = Map.of(
+        SbomCode.SBOM_SPDX_DATA_LICENSE_INVALID, TAG_VALUE.replace("DataLicense: CC0-1.0\n", ""),
+        SbomCode.SBOM_CREATED_INVALID, TAG_VALUE.replace("Created: 2024-01-01T00:00:00Z", "Created: yesterday"),
+        SbomCode.SBOM_RELATIONSHIP_DANGLING, TAG_VALUE + "Relationship: SPDXRef-Package-hello DEPENDS_ON SPDXRef-Nowhere\n",
+        SbomCode.SBOM_VERSION_MISMATCH, TAG_VALUE.replace("2.12-r0", "2.13-r0"),
+        SbomCode.SBOM_LICENSE_MISMATCH, TAG_VALUE.replace("PackageLicenseDeclared: MIT", "PackageLicenseDeclared: GPL-2.0-only"),
+        SbomCode.SBOM_SPDX_ID_INVALID, TAG_VALUE.replace("SPDXID: SPDXRef-Package-hello", "SPDXID: hello")
+            .replace("DESCRIBES SPDXRef-Package-hello", "DESCRIBES hello"));
+    for (var c : cases.entrySet()) {
+      SbomVerification.Result r = check(c.getValue().getBytes(StandardCharsets.UTF_8));
+      assertTrue(failing(r).contains(c.getKey()), c.getKey() + ": " + r.findings());
+    }
+  }
+
   @Test
   void cycloneDxXmlIsValidatedToo() throws Exception {
     LoadedImage img = SbomGeneratorTest.layout(layout);

@@ -519,7 +519,10 @@ public final class SbomCheck {
       why.add("component version '" + c.version() + "' is not the purl's '" + purl.version() + "'");
     }
     Optional<String> distro = purl.qualifier("distro");
-    if (p.ecosystem() == InstalledPackage.Ecosystem.APK && distro.isPresent() && !distro.get().equals(purl.namespace())) {
+    // trivy (and so cdxgen -t rootfs) writes the os-release VERSION_ID as the apk distro qualifier
+    String osVersion = img.osRelease().versionId();
+    if (p.ecosystem() == InstalledPackage.Ecosystem.APK && distro.isPresent() && !distro.get().equals(purl.namespace())
+        && (osVersion.isEmpty() || !(distro.get().equals(osVersion) || distro.get().equals(purl.namespace() + "-" + osVersion)))) {
       why.add("distro qualifier '" + distro.get() + "' differs from the namespace '" + purl.namespace() + "'");
     }
     if (p.ecosystem() == InstalledPackage.Ecosystem.DEB) {

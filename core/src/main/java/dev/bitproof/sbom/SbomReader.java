@@ -62,6 +62,9 @@ public final class SbomReader {
     if (bytes[i] == '<') {
       return readCycloneDxXml(bytes, subject, limits);
     }
+    if (SpdxTagValue.looksLike(bytes, i)) {
+      return readSpdx(SpdxTagValue.toJson(bytes, subject, limits), subject, limits);
+    }
     if (bytes[i] != '{') {
       throw new CheckException(SbomCode.SBOM_FORMAT_UNKNOWN, CheckException.Kind.INTEGRITY, subject,
           "neither JSON nor XML: starts with byte 0x" + Integer.toHexString(bytes[i] & 0xff), null);
@@ -157,8 +160,13 @@ public final class SbomReader {
       for (JsonNode c : p.path("checksums")) {
         hashes.put(alg(c.path("algorithm").asText()), c.path("checksumValue").asText().toLowerCase(Locale.ROOT));
       }
-      SbomComponent comp = component(id, text(p, "name"), text(p, "versionInfo"), text(p, "primaryPackagePurpose"),
-          purlText, hashes, List.of());
+      String declared = text(p, "licenseDeclared");
+      if (declared.isEmpty() || declared.equals("NOASSERTION") || declared.equals("NONE")) {
+        declared = text(p, "licenseConcluded");
+      }
+      SbomComponent comp = withLicenses(component(id, text(p, "name"), text(p, "versionInfo"), text(p, "primaryPackagePurpose"),
+          purlText, hashes, List.of()), declared.equals("NOASSERTION") || declared.equals("NONE") || declared.isEmpty()
+          ? List.of() : List.of(declared));
       comps.add(comp);
       digestsById.put(id, containerDigests(comp));
     }
@@ -315,8 +323,16 @@ public final class SbomReader {
       hashes.put(alg(h.path("alg").asText()), h.path("content").asText().toLowerCase(Locale.ROOT));
     }
     Optional<String> purl = c.hasNonNull("purl") ? Optional.of(c.path("purl").asText()) : Optional.empty();
-    return component(text(c, "bom-ref"), text(c, "name"), text(c, "version"), text(c, "type"), purl, hashes,
-        strings(c.path("tags")));
+    List<String> licenses = new ArrayList<>();
+    for (JsonNode l : c.path("licenses")) {
+      String v = l.hasNonNull("expression") ? l.path("expression").asText()
+          : l.path("license").hasNonNull("id") ? l.path("license").path("id").asText() : l.path("license").path("name").asText("");
+      if (!v.isEmpty()) {
+        licenses.add(v);
+      }
+    }
+    return withLicenses(component(text(c, "bom-ref"), text(c, "name"), text(c, "version"), text(c, "type"), purl, hashes,
+        strings(c.path("tags"))), licenses);
   }
 
   // ---------------------------------------------------------------- CycloneDX XML
@@ -391,8 +407,27 @@ public final class SbomReader {
       c.getHashes().forEach(h -> hashes.put(alg(h.getAlgorithm()), String.valueOf(h.getValue()).toLowerCase(Locale.ROOT)));
     }
     List<String> tags = c.getTags() == null || c.getTags().getTags() == null ? List.of() : c.getTags().getTags();
-    return component(c.getBomRef(), c.getName(), c.getVersion(), c.getType() == null ? "" : c.getType().getTypeName(),
-        Optional.ofNullable(c.getPurl()), hashes, tags);
+    List<String> licenses = new ArrayList<>();
+    if (c.getLicenses() != null) {
+      if (c.getLicenses().getExpression() != null && c.getLicenses().getExpression().getValue() != null) {
+        licenses.add(c.getLicenses().getExpression().getValue());
+      }
+      if (c.getLicenses().getLicenses() != null) {
+        c.getLicenses().getLicenses().forEach(l -> {
+          String v = l.getId() != null ? l.getId() : l.getName();
+          if (v != null && !v.isEmpty()) {
+            licenses.add(v);
+          }
+        });
+      }
+    }
+    return withLicenses(component(c.getBomRef(), c.getName(), c.getVersion(), c.getType() == null ? "" : c.getType().getTypeName(),
+        Optional.ofNullable(c.getPurl()), hashes, tags), licenses);
+  }
+
+  private static SbomComponent withLicenses(SbomComponent c, List<String> licenses) {
+    return new SbomComponent(c.ref(), c.name(), c.version(), c.kind(), c.purlText(), c.purl(), c.purlError(), c.hashes(),
+        c.tags(), licenses);
   }
 
   // ---------------------------------------------------------------- shared

@@ -478,6 +478,10 @@ public final class Rebuild {
       if (e.getCause() instanceof RuntimeException re) {
         throw re;
       }
+      if (e.getCause() instanceof Error err) {
+        // an OutOfMemoryError in a worker stays an Error: wrapped in an IOException it read as "could not check"
+        throw err;
+      }
       throw new IOException(e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

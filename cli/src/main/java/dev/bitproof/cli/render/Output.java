@@ -76,6 +76,19 @@ public final class Output {
     return sb.toString();
   }
 
+  /** The JSON error document for an internal error (exit 4): kind {@code INTERNAL}, no subject. */
+  public static ObjectNode internalErrorJson(dev.bitproof.report.Code code, String message) {
+    ObjectNode n = Json.mapper().createObjectNode();
+    n.put("schemaVersion", 1);
+    n.put("result", "ERROR");
+    ObjectNode err = n.putObject("error");
+    err.put("code", code.name());
+    err.put("kind", "INTERNAL");
+    err.put("subject", "");
+    err.put("message", message);
+    return n;
+  }
+
   /** The JSON error document for "could not check" / usage errors. */
   public static ObjectNode errorJson(CheckException e) {
     ObjectNode n = Json.mapper().createObjectNode();

@@ -429,18 +429,13 @@ public final class Rebuild {
       }
       return null;
     });
-    List<byte[]> tars = step("write layer tar", an, () -> Layering.tars(fs, installed, ic.layering(), rules));
     List<BuildResult.Layer> layers = new ArrayList<>();
     if (base != null) {
       layers.addAll(base.layers());
     }
-    for (byte[] tar : tars) {
-      Digest diffId = Digest.sha256(tar);
-      LayerCompressor compressor = req.layerCompressor();
-      byte[] blob = step("compress layer", an, () -> compressor.compress(tar));
-      layers.add(new BuildResult.Layer(tar, diffId, blob, Descriptor.ofBytes(compressor.mediaType(), blob),
-          compressor.name()));
-    }
+    // one pass: the tar streams through its diff_id digest into the compressor, only the blob is kept
+    layers.addAll(step("write and compress layers", an,
+        () -> Layering.layers(fs, installed, ic.layering(), rules, req.layerCompressor())));
     byte[] config = step("write config", an, () -> base == null
         ? configJson(rules, plan.arch(), lockedF, layers, buildDate, annotations)
         : BaseConfig.configJson(rules, plan.arch(), lockedF, base, layers.subList(base.layers().size(), layers.size()),

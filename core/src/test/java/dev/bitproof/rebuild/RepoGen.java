@@ -19,8 +19,12 @@ public final class RepoGen {
   private RepoGen() {}
 
   public static void main(String[] args) throws Exception {
-    Path out = Path.of(args[0]);
-    long size = Long.parseLong(args[1]) * 1024 * 1024;
+    System.out.println(write(Path.of(args[0]), Long.parseLong(args[1])));
+  }
+
+  /** Writes the repository and config under {@code out}; returns the config's path. */
+  static Path write(Path out, long sizeMb) throws Exception {
+    long size = sizeMb * 1024 * 1024;
     int packages = (int) Math.max(20, Math.min(400, size / (512 * 1024)));
     long perPackage = size / packages;
     Files.createDirectories(out);
@@ -70,7 +74,6 @@ public final class RepoGen {
     }
     t.packagesAppend(apks);
     t.finishIndex();
-    Path cfg = t.config("", names.toArray(String[]::new));
-    System.out.println(cfg);
+    return t.config("", names.toArray(String[]::new));
   }
 }

@@ -32,7 +32,7 @@ for size in "${@:-100 300}"; do
     apks=$(du -sm "$dir/repo" | cut -f1)
     echo "== ${s} MB of files ($(ls "$dir/repo/x86_64" | grep -c '\.apk$') packages, ${apks} MB of .apk)"
     mkdir -p "$dir/out-big" "$dir/out-small"
-    read -r t_big rss_big rc_big < <(measure java -Xmx3g -jar cli/target/bitproof.jar build --source-date-epoch 0 --no-cache "$cfg" bench "$dir/out-big")
+    read -r t_big rss_big rc_big < <(measure java -Xmx3g -jar cli/target/bitproof.jar build --source-date-epoch 0 --no-cache --sbom-path "$dir/out-big" "$cfg" bench "$dir/out-big")
     # the baseline: read every package byte once (gunzip + sha256) and compress the layer once (pigz -5)
     layer=$(ls -S "$dir/out-big/blobs/sha256" | head -1)
     gunzip -c <"$dir/out-big/blobs/sha256/$layer" >"$work/layer.tar"
@@ -40,7 +40,7 @@ for size in "${@:-100 300}"; do
     read -r t_pigz _ _ < <(measure sh -c "pigz -5 -c <'$work/layer.tar' >/dev/null")
     rm -f "$work/layer.tar"
     base=$(echo "$t_read + $t_pigz" | bc)
-    read -r t_small rss_small rc_small < <(measure java -Xmx256m -jar cli/target/bitproof.jar build --source-date-epoch 0 --no-cache "$cfg" bench "$dir/out-small")
+    read -r t_small rss_small rc_small < <(measure java -Xmx256m -jar cli/target/bitproof.jar build --source-date-epoch 0 --no-cache --sbom-path "$dir/out-small" "$cfg" bench "$dir/out-small")
     printf '  baseline (gunzip+sha256 %ss, pigz -5 %ss): %ss\n' "$t_read" "$t_pigz" "$base"
     printf '  build -Xmx3g:   %6ss  %5s MiB peak RSS  exit %s  %sx baseline\n' "$t_big" "$rss_big" "$rc_big" "$(echo "scale=2; $t_big / $base" | bc)"
     printf '  build -Xmx256m: %6ss  %5s MiB peak RSS  exit %s  %sx baseline\n' "$t_small" "$rss_small" "$rc_small" "$(echo "scale=2; $t_small / $base" | bc)"

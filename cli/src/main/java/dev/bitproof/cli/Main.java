@@ -15,6 +15,7 @@ import dev.bitproof.cli.render.Format;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.io.IoCode;
 import dev.bitproof.report.CheckException;
+import dev.bitproof.report.CommonCode;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
@@ -78,7 +79,13 @@ public final class Main implements Runnable {
     });
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
         handle(ex, out, err, jsonRequested(args), commandName(commandLine), parseResult));
-    int code = cl.execute(args);
+    int code;
+    try {
+      code = cl.execute(args);
+    } catch (OutOfMemoryError oom) {
+      // picocli lets Errors through; by now the stack that filled the heap is gone, so reporting it fits
+      code = outOfMemory(out, err, jsonRequested(args), "");
+    }
     out.flush();
     err.flush();
     return code;
@@ -99,9 +106,28 @@ public final class Main implements Runnable {
     return false;
   }
 
+  /** The heap was too small: exit 4 with the remedy (scripts match on {@code OUT_OF_MEMORY}). */
+  static final String OUT_OF_MEMORY_MESSAGE = "out of memory: rerun with a larger heap, e.g. BITPROOF_JAVA_OPTS=-Xmx2g";
+
+  static int outOfMemory(PrintWriter out, PrintWriter err, boolean json, String command) {
+    if (json) {
+      new Output(out, err, Format.json).printJson(Output.internalErrorJson(CommonCode.OUT_OF_MEMORY, OUT_OF_MEMORY_MESSAGE,
+          command));
+    }
+    err.println("bitproof: " + CommonCode.OUT_OF_MEMORY + ": " + OUT_OF_MEMORY_MESSAGE);
+    err.flush();
+    return ExitCodes.INTERNAL;
+  }
+
   /** Maps an exception escaping a command to the exit-code contract. */
   static int handle(Exception ex, PrintWriter out, PrintWriter err, boolean json, String command,
       CommandLine.ParseResult parsed) {
+    for (Throwable c = ex; c != null; c = c.getCause()) {
+      // an OutOfMemoryError some library wrapped (an executor, an IOException) is still the heap, not the input
+      if (c instanceof OutOfMemoryError) {
+        return outOfMemory(out, err, json, command);
+      }
+    }
     CheckException ce = unwrap(ex);
     if (ce == null) {
       ce = fromIo(ex, parsed);

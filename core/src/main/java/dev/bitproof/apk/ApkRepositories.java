@@ -189,6 +189,9 @@ public final class ApkRepositories implements AutoCloseable {
         if (e.getCause() instanceof IOException io) {
           throw io;
         }
+        if (e.getCause() instanceof Error err) {
+          throw err;
+        }
         throw new IllegalStateException(e.getCause());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

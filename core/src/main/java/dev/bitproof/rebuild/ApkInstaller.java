@@ -178,8 +178,13 @@ public final class ApkInstaller {
         e.mode() & 07777);
     n.mtime = e.mtimeSeconds();
     n.linkTarget = e.linkTarget();
-    n.data = e.type() == TarEntryInfo.Type.FILE ? e.content().orElseThrow(
-        () -> new IllegalStateException("package file content not kept: " + name)) : new byte[0];
+    MemFs.Content spilled = e.type() == TarEntryInfo.Type.FILE ? p.spilled().get(e.index()) : null;
+    if (spilled != null) {
+      n.setContent(spilled);
+    } else {
+      n.setData(e.type() == TarEntryInfo.Type.FILE ? e.content().orElseThrow(
+          () -> new IllegalStateException("package file content not kept: " + name)) : new byte[0]);
+    }
     n.owner = new MemFs.PackageEntry(p.name(), p.origin(), p.replaces(), checksum);
     fs.putPackageNode(name, n);
     return true;
@@ -232,7 +237,7 @@ public final class ApkInstaller {
     }
     tw.close();
     MemFs.Node n = fs.get(scripts);
-    n.data = bos.toByteArray();
+    n.setData(bos.toByteArray());
   }
 
   private static byte typeOf(TarEntryInfo c) {

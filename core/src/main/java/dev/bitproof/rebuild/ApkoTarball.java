@@ -100,7 +100,9 @@ public final class ApkoTarball {
             String name = layerName(l);
             ls.add(name);
             if (seenLayers.add(l.descriptor().digest().hex())) {
-              add(tar, name, l.blob());
+              try (java.io.InputStream in = l.data().open()) {
+                add(tar, name, in, l.data().size());
+              }
             }
           }
           items.add(item);
@@ -130,8 +132,14 @@ public final class ApkoTarball {
 
   /** Go's {@code tar.Header{Name, Size, Mode: 0644, Typeflag: TypeReg}}: owner 0, no names, mtime 0. */
   private static void add(TarArchiveOutputStream tar, String name, byte[] content) throws IOException {
+    add(tar, name, new java.io.ByteArrayInputStream(content), content.length);
+  }
+
+  /** As {@link #add(TarArchiveOutputStream, String, byte[])}, streaming a large layer. */
+  private static void add(TarArchiveOutputStream tar, String name, java.io.InputStream content, long size)
+      throws IOException {
     TarArchiveEntry e = new TarArchiveEntry(name, true);
-    e.setSize(content.length);
+    e.setSize(size);
     e.setMode(0100644);
     e.setModTime(0);
     e.setUserId(0);
@@ -139,7 +147,7 @@ public final class ApkoTarball {
     e.setUserName("");
     e.setGroupName("");
     tar.putArchiveEntry(e);
-    tar.write(content);
+    content.transferTo(tar);
     tar.closeArchiveEntry();
   }
 }

@@ -9,6 +9,7 @@ import dev.bitproof.oci.RawManifest;
 import dev.bitproof.oci.transport.ImageDestination;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,10 +32,28 @@ public record BuildResult(RawManifest index, List<ArchImage> images, LockFile lo
     notes = List.copyOf(notes);
   }
 
-  /** One layer: the tar (diff_id) and the blob published for it. */
-  public record Layer(byte[] tar, Digest diffId, byte[] blob, Descriptor descriptor, String compressor) {
-    public long tarSize() {
-      return tar.length;
+  /**
+   * One layer: the blob published for it (on the heap when small, else in a temp file) and its tar's digest
+   * (diff_id) and size. The tar itself is not kept (it was streamed through its digest into the compressor);
+   * {@link #tar()} decompresses the blob again.
+   */
+  public record Layer(Digest diffId, long tarSize, LayerBlob data, Descriptor descriptor, String compressor) {
+    public Layer(byte[] tar, Digest diffId, byte[] blob, Descriptor descriptor, String compressor) {
+      this(diffId, tar.length, LayerBlob.of(blob), descriptor, compressor);
+    }
+
+    /** The blob's bytes in one array (small layers, tests); {@code data().open()} streams them. */
+    public byte[] blob() {
+      return data.bytes();
+    }
+
+    /** The layer tar, decompressed from the blob (every layer a build keeps is gzip). */
+    public byte[] tar() {
+      try (InputStream raw = data.open(); java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(raw, 65536)) {
+        return in.readAllBytes();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException("layer " + descriptor.digest() + " does not decompress", e);
+      }
     }
   }
 
@@ -65,7 +84,9 @@ public record BuildResult(RawManifest index, List<ArchImage> images, LockFile lo
     for (ArchImage img : images) {
       for (Layer l : img.layers()) {
         if (!dest.hasBlob(l.descriptor().digest())) {
-          dest.putBlob(l.descriptor(), new ByteArrayInputStream(l.blob()));
+          try (InputStream in = l.data().open()) {
+            dest.putBlob(l.descriptor(), in);
+          }
         }
       }
       dest.putBlob(img.configDescriptor(), new ByteArrayInputStream(img.config()));

@@ -3,10 +3,14 @@ package dev.bitproof.rebuild;
 import dev.bitproof.compress.ApkoGzip;
 import dev.bitproof.compress.CompressCode;
 import dev.bitproof.compress.FlateVersion;
+import dev.bitproof.compress.PgzipOutputStream;
+import dev.bitproof.oci.Descriptor;
+import dev.bitproof.oci.Digest;
 import dev.bitproof.oci.MediaType;
 import dev.bitproof.report.CheckException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
@@ -18,6 +22,46 @@ import java.util.zip.GZIPOutputStream;
  */
 public interface LayerCompressor {
   byte[] compress(byte[] tar) throws IOException;
+
+  /** A stream compressing into {@code sink} the bytes {@link #compress} would make; close finishes it. */
+  OutputStream compressing(OutputStream sink) throws IOException;
+
+  /** Something that writes a layer tar. */
+  @FunctionalInterface
+  interface TarWriter {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  /**
+   * Writes a layer tar once, through its diff_id digest into this compressor: only the compressed blob is kept,
+   * never the tar (the tar of a large image does not fit a small heap beside its blob).
+   */
+  default BuildResult.Layer layer(TarWriter tar) throws IOException {
+    java.security.MessageDigest sha = Digest.newSha256();
+    long[] size = {0};
+    LayerBlob.Sink blob = new LayerBlob.Sink();
+    try (OutputStream z = compressing(blob)) {
+      tar.writeTo(new OutputStream() {
+        @Override
+        public void write(int b) throws IOException {
+          write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          sha.update(b, off, len);
+          size[0] += len;
+          z.write(b, off, len);
+        }
+      });
+    } catch (IOException | RuntimeException | Error e) {
+      blob.discard();
+      throw e;
+    }
+    LayerBlob b = blob.blob();
+    return new BuildResult.Layer(Digest.sha256(sha), size[0], b, Descriptor.of(mediaType(), b.digest(), b.size()),
+        name());
+  }
 
   MediaType mediaType();
 
@@ -35,6 +79,11 @@ public interface LayerCompressor {
       @Override
       public byte[] compress(byte[] tar) {
         return ApkoGzip.compress(tar, version);
+      }
+
+      @Override
+      public OutputStream compressing(OutputStream sink) {
+        return new PgzipOutputStream(sink, Runtime.getRuntime().availableProcessors(), version);
       }
 
       @Override
@@ -79,17 +128,22 @@ public interface LayerCompressor {
       @Override
       public byte[] compress(byte[] tar) throws IOException {
         ByteArrayOutputStream bos = new ByteArrayOutputStream(Math.max(64, tar.length / 4));
-        try (GZIPOutputStream gz = new GZIPOutputStream(bos, 65536) {
-          {
-            def.setLevel(Deflater.DEFAULT_COMPRESSION);
-          }
-        }) {
+        try (OutputStream gz = compressing(bos)) {
           // small writes: one huge array per deflate() call makes the JNI side copy it again and again
           for (int off = 0; off < tar.length; off += 65536) {
             gz.write(tar, off, Math.min(65536, tar.length - off));
           }
         }
         return bos.toByteArray();
+      }
+
+      @Override
+      public OutputStream compressing(OutputStream sink) throws IOException {
+        return new GZIPOutputStream(sink, 65536) {
+          {
+            def.setLevel(Deflater.DEFAULT_COMPRESSION);
+          }
+        };
       }
 
       @Override

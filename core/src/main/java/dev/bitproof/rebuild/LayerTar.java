@@ -81,7 +81,7 @@ public final class LayerTar {
     byte type;
     long size = 0;
     String link = "";
-    byte[] data = null;
+    boolean data = false;
     switch (n.kind()) {
       case DIR -> type = GoTarWriter.TYPE_DIR;
       case SYMLINK -> {
@@ -96,8 +96,8 @@ public final class LayerTar {
           link = hl;
         } else {
           type = GoTarWriter.TYPE_REG;
-          data = n.data();
-          size = data.length;
+          data = true;
+          size = n.size();
         }
       }
     }
@@ -108,8 +108,18 @@ public final class LayerTar {
     tw.writeHeader(new GoTarWriter.Header(path, type, n.mode(), n.uid(), n.gid(), users.getOrDefault(n.uid(), ""),
         groups.getOrDefault(n.gid(), ""), size, mtime, link, n.kind() == MemFs.Kind.CHAR ? n.major() : 0,
         n.kind() == MemFs.Kind.CHAR ? n.minor() : 0, pax));
-    if (data != null) {
-      tw.write(data);
+    if (data) {
+      n.writeTo(new OutputStream() {
+        @Override
+        public void write(int b) throws IOException {
+          tw.write(new byte[] {(byte) b});
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          tw.write(b, off, len);
+        }
+      });
     }
   }
 

@@ -13,6 +13,22 @@ import java.util.List;
 public final class Layering {
   private Layering() {}
 
+  /**
+   * The layers, each written once through its digest into {@code compressor}: the single layer streams from the
+   * rootfs (package files from the spill) so its tar is never in memory; origin layering still assembles its tars.
+   */
+  public static List<BuildResult.Layer> layers(MemFs fs, List<ApkInstaller.Installed> installed,
+      ImageConfiguration.Layering l, ApkoRules rules, LayerCompressor compressor) throws IOException {
+    if (l == null || l.strategy().isEmpty() || l.budget() <= 1) {
+      return List.of(compressor.layer(out -> LayerTar.write(fs, out)));
+    }
+    List<BuildResult.Layer> out = new java.util.ArrayList<>();
+    for (byte[] tar : tars(fs, installed, l, rules)) {
+      out.add(compressor.layer(o -> o.write(tar)));
+    }
+    return out;
+  }
+
   /** @param rules the apko release whose layering (and installed-db location) to reproduce */
   public static List<byte[]> tars(MemFs fs, List<ApkInstaller.Installed> installed, ImageConfiguration.Layering l,
       ApkoRules rules) throws IOException {

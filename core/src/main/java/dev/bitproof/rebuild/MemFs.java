@@ -32,7 +32,9 @@ public final class MemFs {
     int uid;
     int gid;
     long mtime;
-    byte[] data = new byte[0];
+    /** A file's bytes when on the heap; {@link #spilled} instead when kept in the build's {@link Spill}. */
+    private byte[] data = new byte[0];
+    private Content spilled;
     String linkTarget = "";
     int major;
     int minor;
@@ -68,8 +70,33 @@ public final class MemFs {
       return mtime;
     }
 
+    /** The file's bytes (read back from the spill when kept there: a copy, one file at a time). */
     public byte[] data() {
-      return data;
+      return spilled != null ? spilled.bytes() : data;
+    }
+
+    /** The file's size without reading it. */
+    public long size() {
+      return spilled != null ? spilled.size() : data.length;
+    }
+
+    /** Streams the file's bytes (the layer tar writes package files this way, never holding them all). */
+    public void writeTo(java.io.OutputStream out) throws java.io.IOException {
+      if (spilled != null) {
+        spilled.writeTo(out);
+      } else {
+        out.write(data);
+      }
+    }
+
+    void setData(byte[] bytes) {
+      data = bytes;
+      spilled = null;
+    }
+
+    void setContent(Content c) {
+      data = new byte[0];
+      spilled = c;
     }
 
     public String linkTarget() {
@@ -91,6 +118,16 @@ public final class MemFs {
     public PackageEntry owner() {
       return owner;
     }
+  }
+
+  /** A file's bytes kept off the heap (see {@link Spill}). */
+  public interface Content {
+    long size();
+
+    /** A fresh copy of the bytes. */
+    byte[] bytes();
+
+    void writeTo(java.io.OutputStream out) throws java.io.IOException;
   }
 
   /** Who wrote a package file: its package and the SHA-1 from the package's tar header. */
@@ -282,7 +319,7 @@ public final class MemFs {
       parent.children.put(name, n);
     }
     // a package's file rewritten by the build stays that package's (apko keeps the node's tar entry)
-    n.data = data.clone();
+    n.setData(data.clone());
     return n;
   }
 
@@ -293,10 +330,11 @@ public final class MemFs {
       return writeFile(path, more, perm);
     }
     Node target = get(path);
-    byte[] joined = new byte[target.data.length + more.length];
-    System.arraycopy(target.data, 0, joined, 0, target.data.length);
-    System.arraycopy(more, 0, joined, target.data.length, more.length);
-    target.data = joined;
+    byte[] old = target.data();
+    byte[] joined = new byte[old.length + more.length];
+    System.arraycopy(old, 0, joined, 0, old.length);
+    System.arraycopy(more, 0, joined, old.length, more.length);
+    target.setData(joined);
     return target;
   }
 
@@ -305,7 +343,7 @@ public final class MemFs {
     if (n == null || n.kind != Kind.FILE) {
       throw new CheckException(RebuildCode.BUILD_FILE_MISSING, path, "no such file in the image");
     }
-    return n.data.clone();
+    return n.spilled != null ? n.spilled.bytes() : n.data.clone();
   }
 
   /** Symlink made by apko: mode 0777, mtime of the parent directory. */

@@ -160,7 +160,7 @@ final class OriginLayers {
           MemFs.Node partial = new MemFs.Node(MemFs.Kind.FILE, n.mode());
           partial.uid = n.uid();
           partial.gid = n.gid();
-          partial.data = db.toByteArray();
+          partial.setData(db.toByteArray());
           LayerTar.writeEntry(gw.tw, path, partial, users, grps, n.mtime());
         }
       }
@@ -177,7 +177,7 @@ final class OriginLayers {
         MemFs.Node partial = new MemFs.Node(MemFs.Kind.FILE, idb[0].mode());
         partial.uid = idb[0].uid();
         partial.gid = idb[0].gid();
-        partial.data = db.toByteArray();
+        partial.setData(db.toByteArray());
         LayerTar.writeEntry(w.tw, installedDb, partial, users, grps, idb[0].mtime());
       }
       w.tw.close();

@@ -3,6 +3,7 @@ package dev.bitproof.rebuild;
 import dev.bitproof.tar.TarEntryInfo;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -13,13 +14,14 @@ import java.util.Objects;
  * @param controlSha1 SHA-1 of the raw control gzip member (the Q1 checksum)
  * @param apkSize size of the whole {@code .apk} in bytes (the installed DB {@code S:})
  * @param installedSize {@code size} from .PKGINFO ({@code I:})
- * @param dataEntries data tar entries with contents kept
+ * @param dataEntries data tar entries with contents kept (on the heap, or in {@code spilled})
+ * @param spilled contents kept in the build's {@link Spill} instead of the entry, by the entry's index
  */
 public record PackageContent(String name, String version, String arch, String license, String description,
     String origin, String maintainer, String url, List<String> depends, List<String> provides,
     List<String> replaces, String commit, List<String> installIf, long buildDate, long apkSize, long installedSize,
     long providerPriority, List<String> triggers, byte[] controlSha1, List<TarEntryInfo> controlEntries,
-    List<TarEntryInfo> dataEntries, Streams streams) {
+    List<TarEntryInfo> dataEntries, Streams streams, Map<Integer, MemFs.Content> spilled) {
 
   /**
    * Where the gzip streams sit in the .apk and their hashes (for lock files): offsets/lengths in bytes; the
@@ -45,6 +47,18 @@ public record PackageContent(String name, String version, String arch, String li
     triggers = List.copyOf(triggers);
     controlEntries = List.copyOf(controlEntries);
     dataEntries = List.copyOf(dataEntries);
+    spilled = Map.copyOf(spilled);
+  }
+
+  /** All contents on the heap. */
+  public PackageContent(String name, String version, String arch, String license, String description,
+      String origin, String maintainer, String url, List<String> depends, List<String> provides,
+      List<String> replaces, String commit, List<String> installIf, long buildDate, long apkSize, long installedSize,
+      long providerPriority, List<String> triggers, byte[] controlSha1, List<TarEntryInfo> controlEntries,
+      List<TarEntryInfo> dataEntries, Streams streams) {
+    this(name, version, arch, license, description, origin, maintainer, url, depends, provides, replaces, commit,
+        installIf, buildDate, apkSize, installedSize, providerPriority, triggers, controlSha1, controlEntries,
+        dataEntries, streams, Map.of());
   }
 
   private static String nz(String s) {
@@ -55,7 +69,7 @@ public record PackageContent(String name, String version, String arch, String li
   public PackageContent withoutData() {
     return new PackageContent(name, version, arch, license, description, origin, maintainer, url, depends, provides,
         replaces, commit, installIf, buildDate, apkSize, installedSize, providerPriority, triggers, controlSha1,
-        controlEntries, List.of(), streams);
+        controlEntries, List.of(), streams, Map.of());
   }
 
   /** {@code Q1<base64 sha1(control)>}. */

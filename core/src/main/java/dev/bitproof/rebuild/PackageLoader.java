@@ -32,7 +32,17 @@ public final class PackageLoader {
    */
   public static PackageContent load(InputStream apk, String subject, Optional<String> expectedQ1, ApkKeyring keyring,
       SignaturePolicy policy) throws IOException {
+    return load(apk, subject, expectedQ1, keyring, policy, null);
+  }
+
+  /**
+   * As {@link #load(InputStream, String, Optional, ApkKeyring, SignaturePolicy)}, with each file of at least
+   * {@link Spill#MIN_SPILL} bytes written to {@code spill} as it is read instead of kept on the heap (null: keep all).
+   */
+  static PackageContent load(InputStream apk, String subject, Optional<String> expectedQ1, ApkKeyring keyring,
+      SignaturePolicy policy, Spill spill) throws IOException {
     List<TarEntryInfo> entries = new ArrayList<>();
+    java.util.Map<Integer, MemFs.Content> spilled = new java.util.HashMap<>();
     ApkPackage pkg = ApkPackage.read(apk, subject, ApkPackage.Limits.defaults(), new ApkPackage.DataVisitor() {
       @Override
       public boolean keep(String path, long size) {
@@ -41,10 +51,15 @@ public final class PackageLoader {
 
       @Override
       public void entry(TarEntryInfo entry) {
-        entries.add(entry);
+        if (spill != null && entry.content().isPresent() && entry.content().get().length >= Spill.MIN_SPILL) {
+          spilled.put(entry.index(), spill.put(entry.content().get()));
+          entries.add(withoutContent(entry));
+        } else {
+          entries.add(entry);
+        }
       }
     });
-    return toContent(pkg, entries, subject, expectedQ1, keyring, policy);
+    return toContent(pkg, entries, spilled, subject, expectedQ1, keyring, policy);
   }
 
   public static PackageContent load(byte[] apk, String subject, Optional<String> expectedQ1, ApkKeyring keyring,
@@ -52,7 +67,14 @@ public final class PackageLoader {
     return load(new ByteArrayInputStream(apk), subject, expectedQ1, keyring, policy);
   }
 
-  private static PackageContent toContent(ApkPackage pkg, List<TarEntryInfo> data, String subject,
+  private static TarEntryInfo withoutContent(TarEntryInfo e) {
+    return new TarEntryInfo(e.index(), e.path(), e.rawName(), e.type(), e.mode(), e.uid(), e.gid(), e.uname(),
+        e.gname(), e.size(), e.mtimeSeconds(), e.linkTarget(), e.devMajor(), e.devMinor(), e.paxHeaders(), e.sha256(),
+        e.sha1Hex(), e.md5Hex(), Optional.empty());
+  }
+
+  private static PackageContent toContent(ApkPackage pkg, List<TarEntryInfo> data,
+      java.util.Map<Integer, MemFs.Content> spilled, String subject,
       Optional<String> expectedQ1, ApkKeyring keyring, SignaturePolicy policy) {
     String q1 = pkg.checksum();
     if (expectedQ1.isPresent() && !expectedQ1.get().equals(q1)) {
@@ -72,7 +94,7 @@ public final class PackageLoader {
         data, new PackageContent.Streams(pkg.signature().map(x -> x.offset()).orElse(0L),
             pkg.signature().map(x -> x.length()).orElse(0L), pkg.signature().map(x -> x.sha1()).orElse(new byte[0]),
             pkg.control().offset(), pkg.control().length(), pkg.data().offset(), pkg.data().length(),
-            pkg.data().sha256()));
+            pkg.data().sha256()), spilled);
   }
 
 }

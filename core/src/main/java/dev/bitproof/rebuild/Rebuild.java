@@ -91,7 +91,11 @@ public final class Rebuild {
     List<Planned> plans = step("resolve packages", null, () -> resolve(ic, archs, apkKeyring));
     List<PerArch> measured = new ArrayList<>();
     for (Planned p : plans) {
-      List<PackageContent> pkgs = step("fetch and verify packages", p.arch().apk(), () -> fetchAll(p, apkKeyring));
+      List<PackageContent> pkgs;
+      try (Spill spill = Spill.create()) {
+        // the lock needs the packages' identities, not their files: those go to the spill and are dropped
+        pkgs = step("fetch and verify packages", p.arch().apk(), () -> fetchAll(p, apkKeyring, spill));
+      }
       List<BuildResult.InstalledPackage> ip = new ArrayList<>();
       for (int i = 0; i < pkgs.size(); i++) {
         PackageContent c = pkgs.get(i);
@@ -371,12 +375,20 @@ public final class Rebuild {
 
   private PerArch buildArch(Planned plan, ImageConfiguration ic, Map<String, byte[]> keys, ApkKeyring keyring,
       Map<String, String> annotations, boolean withLock, List<String> allArchs) throws IOException {
+    // package file contents live in the spill, not the heap, until the layer tars are written
+    try (Spill spill = Spill.create()) {
+      return buildArch(plan, ic, keys, keyring, annotations, withLock, allArchs, spill);
+    }
+  }
+
+  private PerArch buildArch(Planned plan, ImageConfiguration ic, Map<String, byte[]> keys, ApkKeyring keyring,
+      Map<String, String> annotations, boolean withLock, List<String> allArchs, Spill spill) throws IOException {
     ApkoRules rules = req.rules();
     String an = plan.arch().apk();
     ImageConfiguration.BaseImage bic = ic.contents().baseImage();
     BaseImage base = bic == null ? null : step("read base image", an, () -> BaseImage.load(
         req.workDir().resolve(bic.image()), req.workDir().resolve(bic.apkindex()), plan.arch()));
-    List<PackageContent> pkgs = step("fetch and verify packages", an, () -> fetchAll(plan, keyring));
+    List<PackageContent> pkgs = step("fetch and verify packages", an, () -> fetchAll(plan, keyring, spill));
     long baseDate = base == null ? 0 : base.packages().stream().mapToLong(BaseImage.Record::buildDate).max().orElse(0);
     long buildDate = req.sourceDateEpoch().orElseGet(() -> Math.max(Math.max(0, baseDate),
         pkgs.stream().mapToLong(PackageContent::buildDate).max().orElse(0)));
@@ -435,18 +447,13 @@ public final class Rebuild {
       }
       return null;
     });
-    List<byte[]> tars = step("write layer tar", an, () -> Layering.tars(fs, installed, ic.layering(), rules));
     List<BuildResult.Layer> layers = new ArrayList<>();
     if (base != null) {
       layers.addAll(base.layers());
     }
-    for (byte[] tar : tars) {
-      Digest diffId = Digest.sha256(tar);
-      LayerCompressor compressor = req.layerCompressor();
-      byte[] blob = step("compress layer", an, () -> compressor.compress(tar));
-      layers.add(new BuildResult.Layer(tar, diffId, blob, Descriptor.ofBytes(compressor.mediaType(), blob),
-          compressor.name()));
-    }
+    // one pass: the tar streams through its diff_id digest into the compressor, only the blob is kept
+    layers.addAll(step("write and compress layers", an,
+        () -> Layering.layers(fs, installed, ic.layering(), rules, req.layerCompressor())));
     byte[] config = step("write config", an, () -> base == null
         ? configJson(rules, plan.arch(), lockedF, layers, buildDate, annotations)
         : BaseConfig.configJson(rules, plan.arch(), lockedF, base, layers.subList(base.layers().size(), layers.size()),
@@ -465,10 +472,10 @@ public final class Rebuild {
    * Fetches and verifies the arch's packages, each streamed once, a few at a time (apko fetches in parallel
    * too); the result keeps plan order, and the first failure in plan order is the one reported.
    */
-  private List<PackageContent> fetchAll(Planned plan, ApkKeyring keyring) throws IOException {
+  private List<PackageContent> fetchAll(Planned plan, ApkKeyring keyring, Spill spill) throws IOException {
     List<java.util.concurrent.Callable<PackageContent>> work = new ArrayList<>();
     for (PlannedPackage p : plan.packages()) {
-      work.add(() -> fetchOne(p, keyring));
+      work.add(() -> fetchOne(p, keyring, spill));
     }
     return inParallel(work, req.parallelism());
   }
@@ -496,6 +503,10 @@ public final class Rebuild {
       if (e.getCause() instanceof RuntimeException re) {
         throw re;
       }
+      if (e.getCause() instanceof Error err) {
+        // an OutOfMemoryError in a worker stays an Error: wrapped in an IOException it read as "could not check"
+        throw err;
+      }
       throw new IOException(e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -505,16 +516,16 @@ public final class Rebuild {
     }
   }
 
-  private PackageContent fetchOne(PlannedPackage p, ApkKeyring keyring) throws IOException {
+  private PackageContent fetchOne(PlannedPackage p, ApkKeyring keyring, Spill spill) throws IOException {
     try {
-      return fetchOnce(p, keyring);
+      return fetchOnce(p, keyring, spill);
     } catch (CheckException e) {
       // a cached copy proved wrong is dropped and read once more from the network; bytes the server itself sends
       // wrong fail again and are dropped again, so a bad copy never stays in the cache
       if (e.kind() == CheckException.Kind.INTEGRITY && fetch.evict(p.url())) {
         notes.add("cached " + p.url() + " failed its check (" + e.code() + "); dropped from the cache and fetched again");
         try {
-          return fetchOnce(p, keyring);
+          return fetchOnce(p, keyring, spill);
         } catch (CheckException again) {
           if (again.kind() == CheckException.Kind.INTEGRITY) {
             fetch.evict(p.url());
@@ -526,10 +537,10 @@ public final class Rebuild {
     }
   }
 
-  private PackageContent fetchOnce(PlannedPackage p, ApkKeyring keyring) throws IOException {
+  private PackageContent fetchOnce(PlannedPackage p, ApkKeyring keyring, Spill spill) throws IOException {
     try (InputStream in = fetch.open(p.url(), MAX_APK, ApkCode.APK_TOO_LARGE)) {
       PackageContent c = PackageLoader.load(in, p.url(), Optional.ofNullable(p.q1()).filter(s -> !s.isEmpty()),
-          keyring, req.signaturePolicy());
+          keyring, req.signaturePolicy(), spill);
       if (!c.name().equals(p.name()) || !c.version().equals(p.version())) {
         throw CheckException.integrity(ApkCode.APK_IDENTITY_MISMATCH, p.url(), "package is " + c.id() + ", expected "
             + p.name() + "-" + p.version());

@@ -6,6 +6,8 @@ package dev.bitproof.report;
  */
 public enum CommonCode implements Code {
   INTERNAL_ERROR(Severity.FAIL),
+  /** The heap was too small for the input: an internal error (exit 4) with the remedy, never "could not check". */
+  OUT_OF_MEMORY(Severity.FAIL),
   OPTION_INVALID(Area.VERIFY, Severity.FAIL),
   USAGE(Severity.FAIL);
 

@@ -5,6 +5,7 @@ import dev.bitproof.testing.ApkFixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A signed x86_64 repository of fixture packages in a temp dir, and an apko.yaml pointing at it (absolute paths,
@@ -34,6 +35,26 @@ final class TestRepo {
       index.append(ApkFixtures.stanza(bytes, ApkPackage.read(bytes, p.toString())));
     }
     Files.write(archDir.resolve("APKINDEX.tar.gz"), ApkFixtures.index(index.toString(), key, "RSA256"));
+    return this;
+  }
+
+  private final StringBuilder pendingIndex = new StringBuilder();
+
+  /** Writes packages now and keeps their index stanzas for {@link #finishIndex} (the bench generator's batches). */
+  TestRepo packagesAppend(List<ApkFixtures.Apk> apks) throws IOException {
+    Path archDir = repo.resolve("x86_64");
+    Files.createDirectories(archDir);
+    for (ApkFixtures.Apk a : apks) {
+      Path p = a.write(archDir);
+      byte[] bytes = Files.readAllBytes(p);
+      pendingIndex.append(ApkFixtures.stanza(bytes, ApkPackage.read(bytes, p.toString())));
+    }
+    return this;
+  }
+
+  /** Signs and writes the APKINDEX of everything {@link #packagesAppend} wrote. */
+  TestRepo finishIndex() throws IOException {
+    Files.write(repo.resolve("x86_64").resolve("APKINDEX.tar.gz"), ApkFixtures.index(pendingIndex.toString(), key, "RSA256"));
     return this;
   }
 

@@ -63,7 +63,8 @@ public final class RegistryChecker implements ImageChecker {
     } catch (Exception | OutOfMemoryError | StackOverflowError other) {
       verdict = "ERROR";
       ObjectNode err = doc.putObject("error");
-      String code = (other instanceof IOException ? IoCode.IO_ERROR : CommonCode.INTERNAL_ERROR).name();
+      String code = (other instanceof OutOfMemoryError ? CommonCode.OUT_OF_MEMORY
+          : other instanceof IOException ? IoCode.IO_ERROR : CommonCode.INTERNAL_ERROR).name();
       err.put("code", code);
       err.put("message", String.valueOf(other));
       error = code + ": " + other;

@@ -132,6 +132,18 @@ public final class Output {
 
   public static final String ERROR_SCHEMA_ID = "https://bitproof.dev/schemas/error-v1.json";
 
+  /** The JSON error document for an internal error (exit 4) of {@code command}: kind {@code INTERNAL}, no subject. */
+  public static ObjectNode internalErrorJson(dev.bitproof.report.Code code, String message, String command) {
+    ObjectNode n = envelope(command, ERROR_SCHEMA_ID);
+    n.put("result", "ERROR");
+    ObjectNode err = n.putObject("error");
+    err.put("code", code.name());
+    err.put("kind", "INTERNAL");
+    err.put("subject", "");
+    err.put("message", message);
+    return n;
+  }
+
   /** The JSON error document for "could not check" / usage errors of {@code command} (empty when none was parsed). */
   public static ObjectNode errorJson(CheckException e, String command) {
     ObjectNode n = envelope(command, ERROR_SCHEMA_ID);

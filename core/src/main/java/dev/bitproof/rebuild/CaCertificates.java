@@ -1,5 +1,7 @@
 package dev.bitproof.rebuild;
 
+import dev.bitproof.apk.db.ApkInstalledDb;
+
 import dev.bitproof.gocompat.GoPem;
 
 import dev.bitproof.gocompat.GoJson;
@@ -12,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -73,13 +74,15 @@ public final class CaCertificates {
     // GetInstalled: every record of the installed DB, in DB order, with its p: names and F:/R: files
     List<String> pkgCertFiles = new ArrayList<>();
     if (fs.get(ApkInstaller.INSTALLED) != null) {
-      for (DbRecord r : DbRecord.parse(fs.readFile(ApkInstaller.INSTALLED))) {
-        if (c.providers().stream().noneMatch(r.provides()::contains)) {
+      ApkInstalledDb db = ApkInstalledDb.parse(fs.readFile(ApkInstaller.INSTALLED), ApkInstaller.INSTALLED,
+          ApkInstalledDb.Mode.APKO);
+      for (ApkInstalledDb.Package r : db.packages()) {
+        if (c.providers().stream().noneMatch(r.provideNames()::contains)) {
           continue;
         }
-        for (String f : r.files()) {
-          if (f.endsWith(".crt") || f.endsWith(".pem")) {
-            pkgCertFiles.add(f);
+        for (ApkInstalledDb.InstalledFile f : r.files()) {
+          if (f.path().endsWith(".crt") || f.path().endsWith(".pem")) {
+            pkgCertFiles.add(f.path());
           }
         }
       }
@@ -199,38 +202,5 @@ public final class CaCertificates {
       cert = new Parsed(GoPem.encode(d.block()), Digest.sha256(d.block().bytes()).hex());
     }
     return cert == null ? new Result(null, "no certificates found in PEM data") : new Result(cert, "");
-  }
-
-  /** The fields of an installed-DB record apko's certificate step reads. */
-  record DbRecord(List<String> provides, List<String> files) {
-    /** Records end at a blank line; one not followed by a blank line is dropped, as apko's ParseInstalled does. */
-    static List<DbRecord> parse(byte[] db) {
-      List<DbRecord> out = new ArrayList<>();
-      List<String> provides = new ArrayList<>();
-      List<String> files = new ArrayList<>();
-      String dir = "";
-      for (String line : new String(db, StandardCharsets.UTF_8).split("\n", -1)) {
-        if (line.isEmpty()) {
-          if (!files.isEmpty() || !provides.isEmpty()) {
-            out.add(new DbRecord(List.copyOf(provides), List.copyOf(files)));
-          }
-          provides.clear();
-          files.clear();
-          dir = "";
-          continue;
-        }
-        if (line.length() < 2 || line.charAt(1) != ':') {
-          continue;
-        }
-        String v = line.substring(2);
-        switch (line.charAt(0)) {
-          case 'p' -> provides.addAll(Arrays.stream(v.split(" ")).filter(s -> !s.isEmpty()).toList());
-          case 'F' -> dir = v;
-          case 'R' -> files.add(dir.isEmpty() ? v : dir + "/" + v);
-          default -> { }
-        }
-      }
-      return out;
-    }
   }
 }

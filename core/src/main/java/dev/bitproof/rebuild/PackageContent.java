@@ -1,5 +1,6 @@
 package dev.bitproof.rebuild;
 
+import dev.bitproof.report.Finding;
 import dev.bitproof.tar.TarEntryInfo;
 import java.util.Base64;
 import java.util.List;
@@ -14,12 +15,14 @@ import java.util.Objects;
  * @param apkSize size of the whole {@code .apk} in bytes (the installed DB {@code S:})
  * @param installedSize {@code size} from .PKGINFO ({@code I:})
  * @param dataEntries data tar entries with contents kept
+ * @param findings what was checked on the way: the signature (FAIL or WARN when the policy let it through) and the
+ *     datahash, each once, as read
  */
 public record PackageContent(String name, String version, String arch, String license, String description,
     String origin, String maintainer, String url, List<String> depends, List<String> provides,
     List<String> replaces, String commit, List<String> installIf, long buildDate, long apkSize, long installedSize,
     long providerPriority, List<String> triggers, byte[] controlSha1, List<TarEntryInfo> controlEntries,
-    List<TarEntryInfo> dataEntries, Streams streams) {
+    List<TarEntryInfo> dataEntries, Streams streams, List<Finding> findings) {
 
   /**
    * Where the gzip streams sit in the .apk and their hashes (for lock files): offsets/lengths in bytes; the
@@ -45,6 +48,7 @@ public record PackageContent(String name, String version, String arch, String li
     triggers = List.copyOf(triggers);
     controlEntries = List.copyOf(controlEntries);
     dataEntries = List.copyOf(dataEntries);
+    findings = findings == null ? List.of() : List.copyOf(findings);
   }
 
   private static String nz(String s) {
@@ -55,7 +59,7 @@ public record PackageContent(String name, String version, String arch, String li
   public PackageContent withoutData() {
     return new PackageContent(name, version, arch, license, description, origin, maintainer, url, depends, provides,
         replaces, commit, installIf, buildDate, apkSize, installedSize, providerPriority, triggers, controlSha1,
-        controlEntries, List.of(), streams);
+        controlEntries, List.of(), streams, findings);
   }
 
   /** {@code Q1<base64 sha1(control)>}. */

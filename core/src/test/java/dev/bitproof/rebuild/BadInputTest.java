@@ -51,9 +51,16 @@ class BadInputTest {
     assertEquals("APK_SIGNATURE_UNTRUSTED_KEY", e.code());
     assertEquals(CheckException.Kind.INTEGRITY, e.kind());
     assertTrue(e.getMessage().startsWith("failed to fetch and verify packages (x86_64)"), e.getMessage());
-    // relaxed by name, the same build goes through
-    BuildResult r = Rebuild.run(t.request(t.config("", "app")).withSignaturePolicy(PackageLoader.SignaturePolicy.IGNORE));
+    // relaxed by name, the same build goes through and the package still carries its finding, as WARN
+    BuildResult r = Rebuild.run(t.request(t.config("", "app")).withSignaturePolicy(PackageLoader.SignaturePolicy.RELAX));
     assertEquals(1, r.images().get(0).packages().size());
+    dev.bitproof.report.Finding sig = r.images().get(0).packages().get(0).findings().get(0);
+    assertEquals("APK_SIGNATURE_UNTRUSTED_KEY", sig.code());
+    assertEquals(dev.bitproof.report.Severity.WARN, sig.severity());
+    // reported, not relaxed: the build goes through and the finding stays a FAIL
+    r = Rebuild.run(t.request(t.config("", "app")).withSignaturePolicy(PackageLoader.SignaturePolicy.REPORT));
+    sig = r.images().get(0).packages().get(0).findings().get(0);
+    assertEquals(dev.bitproof.report.Severity.FAIL, sig.severity());
   }
 
   @Test

@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -101,7 +100,8 @@ public final class BuildCommand implements Callable<Integer> {
   boolean lockOnly;
 
   @Option(names = "--allow-untrusted-packages",
-      description = "Do not require each package's .SIGN signature to verify with the keyring (apko does not check it).")
+      description = "Do not stop when a package's .SIGN signature does not verify with the keyring (apko does not "
+          + "check it); the failure is still reported, as WARN.")
   boolean allowUntrusted;
 
   @Option(names = "--tag", paramLabel = "TAG", description = "Tag to give the image in the destination.")
@@ -121,7 +121,7 @@ public final class BuildCommand implements Callable<Integer> {
         .withAnnotations(parseAnnotations(annotations))
         .withKeyringAppend(keyFiles(wd))
         .withRepositoryAppend(repositories)
-        .withSignaturePolicy(allowUntrusted ? PackageLoader.SignaturePolicy.IGNORE : PackageLoader.SignaturePolicy.REQUIRE)
+        .withSignaturePolicy(allowUntrusted ? PackageLoader.SignaturePolicy.RELAX : PackageLoader.SignaturePolicy.REQUIRE)
         .withCompressor(LayerCompressor.named(compression));
     if (lockfile != null) {
       req = req.withLockFile(lockfile.isAbsolute() ? lockfile : wd.resolve(lockfile));
@@ -166,21 +166,9 @@ public final class BuildCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  private List<Path> keyFiles(Path wd) throws IOException {
-    List<Path> out = new ArrayList<>();
-    for (Path k : keyrings) {
-      Path p = k.isAbsolute() ? k : wd.resolve(k);
-      if (Files.isDirectory(p)) {
-        try (Stream<Path> s = Files.list(p)) {
-          s.filter(Files::isRegularFile).sorted().forEach(out::add);
-        }
-      } else if (Files.isRegularFile(p)) {
-        out.add(p);
-      } else {
-        throw new CheckException("KEYRING_NOT_FOUND", k.toString(), "no such key file or directory");
-      }
-    }
-    return out;
+  /** Key files or directories, read by the build under the keyring's one rule ({@code ApkKeyring.load}). */
+  private List<Path> keyFiles(Path wd) {
+    return keyrings.stream().map(k -> k.isAbsolute() ? k : wd.resolve(k)).toList();
   }
 
   static Map<String, String> parseAnnotations(List<String> kvs) {
@@ -207,6 +195,13 @@ public final class BuildCommand implements Callable<Integer> {
         w.println("  layer    " + l.descriptor().digest() + "  (" + l.descriptor().size() + " B, " + l.compressor() + ")");
       }
       w.println("  packages " + img.packages().size() + ", build date " + img.buildDate());
+      for (BuildResult.InstalledPackage p : img.packages()) {
+        for (dev.bitproof.report.Finding f : p.findings()) {
+          if (f.severity() != dev.bitproof.report.Severity.OK) {
+            w.println("  " + f.severity() + "  " + f.code() + "  " + p.name() + "-" + p.version() + ": " + f.message());
+          }
+        }
+      }
     }
     for (String n : r.notes()) {
       w.println("note: " + n);
@@ -251,7 +246,14 @@ public final class BuildCommand implements Callable<Integer> {
       }
       ArrayNode ps = i.putArray("packages");
       for (BuildResult.InstalledPackage p : img.packages()) {
-        ps.addObject().put("name", p.name()).put("version", p.version()).put("checksum", p.checksum()).put("url", p.url());
+        ObjectNode po = ps.addObject().put("name", p.name()).put("version", p.version()).put("checksum", p.checksum())
+            .put("url", p.url());
+        ArrayNode fs = po.putArray("findings");
+        for (dev.bitproof.report.Finding f : p.findings()) {
+          ObjectNode fo = fs.addObject().put("code", f.code()).put("severity", f.severity().name())
+              .put("message", f.message());
+          f.evidence().forEach(fo.putObject("evidence")::put);
+        }
       }
     }
     ObjectNode steps = n.putObject("stepsMillis");

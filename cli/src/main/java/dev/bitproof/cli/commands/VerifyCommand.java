@@ -12,6 +12,7 @@ import dev.bitproof.oci.transport.ImageSource;
 import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.oci.transport.Transports;
 import dev.bitproof.report.CheckException;
+import dev.bitproof.rebuild.PackageLoader;
 import dev.bitproof.verify.ApkoRebuilder;
 import dev.bitproof.verify.PublishedCheck;
 import dev.bitproof.verify.Report;
@@ -53,8 +54,13 @@ public final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--lockfile", paramLabel = "FILE", description = "apko lock file (apko.lock.json) to rebuild from.")
   Path lockfile;
 
-  @Option(names = "--keyring", paramLabel = "DIR", description = "Extra trusted public keys (*.pub) besides the config's keyring.")
+  @Option(names = "--keyring", paramLabel = "DIR|FILE", description = "Extra trusted public keys (a key file, or every "
+      + "file of a key directory) besides the config's keyring.")
   Path keyring;
+
+  @Option(names = "--allow-untrusted-packages", description = "A package whose .SIGN signature does not verify is "
+      + "reported as WARN instead of failing the verification (the finding stays in the report).")
+  boolean allowUntrusted;
 
   @Option(names = "--source-date-epoch", paramLabel = "N|auto", defaultValue = "auto",
       description = "Build date in seconds (default: auto, the published image's).")
@@ -135,7 +141,8 @@ public final class VerifyCommand implements Callable<Integer> {
       if (!noPolicy) {
         extra.add(PublishedCheck.policy(PolicyCommand.load(policyFile, profile), enforcePolicy));
       }
-      r = Verifier.run(req, new ApkoRebuilder(ctx, LayerCompressor.named(compression)), published, extra);
+      r = Verifier.run(req, new ApkoRebuilder(ctx, LayerCompressor.named(compression)).withSignaturePolicy(
+          allowUntrusted ? PackageLoader.SignaturePolicy.RELAX : PackageLoader.SignaturePolicy.REPORT), published, extra);
     } finally {
       if (keep == null) {
         deleteTree(work);

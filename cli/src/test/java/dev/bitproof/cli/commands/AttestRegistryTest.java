@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code attest verify docker://…}, and rejected when the image digest or the payload is altered.
  */
 class AttestRegistryTest {
-  static final String GOLDEN_INDEX = "sha256:b5f05e6fc882c97d61c1daee566954ae6fc09924f8e152293e2b97a06092069f";
+  static final String GOLDEN_INDEX = "sha256:7c08727a4cc2346501dce66540aff115783a9235af93e196d99978087a9b2f59";
   static final TransportOptions INSECURE = TransportOptions.defaults().withInsecure(true);
 
   @TempDir
@@ -58,7 +58,7 @@ class AttestRegistryTest {
   }
 
   private String pushGolden(String repo) throws Exception {
-    Path golden = SharedData.apkoTestdata().resolve("golden");
+    Path golden = SharedData.testdata("demo/published");
     String ref = "docker://" + LocalRegistry.plain() + "/" + repo + ":v1";
     assertEquals(GOLDEN_INDEX, copy("oci:" + golden, ref).digest().toString());
     return ref;
@@ -164,7 +164,7 @@ class AttestRegistryTest {
     String repo = LocalRegistry.uniqueRepository("attest-auth");
     String ref = reg.ref(repo, "v1");
     TransportOptions auth = new TransportOptions(reg.username(), reg.password(), true, Optional.empty());
-    Path golden = SharedData.apkoTestdata().resolve("golden");
+    Path golden = SharedData.testdata("demo/published");
     try (ImageSource s = Transports.source(ImageReference.parse("oci:" + golden), auth);
         ImageDestination d = Transports.destination(ImageReference.parse(ref), auth)) {
       assertEquals(GOLDEN_INDEX, Copier.copy(s, d, Optional.empty(), Copier.Listener.NONE).root().digest().toString());

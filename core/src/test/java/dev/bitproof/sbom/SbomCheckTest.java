@@ -32,7 +32,6 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.tukaani.xz.XZInputStream;
 
@@ -56,11 +55,6 @@ class SbomCheckTest {
     }
   }
 
-  @BeforeEach
-  void needsTheGolden() {
-    SharedData.apkoTestdata();
-  }
-
   static Set<String> codes(List<Finding> fs) {
     return fs.stream().map(Finding::code).collect(Collectors.toCollection(TreeSet::new));
   }
@@ -69,7 +63,19 @@ class SbomCheckTest {
     return fs.stream().filter(Finding::fails).map(Finding::code).collect(Collectors.toCollection(TreeSet::new));
   }
 
+  /** apko's golden images (../shared): a test that uses one skips without it; the others run on their own fixtures. */
+  static LoadedImage goldenAmd64() {
+    SharedData.apkoTestdata();
+    return goldenAmd64;
+  }
+
+  static LoadedImage goldenArm64() {
+    SharedData.apkoTestdata();
+    return goldenArm64;
+  }
+
   static ObjectNode goldenSbom(String arch) throws Exception {
+    SharedData.apkoTestdata();
     return (ObjectNode) Json.parse(Files.readAllBytes(golden.resolve("sboms/sbom-" + arch + ".spdx.json")), arch);
   }
 
@@ -91,27 +97,27 @@ class SbomCheckTest {
 
   @Test
   void goldenSbomsPassAgainstTheirImages() throws Exception {
-    List<Finding> amd = check(goldenAmd64, goldenSbom("x86_64"));
+    List<Finding> amd = check(goldenAmd64(), goldenSbom("x86_64"));
     assertEquals(Set.of(), failing(amd), amd.toString());
     assertTrue(codes(amd).containsAll(Set.of("SBOM_SUBJECT_MATCHES", "SBOM_MATCHES_IMAGE")), amd.toString());
-    List<Finding> arm = check(goldenArm64, goldenSbom("aarch64"));
+    List<Finding> arm = check(goldenArm64(), goldenSbom("aarch64"));
     assertEquals(Set.of(), failing(arm), arm.toString());
   }
 
   @Test
   void goldenLayersMatchTheirInstalledDatabase() {
-    List<Finding> fs = SbomCheck.database(goldenAmd64.contents());
+    List<Finding> fs = SbomCheck.database(goldenAmd64().contents());
     assertEquals(Set.of(), failing(fs), fs.toString());
     Finding ok = fs.stream().filter(f -> f.code().equals("INSTALLED_DB_MATCHES_LAYERS")).findFirst().orElseThrow();
     assertEquals("3", ok.evidence().get("files_checked"));
     // apko's generated files are unowned but expected: INFO, not WARN
     assertFalse(codes(fs).contains("FILES_UNOWNED"), fs.toString());
-    assertTrue(SbomCheck.unowned(goldenAmd64.contents()).containsAll(List.of("etc/apko.json", "etc/apk/world", "lib/apk")));
+    assertTrue(SbomCheck.unowned(goldenAmd64().contents()).containsAll(List.of("etc/apko.json", "etc/apk/world", "lib/apk")));
   }
 
   @Test
   void anSbomForTheOtherArchitectureIsCaught() throws Exception {
-    List<Finding> fs = check(goldenAmd64, goldenSbom("aarch64"));
+    List<Finding> fs = check(goldenAmd64(), goldenSbom("aarch64"));
     assertEquals(Set.of("SBOM_ARCH_MISMATCH", "SBOM_SUBJECT_MISMATCH"), failing(fs), fs.toString());
   }
 
@@ -121,7 +127,7 @@ class SbomCheckTest {
     ObjectNode p = apkPackage(sbom, "replayout");
     p.put("versionInfo", "1.0.1-r0");
     ((ObjectNode) p.path("externalRefs").get(0)).put("referenceLocator", "pkg:apk/unknown/replayout@1.0.1-r0?arch=x86_64");
-    List<Finding> fs = check(goldenAmd64, sbom);
+    List<Finding> fs = check(goldenAmd64(), sbom);
     assertEquals(Set.of("SBOM_VERSION_MISMATCH"), failing(fs), fs.toString());
     Finding f = fs.stream().filter(x -> x.code().equals("SBOM_VERSION_MISMATCH")).findFirst().orElseThrow();
     assertEquals("replayout", f.subject());
@@ -134,7 +140,7 @@ class SbomCheckTest {
     ObjectNode sbom = goldenSbom("x86_64");
     ((ObjectNode) apkPackage(sbom, "replayout").path("externalRefs").get(0))
         .put("referenceLocator", "pkg:apk/unknown/replayout@1.0.0-r0?arch=x86_64&distro=wolfi");
-    List<Finding> fs = check(goldenAmd64, sbom);
+    List<Finding> fs = check(goldenAmd64(), sbom);
     assertEquals(Set.of("SBOM_PURL_MISMATCH"), failing(fs), fs.toString());
   }
 
@@ -148,7 +154,7 @@ class SbomCheckTest {
         break;
       }
     }
-    List<Finding> fs = check(goldenAmd64, sbom);
+    List<Finding> fs = check(goldenAmd64(), sbom);
     assertEquals(Set.of("SBOM_PACKAGE_MISSING"), failing(fs), fs.toString());
     assertTrue(fs.stream().anyMatch(f -> f.code().equals("SBOM_PACKAGE_MISSING") && f.subject().equals("pretend-baselayout")));
   }
@@ -162,7 +168,7 @@ class SbomCheckTest {
     extra.put("versionInfo", "1.36.1-r0");
     ((ObjectNode) extra.path("externalRefs").get(0)).put("referenceLocator", "pkg:apk/unknown/busybox@1.36.1-r0?arch=x86_64");
     ((ArrayNode) sbom.path("packages")).add(extra);
-    List<Finding> fs = check(goldenAmd64, sbom);
+    List<Finding> fs = check(goldenAmd64(), sbom);
     assertEquals(Set.of("SBOM_PACKAGE_NOT_IN_IMAGE"), failing(fs), fs.toString());
   }
 
@@ -171,7 +177,7 @@ class SbomCheckTest {
     ObjectNode sbom = goldenSbom("x86_64");
     ObjectNode dup = apkPackage(sbom, "replayout").deepCopy();
     ((ArrayNode) sbom.path("packages")).add(dup);
-    List<Finding> fs = check(goldenAmd64, sbom);
+    List<Finding> fs = check(goldenAmd64(), sbom);
     assertTrue(failing(fs).contains("SBOM_DUPLICATE_ID"), fs.toString());
   }
 
@@ -180,7 +186,7 @@ class SbomCheckTest {
     ObjectNode sbom = goldenSbom("x86_64");
     ((ObjectNode) apkPackage(sbom, "replayout").path("externalRefs").get(0))
         .put("referenceLocator", "pkg:apk/unknown/repl%C3%28ayout@1.0.0-r0?arch=x86_64");
-    List<Finding> fs = check(goldenAmd64, sbom);
+    List<Finding> fs = check(goldenAmd64(), sbom);
     // the purl no longer names an installed package, so replayout is also missing
     assertEquals(Set.of("SBOM_PURL_INVALID", "SBOM_PACKAGE_MISSING"), failing(fs), fs.toString());
   }
@@ -479,8 +485,8 @@ class SbomCheckTest {
     String sbom = """
         {"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[
           {"type":"file","name":"../../etc/passwd","hashes":[{"alg":"SHA-1","content":"00"}]}]}""";
-    List<Finding> fs = SbomCheck.compare(goldenAmd64.contents(), SbomReader.read(sbom.getBytes(StandardCharsets.UTF_8), "s"),
-        goldenAmd64.identity(), "s");
+    List<Finding> fs = SbomCheck.compare(goldenAmd64().contents(), SbomReader.read(sbom.getBytes(StandardCharsets.UTF_8), "s"),
+        goldenAmd64().identity(), "s");
     // (the SBOM lists no package, so the two installed ones are missing too)
     assertEquals(Set.of("SBOM_FILE_PATH_INVALID", "SBOM_PACKAGE_MISSING"), failing(fs), fs.toString());
     assertTrue(fs.stream().anyMatch(f -> f.code().equals("SBOM_FILE_PATH_INVALID") && f.subject().equals("../../etc/passwd")));

@@ -402,11 +402,11 @@ class ReferrersTest {
 
   @Test
   void layoutListsSubjectArtifactsAndItsReferrersTag(@TempDir Path tmp) throws Exception {
-    Path golden = SharedData.apkoTestdata().resolve("golden");
+    Path golden = SharedData.testdata("demo/published");
     try (ImageSource none = OciLayout.source(ImageReference.oci(golden.toString(), null))) {
       Referrers r = none.referrers(this.golden.digest(), Optional.empty());
       assertEquals(Referrers.Via.LAYOUT, r.via());
-      assertTrue(r.manifests().isEmpty(), "apko's golden layout has no referrers");
+      assertTrue(r.manifests().isEmpty(), "the demo layout has no referrers");
     }
     Path dir = tmp.resolve("layout");
     try (ImageSource src = OciLayout.source(ImageReference.oci(golden.toString(), null));

@@ -101,11 +101,19 @@ public final class SkipSummary implements TestExecutionListener {
     for (Map.Entry<String, List<String>> e : byReason.entrySet()) {
       List<String> names = e.getValue();
       out.printf("[bitproof tests]   %3d skipped: %s%n", names.size(), e.getKey());
-      for (String n : names.subList(0, Math.min(3, names.size()))) {
-        out.printf("[bitproof tests]         %s%n", n);
-      }
-      if (names.size() > 3) {
-        out.printf("[bitproof tests]         … and %d more%n", names.size() - 3);
+      // which classes, most skips first: enough to see where a reason bites without a line per test
+      Map<String, Integer> byClass = new TreeMap<>();
+      names.forEach(n -> byClass.merge(n.contains(".") ? n.substring(0, n.indexOf('.')) : n, 1, Integer::sum));
+      StringBuilder line = new StringBuilder();
+      byClass.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).forEach(c -> {
+        if (line.length() > 90) {
+          out.printf("[bitproof tests]         %s%n", line);
+          line.setLength(0);
+        }
+        line.append(line.length() == 0 ? "" : ", ").append(c.getKey()).append(' ').append(c.getValue());
+      });
+      if (line.length() > 0) {
+        out.printf("[bitproof tests]         %s%n", line);
       }
     }
     out.flush();

@@ -183,7 +183,7 @@ class AttestRegistryTest {
   }
 
   /**
-   * The issue's "done when": {@code bitproof verify} on the golden config against the golden image in the real
+   * The issue's "done when": {@code bitproof verify} on the demo's config against its published image in the real
    * registry signs its own report (--attest-key) and attaches it; attest verify finds it; the evidence records the
    * digest of exactly the report verify printed.
    */
@@ -192,13 +192,13 @@ class AttestRegistryTest {
     String repo = LocalRegistry.uniqueRepository("verify-attest");
     String ref = pushGolden(repo);
     assertEquals(0, run("key", "generate", "--type", "ed25519", "--out", dir.resolve("k").toString()).code());
-    Path cli = SharedData.require("apk/apko/internal/cli");
+    Path demo = SharedData.testdata("demo");
     Path out = dir.resolve("golden.intoto.jsonl");
-    Run v = run("verify", cli.resolve("testdata/apko.yaml").toString(), "--image", ref, "--lockfile",
-        cli.resolve("testdata/apko.lock.json").toString(), "--context", cli.toString(), "--insecure", "--format", "json",
+    Run v = run("verify", demo.resolve("apko.yaml").toString(), "--image", ref, "--lockfile",
+        demo.resolve("apko.lock.json").toString(), "--context", demo.toString(), "--insecure", "--format", "json",
         "--attest-key", dir.resolve("k.key").toString(), "--attest-out", out.toString(), "--attach");
     assertEquals(0, v.code(), v.err());
-    assertEquals("BIT_IDENTICAL", v.json().path("verdict").asText(), "apko's exact compressor reproduces the golden digests");
+    assertEquals("BIT_IDENTICAL", v.json().path("verdict").asText(), "apko's exact compressor reproduces the published digests");
     assertTrue(v.err().contains("attached at " + Attachments.referrersTag(Digest.parse(GOLDEN_INDEX))), v.err());
 
     Run ok = run("attest", "verify", ref, "--key", dir.resolve("k.pub").toString(), "--type", "vsa",

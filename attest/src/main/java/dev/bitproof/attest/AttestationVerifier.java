@@ -5,12 +5,14 @@ import dev.bitproof.attest.bundle.KeylessBundles;
 import dev.bitproof.attest.bundle.SigstoreBundle;
 import dev.bitproof.attest.dsse.Dsse;
 import dev.bitproof.attest.dsse.Envelope;
+import dev.bitproof.attest.intoto.IntotoCode;
 import dev.bitproof.attest.intoto.Predicates;
 import dev.bitproof.attest.intoto.Statement;
 import dev.bitproof.attest.sign.VerificationKey;
 import dev.bitproof.json.Json;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.report.CheckException;
+import dev.bitproof.report.Code;
 import dev.bitproof.report.Finding;
 import dev.bitproof.report.Severity;
 import java.nio.charset.StandardCharsets;
@@ -80,7 +82,7 @@ public final class AttestationVerifier {
   public record Trust(Optional<VerificationKey> key, Optional<KeylessBundles.Policy> keyless) {
     public Trust {
       if (key.isEmpty() && keyless.isEmpty()) {
-        throw CheckException.usage("TRUST_REQUIRED", "give a public key or a trusted root with a certificate identity");
+        throw CheckException.usage(AttestCode.TRUST_REQUIRED, "give a public key or a trusted root with a certificate identity");
       }
     }
 
@@ -104,13 +106,13 @@ public final class AttestationVerifier {
       } else if (trust.key().isPresent()) {
         v = b.verify(trust.key().get(), source);
       } else {
-        v = new Dsse.Verified(List.of(Finding.fail("BUNDLE_NOT_KEYLESS", source,
+        v = new Dsse.Verified(List.of(Finding.fail(AttestCode.BUNDLE_NOT_KEYLESS, source,
             "bundle is signed with a key, but only a keyless trusted root was given")), Optional.empty());
       }
     } else if (trust.key().isPresent()) {
       v = Dsse.verify(Envelope.parse(bytes, source), trust.key().get(), source);
     } else {
-      v = new Dsse.Verified(List.of(Finding.fail("DSSE_KEY_REQUIRED", source,
+      v = new Dsse.Verified(List.of(Finding.fail(AttestCode.DSSE_KEY_REQUIRED, source,
           "a bare DSSE envelope can only be verified with a public key")), Optional.empty());
     }
     return checkStatement(v, o, source);
@@ -133,7 +135,7 @@ public final class AttestationVerifier {
   static List<byte[]> splitJsonl(byte[] bytes, String source) {
     String text = new String(bytes, StandardCharsets.UTF_8).strip();
     if (text.isEmpty()) {
-      throw new CheckException("ATTESTATION_INVALID", source, "file is empty");
+      throw new CheckException(AttestCode.ATTESTATION_INVALID, source, "file is empty");
     }
     List<byte[]> docs = new ArrayList<>();
     if (text.startsWith("{") && !text.contains("\n")) {
@@ -152,7 +154,7 @@ public final class AttestationVerifier {
         }
       }
       if (docs.size() > 1024) {
-        throw new CheckException("ATTESTATION_INVALID", source, "more than 1024 attestations in one file");
+        throw new CheckException(AttestCode.ATTESTATION_INVALID, source, "more than 1024 attestations in one file");
       }
       return docs;
     }
@@ -167,39 +169,39 @@ public final class AttestationVerifier {
     try {
       st = Statement.parse(v.payload().get(), source);
     } catch (CheckException e) {
-      fs.add(Finding.fail("STATEMENT_INVALID", source, e.getMessage()));
+      fs.add(Finding.fail(IntotoCode.STATEMENT_INVALID, source, e.getMessage()));
       return new Outcome(source, fs, Optional.empty(), Optional.empty());
     }
     if (!st.hasSubject(o.image())) {
-      Finding f = Finding.fail("ATTEST_SUBJECT_MISMATCH", source, "the statement is about another artifact")
+      Finding f = Finding.fail(AttestCode.ATTEST_SUBJECT_MISMATCH, source, "the statement is about another artifact")
           .with("expected", o.image());
       for (Statement.Subject s : st.subjects()) {
         f = f.with("subject", s.digest().toString());
       }
       fs.add(f);
     } else {
-      fs.add(Finding.ok("ATTEST_SUBJECT_MATCHED", source, "statement subject is the image").with("digest", o.image()));
+      fs.add(Finding.ok(AttestCode.ATTEST_SUBJECT_MATCHED, source, "statement subject is the image").with("digest", o.image()));
     }
     if (!o.types().isEmpty() && !o.types().contains(st.predicateType())) {
-      fs.add(Finding.fail("ATTEST_TYPE_MISMATCH", source, "predicate type is not the one asked for")
+      fs.add(Finding.fail(AttestCode.ATTEST_TYPE_MISMATCH, source, "predicate type is not the one asked for")
           .with("expected", String.join(" ", o.types())).with("actual", st.predicateType()));
     } else {
-      fs.add(Finding.ok("ATTEST_TYPE_MATCHED", source, "predicate type").with("predicateType", st.predicateType()));
+      fs.add(Finding.ok(AttestCode.ATTEST_TYPE_MATCHED, source, "predicate type").with("predicateType", st.predicateType()));
     }
     Optional<Instant> time = Optional.empty();
     if (st.predicateType().equals(Predicates.VSA) || st.predicateType().equals(Predicates.EVIDENCE)) {
       JsonNode p = st.predicate();
       String verifier = p.path("verifier").path("id").asText("");
       if (o.verifierId().isPresent() && !o.verifierId().get().equals(verifier)) {
-        fs.add(Finding.fail("ATTEST_VERIFIER_MISMATCH", source, "attestation names another verifier")
+        fs.add(Finding.fail(AttestCode.ATTEST_VERIFIER_MISMATCH, source, "attestation names another verifier")
             .with("expected", o.verifierId().get()).with("actual", verifier));
       }
       String result = p.path("verificationResult").asText("");
       if (!result.equals("PASSED")) {
-        fs.add(Finding.fail("ATTEST_RESULT_FAILED", source, "the attested verification did not pass")
+        fs.add(Finding.fail(AttestCode.ATTEST_RESULT_FAILED, source, "the attested verification did not pass")
             .with("verificationResult", result));
       } else {
-        fs.add(Finding.ok("ATTEST_RESULT_PASSED", source, "verificationResult PASSED")
+        fs.add(Finding.ok(AttestCode.ATTEST_RESULT_PASSED, source, "verificationResult PASSED")
             .with("verifiedLevels", p.path("verifiedLevels").toString()));
       }
       time = freshness(p, o, source, fs);
@@ -209,14 +211,14 @@ public final class AttestationVerifier {
       if (o.policyDigest().isPresent() && st.predicateType().equals(Predicates.VSA)) {
         String actual = p.path("policy").path("digest").path(o.policyDigest().get().algorithm()).asText("");
         if (!actual.equals(o.policyDigest().get().hex())) {
-          fs.add(Finding.fail("ATTEST_POLICY_MISMATCH", source, "the VSA was made under another policy")
+          fs.add(Finding.fail(AttestCode.ATTEST_POLICY_MISMATCH, source, "the VSA was made under another policy")
               .with("expected", o.policyDigest().get()).with("actual", actual.isEmpty() ? "(none)" : actual));
         } else {
-          fs.add(Finding.ok("ATTEST_POLICY_MATCHED", source, "policy digest").with("digest", o.policyDigest().get()));
+          fs.add(Finding.ok(AttestCode.ATTEST_POLICY_MATCHED, source, "policy digest").with("digest", o.policyDigest().get()));
         }
       }
     } else if (o.maxAge().isPresent()) {
-      fs.add(Finding.fail("ATTEST_TIME_MISSING", source, "freshness asked for, but this predicate type carries no time we know"));
+      fs.add(Finding.fail(AttestCode.ATTEST_TIME_MISSING, source, "freshness asked for, but this predicate type carries no time we know"));
     }
     return new Outcome(source, fs, Optional.of(st), time);
   }
@@ -226,10 +228,10 @@ public final class AttestationVerifier {
     if (o.resourceUri().isPresent()) {
       String actual = p.path("resourceUri").asText("");
       if (!actual.equals(o.resourceUri().get())) {
-        fs.add(Finding.fail("ATTEST_RESOURCE_MISMATCH", source, "the VSA is about another resource URI")
+        fs.add(Finding.fail(AttestCode.ATTEST_RESOURCE_MISMATCH, source, "the VSA is about another resource URI")
             .with("expected", o.resourceUri().get()).with("actual", actual));
       } else {
-        fs.add(Finding.ok("ATTEST_RESOURCE_MATCHED", source, "resourceUri").with("resourceUri", actual));
+        fs.add(Finding.ok(AttestCode.ATTEST_RESOURCE_MATCHED, source, "resourceUri").with("resourceUri", actual));
       }
     }
     if (!o.requiredLevels().isEmpty()) {
@@ -237,10 +239,10 @@ public final class AttestationVerifier {
       p.path("verifiedLevels").forEach(l -> have.add(l.asText()));
       List<String> missing = o.requiredLevels().stream().filter(l -> !have.contains(l)).sorted().toList();
       if (!missing.isEmpty()) {
-        fs.add(Finding.fail("ATTEST_LEVEL_MISSING", source, "the VSA does not claim every required level")
+        fs.add(Finding.fail(AttestCode.ATTEST_LEVEL_MISSING, source, "the VSA does not claim every required level")
             .with("missing", missing).with("verifiedLevels", have));
       } else {
-        fs.add(Finding.ok("ATTEST_LEVELS_MATCHED", source, "every required level is claimed")
+        fs.add(Finding.ok(AttestCode.ATTEST_LEVELS_MATCHED, source, "every required level is claimed")
             .with("required", o.requiredLevels().stream().sorted().toList()));
       }
     }
@@ -253,18 +255,18 @@ public final class AttestationVerifier {
       when = Instant.parse(t);
     } catch (DateTimeParseException e) {
       if (o.maxAge().isPresent()) {
-        fs.add(Finding.fail("ATTEST_TIME_MISSING", source, "timeVerified is missing or not RFC 3339").with("timeVerified", t));
+        fs.add(Finding.fail(AttestCode.ATTEST_TIME_MISSING, source, "timeVerified is missing or not RFC 3339").with("timeVerified", t));
       }
       return Optional.empty();
     }
     if (when.isAfter(o.now().plus(SKEW))) {
-      fs.add(Finding.fail("ATTEST_TIME_IN_FUTURE", source, "timeVerified is in the future")
+      fs.add(Finding.fail(AttestCode.ATTEST_TIME_IN_FUTURE, source, "timeVerified is in the future")
           .with("timeVerified", t).with("now", o.now()));
     } else if (o.maxAge().isPresent() && when.isBefore(o.now().minus(o.maxAge().get()))) {
-      fs.add(Finding.fail("ATTEST_STALE", source, "the attestation is older than the allowed age")
+      fs.add(Finding.fail(AttestCode.ATTEST_STALE, source, "the attestation is older than the allowed age")
           .with("timeVerified", t).with("maxAge", o.maxAge().get()).with("now", o.now()));
     } else if (o.maxAge().isPresent()) {
-      fs.add(Finding.ok("ATTEST_FRESH", source, "timeVerified within the allowed age").with("timeVerified", t));
+      fs.add(Finding.ok(AttestCode.ATTEST_FRESH, source, "timeVerified within the allowed age").with("timeVerified", t));
     }
     return Optional.of(when);
   }
@@ -278,7 +280,7 @@ public final class AttestationVerifier {
     List<Outcome> trusted = new ArrayList<>();
     for (Outcome out : outcomes) {
       boolean signedAndAbout = out.statement().isPresent() && out.findings().stream()
-          .noneMatch(f -> f.fails() && (f.code().equals("ATTEST_SUBJECT_MISMATCH") || f.code().equals("ATTEST_TYPE_MISMATCH")));
+          .noneMatch(f -> f.fails() && (f.code() == AttestCode.ATTEST_SUBJECT_MISMATCH || f.code() == AttestCode.ATTEST_TYPE_MISMATCH));
       if (signedAndAbout) {
         trusted.add(out);
       }
@@ -286,7 +288,7 @@ public final class AttestationVerifier {
     if (trusted.isEmpty()) {
       List<Finding> fs = new ArrayList<>();
       outcomes.forEach(out -> fs.addAll(out.findings()));
-      fs.add(new Finding("ATTEST_NONE_VALID", Severity.FAIL, o.image().toString(),
+      fs.add(new Finding(AttestCode.ATTEST_NONE_VALID, Severity.FAIL, o.image().toString(),
           "no attestation signed by the trusted key about this image" + (o.types().isEmpty() ? "" : " of type " + o.types()),
           Map.of("found", String.valueOf(outcomes.size()))));
       return new Verdict(false, Optional.empty(), fs);
@@ -304,13 +306,13 @@ public final class AttestationVerifier {
         fs.addAll(out.findings());
         ok &= out.passed();
       } else {
-        List<String> failing = out.findings().stream().filter(Finding::fails).map(Finding::code).toList();
-        boolean otherType = failing.equals(List.of("ATTEST_TYPE_MISMATCH"));
+        List<Code> failing = out.findings().stream().filter(Finding::fails).map(Finding::code).toList();
+        boolean otherType = failing.equals(List.of(AttestCode.ATTEST_TYPE_MISMATCH));
         String why = trusted.contains(out) ? "a newer attestation of the same type decides"
             : otherType ? "not of the requested predicate type"
             : "not a valid attestation about this image by the trusted signer";
         // an attestation that fails its signature or subject is worth a warning: someone attached it
-        fs.add(Finding.of("ATTEST_SUPERSEDED", trusted.contains(out) || otherType ? Severity.INFO : Severity.WARN, out.source(),
+        fs.add(Finding.of(AttestCode.ATTEST_SUPERSEDED, trusted.contains(out) || otherType ? Severity.INFO : Severity.WARN, out.source(),
             "not deciding: " + why).with("findings", failing));
       }
     }

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bitproof.attest.bundle.BundleCode;
 import dev.bitproof.attest.bundle.SigstoreBundle;
 import dev.bitproof.attest.dsse.Dsse;
+import dev.bitproof.attest.dsse.DsseCode;
 import dev.bitproof.attest.dsse.Envelope;
+import dev.bitproof.attest.intoto.IntotoCode;
 import dev.bitproof.attest.intoto.Predicates;
 import dev.bitproof.attest.intoto.Statement;
 import dev.bitproof.attest.intoto.VerificationReport;
@@ -17,6 +20,7 @@ import dev.bitproof.attest.sign.SigningKey;
 import dev.bitproof.attest.sign.VerificationKey;
 import dev.bitproof.json.Json;
 import dev.bitproof.oci.Digest;
+import dev.bitproof.report.Code;
 import dev.bitproof.report.Finding;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -93,7 +97,7 @@ class AttestorTest {
     AttestationVerifier.Outcome o = AttestationVerifier.verifyDocument(a.vsa().envelope().toBytes(), pub,
         options(IMAGE, Set.of(), Optional.empty()), "vsa");
     assertFalse(o.passed());
-    assertTrue(codes(o).contains("ATTEST_RESULT_FAILED"), codes(o).toString());
+    assertTrue(codes(o).contains(AttestCode.ATTEST_RESULT_FAILED), codes(o).toString());
   }
 
   @Test
@@ -102,8 +106,8 @@ class AttestorTest {
     AttestationVerifier.Options o = options(IMAGE, Set.of(Predicates.VSA), Optional.of(Duration.ofDays(1)));
     AttestationVerifier.Outcome env = AttestationVerifier.verifyDocument(a.vsa().envelope().toBytes(), pub, o, "env");
     assertTrue(env.passed(), env.findings().toString());
-    assertTrue(codes(env).containsAll(List.of("DSSE_SIGNATURE_VALID", "ATTEST_SUBJECT_MATCHED", "ATTEST_TYPE_MATCHED",
-        "ATTEST_RESULT_PASSED", "ATTEST_FRESH")), codes(env).toString());
+    assertTrue(codes(env).containsAll(List.of(DsseCode.DSSE_SIGNATURE_VALID, AttestCode.ATTEST_SUBJECT_MATCHED, AttestCode.ATTEST_TYPE_MATCHED,
+        AttestCode.ATTEST_RESULT_PASSED, AttestCode.ATTEST_FRESH)), codes(env).toString());
     assertTrue(AttestationVerifier.verifyDocument(a.vsa().bundle().bytes(), pub, o, "bundle").passed());
     List<AttestationVerifier.Outcome> lines = AttestationVerifier.verifyFile(a.jsonl(), pub,
         options(IMAGE, Set.of(), Optional.empty()), "x.intoto.jsonl");
@@ -120,24 +124,24 @@ class AttestorTest {
     byte[] vsa = a.vsa().envelope().toBytes();
     AttestationVerifier.Outcome other = AttestationVerifier.verifyDocument(vsa, pub, options(OTHER, Set.of(), Optional.empty()), "o");
     assertFalse(other.passed());
-    assertTrue(codes(other).contains("ATTEST_SUBJECT_MISMATCH"));
+    assertTrue(codes(other).contains(AttestCode.ATTEST_SUBJECT_MISMATCH));
     AttestationVerifier.Verdict none = AttestationVerifier.decide(List.of(other), options(OTHER, Set.of(), Optional.empty()));
     assertFalse(none.passed());
-    assertTrue(none.findings().stream().anyMatch(f -> f.code().equals("ATTEST_NONE_VALID")));
+    assertTrue(none.findings().stream().anyMatch(f -> f.code().equals(AttestCode.ATTEST_NONE_VALID)));
 
     AttestationVerifier.Outcome type = AttestationVerifier.verifyDocument(a.evidence().envelope().toBytes(), pub,
         options(IMAGE, Set.of(Predicates.VSA), Optional.empty()), "t");
-    assertTrue(codes(type).contains("ATTEST_TYPE_MISMATCH"));
+    assertTrue(codes(type).contains(AttestCode.ATTEST_TYPE_MISMATCH));
 
     AttestationVerifier.Options late = new AttestationVerifier.Options(IMAGE, Set.of(), Optional.of(Duration.ofHours(1)),
         Fixtures.NOW.plus(Duration.ofDays(2)), Optional.empty(), Optional.empty());
-    assertTrue(codes(AttestationVerifier.verifyDocument(vsa, pub, late, "s")).contains("ATTEST_STALE"));
+    assertTrue(codes(AttestationVerifier.verifyDocument(vsa, pub, late, "s")).contains(AttestCode.ATTEST_STALE));
     AttestationVerifier.Options early = new AttestationVerifier.Options(IMAGE, Set.of(), Optional.empty(),
         Fixtures.NOW.minus(Duration.ofHours(1)), Optional.empty(), Optional.empty());
-    assertTrue(codes(AttestationVerifier.verifyDocument(vsa, pub, early, "f")).contains("ATTEST_TIME_IN_FUTURE"));
+    assertTrue(codes(AttestationVerifier.verifyDocument(vsa, pub, early, "f")).contains(AttestCode.ATTEST_TIME_IN_FUTURE));
     AttestationVerifier.Options policy = new AttestationVerifier.Options(IMAGE, Set.of(), Optional.empty(),
         Fixtures.NOW, Optional.of(OTHER), Optional.empty());
-    assertTrue(codes(AttestationVerifier.verifyDocument(vsa, pub, policy, "p")).contains("ATTEST_POLICY_MISMATCH"));
+    assertTrue(codes(AttestationVerifier.verifyDocument(vsa, pub, policy, "p")).contains(AttestCode.ATTEST_POLICY_MISMATCH));
   }
 
   @Test
@@ -148,11 +152,11 @@ class AttestorTest {
     byte[] other = new String(b.bytes(), StandardCharsets.UTF_8).replace(key.keyId(), foreignHint).getBytes(StandardCharsets.UTF_8);
     AttestationVerifier.Outcome o = AttestationVerifier.verifyDocument(other, pub, options(IMAGE, Set.of(), Optional.empty()), "b");
     assertFalse(o.passed());
-    assertEquals(List.of("BUNDLE_KEY_HINT_MISMATCH"), codes(o));
+    assertEquals(List.of(BundleCode.BUNDLE_KEY_HINT_MISMATCH), codes(o));
     // and a key given by the bundle's hint is never looked up: a bundle made with an attacker key fails on ours
     SigningKey attacker = Keys.generate(KeyType.ECDSA_P256, RANDOM);
     SigstoreBundle forged = SigstoreBundle.of(Dsse.sign(Envelope.IN_TOTO, a.vsa().envelope().payload(), attacker));
-    assertEquals(List.of("BUNDLE_KEY_HINT_MISMATCH"),
+    assertEquals(List.of(BundleCode.BUNDLE_KEY_HINT_MISMATCH),
         codes(AttestationVerifier.verifyDocument(forged.bytes(), pub, options(IMAGE, Set.of(), Optional.empty()), "f")));
   }
 
@@ -165,7 +169,7 @@ class AttestorTest {
     Envelope bad = new Envelope(env.payloadType(), s.getBytes(StandardCharsets.UTF_8), env.signatures());
     AttestationVerifier.Outcome o = AttestationVerifier.verifyDocument(SigstoreBundle.of(bad).bytes(), pub,
         options(IMAGE, Set.of(), Optional.empty()), "t");
-    assertEquals(List.of("DSSE_SIGNATURE_INVALID"), codes(o));
+    assertEquals(List.of(DsseCode.DSSE_SIGNATURE_INVALID), codes(o));
   }
 
   @Test
@@ -183,7 +187,7 @@ class AttestorTest {
     assertFalse(AttestationVerifier.decide(both, o).passed(), "a newer FAILED verdict must not be hidden by an older PASSED one");
   }
 
-  private static List<String> codes(AttestationVerifier.Outcome o) {
+  private static List<Code> codes(AttestationVerifier.Outcome o) {
     return o.findings().stream().map(Finding::code).toList();
   }
 
@@ -196,7 +200,7 @@ class AttestorTest {
       Envelope env = Dsse.sign(Envelope.IN_TOTO, payload.getBytes(StandardCharsets.UTF_8), key);
       AttestationVerifier.Outcome o = AttestationVerifier.verifyDocument(env.toBytes(), pub, options(IMAGE, Set.of(), Optional.empty()), "s");
       assertFalse(o.passed(), payload);
-      assertEquals(List.of("DSSE_SIGNATURE_VALID", "STATEMENT_INVALID"), codes(o), payload);
+      assertEquals(List.of(DsseCode.DSSE_SIGNATURE_VALID, IntotoCode.STATEMENT_INVALID), codes(o), payload);
     }
   }
 
@@ -208,7 +212,7 @@ class AttestorTest {
         good.replace("\"label\": \"published\", \"reference\": \"oci:/x:t\", \"digest\": \"" + IMAGE + "\"",
             "\"label\": \"published\", \"reference\": \"oci:/x:t\", \"digest\": null"),
         "{\"schemaVersion\":1,\"result\":\"ERROR\",\"error\":{}}", "[]")) {
-      assertEquals("REPORT_INVALID", org.junit.jupiter.api.Assertions.assertThrows(dev.bitproof.report.CheckException.class,
+      assertEquals(IntotoCode.REPORT_INVALID, org.junit.jupiter.api.Assertions.assertThrows(dev.bitproof.report.CheckException.class,
           () -> VerificationReport.parse(bad.getBytes(StandardCharsets.UTF_8), "r")).code(), bad.length() > 80 ? bad.substring(0, 80) : bad);
     }
   }
@@ -221,13 +225,13 @@ class AttestorTest {
         Set.of("BITPROOF_REBUILT_BIT_IDENTICAL", "BITPROOF_SIGNATURES_VERIFIED"),
         Optional.of("oci://localhost:5000/bitproof/golden@" + IMAGE)), "ok");
     assertTrue(ok.passed(), ok.findings().toString());
-    assertTrue(codes(ok).containsAll(List.of("ATTEST_LEVELS_MATCHED", "ATTEST_RESOURCE_MATCHED")));
+    assertTrue(codes(ok).containsAll(List.of(AttestCode.ATTEST_LEVELS_MATCHED, AttestCode.ATTEST_RESOURCE_MATCHED)));
     AttestationVerifier.Outcome missing = AttestationVerifier.verifyDocument(vsa, pub, base.requiring(
         Set.of("BITPROOF_REBUILT_SEMANTICALLY_IDENTICAL"), Optional.empty()), "m");
-    assertTrue(codes(missing).contains("ATTEST_LEVEL_MISSING"), codes(missing).toString());
+    assertTrue(codes(missing).contains(AttestCode.ATTEST_LEVEL_MISSING), codes(missing).toString());
     AttestationVerifier.Outcome uri = AttestationVerifier.verifyDocument(vsa, pub, base.requiring(
         Set.of(), Optional.of("oci://elsewhere/golden@" + IMAGE)), "u");
-    assertTrue(codes(uri).contains("ATTEST_RESOURCE_MISMATCH"), codes(uri).toString());
+    assertTrue(codes(uri).contains(AttestCode.ATTEST_RESOURCE_MISMATCH), codes(uri).toString());
   }
 
   /** Only an enforced policy check (named exactly "policy") that passed earns the policy level; advisory never does. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bitproof.attest.bundle.SigstoreBundle;
+import dev.bitproof.attest.dsse.DsseCode;
 import dev.bitproof.attest.dsse.Envelope;
 import dev.bitproof.attest.sign.KeyType;
 import dev.bitproof.attest.sign.Keys;
@@ -161,6 +162,6 @@ class PeerCrossCheckTest {
     Envelope parsed = Envelope.parse(Files.readAllBytes(env), "py");
     Envelope tampered = new Envelope(parsed.payloadType(), new String(parsed.payload(), StandardCharsets.UTF_8)
         .replace("Zürich", "Zurich").getBytes(StandardCharsets.UTF_8), parsed.signatures());
-    assertEquals("DSSE_SIGNATURE_INVALID", AttestationVerifier.verifyDocument(tampered.toBytes(), key, o, "t").findings().get(0).code());
+    assertEquals(DsseCode.DSSE_SIGNATURE_INVALID, AttestationVerifier.verifyDocument(tampered.toBytes(), key, o, "t").findings().get(0).code());
   }
 }

@@ -1,5 +1,6 @@
 package dev.bitproof.cli;
 
+import dev.bitproof.report.CommonCode;
 import dev.bitproof.cli.commands.ApkCommand;
 import dev.bitproof.cli.commands.BuildCommand;
 import dev.bitproof.cli.commands.CompareCommand;
@@ -9,8 +10,10 @@ import dev.bitproof.cli.commands.DemoCommand;
 import dev.bitproof.cli.commands.InspectCommand;
 import dev.bitproof.cli.commands.BuildCommand;
 import dev.bitproof.cli.commands.RecompressCommand;
+import dev.bitproof.cli.options.ExitCodes;
 import dev.bitproof.cli.render.Format;
 import dev.bitproof.cli.render.Output;
+import dev.bitproof.io.IoCode;
 import dev.bitproof.report.CheckException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -63,17 +66,28 @@ public final class Main implements Runnable {
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setParameterExceptionHandler((ex, a) -> {
+      if (jsonRequested(args)) {
+        new Output(out, err, Format.json).printJson(Output.errorJson(CheckException.usage(CommonCode.USAGE, ex.getMessage()),
+            commandName(ex.getCommandLine())));
+      }
       err.println("bitproof: " + ex.getMessage());
       CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
       err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
       err.flush();
       return ExitCodes.USAGE;
     });
-    cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> handle(ex, out, err, jsonRequested(args)));
+    cl.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
+        handle(ex, out, err, jsonRequested(args), commandName(commandLine), parseResult));
     int code = cl.execute(args);
     out.flush();
     err.flush();
     return code;
+  }
+
+  /** {@code "apk verify"}: the command as typed, without the tool's name; empty for the tool itself. */
+  static String commandName(CommandLine cl) {
+    String q = cl.getCommandSpec().qualifiedName();
+    return q.startsWith("bitproof") ? q.substring("bitproof".length()).trim() : q;
   }
 
   private static boolean jsonRequested(String[] args) {
@@ -86,11 +100,15 @@ public final class Main implements Runnable {
   }
 
   /** Maps an exception escaping a command to the exit-code contract. */
-  static int handle(Exception ex, PrintWriter out, PrintWriter err, boolean json) {
+  static int handle(Exception ex, PrintWriter out, PrintWriter err, boolean json, String command,
+      CommandLine.ParseResult parsed) {
     CheckException ce = unwrap(ex);
+    if (ce == null) {
+      ce = fromIo(ex, parsed);
+    }
     if (ce != null) {
       if (json) {
-        new Output(out, err, Format.json).printJson(Output.errorJson(ce));
+        new Output(out, err, Format.json).printJson(Output.errorJson(ce, command));
       }
       err.println("bitproof: " + ce.code() + (ce.subject().isEmpty() ? "" : " (" + ce.subject() + ")") + ": " + ce.getMessage());
       err.flush();
@@ -100,26 +118,58 @@ public final class Main implements Runnable {
         case CANNOT_CHECK -> ExitCodes.CANNOT_CHECK;
       };
     }
-    if (ex instanceof java.nio.file.NoSuchFileException nsf) {
-      err.println("bitproof: FILE_NOT_FOUND: " + nsf.getFile());
-      if (json) {
-        new Output(out, err, Format.json).printJson(Output.errorJson(new CheckException("FILE_NOT_FOUND", nsf.getFile(), "no such file")));
-      }
-      err.flush();
-      return ExitCodes.CANNOT_CHECK;
-    }
-    if (ex instanceof java.io.IOException io) {
-      err.println("bitproof: IO_ERROR: " + io);
-      if (json) {
-        new Output(out, err, Format.json).printJson(Output.errorJson(new CheckException("IO_ERROR", "", String.valueOf(io.getMessage()))));
-      }
-      err.flush();
-      return ExitCodes.CANNOT_CHECK;
-    }
     err.println("bitproof: internal error (please report): " + ex);
     ex.printStackTrace(err);
     err.flush();
     return ExitCodes.INTERNAL;
+  }
+
+  /**
+   * An I/O failure as "could not check" with its subject: the file the JDK names, or, for "Is a directory" (which
+   * names none), the file argument that is a directory.
+   */
+  private static CheckException fromIo(Exception ex, CommandLine.ParseResult parsed) {
+    if (ex instanceof java.nio.file.NoSuchFileException nsf) {
+      return new CheckException(IoCode.FILE_NOT_FOUND, nsf.getFile(), "no such file", ex);
+    }
+    if (!(ex instanceof java.io.IOException io)) {
+      return null;
+    }
+    String file = io instanceof java.nio.file.FileSystemException fse && fse.getFile() != null ? fse.getFile() : "";
+    String reason = io instanceof java.nio.file.FileSystemException fse && fse.getReason() != null ? fse.getReason()
+        : String.valueOf(io.getMessage());
+    if (reason.contains("Is a directory") || (!file.isEmpty() && java.nio.file.Files.isDirectory(java.nio.file.Path.of(file)))) {
+      String subject = file.isEmpty() ? directoryArgument(parsed) : file;
+      return new CheckException(IoCode.FILE_IS_DIRECTORY, subject, "is a directory, but a file is expected here", ex);
+    }
+    if (io instanceof java.nio.file.AccessDeniedException) {
+      return new CheckException(IoCode.FILE_ACCESS_DENIED, file, "permission denied", ex);
+    }
+    return new CheckException(IoCode.IO_ERROR, file, reason, ex);
+  }
+
+  /** The first file argument (not labelled DIR) of the command that ran that is a directory; empty when none is. */
+  private static String directoryArgument(CommandLine.ParseResult parsed) {
+    if (parsed == null) {
+      return "";
+    }
+    CommandLine.ParseResult p = parsed;
+    while (p.hasSubcommand()) {
+      p = p.subcommand();
+    }
+    java.util.List<CommandLine.Model.ArgSpec> args = new java.util.ArrayList<>(p.matchedArgs());
+    for (CommandLine.Model.ArgSpec a : args) {
+      if (a.paramLabel() != null && a.paramLabel().contains("DIR")) {
+        continue;
+      }
+      Object v = a.getValue();
+      for (Object o : v instanceof java.util.Collection<?> c ? c : java.util.List.of(v == null ? "" : v)) {
+        if (o instanceof java.nio.file.Path path && java.nio.file.Files.isDirectory(path)) {
+          return path.toString();
+        }
+      }
+    }
+    return "";
   }
 
   private static CheckException unwrap(Throwable t) {
@@ -140,13 +190,8 @@ public final class Main implements Runnable {
   public static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"bitproof " + number(), "Java " + System.getProperty("java.version")};
+      return new String[] {"bitproof " + dev.bitproof.cli.render.Tool.version(), "Java " + System.getProperty("java.version")};
     }
 
-    /** The bare version number ({@code 0.1.0-SNAPSHOT}), as reports record it. */
-    public static String number() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return v == null ? "0.1.0-SNAPSHOT" : v;
-    }
   }
 }

@@ -46,7 +46,7 @@ class ApkCliTest {
     Run r = run(args.toArray(String[]::new));
     assertEquals(0, r.code(), r.out() + r.err());
     JsonNode doc = Json.mapper().readTree(r.out());
-    assertEquals("OK", doc.get("result").asText());
+    assertEquals("PASS", doc.get("result").asText());
     assertEquals(6, doc.get("files").size());
     for (JsonNode f : doc.get("files")) {
       assertEquals("bitproof-demo.rsa.pub", f.get("signer").asText(), f.toString());
@@ -75,8 +75,7 @@ class ApkCliTest {
     ApkFixtures.Streams evil = new Apk("hello", "1.0-r0", "x86_64").file("usr/share/hello", "evil\n").signedBy(key).streams();
     java.util.Map<String, byte[]> cases = new java.util.LinkedHashMap<>();
     cases.put("APK_TRUNCATED", java.util.Arrays.copyOf(s.concat(), s.concat().length - 10));
-    cases.put("APK_NOT_GZIP", "not gzip".getBytes());
-    cases.put("APK_TOO_MANY_STREAMS", ApkFixtures.concat(s.concat(), ApkFixtures.gzip(new byte[1])));
+    cases.put("APK_NOT_GZIP", ApkFixtures.concat(s.concat(), "trailing junk".getBytes()));
     cases.put("APK_NO_PKGINFO", new Apk("x", "1-r0", "x86_64").noPkgInfo().controlEntry(Entry.file(".pre-install", "x")).signedBy(key).build());
     cases.put("APK_TAR_PATH_ESCAPE", new Apk("x", "1-r0", "x86_64").file("../../etc/shadow", "x").signedBy(key).build());
     cases.put("APK_TAR_PATH_ABSOLUTE", new Apk("x", "1-r0", "x86_64").file("/etc/shadow", "x").signedBy(key).build());

@@ -1,5 +1,6 @@
 package dev.bitproof.cli;
 
+import dev.bitproof.cli.options.ExitCodes;
 import static dev.bitproof.cli.CliRunner.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

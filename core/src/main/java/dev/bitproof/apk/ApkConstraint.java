@@ -78,7 +78,7 @@ public record ApkConstraint(String text, String name, Op op, String version, Str
       case ">=" -> Op.GE;
       case "<=" -> Op.LE;
       case "~", "=~" -> Op.TILDE;
-      default -> throw CheckException.usage("APK_CONSTRAINT_INVALID", "unknown version operator '" + op + "' in '" + text + "'");
+      default -> throw CheckException.usage(ApkCode.APK_CONSTRAINT_INVALID, "unknown version operator '" + op + "' in '" + text + "'");
     };
     return new ApkConstraint(text, m.group(1), o, o == Op.ANY ? "" : m.group(4), m.group(6) == null ? "" : m.group(6), conflict);
   }

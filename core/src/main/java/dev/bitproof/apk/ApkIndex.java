@@ -57,7 +57,7 @@ public record ApkIndex(Optional<Section> signature, List<SignatureEntry> signatu
   public static ApkIndex read(Path file) throws IOException {
     Limits l = Limits.defaults();
     if (Files.size(file) > l.maxFile()) {
-      throw CheckException.integrity("APKINDEX_TOO_LARGE", file.toString(), "index file is larger than " + l.maxFile() + " bytes");
+      throw CheckException.integrity(ApkCode.APKINDEX_TOO_LARGE, file.toString(), "index file is larger than " + l.maxFile() + " bytes");
     }
     return read(Files.readAllBytes(file), file.toString(), l);
   }
@@ -69,42 +69,42 @@ public record ApkIndex(Optional<Section> signature, List<SignatureEntry> signatu
   /** Parses an {@code APKINDEX.tar.gz} held in memory (indexes are small; the signed range must be kept anyway). */
   public static ApkIndex read(byte[] file, String subject, Limits limits) throws IOException {
     if (file.length > limits.maxFile()) {
-      throw CheckException.integrity("APKINDEX_TOO_LARGE", subject, "index file is larger than " + limits.maxFile() + " bytes");
+      throw CheckException.integrity(ApkCode.APKINDEX_TOO_LARGE, subject, "index file is larger than " + limits.maxFile() + " bytes");
     }
     GzipMembers members = new GzipMembers(new ByteArrayInputStream(file), subject);
-    MemberLimits ml = new MemberLimits(limits.maxText(), limits.maxRatio(), 0, "APKINDEX_DECOMPRESSION_BOMB", "APKINDEX_TOO_LARGE");
+    MemberLimits ml = new MemberLimits(limits.maxText(), limits.maxRatio(), 0, ApkCode.APKINDEX_DECOMPRESSION_BOMB, ApkCode.APKINDEX_TOO_LARGE);
     List<SignatureEntry> sigs = new ArrayList<>();
     Optional<Section> sigSection = Optional.empty();
     String apkindex = null;
     String description = "";
     boolean firstStream = true;
     while (!members.atEnd()) {
-      Member m = members.next(ml, false, "APKINDEX_NOT_GZIP");
+      Member m = members.next(ml, false, ApkCode.APKINDEX_NOT_GZIP);
       TarArchiveInputStream tar = new TarArchiveInputStream(m, true);
       TarArchiveEntry e;
       boolean sawSig = false;
       boolean sawOther = false;
-      while ((e = Tars.next(tar, subject, "APKINDEX_TAR_CORRUPT")) != null) {
+      while ((e = Tars.next(tar, subject, ApkCode.APKINDEX_TAR_CORRUPT)) != null) {
         String name = e.getName();
         if (name.startsWith("/") || name.contains("..")) {
-          throw CheckException.integrity("APKINDEX_TAR_PATH_INVALID", subject, "index tar entry '" + name + "' is not a plain name");
+          throw CheckException.integrity(ApkCode.APKINDEX_TAR_PATH_INVALID, subject, "index tar entry '" + name + "' is not a plain name");
         }
         if (!e.isFile()) {
           continue;
         }
         if (name.startsWith(".SIGN.")) {
           sawSig = true;
-          sigs.add(SignatureEntry.parse(name, Tars.readEntry(tar, e, 64 * 1024, subject, name, "APKINDEX_SIGNATURE_TOO_LARGE"), subject));
+          sigs.add(SignatureEntry.parse(name, Tars.readEntry(tar, e, 64 * 1024, subject, name, ApkCode.APKINDEX_SIGNATURE_TOO_LARGE), subject));
           continue;
         }
         sawOther = true;
         if (name.equals("APKINDEX")) {
           if (apkindex != null) {
-            throw CheckException.integrity("APKINDEX_LAYOUT_INVALID", subject, "two APKINDEX entries");
+            throw CheckException.integrity(ApkCode.APKINDEX_LAYOUT_INVALID, subject, "two APKINDEX entries");
           }
-          apkindex = new String(Tars.readEntry(tar, e, limits.maxText(), subject, name, "APKINDEX_TOO_LARGE"), StandardCharsets.UTF_8);
+          apkindex = new String(Tars.readEntry(tar, e, limits.maxText(), subject, name, ApkCode.APKINDEX_TOO_LARGE), StandardCharsets.UTF_8);
         } else if (name.equals("DESCRIPTION")) {
-          description = new String(Tars.readEntry(tar, e, 64 * 1024, subject, name, "APKINDEX_TOO_LARGE"), StandardCharsets.UTF_8).strip();
+          description = new String(Tars.readEntry(tar, e, 64 * 1024, subject, name, ApkCode.APKINDEX_TOO_LARGE), StandardCharsets.UTF_8).strip();
         }
       }
       // only a first stream of nothing but signatures signs what follows it; a .SIGN entry elsewhere signs nothing
@@ -115,12 +115,12 @@ public record ApkIndex(Optional<Section> signature, List<SignatureEntry> signatu
       }
       firstStream = false;
       if (apkindex != null && !members.atEnd()) {
-        throw CheckException.integrity("APKINDEX_TOO_MANY_STREAMS", subject,
+        throw CheckException.integrity(ApkCode.APKINDEX_TOO_MANY_STREAMS, subject,
             "bytes follow the index stream at offset " + members.position());
       }
     }
     if (apkindex == null) {
-      throw CheckException.integrity("APKINDEX_MISSING", subject, "no APKINDEX entry in the index file");
+      throw CheckException.integrity(ApkCode.APKINDEX_MISSING, subject, "no APKINDEX entry in the index file");
     }
     byte[] signed = sigSection.isPresent()
         ? java.util.Arrays.copyOfRange(file, (int) sigSection.get().end(), file.length)
@@ -140,7 +140,7 @@ public record ApkIndex(Optional<Section> signature, List<SignatureEntry> signatu
       int end = nl < 0 ? len : nl;
       lineNo++;
       if (end - start > limits.maxLine()) {
-        throw CheckException.integrity("APKINDEX_LINE_TOO_LONG", subject, "line " + lineNo + " is longer than " + limits.maxLine());
+        throw CheckException.integrity(ApkCode.APKINDEX_LINE_TOO_LONG, subject, "line " + lineNo + " is longer than " + limits.maxLine());
       }
       String line = text.substring(start, end);
       if (line.endsWith("\r")) {
@@ -151,12 +151,12 @@ public record ApkIndex(Optional<Section> signature, List<SignatureEntry> signatu
           out.add(IndexEntry.of(cur, subject, lineNo));
           cur = new ArrayList<>();
           if (out.size() > limits.maxPackages()) {
-            throw CheckException.integrity("APKINDEX_TOO_LARGE", subject, "more than " + limits.maxPackages() + " packages");
+            throw CheckException.integrity(ApkCode.APKINDEX_TOO_LARGE, subject, "more than " + limits.maxPackages() + " packages");
           }
         }
       } else {
         if (line.length() < 2 || line.charAt(1) != ':') {
-          throw CheckException.integrity("APKINDEX_INVALID", subject, "line " + lineNo + " is not 'X:value'");
+          throw CheckException.integrity(ApkCode.APKINDEX_INVALID, subject, "line " + lineNo + " is not 'X:value'");
         }
         cur.add(new IndexEntry.Field(line.charAt(0), line.substring(2)));
       }

@@ -1,5 +1,6 @@
 package dev.bitproof.apk;
 
+import dev.bitproof.io.IoCode;
 import dev.bitproof.report.CheckException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -111,7 +112,7 @@ public final class ApkKeyring {
       } else if (Files.isRegularFile(p)) {
         addFile(p);
       } else {
-        throw new CheckException("APK_KEYRING_NOT_FOUND", p.toString(), "no such key file or key directory");
+        throw new CheckException(ApkCode.APK_KEYRING_NOT_FOUND, p.toString(), "no such key file or key directory");
       }
       return this;
     }
@@ -146,7 +147,7 @@ public final class ApkKeyring {
     Map<String, byte[]> out = new TreeMap<>();
     for (Key k : keys.values()) {
       if (unread.contains(k.name())) {
-        throw new CheckException("KEY_TOO_LARGE", k.name(), k.problem());
+        throw new CheckException(IoCode.KEY_TOO_LARGE, k.name(), k.problem());
       }
       out.put(k.name(), k.pem());
     }

@@ -27,7 +27,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * An APK v2 package read once, streaming: the optional signature gzip stream, the control stream (with
  * {@code .PKGINFO}) and the data stream, each located to the byte.
  *
- * <p>Structural problems (not gzip, truncated, a fourth stream, no {@code .PKGINFO}, a path escaping the root, a
+ * <p>The data section is every gzip member after the control stream, read as one stream (as apk-tools and apko
+ * do); its section, and so the datahash, spans all of them.
+ *
+ * <p>Structural problems (not gzip, truncated, too many data members, no {@code .PKGINFO}, a path escaping the root, a
  * bomb) are {@link CheckException}s of kind INTEGRITY with an {@code APK_*} code. Checks whose outcome is a verdict
  * (datahash, per-file checksums, signatures) are exposed as values and turned into findings by
  * {@link ApkVerifier}.
@@ -36,7 +39,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * @param signatures the {@code .SIGN.*} entries of the signature stream
  * @param control the control stream (its raw bytes are kept: they are what signatures sign)
  * @param controlEntries the control tar entries with their contents ({@code .PKGINFO}, scripts ...)
- * @param data the data stream (raw bytes not kept; slice the file with its offset and length)
+ * @param data the data section: one or more gzip members to the end of the file (raw bytes not kept; slice the
+ *     file with its offset and length)
  * @param pkgInfo the parsed {@code .PKGINFO}
  * @param dataFiles how many regular files the data tar holds
  * @param fileChecksumMismatches data files whose content does not match their PAX checksum
@@ -58,9 +62,18 @@ public record ApkPackage(Optional<Section> signature, List<SignatureEntry> signa
 
   /** Limits for reading one package; every size read from input is bounded. */
   public record Limits(long maxSignatureStream, long maxControlStream, long maxPkgInfo, long maxDataOutput,
-      long maxRatio, long maxEntries) {
+      long maxRatio, long maxEntries, long maxDataMembers) {
+    public Limits(long maxSignatureStream, long maxControlStream, long maxPkgInfo, long maxDataOutput, long maxRatio,
+        long maxEntries) {
+      this(maxSignatureStream, maxControlStream, maxPkgInfo, maxDataOutput, maxRatio, maxEntries, 1 << 17);
+    }
+
     public static Limits defaults() {
       return new Limits(1024 * 1024, 16L * 1024 * 1024, 1024 * 1024, 8L * 1024 * 1024 * 1024, 1000, 1_000_000);
+    }
+
+    public Limits withMaxDataMembers(long n) {
+      return new Limits(maxSignatureStream, maxControlStream, maxPkgInfo, maxDataOutput, maxRatio, maxEntries, n);
     }
   }
 
@@ -132,8 +145,8 @@ public record ApkPackage(Optional<Section> signature, List<SignatureEntry> signa
   public static ApkPackage read(InputStream in, String subject, Limits limits, DataVisitor visitor) throws IOException {
     GzipMembers members = new GzipMembers(in, subject);
     MemberLimits first = new MemberLimits(limits.maxControlStream(), limits.maxRatio(), limits.maxControlStream(),
-        "APK_DECOMPRESSION_BOMB", "APK_CONTROL_TOO_LARGE");
-    Member m1 = members.next(first, true, "APK_NOT_GZIP");
+        ApkCode.APK_DECOMPRESSION_BOMB, ApkCode.APK_CONTROL_TOO_LARGE);
+    Member m1 = members.next(first, true, ApkCode.APK_NOT_GZIP);
     List<TarEntryInfo> firstEntries = smallTar(m1, subject, limits.maxControlStream(), limits);
     Section s1 = m1.finish();
 
@@ -143,7 +156,7 @@ public record ApkPackage(Optional<Section> signature, List<SignatureEntry> signa
     List<TarEntryInfo> controlEntries;
     if (!firstEntries.isEmpty() && firstEntries.get(0).rawName().startsWith(".SIGN.")) {
       if (s1.length() > limits.maxSignatureStream() || s1.uncompressedSize() > limits.maxSignatureStream()) {
-        throw CheckException.integrity("APK_SIGNATURE_TOO_LARGE", subject,
+        throw CheckException.integrity(ApkCode.APK_SIGNATURE_TOO_LARGE, subject,
             "signature stream is larger than " + limits.maxSignatureStream() + " bytes");
       }
       for (TarEntryInfo e : firstEntries) {
@@ -151,9 +164,9 @@ public record ApkPackage(Optional<Section> signature, List<SignatureEntry> signa
       }
       sigSection = Optional.of(s1);
       if (members.atEnd()) {
-        throw CheckException.integrity("APK_TRUNCATED", subject, "package ends after the signature stream (no control stream)");
+        throw CheckException.integrity(ApkCode.APK_TRUNCATED, subject, "package ends after the signature stream (no control stream)");
       }
-      Member m2 = members.next(first, true, "APK_NOT_GZIP");
+      Member m2 = members.next(first, true, ApkCode.APK_NOT_GZIP);
       controlEntries = smallTar(m2, subject, limits.maxControlStream(), limits);
       control = m2.finish();
     } else {
@@ -164,38 +177,35 @@ public record ApkPackage(Optional<Section> signature, List<SignatureEntry> signa
     for (TarEntryInfo e : controlEntries) {
       String base = e.path();
       if (base.contains("/") || !base.startsWith(".")) {
-        throw CheckException.integrity("APK_LAYOUT_INVALID", subject,
+        throw CheckException.integrity(ApkCode.APK_LAYOUT_INVALID, subject,
             "control stream holds '" + e.rawName() + "' (only top-level dot files such as .PKGINFO belong there)");
       }
       if (base.startsWith(".SIGN.")) {
-        throw CheckException.integrity("APK_LAYOUT_INVALID", subject, "signature entry '" + e.rawName() + "' in the control stream");
+        throw CheckException.integrity(ApkCode.APK_LAYOUT_INVALID, subject, "signature entry '" + e.rawName() + "' in the control stream");
       }
       if (base.equals(".PKGINFO")) {
         if (e.size() > limits.maxPkgInfo()) {
-          throw CheckException.integrity("APK_PKGINFO_TOO_LARGE", subject,
+          throw CheckException.integrity(ApkCode.APK_PKGINFO_TOO_LARGE, subject,
               ".PKGINFO is " + e.size() + " bytes, more than " + limits.maxPkgInfo());
         }
         if (info != null) {
-          throw CheckException.integrity("APK_PKGINFO_INVALID", subject, "two .PKGINFO entries");
+          throw CheckException.integrity(ApkCode.APK_PKGINFO_INVALID, subject, "two .PKGINFO entries");
         }
         info = PkgInfo.parse(e.content().orElseThrow(), subject);
       }
     }
     if (info == null) {
-      throw CheckException.integrity("APK_NO_PKGINFO", subject, "control stream has no .PKGINFO");
+      throw CheckException.integrity(ApkCode.APK_NO_PKGINFO, subject, "control stream has no .PKGINFO");
     }
     if (members.atEnd()) {
-      throw CheckException.integrity("APK_TRUNCATED", subject, "package ends after the control stream (no data stream)");
+      throw CheckException.integrity(ApkCode.APK_TRUNCATED, subject, "package ends after the control stream (no data stream)");
     }
     MemberLimits dataLimits = new MemberLimits(limits.maxDataOutput(), limits.maxRatio(), 0,
-        "APK_DECOMPRESSION_BOMB", "APK_DATA_TOO_LARGE");
-    Member m3 = members.next(dataLimits, false, "APK_NOT_GZIP");
+        ApkCode.APK_DECOMPRESSION_BOMB, ApkCode.APK_DATA_TOO_LARGE);
+    // the data section runs to the end of the file and may be several gzip members, read as one tar stream
+    GzipMembers.Rest m3 = members.rest(dataLimits, limits.maxDataMembers(), ApkCode.APK_NOT_GZIP, ApkCode.APK_TOO_MANY_STREAMS);
     DataResult dr = dataTar(m3, subject, limits, visitor);
     Section data = m3.finish();
-    if (!members.atEnd()) {
-      throw CheckException.integrity("APK_TOO_MANY_STREAMS", subject,
-          "bytes follow the data stream at offset " + members.position() + " (an APK has at most 3 gzip streams)");
-    }
     return new ApkPackage(sigSection, sigs, control, controlEntries, data, info, dr.files, dr.mismatches,
         dr.noChecksum, members.position());
   }
@@ -209,16 +219,16 @@ public record ApkPackage(Optional<Section> signature, List<SignatureEntry> signa
     long kept = 0;
     TarArchiveEntry e;
     int index = 0;
-    while ((e = Tars.next(tar, subject, "APK_TAR_CORRUPT")) != null) {
+    while ((e = Tars.next(tar, subject, ApkCode.APK_TAR_CORRUPT)) != null) {
       if (index >= limits.maxEntries()) {
-        throw CheckException.integrity("APK_TOO_MANY_ENTRIES", subject, "more than " + limits.maxEntries() + " tar entries");
+        throw CheckException.integrity(ApkCode.APK_TOO_MANY_ENTRIES, subject, "more than " + limits.maxEntries() + " tar entries");
       }
       String path = checkedPath(e.getName(), subject);
       Optional<byte[]> content = Optional.empty();
       String sha1 = null;
       if (TarReader.typeOf(e) == TarEntryInfo.Type.FILE) {
         byte[] b = Tars.readEntry(tar, e, maxKept - kept, subject, path,
-            path.equals(".PKGINFO") ? "APK_PKGINFO_TOO_LARGE" : "APK_CONTROL_TOO_LARGE");
+            path.equals(".PKGINFO") ? ApkCode.APK_PKGINFO_TOO_LARGE : ApkCode.APK_CONTROL_TOO_LARGE);
         kept += b.length;
         content = Optional.of(b);
         sha1 = HexFormat.of().formatHex(GzipMembers.md("SHA-1").digest(b));
@@ -236,9 +246,9 @@ public record ApkPackage(Optional<Section> signature, List<SignatureEntry> signa
     byte[] buf = new byte[64 * 1024];
     TarArchiveEntry e;
     int index = 0;
-    while ((e = Tars.next(tar, subject, "APK_TAR_CORRUPT")) != null) {
+    while ((e = Tars.next(tar, subject, ApkCode.APK_TAR_CORRUPT)) != null) {
       if (index >= limits.maxEntries()) {
-        throw CheckException.integrity("APK_TOO_MANY_ENTRIES", subject, "more than " + limits.maxEntries() + " tar entries");
+        throw CheckException.integrity(ApkCode.APK_TOO_MANY_ENTRIES, subject, "more than " + limits.maxEntries() + " tar entries");
       }
       String path = checkedPath(e.getName(), subject);
       Optional<String> sha1Hex = Optional.empty();
@@ -263,7 +273,7 @@ public record ApkPackage(Optional<Section> signature, List<SignatureEntry> signa
           total += n;
         }
         if (total != e.getSize()) {
-          throw CheckException.integrity("APK_TRUNCATED", subject, "data entry " + path + " ends after " + total + " of " + e.getSize() + " bytes");
+          throw CheckException.integrity(ApkCode.APK_TRUNCATED, subject, "data entry " + path + " ends after " + total + " of " + e.getSize() + " bytes");
         }
         byte[] digest = sha1.digest();
         String hex = HexFormat.of().formatHex(digest);
@@ -312,12 +322,12 @@ public record ApkPackage(Optional<Section> signature, List<SignatureEntry> signa
   /** Entry names are untrusted: absolute names and {@code ..} are refused before anything uses them. */
   static String checkedPath(String name, String subject) {
     if (name.startsWith("/")) {
-      throw CheckException.integrity("APK_TAR_PATH_ABSOLUTE", subject, "tar entry '" + name + "' is an absolute path");
+      throw CheckException.integrity(ApkCode.APK_TAR_PATH_ABSOLUTE, subject, "tar entry '" + name + "' is an absolute path");
     }
     try {
       return TarPaths.normalize(name, subject);
     } catch (CheckException ce) {
-      throw CheckException.integrity("APK_TAR_PATH_ESCAPE", subject, "tar entry '" + name + "' escapes the root");
+      throw CheckException.integrity(ApkCode.APK_TAR_PATH_ESCAPE, subject, "tar entry '" + name + "' escapes the root");
     }
   }
 }

@@ -1,13 +1,13 @@
 package dev.bitproof.apk;
 
-import dev.bitproof.io.LimitedInputStream;
+import dev.bitproof.fetch.FetchCode;
+import dev.bitproof.rebuild.RebuildCode;
 import dev.bitproof.report.CheckException;
+import dev.bitproof.report.Code;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.bitproof.fetch.FetchOptions;
+import dev.bitproof.fetch.RemoteFetcher;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,16 +37,28 @@ public final class ApkRepositories implements AutoCloseable {
    * @param timeout per request
    * @param maxPackageBytes larger packages are refused
    * @param maxIndexBytes larger index files are refused
+   * @param fetch how remote repositories are reached (proxy, extra CAs, retries, its cache and offline mode for
+   *     indexes); packages have their own cache, named by their index checksum, in {@code cacheDir}
    */
-  public record Options(Path cacheDir, int maxConcurrency, Duration timeout, long maxPackageBytes, long maxIndexBytes) {
+  public record Options(Path cacheDir, int maxConcurrency, Duration timeout, long maxPackageBytes, long maxIndexBytes,
+      FetchOptions fetch) {
     public Options {
       if (maxConcurrency < 1) {
         throw new IllegalArgumentException("maxConcurrency must be at least 1");
       }
+      fetch = fetch == null ? FetchOptions.defaults() : fetch;
+    }
+
+    public Options(Path cacheDir, int maxConcurrency, Duration timeout, long maxPackageBytes, long maxIndexBytes) {
+      this(cacheDir, maxConcurrency, timeout, maxPackageBytes, maxIndexBytes, null);
     }
 
     public static Options defaults(Path cacheDir) {
       return new Options(cacheDir, 4, Duration.ofSeconds(60), 2L * 1024 * 1024 * 1024, 512L * 1024 * 1024);
+    }
+
+    public Options withFetch(FetchOptions f) {
+      return new Options(cacheDir, maxConcurrency, timeout, maxPackageBytes, maxIndexBytes, f);
     }
   }
 
@@ -63,7 +75,7 @@ public final class ApkRepositories implements AutoCloseable {
       if (s.startsWith("@")) {
         int sp = s.indexOf(' ');
         if (sp < 0) {
-          throw CheckException.usage("APK_REPOSITORY_INVALID", "repository '" + line + "' has a tag but no location");
+          throw CheckException.usage(ApkCode.APK_REPOSITORY_INVALID, "repository '" + line + "' has a tag but no location");
         }
         tag = s.substring(1, sp);
         s = s.substring(sp + 1).strip();
@@ -88,12 +100,12 @@ public final class ApkRepositories implements AutoCloseable {
   public record Fetched(IndexEntry entry, byte[] bytes, ApkPackage pkg, boolean fromCache) {}
 
   private final Options options;
-  private final HttpClient http;
+  private final RemoteFetcher remote;
   private final ExecutorService pool;
 
   public ApkRepositories(Options options) {
     this.options = options;
-    this.http = HttpClient.newBuilder().connectTimeout(options.timeout()).followRedirects(HttpClient.Redirect.NORMAL).build();
+    this.remote = new RemoteFetcher(options.fetch(), null);
     this.pool = Executors.newFixedThreadPool(options.maxConcurrency(), r -> {
       Thread t = new Thread(r, "apk-fetch");
       t.setDaemon(true);
@@ -103,7 +115,7 @@ public final class ApkRepositories implements AutoCloseable {
 
   /** The raw bytes of {@code <repo>/<arch>/APKINDEX.tar.gz}. */
   public byte[] fetchIndexBytes(RepositoryRef repo, String arch) throws IOException {
-    return read(repo, repo.resolve(arch, "APKINDEX.tar.gz"), options.maxIndexBytes(), "APKINDEX_TOO_LARGE");
+    return read(repo, repo.resolve(arch, "APKINDEX.tar.gz"), options.maxIndexBytes(), ApkCode.APKINDEX_TOO_LARGE);
   }
 
   /** Fetches and parses a repository's index (its signature is checked by {@link ApkVerifier}, not here). */
@@ -133,14 +145,14 @@ public final class ApkRepositories implements AutoCloseable {
       Files.deleteIfExists(cached);
     }
     String where = repo.resolve(arch, entry.fileName());
-    byte[] b = read(repo, where, options.maxPackageBytes(), "APK_TOO_LARGE");
+    byte[] b = read(repo, where, options.maxPackageBytes(), ApkCode.APK_TOO_LARGE);
     ApkPackage p = ApkPackage.read(b, where);
     if (!p.checksum().equals(expected)) {
-      throw CheckException.integrity("APK_FETCH_CHECKSUM_MISMATCH", where,
+      throw CheckException.integrity(ApkCode.APK_FETCH_CHECKSUM_MISMATCH, where,
           "package checksum " + p.checksum() + " is not the index's " + expected);
     }
     if (entry.size() != 0 && entry.size() != b.length) {
-      throw CheckException.integrity("APK_FETCH_CHECKSUM_MISMATCH", where,
+      throw CheckException.integrity(ApkCode.APK_FETCH_CHECKSUM_MISMATCH, where,
           "package is " + b.length + " bytes, the index says " + entry.size());
     }
     if (cached != null) {
@@ -188,7 +200,7 @@ public final class ApkRepositories implements AutoCloseable {
 
   static String checksumHex(String q1, String subject) {
     if (!q1.startsWith("Q1")) {
-      throw CheckException.integrity("APKINDEX_CHECKSUM_INVALID", subject, "index checksum '" + q1 + "' is not Q1<base64 sha1>");
+      throw CheckException.integrity(ApkCode.APKINDEX_CHECKSUM_INVALID, subject, "index checksum '" + q1 + "' is not Q1<base64 sha1>");
     }
     try {
       byte[] d = Base64.getDecoder().decode(q1.substring(2));
@@ -197,56 +209,35 @@ public final class ApkRepositories implements AutoCloseable {
       }
       return HexFormat.of().formatHex(d);
     } catch (IllegalArgumentException e) {
-      throw CheckException.integrity("APKINDEX_CHECKSUM_INVALID", subject, "index checksum '" + q1 + "' is not Q1<base64 sha1>");
+      throw CheckException.integrity(ApkCode.APKINDEX_CHECKSUM_INVALID, subject, "index checksum '" + q1 + "' is not Q1<base64 sha1>");
     }
   }
 
-  private byte[] read(RepositoryRef repo, String where, long max, String tooLarge) throws IOException {
+  private byte[] read(RepositoryRef repo, String where, long max, Code tooLarge) throws IOException {
     if (repo.remote()) {
-      HttpRequest req = HttpRequest.newBuilder(URI.create(where)).timeout(options.timeout()).GET().build();
-      HttpResponse<InputStream> resp;
       try {
-        resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted", e);
-      } catch (IOException e) {
-        throw new CheckException("APK_FETCH_FAILED", where, "cannot fetch: " + e, e);
-      }
-      try (InputStream in = resp.body()) {
-        if (resp.statusCode() != 200) {
-          throw new CheckException("APK_FETCH_FAILED", where, "HTTP " + resp.statusCode());
+        return remote.readAll(URI.create(where), max, tooLarge, RemoteFetcher.Freshness.REFRESH);
+      } catch (CheckException e) {
+        // this class's contract: an unreachable or missing file is APK_FETCH_FAILED; TLS and proxy codes stay
+        if (e.code() == FetchCode.FETCH_FAILED || e.code() == FetchCode.FETCH_NOT_FOUND) {
+          throw new CheckException(ApkCode.APK_FETCH_FAILED, where, e.getMessage(), e);
         }
-        long declared = resp.headers().firstValueAsLong("content-length").orElse(-1);
-        if (declared > max) {
-          throw CheckException.integrity(tooLarge, where, "server announces " + declared + " bytes, over " + max);
+        if (e.code().equals(tooLarge)) {
+          throw CheckException.integrity(tooLarge, where, e.getMessage());
         }
-        return wrap(tooLarge, where, () -> LimitedInputStream.readAll(in, max, tooLarge, where));
+        throw e;
+      } catch (IllegalArgumentException e) {
+        throw new CheckException(ApkCode.APK_FETCH_FAILED, where, "not a valid URL: " + e.getMessage(), e);
       }
     }
     Path p = repo.location().startsWith("file://") ? Path.of(URI.create(where)) : Path.of(where);
     if (!Files.isRegularFile(p)) {
-      throw new CheckException("APK_FETCH_FAILED", where, "no such file");
+      throw new CheckException(ApkCode.APK_FETCH_FAILED, where, "no such file");
     }
     if (Files.size(p) > max) {
       throw CheckException.integrity(tooLarge, where, "file is larger than " + max + " bytes");
     }
     return Files.readAllBytes(p);
-  }
-
-  private interface IoSupplier {
-    byte[] get() throws IOException;
-  }
-
-  private static byte[] wrap(String code, String where, IoSupplier s) throws IOException {
-    try {
-      return s.get();
-    } catch (CheckException e) {
-      if (e.code().equals(code)) {
-        throw CheckException.integrity(code, where, e.getMessage());
-      }
-      throw e;
-    }
   }
 
   @Override

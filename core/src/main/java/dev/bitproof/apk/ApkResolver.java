@@ -180,7 +180,7 @@ public final class ApkResolver {
     private final String reason;
 
     ApkResolveException(String message, List<String> chain, String reason) {
-      super("APK_UNSATISFIABLE", String.join(" -> ", chain), message);
+      super(ApkCode.APK_UNSATISFIABLE, String.join(" -> ", chain), message);
       this.chain = List.copyOf(chain);
       this.reason = reason;
     }

@@ -1,5 +1,6 @@
 package dev.bitproof.apk;
 
+import dev.bitproof.report.Code;
 import dev.bitproof.report.Finding;
 import dev.bitproof.report.Severity;
 import java.security.Signature;
@@ -28,43 +29,79 @@ public final class ApkVerifier {
 
   /** The signature finding for a package ({@code APK_SIGNATURE_OK} or why not). */
   public static Finding packageSignature(ApkPackage pkg, ApkKeyring keyring, String subject) {
-    return signature("APK", pkg.signatures(), pkg.controlBytes(), keyring, subject, pkg.signed(), "");
+    return signature(Signed.PACKAGE, pkg.signatures(), pkg.controlBytes(), keyring, subject, pkg.signed(), "");
   }
 
   /** The signature finding for an index. */
   public static Finding verify(ApkIndex index, ApkKeyring keyring, String subject) {
     String note = index.signed() || index.signatures().isEmpty() ? "" : " (signature is not in a stream of its own, so it signs nothing)";
-    return signature("APKINDEX", index.signatures(), index.signedBytes(), keyring, subject,
+    return signature(Signed.INDEX, index.signatures(), index.signedBytes(), keyring, subject,
         index.signed() || !index.signatures().isEmpty(), note)
         .with("packages", index.packages().size());
   }
 
-  private record Attempt(SignatureEntry sig, String outcome, String detail) {}
+  /** Why a signature did not verify, most telling first. */
+  private enum Outcome { INVALID, KEY_INVALID, UNTRUSTED, UNSUPPORTED }
 
-  /**
-   * Checks signatures over {@code signed}. Prefix {@code APK} or {@code APKINDEX} makes the codes
-   * ({@code _SIGNATURE_OK}, {@code _UNSIGNED}, {@code _SIGNATURE_UNTRUSTED_KEY}, {@code _SIGNATURE_KEY_INVALID},
-   * {@code _SIGNATURE_INVALID}).
-   */
-  static Finding signature(String prefix, List<SignatureEntry> sigs, byte[] signed, ApkKeyring keyring, String subject,
+  private record Attempt(SignatureEntry sig, Outcome outcome, String detail) {}
+
+  /** What is signed (a package's control stream or an index) and the codes its check yields. */
+  enum Signed {
+    PACKAGE("package", ApkCode.APK_UNSIGNED, ApkCode.APK_SIGNATURE_OK, ApkCode.APK_SIGNATURE_INVALID,
+        ApkCode.APK_SIGNATURE_KEY_INVALID, ApkCode.APK_SIGNATURE_UNTRUSTED_KEY, ApkCode.APK_SIGNATURE_UNSUPPORTED),
+    INDEX("index", ApkCode.APKINDEX_UNSIGNED, ApkCode.APKINDEX_SIGNATURE_OK, ApkCode.APKINDEX_SIGNATURE_INVALID,
+        ApkCode.APKINDEX_SIGNATURE_KEY_INVALID, ApkCode.APKINDEX_SIGNATURE_UNTRUSTED_KEY,
+        ApkCode.APKINDEX_SIGNATURE_UNSUPPORTED);
+
+    private final String noun;
+    private final ApkCode unsigned;
+    private final ApkCode ok;
+    private final ApkCode invalid;
+    private final ApkCode keyInvalid;
+    private final ApkCode untrusted;
+    private final ApkCode unsupported;
+
+    Signed(String noun, ApkCode unsigned, ApkCode ok, ApkCode invalid, ApkCode keyInvalid, ApkCode untrusted,
+        ApkCode unsupported) {
+      this.noun = noun;
+      this.unsigned = unsigned;
+      this.ok = ok;
+      this.invalid = invalid;
+      this.keyInvalid = keyInvalid;
+      this.untrusted = untrusted;
+      this.unsupported = unsupported;
+    }
+
+    ApkCode failure(Outcome o) {
+      return switch (o) {
+        case INVALID -> invalid;
+        case KEY_INVALID -> keyInvalid;
+        case UNTRUSTED -> untrusted;
+        case UNSUPPORTED -> unsupported;
+      };
+    }
+  }
+
+  /** Checks signatures over {@code signed}; the codes are {@code what}'s. */
+  static Finding signature(Signed what, List<SignatureEntry> sigs, byte[] signed, ApkKeyring keyring, String subject,
       boolean hasSignatureStream, String note) {
     if (!hasSignatureStream || sigs.isEmpty()) {
-      return Finding.fail(prefix + "_UNSIGNED", subject, (prefix.equals("APK") ? "package" : "index") + " carries no signature");
+      return Finding.fail(what.unsigned, subject, what.noun + " carries no signature");
     }
     List<Attempt> attempts = new ArrayList<>();
     for (SignatureEntry s : sigs) {
       String alg = s.jcaAlgorithm();
       if (alg == null) {
-        attempts.add(new Attempt(s, "unsupported", s.algorithm() + " signatures are obsolete and not checked"));
+        attempts.add(new Attempt(s, Outcome.UNSUPPORTED, s.algorithm() + " signatures are obsolete and not checked"));
         continue;
       }
       Optional<ApkKeyring.Key> key = keyring.find(s.keyName());
       if (key.isEmpty()) {
-        attempts.add(new Attempt(s, "untrusted", "no key named " + s.keyName() + " in the keyring"));
+        attempts.add(new Attempt(s, Outcome.UNTRUSTED, "no key named " + s.keyName() + " in the keyring"));
         continue;
       }
       if (key.get().key().isEmpty()) {
-        attempts.add(new Attempt(s, "keyinvalid", "key file " + key.get().name() + ": " + key.get().problem()));
+        attempts.add(new Attempt(s, Outcome.KEY_INVALID, "key file " + key.get().name() + ": " + key.get().problem()));
         continue;
       }
       boolean ok;
@@ -77,27 +114,18 @@ public final class ApkVerifier {
         ok = false;
       }
       if (ok) {
-        return new Finding(prefix + "_SIGNATURE_OK", Severity.OK, subject,
+        return new Finding(what.ok, Severity.OK, subject,
             "signed by " + key.get().name() + " (" + s.algorithm() + ", " + hashName(s.algorithm()) + ")", null)
             .with("key", key.get().name())
             .with("algorithm", s.algorithm())
             .with("keyBits", key.get().bits())
             .with("signedBytes", signed.length);
       }
-      attempts.add(new Attempt(s, "invalid", "signature by " + key.get().name() + " does not verify" + note));
+      attempts.add(new Attempt(s, Outcome.INVALID, "signature by " + key.get().name() + " does not verify" + note));
     }
     // no signature verified: report the most telling failure (a bad signature by a trusted key beats an unknown key)
-    Attempt worst = attempts.stream().filter(a -> a.outcome().equals("invalid")).findFirst()
-        .or(() -> attempts.stream().filter(a -> a.outcome().equals("keyinvalid")).findFirst())
-        .or(() -> attempts.stream().filter(a -> a.outcome().equals("untrusted")).findFirst())
-        .orElse(attempts.get(0));
-    String code = switch (worst.outcome()) {
-      case "invalid" -> "_SIGNATURE_INVALID";
-      case "keyinvalid" -> "_SIGNATURE_KEY_INVALID";
-      case "untrusted" -> "_SIGNATURE_UNTRUSTED_KEY";
-      default -> "_SIGNATURE_UNSUPPORTED";
-    };
-    Finding f = Finding.fail(prefix + code, subject, worst.detail())
+    Attempt worst = attempts.stream().min(java.util.Comparator.comparing(Attempt::outcome)).orElseThrow();
+    Finding f = Finding.fail(what.failure(worst.outcome()), subject, worst.detail())
         .with("key", worst.sig().keyName())
         .with("algorithm", worst.sig().algorithm());
     if (attempts.size() > 1) {
@@ -118,13 +146,13 @@ public final class ApkVerifier {
   public static Finding datahash(ApkPackage pkg, String subject) {
     Optional<String> expected = pkg.pkgInfo().datahash();
     if (expected.isEmpty()) {
-      return Finding.fail("APK_DATAHASH_ABSENT", subject, ".PKGINFO has no datahash, so the data stream is not bound to the control stream")
+      return Finding.fail(ApkCode.APK_DATAHASH_ABSENT, subject, ".PKGINFO has no datahash, so the data stream is not bound to the control stream")
           .with("actual", pkg.dataSha256Hex());
     }
     if (pkg.datahashMatches().orElse(false)) {
-      return Finding.ok("APK_DATAHASH_OK", subject, "data stream matches .PKGINFO datahash").with("datahash", expected.get());
+      return Finding.ok(ApkCode.APK_DATAHASH_OK, subject, "data stream matches .PKGINFO datahash").with("datahash", expected.get());
     }
-    return Finding.fail("APK_DATAHASH_MISMATCH", subject, "data stream does not match .PKGINFO datahash")
+    return Finding.fail(ApkCode.APK_DATAHASH_MISMATCH, subject, "data stream does not match .PKGINFO datahash")
         .with("expected", expected.get())
         .with("actual", pkg.dataSha256Hex())
         .with("dataOffset", pkg.data().offset())
@@ -138,12 +166,12 @@ public final class ApkVerifier {
       if (shown++ >= 20) {
         break;
       }
-      out.add(Finding.fail("APK_FILE_CHECKSUM_MISMATCH", subject + "!" + m.path(), "file content does not match its recorded SHA-1")
+      out.add(Finding.fail(ApkCode.APK_FILE_CHECKSUM_MISMATCH, subject + "!" + m.path(), "file content does not match its recorded SHA-1")
           .with("expected", m.expected())
           .with("actual", m.actual()));
     }
     if (pkg.fileChecksumMismatches().size() > shown) {
-      out.add(Finding.fail("APK_FILE_CHECKSUM_MISMATCH", subject,
+      out.add(Finding.fail(ApkCode.APK_FILE_CHECKSUM_MISMATCH, subject,
           (pkg.fileChecksumMismatches().size() - shown) + " more files do not match their recorded SHA-1"));
     }
     return out;
@@ -156,23 +184,23 @@ public final class ApkVerifier {
   public static List<Finding> crossCheck(IndexEntry entry, ApkPackage pkg, String subject) {
     List<Finding> out = new ArrayList<>();
     if (!entry.checksum().equals(pkg.checksum())) {
-      out.add(Finding.fail("APKINDEX_PACKAGE_CHECKSUM_MISMATCH", subject, "index C: does not match the package's control stream")
+      out.add(Finding.fail(ApkCode.APKINDEX_PACKAGE_CHECKSUM_MISMATCH, subject, "index C: does not match the package's control stream")
           .with("expected", entry.checksum()).with("actual", pkg.checksum()));
     }
     if (entry.size() != 0 && entry.size() != pkg.size()) {
-      out.add(Finding.fail("APKINDEX_PACKAGE_SIZE_MISMATCH", subject, "index S: does not match the package file size")
+      out.add(Finding.fail(ApkCode.APKINDEX_PACKAGE_SIZE_MISMATCH, subject, "index S: does not match the package file size")
           .with("expected", entry.size()).with("actual", pkg.size()));
     }
     if (!entry.name().equals(pkg.name()) || !entry.version().equals(pkg.version())) {
-      out.add(Finding.fail("APKINDEX_PACKAGE_VERSION_MISMATCH", subject, "index P:/V: does not match .PKGINFO")
+      out.add(Finding.fail(ApkCode.APKINDEX_PACKAGE_VERSION_MISMATCH, subject, "index P:/V: does not match .PKGINFO")
           .with("expected", entry.id()).with("actual", pkg.id()));
     }
     if (!entry.arch().isEmpty() && !entry.arch().equals(pkg.pkgInfo().arch())) {
-      out.add(Finding.fail("APKINDEX_PACKAGE_ARCH_MISMATCH", subject, "index A: does not match .PKGINFO arch")
+      out.add(Finding.fail(ApkCode.APKINDEX_PACKAGE_ARCH_MISMATCH, subject, "index A: does not match .PKGINFO arch")
           .with("expected", entry.arch()).with("actual", pkg.pkgInfo().arch()));
     }
     if (out.isEmpty()) {
-      out.add(Finding.ok("APKINDEX_PACKAGE_OK", subject, "index entry matches the package").with("checksum", pkg.checksum()));
+      out.add(Finding.ok(ApkCode.APKINDEX_PACKAGE_OK, subject, "index entry matches the package").with("checksum", pkg.checksum()));
     }
     return out;
   }

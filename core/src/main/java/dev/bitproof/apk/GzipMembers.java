@@ -1,6 +1,7 @@
 package dev.bitproof.apk;
 
 import dev.bitproof.report.CheckException;
+import dev.bitproof.report.Code;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,6 +32,8 @@ public final class GzipMembers {
   private long bufStart;
   private boolean eof;
   private Member open;
+  /** One inflater for every member: a many-member input must not allocate native state per member. */
+  private final Inflater inflater = new Inflater(true);
 
   public GzipMembers(InputStream in, String subject) {
     this.in = in;
@@ -50,7 +53,7 @@ public final class GzipMembers {
   }
 
   /** Limits for one member. */
-  public record MemberLimits(long maxOutput, long maxRatio, long maxKeptRaw, String bombCode, String tooLargeCode) {}
+  public record MemberLimits(long maxOutput, long maxRatio, long maxKeptRaw, Code bombCode, Code tooLargeCode) {}
 
   /** Offset in the whole input of the next unread byte. */
   public long position() {
@@ -70,13 +73,118 @@ public final class GzipMembers {
    *
    * @throws CheckException {@code notGzipCode} when the bytes are not a gzip member header
    */
-  public Member next(MemberLimits limits, boolean keepRaw, String notGzipCode) throws IOException {
+  public Member next(MemberLimits limits, boolean keepRaw, Code notGzipCode) throws IOException {
     if (open != null && !open.finished) {
       throw new IllegalStateException("previous member not finished");
     }
-    open = new Member(limits, keepRaw, notGzipCode);
+    open = new Member(limits, keepRaw, notGzipCode, null);
     open.readHeader();
     return open;
+  }
+
+  /**
+   * Reads every member from here to the end of the input as <em>one</em> stream, as apk-tools and apko read an APK's
+   * data section (apko's gzip reader is in multistream mode for it; apk-tools hashes from the control boundary to the
+   * end). Real packages carry data sections of several members. The output limit and ratio apply to the members
+   * together; more than {@code maxMembers} members is {@code tooManyCode}.
+   */
+  public Rest rest(MemberLimits limits, long maxMembers, Code notGzipCode, Code tooManyCode) throws IOException {
+    if (open != null && !open.finished) {
+      throw new IllegalStateException("previous member not finished");
+    }
+    return new Rest(limits, maxMembers, notGzipCode, tooManyCode);
+  }
+
+  /** Consecutive members up to the end of the input, read as one stream; {@link #finish()} gives their section. */
+  public final class Rest extends InputStream {
+    private final MemberLimits limits;
+    private final long maxMembers;
+    private final Code notGzipCode;
+    private final Code tooManyCode;
+    private final MessageDigest[] digests = {md("SHA-1"), md("SHA-256")};
+    private final long offset = position();
+    private long members;
+    private long out;
+    private Member current;
+    private boolean done;
+    private Section section;
+
+    private Rest(MemberLimits limits, long maxMembers, Code notGzipCode, Code tooManyCode) throws IOException {
+      this.limits = limits;
+      this.maxMembers = maxMembers;
+      this.notGzipCode = notGzipCode;
+      this.tooManyCode = tooManyCode;
+      startMember();
+    }
+
+    private void startMember() throws IOException {
+      if (++members > maxMembers) {
+        throw CheckException.integrity(tooManyCode, subject, "more than " + maxMembers + " gzip members from offset "
+            + offset + " (the data section reads as one stream of concatenated members)");
+      }
+      // each member may use what the members before it left of the budget
+      MemberLimits left = new MemberLimits(Math.max(0, limits.maxOutput() - out), limits.maxRatio(),
+          limits.maxKeptRaw(), limits.bombCode(), limits.tooLargeCode());
+      current = new Member(left, false, notGzipCode, digests);
+      open = current;
+      current.readHeader();
+    }
+
+    /** How many gzip members have been started. */
+    public long members() {
+      return members;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      while (!done) {
+        int n = current.read(b, off, len);
+        if (n > 0) {
+          out += n;
+          long compressed = position() - offset;
+          if (out > RATIO_SLACK && out > limits.maxRatio() * Math.max(1, compressed)) {
+            throw CheckException.integrity(limits.bombCode(), subject, "gzip members from offset " + offset
+                + " have a decompression ratio over " + limits.maxRatio() + ":1 (" + compressed + " bytes in, " + out
+                + " out)");
+          }
+          return n;
+        }
+        current.finish();
+        if (atEnd()) {
+          done = true;
+        } else {
+          startMember();
+        }
+      }
+      return -1;
+    }
+
+    /** Drains what the caller did not read (every member is checked) and returns where all the members lay. */
+    public Section finish() throws IOException {
+      if (section == null) {
+        byte[] sink = new byte[16 * 1024];
+        while (read(sink, 0, sink.length) >= 0) {
+          // drained
+        }
+        section = new Section(offset, position() - offset, digests[0].digest(), digests[1].digest(), out, null);
+      }
+      return section;
+    }
+
+    @Override
+    public void close() {
+      // ended by finish(), as a Member
+    }
   }
 
   private boolean fill() throws IOException {
@@ -104,11 +212,11 @@ public final class GzipMembers {
   /** One member being read. Read it as a stream, then call {@link #finish()}. */
   public final class Member extends InputStream {
     private final MemberLimits limits;
-    private final MessageDigest sha1 = md("SHA-1");
-    private final MessageDigest sha256 = md("SHA-256");
+    private final MessageDigest sha1;
+    private final MessageDigest sha256;
     private final ByteArrayOutputStream raw;
-    private final String notGzipCode;
-    private final Inflater inflater = new Inflater(true);
+    private final Code notGzipCode;
+    private final MessageDigest[] outer;
     private final CRC32 crc = new CRC32();
     private final long offset;
     private long compressed;
@@ -117,19 +225,31 @@ public final class GzipMembers {
     private boolean finished;
     private Section section;
 
-    Member(MemberLimits limits, boolean keepRaw, String notGzipCode) {
+    Member(MemberLimits limits, boolean keepRaw, Code notGzipCode, MessageDigest[] outer) {
       this.limits = limits;
       this.raw = keepRaw ? new ByteArrayOutputStream() : null;
       this.notGzipCode = notGzipCode;
+      this.outer = outer;
+      // a member of a Rest is hashed only as part of the whole (per-member digests cost more than tiny members)
+      this.sha1 = outer == null ? md("SHA-1") : null;
+      this.sha256 = outer == null ? md("SHA-256") : null;
       this.offset = position();
+      inflater.reset();
     }
 
     private void consumed(int from, int n) {
       if (n <= 0) {
         return;
       }
-      sha1.update(buf, from, n);
-      sha256.update(buf, from, n);
+      if (sha1 != null) {
+        sha1.update(buf, from, n);
+        sha256.update(buf, from, n);
+      }
+      if (outer != null) {
+        for (MessageDigest d : outer) {
+          d.update(buf, from, n);
+        }
+      }
       if (raw != null) {
         if (raw.size() + (long) n > limits.maxKeptRaw()) {
           throw CheckException.integrity(limits.tooLargeCode(), subject,
@@ -154,7 +274,7 @@ public final class GzipMembers {
     }
 
     private CheckException truncated(String where) {
-      return CheckException.integrity("APK_TRUNCATED", subject,
+      return CheckException.integrity(ApkCode.APK_TRUNCATED, subject,
           "input ends " + where + " (gzip stream starting at offset " + offset + ", " + compressed + " bytes read)");
     }
 
@@ -222,7 +342,7 @@ public final class GzipMembers {
         try {
           n = inflater.inflate(b, off, len);
         } catch (DataFormatException e) {
-          throw CheckException.integrity("APK_CORRUPT", subject,
+          throw CheckException.integrity(ApkCode.APK_CORRUPT, subject,
               "corrupt deflate data in the gzip stream at offset " + offset + ": " + e.getMessage());
         }
         int used = before - inflater.getRemaining();
@@ -231,7 +351,7 @@ public final class GzipMembers {
         if (inflater.finished()) {
           deflateDone = true;
         } else if (n == 0 && inflater.needsDictionary()) {
-          throw CheckException.integrity("APK_CORRUPT", subject, "deflate stream needs a preset dictionary");
+          throw CheckException.integrity(ApkCode.APK_CORRUPT, subject, "deflate stream needs a preset dictionary");
         }
         if (n > 0) {
           crc.update(b, off, n);
@@ -239,7 +359,7 @@ public final class GzipMembers {
           return n;
         }
         if (!deflateDone && used == 0 && !inflater.needsInput()) {
-          throw CheckException.integrity("APK_CORRUPT", subject, "deflate stream makes no progress at offset " + position());
+          throw CheckException.integrity(ApkCode.APK_CORRUPT, subject, "deflate stream makes no progress at offset " + position());
         }
       }
       return -1;
@@ -266,7 +386,6 @@ public final class GzipMembers {
       while (read(sink, 0, sink.length) >= 0) {
         // drained: the whole member must be valid and inside the limits, read or not
       }
-      inflater.end();
       long storedCrc = 0;
       long storedSize = 0;
       for (int i = 0; i < 4; i++) {
@@ -276,13 +395,14 @@ public final class GzipMembers {
         storedSize |= (long) trailerByte() << (8 * i);
       }
       if (storedCrc != crc.getValue()) {
-        throw CheckException.integrity("APK_CORRUPT", subject, "CRC-32 mismatch in the gzip stream at offset " + offset);
+        throw CheckException.integrity(ApkCode.APK_CORRUPT, subject, "CRC-32 mismatch in the gzip stream at offset " + offset);
       }
       if (storedSize != (out & 0xffffffffL)) {
-        throw CheckException.integrity("APK_CORRUPT", subject, "ISIZE mismatch in the gzip stream at offset " + offset);
+        throw CheckException.integrity(ApkCode.APK_CORRUPT, subject, "ISIZE mismatch in the gzip stream at offset " + offset);
       }
       finished = true;
-      section = new Section(offset, compressed, sha1.digest(), sha256.digest(), out,
+      section = new Section(offset, compressed, sha1 == null ? new byte[0] : sha1.digest(),
+          sha256 == null ? new byte[0] : sha256.digest(), out,
           raw == null ? null : raw.toByteArray());
       return section;
     }

@@ -23,7 +23,7 @@ public record IndexEntry(List<Field> fields) {
   static IndexEntry of(List<Field> fields, String subject, int lineNo) {
     IndexEntry e = new IndexEntry(fields);
     if (e.first('P').isEmpty() || e.first('V').isEmpty()) {
-      throw CheckException.integrity("APKINDEX_INVALID", subject, "stanza ending at line " + lineNo + " lacks P: or V:");
+      throw CheckException.integrity(ApkCode.APKINDEX_INVALID, subject, "stanza ending at line " + lineNo + " lacks P: or V:");
     }
     return e;
   }
@@ -55,7 +55,7 @@ public record IndexEntry(List<Field> fields) {
     try {
       return Long.parseLong(v);
     } catch (NumberFormatException e) {
-      throw CheckException.integrity("APKINDEX_INVALID", name(), key + ": is not a number: " + v);
+      throw CheckException.integrity(ApkCode.APKINDEX_INVALID, name(), key + ": is not a number: " + v);
     }
   }
 

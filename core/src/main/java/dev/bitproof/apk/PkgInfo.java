@@ -40,13 +40,13 @@ public record PkgInfo(List<Field> fields) {
       }
       int eq = t.indexOf('=');
       if (eq <= 0) {
-        throw CheckException.integrity("APK_PKGINFO_INVALID", subject, ".PKGINFO line " + lineNo + " is not 'key = value'");
+        throw CheckException.integrity(ApkCode.APK_PKGINFO_INVALID, subject, ".PKGINFO line " + lineNo + " is not 'key = value'");
       }
       out.add(new Field(t.substring(0, eq).strip(), t.substring(eq + 1).strip()));
     }
     PkgInfo p = new PkgInfo(out);
     if (p.first("pkgname").isEmpty() || p.first("pkgver").isEmpty()) {
-      throw CheckException.integrity("APK_PKGINFO_INVALID", subject, ".PKGINFO lacks pkgname or pkgver");
+      throw CheckException.integrity(ApkCode.APK_PKGINFO_INVALID, subject, ".PKGINFO lacks pkgname or pkgver");
     }
     return p;
   }
@@ -172,7 +172,7 @@ public record PkgInfo(List<Field> fields) {
     try {
       return Long.parseLong(v.get());
     } catch (NumberFormatException e) {
-      throw CheckException.integrity("APK_PKGINFO_INVALID", name(), ".PKGINFO " + key + " is not a number: " + v.get());
+      throw CheckException.integrity(ApkCode.APK_PKGINFO_INVALID, name(), ".PKGINFO " + key + " is not a number: " + v.get());
     }
   }
 

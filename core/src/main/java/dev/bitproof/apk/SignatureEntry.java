@@ -28,7 +28,7 @@ public record SignatureEntry(String entryName, String algorithm, String keyName,
   public static SignatureEntry parse(String entryName, byte[] content, String subject) {
     Matcher m = NAME.matcher(entryName);
     if (!m.matches() || m.group(2).contains("/")) {
-      throw CheckException.integrity("APK_SIGNATURE_ENTRY_INVALID", subject,
+      throw CheckException.integrity(ApkCode.APK_SIGNATURE_ENTRY_INVALID, subject,
           "signature stream holds '" + entryName + "', not a .SIGN.<RSA|RSA256|RSA512|DSA>.<key> entry");
     }
     return new SignatureEntry(entryName, m.group(1), m.group(2), content);

@@ -1,6 +1,7 @@
 package dev.bitproof.apk;
 
 import dev.bitproof.report.CheckException;
+import dev.bitproof.report.Code;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -11,7 +12,7 @@ final class Tars {
   private Tars() {}
 
   /** The next entry; a malformed header is {@code corruptCode}, a limit tripped underneath passes through. */
-  static TarArchiveEntry next(TarArchiveInputStream tar, String subject, String corruptCode) {
+  static TarArchiveEntry next(TarArchiveInputStream tar, String subject, Code corruptCode) {
     try {
       return tar.getNextEntry();
     } catch (IOException | IllegalArgumentException e) {
@@ -24,12 +25,12 @@ final class Tars {
     try {
       return tar.read(buf);
     } catch (IOException e) {
-      throw passThrough(e).orElseGet(() -> CheckException.integrity("APK_TRUNCATED", subject, "tar ends inside " + path + ": " + e.getMessage()));
+      throw passThrough(e).orElseGet(() -> CheckException.integrity(ApkCode.APK_TRUNCATED, subject, "tar ends inside " + path + ": " + e.getMessage()));
     }
   }
 
   /** The whole current entry, refused with {@code tooLargeCode} when its header says more than {@code max} bytes. */
-  static byte[] readEntry(TarArchiveInputStream tar, TarArchiveEntry e, long max, String subject, String path, String tooLargeCode) {
+  static byte[] readEntry(TarArchiveInputStream tar, TarArchiveEntry e, long max, String subject, String path, Code tooLargeCode) {
     if (e.getSize() > max) {
       throw CheckException.integrity(tooLargeCode, subject, "entry " + path + " is " + e.getSize() + " bytes, over the " + max + " byte limit");
     }
@@ -40,7 +41,7 @@ final class Tars {
       bos.write(buf, 0, n);
     }
     if (bos.size() != e.getSize()) {
-      throw CheckException.integrity("APK_TRUNCATED", subject, "entry " + path + " ends after " + bos.size() + " of " + e.getSize() + " bytes");
+      throw CheckException.integrity(ApkCode.APK_TRUNCATED, subject, "entry " + path + " ends after " + bos.size() + " of " + e.getSize() + " bytes");
     }
     return bos.toByteArray();
   }

@@ -10,7 +10,7 @@ import java.util.TreeMap;
  * the image environment, a user's home directory and shell, and the architectures built when none are named.
  */
 public final class ApkoDefaults {
-  /** apko's {@code PATH} when the config sets none. */
+  /** apko's {@code PATH} when the config sets none (current releases; older ones: {@code ApkoRules.defaultPath}). */
   public static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/bin:/usr/sbin:/sbin:/bin";
   /** apko's {@code SSL_CERT_FILE} when the config sets none. */
   public static final String SSL_CERT_FILE = "/etc/ssl/certs/ca-certificates.crt";
@@ -21,8 +21,13 @@ public final class ApkoDefaults {
 
   /** The config's environment with {@code PATH} and {@code SSL_CERT_FILE} added when absent, sorted by name. */
   public static Map<String, String> environment(Map<String, String> configured) {
+    return environment(configured, PATH);
+  }
+
+  /** As {@link #environment(Map)} with the default {@code PATH} of the apko release being reproduced. */
+  public static Map<String, String> environment(Map<String, String> configured, String defaultPath) {
     Map<String, String> env = new TreeMap<>(configured);
-    env.putIfAbsent("PATH", PATH);
+    env.putIfAbsent("PATH", defaultPath);
     env.putIfAbsent("SSL_CERT_FILE", SSL_CERT_FILE);
     return env;
   }

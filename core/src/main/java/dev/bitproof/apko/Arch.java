@@ -74,7 +74,7 @@ public enum Arch {
         return a;
       }
     }
-    throw CheckException.usage("APKO_ARCH_UNKNOWN", "unknown architecture '" + s
+    throw CheckException.usage(ApkoCode.APKO_ARCH_UNKNOWN, "unknown architecture '" + s
         + "' (known: 386/x86, amd64/x86_64, arm64/aarch64, arm/v6/armhf, arm/v7/armv7, loong64/loongarch64, ppc64le, riscv64, s390x)");
   }
 

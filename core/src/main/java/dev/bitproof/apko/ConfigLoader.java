@@ -61,7 +61,7 @@ public final class ConfigLoader {
     Map<Key, Object> tree = toTree(yaml, subject);
     ImageConfiguration c = ConfigMapper.map(tree, subject);
     if (!c.include().isEmpty()) {
-      throw new CheckException("APKO_CONFIG_INCLUDE", subject, "include: is not allowed here");
+      throw new CheckException(ApkoCode.APKO_CONFIG_INCLUDE, subject, "include: is not allowed here");
     }
     return c;
   }
@@ -72,17 +72,17 @@ public final class ConfigLoader {
     try {
       canon = file.toRealPath();
     } catch (java.nio.file.NoSuchFileException e) {
-      throw new CheckException("APKO_CONFIG_NOT_FOUND", file.toString(), "no such config file", e);
+      throw new CheckException(ApkoCode.APKO_CONFIG_NOT_FOUND, file.toString(), "no such config file", e);
     }
     if (chain.contains(canon)) {
       List<String> names = new ArrayList<>();
       chain.forEach(p -> names.add(p.toString()));
       names.add(canon.toString());
-      throw new CheckException("APKO_CONFIG_INCLUDE_LOOP", file.toString(),
+      throw new CheckException(ApkoCode.APKO_CONFIG_INCLUDE_LOOP, file.toString(),
           "include loop: " + String.join(" -> ", names));
     }
     if (chain.size() >= MAX_INCLUDE_DEPTH) {
-      throw new CheckException("APKO_CONFIG_INCLUDE_TOO_DEEP", file.toString(),
+      throw new CheckException(ApkoCode.APKO_CONFIG_INCLUDE_TOO_DEEP, file.toString(),
           "more than " + MAX_INCLUDE_DEPTH + " nested includes");
     }
     chain.add(canon);
@@ -101,7 +101,7 @@ public final class ConfigLoader {
 
   private static byte[] read(Path file) throws IOException {
     if (Files.size(file) > MAX_CONFIG_BYTES) {
-      throw new CheckException("APKO_CONFIG_TOO_LARGE", file.toString(), "config is over " + MAX_CONFIG_BYTES + " bytes");
+      throw new CheckException(ApkoCode.APKO_CONFIG_TOO_LARGE, file.toString(), "config is over " + MAX_CONFIG_BYTES + " bytes");
     }
     return Files.readAllBytes(file);
   }
@@ -128,7 +128,7 @@ public final class ConfigLoader {
     try {
       root = new Compose(settings).composeString(new String(yaml, StandardCharsets.UTF_8));
     } catch (YamlEngineException e) {
-      throw new CheckException("APKO_CONFIG_YAML_INVALID", subject, "not valid YAML: " + firstLine(e.getMessage()), e);
+      throw new CheckException(ApkoCode.APKO_CONFIG_YAML_INVALID, subject, "not valid YAML: " + firstLine(e.getMessage()), e);
     }
     if (root.isEmpty()) {
       return Map.of();
@@ -139,7 +139,7 @@ public final class ConfigLoader {
       return Map.of();
     }
     if (!(t instanceof Map<?, ?>)) {
-      throw new CheckException("APKO_CONFIG_TYPE", subject, "top level must be a mapping (line "
+      throw new CheckException(ApkoCode.APKO_CONFIG_TYPE, subject, "top level must be a mapping (line "
           + line(root.get()) + ")");
     }
     @SuppressWarnings("unchecked")
@@ -166,10 +166,10 @@ public final class ConfigLoader {
 
   private static Object convert(Node n, String subject, int[] budget) {
     if (--budget[0] < 0) {
-      throw new CheckException("APKO_CONFIG_TOO_LARGE", subject, "more than " + MAX_NODES + " YAML nodes (alias expansion?)");
+      throw new CheckException(ApkoCode.APKO_CONFIG_TOO_LARGE, subject, "more than " + MAX_NODES + " YAML nodes (alias expansion?)");
     }
     if (!ALLOWED.contains(n.getTag())) {
-      throw new CheckException("APKO_CONFIG_TAG_REFUSED", subject,
+      throw new CheckException(ApkoCode.APKO_CONFIG_TAG_REFUSED, subject,
           "YAML tag " + n.getTag().getValue() + " at line " + line(n) + " is not allowed");
     }
     if (n instanceof ScalarNode s) {
@@ -186,14 +186,14 @@ public final class ConfigLoader {
     Map<Key, Object> out = new LinkedHashMap<>();
     for (NodeTuple t : m.getValue()) {
       if (!(t.getKeyNode() instanceof ScalarNode k)) {
-        throw new CheckException("APKO_CONFIG_TYPE", subject, "mapping key at line " + line(t.getKeyNode()) + " is not a string");
+        throw new CheckException(ApkoCode.APKO_CONFIG_TYPE, subject, "mapping key at line " + line(t.getKeyNode()) + " is not a string");
       }
       if (k.getValue().equals("<<")) {
-        throw new CheckException("APKO_CONFIG_TAG_REFUSED", subject, "merge keys (<<) at line " + line(k) + " are not supported");
+        throw new CheckException(ApkoCode.APKO_CONFIG_TAG_REFUSED, subject, "merge keys (<<) at line " + line(k) + " are not supported");
       }
       for (Key seen : out.keySet()) {
         if (seen.name().equals(k.getValue())) {
-          throw new CheckException("APKO_CONFIG_DUPLICATE_KEY", subject, "line " + line(k) + ": key " + k.getValue()
+          throw new CheckException(ApkoCode.APKO_CONFIG_DUPLICATE_KEY, subject, "line " + line(k) + ": key " + k.getValue()
               + " repeats the key at line " + seen.line());
         }
       }

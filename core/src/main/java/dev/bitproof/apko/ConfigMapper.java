@@ -242,7 +242,7 @@ final class ConfigMapper {
       Map<String, Object> out = new LinkedHashMap<>();
       for (Map.Entry<Key, Object> e : m.entrySet()) {
         if (!known.contains(e.getKey().name())) {
-          throw new CheckException("APKO_CONFIG_UNKNOWN_KEY", subject, "line " + e.getKey().line() + ": field "
+          throw new CheckException(ApkoCode.APKO_CONFIG_UNKNOWN_KEY, subject, "line " + e.getKey().line() + ": field "
               + e.getKey().name() + " not found in type " + type);
         }
         out.put(e.getKey().name(), e.getValue());
@@ -282,7 +282,7 @@ final class ConfigMapper {
     long uint32(Object v, String where, long dflt) {
       long n = int64(v, where, dflt);
       if (n < 0 || n > 0xFFFFFFFFL) {
-        throw new CheckException("APKO_CONFIG_TYPE", subject, "line " + lineOf(v) + ": " + where + " out of range: " + n);
+        throw new CheckException(ApkoCode.APKO_CONFIG_TYPE, subject, "line " + lineOf(v) + ": " + where + " out of range: " + n);
       }
       return n;
     }
@@ -343,7 +343,7 @@ final class ConfigMapper {
 
     private CheckException type(String where, String want, Object got) {
       String line = got instanceof Scalar s ? "line " + s.line() + ": " : "";
-      return new CheckException("APKO_CONFIG_TYPE", subject, line + where + " must be " + want);
+      return new CheckException(ApkoCode.APKO_CONFIG_TYPE, subject, line + where + " must be " + want);
     }
   }
 }

@@ -61,12 +61,12 @@ public record LockFile(String version, Optional<Config> config, List<KeyringEntr
 
   public static LockFile parse(byte[] bytes, String subject) {
     if (bytes.length > MAX_BYTES) {
-      throw new CheckException("LOCK_TOO_LARGE", subject, "lock file is over " + MAX_BYTES + " bytes");
+      throw new CheckException(ApkoCode.LOCK_TOO_LARGE, subject, "lock file is over " + MAX_BYTES + " bytes");
     }
     JsonNode n = Json.parseObject(bytes, subject);
     String version = Json.text(n, "version").orElse("");
     if (!version.equals("v1")) {
-      throw new CheckException("LOCK_VERSION_UNSUPPORTED", subject, "lock version '" + version + "' (only v1 is known)");
+      throw new CheckException(ApkoCode.LOCK_VERSION_UNSUPPORTED, subject, "lock version '" + version + "' (only v1 is known)");
     }
     Optional<Config> config = Optional.empty();
     JsonNode c = n.get("config");
@@ -112,7 +112,7 @@ public record LockFile(String version, Optional<Config> config, List<KeyringEntr
       return List.of();
     }
     if (!a.isArray()) {
-      throw new CheckException("LOCK_INVALID", subject, "contents." + field + " must be an array");
+      throw new CheckException(ApkoCode.LOCK_INVALID, subject, "contents." + field + " must be an array");
     }
     List<JsonNode> out = new ArrayList<>();
     a.forEach(out::add);

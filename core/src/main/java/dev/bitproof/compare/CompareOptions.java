@@ -1,6 +1,7 @@
 package dev.bitproof.compare;
 
 import dev.bitproof.oci.Platform;
+import dev.bitproof.report.CommonCode;
 import java.util.Optional;
 
 /**
@@ -94,5 +95,22 @@ public record CompareOptions(boolean ignoreTimestamps, boolean ignoreHistory, bo
       s.add("layering");
     }
     return java.util.List.copyOf(s);
+  }
+
+  /**
+   * The least verdict that passes, as {@code --require bit|content|semantic} names it; absent: content, or semantic
+   * for a semantic comparison. Any other name is OPTION_INVALID (usage).
+   */
+  public static Verdict requiredVerdict(String require, boolean semantic) {
+    if (require == null) {
+      return semantic ? Verdict.SEMANTICALLY_IDENTICAL : Verdict.CONTENT_IDENTICAL;
+    }
+    return switch (require) {
+      case "bit" -> Verdict.BIT_IDENTICAL;
+      case "content" -> Verdict.CONTENT_IDENTICAL;
+      case "semantic" -> Verdict.SEMANTICALLY_IDENTICAL;
+      default -> throw dev.bitproof.report.CheckException.usage(CommonCode.OPTION_INVALID,
+          "--require must be bit, content or semantic, not '" + require + "'");
+    };
   }
 }

@@ -2,6 +2,7 @@ package dev.bitproof.compare;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bitproof.report.Code;
 import dev.bitproof.report.Finding;
 import dev.bitproof.report.Severity;
 import java.util.ArrayList;
@@ -64,7 +65,7 @@ final class FieldDiff {
       if (k.equals("Env") && isStrings(x) && isStrings(y)) {
         env(where, x, y, out);
       } else if (k.equals("Labels") && (x == null || x.isObject()) && (y == null || y.isObject())) {
-        out.addAll(annotations(where, "CONFIG_FIELD_DIFFERS", "config.Labels", stringMap(x), stringMap(y), o));
+        out.addAll(annotations(where, CompareCode.CONFIG_FIELD_DIFFERS, "config.Labels", stringMap(x), stringMap(y), o));
       } else {
         out.add(value(where, "config." + k, x, y, null));
       }
@@ -80,7 +81,7 @@ final class FieldDiff {
       String vb = b.get(name);
       if (!Objects.equals(va, vb)) {
         any = true;
-        out.add(new Finding("CONFIG_FIELD_DIFFERS", Severity.FAIL, where + " config.Env " + name,
+        out.add(new Finding(CompareCode.CONFIG_FIELD_DIFFERS, Severity.FAIL, where + " config.Env " + name,
             va == null ? "variable only in B" : vb == null ? "variable only in A" : "variable's value differs",
             evidence(va == null ? "(unset)" : name + "=" + va, vb == null ? "(unset)" : name + "=" + vb)));
       }
@@ -137,7 +138,7 @@ final class FieldDiff {
   }
 
   /** Annotation (or label) maps key by key; {@code created} and image names honour the ignore set. */
-  static List<Finding> annotations(String where, String code, String field, Map<String, String> a,
+  static List<Finding> annotations(String where, Code code, String field, Map<String, String> a,
       Map<String, String> b, CompareOptions o) {
     List<Finding> out = new ArrayList<>();
     for (String k : new java.util.TreeSet<>(union(a.keySet(), b.keySet()))) {
@@ -157,7 +158,7 @@ final class FieldDiff {
   }
 
   static Finding value(String where, String field, JsonNode x, JsonNode y, String ignoredBecause) {
-    Finding f = new Finding("CONFIG_FIELD_DIFFERS", ignoredBecause == null ? Severity.FAIL : Severity.INFO,
+    Finding f = new Finding(CompareCode.CONFIG_FIELD_DIFFERS, ignoredBecause == null ? Severity.FAIL : Severity.INFO,
         where + " " + field, x == null ? "only in B" : y == null ? "only in A" : "value differs",
         evidence(show(x), show(y)));
     return ignoredBecause == null ? f : f.with("ignored", ignoredBecause);

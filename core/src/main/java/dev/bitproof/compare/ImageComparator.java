@@ -9,6 +9,7 @@ import dev.bitproof.oci.MediaType;
 import dev.bitproof.oci.Platform;
 import dev.bitproof.oci.transport.ImageSource;
 import dev.bitproof.oci.transport.Images;
+import dev.bitproof.oci.transport.TransportCode;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.report.Finding;
 import dev.bitproof.report.Severity;
@@ -44,17 +45,17 @@ public final class ImageComparator {
       ma.keySet().removeIf(k -> !Platform.parse(k).matches(want));
       mb.keySet().removeIf(k -> !Platform.parse(k).matches(want));
       if (ma.isEmpty() && mb.isEmpty()) {
-        throw new CheckException("PLATFORM_NOT_FOUND", want.toString(), "neither image has platform " + want);
+        throw new CheckException(TransportCode.PLATFORM_NOT_FOUND, want.toString(), "neither image has platform " + want);
       }
     } else if (ma.isEmpty() || mb.isEmpty()) {
-      throw new CheckException("NO_IMAGES", (ma.isEmpty() ? a : b).reference().toString(),
+      throw new CheckException(CompareCode.NO_IMAGES, (ma.isEmpty() ? a : b).reference().toString(),
           "the index lists no image manifests");
     }
     List<Finding> top = new ArrayList<>();
     boolean rootsEqual = ta.root().digest().equals(tb.root().digest());
     if (!rootsEqual) {
       if (ta.index().isPresent() != tb.index().isPresent()) {
-        top.add(new Finding("ROOT_KIND_DIFFERS", Severity.FAIL, "root",
+        top.add(new Finding(CompareCode.ROOT_KIND_DIFFERS, Severity.FAIL, "root",
             "one reference names an index, the other a single image manifest", FieldDiff.evidence(
                 ta.root().mediaType().value(), tb.root().mediaType().value())));
       } else if (ta.index().isPresent()) {
@@ -67,7 +68,7 @@ public final class ImageComparator {
       Set<String> common = new LinkedHashSet<>(ma.keySet());
       common.retainAll(mb.keySet());
       if (common.isEmpty()) {
-        throw new CheckException("PLATFORM_NOT_FOUND", "", "the images share no platform: A has " + ma.keySet()
+        throw new CheckException(TransportCode.PLATFORM_NOT_FOUND, "", "the images share no platform: A has " + ma.keySet()
             + ", B has " + mb.keySet());
       }
     }
@@ -80,7 +81,7 @@ public final class ImageComparator {
         images.add(new ImageComparison(p, Optional.ofNullable(ra).map(r -> r.manifest().digest()),
             Optional.ofNullable(rb).map(r -> r.manifest().digest()), Optional.ofNullable(ra).map(r -> r.config().digest()),
             Optional.ofNullable(rb).map(r -> r.config().digest()), Verdict.DIFFERENT,
-            List.of(new Finding("PLATFORM_MISSING", Severity.FAIL, p, "platform only in " + (ra == null ? "B" : "A"),
+            List.of(new Finding(CompareCode.PLATFORM_MISSING, Severity.FAIL, p, "platform only in " + (ra == null ? "B" : "A"),
                 Map.of("manifest", only.manifest().digest().toString()))), List.of()));
       } else {
         images.add(compareImage(p, a, ra, b, rb, o));
@@ -114,7 +115,7 @@ public final class ImageComparator {
       Platform p = r.indexEntry().flatMap(Descriptor::platform).orElse(r.config().platform());
       String key = p.toString();
       if (m.put(key, r) != null) {
-        throw new CheckException("INDEX_DUPLICATE_PLATFORM", subject,
+        throw new CheckException(CompareCode.INDEX_DUPLICATE_PLATFORM, subject,
             "the index lists platform " + key + " twice: images cannot be matched by platform");
       }
     }
@@ -125,10 +126,10 @@ public final class ImageComparator {
     ImageIndex ia = ta.index().orElseThrow();
     ImageIndex ib = tb.index().orElseThrow();
     if (!ia.mediaType().equals(ib.mediaType())) {
-      out.add(new Finding("INDEX_FIELD_DIFFERS", Severity.FAIL, "index mediaType", "value differs",
+      out.add(new Finding(CompareCode.INDEX_FIELD_DIFFERS, Severity.FAIL, "index mediaType", "value differs",
           FieldDiff.evidence(ia.mediaType().value(), ib.mediaType().value())));
     }
-    out.addAll(FieldDiff.annotations("index", "INDEX_ANNOTATION_DIFFERS", "annotations", ia.annotations(),
+    out.addAll(FieldDiff.annotations("index", CompareCode.INDEX_ANNOTATION_DIFFERS, "annotations", ia.annotations(),
         ib.annotations(), o));
     Set<String> keys = new LinkedHashSet<>();
     ia.json().fieldNames().forEachRemaining(keys::add);
@@ -136,7 +137,7 @@ public final class ImageComparator {
     keys.removeAll(Set.of("manifests", "annotations", "mediaType"));
     for (String k : keys) {
       if (!Objects.equals(ia.json().get(k), ib.json().get(k))) {
-        out.add(new Finding("INDEX_FIELD_DIFFERS", Severity.FAIL, "index " + k, "value differs",
+        out.add(new Finding(CompareCode.INDEX_FIELD_DIFFERS, Severity.FAIL, "index " + k, "value differs",
             FieldDiff.evidence(FieldDiff.show(ia.json().get(k)), FieldDiff.show(ib.json().get(k)))));
       }
     }
@@ -161,7 +162,7 @@ public final class ImageComparator {
     List<String> commonA = orderA.stream().filter(db::containsKey).toList();
     List<String> commonB = orderB.stream().filter(da::containsKey).toList();
     if (!commonA.equals(commonB)) {
-      out.add(new Finding("INDEX_ORDER_DIFFERS", Severity.FAIL, "index manifests", "platforms are listed in a different order",
+      out.add(new Finding(CompareCode.INDEX_ORDER_DIFFERS, Severity.FAIL, "index manifests", "platforms are listed in a different order",
           FieldDiff.evidence(String.join(", ", commonA), String.join(", ", commonB))));
     }
     for (String p : commonA) {
@@ -169,24 +170,24 @@ public final class ImageComparator {
       Descriptor y = db.get(p);
       String where = "index entry " + p;
       if (!x.mediaType().equals(y.mediaType())) {
-        out.add(new Finding("INDEX_DESCRIPTOR_DIFFERS", Severity.FAIL, where + " mediaType", "value differs",
+        out.add(new Finding(CompareCode.INDEX_DESCRIPTOR_DIFFERS, Severity.FAIL, where + " mediaType", "value differs",
             FieldDiff.evidence(x.mediaType().value(), y.mediaType().value())));
       }
       if (!x.artifactType().equals(y.artifactType())) {
-        out.add(new Finding("INDEX_DESCRIPTOR_DIFFERS", Severity.FAIL, where + " artifactType", "value differs",
+        out.add(new Finding(CompareCode.INDEX_DESCRIPTOR_DIFFERS, Severity.FAIL, where + " artifactType", "value differs",
             FieldDiff.evidence(x.artifactType().orElse("(absent)"), y.artifactType().orElse("(absent)"))));
       }
       JsonNode px = x.json() == null ? null : x.json().get("platform");
       JsonNode py = y.json() == null ? null : y.json().get("platform");
       if (!Objects.equals(px, py)) {
-        out.add(new Finding("INDEX_DESCRIPTOR_DIFFERS", Severity.FAIL, where + " platform", "value differs",
+        out.add(new Finding(CompareCode.INDEX_DESCRIPTOR_DIFFERS, Severity.FAIL, where + " platform", "value differs",
             FieldDiff.evidence(FieldDiff.show(px), FieldDiff.show(py))));
       }
       if (!x.urls().equals(y.urls())) {
-        out.add(new Finding("INDEX_DESCRIPTOR_DIFFERS", Severity.FAIL, where + " urls", "value differs",
+        out.add(new Finding(CompareCode.INDEX_DESCRIPTOR_DIFFERS, Severity.FAIL, where + " urls", "value differs",
             FieldDiff.evidence(x.urls().toString(), y.urls().toString())));
       }
-      out.addAll(FieldDiff.annotations(where, "INDEX_DESCRIPTOR_DIFFERS", "annotations", x.annotations(),
+      out.addAll(FieldDiff.annotations(where, CompareCode.INDEX_DESCRIPTOR_DIFFERS, "annotations", x.annotations(),
           y.annotations(), o));
     }
   }
@@ -203,34 +204,34 @@ public final class ImageComparator {
         Descriptor d = a.layers().get(i);
         Optional<Digest> id = i < idsA.size() ? Optional.of(idsA.get(i)) : Optional.empty();
         layers.add(new LayerComparison(i, Optional.of(d), Optional.of(d), id, id, Verdict.BIT_IDENTICAL, true,
-            List.of(new Finding("LAYER_BIT_IDENTICAL", Severity.OK, p + " layer " + i, "same blob", Map.of())
+            List.of(new Finding(CompareCode.LAYER_BIT_IDENTICAL, Severity.OK, p + " layer " + i, "same blob", Map.of())
                 .with("digest", d.digest()))));
       }
       return new ImageComparison(p, Optional.of(a.digest()), Optional.of(b.digest()), Optional.of(ra.config().digest()),
           Optional.of(rb.config().digest()), Verdict.BIT_IDENTICAL,
-          List.of(new Finding("IMAGE_BIT_IDENTICAL", Severity.OK, p, "same manifest digest", Map.of())
+          List.of(new Finding(CompareCode.IMAGE_BIT_IDENTICAL, Severity.OK, p, "same manifest digest", Map.of())
               .with("manifest", a.digest())), layers);
     }
     List<Finding> fs = new ArrayList<>();
     String where = p + " manifest";
     if (!a.mediaType().equals(b.mediaType())) {
-      fs.add(new Finding("MANIFEST_FIELD_DIFFERS", Severity.FAIL, where + " mediaType", "value differs",
+      fs.add(new Finding(CompareCode.MANIFEST_FIELD_DIFFERS, Severity.FAIL, where + " mediaType", "value differs",
           FieldDiff.evidence(a.mediaType().value(), b.mediaType().value())));
     }
     if (!a.config().mediaType().equals(b.config().mediaType())) {
-      fs.add(new Finding("MANIFEST_FIELD_DIFFERS", Severity.FAIL, where + " config.mediaType", "value differs",
+      fs.add(new Finding(CompareCode.MANIFEST_FIELD_DIFFERS, Severity.FAIL, where + " config.mediaType", "value differs",
           FieldDiff.evidence(a.config().mediaType().value(), b.config().mediaType().value())));
     }
     if (!a.artifactType().equals(b.artifactType())) {
-      fs.add(new Finding("MANIFEST_FIELD_DIFFERS", Severity.FAIL, where + " artifactType", "value differs",
+      fs.add(new Finding(CompareCode.MANIFEST_FIELD_DIFFERS, Severity.FAIL, where + " artifactType", "value differs",
           FieldDiff.evidence(a.artifactType().orElse("(absent)"), b.artifactType().orElse("(absent)"))));
     }
     if (!a.subject().map(Descriptor::digest).equals(b.subject().map(Descriptor::digest))) {
-      fs.add(new Finding("MANIFEST_FIELD_DIFFERS", Severity.FAIL, where + " subject", "value differs",
+      fs.add(new Finding(CompareCode.MANIFEST_FIELD_DIFFERS, Severity.FAIL, where + " subject", "value differs",
           FieldDiff.evidence(a.subject().map(d -> d.digest().toString()).orElse("(absent)"),
               b.subject().map(d -> d.digest().toString()).orElse("(absent)"))));
     }
-    fs.addAll(FieldDiff.annotations(where, "MANIFEST_ANNOTATION_DIFFERS", "annotations", a.annotations(),
+    fs.addAll(FieldDiff.annotations(where, CompareCode.MANIFEST_ANNOTATION_DIFFERS, "annotations", a.annotations(),
         b.annotations(), o));
     if (!ra.config().digest().equals(rb.config().digest())) {
       fs.addAll(FieldDiff.config(p + " config", ra.config().json(), rb.config().json(), o));
@@ -244,7 +245,7 @@ public final class ImageComparator {
         // same count, files added to one layer and removed from another: maybe only the boundaries moved
         List<Finding> mfs = new ArrayList<>();
         List<LayerComparison> merged = mergedLayers(p, sa, ra, sb, rb, o, mfs, false);
-        Optional<Finding> same = mfs.stream().filter(f -> f.code().equals("LAYERING_DIFFERS_CONTENT_SAME")).findFirst();
+        Optional<Finding> same = mfs.stream().filter(f -> f.code() == CompareCode.LAYERING_DIFFERS_CONTENT_SAME).findFirst();
         if (same.isPresent() && o.ignoreLayering()) {
           layers = merged;
           fs.addAll(mfs);
@@ -259,16 +260,16 @@ public final class ImageComparator {
     }
     boolean anyExplained = !fs.isEmpty() || layers.stream().anyMatch(l -> l.verdict() != Verdict.BIT_IDENTICAL);
     if (!anyExplained) {
-      fs.add(new Finding("MANIFEST_ENCODING_DIFFERS", Severity.INFO, where,
+      fs.add(new Finding(CompareCode.MANIFEST_ENCODING_DIFFERS, Severity.INFO, where,
           "the manifests name the same config and layers but their bytes differ (JSON encoding)",
           FieldDiff.evidence(a.digest().toString(), b.digest().toString())));
     }
     Finding summary = switch (v) {
-      case BIT_IDENTICAL, CONTENT_IDENTICAL -> new Finding("IMAGE_CONTENT_IDENTICAL", Severity.OK, p,
+      case BIT_IDENTICAL, CONTENT_IDENTICAL -> new Finding(CompareCode.IMAGE_CONTENT_IDENTICAL, Severity.OK, p,
           "same config and same uncompressed layers; compressed bytes or manifest encoding differ", Map.of());
-      case SEMANTICALLY_IDENTICAL -> new Finding("IMAGE_SEMANTICALLY_IDENTICAL", Severity.INFO, p,
+      case SEMANTICALLY_IDENTICAL -> new Finding(CompareCode.IMAGE_SEMANTICALLY_IDENTICAL, Severity.INFO, p,
           "differences only in ignored fields (" + String.join(", ", o.ignoreSet()) + ")", Map.of());
-      case DIFFERENT -> new Finding("IMAGE_DIFFERENT", Severity.FAIL, p, "the images differ", Map.of());
+      case DIFFERENT -> new Finding(CompareCode.IMAGE_DIFFERENT, Severity.FAIL, p, "the images differ", Map.of());
     };
     summary = summary.with("manifest.a", a.digest()).with("manifest.b", b.digest())
         .with("config.a", ra.config().digest()).with("config.b", rb.config().digest());
@@ -297,16 +298,16 @@ public final class ImageComparator {
       if (!x.mediaType().equals(y.mediaType())) {
         boolean compressionOnly = x.mediaType().isLayer() && y.mediaType().isLayer()
             && stripCompression(x.mediaType()).equals(stripCompression(y.mediaType()));
-        descFs.add(new Finding(compressionOnly ? "LAYER_COMPRESSION_DIFFERS" : "LAYER_MEDIA_TYPE_DIFFERS",
+        descFs.add(new Finding(compressionOnly ? CompareCode.LAYER_COMPRESSION_DIFFERS : CompareCode.LAYER_MEDIA_TYPE_DIFFERS,
             compressionOnly ? Severity.INFO : Severity.FAIL, lw + " mediaType",
             compressionOnly ? "compressed differently" : "value differs",
             FieldDiff.evidence(x.mediaType().value(), y.mediaType().value())));
       }
-      descFs.addAll(FieldDiff.annotations(lw, "LAYER_ANNOTATION_DIFFERS", "annotations", x.annotations(), y.annotations(), o));
+      descFs.addAll(FieldDiff.annotations(lw, CompareCode.LAYER_ANNOTATION_DIFFERS, "annotations", x.annotations(), y.annotations(), o));
       fs.addAll(descFs);
       if (x.digest().equals(y.digest())) {
         layers.add(new LayerComparison(i, Optional.of(x), Optional.of(y), claimA, claimB, Verdict.BIT_IDENTICAL, true,
-            List.of(new Finding("LAYER_BIT_IDENTICAL", Severity.OK, lw, "same blob", Map.of()).with("digest", x.digest()))));
+            List.of(new Finding(CompareCode.LAYER_BIT_IDENTICAL, Severity.OK, lw, "same blob", Map.of()).with("digest", x.digest()))));
       } else {
         layers.add(LayerComparator.compare(i, sa, x, claimA, sb, y, claimB, lw, o));
       }
@@ -325,10 +326,10 @@ public final class ImageComparator {
     List<Descriptor> la = ra.manifest().layers();
     List<Descriptor> lb = rb.manifest().layers();
     Finding count = countsDiffer
-        ? new Finding("LAYER_COUNT_DIFFERS", o.ignoreLayering() ? Severity.INFO : Severity.FAIL,
+        ? new Finding(CompareCode.LAYER_COUNT_DIFFERS, o.ignoreLayering() ? Severity.INFO : Severity.FAIL,
             p + " manifest layers", "the images have different layer counts; their merged filesystems are compared",
             FieldDiff.evidence(String.valueOf(la.size()), String.valueOf(lb.size())))
-        : new Finding("LAYER_BOUNDARIES_DIFFER", o.ignoreLayering() ? Severity.INFO : Severity.FAIL,
+        : new Finding(CompareCode.LAYER_BOUNDARIES_DIFFER, o.ignoreLayering() ? Severity.INFO : Severity.FAIL,
             p + " manifest layers", "files moved between layers; their merged filesystems are compared",
             Map.of("layers", String.valueOf(la.size())));
     fs.add(o.ignoreLayering() ? count.with("ignored", "layering") : count);
@@ -337,11 +338,11 @@ public final class ImageComparator {
     Verdict merged = m.verdict();
     String where = p + " merged";
     if (merged == Verdict.DIFFERENT) {
-      fs.add(Finding.fail("MERGED_FILESYSTEM_DIFFERENT", where, "the merged filesystems differ"
+      fs.add(Finding.fail(CompareCode.MERGED_FILESYSTEM_DIFFERENT, where, "the merged filesystems differ"
           + (m.failing() > 0 ? " in " + m.failing() + " entr" + (m.failing() == 1 ? "y" : "ies") : ""))
           .with("entries.a", m.entriesA()).with("entries.b", m.entriesB()));
     } else {
-      fs.add(new Finding("LAYERING_DIFFERS_CONTENT_SAME", Severity.INFO, where, "the layers are split differently "
+      fs.add(new Finding(CompareCode.LAYERING_DIFFERS_CONTENT_SAME, Severity.INFO, where, "the layers are split differently "
           + "but the merged filesystems (whiteouts applied) are identical"
           + (merged == Verdict.SEMANTICALLY_IDENTICAL ? " apart from ignored fields" : ""), Map.of())
           .with("layers.a", la.size()).with("layers.b", lb.size())
@@ -359,15 +360,15 @@ public final class ImageComparator {
       Finding f;
       Verdict v = layerVerdict;
       if (x.isPresent() && y.isPresent() && x.get().digest().equals(y.get().digest())) {
-        f = new Finding("LAYER_BIT_IDENTICAL", Severity.OK, lw, "same blob", Map.of()).with("digest", x.get().digest());
+        f = new Finding(CompareCode.LAYER_BIT_IDENTICAL, Severity.OK, lw, "same blob", Map.of()).with("digest", x.get().digest());
         v = Verdict.BIT_IDENTICAL;
       } else if (x.isPresent() && y.isPresent()) {
-        f = new Finding("LAYER_COMPARED_MERGED", Severity.INFO, lw,
+        f = new Finding(CompareCode.LAYER_COMPARED_MERGED, Severity.INFO, lw,
             "the layers are split differently: this pair is compared as part of the merged filesystems", Map.of())
             .with("digest.a", x.get().digest()).with("digest.b", y.get().digest());
       } else {
         boolean onlyB = x.isEmpty();
-        f = new Finding(onlyB ? "LAYER_ADDED" : "LAYER_REMOVED", o.ignoreLayering() ? Severity.INFO : Severity.FAIL, lw,
+        f = new Finding(onlyB ? CompareCode.LAYER_ADDED : CompareCode.LAYER_REMOVED, o.ignoreLayering() ? Severity.INFO : Severity.FAIL, lw,
             "layer only in " + (onlyB ? "B" : "A") + "; its files are compared in the merged filesystems",
             Map.of("digest", (onlyB ? y : x).get().digest().toString()));
         f = o.ignoreLayering() ? f.with("ignored", "layering") : f;
@@ -388,8 +389,8 @@ public final class ImageComparator {
       String prefix = p + " layer " + l.index() + " ";
       for (Finding f : l.findings()) {
         if (f.fails() && f.subject().startsWith(prefix)
-            && (f.code().equals("FILE_ADDED") || f.code().equals("FILE_REMOVED"))) {
-          (f.code().equals("FILE_ADDED") ? added : removed).put(f.subject().substring(prefix.length()), l.index());
+            && (f.code() == CompareCode.FILE_ADDED || f.code() == CompareCode.FILE_REMOVED)) {
+          (f.code() == CompareCode.FILE_ADDED ? added : removed).put(f.subject().substring(prefix.length()), l.index());
         }
       }
     }

@@ -2,6 +2,7 @@ package dev.bitproof.compare;
 
 import dev.bitproof.apk.db.ApkInstalledDb;
 import dev.bitproof.report.CheckException;
+import dev.bitproof.report.Code;
 import dev.bitproof.report.Finding;
 import dev.bitproof.report.Severity;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ final class InstalledDbDiff {
       if (Objects.equals(va, vb)) {
         continue;
       }
-      String code = va == null ? "PACKAGE_ADDED" : vb == null ? "PACKAGE_REMOVED" : "PACKAGE_VERSION_DIFFERS";
+      Code code = va == null ? CompareCode.PACKAGE_ADDED : vb == null ? CompareCode.PACKAGE_REMOVED : CompareCode.PACKAGE_VERSION_DIFFERS;
       String msg = va == null ? "package " + n + " " + vb + " installed only in B"
           : vb == null ? "package " + n + " " + va + " installed only in A" : "package " + n + " is " + va + " in A, " + vb + " in B";
       Map<String, String> ev = new LinkedHashMap<>();

@@ -119,13 +119,13 @@ final class LayerComparator {
     } else if (!ignored.isEmpty() || opts.ignoreTarFormat()) {
       v = Verdict.SEMANTICALLY_IDENTICAL;
       if (ignored.isEmpty()) {
-        findings.add(new Finding("LAYER_TAR_ENCODING_DIFFERS", Severity.INFO, where,
+        findings.add(new Finding(CompareCode.LAYER_TAR_ENCODING_DIFFERS, Severity.INFO, where,
             "the tars differ outside entry headers and contents (end-of-archive padding); ignored as tar format",
             Map.of("size.a", String.valueOf(sizeA), "size.b", String.valueOf(sizeB))));
       }
     } else {
       v = Verdict.DIFFERENT;
-      findings.add(new Finding("LAYER_BYTES_DIFFER_UNEXPLAINED", Severity.FAIL, where,
+      findings.add(new Finding(CompareCode.LAYER_BYTES_DIFFER_UNEXPLAINED, Severity.FAIL, where,
           "every entry matches, yet the tars differ: the difference is outside entry headers and contents "
               + "(end-of-archive padding or trailing data)",
           Map.of("size.a", String.valueOf(sizeA), "size.b", String.valueOf(sizeB))));
@@ -134,13 +134,13 @@ final class LayerComparator {
       v = Verdict.DIFFERENT; // a config that lies about its layer's diff_id
     }
     Finding summary = switch (v) {
-      case CONTENT_IDENTICAL -> new Finding("LAYER_CONTENT_IDENTICAL", Severity.OK, where,
+      case CONTENT_IDENTICAL -> new Finding(CompareCode.LAYER_CONTENT_IDENTICAL, Severity.OK, where,
           "compressed blobs differ, uncompressed tars are identical (same diff_id)", Map.of())
           .with("digest.a", da.digest()).with("digest.b", db.digest()).with("diff_id", idA);
-      case SEMANTICALLY_IDENTICAL -> new Finding("LAYER_SEMANTICALLY_IDENTICAL", Severity.INFO, where,
+      case SEMANTICALLY_IDENTICAL -> new Finding(CompareCode.LAYER_SEMANTICALLY_IDENTICAL, Severity.INFO, where,
           "tars differ only in ignored fields (" + String.join(", ", opts.ignoreSet()) + ")", Map.of())
           .with("diff_id.a", idA).with("diff_id.b", idB);
-      default -> new Finding("LAYER_DIFFERENT", Severity.FAIL, where,
+      default -> new Finding(CompareCode.LAYER_DIFFERENT, Severity.FAIL, where,
           "the uncompressed tars differ" + (failing > 0 ? " in " + failing + " entr" + (failing == 1 ? "y" : "ies") : ""),
           Map.of()).with("digest.a", da.digest()).with("digest.b", db.digest()).with("diff_id.a", idA)
           .with("diff_id.b", idB);
@@ -157,7 +157,7 @@ final class LayerComparator {
   List<Finding> explanation() {
     List<Finding> all = new ArrayList<>(findings);
     if (!ignored.isEmpty()) {
-      Finding f = new Finding("LAYER_IGNORED_DIFFERENCES", Severity.INFO, where,
+      Finding f = new Finding(CompareCode.LAYER_IGNORED_DIFFERENCES, Severity.INFO, where,
           "differences in ignored fields, counted per field", Map.of());
       for (var e : ignored.entrySet()) {
         f = f.with(e.getKey(), e.getValue() + " entries");
@@ -165,7 +165,7 @@ final class LayerComparator {
       all.add(f);
     }
     if (!explaining || suppressed > 0) {
-      all.add(new Finding("LAYER_EXPLANATION_TRUNCATED", Severity.INFO, where,
+      all.add(new Finding(CompareCode.LAYER_EXPLANATION_TRUNCATED, Severity.INFO, where,
           !explaining ? "more than " + opts.maxPendingEntries() + " unmatched entries: the file-level explanation "
               + "stops there (the verdict is exact)" : suppressed + " more file differences not listed", Map.of())
           .with("suppressed", suppressed));
@@ -189,19 +189,19 @@ final class LayerComparator {
   }
 
   void onlyInA(TarEntryStream.Entry e) {
-    report(Finding.fail("FILE_REMOVED", where + " " + e.path(), "only in A: " + describe(e))
+    report(Finding.fail(CompareCode.FILE_REMOVED, where + " " + e.path(), "only in A: " + describe(e))
         .with("type", e.info().type()).with("size", e.info().size())
         .with("sha256", e.info().sha256().map(Digest::toString).orElse("")));
   }
 
   void onlyInB(TarEntryStream.Entry e) {
-    report(Finding.fail("FILE_ADDED", where + " " + e.path(), "only in B: " + describe(e))
+    report(Finding.fail(CompareCode.FILE_ADDED, where + " " + e.path(), "only in B: " + describe(e))
         .with("type", e.info().type()).with("size", e.info().size())
         .with("sha256", e.info().sha256().map(Digest::toString).orElse("")));
   }
 
   private Finding diffIdMismatch(String side, Digest claimed, Digest actual) {
-    return new Finding("LAYER_DIFF_ID_MISMATCH", Severity.FAIL, where,
+    return new Finding(CompareCode.LAYER_DIFF_ID_MISMATCH, Severity.FAIL, where,
         "image " + side + "'s config claims a diff_id its layer does not have", Map.of())
         .with("side", side).with("claimed", claimed).with("actual", actual);
   }
@@ -300,7 +300,7 @@ final class LayerComparator {
       return;
     }
     StringBuilder msg = new StringBuilder();
-    Finding f = Finding.fail("FILE_CHANGED", where + " " + x.path(), "");
+    Finding f = Finding.fail(CompareCode.FILE_CHANGED, where + " " + x.path(), "");
     for (Change c : counted) {
       if (msg.length() > 0) {
         msg.append(", ");

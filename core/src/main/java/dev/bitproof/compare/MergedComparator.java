@@ -6,6 +6,7 @@ import dev.bitproof.oci.Digest;
 import dev.bitproof.oci.transport.ImageSource;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.report.Finding;
+import dev.bitproof.tar.TarCode;
 import dev.bitproof.tar.TarEntryInfo;
 import dev.bitproof.tar.TarPaths;
 import java.io.IOException;
@@ -107,7 +108,7 @@ final class MergedComparator {
           t.diffIds.add(id);
           blob.transferTo(OutputStream.nullOutputStream()); // to the end, so the blob digest is checked
           if (i < claims.size() && !claims.get(i).equals(id)) {
-            out.add(Finding.fail("LAYER_DIFF_ID_MISMATCH", platform + " layer " + i,
+            out.add(Finding.fail(CompareCode.LAYER_DIFF_ID_MISMATCH, platform + " layer " + i,
                 "image " + side + "'s config claims a diff_id its layer does not have")
                 .with("side", side).with("claimed", claims.get(i)).with("actual", id));
           }
@@ -147,7 +148,7 @@ final class MergedComparator {
       }
       release(nodes.put(info.path(), new Node(kept, n)));
       if (nodes.size() > maxNodes) {
-        throw new CheckException("TAR_TOO_MANY_ENTRIES", subject,
+        throw new CheckException(TarCode.TAR_TOO_MANY_ENTRIES, subject,
             "the merged filesystem has more than " + maxNodes + " entries");
       }
     }

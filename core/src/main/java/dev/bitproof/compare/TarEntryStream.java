@@ -3,6 +3,7 @@ package dev.bitproof.compare;
 import dev.bitproof.io.ReadThroughInputStream;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.report.CheckException;
+import dev.bitproof.tar.TarCode;
 import dev.bitproof.tar.TarEntryInfo;
 import dev.bitproof.tar.TarPaths;
 import dev.bitproof.tar.TarReader;
@@ -66,7 +67,7 @@ final class TarEntryStream {
       if (ex.getCause() instanceof CheckException ce) {
         throw ce;
       }
-      throw CheckException.integrity("TAR_CORRUPT", subject, "not a valid tar: " + ex.getMessage());
+      throw CheckException.integrity(TarCode.TAR_CORRUPT, subject, "not a valid tar: " + ex.getMessage());
     }
     byte[] captured = tee.stopCapture();
     if (e == null) {
@@ -74,7 +75,7 @@ final class TarEntryStream {
       return Optional.empty();
     }
     if (index >= maxEntries) {
-      throw new CheckException("TAR_TOO_MANY_ENTRIES", subject, "more than " + maxEntries + " entries");
+      throw new CheckException(TarCode.TAR_TOO_MANY_ENTRIES, subject, "more than " + maxEntries + " entries");
     }
     String path = TarPaths.normalize(e.getName(), subject + ": " + e.getName());
     TarEntryInfo.Type type = TarReader.typeOf(e);
@@ -95,7 +96,7 @@ final class TarEntryStream {
         size += n;
       }
       if (size != e.getSize()) {
-        throw CheckException.integrity("TAR_TRUNCATED", subject, "entry " + path + " ends after " + size + " of " + e.getSize() + " bytes");
+        throw CheckException.integrity(TarCode.TAR_TRUNCATED, subject, "entry " + path + " ends after " + size + " of " + e.getSize() + " bytes");
       }
       sha256 = Optional.of(Digest.sha256(md));
       content = bos == null ? null : bos.toByteArray();
@@ -126,7 +127,7 @@ final class TarEntryStream {
       if (e.getCause() instanceof CheckException ce) {
         throw ce;
       }
-      throw CheckException.integrity("TAR_TRUNCATED", subject, "tar ends inside an entry: " + e.getMessage());
+      throw CheckException.integrity(TarCode.TAR_TRUNCATED, subject, "tar ends inside an entry: " + e.getMessage());
     }
   }
 

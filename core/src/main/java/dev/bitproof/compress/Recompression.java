@@ -113,11 +113,11 @@ public final class Recompression {
   public static Finding finding(Result r, String subject, Severity ifDifferent) {
     Finding f;
     if (r.reproduced()) {
-      f = Finding.ok("LAYER_COMPRESSION_REPRODUCED", subject,
+      f = Finding.ok(CompressCode.LAYER_COMPRESSION_REPRODUCED, subject,
           "apko's compressor (pgzip + klauspost deflate level 5) reproduces the published bytes")
           .with("compressor", "pgzip, " + r.reproducedBy().orElseThrow().label());
     } else {
-      f = Finding.of("LAYER_COMPRESSION_NOT_REPRODUCED", ifDifferent, subject,
+      f = Finding.of(CompressCode.LAYER_COMPRESSION_NOT_REPRODUCED, ifDifferent, subject,
           "same content, but apko's compressor makes other bytes"
               + (r.pgzipHeader() ? " (pgzip header: another klauspost version or settings?)"
                   : " (not a pgzip header: another compressor)"))

@@ -30,13 +30,13 @@ public final class ArArchive {
     ch.position(0);
     byte[] magic = readFully(ch, MAGIC.length, subject, "the ar magic");
     if (!java.util.Arrays.equals(magic, MAGIC)) {
-      throw CheckException.integrity("DEB_NOT_AR", subject, "not an ar archive (no !<arch> magic)");
+      throw CheckException.integrity(DebCode.DEB_NOT_AR, subject, "not an ar archive (no !<arch> magic)");
     }
     List<Member> out = new ArrayList<>();
     long pos = MAGIC.length;
     while (pos < fileSize) {
       if (out.size() >= MAX_MEMBERS) {
-        throw CheckException.integrity("DEB_AR_MALFORMED", subject, "more than " + MAX_MEMBERS + " ar members");
+        throw CheckException.integrity(DebCode.DEB_AR_MALFORMED, subject, "more than " + MAX_MEMBERS + " ar members");
       }
       ch.position(pos);
       if (fileSize - pos == 1 && (pos & 1) == 1) {
@@ -45,13 +45,13 @@ public final class ArArchive {
       byte[] h = readFully(ch, 60, subject, "an ar header at offset " + pos);
       String header = new String(h, StandardCharsets.ISO_8859_1);
       if (h[58] != '`' || h[59] != '\n') {
-        throw CheckException.integrity("DEB_AR_MALFORMED", subject, "bad ar header terminator at offset " + pos);
+        throw CheckException.integrity(DebCode.DEB_AR_MALFORMED, subject, "bad ar header terminator at offset " + pos);
       }
       String rawName = header.substring(0, 16).stripTrailing();
       String name = rawName.endsWith("/") ? rawName.substring(0, rawName.length() - 1) : rawName;
       if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..") || name.contains("..")
           || name.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
-        throw CheckException.integrity("DEB_AR_MEMBER_NAME_INVALID", subject,
+        throw CheckException.integrity(DebCode.DEB_AR_MEMBER_NAME_INVALID, subject,
             "ar member name '" + rawName + "' at offset " + pos + " is not a plain file name");
       }
       long mtime = number(header.substring(16, 28), 10, subject, "mtime");
@@ -61,7 +61,7 @@ public final class ArArchive {
       long size = number(header.substring(48, 58), 10, subject, "size");
       long start = pos + 60;
       if (start + size > fileSize) {
-        throw CheckException.integrity("DEB_AR_TRUNCATED", subject,
+        throw CheckException.integrity(DebCode.DEB_AR_TRUNCATED, subject,
             "member " + name + " needs " + size + " bytes but the file ends after " + (fileSize - start));
       }
       out.add(new Member(name, start, size, mtime, uid, gid, mode));
@@ -84,7 +84,7 @@ public final class ArArchive {
         ch.position(pos);
         int n = ch.read(ByteBuffer.wrap(b, off, (int) Math.min(len, end - pos)));
         if (n < 0) {
-          throw CheckException.integrity("DEB_AR_TRUNCATED", m.name(), "the file ends inside member " + m.name());
+          throw CheckException.integrity(DebCode.DEB_AR_TRUNCATED, m.name(), "the file ends inside member " + m.name());
         }
         pos += n;
         return n;
@@ -114,7 +114,7 @@ public final class ArArchive {
       }
       return v;
     } catch (NumberFormatException e) {
-      throw CheckException.integrity("DEB_AR_MALFORMED", subject, "ar header " + what + " '" + s + "' is not a number");
+      throw CheckException.integrity(DebCode.DEB_AR_MALFORMED, subject, "ar header " + what + " '" + s + "' is not a number");
     }
   }
 
@@ -122,7 +122,7 @@ public final class ArArchive {
     ByteBuffer b = ByteBuffer.allocate(n);
     while (b.hasRemaining()) {
       if (ch.read(b) < 0) {
-        throw CheckException.integrity("DEB_AR_TRUNCATED", subject, "the file ends inside " + what);
+        throw CheckException.integrity(DebCode.DEB_AR_TRUNCATED, subject, "the file ends inside " + what);
       }
     }
     return b.array();

@@ -92,35 +92,35 @@ public final class ArchiveVerifier {
     java.time.Instant now = o.policy().now();
     r.validUntil().ifPresent(vu -> {
       if (now.isAfter(vu)) {
-        f.add(new Finding("DEB_RELEASE_EXPIRED", Severity.FAIL, name, "the Release expired (Valid-Until is past)", null)
+        f.add(new Finding(DebCode.DEB_RELEASE_EXPIRED, Severity.FAIL, name, "the Release expired (Valid-Until is past)", null)
             .with("validUntil", vu).with("now", now));
       }
     });
     r.date().ifPresent(d -> v.signatures().stream()
         .filter(s -> s.status() == SignatureCheck.Status.BAD && s.created() != null && s.created().isBefore(d))
-        .findFirst().ifPresent(s -> f.add(new Finding("DEB_RELEASE_SIGNATURE_STALE", Severity.FAIL, name,
+        .findFirst().ifPresent(s -> f.add(new Finding(DebCode.DEB_RELEASE_SIGNATURE_STALE, Severity.FAIL, name,
             "the bad signature was made before the Release's Date: a stale detached signature served next to a newer"
                 + " Release (the non-atomic pair InRelease avoids)", null)
             .with("signatureCreated", s.created()).with("releaseDate", d))));
     r.date().ifPresent(d -> {
       if (d.isAfter(now.plus(o.maxFutureDate()))) {
-        f.add(new Finding("DEB_RELEASE_FROM_FUTURE", Severity.FAIL, name, "the Release Date is in the future", null)
+        f.add(new Finding(DebCode.DEB_RELEASE_FROM_FUTURE, Severity.FAIL, name, "the Release Date is in the future", null)
             .with("date", d).with("now", now));
       }
     });
     o.suite().ifPresent(s -> {
       if (!s.equals(r.suite()) && !s.equals(r.codename())) {
-        f.add(new Finding("DEB_RELEASE_SUITE_MISMATCH", Severity.FAIL, name, "the Release is for another suite", null)
+        f.add(new Finding(DebCode.DEB_RELEASE_SUITE_MISMATCH, Severity.FAIL, name, "the Release is for another suite", null)
             .with("expected", s).with("suite", r.suite()).with("codename", r.codename()));
       }
     });
     if (r.sha256().isEmpty()) {
-      f.add(Finding.fail("DEB_RELEASE_NO_SHA256", name, "the Release lists no SHA256 hashes (MD5Sum/SHA1 are never trusted)"));
+      f.add(Finding.fail(DebCode.DEB_RELEASE_NO_SHA256, name, "the Release lists no SHA256 hashes (MD5Sum/SHA1 are never trusted)"));
     }
     boolean ok = f.stream().noneMatch(Finding::fails);
     Finding summary = ok
-        ? new Finding("DEB_RELEASE_TRUSTED", Severity.OK, name, "signed by the keyring and current", null)
-        : new Finding("DEB_RELEASE_UNTRUSTED", Severity.FAIL, name, "the Release cannot anchor any index", null);
+        ? new Finding(DebCode.DEB_RELEASE_TRUSTED, Severity.OK, name, "signed by the keyring and current", null)
+        : new Finding(DebCode.DEB_RELEASE_UNTRUSTED, Severity.FAIL, name, "the Release cannot anchor any index", null);
     summary = summary.with("suite", r.suite()).with("codename", r.codename());
     if (r.date().isPresent()) {
       summary = summary.with("date", r.date().get());
@@ -172,12 +172,12 @@ public final class ArchiveVerifier {
         for (Release.IndexFile e : vr.release().sha256()) {
           if (isPackagesPath(e.path()) && selected(e.path(), o) && name.endsWith(e.path().replace('/', '_'))) {
             if (e.sha256().equals(sha) && e.size() == size) {
-              f.add(new Finding("DEB_PACKAGES_RELEASE_UNTRUSTED", Severity.FAIL, name,
+              f.add(new Finding(DebCode.DEB_PACKAGES_RELEASE_UNTRUSTED, Severity.FAIL, name,
                   "only a Release that is not trusted lists this Packages file", null)
                   .with("release", vr.name()).with("path", e.path()).with("sha256", sha));
               return new LoadedIndex(Optional.empty(), f);
             }
-            f.add(new Finding("DEB_PACKAGES_HASH_MISMATCH", Severity.FAIL, name,
+            f.add(new Finding(DebCode.DEB_PACKAGES_HASH_MISMATCH, Severity.FAIL, name,
                 "the Packages file differs from the one the Release signs", null)
                 .with("release", vr.name()).with("path", e.path()).with("expectedSha256", e.sha256())
                 .with("actualSha256", sha).with("expectedSize", e.size()).with("actualSize", size)
@@ -186,13 +186,13 @@ public final class ArchiveVerifier {
           }
         }
       }
-      f.add(new Finding("DEB_PACKAGES_NOT_IN_RELEASE", Severity.FAIL, name,
+      f.add(new Finding(DebCode.DEB_PACKAGES_NOT_IN_RELEASE, Severity.FAIL, name,
           "no trusted Release lists a Packages file with this SHA256 and size", null)
           .with("sha256", sha).with("size", size)
           .with("trustedReleases", releases.stream().filter(VerifiedRelease::trusted).map(VerifiedRelease::name).toList()));
       return new LoadedIndex(Optional.empty(), f);
     }
-    f.add(new Finding("DEB_PACKAGES_IN_RELEASE", Severity.OK, name, "SHA256 and size match the signed Release", null)
+    f.add(new Finding(DebCode.DEB_PACKAGES_IN_RELEASE, Severity.OK, name, "SHA256 and size match the signed Release", null)
         .with("release", matchedRelease.name()).with("path", matched.path()).with("sha256", sha).with("size", size));
     String[] parts = matched.path().split("/");
     String component = parts.length >= 3 ? String.join("/", java.util.Arrays.copyOf(parts, parts.length - 2)) : "";
@@ -217,16 +217,16 @@ public final class ArchiveVerifier {
     Digest plainSha = Digest.sha256(plainMd);
     if (plain.isPresent() && !plainPath.equals(matched.path())) {
       if (!plain.get().sha256().equals(plainSha) || plain.get().size() != plainSize) {
-        f.add(new Finding("DEB_PACKAGES_UNCOMPRESSED_MISMATCH", Severity.FAIL, name,
+        f.add(new Finding(DebCode.DEB_PACKAGES_UNCOMPRESSED_MISMATCH, Severity.FAIL, name,
             "the decompressed index differs from the uncompressed Packages line of the Release", null)
             .with("path", plainPath).with("expectedSha256", plain.get().sha256()).with("actualSha256", plainSha));
         return new LoadedIndex(Optional.empty(), f);
       }
-      f.add(new Finding("DEB_PACKAGES_UNCOMPRESSED_OK", Severity.OK, name,
+      f.add(new Finding(DebCode.DEB_PACKAGES_UNCOMPRESSED_OK, Severity.OK, name,
           "the decompressed index matches the uncompressed Packages line too", null)
           .with("path", plainPath).with("sha256", plainSha).with("size", plainSize));
     }
-    f.add(new Finding("DEB_PACKAGES_PARSED", Severity.INFO, name, index.entries().size() + " stanzas", null)
+    f.add(new Finding(DebCode.DEB_PACKAGES_PARSED, Severity.INFO, name, index.entries().size() + " stanzas", null)
         .with("suite", suite).with("component", component).with("architecture", arch));
     return new LoadedIndex(Optional.of(index), f);
   }
@@ -256,16 +256,16 @@ public final class ArchiveVerifier {
           continue;
         }
         if (e.sha256().equals(sha256) && e.size() == size) {
-          return new Finding("DEB_IN_ARCHIVE", Severity.OK, subject, "SHA256 and size match the signed Packages entry", null)
+          return new Finding(DebCode.DEB_IN_ARCHIVE, Severity.OK, subject, "SHA256 and size match the signed Packages entry", null)
               .with("index", idx.origin()).with("filename", e.filename()).with("sha256", sha256).with("size", size);
         }
-        return new Finding("DEB_ARCHIVE_HASH_MISMATCH", Severity.FAIL, subject,
+        return new Finding(DebCode.DEB_ARCHIVE_HASH_MISMATCH, Severity.FAIL, subject,
             "the archive has " + pkg + " " + version + " " + arch + " with other bytes", null)
             .with("index", idx.origin()).with("filename", e.filename()).with("expectedSha256", e.sha256())
             .with("actualSha256", sha256).with("expectedSize", e.size()).with("actualSize", size);
       }
     }
-    return new Finding("DEB_NOT_IN_ARCHIVE", Severity.FAIL, subject,
+    return new Finding(DebCode.DEB_NOT_IN_ARCHIVE, Severity.FAIL, subject,
         pkg + " " + version + " " + arch + " is in none of the verified Packages indexes", null)
         .with("sha256", sha256).with("searched", searched);
   }

@@ -96,7 +96,7 @@ public record ClearSigned(byte[] content, byte[] signedBytes, List<String> hashe
     int sigEnd = i;
     for (i++; i < lines.size(); i++) {
       if (!lines.get(i).isBlank()) {
-        throw CheckException.integrity("PGP_CLEARSIGN_TRAILING_DATA", subject,
+        throw CheckException.integrity(DebCode.PGP_CLEARSIGN_TRAILING_DATA, subject,
             "data after the signature at line " + (i + 1) + " (it would not be covered by the signature)");
       }
     }
@@ -124,24 +124,24 @@ public record ClearSigned(byte[] content, byte[] signedBytes, List<String> hashe
       Object o;
       while ((o = f.nextObject()) != null) {
         if (!(o instanceof PGPSignatureList list)) {
-          throw CheckException.integrity("PGP_SIGNATURE_MALFORMED", subject,
+          throw CheckException.integrity(DebCode.PGP_SIGNATURE_MALFORMED, subject,
               "expected signature packets, found " + o.getClass().getSimpleName());
         }
         for (PGPSignature s : list) {
           out.add(s);
           if (out.size() > MAX_SIGNATURES) {
-            throw CheckException.integrity("PGP_SIGNATURE_MALFORMED", subject, "more than " + MAX_SIGNATURES + " signatures");
+            throw CheckException.integrity(DebCode.PGP_SIGNATURE_MALFORMED, subject, "more than " + MAX_SIGNATURES + " signatures");
           }
         }
       }
     } catch (CheckException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
-      throw CheckException.integrity(armored ? "PGP_ARMOR_CORRUPT" : "PGP_SIGNATURE_MALFORMED", subject,
+      throw CheckException.integrity(armored ? DebCode.PGP_ARMOR_CORRUPT : DebCode.PGP_SIGNATURE_MALFORMED, subject,
           "cannot read the signature: " + e.getMessage());
     }
     if (out.isEmpty()) {
-      throw CheckException.integrity("PGP_SIGNATURE_MALFORMED", subject, "no signature packets");
+      throw CheckException.integrity(DebCode.PGP_SIGNATURE_MALFORMED, subject, "no signature packets");
     }
     return out;
   }
@@ -161,7 +161,7 @@ public record ClearSigned(byte[] content, byte[] signedBytes, List<String> hashe
   }
 
   private static CheckException malformed(String subject, String message) {
-    return CheckException.integrity("PGP_CLEARSIGN_MALFORMED", subject, message);
+    return CheckException.integrity(DebCode.PGP_CLEARSIGN_MALFORMED, subject, message);
   }
 
 }

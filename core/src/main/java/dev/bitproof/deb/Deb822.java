@@ -50,7 +50,7 @@ public final class Deb822 {
   public static ControlParagraph parseOne(String text, String subject) {
     List<ControlParagraph> ps = parse(text, subject);
     if (ps.size() != 1) {
-      throw CheckException.integrity("DEB822_SYNTAX", subject, "expected one paragraph, found " + ps.size());
+      throw CheckException.integrity(DebCode.DEB822_SYNTAX, subject, "expected one paragraph, found " + ps.size());
     }
     return ps.get(0);
   }
@@ -90,7 +90,7 @@ public final class Deb822 {
       char c0 = line.charAt(0);
       if (c0 == ' ' || c0 == '\t') {
         if (name == null) {
-          throw CheckException.integrity("DEB822_SYNTAX", subject + ":" + lineNo, "continuation line without a field");
+          throw CheckException.integrity(DebCode.DEB822_SYNTAX, subject + ":" + lineNo, "continuation line without a field");
         }
         if (value.length() + line.length() > limits.maxFieldLength()) {
           throw limit(subject + ":" + lineNo, "field " + name + " longer than " + limits.maxFieldLength());
@@ -103,7 +103,7 @@ public final class Deb822 {
       }
       int colon = line.indexOf(':');
       if (colon <= 0 || !validName(line, colon)) {
-        throw CheckException.integrity("DEB822_SYNTAX", subject + ":" + lineNo, "not a field: '" + abbreviate(line) + "'");
+        throw CheckException.integrity(DebCode.DEB822_SYNTAX, subject + ":" + lineNo, "not a field: '" + abbreviate(line) + "'");
       }
       if (name != null) {
         fields.add(new ControlParagraph.Field(name, value.toString()));
@@ -180,7 +180,7 @@ public final class Deb822 {
   }
 
   private static CheckException limit(String subject, String message) {
-    return new CheckException("DEB822_LIMIT", subject, message);
+    return new CheckException(DebCode.DEB822_LIMIT, subject, message);
   }
 
   private static String abbreviate(String s) {

@@ -6,6 +6,7 @@ import dev.bitproof.oci.Digest;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.report.Finding;
 import dev.bitproof.report.Severity;
+import dev.bitproof.tar.TarCode;
 import dev.bitproof.tar.TarEntryInfo;
 import dev.bitproof.tar.TarReader;
 import java.io.IOException;
@@ -88,10 +89,10 @@ public final class DebPackage {
       ch.position(0);
       List<ArArchive.Member> members = ArArchive.index(ch, subject);
       Layout l = layout(members, subject);
-      byte[] version = LimitedInputStream.readAll(ArArchive.open(ch, l.debianBinary), 64, "DEB_STRUCTURE_INVALID", subject);
+      byte[] version = LimitedInputStream.readAll(ArArchive.open(ch, l.debianBinary), 64, DebCode.DEB_STRUCTURE_INVALID, subject);
       String v = new String(version, StandardCharsets.US_ASCII);
       if (!v.startsWith("2.") || !v.endsWith("\n")) {
-        throw CheckException.integrity("DEB_FORMAT_UNSUPPORTED", subject, "debian-binary is '" + v.strip() + "', not 2.x");
+        throw CheckException.integrity(DebCode.DEB_FORMAT_UNSUPPORTED, subject, "debian-binary is '" + v.strip() + "', not 2.x");
       }
       List<Finding> findings = new ArrayList<>();
       Map<String, byte[]> controlFiles = new LinkedHashMap<>();
@@ -106,7 +107,7 @@ public final class DebPackage {
       }
       byte[] controlBytes = controlFiles.get("control");
       if (controlBytes == null) {
-        throw CheckException.integrity("DEB_CONTROL_MISSING", subject, "control.tar has no ./control file");
+        throw CheckException.integrity(DebCode.DEB_CONTROL_MISSING, subject, "control.tar has no ./control file");
       }
       ControlParagraph control = Deb822.parseOne(new String(controlBytes, StandardCharsets.UTF_8), subject + " control");
       List<DpkgDatabase.Md5Entry> md5sums = controlFiles.containsKey("md5sums")
@@ -122,10 +123,10 @@ public final class DebPackage {
           data.add(new DataEntry("/" + e.path(), e.type(), e.size(), e.md5Hex().orElse(""), e.linkTarget(), e.mode()));
         });
       } catch (CheckException e) {
-        if (!e.code().equals("TAR_PATH_ESCAPE") && !e.code().equals("TAR_PATH_INVALID")) {
+        if (e.code() != TarCode.TAR_PATH_ESCAPE && e.code() != TarCode.TAR_PATH_INVALID) {
           throw e;
         }
-        findings.add(new Finding("DEB_DATA_PATH_ESCAPE", Severity.FAIL, dataSubject,
+        findings.add(new Finding(DebCode.DEB_DATA_PATH_ESCAPE, Severity.FAIL, dataSubject,
             "a data.tar entry leaves the installation root: " + e.getMessage(), null));
       }
       findings.addAll(checkMd5sums(subject, md5sums, data));
@@ -138,7 +139,7 @@ public final class DebPackage {
   /** deb(5) order: debian-binary, then _-members, control.tar*, _-members, data.tar*, anything. */
   private static Layout layout(List<ArArchive.Member> members, String subject) {
     if (members.isEmpty() || !members.get(0).name().equals("debian-binary")) {
-      throw CheckException.integrity("DEB_STRUCTURE_INVALID", subject, "the first ar member is not debian-binary");
+      throw CheckException.integrity(DebCode.DEB_STRUCTURE_INVALID, subject, "the first ar member is not debian-binary");
     }
     ArArchive.Member control = null;
     ArArchive.Member data = null;
@@ -149,20 +150,20 @@ public final class DebPackage {
       }
       if (control == null) {
         if (!m.name().equals("control.tar") && !m.name().startsWith("control.tar.")) {
-          throw CheckException.integrity("DEB_STRUCTURE_INVALID", subject,
+          throw CheckException.integrity(DebCode.DEB_STRUCTURE_INVALID, subject,
               "member " + (i + 1) + " is '" + m.name() + "', expected control.tar*");
         }
         control = m;
       } else {
         if (!m.name().equals("data.tar") && !m.name().startsWith("data.tar.")) {
-          throw CheckException.integrity("DEB_STRUCTURE_INVALID", subject,
+          throw CheckException.integrity(DebCode.DEB_STRUCTURE_INVALID, subject,
               "member " + (i + 1) + " is '" + m.name() + "', expected data.tar*");
         }
         data = m;
       }
     }
     if (control == null || data == null) {
-      throw CheckException.integrity("DEB_STRUCTURE_INVALID", subject, "no " + (control == null ? "control" : "data") + ".tar member");
+      throw CheckException.integrity(DebCode.DEB_STRUCTURE_INVALID, subject, "no " + (control == null ? "control" : "data") + ".tar member");
     }
     return new Layout(members.get(0), control, data);
   }
@@ -176,21 +177,21 @@ public final class DebPackage {
       case ".xz" -> Decompress.Format.XZ;
       case ".zst" -> Decompress.Format.ZSTD;
       case ".bz2" -> Decompress.Format.BZIP2;
-      default -> throw new CheckException("DEB_COMPRESSION_UNSUPPORTED", subject, "member " + n + " uses an unsupported compression");
+      default -> throw new CheckException(DebCode.DEB_COMPRESSION_UNSUPPORTED, subject, "member " + n + " uses an unsupported compression");
     };
   }
 
   private static void checkPath(TarEntryInfo e, String subject, List<Finding> findings) {
     if (e.rawName().startsWith("/")) {
-      findings.add(new Finding("DEB_DATA_ABSOLUTE_PATH", Severity.FAIL, subject,
+      findings.add(new Finding(DebCode.DEB_DATA_ABSOLUTE_PATH, Severity.FAIL, subject,
           "data.tar entry has an absolute name (dpkg-deb builds ./relative names)", null).with("entry", e.rawName()));
     }
     if (e.type() == TarEntryInfo.Type.SYMLINK && !e.linkTarget().startsWith("/") && escapes(e.path(), e.linkTarget())) {
-      findings.add(new Finding("DEB_DATA_SYMLINK_ESCAPE", Severity.FAIL, subject,
+      findings.add(new Finding(DebCode.DEB_DATA_SYMLINK_ESCAPE, Severity.FAIL, subject,
           "symlink points above the installation root", null).with("entry", e.path()).with("target", e.linkTarget()));
     }
     if (e.type() == TarEntryInfo.Type.HARDLINK && escapes("x", e.linkTarget())) {
-      findings.add(new Finding("DEB_DATA_HARDLINK_ESCAPE", Severity.FAIL, subject,
+      findings.add(new Finding(DebCode.DEB_DATA_HARDLINK_ESCAPE, Severity.FAIL, subject,
           "hardlink target leaves the installation root", null).with("entry", e.path()).with("target", e.linkTarget()));
     }
   }
@@ -230,17 +231,17 @@ public final class DebPackage {
     for (DpkgDatabase.Md5Entry m : md5sums) {
       DataEntry e = files.get(m.path());
       if (e == null || e.type() != TarEntryInfo.Type.FILE) {
-        out.add(new Finding("DEB_MD5SUMS_FILE_MISSING", Severity.FAIL, subject, "md5sums names a file data.tar lacks", null)
+        out.add(new Finding(DebCode.DEB_MD5SUMS_FILE_MISSING, Severity.FAIL, subject, "md5sums names a file data.tar lacks", null)
             .with("path", m.path()));
       } else if (!e.md5().equals(m.md5())) {
-        out.add(new Finding("DEB_MD5SUMS_MISMATCH", Severity.FAIL, subject, "file content differs from md5sums", null)
+        out.add(new Finding(DebCode.DEB_MD5SUMS_MISMATCH, Severity.FAIL, subject, "file content differs from md5sums", null)
             .with("path", m.path()).with("expected", m.md5()).with("actual", e.md5()));
       } else {
         ok++;
       }
     }
     if (out.isEmpty()) {
-      out.add(new Finding("DEB_MD5SUMS_OK", Severity.OK, subject, ok + " files match md5sums", null).with("files", ok));
+      out.add(new Finding(DebCode.DEB_MD5SUMS_OK, Severity.OK, subject, ok + " files match md5sums", null).with("files", ok));
     }
     return out;
   }
@@ -261,7 +262,7 @@ public final class DebPackage {
         }
         String role = m.name().substring(4);
         String sub = subject + " " + m.name();
-        byte[] content = LimitedInputStream.readAll(ArArchive.open(ch, m), 1 << 20, "DEB_SIGNATURE_TOO_LARGE", sub);
+        byte[] content = LimitedInputStream.readAll(ArArchive.open(ch, m), 1 << 20, DebCode.DEB_SIGNATURE_TOO_LARGE, sub);
         String head = new String(content, 0, Math.min(content.length, 64), StandardCharsets.ISO_8859_1);
         List<Finding> fs = new ArrayList<>();
         boolean ok;
@@ -288,14 +289,14 @@ public final class DebPackage {
       }
     }
     if (out.isEmpty()) {
-      out.add(Finding.of("DEB_SIGNATURE_NONE", Severity.INFO, subject,
+      out.add(Finding.of(DebCode.DEB_SIGNATURE_NONE, Severity.INFO, subject,
           "no embedded _gpg* signature (Debian signs its archive, not individual debs)"));
     }
     return out;
   }
 
   private static Finding summary(boolean ok, String subject, String format, String role) {
-    return new Finding(ok ? "DEB_EMBEDDED_SIGNATURE_VERIFIED" : "DEB_EMBEDDED_SIGNATURE_FAILED",
+    return new Finding(ok ? DebCode.DEB_EMBEDDED_SIGNATURE_VERIFIED : DebCode.DEB_EMBEDDED_SIGNATURE_FAILED,
         ok ? Severity.OK : Severity.FAIL, subject,
         ok ? format + " " + role + " signature verifies over the package contents"
             : format + " " + role + " signature does not verify over the package contents", null)
@@ -309,7 +310,7 @@ public final class DebPackage {
     try {
       p = Deb822.parseOne(new String(manifest, StandardCharsets.UTF_8), subject);
     } catch (CheckException e) {
-      return List.of(Finding.fail("DEB_DPKGSIG_MANIFEST_INVALID", subject, "the signed manifest is not deb822: " + e.getMessage()));
+      return List.of(Finding.fail(DebCode.DEB_DPKGSIG_MANIFEST_INVALID, subject, "the signed manifest is not deb822: " + e.getMessage()));
     }
     List<Finding> out = new ArrayList<>();
     Map<String, ArArchive.Member> byName = Map.of(l.debianBinary.name(), l.debianBinary, l.control.name(), l.control,
@@ -318,12 +319,12 @@ public final class DebPackage {
     for (String line : p.continuationLines("Files")) {
       String[] w = line.split("\\s+");
       if (w.length != 4) {
-        out.add(Finding.fail("DEB_DPKGSIG_MANIFEST_INVALID", subject, "bad Files line '" + line + "'"));
+        out.add(Finding.fail(DebCode.DEB_DPKGSIG_MANIFEST_INVALID, subject, "bad Files line '" + line + "'"));
         continue;
       }
       ArArchive.Member m = byName.get(w[3]);
       if (m == null) {
-        out.add(Finding.fail("DEB_DPKGSIG_FILE_MISMATCH", subject, "manifest lists '" + w[3] + "', not a member of this deb"));
+        out.add(Finding.fail(DebCode.DEB_DPKGSIG_FILE_MISMATCH, subject, "manifest lists '" + w[3] + "', not a member of this deb"));
         continue;
       }
       listed.add(w[3]);
@@ -340,13 +341,13 @@ public final class DebPackage {
       String aMd5 = HexFormat.of().formatHex(md5.digest());
       String aSha1 = HexFormat.of().formatHex(sha1.digest());
       if (!aMd5.equalsIgnoreCase(w[0]) || !aSha1.equalsIgnoreCase(w[1]) || !w[2].equals(Long.toString(m.size()))) {
-        out.add(new Finding("DEB_DPKGSIG_FILE_MISMATCH", Severity.FAIL, subject, "member " + w[3] + " differs from the signed manifest", null)
+        out.add(new Finding(DebCode.DEB_DPKGSIG_FILE_MISMATCH, Severity.FAIL, subject, "member " + w[3] + " differs from the signed manifest", null)
             .with("member", w[3]).with("expected", w[0] + " " + w[1] + " " + w[2]).with("actual", aMd5 + " " + aSha1 + " " + m.size()));
       }
     }
     for (String need : byName.keySet()) {
       if (!listed.contains(need)) {
-        out.add(Finding.fail("DEB_DPKGSIG_FILE_MISMATCH", subject, "the signed manifest does not cover member " + need));
+        out.add(Finding.fail(DebCode.DEB_DPKGSIG_FILE_MISMATCH, subject, "the signed manifest does not cover member " + need));
       }
     }
     return out;

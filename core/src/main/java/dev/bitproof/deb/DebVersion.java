@@ -66,7 +66,7 @@ public record DebVersion(long epoch, String upstream, String revision) implement
   }
 
   private static CheckException bad(String s, String why) {
-    return new CheckException("DEB_VERSION_INVALID", s, "not a Debian version: " + why);
+    return new CheckException(DebCode.DEB_VERSION_INVALID, s, "not a Debian version: " + why);
   }
 
   @Override

@@ -218,7 +218,7 @@ public final class DpkgDatabase {
 
   private static void checkCount(List<InstalledPackage> out) {
     if (out.size() > MAX_PACKAGES) {
-      throw new CheckException("DPKG_DB_LIMIT", STATUS, "more than " + MAX_PACKAGES + " packages");
+      throw new CheckException(DebCode.DPKG_DB_LIMIT, STATUS, "more than " + MAX_PACKAGES + " packages");
     }
   }
 
@@ -283,7 +283,7 @@ public final class DpkgDatabase {
   private static String required(ControlParagraph p, String field, String subject) {
     String v = p.value(field).trim();
     if (v.isEmpty()) {
-      throw CheckException.integrity("DPKG_DB_SYNTAX", subject, "stanza at line " + p.line() + " has no " + field + ":");
+      throw CheckException.integrity(DebCode.DPKG_DB_SYNTAX, subject, "stanza at line " + p.line() + " has no " + field + ":");
     }
     return v;
   }
@@ -299,7 +299,7 @@ public final class DpkgDatabase {
       }
       if (line.length() < 35 || !MD5.matcher(line.substring(0, 32).toLowerCase(Locale.ROOT)).matches()
           || line.charAt(32) != ' ' || (line.charAt(33) != ' ' && line.charAt(33) != '*')) {
-        throw CheckException.integrity("DPKG_MD5SUMS_SYNTAX", subject + ":" + (i + 1), "not '<md5>  <path>'");
+        throw CheckException.integrity(DebCode.DPKG_MD5SUMS_SYNTAX, subject + ":" + (i + 1), "not '<md5>  <path>'");
       }
       String path = line.substring(34);
       out.add(new Md5Entry(absolute(path), line.substring(0, 32).toLowerCase(Locale.ROOT)));
@@ -328,7 +328,7 @@ public final class DpkgDatabase {
         flags.add(0, w.remove(w.size() - 1));
       }
       if (w.size() < 2) {
-        throw CheckException.integrity("DPKG_DB_SYNTAX", subject, "bad Conffiles line '" + line + "'");
+        throw CheckException.integrity(DebCode.DPKG_DB_SYNTAX, subject, "bad Conffiles line '" + line + "'");
       }
       String md5 = w.remove(w.size() - 1);
       out.add(new Conffile(String.join(" ", w), md5, flags));
@@ -347,7 +347,7 @@ public final class DpkgDatabase {
       out.add(new Diversion(lines[i], lines[i + 1], lines[i + 2]));
     }
     if (lines.length % 3 != 0 && !(lines.length == 1 && lines[0].isEmpty())) {
-      throw CheckException.integrity("DPKG_DB_SYNTAX", DIVERSIONS, "diversions is not groups of 3 lines");
+      throw CheckException.integrity(DebCode.DPKG_DB_SYNTAX, DIVERSIONS, "diversions is not groups of 3 lines");
     }
     return out;
   }

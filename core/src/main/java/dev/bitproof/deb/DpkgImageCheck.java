@@ -59,7 +59,7 @@ public final class DpkgImageCheck {
     DpkgDatabase db = DpkgDatabase.read(DpkgDatabase.access(fs));
     List<Finding> out = new ArrayList<>();
     if (db.layout() == DpkgDatabase.Layout.NONE) {
-      throw new CheckException("DPKG_DB_MISSING", "/var/lib/dpkg",
+      throw new CheckException(DebCode.DPKG_DB_MISSING, "/var/lib/dpkg",
           "no dpkg database (neither var/lib/dpkg/status nor status.d): not a Debian-based image");
     }
     Canon canon = new Canon(fs);
@@ -76,13 +76,13 @@ public final class DpkgImageCheck {
         String where = diverted(e.path(), p.name(), diversions);
         Optional<ImageFilesystem.Node> n = resolve(fs, where);
         if (n.isEmpty() || n.get().entry().type() != TarEntryInfo.Type.FILE) {
-          out.add(new Finding("DPKG_FILE_MISSING", Severity.FAIL, where, "a file of " + p.name() + " is missing", null)
+          out.add(new Finding(DebCode.DPKG_FILE_MISSING, Severity.FAIL, where, "a file of " + p.name() + " is missing", null)
               .with("package", p.key()).with("expectedMd5", e.md5()));
           continue;
         }
         String actual = n.get().entry().md5Hex().orElse("");
         if (!actual.equals(e.md5())) {
-          out.add(new Finding("DPKG_FILE_MODIFIED", Severity.FAIL, where, "content differs from " + p.name() + "'s md5sums", null)
+          out.add(new Finding(DebCode.DPKG_FILE_MODIFIED, Severity.FAIL, where, "content differs from " + p.name() + "'s md5sums", null)
               .with("package", p.key()).with("expectedMd5", e.md5()).with("actualMd5", actual).with("layer", n.get().layer()));
           continue;
         }
@@ -94,10 +94,10 @@ public final class DpkgImageCheck {
         }
         Optional<ImageFilesystem.Node> n = resolve(fs, c.path());
         if (n.isEmpty() || n.get().entry().type() != TarEntryInfo.Type.FILE) {
-          out.add(new Finding("DPKG_CONFFILE_MISSING", Severity.WARN, c.path(), "a conffile of " + p.name() + " is missing", null)
+          out.add(new Finding(DebCode.DPKG_CONFFILE_MISSING, Severity.WARN, c.path(), "a conffile of " + p.name() + " is missing", null)
               .with("package", p.key()));
         } else if (!n.get().entry().md5Hex().orElse("").equals(c.md5())) {
-          out.add(new Finding("DPKG_CONFFILE_CHANGED", Severity.WARN, c.path(), "conffile differs from the packaged one", null)
+          out.add(new Finding(DebCode.DPKG_CONFFILE_CHANGED, Severity.WARN, c.path(), "conffile differs from the packaged one", null)
               .with("package", p.key()).with("expectedMd5", c.md5()).with("actualMd5", n.get().entry().md5Hex().orElse("")));
         }
       }
@@ -145,12 +145,12 @@ public final class DpkgImageCheck {
       if (why != null) {
         explained.put(abs, why);
       } else {
-        out.add(new Finding("DPKG_UNOWNED_FILE", options.failOnUnowned() ? Severity.FAIL : Severity.WARN, abs,
+        out.add(new Finding(DebCode.DPKG_UNOWNED_FILE, options.failOnUnowned() ? Severity.FAIL : Severity.WARN, abs,
             "no package owns this file and no rule explains it", null).with("layer", n.layer()).with("type", t));
       }
     }
     unowned.sort(null);
-    out.add(0, new Finding(checked == ok ? "DPKG_FILES_OK" : "DPKG_FILES_DIFFER", checked == ok ? Severity.OK : Severity.FAIL,
+    out.add(0, new Finding(checked == ok ? DebCode.DPKG_FILES_OK : DebCode.DPKG_FILES_DIFFER, checked == ok ? Severity.OK : Severity.FAIL,
         "/var/lib/dpkg", ok + " of " + checked + " packaged files match their md5sums", null)
         .with("layout", db.layout().label()).with("packages", db.installed().size())
         .with("filesChecked", checked).with("ok", ok).with("unowned", unowned.size())
@@ -263,7 +263,7 @@ public final class DpkgImageCheck {
           .findFirst();
       String subject = deb.subject();
       if (ip.isEmpty()) {
-        out.add(new Finding("DPKG_DEB_NOT_INSTALLED", Severity.INFO, subject,
+        out.add(new Finding(DebCode.DPKG_DEB_NOT_INSTALLED, Severity.INFO, subject,
             "the image has no installed " + deb.name() + " " + deb.version() + " " + deb.architecture(), null));
         continue;
       }
@@ -281,7 +281,7 @@ public final class DpkgImageCheck {
         }
       }
       if (!controlDiff.isEmpty()) {
-        out.add(new Finding("DPKG_CONTROL_DIFFERS_FROM_DEB", Severity.FAIL, subject,
+        out.add(new Finding(DebCode.DPKG_CONTROL_DIFFERS_FROM_DEB, Severity.FAIL, subject,
             "the installed control stanza differs from the deb's control file", null).with("fields", controlDiff));
       }
       java.util.Set<String> conffiles = new java.util.HashSet<>(deb.conffiles());
@@ -294,13 +294,13 @@ public final class DpkgImageCheck {
           files++;
           Optional<ImageFilesystem.Node> n = resolve(fs, where);
           if (n.isEmpty() || n.get().entry().type() != TarEntryInfo.Type.FILE) {
-            out.add(new Finding(conffiles.contains(e.path()) ? "DPKG_CONFFILE_MISSING" : "DPKG_FILE_MISSING",
+            out.add(new Finding(conffiles.contains(e.path()) ? DebCode.DPKG_CONFFILE_MISSING : DebCode.DPKG_FILE_MISSING,
                 conffiles.contains(e.path()) ? Severity.WARN : Severity.FAIL, where, "a file of " + deb.subject() + " is missing", null)
                 .with("package", p.key()));
             failures++;
           } else if (!n.get().entry().md5Hex().orElse("").equals(e.md5())) {
             boolean conf = conffiles.contains(e.path());
-            out.add(new Finding(conf ? "DPKG_CONFFILE_CHANGED" : "DPKG_FILE_MODIFIED", conf ? Severity.WARN : Severity.FAIL,
+            out.add(new Finding(conf ? DebCode.DPKG_CONFFILE_CHANGED : DebCode.DPKG_FILE_MODIFIED, conf ? Severity.WARN : Severity.FAIL,
                 where, "content differs from " + deb.subject(), null).with("package", p.key())
                 .with("expectedMd5", e.md5()).with("actualMd5", n.get().entry().md5Hex().orElse("")).with("layer", n.get().layer()));
             failures++;
@@ -311,7 +311,7 @@ public final class DpkgImageCheck {
           Optional<ImageFilesystem.Node> n = fs.get(c.substring(1));
           if (n.isEmpty() || n.get().entry().type() != TarEntryInfo.Type.SYMLINK
               || !n.get().entry().linkTarget().equals(e.linkTarget())) {
-            out.add(new Finding("DPKG_SYMLINK_DIFFERS", Severity.FAIL, where, "symlink differs from " + deb.subject(), null)
+            out.add(new Finding(DebCode.DPKG_SYMLINK_DIFFERS, Severity.FAIL, where, "symlink differs from " + deb.subject(), null)
                 .with("package", p.key()).with("expectedTarget", e.linkTarget())
                 .with("actual", n.map(x -> x.entry().type() + " " + x.entry().linkTarget()).orElse("missing")));
             failures++;
@@ -319,7 +319,7 @@ public final class DpkgImageCheck {
         }
       }
       if (failures == 0) {
-        out.add(new Finding("DPKG_DEB_CONTENT_OK", Severity.OK, subject,
+        out.add(new Finding(DebCode.DPKG_DEB_CONTENT_OK, Severity.OK, subject,
             "every file and symlink of the deb is installed unchanged", null)
             .with("package", p.key()).with("files", files).with("symlinks", links).with("conffiles", conffiles.size()));
       }
@@ -352,7 +352,7 @@ public final class DpkgImageCheck {
       }
       String subject = p.name() + " " + p.version() + " " + p.architecture();
       if (hit == null) {
-        out.add(new Finding("DPKG_PACKAGE_NOT_IN_ARCHIVE", Severity.FAIL, subject,
+        out.add(new Finding(DebCode.DPKG_PACKAGE_NOT_IN_ARCHIVE, Severity.FAIL, subject,
             "this installed version is in none of the verified Packages indexes", null)
             .with("searched", indexes.stream().map(PackagesIndex::origin).toList()));
         continue;
@@ -380,12 +380,12 @@ public final class DpkgImageCheck {
         }
       }
       if (!differ.isEmpty()) {
-        out.add(new Finding("DPKG_CONTROL_MISMATCH", Severity.FAIL, subject,
+        out.add(new Finding(DebCode.DPKG_CONTROL_MISMATCH, Severity.FAIL, subject,
             "the installed control stanza differs from the signed archive's", null)
             .with("index", from.origin()).with("fields", differ));
         continue;
       }
-      Finding f = new Finding("DPKG_PACKAGE_IN_ARCHIVE", Severity.OK, subject,
+      Finding f = new Finding(DebCode.DPKG_PACKAGE_IN_ARCHIVE, Severity.OK, subject,
           "the signed archive has this version with the same control stanza", null)
           .with("index", from.origin()).with("filename", hit.filename()).with("sha256", hit.sha256());
       out.add(overridden.isEmpty() ? f : f.with("archiveOverrides", overridden));

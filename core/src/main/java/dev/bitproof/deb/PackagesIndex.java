@@ -43,7 +43,7 @@ public record PackagesIndex(String origin, String suite, String component, Strin
       String name = p.value("Package");
       String sha = p.value("SHA256").toLowerCase(Locale.ROOT);
       if (name.isEmpty() || p.value("Version").isEmpty() || p.value("Filename").isEmpty() || sha.isEmpty()) {
-        throw CheckException.integrity("DEB_PACKAGES_SYNTAX", origin + ":" + p.line(),
+        throw CheckException.integrity(DebCode.DEB_PACKAGES_SYNTAX, origin + ":" + p.line(),
             "stanza lacks Package, Version, Filename or SHA256 (MD5sum alone is never trusted)");
       }
       long size;
@@ -52,7 +52,7 @@ public record PackagesIndex(String origin, String suite, String component, Strin
         size = Long.parseLong(p.value("Size").trim());
         digest = new Digest("sha256", sha);
       } catch (NumberFormatException | CheckException e) {
-        throw CheckException.integrity("DEB_PACKAGES_SYNTAX", origin + ":" + p.line(), "bad Size or SHA256 for " + name);
+        throw CheckException.integrity(DebCode.DEB_PACKAGES_SYNTAX, origin + ":" + p.line(), "bad Size or SHA256 for " + name);
       }
       Entry e = new Entry(name, p.value("Version"), p.value("Architecture"), p.value("Filename"), size, digest,
           keepParagraph.test(name) ? p : null);

@@ -44,12 +44,12 @@ public final class PgpKeyring {
     List<PGPPublicKeyRing> rings = new ArrayList<>();
     for (Path f : files) {
       try (InputStream in = Files.newInputStream(f)) {
-        rings.addAll(parse(LimitedInputStream.readAll(in, MAX_KEYRING_BYTES, "PGP_KEYRING_TOO_LARGE", f.toString()),
+        rings.addAll(parse(LimitedInputStream.readAll(in, MAX_KEYRING_BYTES, DebCode.PGP_KEYRING_TOO_LARGE, f.toString()),
             f.toString()));
       }
     }
     if (rings.isEmpty()) {
-      throw new CheckException("PGP_KEYRING_EMPTY", files.toString(), "the keyring holds no public keys");
+      throw new CheckException(DebCode.PGP_KEYRING_EMPTY, files.toString(), "the keyring holds no public keys");
     }
     return new PgpKeyring(rings);
   }
@@ -80,7 +80,7 @@ public final class PgpKeyring {
         from = stop;
       }
     } catch (IOException | PGPException | RuntimeException e) {
-      throw new CheckException("PGP_KEYRING_INVALID", subject, "not an OpenPGP public keyring: " + e.getMessage(), e);
+      throw new CheckException(DebCode.PGP_KEYRING_INVALID, subject, "not an OpenPGP public keyring: " + e.getMessage(), e);
     }
     return out;
   }

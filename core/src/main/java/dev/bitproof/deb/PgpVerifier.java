@@ -80,10 +80,10 @@ public final class PgpVerifier {
         out.add(s.toFinding(subject));
       }
       if (accepted()) {
-        out.add(new Finding("PGP_VERIFIED", Severity.OK, subject, good() + " good signature(s) from the keyring, none bad", null)
+        out.add(new Finding(DebCode.PGP_VERIFIED, Severity.OK, subject, good() + " good signature(s) from the keyring, none bad", null)
             .with("good", good()).with("signatures", signatures.size()));
       } else {
-        out.add(new Finding("PGP_NOT_VERIFIED", Severity.FAIL, subject,
+        out.add(new Finding(DebCode.PGP_NOT_VERIFIED, Severity.FAIL, subject,
             bad() > 0 ? bad() + " bad signature(s): the signed data was altered or the signature belongs to other data"
                 : "no good signature from a trusted key", null)
             .with("good", good()).with("bad", bad()).with("signatures", signatures.size()));
@@ -156,7 +156,7 @@ public final class PgpVerifier {
       }
       valid = sig.verify();
     } catch (IOException e) {
-      throw new dev.bitproof.report.CheckException("PGP_DATA_UNREADABLE", kid, "cannot read the signed data: " + e.getMessage(), e);
+      throw new dev.bitproof.report.CheckException(DebCode.PGP_DATA_UNREADABLE, kid, "cannot read the signed data: " + e.getMessage(), e);
     } catch (PGPException | RuntimeException e) {
       if (e instanceof dev.bitproof.report.CheckException ce) {
         throw ce;

@@ -34,12 +34,12 @@ public final class Release {
     for (String line : p.continuationLines("SHA256")) {
       String[] w = line.split("\\s+");
       if (w.length != 3) {
-        throw CheckException.integrity("DEB_RELEASE_SYNTAX", subject, "bad SHA256 line '" + line + "'");
+        throw CheckException.integrity(DebCode.DEB_RELEASE_SYNTAX, subject, "bad SHA256 line '" + line + "'");
       }
       try {
         files.add(new IndexFile(new Digest("sha256", w[0].toLowerCase(Locale.ROOT)), Long.parseLong(w[1]), w[2]));
       } catch (NumberFormatException | CheckException e) {
-        throw CheckException.integrity("DEB_RELEASE_SYNTAX", subject, "bad SHA256 line '" + line + "'");
+        throw CheckException.integrity(DebCode.DEB_RELEASE_SYNTAX, subject, "bad SHA256 line '" + line + "'");
       }
     }
     return new Release(p, files);
@@ -82,7 +82,7 @@ public final class Release {
     try {
       return ZonedDateTime.parse(v, DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ENGLISH)).toInstant();
     } catch (DateTimeParseException e) {
-      throw CheckException.integrity("DEB_RELEASE_SYNTAX", "Date", "cannot parse date '" + s + "'");
+      throw CheckException.integrity(DebCode.DEB_RELEASE_SYNTAX, "Date", "cannot parse date '" + s + "'");
     }
   }
 }

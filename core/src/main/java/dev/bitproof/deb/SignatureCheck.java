@@ -1,5 +1,6 @@
 package dev.bitproof.deb;
 
+import dev.bitproof.report.Code;
 import dev.bitproof.report.Finding;
 import dev.bitproof.report.Severity;
 import java.time.Instant;
@@ -19,37 +20,37 @@ public record SignatureCheck(Status status, String keyId, String signingKey, Str
   /** How one signature counts under apt's rule (good from a trusted key, none bad). */
   public enum Status {
     /** Cryptographically valid, by a valid key of the keyring (gpg GOODSIG + VALIDSIG). */
-    GOOD("PGP_SIGNATURE_GOOD", Severity.OK),
+    GOOD(DebCode.PGP_SIGNATURE_GOOD, Severity.OK),
     /** The key is in the keyring and the signature does not verify (gpg BADSIG): fails the file. */
-    BAD("PGP_SIGNATURE_BAD", Severity.FAIL),
+    BAD(DebCode.PGP_SIGNATURE_BAD, Severity.FAIL),
     /** No key in the keyring (gpg NO_PUBKEY): tolerated next to a good one, as apt does. */
-    NO_PUBKEY("PGP_SIGNATURE_UNKNOWN_KEY", Severity.INFO),
+    NO_PUBKEY(DebCode.PGP_SIGNATURE_UNKNOWN_KEY, Severity.INFO),
     /** MD5, SHA-1 or RIPEMD-160 digest: worthless (apt). */
-    WEAK_DIGEST("PGP_SIGNATURE_WEAK_DIGEST", Severity.WARN),
+    WEAK_DIGEST(DebCode.PGP_SIGNATURE_WEAK_DIGEST, Severity.WARN),
     /** RSA under 2048 bits, DSA, or an unknown public-key algorithm: worthless (apt's ASSERT_PUBKEY_ALGO). */
-    WEAK_KEY("PGP_SIGNATURE_WEAK_KEY", Severity.WARN),
+    WEAK_KEY(DebCode.PGP_SIGNATURE_WEAK_KEY, Severity.WARN),
     /** The signing key (or its primary) had expired at signing time or has expired now (gpg EXPKEYSIG). */
-    KEY_EXPIRED("PGP_KEY_EXPIRED", Severity.WARN),
+    KEY_EXPIRED(DebCode.PGP_KEY_EXPIRED, Severity.WARN),
     /** The signing key or its primary key is revoked (gpg REVKEYSIG). */
-    KEY_REVOKED("PGP_KEY_REVOKED", Severity.WARN),
+    KEY_REVOKED(DebCode.PGP_KEY_REVOKED, Severity.WARN),
     /** The signature itself has expired (gpg EXPSIG). */
-    SIG_EXPIRED("PGP_SIGNATURE_EXPIRED", Severity.WARN),
+    SIG_EXPIRED(DebCode.PGP_SIGNATURE_EXPIRED, Severity.WARN),
     /** Made after "now" (clock skew or a forged time). */
-    SIG_FUTURE("PGP_SIGNATURE_FROM_FUTURE", Severity.WARN),
+    SIG_FUTURE(DebCode.PGP_SIGNATURE_FROM_FUTURE, Severity.WARN),
     /** The subkey has no valid binding signature, is not signing-capable, or the certificate has no valid self-signature. */
-    KEY_INVALID("PGP_KEY_NOT_VALID", Severity.WARN),
+    KEY_INVALID(DebCode.PGP_KEY_NOT_VALID, Severity.WARN),
     /** Not a document signature (type 0x00 or 0x01), or a version we do not verify. */
-    WRONG_TYPE("PGP_SIGNATURE_WRONG_TYPE", Severity.WARN);
+    WRONG_TYPE(DebCode.PGP_SIGNATURE_WRONG_TYPE, Severity.WARN);
 
-    private final String code;
+    private final Code code;
     private final Severity severity;
 
-    Status(String code, Severity severity) {
+    Status(Code code, Severity severity) {
       this.code = code;
       this.severity = severity;
     }
 
-    public String code() {
+    public Code code() {
       return code;
     }
 

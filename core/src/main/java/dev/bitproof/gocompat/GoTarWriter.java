@@ -64,7 +64,7 @@ public final class GoTarWriter implements AutoCloseable {
   public void writeHeader(Header h) throws IOException {
     flush();
     if (h.typeflag() == TYPE_REG && h.name().endsWith("/")) {
-      throw new CheckException("TAR_HEADER_INVALID", h.name(), "filename may not have trailing slash");
+      throw new CheckException(GoCompatCode.TAR_HEADER_INVALID, h.name(), "filename may not have trailing slash");
     }
     // allowedFormats(): which of USTAR/PAX can hold this header, and the PAX records it needs
     boolean ustar = true;
@@ -87,7 +87,7 @@ public final class GoTarWriter implements AutoCloseable {
     }
     // verifyNumeric: mode/devmajor/devminor have no PAX key
     if (!fitsInOctal(8, h.mode()) || !fitsInOctal(8, h.devmajor()) || !fitsInOctal(8, h.devminor())) {
-      throw new CheckException("TAR_HEADER_INVALID", h.name(), "mode or device number does not fit a tar header");
+      throw new CheckException(GoCompatCode.TAR_HEADER_INVALID, h.name(), "mode or device number does not fit a tar header");
     }
     if (!fitsInOctal(8, h.uid())) {
       ustar = false;

@@ -38,14 +38,14 @@ public final class Shlex {
         i++;
       } else if (c == '\\') {
         if (i + 1 >= n) {
-          throw new CheckException("APKO_CONFIG_INVALID", s, "EOF found after escape character");
+          throw new CheckException(GoCompatCode.APKO_CONFIG_INVALID, s, "EOF found after escape character");
         }
         word.append(s.charAt(i + 1));
         i += 2;
       } else if (c == '\'') {
         int end = s.indexOf('\'', i + 1);
         if (end < 0) {
-          throw new CheckException("APKO_CONFIG_INVALID", s, "EOF found when expecting closing quote");
+          throw new CheckException(GoCompatCode.APKO_CONFIG_INVALID, s, "EOF found when expecting closing quote");
         }
         word.append(s, i + 1, end);
         i = end + 1;
@@ -71,7 +71,7 @@ public final class Shlex {
           i++;
         }
         if (!closed) {
-          throw new CheckException("APKO_CONFIG_INVALID", s, "EOF found when expecting closing quote");
+          throw new CheckException(GoCompatCode.APKO_CONFIG_INVALID, s, "EOF found when expecting closing quote");
         }
       } else {
         word.append(c);

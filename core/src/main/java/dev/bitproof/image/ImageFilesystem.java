@@ -134,7 +134,7 @@ public final class ImageFilesystem {
         }
       }
     }
-    throw CheckException.integrity("SYMLINK_LOOP", path, "too many levels of symbolic links");
+    throw CheckException.integrity(ImageCode.SYMLINK_LOOP, path, "too many levels of symbolic links");
   }
 
   private String resolveParents(String p, int hopsSoFar) {
@@ -146,7 +146,7 @@ public final class ImageFilesystem {
       Node n = nodes.get(cur);
       while (n != null && n.entry().type() == TarEntryInfo.Type.SYMLINK) {
         if (++hops >= 40) {
-          throw CheckException.integrity("SYMLINK_LOOP", p, "too many levels of symbolic links");
+          throw CheckException.integrity(ImageCode.SYMLINK_LOOP, p, "too many levels of symbolic links");
         }
         cur = TarPaths.resolveLink(cur, n.entry().linkTarget());
         n = nodes.get(cur);

@@ -3,6 +3,7 @@ package dev.bitproof.io;
 import com.github.luben.zstd.ZstdInputStream;
 import dev.bitproof.oci.MediaType;
 import dev.bitproof.report.CheckException;
+import dev.bitproof.report.Code;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.FilterInputStream;
@@ -95,9 +96,9 @@ public final class Decompress {
   public static InputStream open(MediaType.Compression c, InputStream compressed, long maxOutput, long maxRatio,
       String subject) throws IOException {
     if (c == MediaType.Compression.NONE) {
-      return new LimitedInputStream(compressed, maxOutput, "LAYER_TOO_LARGE", subject);
+      return new LimitedInputStream(compressed, maxOutput, IoCode.LAYER_TOO_LARGE, subject);
     }
-    return open(Format.of(c), compressed, maxOutput, maxRatio, subject, "LAYER_NOT_GZIP");
+    return open(Format.of(c), compressed, maxOutput, maxRatio, subject, IoCode.LAYER_NOT_GZIP);
   }
 
   /** Gzip with the same guards. */
@@ -124,7 +125,7 @@ public final class Decompress {
   }
 
   private static InputStream open(Format format, InputStream compressed, long maxOutput, long maxRatio,
-      String subject, String notGzipCode) throws IOException {
+      String subject, Code notGzipCode) throws IOException {
     // xz and bzip2 read their input a byte at a time; the others read blocks and must not read ahead of the
     // caller, who may digest the rest of the blob after the compressed stream ends
     boolean byteWise = format == Format.XZ || format == Format.BZIP2;
@@ -144,7 +145,7 @@ public final class Decompress {
       if (notGzipCode != null) {
         throw new CheckException(notGzipCode, subject, "layer is not gzip data: " + e.getMessage(), e);
       }
-      throw CheckException.integrity("COMPRESSED_CORRUPT", subject, "not " + format + " data: " + e.getMessage());
+      throw CheckException.integrity(IoCode.COMPRESSED_CORRUPT, subject, "not " + format + " data: " + e.getMessage());
     } catch (IOException e) {
       throw translate(e, counted, subject, "not " + format + " data: ");
     }
@@ -160,13 +161,13 @@ public final class Decompress {
       throw ce;
     }
     if (e instanceof MemoryLimitException m) {
-      throw new CheckException("DECOMPRESSION_BOMB", subject, "xz stream needs " + m.getMemoryNeeded()
+      throw new CheckException(IoCode.DECOMPRESSION_BOMB, subject, "xz stream needs " + m.getMemoryNeeded()
           + " KiB of memory (limit " + XZ_MEMORY_LIMIT_KIB + ")", e);
     }
     if (e instanceof EOFException) {
-      throw CheckException.integrity("COMPRESSED_TRUNCATED", subject, "compressed stream ends early");
+      throw CheckException.integrity(IoCode.COMPRESSED_TRUNCATED, subject, "compressed stream ends early");
     }
-    throw CheckException.integrity("COMPRESSED_CORRUPT", subject, prefix + e.getMessage());
+    throw CheckException.integrity(IoCode.COMPRESSED_CORRUPT, subject, prefix + e.getMessage());
   }
 
   /** Counts bytes read from the compressed side, and remembers the source's own failure. */
@@ -244,7 +245,7 @@ public final class Decompress {
         throw translate(e, compressed, subject, "corrupt compressed data: ");
       } catch (RuntimeException e) {
         // zstd-jni reports some corrupt frames as RuntimeException subclasses
-        throw CheckException.integrity("COMPRESSED_CORRUPT", subject, "corrupt compressed data: " + e.getMessage());
+        throw CheckException.integrity(IoCode.COMPRESSED_CORRUPT, subject, "corrupt compressed data: " + e.getMessage());
       }
       if (n > 0) {
         check(n);
@@ -255,12 +256,12 @@ public final class Decompress {
     private void check(long n) {
       out += n;
       if (out > maxOutput) {
-        throw new CheckException("DECOMPRESSION_BOMB", subject, "decompresses to more than " + maxOutput + " bytes");
+        throw new CheckException(IoCode.DECOMPRESSION_BOMB, subject, "decompresses to more than " + maxOutput + " bytes");
       }
       long in = Math.max(1, compressed.count());
       long limit = in > Long.MAX_VALUE / Math.max(1, maxRatio) ? Long.MAX_VALUE : maxRatio * in; // no overflow
       if (out > SLACK && out > limit) {
-        throw new CheckException("DECOMPRESSION_BOMB", subject,
+        throw new CheckException(IoCode.DECOMPRESSION_BOMB, subject,
             "decompression ratio over " + maxRatio + ":1 (" + compressed.count() + " bytes in, " + out + " out)");
       }
     }

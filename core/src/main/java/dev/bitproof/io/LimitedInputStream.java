@@ -1,6 +1,7 @@
 package dev.bitproof.io;
 
 import dev.bitproof.report.CheckException;
+import dev.bitproof.report.Code;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,11 +9,11 @@ import java.io.InputStream;
 /** Fails with {@code code} once more than {@code limit} bytes are read: the guard against bombs and floods. */
 public final class LimitedInputStream extends FilterInputStream {
   private final long limit;
-  private final String code;
+  private final Code code;
   private final String subject;
   private long count;
 
-  public LimitedInputStream(InputStream in, long limit, String code, String subject) {
+  public LimitedInputStream(InputStream in, long limit, Code code, String subject) {
     super(in);
     this.limit = limit;
     this.code = code;
@@ -61,7 +62,7 @@ public final class LimitedInputStream extends FilterInputStream {
   }
 
   /** Reads all of {@code in}, failing past {@code limit} bytes. */
-  public static byte[] readAll(InputStream in, long limit, String code, String subject) throws IOException {
+  public static byte[] readAll(InputStream in, long limit, Code code, String subject) throws IOException {
     return new LimitedInputStream(in, limit, code, subject).readAllBytes();
   }
 }

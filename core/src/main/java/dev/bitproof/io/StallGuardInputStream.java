@@ -1,6 +1,7 @@
 package dev.bitproof.io;
 
 import dev.bitproof.report.CheckException;
+import dev.bitproof.report.Code;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -28,13 +29,13 @@ public final class StallGuardInputStream extends ReadThroughInputStream {
   }
 
   private final long timeoutNanos;
-  private final String code;
+  private final Code code;
   private final String subject;
   private volatile long lastProgress = System.nanoTime();
   private volatile boolean reading;
   private volatile boolean stalled;
 
-  public StallGuardInputStream(InputStream in, Duration timeout, String code, String subject) {
+  public StallGuardInputStream(InputStream in, Duration timeout, Code code, String subject) {
     super(in);
     this.timeoutNanos = timeout.toNanos();
     this.code = code;

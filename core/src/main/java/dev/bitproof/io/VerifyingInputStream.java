@@ -39,7 +39,7 @@ public final class VerifyingInputStream extends ReadThroughInputStream {
     md.update(b, off, n);
     count += n;
     if (expectedSize >= 0 && count > expectedSize) {
-      throw CheckException.integrity("BLOB_SIZE_MISMATCH", subject,
+      throw CheckException.integrity(IoCode.BLOB_SIZE_MISMATCH, subject,
           "more bytes than the descriptor's size " + expectedSize);
     }
     return n;
@@ -51,12 +51,12 @@ public final class VerifyingInputStream extends ReadThroughInputStream {
     }
     checked = true;
     if (expectedSize >= 0 && count != expectedSize) {
-      throw CheckException.integrity("BLOB_SIZE_MISMATCH", subject,
+      throw CheckException.integrity(IoCode.BLOB_SIZE_MISMATCH, subject,
           "got " + count + " bytes, descriptor says " + expectedSize + " (truncated?)");
     }
     Digest actual = new Digest(expected.algorithm(), java.util.HexFormat.of().formatHex(md.digest()));
     if (!actual.equals(expected)) {
-      throw CheckException.integrity("BLOB_DIGEST_MISMATCH", subject, "bytes hash to " + actual + ", expected " + expected);
+      throw CheckException.integrity(IoCode.BLOB_DIGEST_MISMATCH, subject, "bytes hash to " + actual + ", expected " + expected);
     }
   }
 

@@ -47,11 +47,11 @@ public final class Json {
     try {
       JsonNode n = MAPPER.readTree(bytes);
       if (n == null || n.isMissingNode()) {
-        throw new CheckException("JSON_INVALID", subject, "empty document");
+        throw new CheckException(JsonCode.JSON_INVALID, subject, "empty document");
       }
       return n;
     } catch (IOException e) {
-      throw new CheckException("JSON_INVALID", subject, "not valid JSON: " + firstLine(e.getMessage()), e);
+      throw new CheckException(JsonCode.JSON_INVALID, subject, "not valid JSON: " + firstLine(e.getMessage()), e);
     }
   }
 
@@ -59,7 +59,7 @@ public final class Json {
   public static ObjectNode parseObject(byte[] bytes, String subject) {
     JsonNode n = parse(bytes, subject);
     if (!n.isObject()) {
-      throw new CheckException("JSON_INVALID", subject, "expected a JSON object, found " + n.getNodeType());
+      throw new CheckException(JsonCode.JSON_INVALID, subject, "expected a JSON object, found " + n.getNodeType());
     }
     return (ObjectNode) n;
   }
@@ -70,14 +70,14 @@ public final class Json {
       return Optional.empty();
     }
     if (!n.isTextual()) {
-      throw new CheckException("JSON_INVALID", field, "field '" + field + "' must be a string");
+      throw new CheckException(JsonCode.JSON_INVALID, field, "field '" + field + "' must be a string");
     }
     return Optional.of(n.asText());
   }
 
   public static String requiredText(JsonNode obj, String field, String subject) {
     return text(obj, field).orElseThrow(
-        () -> new CheckException("JSON_INVALID", subject, "required field '" + field + "' is missing"));
+        () -> new CheckException(JsonCode.JSON_INVALID, subject, "required field '" + field + "' is missing"));
   }
 
   public static List<String> stringList(JsonNode obj, String field) {
@@ -86,12 +86,12 @@ public final class Json {
       return List.of();
     }
     if (!n.isArray()) {
-      throw new CheckException("JSON_INVALID", field, "field '" + field + "' must be an array");
+      throw new CheckException(JsonCode.JSON_INVALID, field, "field '" + field + "' must be an array");
     }
     List<String> out = new ArrayList<>();
     for (JsonNode e : n) {
       if (!e.isTextual()) {
-        throw new CheckException("JSON_INVALID", field, "field '" + field + "' must hold strings");
+        throw new CheckException(JsonCode.JSON_INVALID, field, "field '" + field + "' must hold strings");
       }
       out.add(e.asText());
     }
@@ -105,12 +105,12 @@ public final class Json {
       return Map.of();
     }
     if (!n.isObject()) {
-      throw new CheckException("JSON_INVALID", field, "field '" + field + "' must be an object");
+      throw new CheckException(JsonCode.JSON_INVALID, field, "field '" + field + "' must be an object");
     }
     Map<String, String> out = new LinkedHashMap<>();
     n.fields().forEachRemaining(e -> {
       if (!e.getValue().isTextual()) {
-        throw new CheckException("JSON_INVALID", field, "field '" + field + "." + e.getKey() + "' must be a string");
+        throw new CheckException(JsonCode.JSON_INVALID, field, "field '" + field + "." + e.getKey() + "' must be a string");
       }
       out.put(e.getKey(), e.getValue().asText());
     });

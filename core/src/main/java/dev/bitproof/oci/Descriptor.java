@@ -19,7 +19,7 @@ public record Descriptor(MediaType mediaType, Digest digest, long size, Map<Stri
     Objects.requireNonNull(mediaType, "mediaType");
     Objects.requireNonNull(digest, "digest");
     if (size < 0) {
-      throw new CheckException("DESCRIPTOR_INVALID", digest.toString(), "negative size " + size);
+      throw new CheckException(OciCode.DESCRIPTOR_INVALID, digest.toString(), "negative size " + size);
     }
     annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
     platform = platform == null ? Optional.empty() : platform;
@@ -47,11 +47,11 @@ public record Descriptor(MediaType mediaType, Digest digest, long size, Map<Stri
 
   static Descriptor fromJson(JsonNode n, String subject) {
     if (n == null || !n.isObject()) {
-      throw new CheckException("DESCRIPTOR_INVALID", subject, "descriptor must be an object");
+      throw new CheckException(OciCode.DESCRIPTOR_INVALID, subject, "descriptor must be an object");
     }
     JsonNode size = n.get("size");
     if (size == null || !size.canConvertToLong() || !size.isIntegralNumber()) {
-      throw new CheckException("DESCRIPTOR_INVALID", subject, "descriptor size missing or not an integer");
+      throw new CheckException(OciCode.DESCRIPTOR_INVALID, subject, "descriptor size missing or not an integer");
     }
     JsonNode platform = n.get("platform");
     return new Descriptor(

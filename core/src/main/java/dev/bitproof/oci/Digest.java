@@ -20,11 +20,11 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
     int len = switch (algorithm) {
       case "sha256" -> 64;
       case "sha512" -> 128;
-      default -> throw new CheckException("DIGEST_INVALID", algorithm + ":" + hex,
+      default -> throw new CheckException(OciCode.DIGEST_INVALID, algorithm + ":" + hex,
           "unsupported digest algorithm '" + algorithm + "' (sha256 and sha512 are supported)");
     };
     if (hex.length() != len || !HEX.matcher(hex).matches()) {
-      throw new CheckException("DIGEST_INVALID", algorithm + ":" + hex,
+      throw new CheckException(OciCode.DIGEST_INVALID, algorithm + ":" + hex,
           "digest must be " + len + " lowercase hex characters");
     }
   }
@@ -34,7 +34,7 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
     Objects.requireNonNull(s, "digest");
     int colon = s.indexOf(':');
     if (colon <= 0) {
-      throw new CheckException("DIGEST_INVALID", s, "digest must look like sha256:<hex>");
+      throw new CheckException(OciCode.DIGEST_INVALID, s, "digest must look like sha256:<hex>");
     }
     return new Digest(s.substring(0, colon), s.substring(colon + 1));
   }

@@ -33,14 +33,14 @@ public record ImageConfig(byte[] raw, Digest digest, String architecture, String
     Digest digest = Digest.sha256(raw);
     String subj = "config " + digest;
     if (raw.length > MAX_SIZE) {
-      throw new CheckException("CONFIG_TOO_LARGE", subj, "config is " + raw.length + " bytes, over the limit");
+      throw new CheckException(OciCode.CONFIG_TOO_LARGE, subj, "config is " + raw.length + " bytes, over the limit");
     }
     ObjectNode n = Json.parseObject(raw, subj);
     JsonNode c = n.get("config");
     if (c == null || c.isNull()) {
       c = Json.mapper().createObjectNode();
     } else if (!c.isObject()) {
-      throw new CheckException("CONFIG_INVALID", subj, "config.config must be an object");
+      throw new CheckException(OciCode.CONFIG_INVALID, subj, "config.config must be an object");
     }
     JsonNode rootfs = n.get("rootfs");
     List<Digest> diffIds = new ArrayList<>();

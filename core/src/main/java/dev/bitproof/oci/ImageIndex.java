@@ -26,17 +26,17 @@ public record ImageIndex(RawManifest raw, List<Descriptor> manifests, Map<String
     JsonNode n = raw.schema2Json(subj);
     JsonNode ms = n.get("manifests");
     if (ms == null || !ms.isArray()) {
-      throw new CheckException("MANIFEST_INVALID", subj, "manifests must be an array");
+      throw new CheckException(OciCode.MANIFEST_INVALID, subj, "manifests must be an array");
     }
     if (ms.size() > MAX_MANIFESTS) {
-      throw new CheckException("MANIFEST_INVALID", subj, "more than " + MAX_MANIFESTS + " manifests");
+      throw new CheckException(OciCode.MANIFEST_INVALID, subj, "more than " + MAX_MANIFESTS + " manifests");
     }
     List<Descriptor> out = new ArrayList<>();
     int i = 0;
     for (JsonNode m : ms) {
       Descriptor d = Descriptor.fromJson(m, subj + " manifests[" + i++ + "]");
       if (d.digest().equals(raw.digest())) {
-        throw new CheckException("INDEX_CYCLE", subj, "index lists itself");
+        throw new CheckException(OciCode.INDEX_CYCLE, subj, "index lists itself");
       }
       out.add(d);
     }

@@ -27,10 +27,10 @@ public record ImageManifest(RawManifest raw, Descriptor config, List<Descriptor>
     List<Descriptor> layers = new ArrayList<>();
     if (layersNode != null && !layersNode.isNull()) {
       if (!layersNode.isArray()) {
-        throw new CheckException("MANIFEST_INVALID", subj, "layers must be an array");
+        throw new CheckException(OciCode.MANIFEST_INVALID, subj, "layers must be an array");
       }
       if (layersNode.size() > MAX_LAYERS) {
-        throw new CheckException("MANIFEST_INVALID", subj, "more than " + MAX_LAYERS + " layers");
+        throw new CheckException(OciCode.MANIFEST_INVALID, subj, "more than " + MAX_LAYERS + " layers");
       }
       int i = 0;
       for (JsonNode l : layersNode) {

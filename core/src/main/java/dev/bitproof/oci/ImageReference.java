@@ -57,10 +57,13 @@ public record ImageReference(Transport transport, String path, String registry, 
     digest = digest == null ? Optional.empty() : digest;
   }
 
+  /** The transports {@link #parse} accepts, as an error message lists them. */
+  public static final String TRANSPORTS = "oci:DIR[:TAG], oci-archive:FILE, docker-archive:FILE, docker://HOST/REPO[:TAG|@DIGEST]";
+
   public static ImageReference parse(String ref) {
     Objects.requireNonNull(ref, "reference");
     if (ref.isBlank()) {
-      throw CheckException.usage("REFERENCE_INVALID", "empty image reference");
+      throw CheckException.usage(OciCode.REFERENCE_INVALID, "empty image reference");
     }
     if (ref.startsWith("docker://")) {
       return parseDocker(ref.substring("docker://".length()), ref);
@@ -76,14 +79,18 @@ public record ImageReference(Transport transport, String path, String registry, 
     }
     int colon = ref.indexOf(':');
     int slash = ref.indexOf('/');
-    if (colon > 0 && (slash < 0 || colon < slash) && ref.substring(0, colon).matches("[a-z-]+")
+    if (colon > 0 && (slash < 0 || colon < slash) && ref.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*")
         && !ref.substring(colon + 1).matches("[0-9]+(/.*)?")) {
-      // "foo:bar" with no slash before the colon: a transport we do not know, unless it is host:port/...
-      if (slash < 0 && !ref.contains("@")) {
+      // "word:rest" with no slash before the colon: a docker name:tag only when it is a plausible one (a lower-case
+      // name, a valid tag, nothing after it); else a transport we do not know, said at once (never a registry
+      // round trip to docker.io for "OCI:/path")
+      if (slash < 0 && !ref.contains("@") && ref.substring(0, colon).matches("[a-z0-9]+([._-][a-z0-9]+)*")
+          && ref.substring(colon + 1).matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")) {
         return parseDocker(ref, ref);
       }
-      throw CheckException.usage("REFERENCE_INVALID", "unknown transport '" + ref.substring(0, colon)
-          + "' (use oci:, oci-archive:, docker-archive: or docker://)");
+      throw new CheckException(OciCode.TRANSPORT_UNKNOWN, CheckException.Kind.USAGE, ref, "unknown transport '"
+          + ref.substring(0, colon) + ":'; the transports are " + TRANSPORTS + " (a bare HOST/REPO[:TAG] means docker://)",
+          null);
     }
     return parseDocker(ref, ref);
   }
@@ -94,7 +101,7 @@ public record ImageReference(Transport transport, String path, String registry, 
 
   private static ImageReference local(Transport t, String rest, String whole) {
     if (rest.isEmpty()) {
-      throw CheckException.usage("REFERENCE_INVALID", "missing path in " + whole);
+      throw CheckException.usage(OciCode.REFERENCE_INVALID, "missing path in " + whole);
     }
     String path = rest;
     String tag = null;
@@ -133,7 +140,7 @@ public record ImageReference(Transport transport, String path, String registry, 
       tag = rest.substring(lastColon + 1);
       rest = rest.substring(0, lastColon);
       if (!TAG.matcher(tag).matches()) {
-        throw CheckException.usage("REFERENCE_INVALID", "invalid tag '" + tag + "' in " + whole);
+        throw CheckException.usage(OciCode.REFERENCE_INVALID, "invalid tag '" + tag + "' in " + whole);
       }
     }
     String registry;
@@ -148,7 +155,7 @@ public record ImageReference(Transport transport, String path, String registry, 
       repo = rest.contains("/") ? rest : "library/" + rest;
     }
     if (!REPO.matcher(repo).matches()) {
-      throw CheckException.usage("REFERENCE_INVALID", "invalid repository '" + repo + "' in " + whole);
+      throw CheckException.usage(OciCode.REFERENCE_INVALID, "invalid repository '" + repo + "' in " + whole);
     }
     if (tag == null && digest == null) {
       tag = "latest";

@@ -2,6 +2,7 @@ package dev.bitproof.oci;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bitproof.json.Json;
+import dev.bitproof.json.JsonCode;
 import dev.bitproof.report.CheckException;
 import java.util.List;
 import java.util.Objects;
@@ -24,14 +25,14 @@ public record Platform(String os, String architecture, String variant, String os
   public static Platform parse(String s) {
     String[] p = s.split("/", -1);
     if (p.length < 2 || p.length > 3 || p[0].isEmpty() || p[1].isEmpty()) {
-      throw CheckException.usage("PLATFORM_INVALID", "platform must be os/arch[/variant]: " + s);
+      throw CheckException.usage(OciCode.PLATFORM_INVALID, "platform must be os/arch[/variant]: " + s);
     }
     return of(p[0], p[1], p.length == 3 ? p[2] : "");
   }
 
   static Platform fromJson(JsonNode n) {
     if (!n.isObject()) {
-      throw new CheckException("JSON_INVALID", "platform", "platform must be an object");
+      throw new CheckException(JsonCode.JSON_INVALID, "platform", "platform must be an object");
     }
     return new Platform(Json.requiredText(n, "os", "platform"), Json.requiredText(n, "architecture", "platform"),
         Json.text(n, "variant").orElse(""), Json.text(n, "os.version").orElse(""), Json.stringList(n, "os.features"));

@@ -31,7 +31,7 @@ public final class RawManifest {
   public static RawManifest of(byte[] bytes, MediaType hint, String subject) {
     Objects.requireNonNull(bytes, "bytes");
     if (bytes.length > MAX_SIZE) {
-      throw new CheckException("MANIFEST_TOO_LARGE", subject, "manifest is " + bytes.length + " bytes, over the 4 MiB limit");
+      throw new CheckException(OciCode.MANIFEST_TOO_LARGE, subject, "manifest is " + bytes.length + " bytes, over the 4 MiB limit");
     }
     JsonNode n = Json.parseObject(bytes, subject);
     MediaType declared = Json.text(n, "mediaType").map(MediaType::of).orElse(null);
@@ -41,10 +41,10 @@ public final class RawManifest {
       mt = n.has("manifests") ? MediaType.OCI_INDEX : MediaType.OCI_MANIFEST;
     }
     if (!mt.isManifestOrIndex()) {
-      throw new CheckException("MEDIA_TYPE_UNSUPPORTED", subject, "not a manifest or index media type: " + mt);
+      throw new CheckException(OciCode.MEDIA_TYPE_UNSUPPORTED, subject, "not a manifest or index media type: " + mt);
     }
     if (declared != null && !declared.equals(mt)) {
-      throw new CheckException("MEDIA_TYPE_MISMATCH", subject,
+      throw new CheckException(OciCode.MEDIA_TYPE_MISMATCH, subject,
           "document says mediaType " + declared + " but was served/described as " + mt);
     }
     return new RawManifest(mt, bytes.clone(), Digest.sha256(bytes));
@@ -53,10 +53,10 @@ public final class RawManifest {
   /** Wraps bytes that must hash to {@code expected}; {@code MANIFEST_DIGEST_MISMATCH} otherwise. */
   public static RawManifest verified(byte[] bytes, MediaType hint, Digest expected, String subject) {
     if (bytes.length > MAX_SIZE) {
-      throw new CheckException("MANIFEST_TOO_LARGE", subject, "manifest is " + bytes.length + " bytes, over the 4 MiB limit");
+      throw new CheckException(OciCode.MANIFEST_TOO_LARGE, subject, "manifest is " + bytes.length + " bytes, over the 4 MiB limit");
     }
     if (!expected.matches(bytes)) {
-      throw CheckException.integrity("MANIFEST_DIGEST_MISMATCH", subject,
+      throw CheckException.integrity(OciCode.MANIFEST_DIGEST_MISMATCH, subject,
           "manifest bytes hash to " + Digest.sha256(bytes) + ", expected " + expected);
     }
     return of(bytes, hint, subject);
@@ -83,7 +83,7 @@ public final class RawManifest {
     JsonNode n = Json.parseObject(bytes, subject);
     JsonNode sv = n.get("schemaVersion");
     if (sv == null || !sv.isInt() || sv.asInt() != 2) {
-      throw new CheckException("MANIFEST_INVALID", subject, "schemaVersion must be 2");
+      throw new CheckException(OciCode.MANIFEST_INVALID, subject, "schemaVersion must be 2");
     }
     return n;
   }
@@ -94,14 +94,14 @@ public final class RawManifest {
 
   public ImageIndex asIndex() {
     if (!isIndex()) {
-      throw new CheckException("MEDIA_TYPE_MISMATCH", digest.toString(), "expected an index, found " + mediaType);
+      throw new CheckException(OciCode.MEDIA_TYPE_MISMATCH, digest.toString(), "expected an index, found " + mediaType);
     }
     return ImageIndex.parse(this);
   }
 
   public ImageManifest asImage() {
     if (isIndex()) {
-      throw new CheckException("MEDIA_TYPE_MISMATCH", digest.toString(), "expected an image manifest, found " + mediaType);
+      throw new CheckException(OciCode.MEDIA_TYPE_MISMATCH, digest.toString(), "expected an image manifest, found " + mediaType);
     }
     return ImageManifest.parse(this);
   }

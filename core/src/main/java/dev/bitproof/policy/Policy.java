@@ -1,5 +1,7 @@
 package dev.bitproof.policy;
 
+import dev.bitproof.report.CommonCode;
+import dev.bitproof.io.IoCode;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.report.Severity;
 import java.nio.charset.StandardCharsets;
@@ -52,9 +54,39 @@ public record Policy(Rule.Profile profile, Map<Rule, RuleSettings> rules) {
   }
 
   /** Parses a policy file. Unknown keys, rules and severities are {@code POLICY_INVALID}. */
+  /**
+   * The policy a user named: a policy file, or a built-in profile by name (production or dev), or the production
+   * profile when neither is given. Both at once is a usage error (put {@code profile:} in the file).
+   */
+  public static Policy load(java.util.Optional<java.nio.file.Path> file, java.util.Optional<String> profile)
+      throws java.io.IOException {
+    if (file.isPresent()) {
+      if (profile.isPresent()) {
+        throw CheckException.usage(CommonCode.USAGE, "--policy and --profile are exclusive: put 'profile:' in the policy file");
+      }
+      java.nio.file.Path f = file.get();
+      if (java.nio.file.Files.isDirectory(f)) {
+        throw new CheckException(IoCode.FILE_IS_DIRECTORY, f.toString(), "is a directory; the policy is a YAML file");
+      }
+      try {
+        return parse(java.nio.file.Files.readAllBytes(f), f.toString());
+      } catch (java.nio.file.NoSuchFileException e) {
+        throw new CheckException(IoCode.FILE_NOT_FOUND, f.toString(), "policy file not found", e);
+      }
+    }
+    if (profile.isEmpty()) {
+      return of(Rule.Profile.PRODUCTION);
+    }
+    try {
+      return of(Rule.Profile.valueOf(profile.get().toUpperCase(java.util.Locale.ROOT)));
+    } catch (IllegalArgumentException e) {
+      throw CheckException.usage(CommonCode.USAGE, "unknown profile '" + profile.get() + "' (production or dev)");
+    }
+  }
+
   public static Policy parse(byte[] yaml, String subject) {
     if (yaml.length > 1024 * 1024) {
-      throw new CheckException("POLICY_INVALID", subject, "policy file over 1 MiB");
+      throw new CheckException(PolicyCode.POLICY_INVALID, subject, "policy file over 1 MiB");
     }
     Object doc;
     try {
@@ -62,7 +94,7 @@ public record Policy(Rule.Profile profile, Map<Rule, RuleSettings> rules) {
           .setAllowRecursiveKeys(false).setCodePointLimit(1024 * 1024).build();
       doc = new Load(settings).loadFromString(new String(yaml, StandardCharsets.UTF_8));
     } catch (RuntimeException e) {
-      throw new CheckException("POLICY_INVALID", subject, "not valid YAML: " + e.getMessage(), e);
+      throw new CheckException(PolicyCode.POLICY_INVALID, subject, "not valid YAML: " + e.getMessage(), e);
     }
     if (doc == null) {
       return of(Rule.Profile.PRODUCTION);
@@ -70,7 +102,7 @@ public record Policy(Rule.Profile profile, Map<Rule, RuleSettings> rules) {
     Map<?, ?> top = map(doc, subject, "policy");
     for (Object k : top.keySet()) {
       if (!Set.of("profile", "rules").contains(String.valueOf(k))) {
-        throw new CheckException("POLICY_INVALID", subject, "unknown key '" + k + "' (expected profile, rules)");
+        throw new CheckException(PolicyCode.POLICY_INVALID, subject, "unknown key '" + k + "' (expected profile, rules)");
       }
     }
     Rule.Profile profile = Rule.Profile.PRODUCTION;
@@ -79,7 +111,7 @@ public record Policy(Rule.Profile profile, Map<Rule, RuleSettings> rules) {
       try {
         profile = Rule.Profile.valueOf(String.valueOf(p).toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new CheckException("POLICY_INVALID", subject, "unknown profile '" + p + "' (production or dev)");
+        throw new CheckException(PolicyCode.POLICY_INVALID, subject, "unknown profile '" + p + "' (production or dev)");
       }
     }
     Policy base = of(profile);
@@ -91,7 +123,7 @@ public record Policy(Rule.Profile profile, Map<Rule, RuleSettings> rules) {
         try {
           rule = Rule.valueOf(String.valueOf(e.getKey()));
         } catch (IllegalArgumentException ex) {
-          throw new CheckException("POLICY_INVALID", subject, "unknown rule '" + e.getKey() + "'");
+          throw new CheckException(PolicyCode.POLICY_INVALID, subject, "unknown rule '" + e.getKey() + "'");
         }
         RuleSettings cur = rules.get(rule);
         boolean enabled = cur.enabled();
@@ -102,7 +134,7 @@ public record Policy(Rule.Profile profile, Map<Rule, RuleSettings> rules) {
           switch (key) {
             case "enabled" -> {
               if (!(f.getValue() instanceof Boolean b)) {
-                throw new CheckException("POLICY_INVALID", subject, "rules." + rule + ".enabled must be true or false");
+                throw new CheckException(PolicyCode.POLICY_INVALID, subject, "rules." + rule + ".enabled must be true or false");
               }
               enabled = b;
             }
@@ -110,22 +142,22 @@ public record Policy(Rule.Profile profile, Map<Rule, RuleSettings> rules) {
               try {
                 sev = Severity.valueOf(String.valueOf(f.getValue()).toUpperCase(Locale.ROOT));
               } catch (IllegalArgumentException ex) {
-                throw new CheckException("POLICY_INVALID", subject, "rules." + rule + ".severity must be INFO, WARN or FAIL");
+                throw new CheckException(PolicyCode.POLICY_INVALID, subject, "rules." + rule + ".severity must be INFO, WARN or FAIL");
               }
               if (sev == Severity.OK) {
-                throw new CheckException("POLICY_INVALID", subject, "rules." + rule + ".severity must be INFO, WARN or FAIL");
+                throw new CheckException(PolicyCode.POLICY_INVALID, subject, "rules." + rule + ".severity must be INFO, WARN or FAIL");
               }
             }
             case "allow" -> {
               if (!(f.getValue() instanceof List<?> l)) {
-                throw new CheckException("POLICY_INVALID", subject, "rules." + rule + ".allow must be a list of paths");
+                throw new CheckException(PolicyCode.POLICY_INVALID, subject, "rules." + rule + ".allow must be a list of paths");
               }
               for (Object o : l) {
                 String s = String.valueOf(o);
                 allow.add(s.startsWith("/") ? s : "/" + s);
               }
             }
-            default -> throw new CheckException("POLICY_INVALID", subject,
+            default -> throw new CheckException(PolicyCode.POLICY_INVALID, subject,
                 "unknown key rules." + rule + "." + key + " (expected enabled, severity, allow)");
           }
         }
@@ -140,7 +172,7 @@ public record Policy(Rule.Profile profile, Map<Rule, RuleSettings> rules) {
       return Map.of();
     }
     if (!(o instanceof Map<?, ?> m)) {
-      throw new CheckException("POLICY_INVALID", subject, where + " must be a mapping");
+      throw new CheckException(PolicyCode.POLICY_INVALID, subject, where + " must be a mapping");
     }
     return m;
   }

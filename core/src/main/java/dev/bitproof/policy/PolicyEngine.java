@@ -8,8 +8,8 @@ import java.util.List;
 /** Judges {@link ImageFacts} against a {@link Policy}: one finding per violation, one OK per rule that passed. */
 public final class PolicyEngine {
   /** Code of the finding that records a passed rule (subject = the rule's code). */
-  public static final String RULE_PASSED = "POLICY_RULE_PASSED";
-  public static final String BASE_FAMILY = "POLICY_BASE_FAMILY";
+  public static final PolicyCode RULE_PASSED = PolicyCode.POLICY_RULE_PASSED;
+  public static final PolicyCode BASE_FAMILY = PolicyCode.POLICY_BASE_FAMILY;
 
   private PolicyEngine() {}
 
@@ -38,41 +38,41 @@ public final class PolicyEngine {
     switch (r) {
       case RUNS_AS_ROOT -> {
         if (f.user().isRoot()) {
-          v.add(new Finding(r.name(), sev, "config.User", "runs as root"
+          v.add(new Finding(r, sev, "config.User", "runs as root"
               + (f.user().configured().isEmpty() ? " (User is empty)" : " (User is '" + f.user().configured() + "')"),
               java.util.Map.of()).with("uid", 0));
         }
       }
       case USER_NOT_IN_PASSWD -> f.user().problem().ifPresent(msg ->
-          v.add(new Finding(r.name(), sev, "config.User", msg, java.util.Map.of()).with("user", f.user().configured())));
+          v.add(new Finding(r, sev, "config.User", msg, java.util.Map.of()).with("user", f.user().configured())));
       case SHELL_PRESENT -> f.shells().stream().filter(s -> !p.allowed(r, s)).forEach(s ->
-          v.add(new Finding(r.name(), sev, s, "shell present", java.util.Map.of())));
+          v.add(new Finding(r, sev, s, "shell present", java.util.Map.of())));
       case PACKAGE_MANAGER_PRESENT -> f.packageManagers().stream().filter(s -> !p.allowed(r, s)).forEach(s ->
-          v.add(new Finding(r.name(), sev, s, "package manager present", java.util.Map.of())));
+          v.add(new Finding(r, sev, s, "package manager present", java.util.Map.of())));
       case SETUID_FILE -> f.setuidFiles().stream().filter(x -> !p.allowed(r, x.path())).forEach(x ->
-          v.add(new Finding(r.name(), sev, x.path(), ((x.mode() & 04000) != 0 ? "setuid" : "setgid") + " file",
+          v.add(new Finding(r, sev, x.path(), ((x.mode() & 04000) != 0 ? "setuid" : "setgid") + " file",
               java.util.Map.of()).with("mode", String.format("%04o", x.mode())).with("uid", x.uid())));
       case WORLD_WRITABLE -> f.worldWritable().stream().filter(x -> !p.allowed(r, x.path())).forEach(x ->
-          v.add(new Finding(r.name(), sev, x.path(), "world-writable", java.util.Map.of())
+          v.add(new Finding(r, sev, x.path(), "world-writable", java.util.Map.of())
               .with("mode", String.format("%04o", x.mode()))));
       case NO_CA_CERTIFICATES -> {
         if (f.caBundles().isEmpty()) {
-          v.add(new Finding(r.name(), sev, "/etc/ssl/certs", "no CA certificate bundle in the image", java.util.Map.of()));
+          v.add(new Finding(r, sev, "/etc/ssl/certs", "no CA certificate bundle in the image", java.util.Map.of()));
         }
       }
       case DEBUG_SYMBOLS -> f.binariesWithDebugInfo().stream().filter(s -> !p.allowed(r, s)).forEach(s ->
-          v.add(new Finding(r.name(), sev, s, "binary is not stripped (debug info or .symtab)", java.util.Map.of())));
+          v.add(new Finding(r, sev, s, "binary is not stripped (debug info or .symtab)", java.util.Map.of())));
       case ENTRYPOINT_MISSING -> {
         if (f.mainBinary().isEmpty()) {
-          v.add(new Finding(r.name(), sev, "config.Entrypoint", "neither Entrypoint nor Cmd is set", java.util.Map.of()));
+          v.add(new Finding(r, sev, "config.Entrypoint", "neither Entrypoint nor Cmd is set", java.util.Map.of()));
         } else if (!f.mainBinary().get().present()) {
-          v.add(new Finding(r.name(), sev, f.mainBinary().get().resolvedPath(),
+          v.add(new Finding(r, sev, f.mainBinary().get().resolvedPath(),
               "entrypoint program '" + f.mainBinary().get().configured() + "' is not in the image", java.util.Map.of()));
         }
       }
       case ACCOUNTS_MALFORMED -> {
         if (f.malformedAccountLines() > 0) {
-          v.add(new Finding(r.name(), sev, "/etc/passwd", f.malformedAccountLines() + " malformed line(s) skipped",
+          v.add(new Finding(r, sev, "/etc/passwd", f.malformedAccountLines() + " malformed line(s) skipped",
               java.util.Map.of()));
         }
       }

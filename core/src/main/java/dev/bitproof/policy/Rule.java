@@ -1,9 +1,11 @@
 package dev.bitproof.policy;
 
+import dev.bitproof.report.Area;
+import dev.bitproof.report.Code;
 import dev.bitproof.report.Severity;
 
 /** The hardening rules. The name is the stable finding code. */
-public enum Rule {
+public enum Rule implements Code {
   RUNS_AS_ROOT("the container runs as root (config User empty, 0 or root)", Severity.FAIL, Severity.WARN),
   USER_NOT_IN_PASSWD("config User names a user or group missing from /etc/passwd or /etc/group, or an id out of range",
       Severity.FAIL, Severity.WARN),
@@ -29,6 +31,17 @@ public enum Rule {
 
   public String description() {
     return description;
+  }
+
+  @Override
+  public Area area() {
+    return Area.POLICY;
+  }
+
+  /** The production profile's severity. */
+  @Override
+  public Severity defaultSeverity() {
+    return production;
   }
 
   public Severity defaultSeverity(Profile p) {

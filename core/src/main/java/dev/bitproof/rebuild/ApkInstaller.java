@@ -1,5 +1,6 @@
 package dev.bitproof.rebuild;
 
+import dev.bitproof.apk.ApkCode;
 import dev.bitproof.gocompat.GoTarWriter;
 
 import dev.bitproof.report.CheckException;
@@ -21,21 +22,33 @@ import java.util.Map;
  * then the {@code lib/apk} symlink. apko never runs install scripts and neither do we.
  */
 public final class ApkInstaller {
+  /** Where the installed database is since usrmerge (apko v0.27.2); {@link #installed(ApkoRules)} per release. */
   public static final String INSTALLED = "usr/lib/apk/db/installed";
-  public static final String SCRIPTS = "usr/lib/apk/db/scripts.tar";
-  public static final String TRIGGERS = "usr/lib/apk/db/triggers";
 
   private final MemFs fs;
   private final long sourceDateEpoch;
+  private final ApkoRules rules;
+  private final String scripts;
+  private final String triggers;
+  private final String installed;
   /** Regular files: path → the package that finally owns it. */
   private final Map<String, PackageContent> installedFiles = new HashMap<>();
 
   /** One installed package and the DB record it produced (layering needs the per-package diffs). */
   public record Installed(PackageContent pkg, byte[] dbRecord) {}
 
-  public ApkInstaller(MemFs fs, long sourceDateEpoch) {
+  public ApkInstaller(MemFs fs, long sourceDateEpoch, ApkoRules rules) {
     this.fs = fs;
     this.sourceDateEpoch = sourceDateEpoch;
+    this.rules = rules;
+    this.scripts = rules.apkDbDir() + "/scripts.tar";
+    this.triggers = rules.apkDbDir() + "/triggers";
+    this.installed = installed(rules);
+  }
+
+  /** The installed database's path under these rules. */
+  public static String installed(ApkoRules rules) {
+    return rules.apkDbDir() + "/installed";
   }
 
   /** Installs all packages in order and writes the DB. */
@@ -65,11 +78,13 @@ public final class ApkInstaller {
         PackageContent owner = installedFiles.get(h.path());
         return owner != null && owner != p;
       });
-      byte[] rec = InstalledDb.record(p, files);
-      fs.append(INSTALLED, rec, 0644);
+      byte[] rec = InstalledDb.record(p, files, InstalledDb.Format.of(rules));
+      fs.append(installed, rec, 0644);
       out.add(new Installed(p, rec));
     }
-    resolveApkDb();
+    if (rules.has(ApkoChange.USRMERGE_DB)) {
+      resolveApkDb();
+    }
     return out;
   }
 
@@ -117,7 +132,7 @@ public final class ApkInstaller {
         }
         byte[] checksum = checksumFromHeader(e);
         if (checksum == null) {
-          throw CheckException.integrity("APK_FILE_CHECKSUM_MISSING", p.id() + ": " + name,
+          throw CheckException.integrity(ApkCode.APK_FILE_CHECKSUM_MISSING, p.id() + ": " + name,
               "data entry has no APK-TOOLS.checksum.SHA1 record");
         }
         boolean installed = put(name, e, p, checksum);
@@ -128,7 +143,7 @@ public final class ApkInstaller {
         fs.link(e.linkTarget(), name, e.linkTarget());
         return true;
       }
-      default -> throw new CheckException("APK_UNSUPPORTED_ENTRY", p.id() + ": " + name,
+      default -> throw new CheckException(ApkCode.APK_UNSUPPORTED_ENTRY, p.id() + ": " + name,
           "unsupported file type " + e.type() + " in package data");
     }
   }
@@ -142,7 +157,7 @@ public final class ApkInstaller {
         if (existing.kind() == MemFs.Kind.FILE && java.util.Arrays.equals(sha1(existing.data()), checksum)) {
           return false;
         }
-        throw CheckException.integrity("BUILD_FILE_CONFLICT", name,
+        throw CheckException.integrity(RebuildCode.BUILD_FILE_CONFLICT, name,
             "package " + p.id() + " writes " + name + ", which the build already created with different content");
       }
       if (java.util.Arrays.equals(got.sha1(), checksum)) {
@@ -154,7 +169,7 @@ public final class ApkInstaller {
       boolean replaces = p.replaces().contains(got.pkgName());
       boolean sameOrigin = got.origin().equals(p.origin());
       if (!sameOrigin && !replaces) {
-        throw CheckException.integrity("BUILD_FILE_CONFLICT", name,
+        throw CheckException.integrity(RebuildCode.BUILD_FILE_CONFLICT, name,
             "packages " + got.pkgName() + " (origin " + got.origin() + ") and " + p.name() + " (origin " + p.origin()
                 + ") both write " + name + " with different content, and neither replaces the other");
       }
@@ -181,7 +196,7 @@ public final class ApkInstaller {
       }
       return HexFormat.of().parseHex(v);
     } catch (IllegalArgumentException ex) {
-      throw CheckException.integrity("APK_FILE_CHECKSUM_INVALID", e.path(), "malformed APK-TOOLS.checksum.SHA1: " + v);
+      throw CheckException.integrity(ApkCode.APK_FILE_CHECKSUM_INVALID, e.path(), "malformed APK-TOOLS.checksum.SHA1: " + v);
     }
   }
 
@@ -195,7 +210,7 @@ public final class ApkInstaller {
 
   /** Appends the package's executable control entries, renamed, before the tar trailer (apko's updateScriptsTar). */
   private void updateScriptsTar(PackageContent p) throws IOException {
-    byte[] old = fs.readFile(SCRIPTS);
+    byte[] old = fs.readFile(scripts);
     ByteArrayOutputStream bos = new ByteArrayOutputStream();
     bos.write(old, 0, old.length >= 1024 ? old.length - 1024 : old.length);
     GoTarWriter tw = new GoTarWriter(bos);
@@ -216,7 +231,7 @@ public final class ApkInstaller {
       }
     }
     tw.close();
-    MemFs.Node n = fs.get(SCRIPTS);
+    MemFs.Node n = fs.get(scripts);
     n.data = bos.toByteArray();
   }
 
@@ -240,7 +255,7 @@ public final class ApkInstaller {
     for (String t : p.triggers()) {
       sb.append(p.q1()).append(' ').append(t).append('\n');
     }
-    fs.append(TRIGGERS, sb.toString().getBytes(StandardCharsets.UTF_8), 0644);
+    fs.append(triggers, sb.toString().getBytes(StandardCharsets.UTF_8), 0644);
   }
 
   /** {@code lib/apk → ../usr/lib/apk}; {@code lib} is created 0755 unless it exists (or is a symlink). */

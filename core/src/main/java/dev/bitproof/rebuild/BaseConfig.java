@@ -23,7 +23,7 @@ import java.util.TreeMap;
 final class BaseConfig {
   private BaseConfig() {}
 
-  static byte[] configJson(Arch arch, ImageConfiguration ic, BaseImage base, List<BuildResult.Layer> ours,
+  static byte[] configJson(ApkoRules rules, Arch arch, ImageConfiguration ic, BaseImage base, List<BuildResult.Layer> ours,
       long buildDate, Map<String, String> annotations) {
     JsonNode b = base.config();
     String ts = ImageJson.rfc3339(buildDate);
@@ -43,10 +43,7 @@ final class BaseConfig {
       }
       history.add(he);
     }
-    String title = annotations.get("org.opencontainers.image.title");
-    String vendor = annotations.get("org.opencontainers.image.vendor");
-    String comment = title != null && vendor != null ? title + " by " + vendor
-        : ours.size() == 1 ? Rebuild.HISTORY_SINGLE : "";
+    String comment = rules.historyComment(annotations, ours.size());
     for (int i = 0; i < ours.size(); i++) {
       history.add(GoJson.object().put("author", "apko").put("created", ts).put("created_by", "apko")
           .putIfNotEmpty("comment", comment));
@@ -68,12 +65,12 @@ final class BaseConfig {
         ? List.of("/bin/sh", "-c", ic.entrypoint().shellFragment())
         : !ic.entrypoint().command().isEmpty() ? Shlex.split(ic.entrypoint().command()) : strings(bc.path("Entrypoint"));
     c.putIfNotEmpty("Entrypoint", GoJson.stringArray(entrypoint));
-    Map<String, String> env = ApkoDefaults.environment(ic.environment());
+    Map<String, String> env = ApkoDefaults.environment(ic.environment(), rules.defaultPath());
     List<String> envList = new ArrayList<>();
     env.forEach((k, v) -> envList.add(k + "=" + v));
     envList.sort(GoJson::compareUtf8);
     c.putIfNotEmpty("Env", GoJson.stringArray(envList));
-    c.putIfNotEmpty("Labels", GoJson.stringMap(new TreeMap<>(Rebuild.withCreated(annotations, ic.vcsUrl(), buildDate))));
+    c.putIfNotEmpty("Labels", GoJson.stringMap(new TreeMap<>(Rebuild.withCreated(rules, annotations, ic.vcsUrl(), buildDate))));
     c.putIfNotEmpty("User", !ic.accounts().runAs().isEmpty() ? ic.accounts().runAs() : bc.path("User").asText(""));
     List<String> volumes = !ic.volumes().isEmpty() ? ic.volumes() : fieldNames(bc.path("Volumes"));
     if (!volumes.isEmpty()) {

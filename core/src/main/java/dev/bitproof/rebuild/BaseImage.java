@@ -73,7 +73,7 @@ public record BaseImage(Arch arch, ImageManifest manifest, JsonNode config, List
   /** Loads the base for {@code arch}: {@code image} is an OCI layout directory, {@code apkindex} holds per-arch files. */
   public static BaseImage load(Path image, Path apkindex, Arch arch) throws IOException {
     if (!Files.isRegularFile(image.resolve("index.json"))) {
-      throw new CheckException("BUILD_BASE_IMAGE_NOT_FOUND", image.toString(), "not an OCI layout (no index.json)");
+      throw new CheckException(RebuildCode.BUILD_BASE_IMAGE_NOT_FOUND, image.toString(), "not an OCI layout (no index.json)");
     }
     try (ImageSource src = OciLayout.source(ImageReference.oci(image.toString(), null))) {
       ImageIndex idx = ImageIndex.parse(src.root());
@@ -95,7 +95,7 @@ public record BaseImage(Arch arch, ImageManifest manifest, JsonNode config, List
         List<Record> pkgs = parseInstalled(readApkindex(apkindex, arch), apkindex.toString());
         return new BaseImage(arch, m, cfg, layers, pkgs);
       }
-      throw new CheckException("BUILD_BASE_ARCH_MISSING", image.toString(),
+      throw new CheckException(RebuildCode.BUILD_BASE_ARCH_MISSING, image.toString(),
           "the base image has no image for architecture " + arch.platform().architecture());
     }
   }
@@ -104,11 +104,11 @@ public record BaseImage(Arch arch, ImageManifest manifest, JsonNode config, List
     Path p = apkindex.resolve(arch.apk()).resolve("APKINDEX");
     try {
       if (Files.size(p) > MAX_APKINDEX) {
-        throw new CheckException("BUILD_BASE_APKINDEX_TOO_LARGE", p.toString(), "over " + MAX_APKINDEX + " bytes");
+        throw new CheckException(RebuildCode.BUILD_BASE_APKINDEX_TOO_LARGE, p.toString(), "over " + MAX_APKINDEX + " bytes");
       }
       return Files.readAllBytes(p);
     } catch (NoSuchFileException e) {
-      throw new CheckException("BUILD_BASE_APKINDEX_MISSING", p.toString(), "no base-image APKINDEX for " + arch.apk(), e);
+      throw new CheckException(RebuildCode.BUILD_BASE_APKINDEX_MISSING, p.toString(), "no base-image APKINDEX for " + arch.apk(), e);
     }
   }
 
@@ -117,36 +117,36 @@ public record BaseImage(Arch arch, ImageManifest manifest, JsonNode config, List
     for (Iterator<String> it = cfg.fieldNames(); it.hasNext(); ) {
       String k = it.next();
       if (!TOP_KEYS.contains(k)) {
-        throw new CheckException("BUILD_UNSUPPORTED", subject, "base image config field '" + k + "' is not reproduced");
+        throw new CheckException(RebuildCode.BUILD_UNSUPPORTED, subject, "base image config field '" + k + "' is not reproduced");
       }
     }
     for (Iterator<String> it = cfg.path("config").fieldNames(); it.hasNext(); ) {
       String k = it.next();
       if (!CONFIG_KEYS.contains(k)) {
-        throw new CheckException("BUILD_UNSUPPORTED", subject, "base image config.config field '" + k + "' is not reproduced");
+        throw new CheckException(RebuildCode.BUILD_UNSUPPORTED, subject, "base image config.config field '" + k + "' is not reproduced");
       }
     }
     for (JsonNode h : cfg.path("history")) {
       if (h.has("created") && !GO_TIME.matcher(h.get("created").asText()).matches()) {
-        throw new CheckException("BUILD_UNSUPPORTED", subject, "base history time '" + h.get("created").asText()
+        throw new CheckException(RebuildCode.BUILD_UNSUPPORTED, subject, "base history time '" + h.get("created").asText()
             + "' is not in the form Go writes back unchanged");
       }
     }
     for (Descriptor d : m.layers()) {
       if (d.json() != null && d.json().has("data")) {
-        throw new CheckException("BUILD_UNSUPPORTED", subject, "base layer descriptor with embedded data");
+        throw new CheckException(RebuildCode.BUILD_UNSUPPORTED, subject, "base layer descriptor with embedded data");
       }
     }
     if (JSON_HAS_SUBJECT.matcher(new String(m.raw().bytes(), StandardCharsets.UTF_8)).find()
         || m.config().json() != null && m.config().json().has("data")) {
-      throw new CheckException("BUILD_UNSUPPORTED", subject, "base manifest with subject or embedded config data");
+      throw new CheckException(RebuildCode.BUILD_UNSUPPORTED, subject, "base manifest with subject or embedded config data");
     }
   }
 
   private static List<BuildResult.Layer> readLayers(ImageSource src, ImageManifest m, JsonNode cfg) throws IOException {
     JsonNode ids = cfg.path("rootfs").path("diff_ids");
     if (!ids.isArray() || ids.size() != m.layers().size()) {
-      throw CheckException.integrity("BUILD_BASE_INVALID", m.digest().toString(), "base config lists " + ids.size()
+      throw CheckException.integrity(RebuildCode.BUILD_BASE_INVALID, m.digest().toString(), "base config lists " + ids.size()
           + " diff_ids for " + m.layers().size() + " layers");
     }
     List<BuildResult.Layer> out = new ArrayList<>();
@@ -156,15 +156,15 @@ public record BaseImage(Arch arch, ImageManifest manifest, JsonNode config, List
       Digest want = Digest.parse(ids.get(i).asText());
       byte[] tar;
       try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(blob))) {
-        tar = dev.bitproof.io.LimitedInputStream.readAll(in, MAX_LAYER, "BUILD_BASE_LAYER_TOO_LARGE",
+        tar = dev.bitproof.io.LimitedInputStream.readAll(in, MAX_LAYER, RebuildCode.BUILD_BASE_LAYER_TOO_LARGE,
             d.digest().toString());
       } catch (java.util.zip.ZipException e) {
-        throw CheckException.integrity("BUILD_BASE_LAYER_MISMATCH", d.digest().toString(), "base layer " + i
+        throw CheckException.integrity(RebuildCode.BUILD_BASE_LAYER_MISMATCH, d.digest().toString(), "base layer " + i
             + " is not gzip: " + e.getMessage());
       }
       Digest got = Digest.sha256(tar);
       if (!got.equals(want)) {
-        throw CheckException.integrity("BUILD_BASE_LAYER_MISMATCH", d.digest().toString(), "base layer " + i
+        throw CheckException.integrity(RebuildCode.BUILD_BASE_LAYER_MISMATCH, d.digest().toString(), "base layer " + i
             + " decompresses to " + got + " but the base config says " + want);
       }
       out.add(new BuildResult.Layer(tar, want, blob, d, "base"));
@@ -181,7 +181,7 @@ public record BaseImage(Arch arch, ImageManifest manifest, JsonNode config, List
     try {
       db = ApkInstalledDb.parse(text, subject, ApkInstalledDb.Mode.APKO);
     } catch (CheckException e) {
-      throw CheckException.integrity("BUILD_BASE_APKINDEX_INVALID", e.subject(), e.getMessage());
+      throw CheckException.integrity(RebuildCode.BUILD_BASE_APKINDEX_INVALID, e.subject(), e.getMessage());
     }
     List<Record> out = new ArrayList<>();
     for (ApkInstalledDb.Package p : db.packages()) {

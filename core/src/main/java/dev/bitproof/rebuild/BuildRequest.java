@@ -1,5 +1,6 @@
 package dev.bitproof.rebuild;
 
+import dev.bitproof.fetch.FetchOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -18,11 +19,14 @@ import java.util.OptionalLong;
  * @param keyringAppend extra public key files ({@code --keyring-append})
  * @param repositoryAppend extra repositories, build and runtime ({@code --repository-append})
  * @param parallelism arches built at once (1 = sequential)
+ * @param fetch how remote repositories, keys and packages are reached (proxy, CAs, cache, offline)
+ * @param compressor the layer compressor; null: apko's own, with the deflate of the rules' klauspost version
+ * @param rules which apko release's behaviour to reproduce (default: the newest known)
  */
 public record BuildRequest(Path config, Path workDir, Optional<Path> lockFile, List<String> archs,
     OptionalLong sourceDateEpoch, Map<String, String> annotations, List<Path> keyringAppend,
     List<String> repositoryAppend, LayerCompressor compressor, PackageLoader.SignaturePolicy signaturePolicy,
-    int parallelism) {
+    int parallelism, FetchOptions fetch, ApkoRules rules) {
 
   public BuildRequest {
     Objects.requireNonNull(config, "config");
@@ -33,59 +37,75 @@ public record BuildRequest(Path config, Path workDir, Optional<Path> lockFile, L
     annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
     keyringAppend = keyringAppend == null ? List.of() : List.copyOf(keyringAppend);
     repositoryAppend = repositoryAppend == null ? List.of() : List.copyOf(repositoryAppend);
-    compressor = compressor == null ? LayerCompressor.apko() : compressor;
+    rules = rules == null ? ApkoRules.newest() : rules;
     signaturePolicy = signaturePolicy == null ? PackageLoader.SignaturePolicy.REQUIRE : signaturePolicy;
     parallelism = Math.max(1, parallelism);
+    fetch = fetch == null ? FetchOptions.defaults() : fetch;
   }
 
-  /** Defaults: config's archs, no lock, no epoch, apko's exact gzip, signatures required, both cores. */
+  /** The compressor the layers get: the one asked for, else apko's with the rules' deflate version. */
+  public LayerCompressor layerCompressor() {
+    return compressor != null ? compressor : LayerCompressor.apko(rules.flate());
+  }
+
+  public BuildRequest withRules(ApkoRules r) {
+    return new BuildRequest(config, workDir, lockFile, archs, sourceDateEpoch, annotations, keyringAppend,
+        repositoryAppend, compressor, signaturePolicy, parallelism, fetch, r);
+  }
+
+  /** Defaults: config's archs, no lock, no epoch, newest apko's rules and gzip, signatures required, both cores. */
   public static BuildRequest of(Path config, Path workDir) {
     return new BuildRequest(config, workDir, Optional.empty(), List.of(), OptionalLong.empty(), Map.of(), List.of(),
-        List.of(), null, null, Math.min(2, Runtime.getRuntime().availableProcessors()));
+        List.of(), null, null, Math.min(2, Runtime.getRuntime().availableProcessors()), null, null);
   }
 
   public BuildRequest withLockFile(Path lock) {
     return new BuildRequest(config, workDir, Optional.of(lock), archs, sourceDateEpoch, annotations, keyringAppend,
-        repositoryAppend, compressor, signaturePolicy, parallelism);
+        repositoryAppend, compressor, signaturePolicy, parallelism, fetch, rules);
   }
 
   public BuildRequest withArchs(List<String> a) {
     return new BuildRequest(config, workDir, lockFile, a, sourceDateEpoch, annotations, keyringAppend,
-        repositoryAppend, compressor, signaturePolicy, parallelism);
+        repositoryAppend, compressor, signaturePolicy, parallelism, fetch, rules);
   }
 
   public BuildRequest withAnnotations(Map<String, String> a) {
     return new BuildRequest(config, workDir, lockFile, archs, sourceDateEpoch, a, keyringAppend, repositoryAppend,
-        compressor, signaturePolicy, parallelism);
+        compressor, signaturePolicy, parallelism, fetch, rules);
   }
 
   public BuildRequest withSourceDateEpoch(long epoch) {
     return new BuildRequest(config, workDir, lockFile, archs, OptionalLong.of(epoch), annotations, keyringAppend,
-        repositoryAppend, compressor, signaturePolicy, parallelism);
+        repositoryAppend, compressor, signaturePolicy, parallelism, fetch, rules);
   }
 
   public BuildRequest withCompressor(LayerCompressor c) {
     return new BuildRequest(config, workDir, lockFile, archs, sourceDateEpoch, annotations, keyringAppend,
-        repositoryAppend, c, signaturePolicy, parallelism);
+        repositoryAppend, c, signaturePolicy, parallelism, fetch, rules);
   }
 
   public BuildRequest withSignaturePolicy(PackageLoader.SignaturePolicy p) {
     return new BuildRequest(config, workDir, lockFile, archs, sourceDateEpoch, annotations, keyringAppend,
-        repositoryAppend, compressor, p, parallelism);
+        repositoryAppend, compressor, p, parallelism, fetch, rules);
   }
 
   public BuildRequest withKeyringAppend(List<Path> k) {
     return new BuildRequest(config, workDir, lockFile, archs, sourceDateEpoch, annotations, k, repositoryAppend,
-        compressor, signaturePolicy, parallelism);
+        compressor, signaturePolicy, parallelism, fetch, rules);
   }
 
   public BuildRequest withRepositoryAppend(List<String> r) {
     return new BuildRequest(config, workDir, lockFile, archs, sourceDateEpoch, annotations, keyringAppend, r,
-        compressor, signaturePolicy, parallelism);
+        compressor, signaturePolicy, parallelism, fetch, rules);
   }
 
   public BuildRequest withParallelism(int p) {
     return new BuildRequest(config, workDir, lockFile, archs, sourceDateEpoch, annotations, keyringAppend,
-        repositoryAppend, compressor, signaturePolicy, p);
+        repositoryAppend, compressor, signaturePolicy, p, fetch, rules);
+  }
+
+  public BuildRequest withFetch(FetchOptions f) {
+    return new BuildRequest(config, workDir, lockFile, archs, sourceDateEpoch, annotations, keyringAppend,
+        repositoryAppend, compressor, signaturePolicy, parallelism, f, rules);
   }
 }

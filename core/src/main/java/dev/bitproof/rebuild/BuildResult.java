@@ -21,9 +21,10 @@ import java.util.Optional;
  *
  * @param steps wall time per named step, in milliseconds, summed over arches
  * @param notes things the build did that may explain a difference (unsupported features, reused layers)
+ * @param rules the apko release rules it was built with
  */
 public record BuildResult(RawManifest index, List<ArchImage> images, LockFile lock, Map<String, Long> steps,
-    List<String> notes) {
+    List<String> notes, ApkoRules rules) {
 
   public BuildResult {
     images = List.copyOf(images);

@@ -1,7 +1,7 @@
 package dev.bitproof.rebuild;
 
 import dev.bitproof.apk.db.ApkInstalledDb;
-
+import dev.bitproof.gocompat.GoCompatCode;
 import dev.bitproof.gocompat.GoPem;
 
 import dev.bitproof.gocompat.GoJson;
@@ -24,8 +24,6 @@ import java.util.List;
  */
 public final class CaCertificates {
   static final String CA_CERTS_DIR = "usr/local/share/ca-certificates";
-  static final String CA_CERTS_CONF = "etc/ca-certificates.conf";
-  static final String SYSTEM_CA_CERTS_DIR = "usr/share/ca-certificates/";
   /** apko's caBundlePaths, in its order (Alpine default, AWS ECS). */
   static final List<String> BUNDLES = List.of("etc/ssl/certs/ca-certificates.crt",
       "var/lib/ecs/deps/execute-command/certs/tls-ca-bundle.pem");
@@ -38,7 +36,7 @@ public final class CaCertificates {
   private CaCertificates() {}
 
   /** A certificate as apko keeps it: Go's re-encoded PEM and the SHA-256 of its DER. */
-  record Parsed(byte[] pem, String fingerprint) {}
+  record Parsed(byte[] pem, String fingerprint, byte[] der) {}
 
   /**
    * {@code installCertificates}: the provider packages are found in {@code usr/lib/apk/db/installed} as written, as
@@ -49,6 +47,7 @@ public final class CaCertificates {
       return;
     }
     List<Parsed> certs = new ArrayList<>();
+    List<String> aliases = new ArrayList<>(); // the Java truststore alias of each certificate
     if (!c.additional().isEmpty()) {
       fs.mkdirAll(CA_CERTS_DIR, 0755);
       for (ImageConfiguration.NamedContent a : c.additional()) {
@@ -56,12 +55,12 @@ public final class CaCertificates {
         String subject = "certificates.additional[" + a.name() + "]";
         byte[] content = a.content().getBytes(StandardCharsets.UTF_8);
         if (content.length > MAX_CERT_BYTES) {
-          throw new CheckException("BUILD_CERTIFICATE_TOO_LARGE", subject,
+          throw new CheckException(RebuildCode.BUILD_CERTIFICATE_TOO_LARGE, subject,
               "certificate of " + content.length + " bytes is over the " + MAX_CERT_BYTES + "-byte limit");
         }
         Result r = parse(content);
         if (r.cert() == null) {
-          throw new CheckException("BUILD_CERTIFICATE_INVALID", subject,
+          throw new CheckException(RebuildCode.BUILD_CERTIFICATE_INVALID, subject,
               "failed to parse certificate " + a.name() + ": " + r.error());
         }
         Parsed p = r.cert();
@@ -69,30 +68,31 @@ public final class CaCertificates {
         fs.writeFile(path, p.pem(), 0644);
         fs.chtimes(path, buildDate);
         certs.add(p);
+        aliases.add(a.name() + "-" + p.fingerprint());
       }
     }
     // GetInstalled: every record of the installed DB, in DB order, with its p: names and F:/R: files
     List<String> pkgCertFiles = new ArrayList<>();
-    if (fs.get(ApkInstaller.INSTALLED) != null) {
-      ApkInstalledDb db = ApkInstalledDb.parse(fs.readFile(ApkInstaller.INSTALLED), ApkInstaller.INSTALLED,
-          ApkInstalledDb.Mode.APKO);
-      for (ApkInstalledDb.Package r : db.packages()) {
+    String db = fs.get(ApkInstaller.INSTALLED) != null ? ApkInstaller.INSTALLED : "lib/apk/db/installed";
+    if (fs.get(db) != null) {
+      for (ApkInstalledDb.Package r : ApkInstalledDb.parse(fs.readFile(db), db, ApkInstalledDb.Mode.APKO).packages()) {
         if (c.providers().stream().noneMatch(r.provideNames()::contains)) {
           continue;
         }
-        for (ApkInstalledDb.InstalledFile f : r.files()) {
-          if (f.path().endsWith(".crt") || f.path().endsWith(".pem")) {
-            pkgCertFiles.add(f.path());
+        for (ApkInstalledDb.InstalledFile file : r.files()) {
+          String f = file.path();
+          // only files under usr/local/share/ca-certificates/ (apko since v1.1.14, commit 238cd7b8)
+          if (f.startsWith(CA_CERTS_DIR + "/") && (f.endsWith(".crt") || f.endsWith(".pem"))) {
+            pkgCertFiles.add(f);
           }
         }
       }
     }
     pkgCertFiles.sort(GoJson::compareUtf8);
-    List<String> confEntries = new ArrayList<>();
     for (String f : pkgCertFiles) {
       byte[] data = fs.readFile(f);
       if (data.length > MAX_PACKAGE_CERT_BYTES) {
-        throw new CheckException("BUILD_CERTIFICATE_TOO_LARGE", f,
+        throw new CheckException(RebuildCode.BUILD_CERTIFICATE_TOO_LARGE, f,
             "package certificate file of " + data.length + " bytes is over the " + MAX_PACKAGE_CERT_BYTES + "-byte limit");
       }
       Parsed p = parse(data).cert();
@@ -100,23 +100,17 @@ public final class CaCertificates {
         continue; // apko skips package files that are not exactly one certificate
       }
       certs.add(p);
-      if (f.startsWith(SYSTEM_CA_CERTS_DIR)) {
-        confEntries.add(f.substring(SYSTEM_CA_CERTS_DIR.length()));
-      }
-    }
-    if (!confEntries.isEmpty()) {
-      StringBuilder s = new StringBuilder();
-      confEntries.forEach(e -> s.append(e).append('\n'));
-      fs.append(CA_CERTS_CONF, s.toString().getBytes(StandardCharsets.UTF_8), 0644);
-      fs.chtimes(CA_CERTS_CONF, buildDate);
+      aliases.add("pkg-" + p.fingerprint());
     }
     if (certs.isEmpty()) {
       return;
     }
+    // apko loads every truststore before appending anything (a store it cannot load fails the build)
+    java.util.Map<String, JavaTruststore> stores = new java.util.LinkedHashMap<>();
     for (String ts : JAVA_TRUSTSTORES) {
-      if (fs.get(ts) != null) {
-        throw new CheckException("BUILD_UNSUPPORTED", ts, "adding certificates to a Java truststore (apko re-encodes it "
-            + "with keystore-go) is not reproduced");
+      MemFs.Node n = fs.get(ts);
+      if (n != null) {
+        stores.put(ts, JavaTruststore.load(n.data(), ts));
       }
     }
     for (String b : BUNDLES) {
@@ -126,13 +120,20 @@ public final class CaCertificates {
       }
       // how apko's tarfs appends through a symlink and whose mtime Chtimes then sets is not modelled
       if (n.kind() != MemFs.Kind.FILE || fs.lget(b).kind() != MemFs.Kind.FILE) {
-        throw new CheckException("BUILD_UNSUPPORTED", b, "appending to a CA bundle that is not a regular file");
+        throw new CheckException(RebuildCode.BUILD_UNSUPPORTED, b, "appending to a CA bundle that is not a regular file");
       }
       for (Parsed p : certs) {
         fs.append(b, p.pem(), 0644);
         fs.append(b, new byte[] {'\n'}, 0644);
       }
       fs.chtimes(b, buildDate);
+    }
+    for (java.util.Map.Entry<String, JavaTruststore> ts : stores.entrySet()) {
+      for (int i = 0; i < certs.size(); i++) {
+        ts.getValue().addTrusted(aliases.get(i), certs.get(i).der(), buildDate);
+      }
+      fs.writeFile(ts.getKey(), ts.getValue().store(ts.getKey()), 0644);
+      fs.chtimes(ts.getKey(), buildDate);
     }
   }
 
@@ -160,10 +161,10 @@ public final class CaCertificates {
    */
   private static void checkName(String name) {
     if (name.isEmpty()) {
-      throw new CheckException("APKO_CONFIG_INVALID", "certificates.additional", "a certificate entry has no name");
+      throw new CheckException(GoCompatCode.APKO_CONFIG_INVALID, "certificates.additional", "a certificate entry has no name");
     }
     if (name.contains("/") || name.indexOf('\0') >= 0) {
-      throw new CheckException("BUILD_PATH_ESCAPES_ROOT", "certificates.additional[" + name + "]",
+      throw new CheckException(RebuildCode.BUILD_PATH_ESCAPES_ROOT, "certificates.additional[" + name + "]",
           "certificate name must be a single file name");
     }
   }
@@ -199,7 +200,7 @@ public final class CaCertificates {
       } catch (CertificateException | RuntimeException e) {
         return new Result(null, "failed to parse certificate: " + e.getMessage());
       }
-      cert = new Parsed(GoPem.encode(d.block()), Digest.sha256(d.block().bytes()).hex());
+      cert = new Parsed(GoPem.encode(d.block()), Digest.sha256(d.block().bytes()).hex(), d.block().bytes());
     }
     return cert == null ? new Result(null, "no certificates found in PEM data") : new Result(cert, "");
   }

@@ -14,11 +14,32 @@ import java.util.Set;
  * One package's record in {@code usr/lib/apk/db/installed}, byte for byte as apko writes it
  * ({@code PackageToInstalled} + {@code AddInstalledPackage}, reference apko.md §1.4): the package lines from
  * .PKGINFO, then the file lines sorted files-before-subdirectories, orphans dropped, ending in a blank line.
+ * Releases before apko PR #1811 wrote the file lines differently ({@link Format#PRE_1811}).
  */
 public final class InstalledDb {
   private InstalledDb() {}
 
+  /** How the file lines are chosen and written. */
+  public enum Format {
+    /**
+     * apko before v0.30.5 ({@code sortTarHeaders}): the tree walked from the top-level directories that have
+     * children, so files in / and empty top-level directories are not recorded and there is no {@code F:} line;
+     * permissions masked to 0777.
+     */
+    PRE_1811,
+    /** apko v0.30.5 and later ({@code cleanTarHeaders}, PR #1811). */
+    CURRENT;
+
+    public static Format of(ApkoRules rules) {
+      return rules.has(ApkoChange.DB_RECORD_1811) ? CURRENT : PRE_1811;
+    }
+  }
+
   public static byte[] record(PackageContent p, List<TarEntryInfo> files) {
+    return record(p, files, Format.CURRENT);
+  }
+
+  public static byte[] record(PackageContent p, List<TarEntryInfo> files, Format format) {
     List<String> lines = new ArrayList<>();
     lines.add("P:" + p.name());
     lines.add("V:" + p.version());
@@ -43,9 +64,9 @@ public final class InstalledDb {
     if (p.controlSha1() != null && p.controlSha1().length > 0) {
       lines.add("C:" + p.q1());
     }
-    boolean topDirNeeded = true;
-    for (TarEntryInfo f : clean(files)) {
-      int perm = f.mode() & 07777;
+    boolean topDirNeeded = format == Format.CURRENT;
+    for (TarEntryInfo f : format == Format.CURRENT ? clean(files) : sortPre1811(files)) {
+      int perm = f.mode() & (format == Format.CURRENT ? 07777 : 0777);
       long uid = f.uid();
       long gid = f.gid();
       if (f.type() == TarEntryInfo.Type.DIRECTORY) {
@@ -73,6 +94,53 @@ public final class InstalledDb {
       }
     }
     return (String.join("\n", lines) + "\n\n").getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * apko's old {@code sortTarHeaders}: children grouped by parent directory; from the top-level directories that
+   * have children (sorted), each directory's non-directories (sorted) then its directories, each followed by its
+   * own children. Entries not reachable that way (files in /, empty top-level directories, orphans) are left out.
+   */
+  static List<TarEntryInfo> sortPre1811(List<TarEntryInfo> files) {
+    java.util.Map<String, List<String>> children = new java.util.HashMap<>();
+    java.util.Map<String, TarEntryInfo> all = new java.util.HashMap<>();
+    for (TarEntryInfo f : files) {
+      String name = MemFs.cleanJoin(f.path());
+      String dir = name.contains("/") ? name.substring(0, name.lastIndexOf('/')) : ".";
+      children.computeIfAbsent(dir, k -> new ArrayList<>()).add(name);
+      all.put(name, f);
+    }
+    List<String> top = new ArrayList<>();
+    for (String d : children.keySet()) {
+      if (!d.contains("/")) {
+        top.add(d);
+      }
+    }
+    List<TarEntryInfo> out = new ArrayList<>();
+    walkPre1811(children, all, top, out);
+    return out;
+  }
+
+  private static void walkPre1811(java.util.Map<String, List<String>> children, java.util.Map<String, TarEntryInfo> all,
+      List<String> names, List<TarEntryInfo> out) {
+    List<String> sorted = new ArrayList<>(names);
+    sorted.sort(GoJson::compareUtf8);
+    for (String n : sorted) {
+      TarEntryInfo h = all.get(n);
+      if (h != null && h.type() != TarEntryInfo.Type.DIRECTORY) {
+        out.add(h);
+      }
+    }
+    for (String n : sorted) {
+      TarEntryInfo h = all.get(n);
+      if (h != null && h.type() == TarEntryInfo.Type.DIRECTORY) {
+        out.add(h);
+        List<String> c = children.get(n);
+        if (c != null && !c.isEmpty()) {
+          walkPre1811(children, all, c, out);
+        }
+      }
+    }
   }
 
   /** Stable sort by {@link #pathCompare}, then drop entries whose parent directories are not listed. */

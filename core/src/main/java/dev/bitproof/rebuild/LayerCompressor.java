@@ -1,6 +1,7 @@
 package dev.bitproof.rebuild;
 
 import dev.bitproof.compress.ApkoGzip;
+import dev.bitproof.compress.CompressCode;
 import dev.bitproof.compress.FlateVersion;
 import dev.bitproof.oci.MediaType;
 import dev.bitproof.report.CheckException;
@@ -58,9 +59,18 @@ public interface LayerCompressor {
       case "apko" -> apko();
       case "apko-legacy" -> apko(FlateVersion.V1_15_10_TO_1_18_1);
       case "java" -> javaGzip();
-      default -> throw CheckException.usage("COMPRESSION_UNKNOWN",
+      default -> throw CheckException.usage(CompressCode.COMPRESSION_UNKNOWN,
           "unknown --compression '" + name + "': expected apko (byte-exact, default), apko-legacy or java");
     };
+  }
+
+  /**
+   * A {@code --compression} option: {@code apko} (the default) is empty, the compressor of the apko version's rules
+   * (its klauspost deflate); any other name forces that compressor.
+   */
+  public static java.util.Optional<LayerCompressor> forOption(String name) {
+    LayerCompressor c = named(name);
+    return name.equals("apko") ? java.util.Optional.empty() : java.util.Optional.of(c);
   }
 
   /** {@code java.util.zip} gzip at the default level: valid gzip, not apko's bytes. */

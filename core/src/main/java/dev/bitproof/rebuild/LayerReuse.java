@@ -34,11 +34,11 @@ public final class LayerReuse {
         }
       }
       if (match == null) {
-        throw new CheckException("LAYER_REUSE_MISSING", published.reference().toString(),
+        throw new CheckException(RebuildCode.LAYER_REUSE_MISSING, published.reference().toString(),
             "published image has no " + img.arch().platform() + " image");
       }
       if (match.manifest().layers().size() != img.layers().size()) {
-        throw new CheckException("LAYER_REUSE_MISSING", img.arch().apk(), "published image has "
+        throw new CheckException(RebuildCode.LAYER_REUSE_MISSING, img.arch().apk(), "published image has "
             + match.manifest().layers().size() + " layers, the rebuild " + img.layers().size());
       }
       List<BuildResult.Layer> layers = new ArrayList<>();
@@ -53,7 +53,7 @@ public final class LayerReuse {
         }
         var diff = TarDiff.firstDifference(tar, ours.tar());
         if (diff.isPresent()) {
-          throw CheckException.integrity("LAYER_REUSE_MISMATCH", subject,
+          throw CheckException.integrity(RebuildCode.LAYER_REUSE_MISMATCH, subject,
               "published layer does not decompress to the rebuilt tar: " + diff.get());
         }
         layers.add(new BuildResult.Layer(ours.tar(), ours.diffId(), blob, theirs, "reused:" + theirs.digest()));
@@ -64,7 +64,8 @@ public final class LayerReuse {
           img.lockedConfig(), img.installedDb(), img.baseAnnotations()));
     }
     BuildResult.ArchImage first = built.images().get(0);
-    return Rebuild.finish(parts, first.lockedConfig().vcsUrl(), annotationsOf(built), built.lock(), built.steps(), notes);
+    return Rebuild.finish(parts, first.lockedConfig().vcsUrl(), annotationsOf(built), built.lock(), built.steps(), notes,
+        built.rules());
   }
 
   /** The annotations the build used (the locked config carries the merged set). */

@@ -2,6 +2,7 @@ package dev.bitproof.rebuild;
 
 import dev.bitproof.gocompat.GoTarWriter;
 
+import dev.bitproof.io.IoCode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,7 @@ public final class LayerTar {
       }
     });
     if (size[0] > Integer.MAX_VALUE - 64) {
-      throw new dev.bitproof.report.CheckException("LAYER_TOO_LARGE", "layer", "layer tar is over 2 GiB");
+      throw new dev.bitproof.report.CheckException(IoCode.LAYER_TOO_LARGE, "layer", "layer tar is over 2 GiB");
     }
     ExactBuffer out = new ExactBuffer((int) size[0]);
     write(fs, out);

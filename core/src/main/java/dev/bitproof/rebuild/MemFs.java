@@ -110,7 +110,7 @@ public final class MemFs {
         continue;
       }
       if (p.equals("..")) {
-        throw new CheckException("BUILD_PATH_ESCAPES_ROOT", path, "path leaves the image root");
+        throw new CheckException(RebuildCode.BUILD_PATH_ESCAPES_ROOT, path, "path leaves the image root");
       }
       out.add(p);
     }
@@ -158,7 +158,7 @@ public final class MemFs {
       }
       if (child.kind == Kind.SYMLINK) {
         if (depth + 1 > MAX_LINKS) {
-          throw new CheckException("BUILD_SYMLINK_LOOP", path, "more than " + MAX_LINKS + " symlinks while resolving");
+          throw new CheckException(RebuildCode.BUILD_SYMLINK_LOOP, path, "more than " + MAX_LINKS + " symlinks while resolving");
         }
         String target = child.linkTarget.startsWith("/") ? child.linkTarget
             : String.join("/", traversed) + "/" + child.linkTarget;
@@ -212,10 +212,10 @@ public final class MemFs {
   private Node parentDir(String path) {
     Node parent = get(parent(path));
     if (parent == null) {
-      throw new CheckException("BUILD_PARENT_MISSING", path, "parent directory does not exist");
+      throw new CheckException(RebuildCode.BUILD_PARENT_MISSING, path, "parent directory does not exist");
     }
     if (parent.kind != Kind.DIR) {
-      throw new CheckException("BUILD_PARENT_NOT_DIR", path, "parent is not a directory");
+      throw new CheckException(RebuildCode.BUILD_PARENT_NOT_DIR, path, "parent is not a directory");
     }
     return parent;
   }
@@ -225,7 +225,7 @@ public final class MemFs {
     Node parent = parentDir(path);
     String name = base(path);
     if (parent.children.containsKey(name)) {
-      throw new CheckException("BUILD_PATH_EXISTS", path, "already exists");
+      throw new CheckException(RebuildCode.BUILD_PATH_EXISTS, path, "already exists");
     }
     Node n = new Node(Kind.DIR, perm);
     parent.children.put(name, n);
@@ -247,11 +247,11 @@ public final class MemFs {
             : String.join("/", traversed) + "/" + child.linkTarget;
         child = get(cleanJoin(target));
         if (child == null) {
-          throw new CheckException("BUILD_PARENT_MISSING", path, "symlink " + part + " points nowhere");
+          throw new CheckException(RebuildCode.BUILD_PARENT_MISSING, path, "symlink " + part + " points nowhere");
         }
       }
       if (child.kind != Kind.DIR) {
-        throw new CheckException("BUILD_PARENT_NOT_DIR", path, "path is not a directory");
+        throw new CheckException(RebuildCode.BUILD_PARENT_NOT_DIR, path, "path is not a directory");
       }
       node = child;
       traversed.add(part);
@@ -268,11 +268,11 @@ public final class MemFs {
     String name = base(path);
     Node n = parent.children.get(name);
     if (n != null && n.kind == Kind.DIR) {
-      throw new CheckException("BUILD_IS_DIRECTORY", path, "is a directory");
+      throw new CheckException(RebuildCode.BUILD_IS_DIRECTORY, path, "is a directory");
     }
     if (n != null && n.kind == Kind.SYMLINK) {
       if (depth + 1 > MAX_LINKS) {
-        throw new CheckException("BUILD_SYMLINK_LOOP", path, "too many links");
+        throw new CheckException(RebuildCode.BUILD_SYMLINK_LOOP, path, "too many links");
       }
       String target = n.linkTarget.startsWith("/") ? n.linkTarget : parent(path) + "/" + n.linkTarget;
       return writeFile(cleanJoin(target), data, perm, depth + 1);
@@ -303,7 +303,7 @@ public final class MemFs {
   public byte[] readFile(String path) {
     Node n = get(path);
     if (n == null || n.kind != Kind.FILE) {
-      throw new CheckException("BUILD_FILE_MISSING", path, "no such file in the image");
+      throw new CheckException(RebuildCode.BUILD_FILE_MISSING, path, "no such file in the image");
     }
     return n.data.clone();
   }
@@ -313,7 +313,7 @@ public final class MemFs {
     Node parent = parentDir(path);
     String name = base(path);
     if (parent.children.containsKey(name)) {
-      throw new CheckException("BUILD_PATH_EXISTS", path, "already exists");
+      throw new CheckException(RebuildCode.BUILD_PATH_EXISTS, path, "already exists");
     }
     Node n = new Node(Kind.SYMLINK, 0777);
     n.linkTarget = target;
@@ -326,7 +326,7 @@ public final class MemFs {
     Node parent = parentDir(path);
     String name = base(path);
     if (parent.children.containsKey(name)) {
-      throw new CheckException("BUILD_PATH_EXISTS", path, "already exists");
+      throw new CheckException(RebuildCode.BUILD_PATH_EXISTS, path, "already exists");
     }
     Node n = new Node(Kind.CHAR, perm);
     n.major = major;
@@ -344,11 +344,11 @@ public final class MemFs {
     Node parent = parentDir(path);
     Node target = get(existing);
     if (target == null) {
-      throw new CheckException("BUILD_LINK_TARGET_MISSING", path, "hard link target " + existing + " does not exist");
+      throw new CheckException(RebuildCode.BUILD_LINK_TARGET_MISSING, path, "hard link target " + existing + " does not exist");
     }
     String name = base(path);
     if (parent.children.containsKey(name)) {
-      throw new CheckException("BUILD_PATH_EXISTS", path, "already exists");
+      throw new CheckException(RebuildCode.BUILD_PATH_EXISTS, path, "already exists");
     }
     parent.children.put(name, target);
     if (tarLinkname != null) {
@@ -359,7 +359,7 @@ public final class MemFs {
   public void remove(String path) {
     Node parent = parentDir(path);
     if (parent.children.remove(base(path)) == null) {
-      throw new CheckException("BUILD_FILE_MISSING", path, "no such file in the image");
+      throw new CheckException(RebuildCode.BUILD_FILE_MISSING, path, "no such file in the image");
     }
   }
 
@@ -377,6 +377,19 @@ public final class MemFs {
     node(path).mtime = mtime;
   }
 
+  /** Every node's mtime (apko before v0.19.0 stamped all tar headers with SOURCE_DATE_EPOCH). */
+  public void setAllMtimes(long mtime) {
+    java.util.ArrayDeque<Node> todo = new java.util.ArrayDeque<>(root.children.values());
+    root.mtime = mtime;
+    while (!todo.isEmpty()) {
+      Node n = todo.pop();
+      n.mtime = mtime;
+      if (n.kind == Kind.DIR) {
+        todo.addAll(n.children.values());
+      }
+    }
+  }
+
   public void setXattr(String path, String name, String value) {
     node(path).xattrs.put(name, value);
   }
@@ -384,7 +397,7 @@ public final class MemFs {
   private Node node(String path) {
     Node n = get(path);
     if (n == null) {
-      throw new CheckException("BUILD_FILE_MISSING", path, "no such file in the image");
+      throw new CheckException(RebuildCode.BUILD_FILE_MISSING, path, "no such file in the image");
     }
     return n;
   }

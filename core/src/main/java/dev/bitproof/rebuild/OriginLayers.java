@@ -103,7 +103,14 @@ final class OriginLayers {
 
   record Dir(String path, MemFs.Node node) {}
 
-  static List<byte[]> tars(MemFs fs, List<ApkInstaller.Installed> installed, int budget) throws IOException {
+  static List<byte[]> tars(MemFs fs, List<ApkInstaller.Installed> installed, int budget, ApkoRules rules)
+      throws IOException {
+    String installedDb = ApkInstaller.installed(rules);
+    // apko v0.26.0 (#1624): a directory written ahead of a file takes the file's mtime
+    boolean synthesize = rules.has(ApkoChange.LAYER_DIR_MTIMES_SYNTHESIZED);
+    boolean partialDb = rules.has(ApkoChange.LAYER_PARTIAL_DB);
+    boolean partialDbAtDb = rules.has(ApkoChange.LAYER_PARTIAL_DB_PARENTS);
+    MemFs.Node[] idb = new MemFs.Node[1];
     List<Group> groups = groups(installed, budget);
     Map<Integer, String> users = LayerTar.names(fs, "etc/passwd");
     Map<Integer, String> grps = LayerTar.names(fs, "etc/group");
@@ -134,10 +141,13 @@ final class OriginLayers {
         if (d.path().equals(path)) {
           continue;
         }
-        LayerTar.writeEntry(w.tw, d.path(), d.node(), users, grps, n.mtime());
+        LayerTar.writeEntry(w.tw, d.path(), d.node(), users, grps, synthesize ? n.mtime() : d.node().mtime());
       }
       LayerTar.writeEntry(w.tw, path, n, users, grps, n.mtime());
-      if (path.equals(ApkInstaller.INSTALLED)) {
+      if (path.equals(installedDb)) {
+        idb[0] = n;
+      }
+      if (path.equals(installedDb) && partialDb && partialDbAtDb) {
         for (Group g : groups) {
           Writer gw = byGroup.get(g);
           for (Dir d : align(gw, stack)) {
@@ -156,7 +166,20 @@ final class OriginLayers {
       }
     });
     List<byte[]> out = new ArrayList<>();
-    for (Writer w : writers) {
+    for (int i = 0; i < writers.size(); i++) {
+      Writer w = writers.get(i);
+      if (partialDb && !partialDbAtDb && idb[0] != null) {
+        // apko v0.29.4-v0.29.8 (#1752): appended after the walk, with the top db's header, no parent directories
+        ByteArrayOutputStream db = new ByteArrayOutputStream();
+        for (ApkInstaller.Installed p : groups.get(i).pkgs) {
+          db.write(p.dbRecord());
+        }
+        MemFs.Node partial = new MemFs.Node(MemFs.Kind.FILE, idb[0].mode());
+        partial.uid = idb[0].uid();
+        partial.gid = idb[0].gid();
+        partial.data = db.toByteArray();
+        LayerTar.writeEntry(w.tw, installedDb, partial, users, grps, idb[0].mtime());
+      }
       w.tw.close();
       out.add(w.bos.toByteArray());
     }

@@ -1,5 +1,6 @@
 package dev.bitproof.rebuild;
 
+import dev.bitproof.apk.ApkCode;
 import dev.bitproof.apk.ApkPackage;
 import dev.bitproof.apk.PkgInfo;
 import dev.bitproof.apk.ApkKeyring;
@@ -67,7 +68,7 @@ public final class PackageLoader {
       Optional<String> expectedQ1, ApkKeyring keyring, SignaturePolicy policy) {
     String q1 = pkg.checksum();
     if (expectedQ1.isPresent() && !expectedQ1.get().equals(q1)) {
-      throw CheckException.integrity("APK_CHECKSUM_MISMATCH", subject,
+      throw CheckException.integrity(ApkCode.APK_CHECKSUM_MISMATCH, subject,
           "control stream checksum is " + q1 + ", but " + expectedQ1.get() + " was pinned");
     }
     List<Finding> findings = new ArrayList<>();

@@ -1,5 +1,8 @@
 package dev.bitproof.rebuild;
 
+import dev.bitproof.fetch.FetchCode;
+import dev.bitproof.apk.ApkCode;
+import dev.bitproof.gocompat.GoCompatCode;
 import dev.bitproof.gocompat.Shlex;
 
 import dev.bitproof.gocompat.GoJson;
@@ -14,6 +17,7 @@ import dev.bitproof.apko.Arch;
 import dev.bitproof.apko.ConfigLoader;
 import dev.bitproof.apko.ImageConfiguration;
 import dev.bitproof.apko.LockFile;
+import dev.bitproof.io.IoCode;
 import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.oci.MediaType;
@@ -62,7 +66,7 @@ public final class Rebuild {
 
   private Rebuild(BuildRequest req) {
     this.req = req;
-    this.fetch = new Fetch(req.workDir());
+    this.fetch = new Fetch(req.workDir(), req.fetch(), notes::add);
   }
 
   public static BuildResult run(BuildRequest req) throws IOException {
@@ -81,7 +85,7 @@ public final class Rebuild {
   private LockFile lockOnly() throws IOException {
     ConfigLoader.Loaded loaded = step("load config", null, () -> ConfigLoader.load(req.config(), req.workDir()));
     ImageConfiguration ic = step("validate config", null, () -> validate(loaded.config()));
-    List<Arch> archs = step("select archs", null, () -> ApkoDefaults.archs(req.archs(), ic));
+    List<Arch> archs = step("select archs", null, () -> selectArchs(ic));
     ApkKeyring apkKeyring = step("read keyring", null, () -> keyring(ic));
     Map<String, byte[]> keys = apkKeyring.files();
     List<Planned> plans = step("resolve packages", null, () -> resolve(ic, archs, apkKeyring));
@@ -100,6 +104,22 @@ public final class Rebuild {
     return emitLock(loaded, ic, keys, measured);
   }
 
+  /**
+   * The CLI's archs, else the config's, else all of apko's (as apko does); the last case, and a config that installs
+   * nothing, are said in a note: an empty apko.yaml builds, as with apko, but never silently.
+   */
+  private List<Arch> selectArchs(ImageConfiguration ic) {
+    if (ic.contents().packages().isEmpty() && ic.contents().baseImage() == null) {
+      notes.add("the config installs no packages: the image holds only the files apko generates itself");
+    }
+    List<Arch> archs = ApkoDefaults.archs(req.archs(), ic);
+    if (req.archs().isEmpty() && ic.archs().isEmpty()) {
+      notes.add("the config names no archs: building all " + archs.size() + " of apko's ("
+          + String.join(", ", archs.stream().map(Arch::oci).toList()) + "), as apko does; name them with 'archs:' or --arch");
+    }
+    return archs;
+  }
+
   /** A step's body. */
   @FunctionalInterface
   interface Body<T> {
@@ -112,11 +132,11 @@ public final class Rebuild {
       return body.run();
     } catch (CheckException e) {
       String where = arch == null ? "" : " (" + arch + ")";
-      if (e.getMessage() != null && e.getMessage().startsWith("failed to ")) {
+      if (!e.step().isEmpty()) {
         throw e;
       }
       String subj = e.subject().isEmpty() || String.valueOf(e.getMessage()).contains(e.subject()) ? "" : e.subject() + ": ";
-      throw new CheckException(e.code(), e.kind(), e.subject(), "failed to " + name + where + ": " + subj + e.getMessage(), e);
+      throw e.inStep(name, "failed to " + name + where + ": " + subj + e.getMessage());
     } finally {
       steps.computeIfAbsent(name, k -> new AtomicLong()).addAndGet((System.nanoTime() - t0) / 1_000_000);
     }
@@ -131,11 +151,11 @@ public final class Rebuild {
     ConfigLoader.Loaded loaded = step("load config", null, () -> ConfigLoader.load(req.config(), req.workDir()));
     ImageConfiguration ic0 = loaded.config();
     ImageConfiguration ic = step("validate config", null, () -> validate(ic0));
-    List<Arch> archs = step("select archs", null, () -> ApkoDefaults.archs(req.archs(), ic));
+    List<Arch> archs = step("select archs", null, () -> selectArchs(ic));
     Optional<LockFile> lock = req.lockFile().isEmpty() ? Optional.empty() : Optional.of(step("read lock file", null,
         () -> readLock(req.lockFile().get(), loaded)));
     if (ic.contents().baseImage() != null && lock.isEmpty()) {
-      throw CheckException.usage("BUILD_BASE_IMAGE_NEEDS_LOCK", "building with base image is supported only with a "
+      throw CheckException.usage(RebuildCode.BUILD_BASE_IMAGE_NEEDS_LOCK, "building with base image is supported only with a "
           + "lockfile (as in apko)");
     }
     ApkKeyring apkKeyring = step("read keyring", null, () -> keyring(ic));
@@ -144,7 +164,11 @@ public final class Rebuild {
     annotations.putAll(req.annotations());
 
     List<Planned> plans = new ArrayList<>();
-    if (lock.isPresent()) {
+    boolean lockIgnored = lock.isPresent() && req.rules().has(ApkoChange.LOCK_FILE_IGNORED);
+    if (lockIgnored) {
+      notes.add("lock file read but not used for resolution, as apko " + req.rules().label() + " did");
+    }
+    if (lock.isPresent() && !lockIgnored) {
       for (Arch a : archs) {
         plans.add(step("lock packages", a.apk(), () -> fromLock(lock.get(), a)));
       }
@@ -153,7 +177,8 @@ public final class Rebuild {
     }
     List<java.util.concurrent.Callable<PerArch>> work = new ArrayList<>();
     for (Planned p : plans) {
-      work.add(() -> buildArch(p, ic, keys, apkKeyring, annotations));
+      work.add(() -> buildArch(p, ic, keys, apkKeyring, annotations, lock.isPresent(),
+          archs.stream().map(Arch::oci).toList()));
     }
     List<PerArch> built = inParallel(work, req.parallelism());
     LockFile emitted = lock.orElseGet(() -> emitLock(loaded, ic, keys, built));
@@ -165,15 +190,27 @@ public final class Rebuild {
       List<BuildResult.InstalledPackage> packages, ImageConfiguration locked, byte[] installedDb,
       List<PackageContent> contents, Map<String, String> annotations, Map<String, String> baseAnnotations) {}
 
+  private static boolean layered(ImageConfiguration ic) {
+    return ic.layering() != null && !ic.layering().strategy().isEmpty() && ic.layering().budget() > 1;
+  }
+
   private ImageConfiguration validate(ImageConfiguration ic) {
+    if (ic.layering() != null && !ic.layering().strategy().isEmpty() && !req.rules().has(ApkoChange.LAYERING)) {
+      throw new CheckException(RebuildCode.BUILD_UNSUPPORTED, "layering", "apko " + req.rules().label()
+          + " has no layering (it came with v0.26.0)");
+    }
+    if (ic.contents().baseImage() != null && !req.rules().has(ApkoChange.BASE_IMAGE_MODE)) {
+      throw new CheckException(RebuildCode.BUILD_UNSUPPORTED, "contents.baseimage", "apko " + req.rules().label()
+          + " has no base-image mode (it came with v0.14.1)");
+    }
     if (ic.contents().baseImage() != null && ic.layering() != null && !ic.layering().strategy().isEmpty()) {
-      throw new CheckException("BUILD_UNSUPPORTED", "layering", "layering cannot be combined with a base image (as in apko)");
+      throw new CheckException(RebuildCode.BUILD_UNSUPPORTED, "layering", "layering cannot be combined with a base image (as in apko)");
     }
     if (!ic.format().isEmpty() && !ic.format().equals("tar")) {
-      throw new CheckException("BUILD_UNSUPPORTED", "format", "layer format '" + ic.format() + "' is not implemented");
+      throw new CheckException(RebuildCode.BUILD_UNSUPPORTED, "format", "layer format '" + ic.format() + "' is not implemented");
     }
     if (ic.layering() != null && !ic.layering().strategy().isEmpty() && !ic.layering().strategy().equals("origin")) {
-      throw new CheckException("APKO_CONFIG_INVALID", "layering.strategy", "unknown layering strategy '" + ic.layering().strategy() + "'");
+      throw new CheckException(GoCompatCode.APKO_CONFIG_INVALID, "layering.strategy", "unknown layering strategy '" + ic.layering().strategy() + "'");
     }
     ImageConfiguration out = ic;
     if (ic.entrypoint().type().equals("service-bundle")) {
@@ -196,17 +233,17 @@ public final class Rebuild {
     try {
       b = Files.readAllBytes(path);
     } catch (java.nio.file.NoSuchFileException e) {
-      throw new CheckException("LOCK_NOT_FOUND", path.toString(), "no such lock file", e);
+      throw new CheckException(RebuildCode.LOCK_NOT_FOUND, path.toString(), "no such lock file", e);
     }
     LockFile lf = LockFile.parse(b, path.toString());
     if (lf.isPre013()) {
-      throw new CheckException("LOCK_TOO_OLD", path.toString(),
+      throw new CheckException(RebuildCode.LOCK_TOO_OLD, path.toString(),
           "lock file has no package checksums (written by apko before 0.13); regenerate it");
     }
     if (lf.config().isEmpty()) {
       notes.add("lock file has no config checksum; it was not checked against " + loaded.name());
     } else if (!lf.config().get().checksum().equals(loaded.checksum())) {
-      throw CheckException.integrity("LOCK_CONFIG_MISMATCH", path.toString(), "lock was made for a config with checksum "
+      throw CheckException.integrity(RebuildCode.LOCK_CONFIG_MISMATCH, path.toString(), "lock was made for a config with checksum "
           + lf.config().get().checksum() + ", but " + loaded.name() + " has " + loaded.checksum());
     }
     return lf;
@@ -220,7 +257,7 @@ public final class Rebuild {
     ApkKeyring.Builder keys = ApkKeyring.builder();
     for (String k : new java.util.TreeSet<>(ic.contents().keyring())) {
       String base = k.substring(k.lastIndexOf('/') + 1);
-      keys.add(base, fetch.readAll(k, ApkKeyring.MAX_KEY_FILE, "KEY_TOO_LARGE"));
+      keys.add(base, fetch.readAll(k, ApkKeyring.MAX_KEY_FILE, IoCode.KEY_TOO_LARGE));
     }
     keys.addPaths(req.keyringAppend().stream().map(p -> req.workDir().resolve(p)).toList());
     return keys.build();
@@ -229,7 +266,7 @@ public final class Rebuild {
   private Planned fromLock(LockFile lf, Arch a) {
     List<LockFile.LockedPackage> pk = lf.packagesFor(a.apk());
     if (pk.isEmpty()) {
-      throw new CheckException("LOCK_ARCH_MISSING", a.apk(), "the lock file lists no packages for " + a.apk());
+      throw new CheckException(RebuildCode.LOCK_ARCH_MISSING, a.apk(), "the lock file lists no packages for " + a.apk());
     }
     List<PlannedPackage> out = new ArrayList<>();
     List<String> world = new ArrayList<>();
@@ -258,9 +295,9 @@ public final class Rebuild {
         String url = r.location() + "/" + a.apk() + "/APKINDEX.tar.gz";
         byte[] bytes;
         try {
-          bytes = fetch.readAll(url, MAX_INDEX, "APKINDEX_TOO_LARGE");
+          bytes = fetch.readAll(url, MAX_INDEX, ApkCode.APKINDEX_TOO_LARGE);
         } catch (CheckException e) {
-          if (!e.code().equals("FETCH_NOT_FOUND") || Fetch.isRemote(url)) {
+          if (e.code() != FetchCode.FETCH_NOT_FOUND || Fetch.isRemote(url)) {
             throw e;
           }
           // apko (GetRepositoryIndexes) skips a local repository whose index does not exist, with a warning
@@ -305,7 +342,7 @@ public final class Rebuild {
           continue;
         }
         if (c.repository().uri().equals(BASE_INDEX_URI)) {
-          throw new CheckException("BUILD_BASE_PACKAGE_UNAVAILABLE", c.name() + "-" + c.version(), "resolved to the "
+          throw new CheckException(RebuildCode.BUILD_BASE_PACKAGE_UNAVAILABLE, c.name() + "-" + c.version(), "resolved to the "
               + "base image's APKINDEX but is not among the base's installed packages, so there is no .apk to fetch");
         }
         out.add(new PlannedPackage(c.name(), c.version(),
@@ -331,7 +368,8 @@ public final class Rebuild {
   }
 
   private PerArch buildArch(Planned plan, ImageConfiguration ic, Map<String, byte[]> keys, ApkKeyring keyring,
-      Map<String, String> annotations) throws IOException {
+      Map<String, String> annotations, boolean withLock, List<String> allArchs) throws IOException {
+    ApkoRules rules = req.rules();
     String an = plan.arch().apk();
     ImageConfiguration.BaseImage bic = ic.contents().baseImage();
     BaseImage base = bic == null ? null : step("read base image", an, () -> BaseImage.load(
@@ -340,64 +378,76 @@ public final class Rebuild {
     long baseDate = base == null ? 0 : base.packages().stream().mapToLong(BaseImage.Record::buildDate).max().orElse(0);
     long buildDate = req.sourceDateEpoch().orElseGet(() -> Math.max(Math.max(0, baseDate),
         pkgs.stream().mapToLong(PackageContent::buildDate).max().orElse(0)));
-    // apko's world in base mode: the locked packages plus every base package pinned (SetWorld sorts)
-    List<String> world = new ArrayList<>(plan.world());
+    // the packages world and apko.json list: the pinned closure once configs are locked before the build, the
+    // config's own list before that, nothing while a lock file's packages were dropped (apko #1670)
+    List<String> listed = !rules.has(ApkoChange.LOCKED_CONFIG) ? ic.contents().packages()
+        : withLock && rules.has(ApkoChange.LOCKED_WORLD_EMPTY) ? List.of() : plan.world();
+    // apko's world in base mode: those plus every base package pinned (SetWorld sorts, keeps duplicates)
+    List<String> world = new ArrayList<>(listed);
     if (base != null) {
       base.packages().forEach(r -> world.add(r.pin()));
-      world.sort(GoJson::compareUtf8);
     }
+    world.sort(GoJson::compareUtf8);
     long scriptsEpoch = req.sourceDateEpoch().orElse(0);
-    ImageConfiguration locked = ic.withContents(ic.contents().withPackages(plan.world()))
-        .withArchs(List.of(plan.arch().oci())).withAnnotations(annotations);
+    // before configs were locked per arch, apko.json held the config's package list and every built arch
+    ImageConfiguration locked = ic.withContents(ic.contents().withPackages(listed))
+        .withArchs(rules.has(ApkoChange.LOCKED_CONFIG) ? List.of(plan.arch().oci()) : allArchs)
+        .withAnnotations(annotations);
     locked = resolveRunAs(locked);
     MemFs fs = new MemFs();
     ImageConfiguration lockedF = locked;
     step("initialize apk database", an, () -> {
-      RootfsSteps.initApk(fs, an, keys, buildRepos(ic), world);
+      RootfsSteps.initApk(fs, rules, an, keys, buildRepos(ic), world);
       if (base != null) {
         // the base's packages are recorded first, so the image's DB lists everything it contains
-        fs.append(ApkInstaller.INSTALLED, base.installedDb(), 0644);
+        fs.append(ApkInstaller.installed(rules), base.installedDb(), 0644);
       }
       return null;
     });
     List<ApkInstaller.Installed> installed = step("install packages", an,
-        () -> new ApkInstaller(fs, scriptsEpoch).install(pkgs));
+        () -> new ApkInstaller(fs, scriptsEpoch, rules).install(pkgs));
     step("generate files", an, () -> {
-      if (base == null) {
+      if (base == null || rules.has(ApkoChange.BASE_IMAGE_ACCOUNTS)) {
         // apko leaves the base's accounts alone (and allows none to be added)
         RootfsSteps.accounts(fs, ic.accounts());
       }
-      RootfsSteps.apkoJson(fs, lockedF);
+      if (rules.has(ApkoChange.APKO_JSON)) {
+        RootfsSteps.apkoJson(fs, lockedF);
+      }
       RootfsSteps.paths(fs, ic.paths());
       CaCertificates.install(fs, ic.certificates(), buildDate);
-      CaCertificates.checksums(fs, buildDate);
+      if (rules.has(ApkoChange.CA_BUNDLE_SIDECARS)) {
+        CaCertificates.checksums(fs, buildDate);
+      }
       RootfsSteps.runtimeKeyring(fs, ic.contents().runtimeKeyring(), buildDate);
       RootfsSteps.supervisionTree(fs, ic.entrypoint().services());
-      if (!RootfsSteps.busyboxLinks(fs, pkgs)) {
-        notes.add(an + ": /bin/busybox has no /etc/busybox-paths.d manifest; apko would use its built-in per-version "
-            + "applet table, which is not ported, so no applet links were made");
-      }
+      BusyboxLinks.install(fs, BusyboxLinks.installed(base, pkgs), BusyboxLinks.Rules.CURRENT);
       RootfsSteps.initDevices(fs, true);
-      if (fs.get("etc/ld.so.conf") != null) {
-        notes.add(an + ": /etc/ld.so.conf is present; apko would write /etc/ld.so.cache, which is not generated");
+      LdsoCache.update(fs, LdsoCache.Rules.CURRENT);
+      if (!(layered(ic) && rules.has(ApkoChange.LAYERED_BUILD_REPOSITORIES))) {
+        RootfsSteps.runtimeRepositories(fs, runtimeRepos(ic));
       }
-      RootfsSteps.runtimeRepositories(fs, runtimeRepos(ic));
+      if (!rules.has(ApkoChange.PACKAGE_MTIMES)) {
+        // apko before v0.19.0 wrote every tar header with mtime SOURCE_DATE_EPOCH
+        fs.setAllMtimes(req.sourceDateEpoch().orElse(0));
+      }
       return null;
     });
-    List<byte[]> tars = step("write layer tar", an, () -> Layering.tars(fs, installed, ic.layering()));
+    List<byte[]> tars = step("write layer tar", an, () -> Layering.tars(fs, installed, ic.layering(), rules));
     List<BuildResult.Layer> layers = new ArrayList<>();
     if (base != null) {
       layers.addAll(base.layers());
     }
     for (byte[] tar : tars) {
       Digest diffId = Digest.sha256(tar);
-      byte[] blob = step("compress layer", an, () -> req.compressor().compress(tar));
-      layers.add(new BuildResult.Layer(tar, diffId, blob, Descriptor.ofBytes(req.compressor().mediaType(), blob),
-          req.compressor().name()));
+      LayerCompressor compressor = req.layerCompressor();
+      byte[] blob = step("compress layer", an, () -> compressor.compress(tar));
+      layers.add(new BuildResult.Layer(tar, diffId, blob, Descriptor.ofBytes(compressor.mediaType(), blob),
+          compressor.name()));
     }
     byte[] config = step("write config", an, () -> base == null
-        ? configJson(plan.arch(), lockedF, layers, buildDate, annotations)
-        : BaseConfig.configJson(plan.arch(), lockedF, base, layers.subList(base.layers().size(), layers.size()),
+        ? configJson(rules, plan.arch(), lockedF, layers, buildDate, annotations)
+        : BaseConfig.configJson(rules, plan.arch(), lockedF, base, layers.subList(base.layers().size(), layers.size()),
             buildDate, annotations));
     List<BuildResult.InstalledPackage> ip = new ArrayList<>();
     for (int i = 0; i < pkgs.size(); i++) {
@@ -405,7 +455,7 @@ public final class Rebuild {
       ip.add(new BuildResult.InstalledPackage(c.name(), c.version(), c.arch(), c.q1(), plan.packages().get(i).url(),
           c.findings()));
     }
-    return new PerArch(plan.arch(), layers, config, buildDate, ip, locked, fs.readFile(ApkInstaller.INSTALLED),
+    return new PerArch(plan.arch(), layers, config, buildDate, ip, locked, fs.readFile(ApkInstaller.installed(rules)),
         pkgs.stream().map(PackageContent::withoutData).toList(), annotations,
         base == null ? Map.of() : base.annotations());
   }
@@ -455,11 +505,32 @@ public final class Rebuild {
   }
 
   private PackageContent fetchOne(PlannedPackage p, ApkKeyring keyring) throws IOException {
-    try (InputStream in = fetch.open(p.url(), MAX_APK, "APK_TOO_LARGE")) {
+    try {
+      return fetchOnce(p, keyring);
+    } catch (CheckException e) {
+      // a cached copy proved wrong is dropped and read once more from the network; bytes the server itself sends
+      // wrong fail again and are dropped again, so a bad copy never stays in the cache
+      if (e.kind() == CheckException.Kind.INTEGRITY && fetch.evict(p.url())) {
+        notes.add("cached " + p.url() + " failed its check (" + e.code() + "); dropped from the cache and fetched again");
+        try {
+          return fetchOnce(p, keyring);
+        } catch (CheckException again) {
+          if (again.kind() == CheckException.Kind.INTEGRITY) {
+            fetch.evict(p.url());
+          }
+          throw again;
+        }
+      }
+      throw e;
+    }
+  }
+
+  private PackageContent fetchOnce(PlannedPackage p, ApkKeyring keyring) throws IOException {
+    try (InputStream in = fetch.open(p.url(), MAX_APK, ApkCode.APK_TOO_LARGE)) {
       PackageContent c = PackageLoader.load(in, p.url(), Optional.ofNullable(p.q1()).filter(s -> !s.isEmpty()),
           keyring, req.signaturePolicy());
       if (!c.name().equals(p.name()) || !c.version().equals(p.version())) {
-        throw CheckException.integrity("APK_IDENTITY_MISMATCH", p.url(), "package is " + c.id() + ", expected "
+        throw CheckException.integrity(ApkCode.APK_IDENTITY_MISMATCH, p.url(), "package is " + c.id() + ", expected "
             + p.name() + "-" + p.version());
       }
       return c;
@@ -478,22 +549,16 @@ public final class Rebuild {
     return ic;
   }
 
-  static byte[] configJson(Arch arch, ImageConfiguration ic, List<BuildResult.Layer> layers, long buildDate,
-      Map<String, String> annotations) {
-    Map<String, String> labels = new TreeMap<>(withCreated(annotations, ic.vcsUrl(), buildDate));
+  static byte[] configJson(ApkoRules rules, Arch arch, ImageConfiguration ic, List<BuildResult.Layer> layers,
+      long buildDate, Map<String, String> annotations) {
+    Map<String, String> labels = new TreeMap<>(withCreated(rules, annotations, ic.vcsUrl(), buildDate));
     List<String> comments = new ArrayList<>();
-    String title = annotations.get("org.opencontainers.image.title");
-    String vendor = annotations.get("org.opencontainers.image.vendor");
     for (int i = 0; i < layers.size(); i++) {
-      if (title != null && vendor != null) {
-        comments.add(title + " by " + vendor);
-      } else {
-        comments.add(layers.size() == 1 ? HISTORY_SINGLE : "");
-      }
+      comments.add(rules.historyComment(annotations, layers.size()));
     }
     List<String> entrypoint = !ic.entrypoint().shellFragment().isEmpty()
         ? List.of("/bin/sh", "-c", ic.entrypoint().shellFragment()) : Shlex.split(ic.entrypoint().command());
-    Map<String, String> env = ApkoDefaults.environment(ic.environment());
+    Map<String, String> env = ApkoDefaults.environment(ic.environment(), rules.defaultPath());
     List<String> envList = new ArrayList<>();
     env.forEach((k, v) -> envList.add(k + "=" + v));
     envList.sort(GoJson::compareUtf8);
@@ -502,8 +567,9 @@ public final class Rebuild {
             ic.volumes(), ic.workDir(), ic.stopSignal()));
   }
 
-  /** Annotations plus vcs source/revision plus {@code org.opencontainers.image.created}. */
-  static Map<String, String> withCreated(Map<String, String> annotations, String vcsUrl, long buildDate) {
+  /** Annotations plus vcs source/revision plus {@code org.opencontainers.image.created} (apko v0.19.3 and later). */
+  static Map<String, String> withCreated(ApkoRules rules, Map<String, String> annotations, String vcsUrl,
+      long buildDate) {
     Map<String, String> m = new TreeMap<>(annotations);
     if (!vcsUrl.isEmpty()) {
       int at = vcsUrl.lastIndexOf('@');
@@ -514,14 +580,17 @@ public final class Rebuild {
         m.put("org.opencontainers.image.source", vcsUrl);
       }
     }
-    m.put("org.opencontainers.image.created", ImageJson.rfc3339(buildDate));
+    if (rules.has(ApkoChange.CREATED_ANNOTATION)) {
+      m.put("org.opencontainers.image.created", ImageJson.rfc3339(buildDate));
+    }
     return m;
   }
 
   private BuildResult assemble(List<PerArch> built, ImageConfiguration ic, Map<String, String> annotations,
       LockFile lock) {
     return finish(built.stream().map(p -> new Parts(p.arch(), p.layers(), p.config(), p.buildDate(), p.packages(),
-        p.locked(), p.installedDb(), p.baseAnnotations())).toList(), ic.vcsUrl(), annotations, lock, timings(), notes);
+        p.locked(), p.installedDb(), p.baseAnnotations())).toList(), ic.vcsUrl(), annotations, lock, timings(), notes,
+        req.rules());
   }
 
   private Map<String, Long> timings() {
@@ -539,7 +608,7 @@ public final class Rebuild {
 
   /** Manifests (per arch) and the index (sorted by OCI arch string, max build date). */
   public static BuildResult finish(List<Parts> parts, String vcsUrl, Map<String, String> annotations, LockFile lock,
-      Map<String, Long> steps, List<String> notes) {
+      Map<String, Long> steps, List<String> notes, ApkoRules rules) {
     List<Parts> sorted = new ArrayList<>(parts);
     sorted.sort((a, b) -> a.arch().oci().compareTo(b.arch().oci()));
     List<BuildResult.ArchImage> images = new ArrayList<>();
@@ -549,20 +618,21 @@ public final class Rebuild {
       Descriptor cfg = Descriptor.ofBytes(MediaType.OCI_CONFIG, p.config());
       // ggcr's mutate.Annotations merges over what the base manifest carried
       Map<String, String> manifestAnnotations = new TreeMap<>(p.baseAnnotations());
-      manifestAnnotations.putAll(withCreated(annotations, vcsUrl, p.buildDate()));
+      manifestAnnotations.putAll(withCreated(rules, annotations, vcsUrl, p.buildDate()));
       byte[] mb = ImageJson.manifest(cfg, p.layers().stream().map(BuildResult.Layer::descriptor).toList(),
           manifestAnnotations);
       RawManifest m = RawManifest.of(mb, MediaType.OCI_MANIFEST, p.arch().apk() + " manifest");
       Descriptor md = new Descriptor(MediaType.OCI_MANIFEST, m.digest(), mb.length, Map.of(),
-          Optional.of(p.arch().platform()), Optional.of(MediaType.OCI_CONFIG.value()), List.of(), null);
+          Optional.of(p.arch().platform()), rules.has(ApkoChange.INDEX_ARTIFACT_TYPE)
+          ? Optional.of(MediaType.OCI_CONFIG.value()) : Optional.empty(), List.of(), null);
       manifests.add(md);
       images.add(new BuildResult.ArchImage(p.arch(), p.layers(), p.config(), cfg, m, md, p.packages(), p.buildDate(),
           p.locked(), p.installedDb(), p.baseAnnotations()));
       maxDate = Math.max(maxDate, p.buildDate());
     }
-    byte[] ib = ImageJson.index(manifests, withCreated(annotations, vcsUrl, maxDate));
+    byte[] ib = ImageJson.index(manifests, withCreated(rules, annotations, vcsUrl, maxDate));
     RawManifest index = RawManifest.of(ib, MediaType.OCI_INDEX, "index");
-    return new BuildResult(index, images, lock, steps, notes);
+    return new BuildResult(index, images, lock, steps, notes, rules);
   }
 
   /** Lock repository entries: {@code <repo>/<arch>} with its index URL; {@code @tag}s removed as apko does. */

@@ -1,7 +1,7 @@
 package dev.bitproof.rebuild;
 
 import dev.bitproof.apko.ApkoDefaults;
-
+import dev.bitproof.gocompat.GoCompatCode;
 import dev.bitproof.gocompat.GoJson;
 
 import dev.bitproof.apko.ImageConfiguration;
@@ -22,34 +22,51 @@ public final class RootfsSteps {
   private RootfsSteps() {}
 
   /** {@code initializeApk}: base and apk directories, init files, device nodes, keys, repositories, world. */
-  public static void initApk(MemFs fs, String apkArch, Map<String, byte[]> keyring, List<String> buildRepos,
-      List<String> world) {
-    String[] base = {"tmp", "dev", "etc", "opt", "proc", "var", "usr"};
-    int[] perms = {01777, 0755, 0755, 0755, 0555, 0755, 0755};
-    for (int i = 0; i < base.length; i++) {
-      MemFs.Node n = fs.lget(base[i]);
+  public static void initApk(MemFs fs, ApkoRules rules, String apkArch, Map<String, byte[]> keyring,
+      List<String> buildRepos, List<String> world) {
+    List<String> base = new ArrayList<>(List.of("tmp", "dev", "etc", "opt", "proc", "var", "usr"));
+    List<Integer> perms = new ArrayList<>(List.of(01777, 0755, 0755, 0755, 0555, 0755, 0755));
+    if (!rules.has(ApkoChange.USRMERGE_DB)) {
+      perms.remove(base.indexOf("usr"));
+      base.remove("usr");
+    }
+    if (!rules.has(ApkoChange.OPT_DIR)) {
+      perms.remove(base.indexOf("opt"));
+      base.remove("opt");
+    }
+    for (int i = 0; i < base.size(); i++) {
+      String d = base.get(i);
+      int perm = perms.get(i);
+      MemFs.Node n = fs.lget(d);
       if (n == null) {
-        fs.mkdir(base[i], perms[i]);
-      } else if (n.kind() != MemFs.Kind.DIR || n.mode() != perms[i]) {
-        throw new CheckException("BUILD_BASE_DIR_MODE", base[i], "exists with mode " + Integer.toOctalString(n.mode())
-            + ", apko requires " + Integer.toOctalString(perms[i]));
+        fs.mkdir(d, perm);
+      } else if (n.kind() != MemFs.Kind.DIR || n.mode() != perm) {
+        throw new CheckException(RebuildCode.BUILD_BASE_DIR_MODE, d, "exists with mode " + Integer.toOctalString(n.mode())
+            + ", apko requires " + Integer.toOctalString(perm));
       }
     }
-    for (String d : new String[] {"etc/apk", "etc/apk/keys", "usr/lib", "usr/lib/apk", "usr/lib/apk/db",
-        "usr/lib/apk/exec", "var/cache", "var/cache/apk", "var/cache/misc"}) {
+    String db = rules.apkDbDir();
+    List<String> dirs = rules.has(ApkoChange.USRMERGE_DB)
+        ? List.of("etc/apk", "etc/apk/keys", "usr/lib", "usr/lib/apk", db, "usr/lib/apk/exec", "var/cache",
+            "var/cache/apk", "var/cache/misc")
+        : List.of("etc/apk", "etc/apk/keys", "lib/apk", db, "var/cache", "var/cache/apk", "var/cache/misc");
+    for (String d : dirs) {
       fs.mkdirAll(d, 0755);
     }
     fs.writeFile("etc/apk/world", "\n".getBytes(StandardCharsets.UTF_8), 0644);
     fs.writeFile("etc/apk/repositories", "\n".getBytes(StandardCharsets.UTF_8), 0644);
-    fs.writeFile("usr/lib/apk/db/lock", new byte[0], 0600);
-    fs.writeFile(ApkInstaller.TRIGGERS, new byte[0], 0644);
-    fs.writeFile(ApkInstaller.INSTALLED, new byte[0], 0644);
+    fs.writeFile(db + "/lock", new byte[0], 0600);
+    fs.writeFile(db + "/triggers", new byte[0], 0644);
+    fs.writeFile(db + "/installed", new byte[0], 0644);
     fs.writeFile("etc/apk/arch", (apkArch + "\n").getBytes(StandardCharsets.UTF_8), 0644);
-    fs.writeFile(ApkInstaller.SCRIPTS, new byte[1024], 0644);
+    fs.writeFile(db + "/scripts.tar", new byte[1024], 0644);
     initDevices(fs);
     keyring.forEach((name, bytes) -> fs.writeFile("etc/apk/keys/" + name, bytes, 0644));
     fs.writeFile("etc/apk/repositories", lines(sortedSet(buildRepos)), 0644);
-    fs.writeFile("etc/apk/world", lines(sortedSet(world)), 0644);
+    // SetWorld: sorted, duplicates kept
+    List<String> w = new ArrayList<>(world);
+    w.sort(GoJson::compareUtf8);
+    fs.writeFile("etc/apk/world", lines(w), 0644);
   }
 
   /** The five character devices with their modes (apko's initDeviceFiles); existing ones are left alone. */
@@ -85,10 +102,10 @@ public final class RootfsSteps {
     List<String[]> shadowAdd = new ArrayList<>();
     for (User u : accounts.users()) {
       if (u.username().isEmpty()) {
-        throw new CheckException("APKO_CONFIG_INVALID", "accounts.users", "a user has no username");
+        throw new CheckException(GoCompatCode.APKO_CONFIG_INVALID, "accounts.users", "a user has no username");
       }
       if (u.uid() == 0) {
-        throw new CheckException("APKO_CONFIG_INVALID", "accounts.users." + u.username(), "uid 0 is not allowed");
+        throw new CheckException(GoCompatCode.APKO_CONFIG_INVALID, "accounts.users." + u.username(), "uid 0 is not allowed");
       }
       long gid = u.gid() == null ? u.uid() : u.gid();
       String home = ApkoDefaults.homedir(u);
@@ -121,7 +138,7 @@ public final class RootfsSteps {
       List<String[]> groups = readColonFile(fs, "etc/group", 4);
       for (ImageConfiguration.Group g : accounts.groups()) {
         if (g.groupname().isEmpty() || g.gid() == 0) {
-          throw new CheckException("APKO_CONFIG_INVALID", "accounts.groups", "a group has no name or gid 0");
+          throw new CheckException(GoCompatCode.APKO_CONFIG_INVALID, "accounts.groups", "a group has no name or gid 0");
         }
         groups.add(new String[] {g.groupname(), "x", Long.toString(g.gid()), String.join(",", g.members())});
       }
@@ -146,7 +163,7 @@ public final class RootfsSteps {
       }
       String[] f = line.split(":", -1);
       if (f.length != fields) {
-        throw new CheckException("BUILD_ACCOUNTS_INVALID", path, "line has " + f.length + " fields, expected " + fields
+        throw new CheckException(RebuildCode.BUILD_ACCOUNTS_INVALID, path, "line has " + f.length + " fields, expected " + fields
             + ": " + line);
       }
       out.add(f);
@@ -203,11 +220,11 @@ public final class RootfsSteps {
         }
         case "permissions" -> {
           if (fs.get(p) == null) {
-            throw new CheckException("BUILD_PATH_MISSING", m.path(), "paths: permissions on a path that does not exist");
+            throw new CheckException(RebuildCode.BUILD_PATH_MISSING, m.path(), "paths: permissions on a path that does not exist");
           }
           fs.chmod(p, perm);
         }
-        default -> throw new CheckException("APKO_CONFIG_INVALID", m.path(), "unknown paths type '" + m.type() + "'");
+        default -> throw new CheckException(GoCompatCode.APKO_CONFIG_INVALID, m.path(), "unknown paths type '" + m.type() + "'");
       }
       if (m.uid() != null || m.gid() != null) {
         int uid = m.uid() == null ? 0 : m.uid().intValue();
@@ -246,7 +263,7 @@ public final class RootfsSteps {
     for (String part : path.split("/")) {
       if (part.equals("..")) {
         if (--depth < 0) {
-          throw new CheckException("BUILD_PATH_ESCAPES_ROOT", path, field + " leaves the image root");
+          throw new CheckException(RebuildCode.BUILD_PATH_ESCAPES_ROOT, path, field + " leaves the image root");
         }
       } else if (!part.isEmpty() && !part.equals(".")) {
         depth++;
@@ -254,7 +271,7 @@ public final class RootfsSteps {
     }
     String clean = MemFs.cleanJoin(path);
     if (clean.isEmpty()) {
-      throw new CheckException("BUILD_PATH_ESCAPES_ROOT", path, field + " names the image root itself");
+      throw new CheckException(RebuildCode.BUILD_PATH_ESCAPES_ROOT, path, field + " names the image root itself");
     }
     return clean;
   }
@@ -265,7 +282,7 @@ public final class RootfsSteps {
     sorted.sort((a, b) -> a.name().compareTo(b.name()));
     for (ImageConfiguration.NamedContent k : sorted) {
       if (k.name().contains("/") || k.name().isEmpty()) {
-        throw new CheckException("BUILD_PATH_ESCAPES_ROOT", k.name(), "runtime_keyring name must be a file name");
+        throw new CheckException(RebuildCode.BUILD_PATH_ESCAPES_ROOT, k.name(), "runtime_keyring name must be a file name");
       }
       String p = "etc/apk/keys/" + k.name();
       fs.writeFile(p, k.content().getBytes(StandardCharsets.UTF_8), 0644);
@@ -281,65 +298,12 @@ public final class RootfsSteps {
     fs.mkdirAll("sv", 0755);
     for (Map.Entry<String, String> s : new java.util.TreeMap<>(services).entrySet()) {
       if (s.getKey().contains("/") || s.getKey().equals("..")) {
-        throw new CheckException("BUILD_PATH_ESCAPES_ROOT", s.getKey(), "service name must be a file name");
+        throw new CheckException(RebuildCode.BUILD_PATH_ESCAPES_ROOT, s.getKey(), "service name must be a file name");
       }
       fs.mkdirAll("sv/" + s.getKey(), 0755);
       fs.writeFile("sv/" + s.getKey() + "/run",
           ("#!/bin/execlineb\n" + s.getValue() + "\n").getBytes(StandardCharsets.UTF_8), 0755);
     }
-  }
-
-  /**
-   * apko's {@code InstallBusyboxLinks} when {@code /bin/busybox} exists: symlinks to it for every path listed in
-   * {@code /etc/busybox-paths.d/<package>} (busybox ≥ 1.36.0-r8 ships that manifest). Applet directories are
-   * created 0755 and given busybox's mtime (so the links, which take their directory's mtime, carry it too).
-   *
-   * @return false when busybox is present but the manifest is not (apko would fall back to its built-in
-   *     per-version table, which is not ported)
-   */
-  public static boolean busyboxLinks(MemFs fs, List<PackageContent> installed) {
-    MemFs.Node bb = fs.get("bin/busybox");
-    if (bb == null) {
-      return true;
-    }
-    String pkg = null;
-    for (PackageContent p : installed) {
-      if (p.name().equals("busybox")) {
-        pkg = p.name();
-        break;
-      }
-      if (p.provides().stream().anyMatch(x -> x.contains("busybox"))) {
-        pkg = p.name();
-        break;
-      }
-    }
-    if (pkg == null) {
-      throw new CheckException("BUILD_BUSYBOX_UNOWNED", "bin/busybox", "/bin/busybox exists but no installed package is or provides busybox");
-    }
-    MemFs.Node manifest = fs.get("etc/busybox-paths.d/" + pkg);
-    if (manifest == null || manifest.kind() != MemFs.Kind.FILE) {
-      return false;
-    }
-    for (String link : new String(manifest.data(), StandardCharsets.UTF_8).split("\n")) {
-      if (link.isEmpty() || link.equals("/bin/busybox")) {
-        continue;
-      }
-      String p = rootPath(link, "busybox link");
-      String dir = MemFs.parent(p);
-      if (!dir.isEmpty()) {
-        fs.mkdirAll(dir, 0755);
-        fs.chtimes(dir, bb.mtime());
-      }
-      MemFs.Node existing = fs.lget(p);
-      if (existing != null) {
-        if (existing.kind() == MemFs.Kind.SYMLINK || existing.kind() == MemFs.Kind.FILE) {
-          continue; // as busybox --install -s: an existing link or file is kept
-        }
-        throw new CheckException("BUILD_PATH_EXISTS", p, "busybox link target exists and is not a file or link");
-      }
-      fs.symlink("/bin/busybox", p);
-    }
-    return true;
   }
 
   /** {@code postBuildSetApk}: the image's repositories file lists runtime repositories only. */

@@ -28,7 +28,7 @@ public final class TarDiff {
       if (!x[0].equals(y[0])) {
         return Optional.of("entry #" + i + ": expected " + x[0] + ", found " + y[0]);
       }
-      String[] fields = {"name", "type", "mode", "uid", "gid", "uname", "gname", "size", "mtime", "linkname",
+      String[] fields = {"entry", "name", "type", "mode", "uid", "gid", "uname", "gname", "size", "mtime", "linkname",
           "devmajor", "devminor", "pax", "content-sha256"};
       for (int f = 1; f < fields.length; f++) {
         if (!x[f].equals(y[f])) {

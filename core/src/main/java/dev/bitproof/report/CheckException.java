@@ -21,34 +21,40 @@ public class CheckException extends RuntimeException {
     USAGE
   }
 
-  private final String code;
+  private final Code code;
   private final Kind kind;
   private final String subject;
+  private final String step;
 
-  public CheckException(String code, Kind kind, String subject, String message, Throwable cause) {
+  public CheckException(Code code, Kind kind, String subject, String message, Throwable cause) {
+    this(code, kind, subject, message, cause, "");
+  }
+
+  private CheckException(Code code, Kind kind, String subject, String message, Throwable cause, String step) {
     super(message, cause);
     this.code = Objects.requireNonNull(code);
     this.kind = Objects.requireNonNull(kind);
     this.subject = subject == null ? "" : subject;
+    this.step = Objects.requireNonNull(step);
   }
 
-  public CheckException(String code, String subject, String message) {
+  public CheckException(Code code, String subject, String message) {
     this(code, Kind.CANNOT_CHECK, subject, message, null);
   }
 
-  public CheckException(String code, String subject, String message, Throwable cause) {
+  public CheckException(Code code, String subject, String message, Throwable cause) {
     this(code, Kind.CANNOT_CHECK, subject, message, cause);
   }
 
-  public static CheckException integrity(String code, String subject, String message) {
+  public static CheckException integrity(Code code, String subject, String message) {
     return new CheckException(code, Kind.INTEGRITY, subject, message, null);
   }
 
-  public static CheckException usage(String code, String message) {
+  public static CheckException usage(Code code, String message) {
     return new CheckException(code, Kind.USAGE, "", message, null);
   }
 
-  public String code() {
+  public Code code() {
     return code;
   }
 
@@ -60,8 +66,18 @@ public class CheckException extends RuntimeException {
     return subject;
   }
 
+  /** The named step (e.g. of a rebuild) this failure was attributed to, or "" when none was yet. */
+  public String step() {
+    return step;
+  }
+
+  /** This failure attributed to a named step: same code, kind and subject, the step's message, this as cause. */
+  public CheckException inStep(String step, String message) {
+    return new CheckException(code, kind, subject, message, this, step);
+  }
+
   @Override
   public String toString() {
-    return code + (subject.isEmpty() ? "" : " " + subject) + ": " + getMessage();
+    return code.name() + (subject.isEmpty() ? "" : " " + subject) + ": " + getMessage();
   }
 }

@@ -200,7 +200,7 @@ public final class ApkoSpdx {
     if (!done.containsAll(todo)) {
       Set<String> missing = new LinkedHashSet<>(todo);
       missing.removeAll(done);
-      throw CheckException.integrity("SBOM_EMBEDDED_INVALID", path,
+      throw CheckException.integrity(SbomCode.SBOM_EMBEDDED_INVALID, path,
           "embedded SBOM relates to elements it does not define (apko refuses to build with it): " + missing);
     }
     for (JsonNode l : src.path("hasExtractedLicensingInfos")) {
@@ -280,7 +280,7 @@ public final class ApkoSpdx {
   public static ObjectNode index(String indexDigest, String indexMediaType, List<IndexEntry> images, String created,
       Options o) {
     if (images.isEmpty()) {
-      throw new CheckException("SBOM_INDEX_EMPTY", indexDigest, "an index SBOM needs at least one architecture image");
+      throw new CheckException(SbomCode.SBOM_INDEX_EMPTY, indexDigest, "an index SBOM needs at least one architecture image");
     }
     ObjectNode doc = header("sbom-" + indexDigest, created, o);
     String supplier = "Organization: Chainguard, Inc.";

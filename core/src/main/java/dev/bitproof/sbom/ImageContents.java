@@ -1,6 +1,7 @@
 package dev.bitproof.sbom;
 
 import dev.bitproof.apk.db.ApkInstalledDb;
+import dev.bitproof.deb.DebCode;
 import dev.bitproof.deb.DpkgDatabase;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.image.ImageFilesystem;
@@ -71,7 +72,7 @@ public final class ImageContents {
     try {
       dpkg = DpkgDatabase.read(DpkgDatabase.access(fs));
     } catch (java.io.IOException e) {
-      throw new CheckException("DPKG_DB_UNREADABLE", DpkgDatabase.DPKG_DIR, "cannot read the dpkg database: " + e.getMessage(), e);
+      throw new CheckException(DebCode.DPKG_DB_UNREADABLE, DpkgDatabase.DPKG_DIR, "cannot read the dpkg database: " + e.getMessage(), e);
     }
     if (dpkg.layout() != DpkgDatabase.Layout.NONE) {
       List<InstalledPackage> out = new ArrayList<>();

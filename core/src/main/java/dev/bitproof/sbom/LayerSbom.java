@@ -86,7 +86,7 @@ public final class LayerSbom {
 
   public static Bom cycloneDx(LoadedImage img, Options o) {
     ImageContents c = img.contents();
-    Digest manifest = img.identity().manifest().orElseThrow(() -> new CheckException("SBOM_SUBJECT_UNKNOWN", "image",
+    Digest manifest = img.identity().manifest().orElseThrow(() -> new CheckException(SbomCode.SBOM_SUBJECT_UNKNOWN, "image",
         "the image digest is needed to name the SBOM's subject"));
     Bom bom = new Bom();
     bom.setSerialNumber("urn:uuid:" + nameUuid("bitproof-cyclonedx:" + manifest));
@@ -172,7 +172,7 @@ public final class LayerSbom {
   public static ObjectNode spdx(LoadedImage img, Options o) {
     JsonNodeFactory f = JsonNodeFactory.instance;
     ImageContents c = img.contents();
-    Digest manifest = img.identity().manifest().orElseThrow(() -> new CheckException("SBOM_SUBJECT_UNKNOWN", "image",
+    Digest manifest = img.identity().manifest().orElseThrow(() -> new CheckException(SbomCode.SBOM_SUBJECT_UNKNOWN, "image",
         "the image digest is needed to name the SBOM's subject"));
     ObjectNode doc = f.objectNode();
     doc.put("SPDXID", "SPDXRef-DOCUMENT");

@@ -143,7 +143,7 @@ public record Purl(String type, String namespace, String name, String version, M
 
   private static CheckException bad(String s, String why) {
     String shown = s == null ? "" : s.length() > 200 ? s.substring(0, 200) + "..." : s;
-    return CheckException.integrity("PURL_INVALID", shown, "not a valid package URL: " + why);
+    return CheckException.integrity(SbomCode.PURL_INVALID, shown, "not a valid package URL: " + why);
   }
 
   /** The canonical text form (percent-encoding what the spec requires, qualifiers sorted). */

@@ -1,5 +1,6 @@
 package dev.bitproof.sbom;
 
+import dev.bitproof.report.Code;
 import dev.bitproof.report.Finding;
 import dev.bitproof.report.Severity;
 import dev.bitproof.image.ImageFilesystem;
@@ -43,7 +44,7 @@ public final class SbomCheck {
   public static List<Finding> database(ImageContents img) {
     List<Finding> out = new ArrayList<>();
     if (img.database() == ImageContents.Database.NONE) {
-      out.add(Finding.of("PACKAGE_DB_ABSENT", Severity.WARN, "image",
+      out.add(Finding.of(SbomCode.PACKAGE_DB_ABSENT, Severity.WARN, "image",
           "no apk installed database and no dpkg status or status.d: the image's packages cannot be confirmed"));
       return out;
     }
@@ -54,14 +55,14 @@ public final class SbomCheck {
       for (InstalledPackage.OwnedFile f : p.files()) {
         Optional<ImageFilesystem.Node> node = fs.get(f.path());
         if (node.isEmpty() && f.conffile()) {
-          out.add(new Finding("INSTALLED_CONFFILE_MODIFIED", Severity.WARN, f.path(),
+          out.add(new Finding(SbomCode.INSTALLED_CONFFILE_MODIFIED, Severity.WARN, f.path(),
               "a conffile of " + p.name() + " is not in the layers (removed after installation)", Map.of())
               .with("package", p.name()));
           continue;
         }
         if (node.isEmpty()) {
           failed++;
-          out.add(new Finding("INSTALLED_FILE_MISSING", Severity.FAIL, f.path(),
+          out.add(new Finding(SbomCode.INSTALLED_FILE_MISSING, Severity.FAIL, f.path(),
               "package " + p.name() + " " + p.version() + " records this file but no layer has it", Map.of())
               .with("package", p.name()).with("database", img.databasePath()));
           continue;
@@ -75,12 +76,12 @@ public final class SbomCheck {
         }
         checked++;
         if (!actual.get().equals(f.hex()) && f.conffile()) {
-          out.add(new Finding("INSTALLED_CONFFILE_MODIFIED", Severity.WARN, f.path(),
+          out.add(new Finding(SbomCode.INSTALLED_CONFFILE_MODIFIED, Severity.WARN, f.path(),
               "a conffile differs from the one " + p.name() + " shipped (changed after installation)", Map.of())
               .with("package", p.name()).with("expected", f.hex()).with("actual", actual.get()));
         } else if (!actual.get().equals(f.hex())) {
           failed++;
-          out.add(new Finding("INSTALLED_DB_CHECKSUM_MISMATCH", Severity.FAIL, f.path(),
+          out.add(new Finding(SbomCode.INSTALLED_DB_CHECKSUM_MISMATCH, Severity.FAIL, f.path(),
               "the layer's file does not match the checksum the package database records", Map.of())
               .with("package", p.name()).with("algorithm", f.algorithm()).with("expected", f.hex())
               .with("actual", actual.get()).with("layer", node.get().layer()));
@@ -88,7 +89,7 @@ public final class SbomCheck {
       }
     }
     if (failed == 0) {
-      out.add(new Finding("INSTALLED_DB_MATCHES_LAYERS", Severity.OK, img.databasePath(),
+      out.add(new Finding(SbomCode.INSTALLED_DB_MATCHES_LAYERS, Severity.OK, img.databasePath(),
           checked + " file checksums of " + img.packages().size() + " packages match the layers", Map.of())
           .with("packages", img.packages().size()).with("files_checked", checked));
     }
@@ -96,13 +97,13 @@ public final class SbomCheck {
     List<String> unowned = unowned(img);
     List<String> unexpected = unowned.stream().filter(p -> !generated(p)).toList();
     if (!unexpected.isEmpty()) {
-      Finding f = new Finding("FILES_UNOWNED", Severity.WARN, "image",
+      Finding f = new Finding(SbomCode.FILES_UNOWNED, Severity.WARN, "image",
           unexpected.size() + " files and links belong to no installed package (and so to no SBOM entry)", Map.of())
           .with("count", unexpected.size());
       out.add(f.with("paths", sample(unexpected)));
     }
     if (unowned.size() > unexpected.size()) {
-      out.add(new Finding("FILES_GENERATED_UNOWNED", Severity.INFO, "image",
+      out.add(new Finding(SbomCode.FILES_GENERATED_UNOWNED, Severity.INFO, "image",
           (unowned.size() - unexpected.size()) + " files written by the image builder or package manager belong to no package",
           Map.of()).with("paths", sample(unowned.stream().filter(SbomCheck::generated).toList())));
     }
@@ -192,7 +193,7 @@ public final class SbomCheck {
       try {
         doc = SbomReader.read(bytes.get(), path);
       } catch (dev.bitproof.report.CheckException e) {
-        out.add(new Finding("SBOM_EMBEDDED_INVALID", Severity.WARN, path,
+        out.add(new Finding(SbomCode.SBOM_EMBEDDED_INVALID, Severity.WARN, path,
             "the package's own SBOM does not parse (apko skips it, so the image SBOM omits this package)", Map.of())
             .with("error", e.code() + ": " + e.getMessage()));
         continue;
@@ -203,7 +204,7 @@ public final class SbomCheck {
         String version = versionOf(c);
         Optional<String> arch = purl.qualifier("arch");
         if (p == null || !p.version().equals(version) || (arch.isPresent() && !p.arch().isEmpty() && !arch.get().equals(p.arch()))) {
-          out.add(new Finding("SBOM_EMBEDDED_NOT_INSTALLED", Severity.FAIL, path,
+          out.add(new Finding(SbomCode.SBOM_EMBEDDED_NOT_INSTALLED, Severity.FAIL, path,
               "the SBOM shipped in the image describes a package that is not installed as described", Map.of())
               .with("purl", c.display()).with("installed", p == null ? "(none)" : p.name() + " " + p.version() + " " + p.arch()));
         } else {
@@ -212,7 +213,7 @@ public final class SbomCheck {
       }
     }
     if (ok > 0 && out.stream().noneMatch(Finding::fails)) {
-      out.add(new Finding("SBOM_EMBEDDED_MATCH", Severity.OK, "var/lib/db/sbom",
+      out.add(new Finding(SbomCode.SBOM_EMBEDDED_MATCH, Severity.OK, "var/lib/db/sbom",
           ok + " packages described by the SBOMs shipped in the image are installed as described", Map.of()));
     }
     return out;
@@ -225,24 +226,24 @@ public final class SbomCheck {
       String sbomName) {
     List<Finding> out = new ArrayList<>();
     if (!doc.describes().contains(indexDigest)) {
-      out.add(new Finding("SBOM_SUBJECT_MISMATCH", Severity.FAIL, sbomName, "the SBOM describes a different index", Map.of())
+      out.add(new Finding(SbomCode.SBOM_SUBJECT_MISMATCH, Severity.FAIL, sbomName, "the SBOM describes a different index", Map.of())
           .with("sbom_describes", doc.describes().toString()).with("index", indexDigest));
       return out;
     }
     for (dev.bitproof.oci.Digest d : images) {
       if (!doc.variants().contains(d)) {
-        out.add(new Finding("SBOM_INDEX_IMAGE_MISSING", Severity.FAIL, d.toString(), "an image of the index is not in its SBOM",
+        out.add(new Finding(SbomCode.SBOM_INDEX_IMAGE_MISSING, Severity.FAIL, d.toString(), "an image of the index is not in its SBOM",
             Map.of()).with("sbom", sbomName));
       }
     }
     for (dev.bitproof.oci.Digest d : doc.variants()) {
       if (!images.contains(d)) {
-        out.add(new Finding("SBOM_INDEX_IMAGE_EXTRA", Severity.FAIL, d.toString(), "the SBOM lists an image the index does not have",
+        out.add(new Finding(SbomCode.SBOM_INDEX_IMAGE_EXTRA, Severity.FAIL, d.toString(), "the SBOM lists an image the index does not have",
             Map.of()).with("sbom", sbomName));
       }
     }
     if (out.isEmpty()) {
-      out.add(new Finding("SBOM_INDEX_MATCHES", Severity.OK, sbomName,
+      out.add(new Finding(SbomCode.SBOM_INDEX_MATCHES, Severity.OK, sbomName,
           "the SBOM describes this index and its " + images.size() + " images", Map.of()).with("index", indexDigest));
     }
     return out;
@@ -254,13 +255,13 @@ public final class SbomCheck {
   public static List<Finding> compare(ImageContents img, SbomDocument doc, ImageIdentity id, String sbomName) {
     List<Finding> out = new ArrayList<>();
     for (String dup : doc.duplicateRefs()) {
-      out.add(new Finding("SBOM_DUPLICATE_ID", Severity.FAIL, dup,
+      out.add(new Finding(SbomCode.SBOM_DUPLICATE_ID, Severity.FAIL, dup,
           "the SBOM uses this identifier for more than one element", Map.of()).with("sbom", sbomName));
     }
     subject(doc, id, sbomName, out);
     if (img.database() == ImageContents.Database.NONE) {
       if (!doc.osPackages().isEmpty()) {
-        out.add(new Finding("SBOM_PACKAGES_UNCONFIRMED", Severity.WARN, sbomName,
+        out.add(new Finding(SbomCode.SBOM_PACKAGES_UNCONFIRMED, Severity.WARN, sbomName,
             "the image has no package database, so the SBOM's " + doc.osPackages().size() + " OS packages cannot be confirmed",
             Map.of()));
       }
@@ -270,7 +271,7 @@ public final class SbomCheck {
     files(img, doc, sbomName, out);
     cap(out);
     if (out.stream().noneMatch(Finding::fails)) {
-      out.add(new Finding("SBOM_MATCHES_IMAGE", Severity.OK, sbomName,
+      out.add(new Finding(SbomCode.SBOM_MATCHES_IMAGE, Severity.OK, sbomName,
           "the SBOM's " + doc.osPackages().size() + " OS packages and " + doc.files().size()
               + " file checksums agree with the layers", Map.of())
           .with("format", doc.format().label() + " " + doc.specVersion())
@@ -281,8 +282,8 @@ public final class SbomCheck {
 
   /** Keeps the first {@link #MAX_PER_CODE} findings of each code and adds one that counts the rest. */
   static void cap(List<Finding> out) {
-    Map<String, Integer> seen = new LinkedHashMap<>();
-    Map<String, Finding> firstDropped = new LinkedHashMap<>();
+    Map<Code, Integer> seen = new LinkedHashMap<>();
+    Map<Code, Finding> firstDropped = new LinkedHashMap<>();
     List<Finding> kept = new ArrayList<>();
     for (Finding f : out) {
       int n = seen.merge(f.code(), 1, Integer::sum);
@@ -303,7 +304,7 @@ public final class SbomCheck {
 
   private static void subject(SbomDocument doc, ImageIdentity id, String sbomName, List<Finding> out) {
     if (doc.describes().isEmpty()) {
-      out.add(new Finding("SBOM_SUBJECT_UNSTATED", Severity.INFO, sbomName,
+      out.add(new Finding(SbomCode.SBOM_SUBJECT_UNSTATED, Severity.INFO, sbomName,
           "the SBOM names no image digest; it was checked against the layers only", Map.of()));
       return;
     }
@@ -311,10 +312,10 @@ public final class SbomCheck {
       return;
     }
     if (doc.describes().stream().anyMatch(id::names)) {
-      out.add(new Finding("SBOM_SUBJECT_MATCHES", Severity.OK, sbomName, "the SBOM describes this image", Map.of())
+      out.add(new Finding(SbomCode.SBOM_SUBJECT_MATCHES, Severity.OK, sbomName, "the SBOM describes this image", Map.of())
           .with("describes", doc.describes().get(0)));
     } else {
-      out.add(new Finding("SBOM_SUBJECT_MISMATCH", Severity.FAIL, sbomName,
+      out.add(new Finding(SbomCode.SBOM_SUBJECT_MISMATCH, Severity.FAIL, sbomName,
           "the SBOM describes a different image", Map.of())
           .with("sbom_describes", doc.describes().toString())
           .with("image", id.manifest().map(Object::toString).orElse(""))
@@ -325,7 +326,7 @@ public final class SbomCheck {
   private static void packages(ImageContents img, SbomDocument doc, String sbomName, List<Finding> out) {
     for (SbomComponent c : doc.components()) {
       if (c.purlError().isPresent()) {
-        out.add(new Finding("SBOM_PURL_INVALID", Severity.FAIL, c.purlText().orElse(""), c.purlError().get(), Map.of())
+        out.add(new Finding(SbomCode.SBOM_PURL_INVALID, Severity.FAIL, c.purlText().orElse(""), c.purlError().get(), Map.of())
             .with("component", c.ref().isEmpty() ? c.name() : c.ref()).with("sbom", sbomName));
       }
     }
@@ -343,11 +344,11 @@ public final class SbomCheck {
       if (cands.isEmpty()) {
         if (p.ecosystem() == InstalledPackage.Ecosystem.APK && doc.fromApko()
             && img.embeddedSbomPath(p.name(), p.version()).isEmpty()) {
-          out.add(new Finding("SBOM_PACKAGE_OMITTED_BY_APKO", Severity.WARN, p.name(),
+          out.add(new Finding(SbomCode.SBOM_PACKAGE_OMITTED_BY_APKO, Severity.WARN, p.name(),
               "installed, but apko lists only packages that carry their own SBOM and this one has none", Map.of())
               .with("version", p.version()).with("sbom", sbomName));
         } else {
-          out.add(new Finding("SBOM_PACKAGE_MISSING", Severity.FAIL, p.name(),
+          out.add(new Finding(SbomCode.SBOM_PACKAGE_MISSING, Severity.FAIL, p.name(),
               "installed in the image but not listed in the SBOM", Map.of())
               .with("version", p.version()).with("arch", p.arch()).with("sbom", sbomName));
         }
@@ -358,26 +359,26 @@ public final class SbomCheck {
       Purl purl = best.purl().get();
       String sv = versionOf(best);
       if (!sv.equals(p.version())) {
-        out.add(new Finding("SBOM_VERSION_MISMATCH", Severity.FAIL, p.name(),
+        out.add(new Finding(SbomCode.SBOM_VERSION_MISMATCH, Severity.FAIL, p.name(),
             "the SBOM gives another version than the installed one", Map.of())
             .with("sbom_version", sv).with("installed_version", p.version()).with("purl", best.display()));
       }
       Optional<String> arch = purl.qualifier("arch");
       if (arch.isPresent() && !p.arch().isEmpty() && !arch.get().equals(p.arch())) {
-        out.add(new Finding("SBOM_ARCH_MISMATCH", Severity.FAIL, p.name(),
+        out.add(new Finding(SbomCode.SBOM_ARCH_MISMATCH, Severity.FAIL, p.name(),
             "the SBOM gives another architecture than the installed one", Map.of())
             .with("sbom_arch", arch.get()).with("installed_arch", p.arch()).with("purl", best.display()));
       }
       purlConsistency(img, p, best, out);
       if (p.ecosystem() == InstalledPackage.Ecosystem.DEB && best.tags().contains("source") && p.source().equals(p.name())) {
-        out.add(new Finding("SBOM_SOURCE_BINARY_MERGED", Severity.WARN, p.name(),
+        out.add(new Finding(SbomCode.SBOM_SOURCE_BINARY_MERGED, Severity.WARN, p.name(),
             "the SBOM has one component for the source package and the binary package of the same name", Map.of())
             .with("purl", best.display()).with("binaries_of_source", String.join(" ", binariesBySource.getOrDefault(p.key(), List.of()))));
       }
       for (SbomComponent other : cands) {
         if (other != best && !matched.contains(other) && !versionOf(other).equals(p.version())) {
           matched.add(other);
-          out.add(new Finding("SBOM_PACKAGE_NOT_IN_IMAGE", Severity.FAIL, other.display(),
+          out.add(new Finding(SbomCode.SBOM_PACKAGE_NOT_IN_IMAGE, Severity.FAIL, other.display(),
               "the SBOM lists a version of " + p.name() + " that is not installed", Map.of())
               .with("installed_version", p.version()));
         }
@@ -390,11 +391,11 @@ public final class SbomCheck {
       Purl purl = c.purl().get();
       List<String> bins = binariesBySource.get(purl.type() + "/" + purl.name());
       if (purl.type().equals("deb") && bins != null) {
-        out.add(new Finding("SBOM_SOURCE_PACKAGE", Severity.INFO, c.display(),
+        out.add(new Finding(SbomCode.SBOM_SOURCE_PACKAGE, Severity.INFO, c.display(),
             "a source package listed beside its installed binaries (not itself installed)", Map.of())
             .with("binaries", String.join(" ", bins)).with("tagged_source", c.tags().contains("source")));
       } else {
-        out.add(new Finding("SBOM_PACKAGE_NOT_IN_IMAGE", Severity.FAIL, c.display(),
+        out.add(new Finding(SbomCode.SBOM_PACKAGE_NOT_IN_IMAGE, Severity.FAIL, c.display(),
             "listed in the SBOM but not installed in the image", Map.of()).with("sbom", sbomName));
       }
     }
@@ -434,7 +435,7 @@ public final class SbomCheck {
       why.add("epoch qualifier " + epoch.get() + " contradicts the version '" + purl.version() + "'");
     }
     if (!why.isEmpty()) {
-      out.add(new Finding("SBOM_PURL_MISMATCH", Severity.FAIL, p.name(), String.join("; ", why), Map.of())
+      out.add(new Finding(SbomCode.SBOM_PURL_MISMATCH, Severity.FAIL, p.name(), String.join("; ", why), Map.of())
           .with("purl", c.display()));
     }
   }
@@ -454,14 +455,14 @@ public final class SbomCheck {
         }
       } catch (dev.bitproof.report.CheckException e) {
         if (reported.add(f.path())) {
-          out.add(new Finding("SBOM_FILE_PATH_INVALID", Severity.FAIL, f.path(),
+          out.add(new Finding(SbomCode.SBOM_FILE_PATH_INVALID, Severity.FAIL, f.path(),
               "the SBOM names a file path that cannot be in an image: " + e.getMessage(), Map.of()).with("sbom", sbomName));
         }
         continue;
       }
       if (node.isEmpty()) {
         if (reported.add(f.path())) {
-          out.add(new Finding("SBOM_FILE_NOT_IN_IMAGE", Severity.FAIL, f.path(),
+          out.add(new Finding(SbomCode.SBOM_FILE_NOT_IN_IMAGE, Severity.FAIL, f.path(),
               "the SBOM lists this file but no layer has it", Map.of()).with("sbom", sbomName));
         }
         continue;
@@ -469,7 +470,7 @@ public final class SbomCheck {
       for (var h : f.hashes().entrySet()) {
         Optional<String> actual = digestOf(node.get().entry(), h.getKey(), fs);
         if (actual.isPresent() && !actual.get().equals(h.getValue()) && reported.add(f.path())) {
-          out.add(new Finding("SBOM_FILE_CHECKSUM_MISMATCH", Severity.FAIL, f.path(),
+          out.add(new Finding(SbomCode.SBOM_FILE_CHECKSUM_MISMATCH, Severity.FAIL, f.path(),
               "the SBOM's checksum of this file is not the layer's", Map.of())
               .with("algorithm", h.getKey()).with("sbom", h.getValue()).with("layer", actual.get()));
         }

@@ -9,6 +9,7 @@ import dev.bitproof.oci.RawManifest;
 import dev.bitproof.oci.transport.ImageSource;
 import dev.bitproof.oci.transport.Images;
 import dev.bitproof.oci.transport.Referrers;
+import dev.bitproof.oci.transport.TransportCode;
 import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.oci.transport.Transports;
 import dev.bitproof.report.CheckException;
@@ -46,7 +47,7 @@ public final class SbomLocator {
       SbomReader.read(bytes, "attestation");
       return true;
     } catch (CheckException e) {
-      return !e.code().equals("SBOM_FORMAT_UNKNOWN");
+      return e.code() != SbomCode.SBOM_FORMAT_UNKNOWN;
     }
   }
 
@@ -151,7 +152,7 @@ public final class SbomLocator {
     try (ImageSource src = Transports.source(tagged, options)) {
       visitor.visit(src, src.root());
     } catch (CheckException e) {
-      if (!List.of("IMAGE_NOT_FOUND", "MANIFEST_NOT_FOUND", "TRANSPORT_UNSUPPORTED").contains(e.code())) {
+      if (!List.of(TransportCode.IMAGE_NOT_FOUND, TransportCode.MANIFEST_NOT_FOUND).contains(e.code())) {
         throw e;
       }
     }

@@ -44,7 +44,7 @@ public final class SbomReader {
 
   public static SbomDocument read(byte[] bytes, String subject, Limits limits) {
     if (bytes.length > limits.maxBytes()) {
-      throw new CheckException("SBOM_TOO_LARGE", subject, "SBOM of " + bytes.length + " bytes is over the "
+      throw new CheckException(SbomCode.SBOM_TOO_LARGE, subject, "SBOM of " + bytes.length + " bytes is over the "
           + limits.maxBytes() + "-byte limit");
     }
     int i = 0;
@@ -61,7 +61,7 @@ public final class SbomReader {
       return readCycloneDxXml(bytes, subject, limits);
     }
     if (bytes[i] != '{') {
-      throw new CheckException("SBOM_FORMAT_UNKNOWN", CheckException.Kind.INTEGRITY, subject,
+      throw new CheckException(SbomCode.SBOM_FORMAT_UNKNOWN, CheckException.Kind.INTEGRITY, subject,
           "neither JSON nor XML: starts with byte 0x" + Integer.toHexString(bytes[i] & 0xff), null);
     }
     JsonNode root;
@@ -95,17 +95,17 @@ public final class SbomReader {
     if (wrapDepth < 2 && root.has("_type") && root.has("predicate")) {
       String pt = root.path("predicateType").asText("");
       if (!pt.contains("spdx") && !pt.contains("cyclonedx")) {
-        throw new CheckException("SBOM_FORMAT_UNKNOWN", CheckException.Kind.INTEGRITY, subject,
+        throw new CheckException(SbomCode.SBOM_FORMAT_UNKNOWN, CheckException.Kind.INTEGRITY, subject,
             "in-toto statement whose predicate is not an SBOM: " + pt, null);
       }
       return readJson(root.path("predicate"), subject, limits, wrapDepth + 1);
     }
-    throw new CheckException("SBOM_FORMAT_UNKNOWN", CheckException.Kind.INTEGRITY, subject,
+    throw new CheckException(SbomCode.SBOM_FORMAT_UNKNOWN, CheckException.Kind.INTEGRITY, subject,
         "JSON that is neither SPDX (no spdxVersion) nor CycloneDX (no bomFormat)", null);
   }
 
   static CheckException parseError(String subject, String why, Throwable cause) {
-    return new CheckException("SBOM_PARSE_ERROR", CheckException.Kind.INTEGRITY, subject, "SBOM does not parse: " + why,
+    return new CheckException(SbomCode.SBOM_PARSE_ERROR, CheckException.Kind.INTEGRITY, subject, "SBOM does not parse: " + why,
         cause);
   }
 
@@ -114,14 +114,14 @@ public final class SbomReader {
   private static SbomDocument readSpdx(JsonNode root, String subject, Limits limits) {
     String version = text(root, "spdxVersion");
     if (!version.startsWith("SPDX-2.")) {
-      throw new CheckException("SBOM_FORMAT_UNSUPPORTED", CheckException.Kind.INTEGRITY, subject,
+      throw new CheckException(SbomCode.SBOM_FORMAT_UNSUPPORTED, CheckException.Kind.INTEGRITY, subject,
           "SPDX version '" + version + "' is not supported (SPDX 2.x JSON is)", null);
     }
     List<String> creators = strings(root.path("creationInfo").path("creators"));
     JsonNode pkgs = root.path("packages");
     JsonNode fileNodes = root.path("files");
     if (pkgs.size() + fileNodes.size() > limits.maxComponents()) {
-      throw new CheckException("SBOM_TOO_MANY_COMPONENTS", subject,
+      throw new CheckException(SbomCode.SBOM_TOO_MANY_COMPONENTS, subject,
           (pkgs.size() + fileNodes.size()) + " packages and files is over the limit of " + limits.maxComponents());
     }
     Set<String> seen = new HashSet<>();
@@ -233,7 +233,7 @@ public final class SbomReader {
       Set<String> dups, String subject, Limits limits) {
     for (JsonNode c : arr) {
       if (comps.size() + files.size() >= limits.maxComponents()) {
-        throw new CheckException("SBOM_TOO_MANY_COMPONENTS", subject,
+        throw new CheckException(SbomCode.SBOM_TOO_MANY_COMPONENTS, subject,
             "more than " + limits.maxComponents() + " components");
       }
       SbomComponent comp = cdxComponent(c);
@@ -286,7 +286,7 @@ public final class SbomReader {
     }
     // An SBOM never needs a DTD; refusing it outright is the only way to be sure no entity is ever expanded.
     if (text.contains("<!DOCTYPE") || text.contains("<!ENTITY")) {
-      throw new CheckException("SBOM_XML_DTD_FORBIDDEN", CheckException.Kind.INTEGRITY, subject,
+      throw new CheckException(SbomCode.SBOM_XML_DTD_FORBIDDEN, CheckException.Kind.INTEGRITY, subject,
           "XML SBOM carries a DTD (<!DOCTYPE>); entities are never resolved, the document is refused", null);
     }
     Bom bom;
@@ -318,7 +318,7 @@ public final class SbomReader {
     }
     for (Component c : list) {
       if (comps.size() + files.size() >= limits.maxComponents()) {
-        throw new CheckException("SBOM_TOO_MANY_COMPONENTS", subject, "more than " + limits.maxComponents() + " components");
+        throw new CheckException(SbomCode.SBOM_TOO_MANY_COMPONENTS, subject, "more than " + limits.maxComponents() + " components");
       }
       SbomComponent comp = xmlComponent(c);
       if (!comp.ref().isEmpty() && !seen.add(comp.ref())) {

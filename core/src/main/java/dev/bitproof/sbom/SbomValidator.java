@@ -43,7 +43,7 @@ public final class SbomValidator {
       }
       return out;
     } catch (IOException e) {
-      throw new CheckException("SBOM_PARSE_ERROR", "cyclonedx", "cannot validate: " + e.getMessage(), e);
+      throw new CheckException(SbomCode.SBOM_PARSE_ERROR, "cyclonedx", "cannot validate: " + e.getMessage(), e);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.bitproof.sbom;
 
 import dev.bitproof.oci.Digest;
 import dev.bitproof.oci.ImageReference;
+import dev.bitproof.oci.transport.TransportCode;
 import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.oci.MediaType;
 import dev.bitproof.oci.Platform;
@@ -59,7 +60,7 @@ public final class SbomVerification {
         .filter(r -> r.manifest().artifactType().isEmpty() && !r.manifest().config().mediaType().equals(MediaType.OCI_EMPTY))
         .filter(r -> platform.map(p -> p.matches(r.config().platform())).orElse(true)).toList();
     if (selected.isEmpty()) {
-      throw new CheckException("PLATFORM_NOT_FOUND", tree.root().digest().toString(),
+      throw new CheckException(TransportCode.PLATFORM_NOT_FOUND, tree.root().digest().toString(),
           "no image for platform " + platform.map(Platform::toString).orElse("(any)"));
     }
     Map<Images.Resolved, LoadedImage> loaded = new LinkedHashMap<>();
@@ -82,7 +83,7 @@ public final class SbomVerification {
       try {
         doc = SbomReader.read(in.bytes(), in.name());
       } catch (CheckException e) {
-        if (e.kind() == CheckException.Kind.INTEGRITY || e.code().startsWith("SBOM_")) {
+        if (e.kind() == CheckException.Kind.INTEGRITY || SbomCode.UNREADABLE.contains(e.code())) {
           out.add(new Finding(e.code(), Severity.FAIL, in.name(), e.getMessage(), Map.of()));
           continue;
         }
@@ -104,10 +105,10 @@ public final class SbomVerification {
         if (loaded.size() == 1) {
           targets.add(loaded.values().iterator().next());
         } else if (doc.describes().isEmpty()) {
-          throw CheckException.usage("SBOM_PLATFORM_AMBIGUOUS", "SBOM " + in.name()
+          throw CheckException.usage(SbomCode.SBOM_PLATFORM_AMBIGUOUS, "SBOM " + in.name()
               + " names no image digest and the index has " + loaded.size() + " images: pick one with --platform");
         } else {
-          out.add(new Finding("SBOM_SUBJECT_MISMATCH", Severity.FAIL, in.name(),
+          out.add(new Finding(SbomCode.SBOM_SUBJECT_MISMATCH, Severity.FAIL, in.name(),
               "the SBOM describes none of the images checked", Map.of()).with("sbom_describes", doc.describes().toString()));
           continue;
         }

@@ -12,7 +12,7 @@ public final class TarPaths {
    */
   public static String normalize(String name, String subject) {
     if (name == null || name.indexOf('\0') >= 0) {
-      throw CheckException.integrity("TAR_PATH_INVALID", subject, "entry name contains NUL");
+      throw CheckException.integrity(TarCode.TAR_PATH_INVALID, subject, "entry name contains NUL");
     }
     String s = name;
     while (s.startsWith("/")) {
@@ -24,7 +24,7 @@ public final class TarPaths {
         continue;
       }
       if (part.equals("..")) {
-        throw CheckException.integrity("TAR_PATH_ESCAPE", subject, "entry '" + name + "' escapes the root with ..");
+        throw CheckException.integrity(TarCode.TAR_PATH_ESCAPE, subject, "entry '" + name + "' escapes the root with ..");
       }
       if (out.length() > 0) {
         out.append('/');

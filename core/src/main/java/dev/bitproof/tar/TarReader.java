@@ -52,7 +52,7 @@ public final class TarReader {
       TarArchiveEntry e;
       while ((e = nextEntry(in, subject)) != null) {
         if (index >= limits.maxEntries()) {
-          throw new CheckException("TAR_TOO_MANY_ENTRIES", subject, "more than " + limits.maxEntries() + " entries");
+          throw new CheckException(TarCode.TAR_TOO_MANY_ENTRIES, subject, "more than " + limits.maxEntries() + " entries");
         }
         String path = TarPaths.normalize(e.getName(), subject + ": " + e.getName());
         TarEntryInfo.Type type = typeOf(e);
@@ -66,7 +66,7 @@ public final class TarReader {
           MessageDigest m5 = md("MD5");
           boolean keepIt = keep != null && keep.keep(path, e.getSize()) && e.getSize() <= limits.maxKeptFile();
           if (keepIt && kept + e.getSize() > limits.maxKeptBytes()) {
-            throw new CheckException("TAR_TOO_LARGE", subject, "kept file contents exceed " + limits.maxKeptBytes() + " bytes");
+            throw new CheckException(TarCode.TAR_TOO_LARGE, subject, "kept file contents exceed " + limits.maxKeptBytes() + " bytes");
           }
           java.io.ByteArrayOutputStream bos = keepIt ? new java.io.ByteArrayOutputStream((int) e.getSize()) : null;
           long total = 0;
@@ -81,7 +81,7 @@ public final class TarReader {
             total += n;
           }
           if (total != e.getSize()) {
-            throw CheckException.integrity("TAR_TRUNCATED", subject, "entry " + path + " ends after " + total + " of " + e.getSize() + " bytes");
+            throw CheckException.integrity(TarCode.TAR_TRUNCATED, subject, "entry " + path + " ends after " + total + " of " + e.getSize() + " bytes");
           }
           sha256 = Optional.of(Digest.sha256(s256));
           sha1 = Optional.of(HexFormat.of().formatHex(s1.digest()));
@@ -112,7 +112,7 @@ public final class TarReader {
       if (e instanceof CheckException ce) {
         throw ce;
       }
-      throw CheckException.integrity("TAR_CORRUPT", subject, "not a valid tar: " + e.getMessage());
+      throw CheckException.integrity(TarCode.TAR_CORRUPT, subject, "not a valid tar: " + e.getMessage());
     }
   }
 
@@ -123,7 +123,7 @@ public final class TarReader {
       if (e.getCause() instanceof CheckException ce) {
         throw ce;
       }
-      throw CheckException.integrity("TAR_TRUNCATED", subject, "tar ends inside an entry: " + e.getMessage());
+      throw CheckException.integrity(TarCode.TAR_TRUNCATED, subject, "tar ends inside an entry: " + e.getMessage());
     }
   }
 

@@ -1,12 +1,15 @@
 package dev.bitproof.verify;
 
+import dev.bitproof.apk.ApkCode;
 import dev.bitproof.apk.ApkIndex;
 import dev.bitproof.apk.ApkKeyring;
 import dev.bitproof.apk.ApkVerifier;
 import dev.bitproof.apko.ConfigLoader;
 import dev.bitproof.apko.LockFile;
+import dev.bitproof.io.IoCode;
 import dev.bitproof.rebuild.BuildRequest;
 import dev.bitproof.rebuild.BuildResult;
+import dev.bitproof.fetch.FetchOptions;
 import dev.bitproof.rebuild.Fetch;
 import dev.bitproof.rebuild.LayerCompressor;
 import dev.bitproof.rebuild.PackageLoader;
@@ -42,27 +45,35 @@ public final class ApkoRebuilder implements Rebuilder {
 
   private final Path workDir;
   private final Optional<LayerCompressor> compressor;
+  private final FetchOptions fetchOptions;
   private final PackageLoader.SignaturePolicy signaturePolicy;
 
   /** @param workDir the directory apko ran in: relative keyring, repository and package paths resolve against it */
   public ApkoRebuilder(Path workDir) {
-    this(workDir, Optional.empty(), PackageLoader.SignaturePolicy.REPORT);
+    this(workDir, Optional.empty(), FetchOptions.defaults());
   }
 
   /** With a layer compressor other than the build's default (apko's exact gzip), e.g. {@code apko-legacy}. */
   public ApkoRebuilder(Path workDir, LayerCompressor compressor) {
-    this(workDir, Optional.of(compressor), PackageLoader.SignaturePolicy.REPORT);
+    this(workDir, Optional.of(compressor), FetchOptions.defaults());
   }
 
-  private ApkoRebuilder(Path workDir, Optional<LayerCompressor> compressor, PackageLoader.SignaturePolicy policy) {
+  /** @param fetch how remote repositories are reached (proxy, CAs, cache, offline) */
+  public ApkoRebuilder(Path workDir, Optional<LayerCompressor> compressor, FetchOptions fetch) {
+    this(workDir, compressor, fetch, PackageLoader.SignaturePolicy.REPORT);
+  }
+
+  private ApkoRebuilder(Path workDir, Optional<LayerCompressor> compressor, FetchOptions fetch,
+      PackageLoader.SignaturePolicy policy) {
     this.workDir = workDir;
     this.compressor = compressor;
+    this.fetchOptions = fetch;
     this.signaturePolicy = policy;
   }
 
   /** The same rebuilder under another package signature policy (REQUIRE stops at the first bad package). */
   public ApkoRebuilder withSignaturePolicy(PackageLoader.SignaturePolicy policy) {
-    return new ApkoRebuilder(workDir, compressor, policy);
+    return new ApkoRebuilder(workDir, compressor, fetchOptions, policy);
   }
 
   @Override
@@ -70,7 +81,8 @@ public final class ApkoRebuilder implements Rebuilder {
     List<String> notes = new ArrayList<>();
     List<Path> extraKeys = in.keyringDir().map(d -> List.of(workDir.resolve(d))).orElse(List.of());
     BuildRequest req = BuildRequest.of(in.config(), workDir).withArchs(in.archs()).withAnnotations(in.annotations())
-        .withKeyringAppend(extraKeys).withSignaturePolicy(signaturePolicy);
+        .withKeyringAppend(extraKeys).withFetch(fetchOptions).withRules(in.rules())
+        .withSignaturePolicy(signaturePolicy);
     if (in.sourceDateEpoch().isPresent()) {
       req = req.withSourceDateEpoch(in.sourceDateEpoch().getAsLong());
     }
@@ -88,12 +100,12 @@ public final class ApkoRebuilder implements Rebuilder {
       built.writeTo(d, Optional.empty());
     }
     List<Finding> facts = new ArrayList<>();
-    facts.add(Finding.ok("REBUILD_OK", "index", "rebuilt from " + in.config().getFileName()
+    facts.add(Finding.ok(VerifyCode.REBUILD_OK, "index", "rebuilt from " + in.config().getFileName()
         + (in.lockfile().isPresent() ? " and its lock file" : ""))
-        .with("index", built.index().digest()).with("compressor", built.images().isEmpty() ? ""
+        .with("index", built.index().digest()).with("apkoRules", built.rules().label()).with("compressor", built.images().isEmpty() ? ""
             : built.images().get(0).layers().isEmpty() ? "" : built.images().get(0).layers().get(0).compressor()));
     for (BuildResult.ArchImage img : built.images()) {
-      Finding f = Finding.ok("REBUILD_ARCH", img.arch().apk(), img.packages().size() + " packages installed")
+      Finding f = Finding.ok(VerifyCode.REBUILD_ARCH, img.arch().apk(), img.packages().size() + " packages installed")
           .with("manifest", img.manifest().digest()).with("buildDate", img.buildDate());
       for (BuildResult.InstalledPackage p : img.packages()) {
         f = f.with(p.name(), p.version());
@@ -118,16 +130,21 @@ public final class ApkoRebuilder implements Rebuilder {
     return new Rebuilt(out, signatures, facts, notes);
   }
 
+  @Override
+  public boolean followsApkoRules() {
+    return true;
+  }
+
   /**
    * One finding per index the lock names for the built arches. The build reads no index when it has a lock file,
    * so the indexes are fetched here (once each); packages are not fetched again.
    */
   private List<Finding> indexSignatures(Inputs in, BuildResult built, List<Path> extraKeys) throws IOException {
-    Fetch fetch = new Fetch(workDir);
+    Fetch fetch = new Fetch(workDir, fetchOptions, n -> { });
     ConfigLoader.Loaded loaded = ConfigLoader.load(in.config(), workDir);
     ApkKeyring.Builder keys = ApkKeyring.builder();
     for (String k : loaded.config().contents().keyring()) {
-      keys.add(k.substring(k.lastIndexOf('/') + 1), fetch.readAll(k, ApkKeyring.MAX_KEY_FILE, "KEY_TOO_LARGE"));
+      keys.add(k.substring(k.lastIndexOf('/') + 1), fetch.readAll(k, ApkKeyring.MAX_KEY_FILE, IoCode.KEY_TOO_LARGE));
     }
     ApkKeyring keyring = keys.addPaths(extraKeys).build();
     List<Finding> out = new ArrayList<>();
@@ -142,7 +159,7 @@ public final class ApkoRebuilder implements Rebuilder {
         continue;
       }
       String subject = r.architecture() + "/APKINDEX.tar.gz (" + r.url() + ")";
-      ApkIndex idx = ApkIndex.read(fetch.readAll(r.url(), MAX_INDEX, "APKINDEX_TOO_LARGE"), r.url());
+      ApkIndex idx = ApkIndex.read(fetch.readAll(r.url(), MAX_INDEX, ApkCode.APKINDEX_TOO_LARGE), r.url());
       out.add(ApkVerifier.verify(idx, keyring, subject));
     }
     return out;

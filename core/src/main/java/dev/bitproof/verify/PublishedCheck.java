@@ -30,7 +30,7 @@ public interface PublishedCheck {
       Optional<SbomVerification.Result> r = SbomVerification.ifPresent(ref, src, to);
       if (r.isEmpty()) {
         return new Report.Check("sbom", Report.Status.SKIPPED, "no SBOM published beside or shipped inside the image",
-            List.of(new Finding("SBOM_NONE", Severity.INFO, ref.toString(), "no SBOM to check", Map.of())));
+            List.of(new Finding(VerifyCode.SBOM_NONE, Severity.INFO, ref.toString(), "no SBOM to check", Map.of())));
       }
       SbomVerification.Result res = r.get();
       return Report.Check.of("sbom", res.sboms().size() + " SBOMs checked (" + res.publishedSboms() + " published)",

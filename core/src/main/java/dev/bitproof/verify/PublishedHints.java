@@ -23,10 +23,11 @@ import java.util.OptionalLong;
  * @param sourceDateEpoch seconds since the epoch
  * @param annotations index (or manifest) annotations without the ones apko adds itself
  * @param archs apk architecture names (x86_64, aarch64 …) in index order
- * @param notes one sentence per value taken from the published image
+ * @param buildDateNote where {@code sourceDateEpoch} came from, when it is present
+ * @param notes one sentence per other value taken from the published image
  */
 public record PublishedHints(OptionalLong sourceDateEpoch, Map<String, String> annotations, List<String> archs,
-    List<String> notes) {
+    Optional<String> buildDateNote, List<String> notes) {
   static final String CREATED = "org.opencontainers.image.created";
 
   public PublishedHints {
@@ -37,6 +38,7 @@ public record PublishedHints(OptionalLong sourceDateEpoch, Map<String, String> a
 
   public static PublishedHints from(Images.Tree published) {
     List<String> notes = new ArrayList<>();
+    Optional<String> buildDateNote = Optional.empty();
     // sorted: the parsed maps do not keep document order, and a report must read the same every run
     Map<String, String> ann = new java.util.TreeMap<>(published.index().map(i -> i.annotations())
         .orElseGet(() -> published.images().get(0).manifest().annotations()));
@@ -45,13 +47,13 @@ public record PublishedHints(OptionalLong sourceDateEpoch, Map<String, String> a
     OptionalLong epoch = OptionalLong.empty();
     if (created != null) {
       epoch = OptionalLong.of(parse(created, where + " annotation " + CREATED));
-      notes.add("build date " + created + " (SOURCE_DATE_EPOCH=" + epoch.getAsLong() + ") taken from the published "
-          + where + " annotation " + CREATED);
+      buildDateNote = Optional.of("build date " + created + " (SOURCE_DATE_EPOCH=" + epoch.getAsLong()
+          + ") taken from the published " + where + " annotation " + CREATED);
     } else {
       Optional<String> cfgCreated = published.images().get(0).config().created();
       if (cfgCreated.isPresent()) {
         epoch = OptionalLong.of(parse(cfgCreated.get(), "config created"));
-        notes.add("build date " + cfgCreated.get() + " (SOURCE_DATE_EPOCH=" + epoch.getAsLong()
+        buildDateNote = Optional.of("build date " + cfgCreated.get() + " (SOURCE_DATE_EPOCH=" + epoch.getAsLong()
             + ") taken from the published config's created field");
       }
     }
@@ -64,20 +66,20 @@ public record PublishedHints(OptionalLong sourceDateEpoch, Map<String, String> a
       archs.add(apkArch(p));
     }
     notes.add("architectures " + archs + " taken from the published image's platforms (apko --arch)");
-    return new PublishedHints(epoch, ann, archs, notes);
+    return new PublishedHints(epoch, ann, archs, buildDateNote, notes);
   }
 
   private static long parse(String rfc3339, String subject) {
     try {
       return Instant.parse(rfc3339).getEpochSecond();
     } catch (DateTimeParseException e) {
-      throw new CheckException("PUBLISHED_DATE_INVALID", subject, "not an RFC 3339 time: " + rfc3339);
+      throw new CheckException(VerifyCode.PUBLISHED_DATE_INVALID, subject, "not an RFC 3339 time: " + rfc3339);
     }
   }
 
   /** OCI platform → apk arch, as apko maps them ({@link Arch}). */
   public static String apkArch(Platform p) {
-    return Arch.of(p).map(Arch::apk).orElseThrow(() -> new CheckException("PLATFORM_UNSUPPORTED", p.toString(),
+    return Arch.of(p).map(Arch::apk).orElseThrow(() -> new CheckException(VerifyCode.PLATFORM_UNSUPPORTED, p.toString(),
         "no apk architecture for platform " + p));
   }
 }

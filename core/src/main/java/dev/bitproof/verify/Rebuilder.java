@@ -21,12 +21,20 @@ public interface Rebuilder {
    *     takes the newest package builddate)
    * @param archs apk architectures to build
    * @param output where to write the rebuilt OCI layout
+   * @param rules the apko release rules to build with
    */
   record Inputs(Path config, Optional<Path> lockfile, Optional<Path> keyringDir, java.util.OptionalLong sourceDateEpoch,
-      Map<String, String> annotations, List<String> archs, Path output) {
+      Map<String, String> annotations, List<String> archs, Path output, dev.bitproof.rebuild.ApkoRules rules) {
     public Inputs {
       annotations = Map.copyOf(annotations);
       archs = List.copyOf(archs);
+      rules = rules == null ? dev.bitproof.rebuild.ApkoRules.newest() : rules;
+    }
+
+    /** With the newest apko's rules. */
+    public Inputs(Path config, Optional<Path> lockfile, Optional<Path> keyringDir,
+        java.util.OptionalLong sourceDateEpoch, Map<String, String> annotations, List<String> archs, Path output) {
+      this(config, lockfile, keyringDir, sourceDateEpoch, annotations, archs, output, null);
     }
   }
 
@@ -47,4 +55,9 @@ public interface Rebuilder {
   }
 
   Rebuilt rebuild(Inputs inputs) throws IOException;
+
+  /** Whether {@link Inputs#rules()} changes what is built (then verify tries several apko versions' rules). */
+  default boolean followsApkoRules() {
+    return false;
+  }
 }

@@ -13,7 +13,7 @@ import java.util.Optional;
 /**
  * The one report of {@code verify}, {@code compare} and {@code demo}: the verdict, each check with its findings,
  * and the digests side by side. {@link ReportJson} writes it as the versioned schema in
- * {@code docs/report-schema.json}; {@link ReportText} for people.
+ * {@code docs/schema/report.json}; {@link ReportText} for people.
  *
  * @param command which command made it
  * @param a the expected side (for verify: our rebuild)
@@ -83,7 +83,7 @@ public record Report(String command, Subject a, Subject b, Map<String, String> i
   public static Check compareCheck(Comparison c, Verdict required) {
     List<Finding> fs = new ArrayList<>(c.allFindings());
     boolean ok = c.verdict().atLeast(required);
-    Finding v = new Finding(ok ? "COMPARE_VERDICT" : "COMPARE_VERDICT_BELOW_REQUIRED",
+    Finding v = new Finding(ok ? VerifyCode.COMPARE_VERDICT : VerifyCode.COMPARE_VERDICT_BELOW_REQUIRED,
         ok ? dev.bitproof.report.Severity.OK : dev.bitproof.report.Severity.FAIL, "images",
         "verdict " + c.verdict() + (ok ? "" : ", required at least " + required), Map.of())
         .with("verdict", c.verdict()).with("required", required);

@@ -11,7 +11,7 @@ import dev.bitproof.oci.Digest;
 import dev.bitproof.report.Finding;
 import java.util.Optional;
 
-/** A {@link Report} as the JSON document {@code docs/report-schema.json} describes (schemaVersion 1). */
+/** A {@link Report} as the JSON document {@code docs/schema/report.json} describes (schemaVersion 1). */
 public final class ReportJson {
   public static final String SCHEMA_ID = "https://bitproof.dev/schemas/report-v1.json";
 
@@ -104,7 +104,7 @@ public final class ReportJson {
 
   public static ObjectNode finding(Finding f) {
     ObjectNode n = Json.mapper().createObjectNode();
-    n.put("code", f.code());
+    n.put("code", f.code().name());
     n.put("severity", f.severity().name());
     n.put("subject", f.subject());
     n.put("message", f.message());

@@ -41,7 +41,7 @@ class ApkConstraintTest {
   @Test
   void unknownOperatorIsAUsageError() {
     CheckException e = assertThrows(CheckException.class, () -> ApkConstraint.parse("foo><1"));
-    assertEquals("APK_CONSTRAINT_INVALID", e.code());
+    assertEquals(ApkCode.APK_CONSTRAINT_INVALID, e.code());
     assertEquals(CheckException.Kind.USAGE, e.kind());
   }
 

@@ -2,6 +2,7 @@ package dev.bitproof.apk;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.bitproof.report.Code;
 import dev.bitproof.report.Finding;
 import dev.bitproof.testing.SharedData;
 import java.nio.file.Files;
@@ -16,8 +17,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** Real upstream packages and indexes from ../shared/data/apk, with the keys that did (or did not) sign them. */
 class ApkRealDataTest {
-  static Finding code(List<Finding> fs, String prefix) {
-    return fs.stream().filter(f -> f.code().startsWith(prefix)).findFirst().orElseThrow(() -> new AssertionError(prefix + " not in " + fs));
+  static Finding code(List<Finding> fs, java.util.Set<ApkCode> codes) {
+    return fs.stream().filter(f -> codes.contains(f.code())).findFirst().orElseThrow(() -> new AssertionError(codes + " not in " + fs));
+  }
+
+  static Finding code(List<Finding> fs, Code code) {
+    return fs.stream().filter(f -> f.code() == code).findFirst().orElseThrow(() -> new AssertionError(code + " not in " + fs));
   }
 
   @Test
@@ -28,7 +33,7 @@ class ApkRealDataTest {
     assertEquals(4929, index.packages().size());
     assertEquals(667, index.signature().orElseThrow().end(), "signed range starts after the first gzip stream");
     Finding f = ApkVerifier.verify(index, keys, idx.toString());
-    assertEquals("APKINDEX_SIGNATURE_OK", f.code(), f.toString());
+    assertEquals(ApkCode.APKINDEX_SIGNATURE_OK, f.code(), f.toString());
     assertEquals("alpine-devel@lists.alpinelinux.org-6165ee59.rsa.pub", f.evidence().get("key"));
     assertEquals("RSA", f.evidence().get("algorithm"));
     IndexEntry musl = index.byName("musl").get(0);
@@ -44,10 +49,10 @@ class ApkRealDataTest {
     assertEquals("Q1LLq2qDNrS/qRnhxQ3hsY/sHbQnc=", p.checksum());
     assertEquals(1662926906L, p.pkgInfo().buildDate());
     List<Finding> fs = ApkVerifier.verify(p, ApkKeyring.load(SharedData.require("apk/derived/keys")), apk.toString());
-    Finding sig = code(fs, "APK_SIGNATURE");
-    assertEquals("APK_SIGNATURE_OK", sig.code(), fs.toString());
+    Finding sig = code(fs, ApkCode.PACKAGE_SIGNATURE);
+    assertEquals(ApkCode.APK_SIGNATURE_OK, sig.code(), fs.toString());
     assertEquals("alpine-devel@lists.alpinelinux.org-616ae350.rsa.pub", sig.evidence().get("key"));
-    assertEquals("APK_DATAHASH_OK", code(fs, "APK_DATAHASH").code());
+    assertEquals(ApkCode.APK_DATAHASH_OK, code(fs, ApkCode.DATAHASH).code());
     assertTrue(fs.stream().noneMatch(Finding::fails), fs.toString());
   }
 
@@ -60,17 +65,17 @@ class ApkRealDataTest {
     for (String arch : List.of("x86_64", "aarch64")) {
       Path idxFile = root.resolve(arch).resolve("APKINDEX.tar.gz");
       ApkIndex index = ApkIndex.read(idxFile);
-      assertEquals("APKINDEX_SIGNATURE_OK", ApkVerifier.verify(index, keys, idxFile.toString()).code());
+      assertEquals(ApkCode.APKINDEX_SIGNATURE_OK, ApkVerifier.verify(index, keys, idxFile.toString()).code());
       assertEquals(4, index.packages().size());
       for (IndexEntry e : index.packages()) {
         Path apk = root.resolve(arch).resolve(e.fileName());
         ApkPackage p = ApkPackage.read(apk);
         List<Finding> fs = ApkVerifier.verify(p, keys, apk.toString());
         assertTrue(fs.stream().noneMatch(Finding::fails), apk + ": " + fs);
-        assertEquals("melange.rsa.pub", code(fs, "APK_SIGNATURE_OK").evidence().get("key"));
-        assertEquals("RSA256", code(fs, "APK_SIGNATURE_OK").evidence().get("algorithm"));
+        assertEquals("melange.rsa.pub", code(fs, ApkCode.APK_SIGNATURE_OK).evidence().get("key"));
+        assertEquals("RSA256", code(fs, ApkCode.APK_SIGNATURE_OK).evidence().get("algorithm"));
         List<Finding> cross = ApkVerifier.crossCheck(e, p, apk.toString());
-        assertEquals(List.of("APKINDEX_PACKAGE_OK"), cross.stream().map(Finding::code).toList(), cross.toString());
+        assertEquals(List.of(ApkCode.APKINDEX_PACKAGE_OK), cross.stream().map(Finding::code).toList(), cross.toString());
         assertEquals(arch, p.pkgInfo().arch());
         packages++;
       }
@@ -86,7 +91,7 @@ class ApkRealDataTest {
   void otherSignedIndexesVerify(String index, String keyDir, String key, String alg) throws Exception {
     Path idx = SharedData.require(index);
     Finding f = ApkVerifier.verify(ApkIndex.read(idx), ApkKeyring.load(SharedData.require(keyDir)), index);
-    assertEquals("APKINDEX_SIGNATURE_OK", f.code(), f.toString());
+    assertEquals(ApkCode.APKINDEX_SIGNATURE_OK, f.code(), f.toString());
     assertEquals(key, f.evidence().get("key"));
     assertEquals(alg, f.evidence().get("algorithm"));
   }
@@ -106,7 +111,7 @@ class ApkRealDataTest {
   void signatureVerdictsOnRealPackages(String file, String expected) throws Exception {
     Path apk = SharedData.require(file);
     List<Finding> fs = ApkVerifier.verify(ApkPackage.read(apk), ApkKeyring.load(SharedData.require("apk/derived/keys")), file);
-    assertEquals(expected, fs.get(0).code(), fs.toString());
+    assertEquals(ApkCode.valueOf(expected), fs.get(0).code(), fs.toString());
   }
 
   @Test
@@ -114,7 +119,7 @@ class ApkRealDataTest {
     // hello-wolfi is signed .SIGN.RSA.melange.rsa.pub by a different melange key than apko's test key
     Path apk = SharedData.require("apk/apko/pkg/apk/apk/testdata/hello-wolfi-2.12.1-r0.apk");
     List<Finding> fs = ApkVerifier.verify(ApkPackage.read(apk), ApkKeyring.load(SharedData.apkoTestdata().resolve("packages")), "hello-wolfi");
-    assertEquals("APK_SIGNATURE_INVALID", fs.get(0).code(), fs.toString());
+    assertEquals(ApkCode.APK_SIGNATURE_INVALID, fs.get(0).code(), fs.toString());
     assertEquals("melange.rsa.pub", fs.get(0).evidence().get("key"));
   }
 
@@ -124,8 +129,8 @@ class ApkRealDataTest {
     ApkPackage p = ApkPackage.read(SharedData.require(file));
     assertEquals(java.util.Optional.of(false), p.datahashMatches());
     List<Finding> fs = ApkVerifier.verify(p, ApkKeyring.empty(), file);
-    Finding f = code(fs, "APK_DATAHASH");
-    assertEquals("APK_DATAHASH_MISMATCH", f.code());
+    Finding f = code(fs, ApkCode.DATAHASH);
+    assertEquals(ApkCode.APK_DATAHASH_MISMATCH, f.code());
     assertEquals(p.dataSha256Hex(), f.evidence().get("actual"));
   }
 

@@ -128,7 +128,7 @@ class ApkRepositoriesTest {
       RepositoryRef ref = RepositoryRef.parse(base());
       IndexEntry e = r.fetchIndex(ref, "x86_64").byName("demo-hello").get(0);
       CheckException ex = assertThrows(CheckException.class, () -> r.fetch(ref, "x86_64", e));
-      assertEquals("APK_FETCH_CHECKSUM_MISMATCH", ex.code());
+      assertEquals(ApkCode.APK_FETCH_CHECKSUM_MISMATCH, ex.code());
       assertEquals(CheckException.Kind.INTEGRITY, ex.kind());
       assertFalse(Files.exists(tmp.resolve("c/apk").resolve(ApkRepositories.checksumHex(e.checksum(), "x") + ".apk")));
     }
@@ -139,8 +139,8 @@ class ApkRepositoriesTest {
     serveGoldenRepo();
     try (ApkRepositories r = new ApkRepositories(new Options(null, 2, Duration.ofSeconds(10), 100, 100))) {
       RepositoryRef ref = RepositoryRef.parse(base());
-      assertEquals("APK_FETCH_FAILED", assertThrows(CheckException.class, () -> r.fetchIndex(ref, "s390x")).code());
-      assertEquals("APKINDEX_TOO_LARGE", assertThrows(CheckException.class, () -> r.fetchIndex(ref, "x86_64")).code());
+      assertEquals(ApkCode.APK_FETCH_FAILED, assertThrows(CheckException.class, () -> r.fetchIndex(ref, "s390x")).code());
+      assertEquals(ApkCode.APKINDEX_TOO_LARGE, assertThrows(CheckException.class, () -> r.fetchIndex(ref, "x86_64")).code());
     }
   }
 

@@ -194,7 +194,7 @@ class ApkResolverTest {
   void unsatisfiableErrorNamesTheChain() {
     Repository r = repo("", "app 1-r0 D:lib", "lib 1-r0 D:libc>2", "libc 1-r0");
     ApkResolveException e = assertThrows(ApkResolveException.class, () -> resolve(List.of(r), "app"));
-    assertEquals("APK_UNSATISFIABLE", e.code());
+    assertEquals(ApkCode.APK_UNSATISFIABLE, e.code());
     assertEquals(List.of("app", "app-1-r0.apk", "lib", "lib-1-r0.apk", "libc>2"), e.chain());
     assertTrue(e.getMessage().contains("\"1-r0\" does not satisfy \"libc>2\""), e.getMessage());
     ApkResolveException missing = assertThrows(ApkResolveException.class, () -> resolve(List.of(r), "nosuch"));

@@ -17,7 +17,7 @@ import java.util.zip.Deflater;
 import org.junit.jupiter.api.Test;
 
 class GzipMembersTest {
-  static final MemberLimits LIMITS = new MemberLimits(1 << 20, 1000, 1 << 20, "BOMB", "TOO_LARGE");
+  static final MemberLimits LIMITS = new MemberLimits(1 << 20, 1000, 1 << 20, ApkCode.APK_DECOMPRESSION_BOMB, ApkCode.APK_TOO_LARGE);
 
   /** A gzip member with every optional header field (FEXTRA, FNAME, FCOMMENT, FHCRC), as few writers emit. */
   static byte[] fancyMember(byte[] content) {
@@ -50,7 +50,7 @@ class GzipMembersTest {
     GzipMembers g = new GzipMembers(new ByteArrayInputStream(all), "t");
     List<Section> out = new ArrayList<>();
     while (!g.atEnd()) {
-      GzipMembers.Member m = g.next(LIMITS, true, "NOT_GZIP");
+      GzipMembers.Member m = g.next(LIMITS, true, ApkCode.APK_NOT_GZIP);
       m.readAllBytes();
       out.add(m.finish());
     }
@@ -80,27 +80,27 @@ class GzipMembersTest {
     byte[] ok = ApkFixtures.gzip("content".getBytes(StandardCharsets.US_ASCII));
     byte[] badCrc = ok.clone();
     badCrc[badCrc.length - 8] ^= 1;
-    assertEquals("APK_CORRUPT", assertThrows(CheckException.class, () -> split(badCrc)).code());
+    assertEquals(ApkCode.APK_CORRUPT, assertThrows(CheckException.class, () -> split(badCrc)).code());
     byte[] badSize = ok.clone();
     badSize[badSize.length - 1] ^= 1;
-    assertEquals("APK_CORRUPT", assertThrows(CheckException.class, () -> split(badSize)).code());
+    assertEquals(ApkCode.APK_CORRUPT, assertThrows(CheckException.class, () -> split(badSize)).code());
     byte[] reserved = ok.clone();
     reserved[3] = (byte) 0x80;
-    assertEquals("NOT_GZIP", assertThrows(CheckException.class, () -> split(reserved)).code());
+    assertEquals(ApkCode.APK_NOT_GZIP, assertThrows(CheckException.class, () -> split(reserved)).code());
     byte[] notDeflate = ok.clone();
     notDeflate[2] = 7;
-    assertEquals("NOT_GZIP", assertThrows(CheckException.class, () -> split(notDeflate)).code());
+    assertEquals(ApkCode.APK_NOT_GZIP, assertThrows(CheckException.class, () -> split(notDeflate)).code());
     byte[] garbage = ok.clone();
     for (int i = 10; i < garbage.length - 8; i++) {
       garbage[i] = (byte) 0xff;
     }
-    assertEquals("APK_CORRUPT", assertThrows(CheckException.class, () -> split(garbage)).code());
+    assertEquals(ApkCode.APK_CORRUPT, assertThrows(CheckException.class, () -> split(garbage)).code());
   }
 
   @Test
   void unterminatedFileNameIsTruncated() {
     byte[] hdr = {0x1f, (byte) 0x8b, 8, 8, 0, 0, 0, 0, 0, 3, 'a', 'b'};
-    assertEquals("APK_TRUNCATED", assertThrows(CheckException.class, () -> split(hdr)).code());
+    assertEquals(ApkCode.APK_TRUNCATED, assertThrows(CheckException.class, () -> split(hdr)).code());
   }
 
   @Test
@@ -109,10 +109,10 @@ class GzipMembersTest {
         (o, i) -> o.write(i), (x, y) -> x.writeBytes(y.toByteArray())).toByteArray());
     GzipMembers g = new GzipMembers(new ByteArrayInputStream(big), "t");
     CheckException e = assertThrows(CheckException.class, () -> {
-      GzipMembers.Member m = g.next(new MemberLimits(1 << 20, 1000, 1000, "BOMB", "TOO_LARGE"), true, "NOT_GZIP");
+      GzipMembers.Member m = g.next(new MemberLimits(1 << 20, 1000, 1000, ApkCode.APK_DECOMPRESSION_BOMB, ApkCode.APK_TOO_LARGE), true, ApkCode.APK_NOT_GZIP);
       m.readAllBytes();
       m.finish();
     });
-    assertEquals("TOO_LARGE", e.code());
+    assertEquals(ApkCode.APK_TOO_LARGE, e.code());
   }
 }

@@ -34,6 +34,6 @@ class ArchTest {
   void parseAcceptsBothSpellingsSortsAndDeduplicates() {
     assertEquals(List.of(Arch.AMD64, Arch.ARMV7, Arch.ARM64), Arch.parseAll(List.of("aarch64", "arm/v7", "x86_64", "amd64")));
     CheckException e = assertThrows(CheckException.class, () -> Arch.parse("sparc"));
-    assertEquals("APKO_ARCH_UNKNOWN", e.code());
+    assertEquals(ApkoCode.APKO_ARCH_UNKNOWN, e.code());
   }
 }

@@ -43,17 +43,17 @@ class ConfigLoaderTest {
   @Test
   void unknownKeyNamesKeyAndLine() {
     CheckException e = fails("contents:\n  packages: [a]\n  repositoriez:\n    - x\n");
-    assertEquals("APKO_CONFIG_UNKNOWN_KEY", e.code());
+    assertEquals(ApkoCode.APKO_CONFIG_UNKNOWN_KEY, e.code());
     assertTrue(e.getMessage().contains("line 3") && e.getMessage().contains("repositoriez"), e.getMessage());
-    assertEquals("APKO_CONFIG_UNKNOWN_KEY", fails("os-release:\n  name: x\n").code(), "removed in 2024-07");
-    assertEquals("APKO_CONFIG_UNKNOWN_KEY", fails("accounts:\n  users:\n    - username: a\n      home: /x\n").code());
+    assertEquals(ApkoCode.APKO_CONFIG_UNKNOWN_KEY, fails("os-release:\n  name: x\n").code(), "removed in 2024-07");
+    assertEquals(ApkoCode.APKO_CONFIG_UNKNOWN_KEY, fails("accounts:\n  users:\n    - username: a\n      home: /x\n").code());
   }
 
   @Test
   void tagsAreNeverEvaluated() {
-    assertEquals("APKO_CONFIG_TAG_REFUSED", fails("cmd: !!python/object:os.system echo\n").code());
-    assertEquals("APKO_CONFIG_TAG_REFUSED", fails("cmd: !custom x\n").code());
-    assertEquals("APKO_CONFIG_TAG_REFUSED", fails("contents: !!set {a, b}\n").code());
+    assertEquals(ApkoCode.APKO_CONFIG_TAG_REFUSED, fails("cmd: !!python/object:os.system echo\n").code());
+    assertEquals(ApkoCode.APKO_CONFIG_TAG_REFUSED, fails("cmd: !custom x\n").code());
+    assertEquals(ApkoCode.APKO_CONFIG_TAG_REFUSED, fails("contents: !!set {a, b}\n").code());
   }
 
   @Test
@@ -66,16 +66,16 @@ class ConfigLoaderTest {
     }
     y.append("archs: *j\n");
     CheckException e = fails(y.toString());
-    assertTrue(e.code().equals("APKO_CONFIG_YAML_INVALID") || e.code().equals("APKO_CONFIG_TOO_LARGE"), e.toString());
+    assertTrue(e.code().equals(ApkoCode.APKO_CONFIG_YAML_INVALID) || e.code().equals(ApkoCode.APKO_CONFIG_TOO_LARGE), e.toString());
   }
 
   @Test
   void duplicateKeysAndWrongTypesAreErrors() {
-    assertEquals("APKO_CONFIG_DUPLICATE_KEY", fails("cmd: a\ncmd: b\n").code());
+    assertEquals(ApkoCode.APKO_CONFIG_DUPLICATE_KEY, fails("cmd: a\ncmd: b\n").code());
     CheckException e = fails("contents:\n  packages: notalist\n");
-    assertEquals("APKO_CONFIG_TYPE", e.code());
-    assertEquals("APKO_CONFIG_TYPE", fails("paths:\n  - path: /x\n    uid: abc\n").code());
-    assertEquals("APKO_CONFIG_TYPE", fails("- a\n- b\n").code(), "top level must be a mapping");
+    assertEquals(ApkoCode.APKO_CONFIG_TYPE, e.code());
+    assertEquals(ApkoCode.APKO_CONFIG_TYPE, fails("paths:\n  - path: /x\n    uid: abc\n").code());
+    assertEquals(ApkoCode.APKO_CONFIG_TYPE, fails("- a\n- b\n").code(), "top level must be a mapping");
   }
 
   @Test
@@ -118,9 +118,9 @@ class ConfigLoaderTest {
     Files.writeString(dir.resolve("a.yaml"), "include: b.yaml\n");
     Files.writeString(dir.resolve("b.yaml"), "include: a.yaml\n");
     CheckException e = assertThrows(CheckException.class, () -> ConfigLoader.load(dir.resolve("a.yaml"), dir));
-    assertEquals("APKO_CONFIG_INCLUDE_LOOP", e.code());
+    assertEquals(ApkoCode.APKO_CONFIG_INCLUDE_LOOP, e.code());
     assertTrue(e.getMessage().contains("a.yaml") && e.getMessage().contains("b.yaml"), e.getMessage());
-    assertEquals("APKO_CONFIG_NOT_FOUND", assertThrows(CheckException.class,
+    assertEquals(ApkoCode.APKO_CONFIG_NOT_FOUND, assertThrows(CheckException.class,
         () -> ConfigLoader.load(dir.resolve("missing.yaml"), dir)).code());
   }
 

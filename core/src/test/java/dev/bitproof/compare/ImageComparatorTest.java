@@ -7,15 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bitproof.io.IoCode;
+import dev.bitproof.json.JsonCode;
 import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.Platform;
 import dev.bitproof.oci.RawManifest;
 import dev.bitproof.oci.transport.ImageSource;
+import dev.bitproof.oci.transport.TransportCode;
 import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.oci.transport.Transports;
 import dev.bitproof.report.CheckException;
+import dev.bitproof.report.Code;
 import dev.bitproof.report.Finding;
+import dev.bitproof.tar.TarCode;
 import dev.bitproof.testing.SharedData;
 import dev.bitproof.testing.TestLayouts;
 import java.io.IOException;
@@ -45,7 +50,7 @@ class ImageComparatorTest {
     }
   }
 
-  static List<Finding> failures(Comparison c, String code) {
+  static List<Finding> failures(Comparison c, Code code) {
     return c.allFindings().stream().filter(f -> f.fails() && f.code().equals(code)).toList();
   }
 
@@ -79,7 +84,7 @@ class ImageComparatorTest {
       assertEquals(Verdict.CONTENT_IDENTICAL, l.verdict());
       assertFalse(l.a().orElseThrow().digest().equals(l.b().orElseThrow().digest()));
       assertEquals(l.diffIdA(), l.diffIdB());
-      assertEquals("LAYER_CONTENT_IDENTICAL", l.findings().get(0).code());
+      assertEquals(CompareCode.LAYER_CONTENT_IDENTICAL, l.findings().get(0).code());
     }
     assertTrue(c.failures().isEmpty(), () -> c.failures().toString());
   }
@@ -93,7 +98,7 @@ class ImageComparatorTest {
     ImageComparison amd = c.images().get(0);
     assertEquals(Verdict.DIFFERENT, amd.verdict());
     assertEquals(Verdict.BIT_IDENTICAL, c.images().get(1).verdict(), "arm64 untouched");
-    List<Finding> changed = failures(c, "FILE_CHANGED");
+    List<Finding> changed = failures(c, CompareCode.FILE_CHANGED);
     assertEquals(1, changed.size(), () -> c.allFindings().toString());
     Finding f = changed.get(0);
     assertEquals("linux/amd64 layer 0 etc/os-release", f.subject());
@@ -104,8 +109,8 @@ class ImageComparatorTest {
     assertEquals(1, diff.lines().filter(l -> l.startsWith("-") && !l.startsWith("---")).count(), diff);
     assertEquals(1, diff.lines().filter(l -> l.startsWith("+") && !l.startsWith("+++")).count(), diff);
     // the config's rootfs.diff_ids moved with the layer: reported as the config field it is
-    assertEquals(1, failures(c, "CONFIG_FIELD_DIFFERS").size());
-    assertEquals("linux/amd64 config rootfs.diff_ids[0]", failures(c, "CONFIG_FIELD_DIFFERS").get(0).subject());
+    assertEquals(1, failures(c, CompareCode.CONFIG_FIELD_DIFFERS).size());
+    assertEquals("linux/amd64 config rootfs.diff_ids[0]", failures(c, CompareCode.CONFIG_FIELD_DIFFERS).get(0).subject());
   }
 
   @Test
@@ -113,7 +118,7 @@ class ImageComparatorTest {
     Path t = TestLayouts.rewrite(golden(), tmp.resolve("t"),
         (arch, tar) -> arch.equals("arm64") ? TestLayouts.flipByte(tar, "usr/lib/apk/db/scripts.tar") : null, null, false);
     Comparison c = compare(golden(), t, CompareOptions.strict());
-    Finding f = failures(c, "FILE_CHANGED").get(0);
+    Finding f = failures(c, CompareCode.FILE_CHANGED).get(0);
     assertEquals("linux/arm64 layer 0 usr/lib/apk/db/scripts.tar", f.subject());
     assertTrue(f.message().contains("binary"), f.message());
     assertFalse(f.evidence().containsKey("diff"));
@@ -132,12 +137,12 @@ class ImageComparatorTest {
     }, null, false);
     Comparison c = compare(golden(), t, CompareOptions.strict());
     assertEquals(Verdict.DIFFERENT, c.verdict());
-    List<Finding> added = failures(c, "FILE_ADDED");
+    List<Finding> added = failures(c, CompareCode.FILE_ADDED);
     assertEquals(2, added.size(), () -> c.allFindings().toString());
     assertEquals("linux/amd64 layer 0 usr/bin/backdoor", added.get(0).subject());
     assertEquals("13", added.get(0).evidence().get("size"));
-    assertTrue(failures(c, "FILE_CHANGED").isEmpty(), () -> failures(c, "FILE_CHANGED").toString());
-    assertTrue(failures(c, "FILE_REMOVED").isEmpty());
+    assertTrue(failures(c, CompareCode.FILE_CHANGED).isEmpty(), () -> failures(c, CompareCode.FILE_CHANGED).toString());
+    assertTrue(failures(c, CompareCode.FILE_REMOVED).isEmpty());
   }
 
   @Test
@@ -151,8 +156,8 @@ class ImageComparatorTest {
       }
     }, null, false);
     Comparison c = compare(golden(), t, CompareOptions.strict());
-    assertEquals(2, failures(c, "FILE_ADDED").size());
-    assertTrue(failures(c, "FILE_CHANGED").isEmpty(), () -> failures(c, "FILE_CHANGED").toString());
+    assertEquals(2, failures(c, CompareCode.FILE_ADDED).size());
+    assertTrue(failures(c, CompareCode.FILE_CHANGED).isEmpty(), () -> failures(c, CompareCode.FILE_CHANGED).toString());
   }
 
   @Test
@@ -168,7 +173,7 @@ class ImageComparatorTest {
     }
     assertEquals(Verdict.DIFFERENT, c.verdict());
     assertEquals(0, layerReads.get());
-    List<Finding> cfg = failures(c, "CONFIG_FIELD_DIFFERS");
+    List<Finding> cfg = failures(c, CompareCode.CONFIG_FIELD_DIFFERS);
     assertEquals(2, cfg.size());
     assertEquals("linux/amd64 config config.Env SSL_CERT_FILE", cfg.get(0).subject());
     assertEquals("SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt", cfg.get(0).evidence().get("a"));
@@ -186,16 +191,16 @@ class ImageComparatorTest {
     TestLayouts.editIndex(t, idx -> ((ObjectNode) idx.get("annotations")).put("org.opencontainers.image.created", "2024-01-01T00:00:00Z"));
     Comparison strict = compare(golden(), t, CompareOptions.strict());
     assertEquals(Verdict.DIFFERENT, strict.verdict());
-    Finding f = failures(strict, "FILE_CHANGED").get(0);
+    Finding f = failures(strict, CompareCode.FILE_CHANGED).get(0);
     assertEquals("linux/amd64 layer 0 etc/passwd", f.subject());
     assertEquals("0", f.evidence().get("mtime.a"));
     assertEquals("1704067200", f.evidence().get("mtime.b"));
-    assertEquals(1, failures(strict, "INDEX_ANNOTATION_DIFFERS").size());
+    assertEquals(1, failures(strict, CompareCode.INDEX_ANNOTATION_DIFFERS).size());
 
     Comparison semantic = compare(golden(), t, CompareOptions.semantic());
     assertEquals(Verdict.SEMANTICALLY_IDENTICAL, semantic.verdict(), () -> semantic.failures().toString());
     assertTrue(semantic.failures().isEmpty());
-    assertTrue(semantic.allFindings().stream().anyMatch(x -> x.code().equals("LAYER_IGNORED_DIFFERENCES")
+    assertTrue(semantic.allFindings().stream().anyMatch(x -> x.code().equals(CompareCode.LAYER_IGNORED_DIFFERENCES)
         && "1 entries".equals(x.evidence().get("mtime"))));
     assertEquals(List.of("timestamps", "history", "file-order", "tar-format", "image-name", "layering"), semantic.ignoreSet());
   }
@@ -207,7 +212,7 @@ class ImageComparatorTest {
     Path la = TestLayouts.singleImage(tmp.resolve("a"), "amd64", List.of("X=1"), a);
     Path lb = TestLayouts.singleImage(tmp.resolve("b"), "amd64", List.of("X=1"), b);
     Comparison strict = compare(la, lb, CompareOptions.strict());
-    List<Finding> moved = failures(strict, "FILE_CHANGED");
+    List<Finding> moved = failures(strict, CompareCode.FILE_CHANGED);
     assertEquals(1, moved.size(), () -> strict.allFindings().toString());
     assertEquals("position differs", moved.get(0).message());
     assertEquals(Verdict.SEMANTICALLY_IDENTICAL, compare(la, lb, CompareOptions.semantic()).verdict());
@@ -230,7 +235,7 @@ class ImageComparatorTest {
     Path la = TestLayouts.singleImage(tmp.resolve("a"), "amd64", List.of(), a);
     Path lb = TestLayouts.singleImage(tmp.resolve("b"), "amd64", List.of(), bos.toByteArray());
     Comparison c = compare(la, lb, CompareOptions.strict());
-    Finding f = failures(c, "FILE_CHANGED").get(0);
+    Finding f = failures(c, CompareCode.FILE_CHANGED).get(0);
     assertEquals("ustar", f.evidence().get("format.a"));
     assertEquals("pax", f.evidence().get("format.b"));
     assertEquals("{comment=rebuilt elsewhere}", f.evidence().get("pax.b"));
@@ -253,7 +258,7 @@ class ImageComparatorTest {
     assertEquals(Verdict.DIFFERENT, c.verdict());
     LayerComparison l = c.images().get(0).layers().get(0);
     assertFalse(l.explained());
-    assertTrue(l.findings().stream().anyMatch(f -> f.code().equals("LAYER_EXPLANATION_TRUNCATED")));
+    assertTrue(l.findings().stream().anyMatch(f -> f.code().equals(CompareCode.LAYER_EXPLANATION_TRUNCATED)));
     assertTrue(l.findings().size() <= 60, "findings stay bounded: " + l.findings().size());
   }
 
@@ -271,8 +276,8 @@ class ImageComparatorTest {
     Path lb = TestLayouts.singleImage(tmp.resolve("b"), "amd64", List.of(), TestLayouts.tar(0, b));
     Comparison c = compare(la, lb, CompareOptions.strict().withLimits(1000, 100));
     LayerComparison l = c.images().get(0).layers().get(0);
-    assertEquals(100, l.findings().stream().filter(f -> f.code().equals("FILE_CHANGED")).count());
-    Finding t = l.findings().stream().filter(f -> f.code().equals("LAYER_EXPLANATION_TRUNCATED")).findFirst().orElseThrow();
+    assertEquals(100, l.findings().stream().filter(f -> f.code().equals(CompareCode.FILE_CHANGED)).count());
+    Finding t = l.findings().stream().filter(f -> f.code().equals(CompareCode.LAYER_EXPLANATION_TRUNCATED)).findFirst().orElseThrow();
     assertEquals("400", t.evidence().get("suppressed"));
     assertTrue(l.findings().get(0).message().contains("500 entries"), l.findings().get(0).message());
   }
@@ -284,13 +289,13 @@ class ImageComparatorTest {
     assertEquals("linux/arm64", c.images().get(0).platform());
     CheckException e = assertThrows(CheckException.class,
         () -> compare(golden(), golden(), CompareOptions.strict().withPlatform(Platform.parse("linux/s390x"))));
-    assertEquals("PLATFORM_NOT_FOUND", e.code());
+    assertEquals(TransportCode.PLATFORM_NOT_FOUND, e.code());
 
     Path one = TestLayouts.rewrite(golden(), tmp.resolve("one"), null, null, false);
     TestLayouts.editIndex(one, idx -> ((ArrayNode) idx.get("manifests")).remove(1));
     Comparison m = compare(golden(), one, CompareOptions.strict());
     assertEquals(Verdict.DIFFERENT, m.verdict());
-    Finding f = failures(m, "PLATFORM_MISSING").get(0);
+    Finding f = failures(m, CompareCode.PLATFORM_MISSING).get(0);
     assertEquals("linux/arm64", f.subject());
     assertEquals(Verdict.BIT_IDENTICAL, m.images().get(0).verdict());
   }
@@ -300,7 +305,7 @@ class ImageComparatorTest {
     Path dup = TestLayouts.rewrite(golden(), tmp.resolve("dup"), null, null, false);
     TestLayouts.editIndex(dup, idx -> ((ObjectNode) idx.get("manifests").get(1).get("platform")).put("architecture", "amd64"));
     CheckException e = assertThrows(CheckException.class, () -> compare(golden(), dup, CompareOptions.strict()));
-    assertEquals("INDEX_DUPLICATE_PLATFORM", e.code());
+    assertEquals(CompareCode.INDEX_DUPLICATE_PLATFORM, e.code());
   }
 
   @Test
@@ -318,7 +323,7 @@ class ImageComparatorTest {
     // a layout of our own as the other side, so this runs without ../shared too
     Path good = TestLayouts.singleImage(tmp.resolve("good"), "amd64", List.of(), TestLayouts.tar(0, "a", "1"));
     CheckException e = assertThrows(CheckException.class, () -> compare(good, bad, CompareOptions.strict()));
-    assertEquals("JSON_INVALID", e.code());
+    assertEquals(JsonCode.JSON_INVALID, e.code());
   }
 
   @Test
@@ -328,7 +333,7 @@ class ImageComparatorTest {
     Path a = TestLayouts.singleImage(tmp.resolve("a"), "amd64", List.of(), TestLayouts.tar(0, "a", "1"));
     Path b = TestLayouts.singleImage(tmp.resolve("b"), "amd64", List.of(), notTar);
     CheckException e = assertThrows(CheckException.class, () -> compare(a, b, CompareOptions.strict()));
-    assertEquals("TAR_CORRUPT", e.code());
+    assertEquals(TarCode.TAR_CORRUPT, e.code());
     assertEquals(CheckException.Kind.INTEGRITY, e.kind());
   }
 
@@ -355,7 +360,7 @@ class ImageComparatorTest {
     TestLayouts.put(b, mb);
     TestLayouts.editIndex(b, i -> ((ObjectNode) i.get("manifests").get(0)).put("digest", sha(mb)).put("size", mb.length));
     CheckException e = assertThrows(CheckException.class, () -> compare(a, b, CompareOptions.strict()));
-    assertEquals("DECOMPRESSION_BOMB", e.code());
+    assertEquals(IoCode.DECOMPRESSION_BOMB, e.code());
   }
 
   @Test
@@ -365,9 +370,9 @@ class ImageComparatorTest {
         ImageSource b = Transports.source(ImageReference.parse("oci:" + tagged + ":amd64"), TransportOptions.defaults())) {
       Comparison c = ImageComparator.compare(a, b, CompareOptions.strict());
       assertEquals(Verdict.DIFFERENT, c.verdict());
-      assertEquals(1, failures(c, "ROOT_KIND_DIFFERS").size());
+      assertEquals(1, failures(c, CompareCode.ROOT_KIND_DIFFERS).size());
       assertEquals(Verdict.BIT_IDENTICAL, c.images().get(0).verdict(), "the amd64 image is the same");
-      assertEquals("linux/arm64", failures(c, "PLATFORM_MISSING").get(0).subject());
+      assertEquals("linux/arm64", failures(c, CompareCode.PLATFORM_MISSING).get(0).subject());
     }
   }
 
@@ -379,11 +384,11 @@ class ImageComparatorTest {
     Path lb = TestLayouts.singleImage(tmp.resolve("b"), "amd64", List.of(), b);
     Comparison strict = compare(la, lb, CompareOptions.strict());
     assertEquals(Verdict.DIFFERENT, strict.verdict());
-    assertEquals(1, failures(strict, "LAYER_BYTES_DIFFER_UNEXPLAINED").size());
-    assertTrue(failures(strict, "FILE_CHANGED").isEmpty());
+    assertEquals(1, failures(strict, CompareCode.LAYER_BYTES_DIFFER_UNEXPLAINED).size());
+    assertTrue(failures(strict, CompareCode.FILE_CHANGED).isEmpty());
     Comparison semantic = compare(la, lb, CompareOptions.semantic());
     assertEquals(Verdict.SEMANTICALLY_IDENTICAL, semantic.verdict(), () -> semantic.allFindings().toString());
-    assertTrue(semantic.allFindings().stream().anyMatch(f -> f.code().equals("LAYER_TAR_ENCODING_DIFFERS")));
+    assertTrue(semantic.allFindings().stream().anyMatch(f -> f.code().equals(CompareCode.LAYER_TAR_ENCODING_DIFFERS)));
   }
 
   @Test
@@ -392,7 +397,7 @@ class ImageComparatorTest {
         .set(0, cfg.textNode("sha256:" + "0".repeat(64))), true);
     Comparison c = compare(golden(), liar, CompareOptions.strict());
     assertEquals(Verdict.DIFFERENT, c.verdict());
-    List<Finding> lies = failures(c, "LAYER_DIFF_ID_MISMATCH");
+    List<Finding> lies = failures(c, CompareCode.LAYER_DIFF_ID_MISMATCH);
     assertEquals(2, lies.size(), "both arches");
     assertEquals("B", lies.get(0).evidence().get("side"));
     assertEquals("sha256:" + "0".repeat(64), lies.get(0).evidence().get("claimed"));
@@ -409,7 +414,7 @@ class ImageComparatorTest {
     Path la = TestLayouts.singleImage(tmp.resolve("a"), "amd64", List.of(), TestLayouts.tar(0, "f/0", ""));
     Path lb = TestLayouts.singleImage(tmp.resolve("b"), "amd64", List.of(), TestLayouts.tar(0, many));
     CheckException e = assertThrows(CheckException.class, () -> compare(la, lb, CompareOptions.strict().withMaxEntries(100)));
-    assertEquals("TAR_TOO_MANY_ENTRIES", e.code());
+    assertEquals(TarCode.TAR_TOO_MANY_ENTRIES, e.code());
     assertEquals(Verdict.DIFFERENT, compare(la, lb, CompareOptions.strict().withMaxEntries(101)).verdict());
   }
 

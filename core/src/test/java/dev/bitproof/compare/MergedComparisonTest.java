@@ -13,7 +13,9 @@ import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.transport.ImageDestination;
 import dev.bitproof.oci.transport.OciLayout;
 import dev.bitproof.report.CheckException;
+import dev.bitproof.report.Code;
 import dev.bitproof.report.Finding;
+import dev.bitproof.tar.TarCode;
 import dev.bitproof.testing.ReportSchema;
 import dev.bitproof.testing.SharedData;
 import dev.bitproof.testing.TestImages;
@@ -45,14 +47,14 @@ class MergedComparisonTest {
     return dir;
   }
 
-  private static Set<String> codes(Comparison c, boolean failing) {
-    Set<String> s = new TreeSet<>();
+  private static Set<Code> codes(Comparison c, boolean failing) {
+    Set<Code> s = new TreeSet<>(java.util.Comparator.comparing(Code::name));
     c.allFindings().stream().filter(f -> f.fails() == failing).forEach(f -> s.add(f.code()));
     return s;
   }
 
   private static List<Finding> files(Comparison c) {
-    return c.allFindings().stream().filter(f -> f.code().startsWith("FILE_")).toList();
+    return c.allFindings().stream().filter(f -> java.util.EnumSet.of(CompareCode.FILE_ADDED, CompareCode.FILE_REMOVED, CompareCode.FILE_CHANGED).contains(f.code())).toList();
   }
 
   private static void assertSchemaValid(Comparison c) {
@@ -77,9 +79,9 @@ class MergedComparisonTest {
     Comparison strict = ImageComparatorTest.compare(a, b, CompareOptions.strict());
     assertEquals(Verdict.DIFFERENT, strict.verdict(), "the digests differ, so strict is DIFFERENT");
     assertEquals(List.of(), files(strict), "no file differs in the merged trees");
-    assertEquals(Set.of("CONFIG_FIELD_DIFFERS", "IMAGE_DIFFERENT", "LAYER_ADDED", "LAYER_COUNT_DIFFERS"),
+    assertEquals(Set.of(CompareCode.CONFIG_FIELD_DIFFERS, CompareCode.IMAGE_DIFFERENT, CompareCode.LAYER_ADDED, CompareCode.LAYER_COUNT_DIFFERS),
         codes(strict, true), () -> strict.allFindings().toString());
-    Finding same = strict.allFindings().stream().filter(f -> f.code().equals("LAYERING_DIFFERS_CONTENT_SAME"))
+    Finding same = strict.allFindings().stream().filter(f -> f.code().equals(CompareCode.LAYERING_DIFFERS_CONTENT_SAME))
         .findFirst().orElseThrow(() -> new AssertionError(strict.allFindings().toString()));
     assertEquals("linux/amd64 merged", same.subject());
     assertEquals("1", same.evidence().get("layers.a"));
@@ -94,7 +96,7 @@ class MergedComparisonTest {
     Comparison semantic = ImageComparatorTest.compare(a, b, CompareOptions.semantic());
     assertEquals(Verdict.SEMANTICALLY_IDENTICAL, semantic.verdict(), () -> semantic.failures().toString());
     assertEquals(Set.of(), codes(semantic, true));
-    assertTrue(semantic.allFindings().stream().anyMatch(f -> f.code().equals("LAYER_COUNT_DIFFERS")
+    assertTrue(semantic.allFindings().stream().anyMatch(f -> f.code().equals(CompareCode.LAYER_COUNT_DIFFERS)
         && "layering".equals(f.evidence().get("ignored"))));
     assertSchemaValid(semantic);
   }
@@ -120,7 +122,7 @@ class MergedComparisonTest {
     assertEquals(List.of("FILE_ADDED linux/amd64 merged etc/secret", "FILE_ADDED linux/amd64 merged tmp/x",
         "FILE_ADDED linux/amd64 merged tmp/y", "FILE_ADDED linux/amd64 merged tmp/y/z"),
         files(l).stream().map(f -> f.code() + " " + f.subject()).toList());
-    assertTrue(l.allFindings().stream().anyMatch(f -> f.code().equals("MERGED_FILESYSTEM_DIFFERENT")
+    assertTrue(l.allFindings().stream().anyMatch(f -> f.code().equals(CompareCode.MERGED_FILESYSTEM_DIFFERENT)
         && f.message().contains("4 entries")), () -> l.allFindings().toString());
   }
 
@@ -148,12 +150,12 @@ class MergedComparisonTest {
       List<Finding> fs = files(c);
       assertEquals(1, fs.size(), fs::toString);
       Finding f = fs.get(0);
-      assertEquals("FILE_CHANGED", f.code());
+      assertEquals(CompareCode.FILE_CHANGED, f.code());
       assertEquals("linux/amd64 merged etc/os-release", f.subject());
       String diff = f.evidence().get("diff");
       assertTrue(diff.contains("-VERSION_ID=3.20.0\n") && diff.contains("+VERSION_ID=3.20.1\n"), diff);
       assertEquals(1, diff.lines().filter(s -> s.startsWith("-") && !s.startsWith("---")).count(), diff);
-      assertTrue(c.allFindings().stream().noneMatch(x -> x.code().equals("LAYERING_DIFFERS_CONTENT_SAME")));
+      assertTrue(c.allFindings().stream().noneMatch(x -> x.code().equals(CompareCode.LAYERING_DIFFERS_CONTENT_SAME)));
       assertSchemaValid(c);
     }
   }
@@ -169,12 +171,12 @@ class MergedComparisonTest {
     assertEquals(Verdict.DIFFERENT, strict.verdict());
     assertEquals(List.of("FILE_REMOVED linux/amd64 layer 0 b", "FILE_ADDED linux/amd64 layer 1 b"),
         files(strict).stream().map(f -> f.code() + " " + f.subject()).toList(), "strict keeps the per-layer story");
-    assertTrue(strict.allFindings().stream().anyMatch(f -> f.code().equals("LAYERING_DIFFERS_CONTENT_SAME")),
+    assertTrue(strict.allFindings().stream().anyMatch(f -> f.code().equals(CompareCode.LAYERING_DIFFERS_CONTENT_SAME)),
         () -> strict.allFindings().toString());
 
     Comparison semantic = ImageComparatorTest.compare(a, b, CompareOptions.semantic());
     assertEquals(Verdict.SEMANTICALLY_IDENTICAL, semantic.verdict(), () -> semantic.failures().toString());
-    assertTrue(semantic.allFindings().stream().anyMatch(f -> f.code().equals("LAYER_BOUNDARIES_DIFFER")
+    assertTrue(semantic.allFindings().stream().anyMatch(f -> f.code().equals(CompareCode.LAYER_BOUNDARIES_DIFFER)
         && "layering".equals(f.evidence().get("ignored"))));
     assertSchemaValid(semantic);
 
@@ -185,8 +187,8 @@ class MergedComparisonTest {
     assertEquals(Verdict.DIFFERENT, c.verdict());
     assertEquals(List.of("FILE_REMOVED linux/amd64 layer 0 b", "FILE_CHANGED linux/amd64 layer 1 c",
         "FILE_ADDED linux/amd64 layer 1 b"), files(c).stream().map(f -> f.code() + " " + f.subject()).toList());
-    assertTrue(c.allFindings().stream().noneMatch(f -> f.code().startsWith("LAYER_BOUNDARIES")
-        || f.code().equals("LAYERING_DIFFERS_CONTENT_SAME")));
+    assertTrue(c.allFindings().stream().noneMatch(f -> f.code() == CompareCode.LAYER_BOUNDARIES_DIFFER
+        || f.code().equals(CompareCode.LAYERING_DIFFERS_CONTENT_SAME)));
   }
 
   @Test
@@ -213,7 +215,7 @@ class MergedComparisonTest {
         .layer(Entry.file("c", 0644, "3"), Entry.file("d", 0644, "4")));
     CheckException e = assertThrows(CheckException.class,
         () -> ImageComparatorTest.compare(a, b, CompareOptions.strict().withMaxEntries(3)));
-    assertEquals("TAR_TOO_MANY_ENTRIES", e.code());
+    assertEquals(TarCode.TAR_TOO_MANY_ENTRIES, e.code());
     assertTrue(e.getMessage().contains("merged filesystem"), e.getMessage());
   }
 
@@ -224,7 +226,7 @@ class MergedComparisonTest {
     Path a = TestLayouts.singleImage(tmp.resolve("a"), "amd64", List.of(), TestLayouts.tar(0, "a", "1"));
     Path b = TestLayouts.singleImage(tmp.resolve("b"), "amd64", List.of(), TestLayouts.tar(0, "a", "1"), notTar);
     CheckException e = assertThrows(CheckException.class, () -> ImageComparatorTest.compare(a, b, CompareOptions.semantic()));
-    assertEquals("TAR_CORRUPT", e.code());
+    assertEquals(TarCode.TAR_CORRUPT, e.code());
     assertEquals(CheckException.Kind.INTEGRITY, e.kind());
   }
 
@@ -237,7 +239,7 @@ class MergedComparisonTest {
         .set(1, cfg.textNode("sha256:" + "0".repeat(64))), false);
     Comparison c = ImageComparatorTest.compare(a, liar, CompareOptions.semantic());
     assertEquals(Verdict.DIFFERENT, c.verdict());
-    List<Finding> lies = ImageComparatorTest.failures(c, "LAYER_DIFF_ID_MISMATCH");
+    List<Finding> lies = ImageComparatorTest.failures(c, CompareCode.LAYER_DIFF_ID_MISMATCH);
     assertEquals(1, lies.size(), () -> c.allFindings().toString());
     assertEquals("linux/amd64 layer 1", lies.get(0).subject());
     assertEquals("B", lies.get(0).evidence().get("side"));
@@ -281,13 +283,13 @@ class MergedComparisonTest {
         assertTrue(minus.get(0).endsWith(",\"layering\":{\"strategy\":\"origin\",\"budget\":2}}"), diff);
         assertEquals(minus.get(0).substring(1).replace(",\"layering\":{\"strategy\":\"origin\",\"budget\":2}", ""),
             plus.get(0).substring(1), "the only change in apko.json is the layering block");
-        Finding merged = img.findings().stream().filter(f -> f.code().equals("MERGED_FILESYSTEM_DIFFERENT"))
+        Finding merged = img.findings().stream().filter(f -> f.code().equals(CompareCode.MERGED_FILESYSTEM_DIFFERENT))
             .findFirst().orElseThrow();
         assertEquals(merged.evidence().get("entries.a"), merged.evidence().get("entries.b"), merged.toString());
       }
       assertSchemaValid(cmp);
     }
-    assertEquals(Set.of(), codes(c, true).stream().filter(x -> x.startsWith("CONFIG") || x.startsWith("LAYER"))
+    assertEquals(Set.of(), codes(c, true).stream().filter(x -> x.name().startsWith("CONFIG") || x.name().startsWith("LAYER"))
         .collect(java.util.stream.Collectors.toSet()), "config and layering differences are ignored semantically");
   }
 

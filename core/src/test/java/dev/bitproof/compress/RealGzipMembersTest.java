@@ -3,6 +3,7 @@ package dev.bitproof.compress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bitproof.apk.ApkCode;
 import dev.bitproof.apk.GzipMembers;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,8 +46,8 @@ class RealGzipMembersTest {
         GzipMembers g = new GzipMembers(in, p.toString());
         int i = 0;
         while (!g.atEnd()) {
-          GzipMembers.Member m = g.next(new GzipMembers.MemberLimits(1L << 30, 100_000, 1L << 30, "BOMB", "TOO_LARGE"),
-              true, "NOT_GZIP");
+          GzipMembers.Member m = g.next(new GzipMembers.MemberLimits(1L << 30, 100_000, 1L << 30, ApkCode.APK_DECOMPRESSION_BOMB, ApkCode.APK_TOO_LARGE),
+              true, ApkCode.APK_NOT_GZIP);
           byte[] content = m.readAllBytes();
           byte[] raw = m.finish().raw();
           if (Arrays.equals(Arrays.copyOf(raw, 10), PGZIP_HEADER)) {

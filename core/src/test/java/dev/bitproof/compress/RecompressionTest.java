@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bitproof.io.IoCode;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.report.Finding;
@@ -36,7 +37,7 @@ class RecompressionTest {
     assertTrue(r.pgzipHeader());
     assertArrayEquals(blob, copy.toByteArray(), "our bytes are handed out too");
     Finding f = Recompression.finding(r, "x86_64 layer 0", Severity.FAIL);
-    assertEquals("LAYER_COMPRESSION_REPRODUCED", f.code());
+    assertEquals(CompressCode.LAYER_COMPRESSION_REPRODUCED, f.code());
     assertEquals(Severity.OK, f.severity());
     assertEquals("sha256:" + GOLDEN_X86, f.evidence().get("digest"));
     assertEquals("sha256:20f698463c2755b6dc42b7d07e959ed7455a06e7367d507e829a315898f21a01", f.evidence().get("diffId"));
@@ -56,7 +57,7 @@ class RecompressionTest {
     assertEquals(Digest.sha256(tar), r.diffId());
     assertEquals(Digest.sha256(ApkoGzip.compress(tar)), r.recompressed());
     Finding f = Recompression.finding(r, "layer", Severity.WARN);
-    assertEquals("LAYER_COMPRESSION_NOT_REPRODUCED", f.code());
+    assertEquals(CompressCode.LAYER_COMPRESSION_NOT_REPRODUCED, f.code());
     assertEquals(Severity.WARN, f.severity());
     assertTrue(f.message().contains("not a pgzip header"), f.message());
     assertEquals("1f8b08000000000000ff", f.evidence().get("gzipHeader"));
@@ -77,7 +78,7 @@ class RecompressionTest {
   @Test
   void notGzipCannotBeChecked() {
     CheckException e = assertThrows(CheckException.class, () -> run("plain tar, not gzip".getBytes(), null));
-    assertEquals("LAYER_NOT_GZIP", e.code());
+    assertEquals(IoCode.LAYER_NOT_GZIP, e.code());
     assertEquals(CheckException.Kind.CANNOT_CHECK, e.kind());
   }
 
@@ -85,7 +86,7 @@ class RecompressionTest {
   void truncatedGzipIsAnIntegrityError() {
     byte[] gz = ApkoGzip.compress(Inputs.make(Inputs.Kind.STRUCTURED, 3, 200_000));
     CheckException e = assertThrows(CheckException.class, () -> run(Arrays.copyOf(gz, gz.length / 2), null));
-    assertEquals("COMPRESSED_TRUNCATED", e.code());
+    assertEquals(IoCode.COMPRESSED_TRUNCATED, e.code());
     assertEquals(CheckException.Kind.INTEGRITY, e.kind());
   }
 
@@ -96,7 +97,7 @@ class RecompressionTest {
       gz[i] = (byte) 0xff;
     }
     CheckException e = assertThrows(CheckException.class, () -> run(gz, null));
-    assertEquals("COMPRESSED_CORRUPT", e.code());
+    assertEquals(IoCode.COMPRESSED_CORRUPT, e.code());
   }
 
   @Test
@@ -104,9 +105,9 @@ class RecompressionTest {
     byte[] bomb = ApkoGzip.compress(new byte[20 << 20]);
     CheckException e = assertThrows(CheckException.class,
         () -> Recompression.recompress(new ByteArrayInputStream(bomb), "layer", 1, null, 1L << 40, 100));
-    assertEquals("DECOMPRESSION_BOMB", e.code());
+    assertEquals(IoCode.DECOMPRESSION_BOMB, e.code());
     CheckException e2 = assertThrows(CheckException.class,
         () -> Recompression.recompress(new ByteArrayInputStream(bomb), "layer", 1, null, 1 << 20, 1_000_000));
-    assertEquals("DECOMPRESSION_BOMB", e2.code());
+    assertEquals(IoCode.DECOMPRESSION_BOMB, e2.code());
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bitproof.report.Code;
 import dev.bitproof.report.Finding;
 import dev.bitproof.testing.SharedData;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ class ArchiveChainRealDataTest {
     return ArchiveVerifier.verifyInRelease(Files.readAllBytes(SharedData.require("deb/release/" + name)), name, keyring, options);
   }
 
-  static List<String> codes(List<Finding> fs) {
+  static List<Code> codes(List<Finding> fs) {
     return fs.stream().map(Finding::code).toList();
   }
 
@@ -42,7 +43,7 @@ class ArchiveChainRealDataTest {
   void bookwormInReleaseIsTrustedAndNamesItsThreeSigners() throws Exception {
     ArchiveVerifier.VerifiedRelease r = inRelease("bookworm_InRelease");
     assertTrue(r.trusted(), r.findings().toString());
-    assertEquals(List.of("PGP_SIGNATURE_GOOD", "PGP_SIGNATURE_GOOD", "PGP_SIGNATURE_GOOD", "PGP_VERIFIED", "DEB_RELEASE_TRUSTED"),
+    assertEquals(List.of(DebCode.PGP_SIGNATURE_GOOD, DebCode.PGP_SIGNATURE_GOOD, DebCode.PGP_SIGNATURE_GOOD, DebCode.PGP_VERIFIED, DebCode.DEB_RELEASE_TRUSTED),
         codes(r.findings()));
     assertEquals("bookworm", r.release().codename());
     assertEquals(Instant.parse("2026-07-11T10:16:37Z"), r.release().date().orElseThrow());
@@ -57,8 +58,8 @@ class ArchiveChainRealDataTest {
         SharedData.require("deb/keyrings/debian-archive-bookworm-stable.gpg"));
     ArchiveVerifier.VerifiedRelease r = ArchiveVerifier.verifyInRelease(
         Files.readAllBytes(SharedData.require("deb/release/bookworm_InRelease")), "bookworm_InRelease", bookwormOnly, options);
-    assertEquals(List.of("PGP_SIGNATURE_GOOD", "PGP_SIGNATURE_UNKNOWN_KEY", "PGP_SIGNATURE_GOOD", "PGP_VERIFIED",
-        "DEB_RELEASE_TRUSTED"), codes(r.findings()), "the trixie key signs bookworm too; apt tolerates NO_PUBKEY");
+    assertEquals(List.of(DebCode.PGP_SIGNATURE_GOOD, DebCode.PGP_SIGNATURE_UNKNOWN_KEY, DebCode.PGP_SIGNATURE_GOOD, DebCode.PGP_VERIFIED,
+        DebCode.DEB_RELEASE_TRUSTED), codes(r.findings()), "the trixie key signs bookworm too; apt tolerates NO_PUBKEY");
     // the removed-keys keyring alone (23 old keys) trusts nothing here
     ArchiveVerifier.VerifiedRelease none = ArchiveVerifier.verifyInRelease(
         Files.readAllBytes(SharedData.require("deb/release/bookworm_InRelease")), "bookworm_InRelease",
@@ -84,10 +85,10 @@ class ArchiveChainRealDataTest {
         "bookworm-updates_Release", keyring, options);
     assertFalse(r.trusted());
     assertTrue(r.verdict().bad() >= 1, r.findings().toString());
-    assertTrue(codes(r.findings()).contains("PGP_SIGNATURE_BAD"));
-    assertTrue(codes(r.findings()).contains("PGP_NOT_VERIFIED"));
-    assertTrue(codes(r.findings()).contains("DEB_RELEASE_UNTRUSTED"));
-    assertTrue(codes(r.findings()).contains("DEB_RELEASE_SIGNATURE_STALE"), "signed 2026-10-30, Release dated 2026-11-28");
+    assertTrue(codes(r.findings()).contains(DebCode.PGP_SIGNATURE_BAD));
+    assertTrue(codes(r.findings()).contains(DebCode.PGP_NOT_VERIFIED));
+    assertTrue(codes(r.findings()).contains(DebCode.DEB_RELEASE_UNTRUSTED));
+    assertTrue(codes(r.findings()).contains(DebCode.DEB_RELEASE_SIGNATURE_STALE), "signed 2026-10-30, Release dated 2026-11-28");
     // the same Release, correctly signed inside InRelease, is fine
     assertTrue(inRelease("bookworm-updates_InRelease").trusted());
   }
@@ -104,7 +105,7 @@ class ArchiveChainRealDataTest {
       ArchiveVerifier.LoadedIndex li = ArchiveVerifier.loadPackages(SharedData.require("deb/packages/" + p), releases,
           options, names::contains);
       assertTrue(li.index().isPresent(), li.findings().toString());
-      assertTrue(codes(li.findings()).containsAll(List.of("DEB_PACKAGES_IN_RELEASE", "DEB_PACKAGES_UNCOMPRESSED_OK")),
+      assertTrue(codes(li.findings()).containsAll(List.of(DebCode.DEB_PACKAGES_IN_RELEASE, DebCode.DEB_PACKAGES_UNCOMPRESSED_OK)),
           li.findings().toString());
       indexes.add(li.index().get());
     }
@@ -129,7 +130,7 @@ class ArchiveChainRealDataTest {
     for (Path deb : debs) {
       DebPackage d = DebPackage.read(deb);
       Finding f = ArchiveVerifier.checkDeb(d.subject(), d.name(), d.version(), d.architecture(), d.sha256(), d.size(), indexes);
-      assertEquals("DEB_IN_ARCHIVE", f.code(), f.toString());
+      assertEquals(DebCode.DEB_IN_ARCHIVE, f.code(), f.toString());
       assertTrue(f.evidence().get("filename").endsWith(deb.getFileName().toString().replace("%3a", ":")), f.toString());
     }
   }
@@ -144,14 +145,14 @@ class ArchiveChainRealDataTest {
     Files.write(p, altered);
     ArchiveVerifier.LoadedIndex li = ArchiveVerifier.loadPackages(p, releases, options, n -> false);
     assertTrue(li.index().isEmpty());
-    assertEquals(List.of("DEB_PACKAGES_HASH_MISMATCH"), codes(li.findings()));
+    assertEquals(List.of(DebCode.DEB_PACKAGES_HASH_MISMATCH), codes(li.findings()));
     assertEquals("main/binary-amd64/Packages.xz", li.findings().get(0).evidence().get("path"));
     Path other = tmp.resolve("unnamed.xz");
     Files.write(other, altered);
-    assertEquals(List.of("DEB_PACKAGES_NOT_IN_RELEASE"),
+    assertEquals(List.of(DebCode.DEB_PACKAGES_NOT_IN_RELEASE),
         codes(ArchiveVerifier.loadPackages(other, releases, options, n -> false).findings()));
     // a selection that excludes the real index: not anchored either
-    assertEquals(List.of("DEB_PACKAGES_NOT_IN_RELEASE"), codes(ArchiveVerifier.loadPackages(
+    assertEquals(List.of(DebCode.DEB_PACKAGES_NOT_IN_RELEASE), codes(ArchiveVerifier.loadPackages(
         SharedData.require("deb/packages/bookworm-updates_main_binary-amd64_Packages.xz"), releases,
         options.withArchitecture("arm64"), n -> false).findings()));
   }
@@ -180,16 +181,16 @@ class ArchiveChainRealDataTest {
     byte[] in = Files.readAllBytes(SharedData.require("deb/release/bookworm_InRelease"));
     ArchiveVerifier.VerifiedRelease early = ArchiveVerifier.verifyInRelease(in, "bookworm_InRelease", keyring,
         ArchiveVerifier.Options.at(Instant.parse("2026-07-01T00:00:00Z")));
-    assertTrue(codes(early.findings()).contains("DEB_RELEASE_FROM_FUTURE"), early.findings().toString());
+    assertTrue(codes(early.findings()).contains(DebCode.DEB_RELEASE_FROM_FUTURE), early.findings().toString());
     assertFalse(early.trusted());
     ArchiveVerifier.VerifiedRelease wrongSuite = ArchiveVerifier.verifyInRelease(in, "bookworm_InRelease", keyring,
         options.withSuite("trixie"));
-    assertTrue(codes(wrongSuite.findings()).contains("DEB_RELEASE_SUITE_MISMATCH"));
+    assertTrue(codes(wrongSuite.findings()).contains(DebCode.DEB_RELEASE_SUITE_MISMATCH));
     assertTrue(ArchiveVerifier.verifyInRelease(in, "x", keyring, options.withSuite("oldstable")).trusted());
     // after the bookworm keys expire (2031-01-19 automatic, 2031-01-21 release) nothing counts any more
     ArchiveVerifier.VerifiedRelease late = ArchiveVerifier.verifyInRelease(in, "bookworm_InRelease", keyring,
         ArchiveVerifier.Options.at(Instant.parse("2031-06-01T00:00:00Z")));
-    assertTrue(codes(late.findings()).contains("PGP_KEY_EXPIRED"), late.findings().toString());
-    assertTrue(codes(late.findings()).contains("PGP_SIGNATURE_GOOD"), "the trixie key is still valid in 2031: " + late.findings());
+    assertTrue(codes(late.findings()).contains(DebCode.PGP_KEY_EXPIRED), late.findings().toString());
+    assertTrue(codes(late.findings()).contains(DebCode.PGP_SIGNATURE_GOOD), "the trixie key is still valid in 2031: " + late.findings());
   }
 }

@@ -38,9 +38,9 @@ class Deb822Test {
   @Test
   void continuationWithoutFieldIsSyntaxError() {
     CheckException e = assertThrows(CheckException.class, () -> Deb822.parse(" orphan\n", "t"));
-    assertEquals("DEB822_SYNTAX", e.code());
+    assertEquals(DebCode.DEB822_SYNTAX, e.code());
     e = assertThrows(CheckException.class, () -> Deb822.parse("no colon here\n", "t"));
-    assertEquals("DEB822_SYNTAX", e.code());
+    assertEquals(DebCode.DEB822_SYNTAX, e.code());
   }
 
   @Test
@@ -49,14 +49,14 @@ class Deb822Test {
     List<ControlParagraph> out = new ArrayList<>();
     CheckException e = assertThrows(CheckException.class,
         () -> Deb822.stream(new StringReader("A: " + "x".repeat(200) + "\n"), "t", tiny, out::add));
-    assertEquals("DEB822_LIMIT", e.code());
+    assertEquals(DebCode.DEB822_LIMIT, e.code());
     e = assertThrows(CheckException.class, () -> Deb822.stream(new StringReader("A: 1\nB: 2\nC: 3\nD: 4\n"), "t", tiny, out::add));
-    assertEquals("DEB822_LIMIT", e.code());
+    assertEquals(DebCode.DEB822_LIMIT, e.code());
     e = assertThrows(CheckException.class, () -> Deb822.stream(new StringReader("A: 1\n\nA: 2\n\nA: 3\n"), "t", tiny, out::add));
-    assertEquals("DEB822_LIMIT", e.code());
+    assertEquals(DebCode.DEB822_LIMIT, e.code());
     e = assertThrows(CheckException.class,
         () -> Deb822.stream(new StringReader("A: 1\n" + " 0123456789\n".repeat(10)), "t", tiny, out::add));
-    assertEquals("DEB822_LIMIT", e.code());
+    assertEquals(DebCode.DEB822_LIMIT, e.code());
     assertTrue(out.size() <= 2);
   }
 }

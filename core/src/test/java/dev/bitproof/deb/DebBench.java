@@ -61,7 +61,7 @@ public final class DebBench {
       for (Path p : debs) {
         DebPackage dp = DebPackage.read(p);
         if (ArchiveVerifier.checkDeb(dp.subject(), dp.name(), dp.version(), dp.architecture(), dp.sha256(), dp.size(),
-            List.of(li.index().orElseThrow())).code().equals("DEB_IN_ARCHIVE")) {
+            List.of(li.index().orElseThrow())).code().equals(DebCode.DEB_IN_ARCHIVE)) {
           ok++;
         }
       }

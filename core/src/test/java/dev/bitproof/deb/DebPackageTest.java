@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bitproof.io.IoCode;
 import dev.bitproof.report.CheckException;
+import dev.bitproof.report.Code;
 import dev.bitproof.report.Finding;
 import dev.bitproof.testing.SharedData;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +27,7 @@ class DebPackageTest {
   @TempDir
   Path tmp;
 
-  static List<String> codes(List<Finding> fs) {
+  static List<Code> codes(List<Finding> fs) {
     return fs.stream().map(Finding::code).toList();
   }
 
@@ -38,12 +40,12 @@ class DebPackageTest {
     assertEquals(List.of("debian-binary", "control.tar.xz", "data.tar.xz"), libc.members().stream().map(ArArchive.Member::name).toList());
     assertEquals("ba4f88f73dbc3ae9055f3c20f4523bfdbaf1ad13ff95e258924f77d20b4fbedf", libc.sha256().hex());
     assertEquals(2_759_320, libc.size());
-    assertEquals(List.of("DEB_MD5SUMS_OK"), codes(libc.findings()));
+    assertEquals(List.of(DebCode.DEB_MD5SUMS_OK), codes(libc.findings()));
     assertTrue(libc.conffiles().contains("/etc/ld.so.conf.d/x86_64-linux-gnu.conf"), libc.conffiles().toString());
     assertTrue(libc.controlFile("postinst").isPresent());
     assertTrue(libc.data().stream().anyMatch(e -> e.path().equals("/lib/x86_64-linux-gnu/libc.so.6")));
     PgpKeyring k = PgpKeyring.load(SharedData.require("deb/debsig/test-signer.pub.gpg"));
-    assertEquals(List.of("DEB_SIGNATURE_NONE"), codes(libc.verifyEmbeddedSignatures(k, POLICY)));
+    assertEquals(List.of(DebCode.DEB_SIGNATURE_NONE), codes(libc.verifyEmbeddedSignatures(k, POLICY)));
   }
 
   @Test
@@ -51,17 +53,17 @@ class DebPackageTest {
     PgpKeyring k = PgpKeyring.load(SharedData.require("deb/debsig/test-signer.pub.gpg"));
     DebPackage signed = DebPackage.read(SharedData.require("deb/debsig/netbase_6.4_all.debsigs-origin.deb"));
     List<Finding> fs = signed.verifyEmbeddedSignatures(k, POLICY);
-    assertEquals(List.of("PGP_SIGNATURE_GOOD", "PGP_VERIFIED", "DEB_EMBEDDED_SIGNATURE_VERIFIED"), codes(fs), fs.toString());
+    assertEquals(List.of(DebCode.PGP_SIGNATURE_GOOD, DebCode.PGP_VERIFIED, DebCode.DEB_EMBEDDED_SIGNATURE_VERIFIED), codes(fs), fs.toString());
     assertEquals("9E30213EE4531C5D8479E09294D9692945C3BA82", fs.get(0).evidence().get("signingKey"));
 
     DebPackage tampered = DebPackage.read(SharedData.require("deb/debsig/netbase_6.4_all.debsigs-origin.TAMPERED-data.deb"));
     List<Finding> tf = tampered.verifyEmbeddedSignatures(k, POLICY);
-    assertEquals(List.of("PGP_SIGNATURE_BAD", "PGP_NOT_VERIFIED", "DEB_EMBEDDED_SIGNATURE_FAILED"), codes(tf), tf.toString());
-    assertTrue(codes(tampered.findings()).contains("DEB_MD5SUMS_FILE_MISSING"), "media-types' data lacks netbase's files");
+    assertEquals(List.of(DebCode.PGP_SIGNATURE_BAD, DebCode.PGP_NOT_VERIFIED, DebCode.DEB_EMBEDDED_SIGNATURE_FAILED), codes(tf), tf.toString());
+    assertTrue(codes(tampered.findings()).contains(DebCode.DEB_MD5SUMS_FILE_MISSING), "media-types' data lacks netbase's files");
 
     // the archive keyring does not know the test signer: no good signature
     PgpKeyring debian = PgpKeyring.load(SharedData.require("deb/keyrings/debian-archive-keyring.gpg"));
-    assertEquals(List.of("PGP_SIGNATURE_UNKNOWN_KEY", "PGP_NOT_VERIFIED", "DEB_EMBEDDED_SIGNATURE_FAILED"),
+    assertEquals(List.of(DebCode.PGP_SIGNATURE_UNKNOWN_KEY, DebCode.PGP_NOT_VERIFIED, DebCode.DEB_EMBEDDED_SIGNATURE_FAILED),
         codes(signed.verifyEmbeddedSignatures(debian, POLICY)));
   }
 
@@ -70,7 +72,7 @@ class DebPackageTest {
     PgpKeyring k = PgpKeyring.load(SharedData.require("deb/debsig/test-signer.pub.asc"));
     DebPackage d = DebPackage.read(SharedData.require("deb/debsig/netbase_6.4_all.dpkgsig-style-builder.deb"));
     List<Finding> fs = d.verifyEmbeddedSignatures(k, POLICY);
-    assertEquals(List.of("PGP_SIGNATURE_GOOD", "PGP_VERIFIED", "DEB_EMBEDDED_SIGNATURE_VERIFIED"), codes(fs), fs.toString());
+    assertEquals(List.of(DebCode.PGP_SIGNATURE_GOOD, DebCode.PGP_VERIFIED, DebCode.DEB_EMBEDDED_SIGNATURE_VERIFIED), codes(fs), fs.toString());
     assertEquals("dpkg-sig", fs.get(2).evidence().get("format"));
     assertEquals("builder", fs.get(2).evidence().get("role"));
   }
@@ -85,8 +87,8 @@ class DebPackageTest {
     Files.write(swapped, TestDebs.ar(members));
     List<Finding> fs = DebPackage.read(swapped).verifyEmbeddedSignatures(
         PgpKeyring.load(SharedData.require("deb/debsig/test-signer.pub.gpg")), POLICY);
-    assertTrue(codes(fs).contains("DEB_DPKGSIG_FILE_MISMATCH"), fs.toString());
-    assertEquals("DEB_EMBEDDED_SIGNATURE_FAILED", fs.get(fs.size() - 1).code());
+    assertTrue(codes(fs).contains(DebCode.DEB_DPKGSIG_FILE_MISMATCH), fs.toString());
+    assertEquals(DebCode.DEB_EMBEDDED_SIGNATURE_FAILED, fs.get(fs.size() - 1).code());
   }
 
   static Map<String, byte[]> members(Path deb) throws Exception {
@@ -106,12 +108,12 @@ class DebPackageTest {
       Path p = tmp.resolve("cut" + cut + ".deb");
       Files.write(p, Arrays.copyOf(real, cut));
       CheckException e = assertThrows(CheckException.class, () -> DebPackage.read(p));
-      assertEquals(cut == 4 ? "DEB_AR_TRUNCATED" : "DEB_AR_TRUNCATED", e.code(), "cut at " + cut + ": " + e);
+      assertEquals(cut == 4 ? DebCode.DEB_AR_TRUNCATED : DebCode.DEB_AR_TRUNCATED, e.code(), "cut at " + cut + ": " + e);
       assertEquals(CheckException.Kind.INTEGRITY, e.kind());
     }
     Path notAr = tmp.resolve("x.deb");
     Files.writeString(notAr, "PK\u0003\u0004 not an ar archive");
-    assertEquals("DEB_NOT_AR", assertThrows(CheckException.class, () -> DebPackage.read(notAr)).code());
+    assertEquals(DebCode.DEB_NOT_AR, assertThrows(CheckException.class, () -> DebPackage.read(notAr)).code());
   }
 
   @Test
@@ -123,7 +125,7 @@ class DebPackageTest {
       Path p = tmp.resolve("bad.deb");
       Files.write(p, TestDebs.ar(m));
       CheckException e = assertThrows(CheckException.class, () -> DebPackage.read(p), bad);
-      assertEquals("DEB_AR_MEMBER_NAME_INVALID", e.code(), bad);
+      assertEquals(DebCode.DEB_AR_MEMBER_NAME_INVALID, e.code(), bad);
     }
     Map<String, byte[]> wrongOrder = new LinkedHashMap<>();
     wrongOrder.put("debian-binary", "2.0\n".getBytes(StandardCharsets.US_ASCII));
@@ -131,7 +133,7 @@ class DebPackageTest {
     wrongOrder.put("control.tar.xz", new byte[0]);
     Path p = tmp.resolve("order.deb");
     Files.write(p, TestDebs.ar(wrongOrder));
-    assertEquals("DEB_STRUCTURE_INVALID", assertThrows(CheckException.class, () -> DebPackage.read(p)).code());
+    assertEquals(DebCode.DEB_STRUCTURE_INVALID, assertThrows(CheckException.class, () -> DebPackage.read(p)).code());
   }
 
   @Test
@@ -146,16 +148,16 @@ class DebPackageTest {
     Path p = tmp.resolve("hostile.deb");
     Files.write(p, TestDebs.deb(data, "2e6ad1a8ef73b2c9a4ef2a8a8e2bc3c9  usr/share/ok\n"));
     DebPackage d = DebPackage.read(p);
-    List<String> c = codes(d.findings());
-    assertTrue(c.contains("DEB_DATA_ABSOLUTE_PATH"), c.toString());
-    assertEquals(1, c.stream().filter("DEB_DATA_SYMLINK_ESCAPE"::equals).count(), d.findings().toString());
-    assertTrue(c.contains("DEB_DATA_HARDLINK_ESCAPE"), c.toString());
-    assertTrue(c.contains("DEB_MD5SUMS_MISMATCH"), "md5sums line is deliberately wrong: " + c);
+    List<Code> c = codes(d.findings());
+    assertTrue(c.contains(DebCode.DEB_DATA_ABSOLUTE_PATH), c.toString());
+    assertEquals(1, c.stream().filter(DebCode.DEB_DATA_SYMLINK_ESCAPE::equals).count(), d.findings().toString());
+    assertTrue(c.contains(DebCode.DEB_DATA_HARDLINK_ESCAPE), c.toString());
+    assertTrue(c.contains(DebCode.DEB_MD5SUMS_MISMATCH), "md5sums line is deliberately wrong: " + c);
 
     byte[] dotdot = TestDebs.xz(TestDebs.tar(TestDebs.Entry.file("./usr/../../etc/passwd", "x\n")));
     Path q = tmp.resolve("dotdot.deb");
     Files.write(q, TestDebs.deb(dotdot, ""));
-    assertTrue(codes(DebPackage.read(q).findings()).contains("DEB_DATA_PATH_ESCAPE"));
+    assertTrue(codes(DebPackage.read(q).findings()).contains(DebCode.DEB_DATA_PATH_ESCAPE));
   }
 
   @Test
@@ -165,7 +167,7 @@ class DebPackageTest {
     Path p = tmp.resolve("xzbomb.deb");
     Files.write(p, TestDebs.deb(xzBomb, ""));
     CheckException e = assertThrows(CheckException.class, () -> DebPackage.read(p));
-    assertEquals("DECOMPRESSION_BOMB", e.code());
+    assertEquals(IoCode.DECOMPRESSION_BOMB, e.code());
 
     byte[] zstdBomb = TestDebs.zeroTar("./usr/share/zeros", 64L << 20, TestDebs::zstdStream);
     Map<String, byte[]> m = members(p);
@@ -174,6 +176,6 @@ class DebPackageTest {
     Path z = tmp.resolve("zstdbomb.deb");
     Files.write(z, TestDebs.ar(m));
     e = assertThrows(CheckException.class, () -> DebPackage.read(z));
-    assertEquals("DECOMPRESSION_BOMB", e.code());
+    assertEquals(IoCode.DECOMPRESSION_BOMB, e.code());
   }
 }

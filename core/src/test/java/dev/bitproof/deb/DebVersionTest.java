@@ -81,6 +81,6 @@ class DebVersionTest {
   @CsvSource({"''", "a:1.0", ":1.0", "1.0-", "1.0 2", "1.0/2", "-1:1.0", "1.0_1"})
   void invalid(String v) {
     CheckException e = assertThrows(CheckException.class, () -> DebVersion.parse(v));
-    assertEquals("DEB_VERSION_INVALID", e.code());
+    assertEquals(DebCode.DEB_VERSION_INVALID, e.code());
   }
 }

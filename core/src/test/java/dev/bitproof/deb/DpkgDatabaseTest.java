@@ -103,7 +103,7 @@ class DpkgDatabaseTest {
   void hostileMd5sumsAndConffiles() {
     CheckException e = assertThrows(CheckException.class,
         () -> DpkgDatabase.parseMd5sums("nothex  usr/bin/x\n".getBytes(StandardCharsets.UTF_8), "m"));
-    assertEquals("DPKG_MD5SUMS_SYNTAX", e.code());
+    assertEquals(DebCode.DPKG_MD5SUMS_SYNTAX, e.code());
     List<DpkgDatabase.Conffile> c = DpkgDatabase.parseConffiles(Deb822.parseOne(
         "Package: x\nConffiles:\n /etc/a b.conf 0123456789abcdef0123456789abcdef obsolete\n /etc/new newconffile\n", "t"), "t");
     assertEquals("/etc/a b.conf", c.get(0).path());

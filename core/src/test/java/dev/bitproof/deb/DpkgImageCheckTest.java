@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bitproof.io.Decompress;
 import dev.bitproof.json.Json;
+import dev.bitproof.report.Code;
 import dev.bitproof.report.Finding;
 import dev.bitproof.image.ImageFilesystem;
 import dev.bitproof.testing.SharedData;
@@ -41,7 +42,7 @@ class DpkgImageCheckTest {
     assertEquals(expectedUnowned("dpkg-verify-distroless-like.json"), r.unowned());
     assertEquals(r.unowned().size(), r.unownedExplained().size(), "every unowned file is explained");
     assertTrue(r.passed(), r.findings().toString());
-    assertEquals(List.of("DPKG_FILES_OK"), r.findings().stream().map(Finding::code).toList());
+    assertEquals(List.of(DebCode.DPKG_FILES_OK), r.findings().stream().map(Finding::code).toList());
     assertEquals("conffile (status.d md5sums leave conffiles out)", r.unownedExplained().get("/etc/host.conf"));
   }
 
@@ -52,7 +53,7 @@ class DpkgImageCheckTest {
     DpkgImageCheck.Result r = DpkgImageCheck.check(fs, DpkgImageCheck.Options.defaults());
     assertEquals(3254, r.filesChecked());
     assertEquals(1, r.filesOk(), "only /usr/lib/os-release is in the tar");
-    assertEquals(3253, r.findings().stream().filter(f -> f.code().equals("DPKG_FILE_MISSING")).count());
+    assertEquals(3253, r.findings().stream().filter(f -> f.code().equals(DebCode.DPKG_FILE_MISSING)).count());
     assertFalse(r.passed());
     Set<String> inTar = new TreeSet<>();
     fs.nodes().forEach(n -> inTar.add("/" + n.path()));
@@ -80,8 +81,8 @@ class DpkgImageCheckTest {
         TestDebs.Entry.file("./usr/bin/backdoor", "x"),
         TestDebs.Entry.file("./usr/share/.wh.a", ""))), "layer1", (p, s) -> true);
     DpkgImageCheck.Result r = DpkgImageCheck.check(b.build(), DpkgImageCheck.Options.defaults());
-    List<String> codes = r.findings().stream().map(Finding::code).toList();
-    assertEquals(List.of("DPKG_FILES_DIFFER", "DPKG_FILE_MODIFIED", "DPKG_FILE_MISSING", "DPKG_UNOWNED_FILE"), codes);
+    List<Code> codes = r.findings().stream().map(Finding::code).toList();
+    assertEquals(List.of(DebCode.DPKG_FILES_DIFFER, DebCode.DPKG_FILE_MODIFIED, DebCode.DPKG_FILE_MISSING, DebCode.DPKG_UNOWNED_FILE), codes);
     assertEquals("1", r.findings().get(1).evidence().get("layer"));
     assertEquals("/usr/bin/backdoor", r.findings().get(3).subject());
     assertEquals(dev.bitproof.report.Severity.WARN, r.findings().get(3).severity());
@@ -127,7 +128,7 @@ class DpkgImageCheckTest {
     assertEquals("libfoo1:amd64", r.database().find("libfoo1").orElseThrow().infoName());
     assertEquals(3, r.filesChecked());
     assertEquals(3, r.filesOk(), "bash's /bin/sh is found at the diverted /bin/sh.distrib, through the /bin symlink: " + r.findings());
-    assertEquals(List.of("DPKG_FILES_OK", "DPKG_CONFFILE_CHANGED"), r.findings().stream().map(Finding::code).toList());
+    assertEquals(List.of(DebCode.DPKG_FILES_OK, DebCode.DPKG_CONFFILE_CHANGED), r.findings().stream().map(Finding::code).toList());
     assertTrue(r.passed());
     assertEquals(List.of("/etc/alternatives/pager", "/usr/bin/pager", "/var/lib/dpkg/alternatives/pager",
         "/var/lib/dpkg/diversions", "/var/lib/dpkg/info/bash.list", "/var/lib/dpkg/info/bash.md5sums",
@@ -147,11 +148,11 @@ class DpkgImageCheckTest {
       }
     }
     List<Finding> fs2 = DpkgImageCheck.compareWithDebs(fs, db, debs);
-    Map<String, String> byDeb = new java.util.TreeMap<>();
+    Map<String, Code> byDeb = new java.util.TreeMap<>();
     fs2.forEach(f -> byDeb.put(f.subject(), f.code()));
-    assertEquals("DPKG_DEB_NOT_INSTALLED", byDeb.remove("dash_0.5.12-2_amd64.deb"), "dash is not in the layer");
+    assertEquals(DebCode.DPKG_DEB_NOT_INSTALLED, byDeb.remove("dash_0.5.12-2_amd64.deb"), "dash is not in the layer");
     assertEquals(6, byDeb.size(), fs2.toString());
-    assertTrue(byDeb.values().stream().allMatch("DPKG_DEB_CONTENT_OK"::equals), fs2.toString());
+    assertTrue(byDeb.values().stream().allMatch(DebCode.DPKG_DEB_CONTENT_OK::equals), fs2.toString());
     Finding baseFiles = fs2.stream().filter(f -> f.subject().startsWith("base-files")).findFirst().orElseThrow();
     assertTrue(Integer.parseInt(baseFiles.evidence().get("conffiles")) > 0, "conffiles are now verified: " + baseFiles);
     Finding libc = fs2.stream().filter(f -> f.subject().startsWith("libc6")).findFirst().orElseThrow();
@@ -166,10 +167,10 @@ class DpkgImageCheckTest {
     b.addLayer(new ByteArrayInputStream(TestDebs.tar(TestDebs.Entry.file("./etc/host.conf", "multi on\nevil\n"),
         TestDebs.Entry.symlink("./lib64/ld-linux-x86-64.so.2", "/tmp/evil.so"))), "layer1", (p, s) -> false);
     ImageFilesystem changed = b.build();
-    List<String> codes = DpkgImageCheck.compareWithDebs(changed, DpkgDatabase.read(DpkgDatabase.access(changed)), debs)
+    List<Code> codes = DpkgImageCheck.compareWithDebs(changed, DpkgDatabase.read(DpkgDatabase.access(changed)), debs)
         .stream().map(Finding::code).toList();
-    assertTrue(codes.contains("DPKG_CONFFILE_CHANGED"), codes.toString());
-    assertTrue(codes.contains("DPKG_SYMLINK_DIFFERS"), codes.toString());
+    assertTrue(codes.contains(DebCode.DPKG_CONFFILE_CHANGED), codes.toString());
+    assertTrue(codes.contains(DebCode.DPKG_SYMLINK_DIFFERS), codes.toString());
   }
 
   @Test
@@ -198,13 +199,13 @@ class DpkgImageCheckTest {
     PackagesIndex idx = ArchiveVerifier.loadPackages(SharedData.require("deb/packages/bookworm_main_binary-amd64_Packages.xz"),
         List.of(rel), o, names::contains).index().orElseThrow();
     List<Finding> fs2 = DpkgImageCheck.proveInArchive(db, List.of(idx));
-    Map<String, String> byPkg = new java.util.TreeMap<>();
+    Map<String, Code> byPkg = new java.util.TreeMap<>();
     fs2.forEach(f -> byPkg.put(f.subject().split(" ")[0], f.code()));
     // libssl3, tzdata and ca-certificates come from bookworm-security, whose index is not in the shared data
-    assertEquals(Map.of("base-files", "DPKG_PACKAGE_IN_ARCHIVE", "ca-certificates", "DPKG_PACKAGE_NOT_IN_ARCHIVE",
-        "gcc-12-base", "DPKG_PACKAGE_IN_ARCHIVE", "libc6", "DPKG_PACKAGE_IN_ARCHIVE", "libgcc-s1", "DPKG_PACKAGE_IN_ARCHIVE",
-        "libssl3", "DPKG_PACKAGE_NOT_IN_ARCHIVE", "media-types", "DPKG_PACKAGE_IN_ARCHIVE", "netbase", "DPKG_PACKAGE_IN_ARCHIVE",
-        "tzdata", "DPKG_PACKAGE_NOT_IN_ARCHIVE"), byPkg, fs2.toString());
+    assertEquals(Map.of("base-files", DebCode.DPKG_PACKAGE_IN_ARCHIVE, "ca-certificates", DebCode.DPKG_PACKAGE_NOT_IN_ARCHIVE,
+        "gcc-12-base", DebCode.DPKG_PACKAGE_IN_ARCHIVE, "libc6", DebCode.DPKG_PACKAGE_IN_ARCHIVE, "libgcc-s1", DebCode.DPKG_PACKAGE_IN_ARCHIVE,
+        "libssl3", DebCode.DPKG_PACKAGE_NOT_IN_ARCHIVE, "media-types", DebCode.DPKG_PACKAGE_IN_ARCHIVE, "netbase", DebCode.DPKG_PACKAGE_IN_ARCHIVE,
+        "tzdata", DebCode.DPKG_PACKAGE_NOT_IN_ARCHIVE), byPkg, fs2.toString());
 
     // one changed control field is caught
     ControlParagraph libc = db.find("libc6").orElseThrow().control();
@@ -213,7 +214,7 @@ class DpkgImageCheckTest {
     DpkgDatabase.InstalledPackage orig = db.find("libc6").orElseThrow();
     DpkgDatabase.InstalledPackage forged = new DpkgDatabase.InstalledPackage(orig.name(), orig.architecture(), orig.version(),
         orig.status(), new ControlParagraph(fields, 1), orig.infoName(), orig.md5sums(), orig.conffiles(), List.of(), false);
-    assertEquals("DPKG_CONTROL_MISMATCH", DpkgImageCheck.proveInArchive(dbOf(forged), List.of(idx)).get(0).code());
+    assertEquals(DebCode.DPKG_CONTROL_MISMATCH, DpkgImageCheck.proveInArchive(dbOf(forged), List.of(idx)).get(0).code());
   }
 
   private static DpkgDatabase dbOf(DpkgDatabase.InstalledPackage p) throws Exception {

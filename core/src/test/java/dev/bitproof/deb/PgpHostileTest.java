@@ -70,7 +70,7 @@ class PgpHostileTest {
     PgpVerifier.Verdict v = ours(altered, good);
     assertFalse(v.accepted());
     assertEquals(SignatureCheck.Status.BAD, v.signatures().get(0).status());
-    assertTrue(v.findings("t").stream().anyMatch(f -> f.code().equals("PGP_SIGNATURE_BAD")));
+    assertTrue(v.findings("t").stream().anyMatch(f -> f.code().equals(DebCode.PGP_SIGNATURE_BAD)));
     Gpgv.Result g = gpgv(altered, good);
     assertNotEquals(0, g.exit());
     assertEquals(1, g.count("BADSIG"));
@@ -94,7 +94,7 @@ class PgpHostileTest {
     String strangerOnly = TestPgp.clearsign(PITFALLS, NOW.minusSeconds(60), HashAlgorithmTags.SHA256, other);
     PgpVerifier.Verdict alone = ours(strangerOnly, good);
     assertFalse(alone.accepted());
-    assertEquals("PGP_NOT_VERIFIED", alone.findings("t").get(1).code());
+    assertEquals(DebCode.PGP_NOT_VERIFIED, alone.findings("t").get(1).code());
     assertEquals(0, gpgv(strangerOnly, good).count("GOODSIG"));
   }
 
@@ -163,19 +163,19 @@ class PgpHostileTest {
     String damaged = signed.substring(0, line) + "!!!!" + signed.substring(line + 4);
     CheckException e = assertThrows(CheckException.class,
         () -> ClearSigned.parse(damaged.getBytes(StandardCharsets.UTF_8), "t"));
-    assertTrue(List.of("PGP_ARMOR_CORRUPT", "PGP_SIGNATURE_MALFORMED").contains(e.code()), e.toString());
+    assertTrue(List.of(DebCode.PGP_ARMOR_CORRUPT, DebCode.PGP_SIGNATURE_MALFORMED).contains(e.code()), e.toString());
     assertNotEquals(0, gpgv(damaged, good).exit());
 
     e = assertThrows(CheckException.class, () -> ClearSigned.parse((signed + "Suite: injected\n").getBytes(StandardCharsets.UTF_8), "t"));
-    assertEquals("PGP_CLEARSIGN_TRAILING_DATA", e.code());
+    assertEquals(DebCode.PGP_CLEARSIGN_TRAILING_DATA, e.code());
     e = assertThrows(CheckException.class, () -> ClearSigned.parse(("Suite: injected\n" + signed).getBytes(StandardCharsets.UTF_8), "t"));
-    assertEquals("PGP_CLEARSIGN_MALFORMED", e.code());
+    assertEquals(DebCode.PGP_CLEARSIGN_MALFORMED, e.code());
     e = assertThrows(CheckException.class, () -> ClearSigned.parse(signed.replace("Hash: SHA256", "Comment: x").getBytes(StandardCharsets.UTF_8), "t"));
-    assertEquals("PGP_CLEARSIGN_MALFORMED", e.code());
+    assertEquals(DebCode.PGP_CLEARSIGN_MALFORMED, e.code());
     e = assertThrows(CheckException.class, () -> ClearSigned.parse(signed.replace("- -----BEGIN not", "-----BEGIN not").getBytes(StandardCharsets.UTF_8), "t"));
-    assertEquals("PGP_CLEARSIGN_MALFORMED", e.code());
+    assertEquals(DebCode.PGP_CLEARSIGN_MALFORMED, e.code());
     e = assertThrows(CheckException.class, () -> ClearSigned.parse(signed.substring(0, b).getBytes(StandardCharsets.UTF_8), "t"));
-    assertEquals("PGP_CLEARSIGN_MALFORMED", e.code());
+    assertEquals(DebCode.PGP_CLEARSIGN_MALFORMED, e.code());
   }
 
   @Test

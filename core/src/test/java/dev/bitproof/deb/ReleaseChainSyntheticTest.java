@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bitproof.oci.Digest;
+import dev.bitproof.report.Code;
 import dev.bitproof.report.Finding;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ class ReleaseChainSyntheticTest {
     key = TestPgp.make(TestPgp.Spec.ed25519("Archive <a@example.invalid>", T.minus(Duration.ofDays(100))));
   }
 
-  static List<String> codes(List<Finding> fs) {
+  static List<Code> codes(List<Finding> fs) {
     return fs.stream().map(Finding::code).toList();
   }
 
@@ -57,8 +58,8 @@ class ReleaseChainSyntheticTest {
     assertTrue(verify(r, Instant.parse("2026-12-01T00:00:00Z")).trusted());
     ArchiveVerifier.VerifiedRelease late = verify(r, Instant.parse("2026-12-06T00:00:00Z"));
     assertFalse(late.trusted());
-    assertTrue(codes(late.findings()).contains("DEB_RELEASE_EXPIRED"));
-    assertEquals("2026-12-05T02:53:00Z", late.findings().stream().filter(f -> f.code().equals("DEB_RELEASE_EXPIRED"))
+    assertTrue(codes(late.findings()).contains(DebCode.DEB_RELEASE_EXPIRED));
+    assertEquals("2026-12-05T02:53:00Z", late.findings().stream().filter(f -> f.code().equals(DebCode.DEB_RELEASE_EXPIRED))
         .findFirst().orElseThrow().evidence().get("validUntil"));
   }
 
@@ -67,7 +68,7 @@ class ReleaseChainSyntheticTest {
     String r = "Origin: Test\nSuite: stable\nDate: Sat, 28 Nov 2026 02:53:00 UTC\nMD5Sum:\n"
         + " d41d8cd98f00b204e9800998ecf8427e 0 main/binary-amd64/Packages\n";
     ArchiveVerifier.VerifiedRelease v = verify(r, T.plusSeconds(60));
-    assertTrue(codes(v.findings()).contains("DEB_RELEASE_NO_SHA256"));
+    assertTrue(codes(v.findings()).contains(DebCode.DEB_RELEASE_NO_SHA256));
     assertFalse(v.trusted());
   }
 
@@ -86,18 +87,18 @@ class ReleaseChainSyntheticTest {
     ArchiveVerifier.LoadedIndex li = ArchiveVerifier.loadPackages(p, List.of(good), o, n -> true);
     assertTrue(li.index().isPresent(), li.findings().toString());
     List<PackagesIndex> idx = List.of(li.index().get());
-    assertEquals("DEB_IN_ARCHIVE", ArchiveVerifier.checkDeb("foo.deb", "foo", "1:1.0-1", "amd64", Digest.sha256(deb), deb.length, idx).code());
+    assertEquals(DebCode.DEB_IN_ARCHIVE, ArchiveVerifier.checkDeb("foo.deb", "foo", "1:1.0-1", "amd64", Digest.sha256(deb), deb.length, idx).code());
     byte[] other = "another deb".getBytes(StandardCharsets.UTF_8);
     Finding mismatch = ArchiveVerifier.checkDeb("foo.deb", "foo", "1:1.0-1", "amd64", Digest.sha256(other), other.length, idx);
-    assertEquals("DEB_ARCHIVE_HASH_MISMATCH", mismatch.code());
+    assertEquals(DebCode.DEB_ARCHIVE_HASH_MISMATCH, mismatch.code());
     assertEquals(Digest.sha256(deb).toString(), mismatch.evidence().get("expectedSha256"));
-    assertEquals("DEB_NOT_IN_ARCHIVE", ArchiveVerifier.checkDeb("foo.deb", "foo", "1:1.0-2", "amd64", Digest.sha256(deb), deb.length, idx).code());
+    assertEquals(DebCode.DEB_NOT_IN_ARCHIVE, ArchiveVerifier.checkDeb("foo.deb", "foo", "1:1.0-2", "amd64", Digest.sha256(deb), deb.length, idx).code());
 
     // the Release signs this Packages.xz, but its plain line names other content: refused
     ArchiveVerifier.VerifiedRelease lying = verify(release("", xz, "other".getBytes(StandardCharsets.UTF_8)), T.plusSeconds(60));
     ArchiveVerifier.LoadedIndex l2 = ArchiveVerifier.loadPackages(p, List.of(lying), o, n -> true);
     assertTrue(l2.index().isEmpty());
-    assertTrue(codes(l2.findings()).contains("DEB_PACKAGES_UNCOMPRESSED_MISMATCH"), l2.findings().toString());
+    assertTrue(codes(l2.findings()).contains(DebCode.DEB_PACKAGES_UNCOMPRESSED_MISMATCH), l2.findings().toString());
 
     // an untrusted Release (signed by a key outside the keyring) anchors nothing, even with matching hashes
     TestPgp.Key stranger = TestPgp.make(TestPgp.Spec.ed25519("X <x@example.invalid>", T.minus(Duration.ofDays(1))));
@@ -105,7 +106,7 @@ class ReleaseChainSyntheticTest {
     ArchiveVerifier.VerifiedRelease untrusted = ArchiveVerifier.verifyInRelease(signed.getBytes(StandardCharsets.UTF_8),
         "InRelease", key.asKeyring(), o);
     assertFalse(untrusted.trusted());
-    assertEquals(List.of("DEB_PACKAGES_RELEASE_UNTRUSTED"),
+    assertEquals(List.of(DebCode.DEB_PACKAGES_RELEASE_UNTRUSTED),
         codes(ArchiveVerifier.loadPackages(p, List.of(untrusted), o, n -> true).findings()));
   }
 }

@@ -68,17 +68,17 @@ class DecompressTest {
     byte[] corrupt = xz.clone();
     corrupt[xz.length / 2] ^= 0x55;
     CheckException e = assertThrows(CheckException.class, () -> read(corrupt, 1 << 20));
-    assertEquals("COMPRESSED_CORRUPT", e.code());
+    assertEquals(IoCode.COMPRESSED_CORRUPT, e.code());
     assertEquals(CheckException.Kind.INTEGRITY, e.kind());
     e = assertThrows(CheckException.class, () -> read(Arrays.copyOf(xz, xz.length - 20), 1 << 20));
-    assertEquals("COMPRESSED_TRUNCATED", e.code(), e.toString());
+    assertEquals(IoCode.COMPRESSED_TRUNCATED, e.code(), e.toString());
     assertEquals(CheckException.Kind.INTEGRITY, e.kind());
     // absolute output limit, independent of the ratio
     e = assertThrows(CheckException.class, () -> read(xz, 50_000));
-    assertEquals("DECOMPRESSION_BOMB", e.code());
+    assertEquals(IoCode.DECOMPRESSION_BOMB, e.code());
     // and for plain data, which has no ratio
     e = assertThrows(CheckException.class, () -> read(text, 50_000));
-    assertEquals("DECOMPRESSION_BOMB", e.code());
+    assertEquals(IoCode.DECOMPRESSION_BOMB, e.code());
   }
 
   @Test
@@ -93,7 +93,7 @@ class DecompressTest {
           in.readAllBytes();
         }
       });
-      assertEquals("DECOMPRESSION_BOMB", e.code(), e.toString());
+      assertEquals(IoCode.DECOMPRESSION_BOMB, e.code(), e.toString());
       assertEquals(CheckException.Kind.CANNOT_CHECK, e.kind());
     }
   }
@@ -109,7 +109,7 @@ class DecompressTest {
         }
       }
     });
-    assertEquals("DECOMPRESSION_BOMB", e.code());
+    assertEquals(IoCode.DECOMPRESSION_BOMB, e.code());
   }
 
   /** A failing source (network, disk) is not bad data: its own exception comes through, not an integrity code. */
@@ -145,17 +145,17 @@ class DecompressTest {
   void layerMediaTypesKeepTheirOwnCodes() throws Exception {
     CheckException e = assertThrows(CheckException.class, () -> Decompress.layer(
         MediaType.of("application/vnd.oci.image.layer.v1.tar+gzip"), new ByteArrayInputStream(new byte[64]), "l"));
-    assertEquals("LAYER_NOT_GZIP", e.code());
+    assertEquals(IoCode.LAYER_NOT_GZIP, e.code());
     assertEquals(CheckException.Kind.CANNOT_CHECK, e.kind());
     e = assertThrows(CheckException.class, () -> Decompress.open(Decompress.Format.GZIP,
         new ByteArrayInputStream(new byte[64]), 1 << 20, 1000, "member"));
-    assertEquals("COMPRESSED_CORRUPT", e.code(), "outside a layer, a bad header is bad data");
+    assertEquals(IoCode.COMPRESSED_CORRUPT, e.code(), "outside a layer, a bad header is bad data");
     e = assertThrows(CheckException.class, () -> {
       try (InputStream in = Decompress.open(MediaType.Compression.NONE, new ByteArrayInputStream(new byte[2048]),
           1024, 1000, "plain")) {
         in.readAllBytes();
       }
     });
-    assertEquals("LAYER_TOO_LARGE", e.code());
+    assertEquals(IoCode.LAYER_TOO_LARGE, e.code());
   }
 }

@@ -28,6 +28,6 @@ class DigestTest {
       "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n"})
   void rejectsMalformed(String s) {
     CheckException e = assertThrows(CheckException.class, () -> Digest.parse(s));
-    assertEquals("DIGEST_INVALID", e.code());
+    assertEquals(OciCode.DIGEST_INVALID, e.code());
   }
 }

@@ -2,6 +2,7 @@ package dev.bitproof.oci;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bitproof.oci.ImageReference.Transport;
 import dev.bitproof.report.CheckException;
@@ -43,8 +44,21 @@ class ImageReferenceTest {
 
   @Test
   void rejectsBadReferences() {
-    assertEquals("REFERENCE_INVALID", assertThrows(CheckException.class, () -> ImageReference.parse("docker://Host/UPPER")).code());
-    assertEquals("REFERENCE_INVALID", assertThrows(CheckException.class, () -> ImageReference.parse("oci:")).code());
-    assertEquals("REFERENCE_INVALID", assertThrows(CheckException.class, () -> ImageReference.parse("ftp:x/y")).code());
+    assertEquals(OciCode.REFERENCE_INVALID, assertThrows(CheckException.class, () -> ImageReference.parse("docker://Host/UPPER")).code());
+    assertEquals(OciCode.REFERENCE_INVALID, assertThrows(CheckException.class, () -> ImageReference.parse("oci:")).code());
+    assertEquals(OciCode.TRANSPORT_UNKNOWN, assertThrows(CheckException.class, () -> ImageReference.parse("ftp:x/y")).code());
+  }
+
+  @Test
+  void anUnknownTransportIsRefusedAtOnceButAPlausibleNameTagIsDocker() {
+    for (String bad : new String[] {"OCI:/tmp/x", "Docker:x", "foo:/bar", "foo:bar/baz", "oci-layout:dir/x", "Foo:bar"}) {
+      CheckException e = assertThrows(CheckException.class, () -> ImageReference.parse(bad), bad);
+      assertEquals(OciCode.TRANSPORT_UNKNOWN, e.code(), bad);
+      assertEquals(CheckException.Kind.USAGE, e.kind());
+      assertTrue(e.getMessage().contains(ImageReference.TRANSPORTS), e.getMessage());
+    }
+    // as docker would read them: name:tag on Docker Hub, host:port/repo
+    assertEquals("registry-1.docker.io", ImageReference.parse("foo:bar").registry());
+    assertEquals("localhost:5000", ImageReference.parse("localhost:5000/x").registry());
   }
 }

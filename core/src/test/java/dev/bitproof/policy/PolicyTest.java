@@ -11,6 +11,7 @@ import dev.bitproof.oci.transport.Images;
 import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.oci.transport.Transports;
 import dev.bitproof.report.CheckException;
+import dev.bitproof.report.Code;
 import dev.bitproof.report.Finding;
 import dev.bitproof.report.Severity;
 import dev.bitproof.testing.SharedData;
@@ -60,11 +61,11 @@ class PolicyTest {
     }
   }
 
-  static List<String> failing(List<Finding> fs) {
-    return fs.stream().filter(Finding::fails).map(Finding::code).distinct().sorted().collect(Collectors.toList());
+  static List<Code> failing(List<Finding> fs) {
+    return fs.stream().filter(Finding::fails).map(Finding::code).distinct().sorted(java.util.Comparator.comparing(Code::name)).collect(Collectors.toList());
   }
 
-  static boolean has(List<Finding> fs, String code, Severity sev) {
+  static boolean has(List<Finding> fs, Code code, Severity sev) {
     return fs.stream().anyMatch(f -> f.code().equals(code) && f.severity() == sev);
   }
 
@@ -72,9 +73,9 @@ class PolicyTest {
   void scratchStaticNonRootPassesProduction() throws Exception {
     List<Finding> fs = check(scratch("nonroot"), Policy.of(Rule.Profile.PRODUCTION));
     assertEquals(List.of(), failing(fs), fs::toString);
-    assertTrue(fs.stream().anyMatch(f -> f.code().equals(PolicyEngine.RULE_PASSED) && f.subject().equals("ENTRYPOINT_MISSING")
+    assertTrue(fs.stream().anyMatch(f -> f.code().equals(PolicyEngine.RULE_PASSED) && f.subject().equals(Rule.ENTRYPOINT_MISSING.name())
         && f.message().contains("static ELF")), fs::toString);
-    assertTrue(has(fs, "NO_CA_CERTIFICATES", Severity.INFO), "no CA bundle is informational");
+    assertTrue(has(fs, Rule.NO_CA_CERTIFICATES, Severity.INFO), "no CA bundle is informational");
     assertTrue(fs.stream().anyMatch(f -> f.code().equals(PolicyEngine.BASE_FAMILY) && f.message().contains("SCRATCH")));
   }
 
@@ -85,27 +86,27 @@ class PolicyTest {
 
   @Test
   void rootUserFails() throws Exception {
-    assertEquals(List.of("RUNS_AS_ROOT"), failing(check(scratch("root"), Policy.of(Rule.Profile.PRODUCTION))));
-    assertEquals(List.of("RUNS_AS_ROOT"), failing(check(scratch(null), Policy.of(Rule.Profile.PRODUCTION))));
-    assertEquals(List.of("RUNS_AS_ROOT"), failing(check(scratch("0"), Policy.of(Rule.Profile.PRODUCTION))));
+    assertEquals(List.of(Rule.RUNS_AS_ROOT), failing(check(scratch("root"), Policy.of(Rule.Profile.PRODUCTION))));
+    assertEquals(List.of(Rule.RUNS_AS_ROOT), failing(check(scratch(null), Policy.of(Rule.Profile.PRODUCTION))));
+    assertEquals(List.of(Rule.RUNS_AS_ROOT), failing(check(scratch("0"), Policy.of(Rule.Profile.PRODUCTION))));
     List<Finding> dev = check(scratch("root"), Policy.of(Rule.Profile.DEV));
     assertEquals(List.of(), failing(dev));
-    assertTrue(has(dev, "RUNS_AS_ROOT", Severity.WARN));
+    assertTrue(has(dev, Rule.RUNS_AS_ROOT, Severity.WARN));
   }
 
   @Test
   void missingUserAndHugeUidFail() throws Exception {
-    assertEquals(List.of("USER_NOT_IN_PASSWD"), failing(check(scratch("ghost"), Policy.of(Rule.Profile.PRODUCTION))));
-    assertEquals(List.of("USER_NOT_IN_PASSWD"), failing(check(scratch("99999999999"), Policy.of(Rule.Profile.PRODUCTION))));
-    assertEquals(List.of("USER_NOT_IN_PASSWD"), failing(check(scratch("nonroot:nogroup"), Policy.of(Rule.Profile.PRODUCTION))));
+    assertEquals(List.of(Rule.USER_NOT_IN_PASSWD), failing(check(scratch("ghost"), Policy.of(Rule.Profile.PRODUCTION))));
+    assertEquals(List.of(Rule.USER_NOT_IN_PASSWD), failing(check(scratch("99999999999"), Policy.of(Rule.Profile.PRODUCTION))));
+    assertEquals(List.of(Rule.USER_NOT_IN_PASSWD), failing(check(scratch("nonroot:nogroup"), Policy.of(Rule.Profile.PRODUCTION))));
   }
 
   @Test
   void setuidFileFailsUnlessAllowed() throws Exception {
     Entry su = Entry.file("app/helper", 04755, "x");
     List<Finding> fs = check(scratch("nonroot", su), Policy.of(Rule.Profile.PRODUCTION));
-    assertEquals(List.of("SETUID_FILE"), failing(fs));
-    assertTrue(fs.stream().anyMatch(f -> f.code().equals("SETUID_FILE") && f.subject().equals("/app/helper")
+    assertEquals(List.of(Rule.SETUID_FILE), failing(fs));
+    assertTrue(fs.stream().anyMatch(f -> f.code().equals(Rule.SETUID_FILE) && f.subject().equals("/app/helper")
         && f.evidence().get("mode").equals("4755")));
     Policy allow = Policy.parse("rules:\n  SETUID_FILE: {allow: [/app/helper]}\n".getBytes(StandardCharsets.UTF_8), "p");
     assertEquals(List.of(), failing(check(scratch("nonroot", su), allow)));
@@ -115,9 +116,9 @@ class PolicyTest {
   void busyboxShellIsPresent() throws Exception {
     List<Finding> fs = check(scratch("nonroot", Entry.dir("bin", 0755), Entry.file("bin/busybox", 0755, STATIC_BIN),
         Entry.symlink("bin/sh", "busybox")), Policy.of(Rule.Profile.PRODUCTION));
-    assertEquals(List.of("SHELL_PRESENT"), failing(fs));
-    assertTrue(fs.stream().anyMatch(f -> f.code().equals("SHELL_PRESENT") && f.subject().equals("/bin/sh")));
-    assertTrue(fs.stream().anyMatch(f -> f.code().equals("SHELL_PRESENT") && f.subject().equals("/bin/busybox")));
+    assertEquals(List.of(Rule.SHELL_PRESENT), failing(fs));
+    assertTrue(fs.stream().anyMatch(f -> f.code().equals(Rule.SHELL_PRESENT) && f.subject().equals("/bin/sh")));
+    assertTrue(fs.stream().anyMatch(f -> f.code().equals(Rule.SHELL_PRESENT) && f.subject().equals("/bin/busybox")));
   }
 
   @Test
@@ -138,7 +139,7 @@ class PolicyTest {
   void packageManagerPresent() throws Exception {
     List<Finding> fs = check(scratch("nonroot", Entry.dir("sbin", 0755), Entry.file("sbin/apk", 0755, STATIC_BIN)),
         Policy.of(Rule.Profile.PRODUCTION));
-    assertEquals(List.of("PACKAGE_MANAGER_PRESENT"), failing(fs));
+    assertEquals(List.of(Rule.PACKAGE_MANAGER_PRESENT), failing(fs));
   }
 
   @Test
@@ -146,7 +147,7 @@ class PolicyTest {
     List<Finding> ok = check(scratch("nonroot", Entry.dir("tmp", 01777)), Policy.of(Rule.Profile.PRODUCTION));
     assertEquals(List.of(), failing(ok));
     List<Finding> bad = check(scratch("nonroot", Entry.dir("data", 0777)), Policy.of(Rule.Profile.PRODUCTION));
-    assertEquals(List.of("WORLD_WRITABLE"), failing(bad));
+    assertEquals(List.of(Rule.WORLD_WRITABLE), failing(bad));
   }
 
   @Test
@@ -154,23 +155,23 @@ class PolicyTest {
     Entry dbg = Entry.file("app/server", 0755, TestElf.build(null, List.of(".text", ".symtab", ".debug_info")));
     List<Finding> fs = check(new TestImages().layer(Entry.file("etc/passwd", 0644, PASSWD), Entry.file("etc/group", 0644, GROUP), dbg)
         .user("nonroot").entrypoint("/app/server"), Policy.of(Rule.Profile.PRODUCTION));
-    assertTrue(has(fs, "DEBUG_SYMBOLS", Severity.WARN), fs::toString);
+    assertTrue(has(fs, Rule.DEBUG_SYMBOLS, Severity.WARN), fs::toString);
     Policy strict = Policy.parse("rules:\n  DEBUG_SYMBOLS: {severity: FAIL}\n".getBytes(StandardCharsets.UTF_8), "p");
     assertTrue(failing(check(new TestImages().layer(Entry.file("etc/passwd", 0644, PASSWD), Entry.file("etc/group", 0644, GROUP), dbg)
-        .user("nonroot").entrypoint("/app/server"), strict)).contains("DEBUG_SYMBOLS"));
+        .user("nonroot").entrypoint("/app/server"), strict)).contains(Rule.DEBUG_SYMBOLS));
   }
 
   @Test
   void entrypointMissingOrDynamic() throws Exception {
     List<Finding> none = check(new TestImages().layer(Entry.file("etc/passwd", 0644, PASSWD), Entry.file("etc/group", 0644, GROUP))
         .user("nonroot"), Policy.of(Rule.Profile.PRODUCTION));
-    assertEquals(List.of("ENTRYPOINT_MISSING"), failing(none));
+    assertEquals(List.of(Rule.ENTRYPOINT_MISSING), failing(none));
     List<Finding> gone = check(scratch("nonroot").entrypoint("/app/absent"), Policy.of(Rule.Profile.PRODUCTION));
-    assertEquals(List.of("ENTRYPOINT_MISSING"), failing(gone));
+    assertEquals(List.of(Rule.ENTRYPOINT_MISSING), failing(gone));
     Entry dyn = Entry.file("app/server", 0755, TestElf.build("/lib/ld-musl-x86_64.so.1", List.of(".text")));
     List<Finding> d = check(new TestImages().layer(Entry.file("etc/passwd", 0644, PASSWD), Entry.file("etc/group", 0644, GROUP), dyn)
         .user("nonroot").env("PATH=/app").entrypoint("server"), Policy.of(Rule.Profile.PRODUCTION));
-    assertTrue(d.stream().anyMatch(f -> f.subject().equals("ENTRYPOINT_MISSING") && f.message().contains("ld-musl")), d::toString);
+    assertTrue(d.stream().anyMatch(f -> f.subject().equals(Rule.ENTRYPOINT_MISSING.name()) && f.message().contains("ld-musl")), d::toString);
   }
 
   @Test
@@ -179,7 +180,7 @@ class PolicyTest {
         Entry.file("etc/group", 0644, GROUP), Entry.file("app/server", 0755, STATIC_BIN))
         .user("nonroot").entrypoint("/app/server"), Policy.of(Rule.Profile.PRODUCTION));
     assertEquals(List.of(), failing(fs));
-    assertTrue(fs.stream().anyMatch(f -> f.code().equals("ACCOUNTS_MALFORMED") && f.message().startsWith("2 ")), fs::toString);
+    assertTrue(fs.stream().anyMatch(f -> f.code().equals(Rule.ACCOUNTS_MALFORMED) && f.message().startsWith("2 ")), fs::toString);
   }
 
   @Test
@@ -205,13 +206,13 @@ class PolicyTest {
 
   @Test
   void policyFileErrors() {
-    assertEquals("POLICY_INVALID", assertThrows(CheckException.class,
+    assertEquals(PolicyCode.POLICY_INVALID, assertThrows(CheckException.class,
         () -> Policy.parse("profil: dev\n".getBytes(StandardCharsets.UTF_8), "p")).code());
-    assertEquals("POLICY_INVALID", assertThrows(CheckException.class,
+    assertEquals(PolicyCode.POLICY_INVALID, assertThrows(CheckException.class,
         () -> Policy.parse("rules:\n  NOPE: {}\n".getBytes(StandardCharsets.UTF_8), "p")).code());
-    assertEquals("POLICY_INVALID", assertThrows(CheckException.class,
+    assertEquals(PolicyCode.POLICY_INVALID, assertThrows(CheckException.class,
         () -> Policy.parse("rules:\n  SHELL_PRESENT: {severity: LOUD}\n".getBytes(StandardCharsets.UTF_8), "p")).code());
-    assertEquals("POLICY_INVALID", assertThrows(CheckException.class,
+    assertEquals(PolicyCode.POLICY_INVALID, assertThrows(CheckException.class,
         () -> Policy.parse("a: &a [*a]\n".getBytes(StandardCharsets.UTF_8), "p")).code());
     Policy p = Policy.parse("profile: dev\nrules:\n  SHELL_PRESENT: {enabled: false}\n".getBytes(StandardCharsets.UTF_8), "p");
     assertEquals(Rule.Profile.DEV, p.profile());
@@ -228,8 +229,8 @@ class PolicyTest {
       List<Finding> fs = PolicyEngine.evaluate(facts, Policy.of(Rule.Profile.PRODUCTION), "golden");
       assertTrue(facts.shells().isEmpty(), "golden image has no shell: " + facts.shells());
       assertTrue(facts.user().isRoot());
-      assertTrue(failing(fs).contains("RUNS_AS_ROOT"), fs::toString);
-      assertFalse(failing(fs).contains("SHELL_PRESENT"));
+      assertTrue(failing(fs).contains(Rule.RUNS_AS_ROOT), fs::toString);
+      assertFalse(failing(fs).contains(Rule.SHELL_PRESENT));
       assertEquals(ImageFacts.BaseFamily.APK_BASED, facts.baseFamily());
       assertTrue(facts.packageCount() > 0);
     }
@@ -251,7 +252,7 @@ class PolicyTest {
       assertTrue(facts.packageDatabases().contains("/var/lib/dpkg/status.d"), facts.packageDatabases()::toString);
       assertEquals(9, facts.packageCount());
       List<Finding> fs = PolicyEngine.evaluate(facts, Policy.of(Rule.Profile.PRODUCTION), "deb");
-      assertTrue(failing(fs).contains("RUNS_AS_ROOT"));
+      assertTrue(failing(fs).contains(Rule.RUNS_AS_ROOT));
       System.err.println("distroless-like facts: " + facts.summary());
       assertEquals(ImageFacts.BaseFamily.DISTROLESS, facts.baseFamily(), facts.summary()::toString);
       assertEquals(List.of(), facts.shells(), "dash is left out of the distroless-like layer");

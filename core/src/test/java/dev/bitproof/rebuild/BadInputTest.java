@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bitproof.apk.ApkCode;
+import dev.bitproof.apko.ApkoCode;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.testing.ApkFixtures;
 import dev.bitproof.testing.SharedData;
@@ -26,7 +28,7 @@ class BadInputTest {
   void unknownArch(@TempDir Path tmp) throws IOException {
     TestRepo t = new TestRepo(tmp).packages();
     CheckException e = fails(t.request(t.config("")).withArchs(List.of("sparc64")));
-    assertEquals("APKO_ARCH_UNKNOWN", e.code());
+    assertEquals(ApkoCode.APKO_ARCH_UNKNOWN, e.code());
     assertEquals(CheckException.Kind.USAGE, e.kind());
   }
 
@@ -35,7 +37,7 @@ class BadInputTest {
     TestRepo t = new TestRepo(tmp);
     t.packages(t.apk("app", "app").depend("libmiddle"), t.apk("libmiddle", "libmiddle").depend("libgone"));
     CheckException e = fails(t.request(t.config("", "app")));
-    assertEquals("APK_UNSATISFIABLE", e.code());
+    assertEquals(ApkCode.APK_UNSATISFIABLE, e.code());
     assertTrue(e.getMessage().contains("app") && e.getMessage().contains("libmiddle") && e.getMessage().contains("libgone"),
         e.getMessage());
     assertTrue(e.getMessage().startsWith("failed to resolve packages"), e.getMessage());
@@ -48,14 +50,14 @@ class BadInputTest {
     t.packages(new ApkFixtures.Apk("app", "1.0.0-r0", "x86_64").set("origin", "app").signedBy(other)
         .entry(ApkFixtures.Entry.dir("etc")).file("etc/app", "x"));
     CheckException e = fails(t.request(t.config("", "app")));
-    assertEquals("APK_SIGNATURE_UNTRUSTED_KEY", e.code());
+    assertEquals(ApkCode.APK_SIGNATURE_UNTRUSTED_KEY, e.code());
     assertEquals(CheckException.Kind.INTEGRITY, e.kind());
     assertTrue(e.getMessage().startsWith("failed to fetch and verify packages (x86_64)"), e.getMessage());
     // relaxed by name, the same build goes through and the package still carries its finding, as WARN
     BuildResult r = Rebuild.run(t.request(t.config("", "app")).withSignaturePolicy(PackageLoader.SignaturePolicy.RELAX));
     assertEquals(1, r.images().get(0).packages().size());
     dev.bitproof.report.Finding sig = r.images().get(0).packages().get(0).findings().get(0);
-    assertEquals("APK_SIGNATURE_UNTRUSTED_KEY", sig.code());
+    assertEquals(ApkCode.APK_SIGNATURE_UNTRUSTED_KEY, sig.code());
     assertEquals(dev.bitproof.report.Severity.WARN, sig.severity());
     // reported, not relaxed: the build goes through and the finding stays a FAIL
     r = Rebuild.run(t.request(t.config("", "app")).withSignaturePolicy(PackageLoader.SignaturePolicy.REPORT));
@@ -69,7 +71,7 @@ class BadInputTest {
     t.packages(t.apk("a", "a").entry(ApkFixtures.Entry.dir("etc")).file("etc/shared.conf", "from a"),
         t.apk("b", "b").entry(ApkFixtures.Entry.dir("etc")).file("etc/shared.conf", "from b"));
     CheckException e = fails(t.request(t.config("", "a", "b")));
-    assertEquals("BUILD_FILE_CONFLICT", e.code());
+    assertEquals(RebuildCode.BUILD_FILE_CONFLICT, e.code());
     assertTrue(e.getMessage().contains("etc/shared.conf") && e.getMessage().contains(" a ")
         && e.getMessage().contains(" b "), e.getMessage());
   }
@@ -104,10 +106,10 @@ class BadInputTest {
     t.packages(t.apk("a", "a").entry(ApkFixtures.Entry.dir("etc")).file("etc/a", "a"));
     CheckException e = fails(t.request(t.config("paths:\n  - path: /etc/../../outside\n    type: directory\n"
         + "    permissions: 0o755\n", "a")));
-    assertEquals("BUILD_PATH_ESCAPES_ROOT", e.code());
+    assertEquals(RebuildCode.BUILD_PATH_ESCAPES_ROOT, e.code());
     CheckException h = fails(t.request(t.config("paths:\n  - path: /etc/x\n    type: hardlink\n"
         + "    source: ../../../etc/shadow\n", "a")));
-    assertEquals("BUILD_PATH_ESCAPES_ROOT", h.code());
+    assertEquals(RebuildCode.BUILD_PATH_ESCAPES_ROOT, h.code());
   }
 
   @Test
@@ -115,7 +117,7 @@ class BadInputTest {
     Files.writeString(tmp.resolve("a.yaml"), "include: b.yaml\n");
     Files.writeString(tmp.resolve("b.yaml"), "include: a.yaml\n");
     CheckException e = fails(BuildRequest.of(tmp.resolve("a.yaml"), tmp));
-    assertEquals("APKO_CONFIG_INCLUDE_LOOP", e.code());
+    assertEquals(ApkoCode.APKO_CONFIG_INCLUDE_LOOP, e.code());
     assertTrue(e.getMessage().startsWith("failed to load config"), e.getMessage());
   }
 
@@ -127,7 +129,7 @@ class BadInputTest {
     String locked = dev.bitproof.apko.LockFile.parse(Files.readAllBytes(demo.resolve("apko.lock.json")), "lock").config()
         .orElseThrow().checksum();
     CheckException e = fails(BuildRequest.of(edited, demo).withLockFile(demo.resolve("apko.lock.json")));
-    assertEquals("LOCK_CONFIG_MISMATCH", e.code());
+    assertEquals(RebuildCode.LOCK_CONFIG_MISMATCH, e.code());
     assertEquals(CheckException.Kind.INTEGRITY, e.kind());
     assertTrue(e.getMessage().contains(locked), e.getMessage());
   }
@@ -137,7 +139,7 @@ class BadInputTest {
     Path cli = SharedData.require("apk/apko/internal/cli");
     CheckException e = fails(BuildRequest.of(cli.resolve("testdata/apko.yaml"), cli)
         .withLockFile(cli.resolve("testdata/apko.pre-0.13.lock.json")));
-    assertEquals("LOCK_TOO_OLD", e.code());
+    assertEquals(RebuildCode.LOCK_TOO_OLD, e.code());
   }
 
   @Test
@@ -149,7 +151,7 @@ class BadInputTest {
     Path l = tmp.resolve("apko.lock.json");
     Files.writeString(l, lock);
     CheckException e = fails(BuildRequest.of(demo.resolve("apko.yaml"), demo).withLockFile(l));
-    assertEquals("APK_CHECKSUM_MISMATCH", e.code());
+    assertEquals(ApkCode.APK_CHECKSUM_MISMATCH, e.code());
     assertTrue(e.getMessage().contains("demo-hello-1.0.0-r0.apk"), e.getMessage());
   }
 
@@ -160,6 +162,7 @@ class BadInputTest {
     Path idx = t.repo.resolve("x86_64/APKINDEX.tar.gz");
     Files.write(idx, ApkFixtures.index("C:Q1AAAA\nP:a\nV:2.0.0-r0\n\n", ApkFixtures.key("intruder.rsa.pub"), "RSA256"));
     CheckException e = fails(t.request(t.config("", "a")));
-    assertTrue(e.code().startsWith("APKINDEX_SIGNATURE"), e.toString());
+    assertTrue(List.of(ApkCode.APKINDEX_SIGNATURE_UNTRUSTED_KEY, ApkCode.APKINDEX_SIGNATURE_INVALID).contains(e.code()),
+        e.toString());
   }
 }

@@ -131,16 +131,16 @@ public class BaseImageRebuildTest {
   void parseInstalledRefusesMalformedLinesAndEscapes() {
     CheckException e = assertThrows(CheckException.class,
         () -> BaseImage.parseInstalled("P:x\nnot a line\n\n".getBytes(StandardCharsets.UTF_8), "idx"));
-    assertEquals("BUILD_BASE_APKINDEX_INVALID", e.code());
+    assertEquals(RebuildCode.BUILD_BASE_APKINDEX_INVALID, e.code());
     e = assertThrows(CheckException.class,
         () -> BaseImage.parseInstalled("P:x\nF:etc\nR:../../x\n\n".getBytes(StandardCharsets.UTF_8), "idx"));
-    assertEquals("BUILD_BASE_APKINDEX_INVALID", e.code());
+    assertEquals(RebuildCode.BUILD_BASE_APKINDEX_INVALID, e.code());
     e = assertThrows(CheckException.class,
         () -> BaseImage.parseInstalled("P:x\nt:soon\n\n".getBytes(StandardCharsets.UTF_8), "idx"));
-    assertEquals("BUILD_BASE_APKINDEX_INVALID", e.code());
+    assertEquals(RebuildCode.BUILD_BASE_APKINDEX_INVALID, e.code());
     e = assertThrows(CheckException.class,
         () -> BaseImage.parseInstalled("P:x\nF:\nM:0:0:0700\n\n".getBytes(StandardCharsets.UTF_8), "idx"));
-    assertEquals("BUILD_BASE_APKINDEX_INVALID", e.code());
+    assertEquals(RebuildCode.BUILD_BASE_APKINDEX_INVALID, e.code());
   }
 
   @Test
@@ -220,7 +220,7 @@ public class BaseImageRebuildTest {
     Path cfg = tmp.resolve("on-top.apko.yaml");
     Files.writeString(cfg, CONFIG);
     CheckException e = assertThrows(CheckException.class, () -> Rebuild.run(BuildRequest.of(cfg, cli)));
-    assertEquals("BUILD_BASE_IMAGE_NEEDS_LOCK", e.code());
+    assertEquals(RebuildCode.BUILD_BASE_IMAGE_NEEDS_LOCK, e.code());
   }
 
   @Test
@@ -228,13 +228,13 @@ public class BaseImageRebuildTest {
     Path cli = SharedData.require("apk/apko/internal/cli");
     CheckException e = assertThrows(CheckException.class, () -> Rebuild.run(request(cli, tmp,
         CONFIG.replace("apkindex: ./testdata/base_image/metadata", "apkindex: ./testdata/nowhere"))));
-    assertEquals("BUILD_BASE_APKINDEX_MISSING", e.code());
+    assertEquals(RebuildCode.BUILD_BASE_APKINDEX_MISSING, e.code());
     e = assertThrows(CheckException.class, () -> Rebuild.run(request(cli, tmp,
         CONFIG + "layering:\n  strategy: origin\n  budget: 2\n")));
-    assertEquals("BUILD_UNSUPPORTED", e.code());
+    assertEquals(RebuildCode.BUILD_UNSUPPORTED, e.code());
     e = assertThrows(CheckException.class, () -> Rebuild.run(request(cli, tmp,
         CONFIG.replace("image: ./testdata/base_image", "image: ./testdata/golden-nowhere"))));
-    assertEquals("BUILD_BASE_IMAGE_NOT_FOUND", e.code());
+    assertEquals(RebuildCode.BUILD_BASE_IMAGE_NOT_FOUND, e.code());
   }
 
   @Test
@@ -257,10 +257,10 @@ public class BaseImageRebuildTest {
         "2ef91a9967f2e1759ea49a8c01cf6a45dd9f9af71fe09bcf2b86175bc4a71314", md.hex()).replace("\"size\":402,\"digest\":\"sha256:" + md.hex(),
         "\"size\":" + mj.length() + ",\"digest\":\"sha256:" + md.hex()));
     CheckException e = assertThrows(CheckException.class, () -> BaseImage.load(copy, copy.resolve("metadata"), Arch.AMD64));
-    assertEquals("BUILD_BASE_LAYER_MISMATCH", e.code());
+    assertEquals(RebuildCode.BUILD_BASE_LAYER_MISMATCH, e.code());
     assertEquals(dev.bitproof.report.CheckException.Kind.INTEGRITY, e.kind());
     e = assertThrows(CheckException.class, () -> BaseImage.load(src, src.resolve("metadata"), Arch.RISCV64));
-    assertEquals("BUILD_BASE_ARCH_MISSING", e.code());
+    assertEquals(RebuildCode.BUILD_BASE_ARCH_MISSING, e.code());
   }
 
   static final String AMD_MANIFEST = "2ef91a9967f2e1759ea49a8c01cf6a45dd9f9af71fe09bcf2b86175bc4a71314";
@@ -289,18 +289,18 @@ public class BaseImageRebuildTest {
   void baseConfigsTheRoundTripWouldRewriteAreRefused(@TempDir Path tmp) throws IOException {
     Path extra = withEditedConfig(tmp.resolve("a"), c -> c.replace("\"config\":{", "\"config\":{\"ExposedPorts\":{\"80/tcp\":{}},"));
     CheckException e = assertThrows(CheckException.class, () -> BaseImage.load(extra, extra.resolve("metadata"), Arch.AMD64));
-    assertEquals("BUILD_UNSUPPORTED", e.code());
+    assertEquals(RebuildCode.BUILD_UNSUPPORTED, e.code());
     assertTrue(e.getMessage().contains("ExposedPorts"), e.getMessage());
 
     Path time = withEditedConfig(tmp.resolve("b"), c -> c.replaceFirst("\"created\":\"1970-01-01T00:00:00Z\",\"created_by\"",
         "\"created\":\"1970-01-01T00:00:00.000Z\",\"created_by\""));
     e = assertThrows(CheckException.class, () -> BaseImage.load(time, time.resolve("metadata"), Arch.AMD64));
-    assertEquals("BUILD_UNSUPPORTED", e.code());
+    assertEquals(RebuildCode.BUILD_UNSUPPORTED, e.code());
 
     Path ids = withEditedConfig(tmp.resolve("c"), c -> c.replace("\"diff_ids\":[\"", "\"diff_ids\":[\""
         + BASE_DIFF_ID.get(Arch.ARM64) + "\",\""));
     e = assertThrows(CheckException.class, () -> BaseImage.load(ids, ids.resolve("metadata"), Arch.AMD64));
-    assertEquals("BUILD_BASE_INVALID", e.code());
+    assertEquals(RebuildCode.BUILD_BASE_INVALID, e.code());
     assertEquals(CheckException.Kind.INTEGRITY, e.kind());
   }
 
@@ -313,7 +313,7 @@ public class BaseImageRebuildTest {
       f.setLength(BaseImage.MAX_APKINDEX + 1); // sparse: nothing is written
     }
     CheckException e = assertThrows(CheckException.class, () -> BaseImage.load(src, tmp.resolve("meta"), Arch.AMD64));
-    assertEquals("BUILD_BASE_APKINDEX_TOO_LARGE", e.code());
+    assertEquals(RebuildCode.BUILD_BASE_APKINDEX_TOO_LARGE, e.code());
   }
 
   @Test
@@ -324,7 +324,7 @@ public class BaseImageRebuildTest {
     Path cfg = tmp.resolve("y.apko.yaml");
     Files.writeString(cfg, CONFIG.replace("- replayout", "- package-y"));
     CheckException e = assertThrows(CheckException.class, () -> Rebuild.lock(BuildRequest.of(cfg, cli)));
-    assertEquals("BUILD_BASE_PACKAGE_UNAVAILABLE", e.code());
+    assertEquals(RebuildCode.BUILD_BASE_PACKAGE_UNAVAILABLE, e.code());
   }
 
   static void copyTree(Path from, Path to) throws IOException {

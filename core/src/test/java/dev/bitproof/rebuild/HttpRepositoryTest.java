@@ -1,5 +1,6 @@
 package dev.bitproof.rebuild;
 
+import dev.bitproof.fetch.FetchCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,7 +68,7 @@ class HttpRepositoryTest {
       assertEquals(4, apkRequests.get(), "each package fetched once");
       CheckException e = assertThrows(CheckException.class, () -> Rebuild.run(BuildRequest.of(cfg, tmp)
           .withRepositoryAppend(List.of(base + "/nowhere"))));
-      assertEquals("FETCH_FAILED", e.code());
+      assertEquals(FetchCode.FETCH_NOT_FOUND, e.code());
       assertTrue(e.getMessage().contains("HTTP 404"), e.getMessage());
     } finally {
       server.stop(0);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bitproof.apk.ApkCode;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.tar.TarEntryInfo;
 import java.io.ByteArrayInputStream;
@@ -56,7 +57,7 @@ class InstallerTest {
   @Test
   void hardLinksXattrsScriptsTriggersAndOwnership() throws IOException {
     MemFs fs = new MemFs();
-    RootfsSteps.initApk(fs, "x86_64", Map.of(), List.of("r"), List.of("p"));
+    RootfsSteps.initApk(fs, ApkoRules.newest(), "x86_64", Map.of(), List.of("r"), List.of("p"));
     List<TarEntryInfo> data = new ArrayList<>();
     data.add(dir("usr", 0755, 100));
     data.add(dir("usr/bin", 0755, 200));
@@ -64,7 +65,7 @@ class InstallerTest {
     data.add(hardlink("usr/bin/alias", "usr/bin/tool"));
     PackageContent p = pkg("tool", List.of(script(".PKGINFO", "x", 0644), script(".post-install", "#!/bin/sh\n", 0755),
         script(".melange.yaml", "not a script", 0644)), data, List.of("/usr/share/fonts/*"));
-    List<ApkInstaller.Installed> done = new ApkInstaller(fs, 42).install(List.of(p));
+    List<ApkInstaller.Installed> done = new ApkInstaller(fs, 42, ApkoRules.newest()).install(List.of(p));
     assertEquals(1, done.size());
     byte[] tar = LayerTar.write(fs);
     Map<String, TarArchiveEntry> e = entries(tar);
@@ -85,9 +86,9 @@ class InstallerTest {
 
     String db = new String(fs.readFile(ApkInstaller.INSTALLED), StandardCharsets.UTF_8);
     assertTrue(db.contains("F:usr/bin\nR:alias\na:0:0:0755\nR:tool\na:501:501:4755\nZ:Q1"), db);
-    assertEquals(p.q1() + " /usr/share/fonts/*\n", new String(fs.readFile(ApkInstaller.TRIGGERS), StandardCharsets.UTF_8));
+    assertEquals(p.q1() + " /usr/share/fonts/*\n", new String(fs.readFile("usr/lib/apk/db/triggers"), StandardCharsets.UTF_8));
 
-    byte[] scripts = fs.readFile(ApkInstaller.SCRIPTS);
+    byte[] scripts = fs.readFile("usr/lib/apk/db/scripts.tar");
     List<String> names = new ArrayList<>();
     try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(scripts))) {
       TarArchiveEntry s;
@@ -105,10 +106,10 @@ class InstallerTest {
   @Test
   void directoryModeFirstWinsMtimeLastWins() throws IOException {
     MemFs fs = new MemFs();
-    RootfsSteps.initApk(fs, "x86_64", Map.of(), List.of(), List.of());
+    RootfsSteps.initApk(fs, ApkoRules.newest(), "x86_64", Map.of(), List.of(), List.of());
     PackageContent a = pkg("a", List.of(), List.of(dir("srv", 0750, 111), dir("etc", 0700, 5)), List.of());
     PackageContent b = pkg("b", List.of(), List.of(dir("srv", 0755, 222)), List.of());
-    new ApkInstaller(fs, 0).install(List.of(a, b));
+    new ApkInstaller(fs, 0, ApkoRules.newest()).install(List.of(a, b));
     Map<String, TarArchiveEntry> e = entries(LayerTar.write(fs));
     assertEquals(0750, e.get("srv").getMode() & 07777, "first creator's mode");
     assertEquals(222, e.get("srv").getLastModifiedTime().toInstant().getEpochSecond(), "last package's mtime");
@@ -121,15 +122,15 @@ class InstallerTest {
   @Test
   void fileWithoutChecksumAndUnsupportedTypesAreRefused() {
     MemFs fs = new MemFs();
-    RootfsSteps.initApk(fs, "x86_64", Map.of(), List.of(), List.of());
+    RootfsSteps.initApk(fs, ApkoRules.newest(), "x86_64", Map.of(), List.of(), List.of());
     TarEntryInfo bare = new TarEntryInfo(0, "etc/x", "etc/x", TarEntryInfo.Type.FILE, 0644, 0, 0, "", "", 1, 0, "", 0, 0,
         Map.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(new byte[] {1}));
-    assertEquals("APK_FILE_CHECKSUM_MISSING", assertThrows(CheckException.class,
-        () -> new ApkInstaller(fs, 0).install(List.of(pkg("a", List.of(), List.of(bare), List.of())))).code());
+    assertEquals(ApkCode.APK_FILE_CHECKSUM_MISSING, assertThrows(CheckException.class,
+        () -> new ApkInstaller(fs, 0, ApkoRules.newest()).install(List.of(pkg("a", List.of(), List.of(bare), List.of())))).code());
     TarEntryInfo fifo = new TarEntryInfo(0, "etc/f", "etc/f", TarEntryInfo.Type.FIFO, 0644, 0, 0, "", "", 0, 0, "", 0, 0,
         Map.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
-    assertEquals("APK_UNSUPPORTED_ENTRY", assertThrows(CheckException.class,
-        () -> new ApkInstaller(fs, 0).install(List.of(pkg("b", List.of(), List.of(fifo), List.of())))).code());
+    assertEquals(ApkCode.APK_UNSUPPORTED_ENTRY, assertThrows(CheckException.class,
+        () -> new ApkInstaller(fs, 0, ApkoRules.newest()).install(List.of(pkg("b", List.of(), List.of(fifo), List.of())))).code());
   }
 
   @Test

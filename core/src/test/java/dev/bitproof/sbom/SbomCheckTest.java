@@ -15,6 +15,7 @@ import dev.bitproof.oci.transport.Images;
 import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.oci.transport.Transports;
 import dev.bitproof.report.CheckException;
+import dev.bitproof.report.Code;
 import dev.bitproof.report.Finding;
 import dev.bitproof.report.Severity;
 import dev.bitproof.image.ImageFilesystem;
@@ -55,11 +56,11 @@ class SbomCheckTest {
     }
   }
 
-  static Set<String> codes(List<Finding> fs) {
+  static Set<Code> codes(List<Finding> fs) {
     return fs.stream().map(Finding::code).collect(Collectors.toCollection(TreeSet::new));
   }
 
-  static Set<String> failing(List<Finding> fs) {
+  static Set<Code> failing(List<Finding> fs) {
     return fs.stream().filter(Finding::fails).map(Finding::code).collect(Collectors.toCollection(TreeSet::new));
   }
 
@@ -126,7 +127,7 @@ class SbomCheckTest {
   void goldenSbomsPassAgainstTheirImages() throws Exception {
     List<Finding> amd = check(goldenAmd64(), goldenSbom("x86_64"));
     assertEquals(Set.of(), failing(amd), amd.toString());
-    assertTrue(codes(amd).containsAll(Set.of("SBOM_SUBJECT_MATCHES", "SBOM_MATCHES_IMAGE")), amd.toString());
+    assertTrue(codes(amd).containsAll(Set.of(SbomCode.SBOM_SUBJECT_MATCHES, SbomCode.SBOM_MATCHES_IMAGE)), amd.toString());
     List<Finding> arm = check(goldenArm64(), goldenSbom("aarch64"));
     assertEquals(Set.of(), failing(arm), arm.toString());
   }
@@ -135,17 +136,17 @@ class SbomCheckTest {
   void goldenLayersMatchTheirInstalledDatabase() {
     List<Finding> fs = SbomCheck.database(goldenAmd64().contents());
     assertEquals(Set.of(), failing(fs), fs.toString());
-    Finding ok = fs.stream().filter(f -> f.code().equals("INSTALLED_DB_MATCHES_LAYERS")).findFirst().orElseThrow();
+    Finding ok = fs.stream().filter(f -> f.code().equals(SbomCode.INSTALLED_DB_MATCHES_LAYERS)).findFirst().orElseThrow();
     assertEquals("3", ok.evidence().get("files_checked"));
     // apko's generated files are unowned but expected: INFO, not WARN
-    assertFalse(codes(fs).contains("FILES_UNOWNED"), fs.toString());
+    assertFalse(codes(fs).contains(SbomCode.FILES_UNOWNED), fs.toString());
     assertTrue(SbomCheck.unowned(goldenAmd64().contents()).containsAll(List.of("etc/apko.json", "etc/apk/world", "lib/apk")));
   }
 
   @Test
   void anSbomForTheOtherArchitectureIsCaught() throws Exception {
     List<Finding> fs = check(demo(0), demoSbom(1));
-    assertEquals(Set.of("SBOM_ARCH_MISMATCH", "SBOM_SUBJECT_MISMATCH"), failing(fs), fs.toString());
+    assertEquals(Set.of(SbomCode.SBOM_ARCH_MISMATCH, SbomCode.SBOM_SUBJECT_MISMATCH), failing(fs), fs.toString());
   }
 
   @Test
@@ -156,8 +157,8 @@ class SbomCheckTest {
     ObjectNode ref = (ObjectNode) p.path("externalRefs").get(0);
     ref.put("referenceLocator", ref.path("referenceLocator").asText().replace("@1.0.0-r0", "@1.0.1-r0"));
     List<Finding> fs = check(demo(0), sbom);
-    assertEquals(Set.of("SBOM_VERSION_MISMATCH"), failing(fs), fs.toString());
-    Finding f = fs.stream().filter(x -> x.code().equals("SBOM_VERSION_MISMATCH")).findFirst().orElseThrow();
+    assertEquals(Set.of(SbomCode.SBOM_VERSION_MISMATCH), failing(fs), fs.toString());
+    Finding f = fs.stream().filter(x -> x.code().equals(SbomCode.SBOM_VERSION_MISMATCH)).findFirst().orElseThrow();
     assertEquals("demo-hello", f.subject());
     assertEquals("1.0.1-r0", f.evidence().get("sbom_version"));
     assertEquals("1.0.0-r0", f.evidence().get("installed_version"));
@@ -169,7 +170,7 @@ class SbomCheckTest {
     ObjectNode ref = purl(sbom, "demo-hello");
     ref.put("referenceLocator", ref.path("referenceLocator").asText().replace("distro=bitproof-demo", "distro=wolfi"));
     List<Finding> fs = check(demo(0), sbom);
-    assertEquals(Set.of("SBOM_PURL_MISMATCH"), failing(fs), fs.toString());
+    assertEquals(Set.of(SbomCode.SBOM_PURL_MISMATCH), failing(fs), fs.toString());
   }
 
   @Test
@@ -183,8 +184,8 @@ class SbomCheckTest {
       }
     }
     List<Finding> fs = check(demo(0), sbom);
-    assertEquals(Set.of("SBOM_PACKAGE_MISSING"), failing(fs), fs.toString());
-    assertTrue(fs.stream().anyMatch(f -> f.code().equals("SBOM_PACKAGE_MISSING") && f.subject().equals("demo-baselayout")));
+    assertEquals(Set.of(SbomCode.SBOM_PACKAGE_MISSING), failing(fs), fs.toString());
+    assertTrue(fs.stream().anyMatch(f -> f.code().equals(SbomCode.SBOM_PACKAGE_MISSING) && f.subject().equals("demo-baselayout")));
   }
 
   @Test
@@ -198,7 +199,7 @@ class SbomCheckTest {
     ref.put("referenceLocator", ref.path("referenceLocator").asText().replace("demo-hello@1.0.0-r0", "busybox@1.36.1-r0"));
     ((ArrayNode) sbom.path("packages")).add(extra);
     List<Finding> fs = check(demo(0), sbom);
-    assertEquals(Set.of("SBOM_PACKAGE_NOT_IN_IMAGE"), failing(fs), fs.toString());
+    assertEquals(Set.of(SbomCode.SBOM_PACKAGE_NOT_IN_IMAGE), failing(fs), fs.toString());
   }
 
   @Test
@@ -207,7 +208,7 @@ class SbomCheckTest {
     ObjectNode dup = apkPackage(sbom, "demo-hello").deepCopy();
     ((ArrayNode) sbom.path("packages")).add(dup);
     List<Finding> fs = check(demo(0), sbom);
-    assertTrue(failing(fs).contains("SBOM_DUPLICATE_ID"), fs.toString());
+    assertTrue(failing(fs).contains(SbomCode.SBOM_DUPLICATE_ID), fs.toString());
   }
 
   @Test
@@ -217,7 +218,7 @@ class SbomCheckTest {
     ref.put("referenceLocator", ref.path("referenceLocator").asText().replace("demo-hello@", "demo-h%C3%28ello@"));
     List<Finding> fs = check(demo(0), sbom);
     // the purl no longer names an installed package, so demo-hello is also missing
-    assertEquals(Set.of("SBOM_PURL_INVALID", "SBOM_PACKAGE_MISSING"), failing(fs), fs.toString());
+    assertEquals(Set.of(SbomCode.SBOM_PURL_INVALID, SbomCode.SBOM_PACKAGE_MISSING), failing(fs), fs.toString());
   }
 
   @Test
@@ -241,13 +242,13 @@ class SbomCheckTest {
          "relationships":[]}""";
     List<Finding> out = SbomCheck.compare(img, SbomReader.read(sbom.getBytes(StandardCharsets.UTF_8), "s"), ImageIdentity.none(), "s");
     assertEquals(Set.of(), failing(out), out.toString());
-    Finding omitted = out.stream().filter(f -> f.code().equals("SBOM_PACKAGE_OMITTED_BY_APKO")).findFirst().orElseThrow();
+    Finding omitted = out.stream().filter(f -> f.code().equals(SbomCode.SBOM_PACKAGE_OMITTED_BY_APKO)).findFirst().orElseThrow();
     assertEquals("musl", omitted.subject());
     assertEquals(Severity.WARN, omitted.severity());
     // the same SBOM from another tool: the missing package is a failure
     List<Finding> other = SbomCheck.compare(img, SbomReader.read(sbom.replace("Tool: apko", "Tool: other").replace("spdxdocs/apko/", "spdxdocs/other/")
         .getBytes(StandardCharsets.UTF_8), "s"), ImageIdentity.none(), "s");
-    assertEquals(Set.of("SBOM_PACKAGE_MISSING"), failing(other), other.toString());
+    assertEquals(Set.of(SbomCode.SBOM_PACKAGE_MISSING), failing(other), other.toString());
   }
 
   @Test
@@ -256,7 +257,7 @@ class SbomCheckTest {
     ImageContents img = ImageContents.of(new TestLayers().file("usr/lib/apk/db/installed", db)
         .file("usr/bin/hello", "tampered").fs());
     List<Finding> fs = SbomCheck.database(img);
-    assertEquals(Set.of("INSTALLED_DB_CHECKSUM_MISMATCH"), failing(fs), fs.toString());
+    assertEquals(Set.of(SbomCode.INSTALLED_DB_CHECKSUM_MISMATCH), failing(fs), fs.toString());
     Finding f = fs.get(0);
     assertEquals("usr/bin/hello", f.subject());
     assertEquals("SHA-1", f.evidence().get("algorithm"));
@@ -268,8 +269,8 @@ class SbomCheckTest {
     ImageContents img = ImageContents.of(new TestLayers().file("usr/lib/apk/db/installed", db)
         .file("usr/bin/sneaky", "x").symlink("usr/bin/link", "sneaky").fs());
     List<Finding> fs = SbomCheck.database(img);
-    assertEquals(Set.of("INSTALLED_FILE_MISSING"), failing(fs), fs.toString());
-    Finding unowned = fs.stream().filter(f -> f.code().equals("FILES_UNOWNED")).findFirst().orElseThrow();
+    assertEquals(Set.of(SbomCode.INSTALLED_FILE_MISSING), failing(fs), fs.toString());
+    Finding unowned = fs.stream().filter(f -> f.code().equals(SbomCode.FILES_UNOWNED)).findFirst().orElseThrow();
     assertEquals("2", unowned.evidence().get("count"));
     assertEquals(List.of("usr/bin/link", "usr/bin/sneaky"), SbomCheck.unowned(img).stream()
         .filter(p -> p.startsWith("usr/bin")).toList());
@@ -281,7 +282,7 @@ class SbomCheckTest {
     ImageContents ok = ImageContents.of(new TestLayers().file("usr/lib/apk/db/installed", db).symlink("bin/sh", "busybox").fs());
     assertEquals(Set.of(), failing(SbomCheck.database(ok)));
     ImageContents bad = ImageContents.of(new TestLayers().file("usr/lib/apk/db/installed", db).symlink("bin/sh", "/tmp/evil").fs());
-    assertEquals(Set.of("INSTALLED_DB_CHECKSUM_MISMATCH"), failing(SbomCheck.database(bad)));
+    assertEquals(Set.of(SbomCode.INSTALLED_DB_CHECKSUM_MISMATCH), failing(SbomCheck.database(bad)));
   }
 
   // ---------------------------------------------------------------- apko base image (older apko)
@@ -290,7 +291,7 @@ class SbomCheckTest {
   void baseImageSbomWithInvalidJsonFailsWithAParseError() {
     Path bad = SharedData.apkoTestdata().resolve("base_image/sboms/sbom-x86_64.spdx.json");
     CheckException e = assertThrows(CheckException.class, () -> SbomReader.read(Files.readAllBytes(bad), bad.toString()));
-    assertEquals("SBOM_PARSE_ERROR", e.code());
+    assertEquals(SbomCode.SBOM_PARSE_ERROR, e.code());
     assertEquals(CheckException.Kind.INTEGRITY, e.kind());
   }
 
@@ -305,7 +306,7 @@ class SbomCheckTest {
       assertEquals("lib/apk/db/installed", img.contents().databasePath());
       List<Finding> fs = check(img, Json.parse(Files.readAllBytes(base.resolve("sboms/sbom-aarch64.spdx.json")), "b"));
       assertEquals(Set.of(), failing(fs), fs.toString());
-      assertTrue(codes(fs).contains("SBOM_SUBJECT_MATCHES"), fs.toString());
+      assertTrue(codes(fs).contains(SbomCode.SBOM_SUBJECT_MATCHES), fs.toString());
       assertEquals(Set.of(), failing(SbomCheck.database(img.contents())));
     }
   }
@@ -345,16 +346,16 @@ class SbomCheckTest {
     assertEquals(9, img.packages().size());
     List<Finding> db = SbomCheck.database(img);
     assertEquals(Set.of(), failing(db), db.toString());
-    assertEquals("1402", db.stream().filter(f -> f.code().equals("INSTALLED_DB_MATCHES_LAYERS")).findFirst().orElseThrow()
+    assertEquals("1402", db.stream().filter(f -> f.code().equals(SbomCode.INSTALLED_DB_MATCHES_LAYERS)).findFirst().orElseThrow()
         .evidence().get("files_checked"));
 
     List<Finding> fs = checkDeb(img, cdxgen());
     assertEquals(Set.of(), failing(fs), fs.toString());
     Map<String, String> sources = new LinkedHashMap<>();
-    fs.stream().filter(f -> f.code().equals("SBOM_SOURCE_PACKAGE"))
+    fs.stream().filter(f -> f.code().equals(SbomCode.SBOM_SOURCE_PACKAGE))
         .forEach(f -> sources.put(f.subject().replaceAll("^pkg:deb/debian/([^@]+)@.*$", "$1"), f.evidence().get("binaries")));
     assertEquals(Map.of("gcc-12", "gcc-12-base libgcc-s1", "glibc", "libc6", "openssl", "libssl3"), sources);
-    Finding ok = fs.stream().filter(f -> f.code().equals("SBOM_MATCHES_IMAGE")).findFirst().orElseThrow();
+    Finding ok = fs.stream().filter(f -> f.code().equals(SbomCode.SBOM_MATCHES_IMAGE)).findFirst().orElseThrow();
     assertTrue(ok.message().contains("12 OS packages and 1403 file checksums"), ok.message());
   }
 
@@ -387,7 +388,7 @@ class SbomCheckTest {
         ((ObjectNode) c).put("purl", "pkg:deb/debian/libc6@2.36-9%2Bdeb12u13?arch=amd64&distro=debian-12&distro_name=bookworm");
       }
     }
-    assertEquals(Set.of("SBOM_VERSION_MISMATCH"), failing(checkDeb(img, v)));
+    assertEquals(Set.of(SbomCode.SBOM_VERSION_MISMATCH), failing(checkDeb(img, v)));
     // a package removed
     ObjectNode r = cdxgen();
     ArrayNode comps = (ArrayNode) r.path("components");
@@ -398,8 +399,8 @@ class SbomCheckTest {
       }
     }
     List<Finding> removed = checkDeb(img, r);
-    assertEquals(Set.of("SBOM_PACKAGE_MISSING"), failing(removed));
-    assertTrue(removed.stream().anyMatch(f -> f.code().equals("SBOM_PACKAGE_MISSING") && f.subject().equals("netbase")));
+    assertEquals(Set.of(SbomCode.SBOM_PACKAGE_MISSING), failing(removed));
+    assertTrue(removed.stream().anyMatch(f -> f.code().equals(SbomCode.SBOM_PACKAGE_MISSING) && f.subject().equals("netbase")));
     // a file hash changed
     ObjectNode h = cdxgen();
     for (JsonNode c : h.path("components")) {
@@ -408,7 +409,7 @@ class SbomCheckTest {
       }
     }
     List<Finding> hashed = checkDeb(img, h);
-    assertEquals(Set.of("SBOM_FILE_CHECKSUM_MISMATCH"), failing(hashed));
+    assertEquals(Set.of(SbomCode.SBOM_FILE_CHECKSUM_MISMATCH), failing(hashed));
     Finding f = hashed.stream().filter(Finding::fails).findFirst().orElseThrow();
     assertEquals("usr/lib/os-release", f.subject());
     assertEquals("SHA-1", f.evidence().get("algorithm"));
@@ -419,7 +420,7 @@ class SbomCheckTest {
         ((ObjectNode) c).put("purl", "pkg:deb/debian/libssl3@3.0.22-1~deb12u2?arch=arm64&distro=debian-12&distro_name=bookworm");
       }
     }
-    assertEquals(Set.of("SBOM_ARCH_MISMATCH"), failing(checkDeb(img, a)));
+    assertEquals(Set.of(SbomCode.SBOM_ARCH_MISMATCH), failing(checkDeb(img, a)));
   }
 
   @Test
@@ -444,7 +445,7 @@ class SbomCheckTest {
     List<Finding> bad = SbomCheck.compare(img, SbomReader.read(sbom.formatted("1.2.13.dfsg-1",
         "pkg:deb/debian/zlib1g@1.2.13.dfsg-1?arch=amd64").getBytes(StandardCharsets.UTF_8), "s"),
         ImageIdentity.none(), "s");
-    assertEquals(Set.of("SBOM_VERSION_MISMATCH"), failing(bad), bad.toString());
+    assertEquals(Set.of(SbomCode.SBOM_VERSION_MISMATCH), failing(bad), bad.toString());
   }
 
   @Test
@@ -466,8 +467,8 @@ class SbomCheckTest {
     assertTrue(zlib.version().startsWith("1:"), zlib.version());
     // only var/lib/dpkg is in this tar: the database's files are missing from the "layers", and say so (capped)
     List<Finding> db = SbomCheck.database(img.contents());
-    assertTrue(failing(db).contains("INSTALLED_FILE_MISSING"));
-    assertTrue(db.stream().filter(f -> f.code().equals("INSTALLED_FILE_MISSING")).count() <= SbomCheck.MAX_PER_CODE + 1);
+    assertTrue(failing(db).contains(SbomCode.INSTALLED_FILE_MISSING));
+    assertTrue(db.stream().filter(f -> f.code().equals(SbomCode.INSTALLED_FILE_MISSING)).count() <= SbomCheck.MAX_PER_CODE + 1);
     // a generated SBOM carries the epoch as the purl spec says, and checks back clean
     byte[] cdx = LayerSbom.cycloneDxJson(LayerSbom.cycloneDx(img, SbomGeneratorTest.OPTS));
     assertTrue(new String(cdx, StandardCharsets.UTF_8).contains("pkg:deb/debian/zlib1g@1.2.13.dfsg-1?arch=amd64&distro=debian-12&epoch=1"));
@@ -490,9 +491,9 @@ class SbomCheckTest {
         .file("var/lib/dpkg/info/base-files.md5sums", "").file("etc/issue", "Debian\n").file("etc/motd", "changed\n").fs());
     List<Finding> fs = SbomCheck.database(img);
     assertEquals(Set.of(), failing(fs), fs.toString());
-    Finding w = fs.stream().filter(f -> f.code().equals("INSTALLED_CONFFILE_MODIFIED")).findFirst().orElseThrow();
+    Finding w = fs.stream().filter(f -> f.code().equals(SbomCode.INSTALLED_CONFFILE_MODIFIED)).findFirst().orElseThrow();
     assertEquals("etc/motd", w.subject());
-    assertEquals(1, fs.stream().filter(f -> f.code().equals("INSTALLED_CONFFILE_MODIFIED")).count());
+    assertEquals(1, fs.stream().filter(f -> f.code().equals(SbomCode.INSTALLED_CONFFILE_MODIFIED)).count());
   }
 
   static String md5(String s) throws Exception {
@@ -502,13 +503,13 @@ class SbomCheckTest {
   @Test
   void anImageWithoutAPackageDatabaseCannotConfirmPackages() throws Exception {
     ImageContents img = ImageContents.of(new TestLayers().file("etc/hostname", "x").fs());
-    assertEquals(Set.of("PACKAGE_DB_ABSENT"), SbomCheck.database(img).stream().map(Finding::code).collect(Collectors.toSet()));
+    assertEquals(Set.of(SbomCode.PACKAGE_DB_ABSENT), SbomCheck.database(img).stream().map(Finding::code).collect(Collectors.toSet()));
     ObjectNode packagesOnly = demoSbom(0);
     packagesOnly.remove("files");
     List<Finding> fs = SbomCheck.compare(img, SbomReader.read(packagesOnly.toString().getBytes(StandardCharsets.UTF_8), "g"),
         ImageIdentity.none(), "g");
     assertEquals(Set.of(), failing(fs), fs.toString());
-    assertTrue(codes(fs).contains("SBOM_PACKAGES_UNCONFIRMED"), fs.toString());
+    assertTrue(codes(fs).contains(SbomCode.SBOM_PACKAGES_UNCONFIRMED), fs.toString());
   }
 
   @Test
@@ -519,7 +520,7 @@ class SbomCheckTest {
     List<Finding> fs = SbomCheck.compare(demo(0).contents(), SbomReader.read(sbom.getBytes(StandardCharsets.UTF_8), "s"),
         demo(0).identity(), "s");
     // (the SBOM lists no package, so the two installed ones are missing too)
-    assertEquals(Set.of("SBOM_FILE_PATH_INVALID", "SBOM_PACKAGE_MISSING"), failing(fs), fs.toString());
-    assertTrue(fs.stream().anyMatch(f -> f.code().equals("SBOM_FILE_PATH_INVALID") && f.subject().equals("../../etc/passwd")));
+    assertEquals(Set.of(SbomCode.SBOM_FILE_PATH_INVALID, SbomCode.SBOM_PACKAGE_MISSING), failing(fs), fs.toString());
+    assertTrue(fs.stream().anyMatch(f -> f.code().equals(SbomCode.SBOM_FILE_PATH_INVALID) && f.subject().equals("../../etc/passwd")));
   }
 }

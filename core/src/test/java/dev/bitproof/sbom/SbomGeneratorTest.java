@@ -13,6 +13,7 @@ import dev.bitproof.oci.transport.ImageSource;
 import dev.bitproof.oci.transport.Images;
 import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.oci.transport.Transports;
+import dev.bitproof.report.Code;
 import dev.bitproof.report.Finding;
 import dev.bitproof.testing.SharedData;
 import java.io.InputStream;
@@ -49,7 +50,7 @@ class SbomGeneratorTest {
     }
   }
 
-  static Set<String> failing(List<Finding> fs) {
+  static Set<Code> failing(List<Finding> fs) {
     return fs.stream().filter(Finding::fails).map(Finding::code).collect(Collectors.toSet());
   }
 
@@ -70,12 +71,12 @@ class SbomGeneratorTest {
     assertTrue(doc.path("serialNumber").asText().startsWith("urn:uuid:"));
     List<Finding> fs = roundTrip(img, a);
     assertEquals(Set.of(), failing(fs), fs.toString());
-    assertTrue(fs.stream().anyMatch(f -> f.code().equals("SBOM_SUBJECT_MATCHES")), fs.toString());
-    Finding ok = fs.stream().filter(f -> f.code().equals("SBOM_MATCHES_IMAGE")).findFirst().orElseThrow();
+    assertTrue(fs.stream().anyMatch(f -> f.code().equals(SbomCode.SBOM_SUBJECT_MATCHES)), fs.toString());
+    Finding ok = fs.stream().filter(f -> f.code().equals(SbomCode.SBOM_MATCHES_IMAGE)).findFirst().orElseThrow();
     assertTrue(ok.message().contains("2 OS packages and 3 file checksums"), ok.message());
     // the other architecture's SBOM does not pass for this image
     byte[] arm = LayerSbom.cycloneDxJson(LayerSbom.cycloneDx(golden(1), OPTS));
-    assertTrue(failing(roundTrip(img, arm)).containsAll(Set.of("SBOM_SUBJECT_MISMATCH", "SBOM_ARCH_MISMATCH")));
+    assertTrue(failing(roundTrip(img, arm)).containsAll(Set.of(SbomCode.SBOM_SUBJECT_MISMATCH, SbomCode.SBOM_ARCH_MISMATCH)));
     // a timestamp only when asked
     byte[] stamped = LayerSbom.cycloneDxJson(LayerSbom.cycloneDx(img,
         new LayerSbom.Options("test", "", Optional.of(Instant.parse("2026-01-02T03:04:05Z")), true)));
@@ -158,13 +159,13 @@ class SbomGeneratorTest {
     assertEquals(3, doc.files().size());
     List<Finding> ok = SbomCheck.compare(img.contents(), doc, img.identity(), "xml");
     assertEquals(Set.of(), failing(ok), ok.toString());
-    assertTrue(ok.stream().anyMatch(f -> f.code().equals("SBOM_SUBJECT_MATCHES")), ok.toString());
+    assertTrue(ok.stream().anyMatch(f -> f.code().equals(SbomCode.SBOM_SUBJECT_MATCHES)), ok.toString());
     String tampered = xml.replace("<version>1.0.0-r0</version>", "<version>1.0.0-r1</version>")
         .replace("demo-hello@1.0.0-r0", "demo-hello@1.0.0-r1");
     List<Finding> bad = SbomCheck.compare(img.contents(), SbomReader.read(tampered.getBytes(StandardCharsets.UTF_8), "x"),
         img.identity(), "x");
     // both packages' <version> changed, only demo-hello's purl: one version mismatch, one purl contradicting itself
-    assertEquals(Set.of("SBOM_VERSION_MISMATCH", "SBOM_PURL_MISMATCH"), failing(bad), bad.toString());
-    assertTrue(bad.stream().anyMatch(f -> f.code().equals("SBOM_PURL_MISMATCH") && f.subject().equals("demo-baselayout")));
+    assertEquals(Set.of(SbomCode.SBOM_VERSION_MISMATCH, SbomCode.SBOM_PURL_MISMATCH), failing(bad), bad.toString());
+    assertTrue(bad.stream().anyMatch(f -> f.code().equals(SbomCode.SBOM_PURL_MISMATCH) && f.subject().equals("demo-baselayout")));
   }
 }

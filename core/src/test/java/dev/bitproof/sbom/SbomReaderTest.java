@@ -72,15 +72,15 @@ class SbomReaderTest {
         + Base64.getEncoder().encodeToString(b(statement)) + "\",\"signatures\":[]}";
     assertEquals(2, SbomReader.read(b(dsse), "d").osPackages().size());
     CheckException e = fails(b("{\"_type\":\"https://in-toto.io/Statement/v1\",\"predicateType\":\"https://slsa.dev/provenance/v1\",\"predicate\":{}}"));
-    assertEquals("SBOM_FORMAT_UNKNOWN", e.code());
+    assertEquals(SbomCode.SBOM_FORMAT_UNKNOWN, e.code());
   }
 
   @Test
   void unknownFormatsAreRefused() {
-    assertEquals("SBOM_FORMAT_UNKNOWN", fails(b("hello")).code());
-    assertEquals("SBOM_FORMAT_UNKNOWN", fails(b("{\"a\":1}")).code());
-    assertEquals("SBOM_PARSE_ERROR", fails(b("   ")).code());
-    assertEquals("SBOM_FORMAT_UNSUPPORTED", fails(b("{\"spdxVersion\":\"SPDX-3.0\"}")).code());
+    assertEquals(SbomCode.SBOM_FORMAT_UNKNOWN, fails(b("hello")).code());
+    assertEquals(SbomCode.SBOM_FORMAT_UNKNOWN, fails(b("{\"a\":1}")).code());
+    assertEquals(SbomCode.SBOM_PARSE_ERROR, fails(b("   ")).code());
+    assertEquals(SbomCode.SBOM_FORMAT_UNSUPPORTED, fails(b("{\"spdxVersion\":\"SPDX-3.0\"}")).code());
   }
 
   @Test
@@ -95,32 +95,32 @@ class SbomReaderTest {
     assertEquals(100_000, doc.osPackages().size());
     CheckException e = assertThrows(CheckException.class,
         () -> SbomReader.read(big, "big", new SbomReader.Limits(1L << 30, 50_000)));
-    assertEquals("SBOM_TOO_MANY_COMPONENTS", e.code());
+    assertEquals(SbomCode.SBOM_TOO_MANY_COMPONENTS, e.code());
     // checked against an image, the 100k unknown packages are reported, capped per code
     java.util.List<dev.bitproof.report.Finding> fs = SbomCheck.compare(SbomCheckTest.distrolessOrEmpty(), doc,
         ImageIdentity.none(), "big");
-    assertEquals(SbomCheck.MAX_PER_CODE + 1, fs.stream().filter(f -> f.code().equals("SBOM_PACKAGE_NOT_IN_IMAGE")).count());
+    assertEquals(SbomCheck.MAX_PER_CODE + 1, fs.stream().filter(f -> f.code().equals(SbomCode.SBOM_PACKAGE_NOT_IN_IMAGE)).count());
     assertTrue(fs.stream().anyMatch(f -> f.subject().equals("(99000 more)")), fs.get(fs.size() - 1).toString());
     CheckException size = assertThrows(CheckException.class,
         () -> SbomReader.read(big, "big", new SbomReader.Limits(1024, 50_000)));
-    assertEquals("SBOM_TOO_LARGE", size.code());
+    assertEquals(SbomCode.SBOM_TOO_LARGE, size.code());
   }
 
   @Test
   void deeplyNestedJsonIsAParseErrorNotAStackOverflow() {
     String deep = "{\"bomFormat\":\"CycloneDX\",\"components\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
-    assertEquals("SBOM_PARSE_ERROR", fails(b(deep)).code());
+    assertEquals(SbomCode.SBOM_PARSE_ERROR, fails(b(deep)).code());
     StringBuilder nested = new StringBuilder("{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"components\":[");
     for (int i = 0; i < 200; i++) {
       nested.append("{\"type\":\"library\",\"name\":\"n").append(i).append("\",\"components\":[");
     }
     nested.append("]}".repeat(200)).append("]}");
-    assertEquals("SBOM_PARSE_ERROR", fails(b(nested.toString())).code());
+    assertEquals(SbomCode.SBOM_PARSE_ERROR, fails(b(nested.toString())).code());
   }
 
   @Test
   void duplicateJsonKeysAreAParseError() {
-    assertEquals("SBOM_PARSE_ERROR", fails(b("{\"spdxVersion\":\"SPDX-2.3\",\"spdxVersion\":\"SPDX-2.2\"}")).code());
+    assertEquals(SbomCode.SBOM_PARSE_ERROR, fails(b("{\"spdxVersion\":\"SPDX-2.3\",\"spdxVersion\":\"SPDX-2.2\"}")).code());
   }
 
   @Test
@@ -143,19 +143,19 @@ class SbomReaderTest {
           <components><component type="library"><name>&xxe;</name><version>1</version></component></components>
         </bom>""".formatted(secret.toUri());
     CheckException e = fails(b(xxe));
-    assertEquals("SBOM_XML_DTD_FORBIDDEN", e.code());
+    assertEquals(SbomCode.SBOM_XML_DTD_FORBIDDEN, e.code());
     assertFalse(e.getMessage().contains("TOP-SECRET"));
     // a parameter-entity variant and a billion-laughs variant are refused the same way
-    assertEquals("SBOM_XML_DTD_FORBIDDEN", fails(b("<?xml version=\"1.0\"?><!DOCTYPE bom SYSTEM \"" + secret.toUri() + "\"><bom/>")).code());
+    assertEquals(SbomCode.SBOM_XML_DTD_FORBIDDEN, fails(b("<?xml version=\"1.0\"?><!DOCTYPE bom SYSTEM \"" + secret.toUri() + "\"><bom/>")).code());
     // the same document in UTF-16 (which would hide the DOCTYPE from a UTF-8 scan) or declaring another encoding
-    assertEquals("SBOM_PARSE_ERROR", fails(xxe.replace("<?xml version=\"1.0\"?>\n", "").getBytes(StandardCharsets.UTF_16LE)).code());
-    assertEquals("SBOM_PARSE_ERROR", fails(b("<?xml version=\"1.0\" encoding=\"UTF-7\"?><bom/>")).code());
-    assertEquals("SBOM_XML_DTD_FORBIDDEN", fails(b("<!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;\">]><bom>&lol2;</bom>")).code());
+    assertEquals(SbomCode.SBOM_PARSE_ERROR, fails(xxe.replace("<?xml version=\"1.0\"?>\n", "").getBytes(StandardCharsets.UTF_16LE)).code());
+    assertEquals(SbomCode.SBOM_PARSE_ERROR, fails(b("<?xml version=\"1.0\" encoding=\"UTF-7\"?><bom/>")).code());
+    assertEquals(SbomCode.SBOM_XML_DTD_FORBIDDEN, fails(b("<!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;\">]><bom>&lol2;</bom>")).code());
   }
 
   @Test
   void brokenXmlIsAParseError() {
-    assertEquals("SBOM_PARSE_ERROR", fails(b("<bom xmlns=\"http://cyclonedx.org/schema/bom/1.4\"><components>")).code());
+    assertEquals(SbomCode.SBOM_PARSE_ERROR, fails(b("<bom xmlns=\"http://cyclonedx.org/schema/bom/1.4\"><components>")).code());
   }
 
   @ParameterizedTest
@@ -163,7 +163,7 @@ class SbomReaderTest {
       "pkg:apk/wolfi/a@1?arch=x86_64&arch=aarch64", "pkg:apk/wolfi/a@1?=x", "pkg:apk"})
   void badlyEncodedPurlsAreRefused(String s) {
     CheckException e = assertThrows(CheckException.class, () -> Purl.parse(s));
-    assertEquals("PURL_INVALID", e.code());
+    assertEquals(SbomCode.PURL_INVALID, e.code());
   }
 
   @Test

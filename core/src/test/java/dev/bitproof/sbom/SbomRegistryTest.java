@@ -7,8 +7,10 @@ import dev.bitproof.oci.Digest;
 import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.transport.ImageSource;
 import dev.bitproof.oci.transport.Images;
+import dev.bitproof.oci.transport.TransportCode;
 import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.oci.transport.Transports;
+import dev.bitproof.report.Code;
 import dev.bitproof.report.Finding;
 import dev.bitproof.testing.FakeRegistry;
 import java.io.ByteArrayOutputStream;
@@ -111,11 +113,11 @@ class SbomRegistryTest {
       try (ImageSource src = Transports.source(ref, opts)) {
         r = SbomVerification.run(src, Images.walk(src), in, Optional.empty());
       }
-      Set<String> failing = r.findings().stream().filter(Finding::fails).map(Finding::code).collect(Collectors.toSet());
-      assertEquals(Set.of("SBOM_VERSION_MISMATCH"), failing, r.findings().toString());
-      assertTrue(r.findings().stream().filter(f -> f.code().equals("SBOM_VERSION_MISMATCH"))
+      Set<Code> failing = r.findings().stream().filter(Finding::fails).map(Finding::code).collect(Collectors.toSet());
+      assertEquals(Set.of(SbomCode.SBOM_VERSION_MISMATCH), failing, r.findings().toString());
+      assertTrue(r.findings().stream().filter(f -> f.code().equals(SbomCode.SBOM_VERSION_MISMATCH))
           .allMatch(f -> f.evidence().get("sbom_version").equals("2.11-r0")));
-      assertEquals(2, r.findings().stream().filter(f -> f.code().equals("SBOM_MATCHES_IMAGE")).count(), r.findings().toString());
+      assertEquals(2, r.findings().stream().filter(f -> f.code().equals(SbomCode.SBOM_MATCHES_IMAGE)).count(), r.findings().toString());
     }
   }
 
@@ -169,7 +171,7 @@ class SbomRegistryTest {
       });
       dev.bitproof.report.CheckException e = org.junit.jupiter.api.Assertions.assertThrows(dev.bitproof.report.CheckException.class,
           () -> SbomLocator.find(ref, tree, opts));
-      assertEquals("REFERRER_SUBJECT_MISMATCH", e.code());
+      assertEquals(TransportCode.REFERRER_SUBJECT_MISMATCH, e.code());
       assertEquals(dev.bitproof.report.CheckException.Kind.INTEGRITY, e.kind());
     }
   }

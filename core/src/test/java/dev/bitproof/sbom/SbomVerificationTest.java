@@ -14,6 +14,7 @@ import dev.bitproof.oci.transport.ImageSource;
 import dev.bitproof.oci.transport.Images;
 import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.oci.transport.Transports;
+import dev.bitproof.report.Code;
 import dev.bitproof.report.Finding;
 import dev.bitproof.testing.SharedData;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +45,7 @@ class SbomVerificationTest {
     return new SbomVerification.Input(p.getFileName().toString(), Files.readAllBytes(p), Optional.empty());
   }
 
-  static Set<String> codes(List<Finding> fs, boolean failingOnly) {
+  static Set<Code> codes(List<Finding> fs, boolean failingOnly) {
     return fs.stream().filter(f -> !failingOnly || f.fails()).map(Finding::code).collect(Collectors.toSet());
   }
 
@@ -54,11 +55,11 @@ class SbomVerificationTest {
     SbomVerification.Result r = run(g, "oci:" + g, List.of(file(g.resolve("sboms/sbom-index.spdx.json")),
         file(g.resolve("sboms/sbom-x86_64.spdx.json")), file(g.resolve("sboms/sbom-aarch64.spdx.json"))));
     assertEquals(Set.of(), codes(r.findings(), true), r.findings().toString());
-    Set<String> all = codes(r.findings(), false);
-    assertTrue(all.containsAll(Set.of("SBOM_INDEX_MATCHES", "SBOM_SUBJECT_MATCHES", "SBOM_MATCHES_IMAGE",
-        "SBOM_EMBEDDED_MATCH", "INSTALLED_DB_MATCHES_LAYERS")), all.toString());
+    Set<Code> all = codes(r.findings(), false);
+    assertTrue(all.containsAll(Set.of(SbomCode.SBOM_INDEX_MATCHES, SbomCode.SBOM_SUBJECT_MATCHES, SbomCode.SBOM_MATCHES_IMAGE,
+        SbomCode.SBOM_EMBEDDED_MATCH, SbomCode.INSTALLED_DB_MATCHES_LAYERS)), all.toString());
     // the per-arch SBOMs went to their own images
-    long matches = r.findings().stream().filter(f -> f.code().equals("SBOM_SUBJECT_MATCHES")).count();
+    long matches = r.findings().stream().filter(f -> f.code().equals(SbomCode.SBOM_SUBJECT_MATCHES)).count();
     assertEquals(2, matches);
   }
 
@@ -81,7 +82,7 @@ class SbomVerificationTest {
   void baseImageInvalidSbomIsAFailingFindingNotACrash() throws Exception {
     Path base = SharedData.apkoTestdata().resolve("base_image");
     SbomVerification.Result r = run(base, "oci:" + base, List.of(file(base.resolve("sboms/sbom-x86_64.spdx.json"))));
-    assertEquals(Set.of("SBOM_PARSE_ERROR"), codes(r.findings(), true), r.findings().toString());
+    assertEquals(Set.of(SbomCode.SBOM_PARSE_ERROR), codes(r.findings(), true), r.findings().toString());
   }
 
   @Test
@@ -89,7 +90,7 @@ class SbomVerificationTest {
     Path g = golden();
     Path base = SharedData.apkoTestdata().resolve("base_image");
     SbomVerification.Result r = run(g, "oci:" + g, List.of(file(base.resolve("sboms/sbom-index.spdx.json"))));
-    assertTrue(codes(r.findings(), true).contains("SBOM_SUBJECT_MISMATCH"), r.findings().toString());
+    assertTrue(codes(r.findings(), true).contains(SbomCode.SBOM_SUBJECT_MISMATCH), r.findings().toString());
   }
 
   @Test
@@ -103,10 +104,10 @@ class SbomVerificationTest {
     ImageContents img = ImageContents.of(new TestLayers().file("usr/lib/apk/db/installed", db).file("usr/bin/hello", "hi")
         .file("var/lib/db/sbom/hello-2.12-r0.spdx.json", sbom).fs());
     List<Finding> fs = SbomCheck.embedded(img);
-    assertEquals(Set.of("SBOM_EMBEDDED_NOT_INSTALLED"), codes(fs, true), fs.toString());
+    assertEquals(Set.of(SbomCode.SBOM_EMBEDDED_NOT_INSTALLED), codes(fs, true), fs.toString());
     ImageContents bad = ImageContents.of(new TestLayers().file("usr/lib/apk/db/installed", db).file("usr/bin/hello", "hi")
         .file("var/lib/db/sbom/hello-2.12-r0.spdx.json", "{\"spdxVersion\":").fs());
-    assertEquals(Set.of("SBOM_EMBEDDED_INVALID"), codes(SbomCheck.embedded(bad), false));
+    assertEquals(Set.of(SbomCode.SBOM_EMBEDDED_INVALID), codes(SbomCheck.embedded(bad), false));
   }
 
   /** Adds an SBOM artifact to an OCI layout's index.json: as a referrer (subject + artifactType) or under a cosign tag. */
@@ -168,7 +169,7 @@ class SbomVerificationTest {
       r = SbomVerification.run(src, Images.walk(src), inputs, Optional.empty());
     }
     // the referrer is right, the tampered one under the cosign tag is caught
-    assertEquals(Set.of("SBOM_VERSION_MISMATCH"), codes(r.findings(), true), r.findings().toString());
-    assertTrue(r.findings().stream().anyMatch(f -> f.code().equals("SBOM_MATCHES_IMAGE")));
+    assertEquals(Set.of(SbomCode.SBOM_VERSION_MISMATCH), codes(r.findings(), true), r.findings().toString());
+    assertTrue(r.findings().stream().anyMatch(f -> f.code().equals(SbomCode.SBOM_MATCHES_IMAGE)));
   }
 }

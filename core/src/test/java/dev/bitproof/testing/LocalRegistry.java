@@ -169,11 +169,27 @@ public final class LocalRegistry {
    * {@code url}, with {@code Authorization: Bearer <token>} when a token is given.
    */
   public static synchronized Endpoint notifying(String url, Optional<String> bearerToken) {
+    return notifying(List.of(url), bearerToken);
+  }
+
+  /** The same, notifying every URL (one endpoint each: every event goes to all of them, as to several hook replicas). */
+  public static synchronized Endpoint notifying(List<String> urls, Optional<String> bearerToken) {
+    return notifying(freePort(), urls, bearerToken);
+  }
+
+  /**
+   * The same on a given port: for a hook that must be told the registry's address before the registry can be told
+   * the hook's (the hook binds port 0 itself; docker-registry cannot report a port it picked).
+   */
+  public static synchronized Endpoint notifying(int port, List<String> urls, Optional<String> bearerToken) {
     requireBinary();
-    int port = freePort();
-    start("notify-" + port, port, "notifications:\n  endpoints:\n    - name: bitproof-hook\n      url: " + url + "\n"
-        + bearerToken.map(t -> "      headers:\n        Authorization: [\"Bearer " + t + "\"]\n").orElse("")
-        + "      timeout: 5s\n      threshold: 10\n      backoff: 1s\n");
+    StringBuilder eps = new StringBuilder("notifications:\n  endpoints:\n");
+    for (int i = 0; i < urls.size(); i++) {
+      eps.append("    - name: bitproof-hook-").append(i).append("\n      url: ").append(urls.get(i)).append("\n")
+          .append(bearerToken.map(t -> "      headers:\n        Authorization: [\"Bearer " + t + "\"]\n").orElse(""))
+          .append("      timeout: 5s\n      threshold: 10\n      backoff: 1s\n");
+    }
+    start("notify-" + port, port, eps.toString());
     return new Endpoint("127.0.0.1:" + port, false, Optional.empty(), Optional.empty());
   }
 

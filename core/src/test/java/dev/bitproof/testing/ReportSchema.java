@@ -11,14 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Validates report JSON against the documented schema {@code docs/report-schema.json} (networknt, draft 2020-12). */
+/** Validates report JSON against the documented schema {@code docs/schema/report.json} (networknt, draft 2020-12). */
 public final class ReportSchema {
   private static Schema schema;
 
   private ReportSchema() {}
 
   public static Path file() {
-    return SharedData.projectRoot().resolve("docs/report-schema.json");
+    return SharedData.projectRoot().resolve("docs/schema/report.json");
   }
 
   /** The validation messages; empty when the document is valid. */

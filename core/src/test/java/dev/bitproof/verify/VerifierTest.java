@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bitproof.apk.ApkCode;
 import dev.bitproof.compare.CompareOptions;
 import dev.bitproof.compare.Verdict;
 import dev.bitproof.oci.ImageReference;
@@ -42,7 +43,7 @@ class VerifierTest {
       seen.add(in);
       TestLayouts.rewrite(golden(), in.output(), null, null, true);
       return new Rebuilt(ImageReference.parse("oci:" + in.output()), signatures,
-          List.of(Finding.ok("REBUILD_OK", "index", "rebuilt")), List.of());
+          List.of(Finding.ok(VerifyCode.REBUILD_OK, "index", "rebuilt")), List.of());
     }
   }
 
@@ -59,7 +60,7 @@ class VerifierTest {
 
   @Test
   void takesBuildDateAnnotationsAndArchsFromThePublishedImageAndSaysSo(@TempDir Path tmp) throws Exception {
-    Recompressing r = new Recompressing(List.of(Finding.ok("APK_SIGNATURE_OK", "x86_64/replayout-1.0.0-r0.apk", "signed")));
+    Recompressing r = new Recompressing(List.of(Finding.ok(ApkCode.APK_SIGNATURE_OK, "x86_64/replayout-1.0.0-r0.apk", "signed")));
     Report report = run(tmp, r, OptionalLong.empty());
     Rebuilder.Inputs in = r.seen.get(0);
     assertEquals(OptionalLong.empty(), in.sourceDateEpoch(), "first as apko without SOURCE_DATE_EPOCH");
@@ -78,7 +79,7 @@ class VerifierTest {
 
   @Test
   void explicitEpochWins(@TempDir Path tmp) throws Exception {
-    Recompressing r = new Recompressing(List.of(Finding.ok("APK_SIGNATURE_OK", "p", "signed")));
+    Recompressing r = new Recompressing(List.of(Finding.ok(ApkCode.APK_SIGNATURE_OK, "p", "signed")));
     Report report = run(tmp, r, OptionalLong.of(1700000000L));
     assertEquals(OptionalLong.of(1700000000L), r.seen.get(0).sourceDateEpoch());
     assertEquals("1700000000", report.inputs().get("sourceDateEpoch"));
@@ -87,7 +88,7 @@ class VerifierTest {
 
   @Test
   void whenThePackagesDateIsNotThePublishedOneItRebuildsWithThePublishedDate(@TempDir Path tmp) throws Exception {
-    Recompressing r = new Recompressing(List.of(Finding.ok("APK_SIGNATURE_OK", "p", "signed"))) {
+    Recompressing r = new Recompressing(List.of(Finding.ok(ApkCode.APK_SIGNATURE_OK, "p", "signed"))) {
       @Override
       public Rebuilt rebuild(Inputs in) {
         Rebuilt out = super.rebuild(in);
@@ -114,7 +115,7 @@ class VerifierTest {
 
   @Test
   void aBadSignatureFailsTheVerificationEvenWhenTheImageMatches(@TempDir Path tmp) throws Exception {
-    Finding bad = Finding.fail("APK_SIGNATURE_UNTRUSTED_KEY", "x86_64/replayout-1.0.0-r0.apk", "no key named evil.rsa.pub");
+    Finding bad = Finding.fail(ApkCode.APK_SIGNATURE_UNTRUSTED_KEY, "x86_64/replayout-1.0.0-r0.apk", "no key named evil.rsa.pub");
     Report report = run(tmp, new Recompressing(List.of(bad)), OptionalLong.empty());
     assertFalse(report.passed());
     assertEquals(Verdict.CONTENT_IDENTICAL, report.verdict().orElseThrow());
@@ -128,6 +129,6 @@ class VerifierTest {
   void noSignatureCheckedIsNotAPass(@TempDir Path tmp) throws Exception {
     Report report = run(tmp, new Recompressing(List.of()), OptionalLong.empty());
     assertFalse(report.passed());
-    assertEquals("SIGNATURES_NONE_CHECKED", report.checks().get(1).findings().get(0).code());
+    assertEquals(VerifyCode.SIGNATURES_NONE_CHECKED, report.checks().get(1).findings().get(0).code());
   }
 }

@@ -49,22 +49,22 @@ public final class KeylessBundles {
   /** Verifies a keyless bundle for the artifact {@code artifact}; the payload is handed out only when it verified. */
   public static Dsse.Verified verify(SigstoreBundle bundle, Policy policy, Digest artifact, String subject) {
     if (!Files.isRegularFile(policy.trustedRoot())) {
-      throw new CheckException("TRUSTED_ROOT_INVALID", policy.trustedRoot().toString(), "no such trusted root file");
+      throw new CheckException(BundleCode.TRUSTED_ROOT_INVALID, policy.trustedRoot().toString(), "no such trusted root file");
     }
     if (!artifact.algorithm().equals("sha256")) {
-      throw new CheckException("KEYLESS_UNSUPPORTED", artifact.toString(), "keyless verification needs a sha256 artifact digest");
+      throw new CheckException(BundleCode.KEYLESS_UNSUPPORTED, artifact.toString(), "keyless verification needs a sha256 artifact digest");
     }
     KeylessVerifier verifier;
     try {
       verifier = KeylessVerifier.builder().trustedRootProvider(TrustedRootProvider.from(policy.trustedRoot())).build();
     } catch (Exception e) {
-      throw new CheckException("TRUSTED_ROOT_INVALID", policy.trustedRoot().toString(), "cannot use the trusted root: " + e.getMessage(), e);
+      throw new CheckException(BundleCode.TRUSTED_ROOT_INVALID, policy.trustedRoot().toString(), "cannot use the trusted root: " + e.getMessage(), e);
     }
     Bundle b;
     try {
       b = Bundle.from(new StringReader(new String(bundle.bytes(), StandardCharsets.UTF_8)));
     } catch (BundleParseException e) {
-      return new Dsse.Verified(List.of(Finding.fail("KEYLESS_BUNDLE_INVALID", subject, "sigstore-java cannot read the bundle: " + e.getMessage())),
+      return new Dsse.Verified(List.of(Finding.fail(BundleCode.KEYLESS_BUNDLE_INVALID, subject, "sigstore-java cannot read the bundle: " + e.getMessage())),
           Optional.empty());
     }
     VerificationOptions options = VerificationOptions.builder().addCertificateMatchers(VerificationOptions.CertificateMatcher.fulcio()
@@ -73,10 +73,10 @@ public final class KeylessBundles {
     try {
       verifier.verify(HexFormat.of().parseHex(artifact.hex()), b, options);
     } catch (KeylessVerificationException e) {
-      return new Dsse.Verified(List.of(Finding.fail("KEYLESS_INVALID", subject, "keyless bundle rejected: " + e.getMessage())
+      return new Dsse.Verified(List.of(Finding.fail(BundleCode.KEYLESS_INVALID, subject, "keyless bundle rejected: " + e.getMessage())
           .with("identity", policy.subjectAlternativeName()).with("issuer", policy.issuer())), Optional.empty());
     }
-    return new Dsse.Verified(List.of(Finding.ok("KEYLESS_VERIFIED", subject, "keyless signature verified against the pinned trusted root")
+    return new Dsse.Verified(List.of(Finding.ok(BundleCode.KEYLESS_VERIFIED, subject, "keyless signature verified against the pinned trusted root")
         .with("identity", policy.subjectAlternativeName()).with("issuer", policy.issuer())
         .with("trustedRoot", policy.trustedRoot())), Optional.of(bundle.envelope().payload()));
   }

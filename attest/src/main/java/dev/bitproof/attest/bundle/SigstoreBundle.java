@@ -56,21 +56,21 @@ public record SigstoreBundle(String mediaType, Optional<String> keyHint, boolean
 
   public static SigstoreBundle parse(byte[] bytes, String subject) {
     if (bytes.length > Envelope.MAX_SIZE) {
-      throw new CheckException("BUNDLE_INVALID", subject, "bundle is over " + Envelope.MAX_SIZE + " bytes");
+      throw new CheckException(BundleCode.BUNDLE_INVALID, subject, "bundle is over " + Envelope.MAX_SIZE + " bytes");
     }
     ObjectNode n;
     try {
       n = Json.parseObject(bytes, subject);
     } catch (CheckException e) {
-      throw new CheckException("BUNDLE_INVALID", subject, e.getMessage(), e);
+      throw new CheckException(BundleCode.BUNDLE_INVALID, subject, e.getMessage(), e);
     }
     String mt = n.path("mediaType").asText("");
     if (!MEDIA_TYPES.contains(mt)) {
-      throw new CheckException("BUNDLE_INVALID", subject, "unknown bundle media type '" + mt + "'");
+      throw new CheckException(BundleCode.BUNDLE_INVALID, subject, "unknown bundle media type '" + mt + "'");
     }
     JsonNode vm = n.path("verificationMaterial");
     if (!vm.isObject()) {
-      throw new CheckException("BUNDLE_INVALID", subject, "verificationMaterial is missing");
+      throw new CheckException(BundleCode.BUNDLE_INVALID, subject, "verificationMaterial is missing");
     }
     Optional<String> hint = Optional.empty();
     boolean keyless = vm.has("certificate") || vm.has("x509CertificateChain");
@@ -79,7 +79,7 @@ public record SigstoreBundle(String mediaType, Optional<String> keyHint, boolean
       hint = h.isTextual() && !h.asText().isEmpty() ? Optional.of(h.asText()) : Optional.empty();
     }
     if (!n.has("dsseEnvelope")) {
-      throw new CheckException("BUNDLE_UNSUPPORTED", subject,
+      throw new CheckException(BundleCode.BUNDLE_UNSUPPORTED, subject,
           "bundle has no DSSE envelope (a message-signature bundle is not an attestation)");
     }
     return new SigstoreBundle(mt, hint, keyless, Envelope.fromJson(n.get("dsseEnvelope"), subject), bytes.clone());
@@ -92,22 +92,22 @@ public record SigstoreBundle(String mediaType, Optional<String> keyHint, boolean
   public Dsse.Verified verify(VerificationKey key, String subject) {
     List<Finding> fs = new ArrayList<>();
     if (keyless) {
-      fs.add(Finding.fail("BUNDLE_KEYLESS", subject,
+      fs.add(Finding.fail(BundleCode.BUNDLE_KEYLESS, subject,
           "bundle is signed keyless (certificate); verify it with a pinned trusted root, not a key"));
       return new Dsse.Verified(fs, Optional.empty());
     }
     if (keyHint.isEmpty()) {
-      fs.add(Finding.fail("BUNDLE_KEY_HINT_MISSING", subject, "bundle names no public key"));
+      fs.add(Finding.fail(BundleCode.BUNDLE_KEY_HINT_MISSING, subject, "bundle names no public key"));
       return new Dsse.Verified(fs, Optional.empty());
     }
     if (!keyHint.get().equals(key.keyId())) {
-      fs.add(Finding.fail("BUNDLE_KEY_HINT_MISMATCH", subject, "bundle was made for another key than the trusted one")
+      fs.add(Finding.fail(BundleCode.BUNDLE_KEY_HINT_MISMATCH, subject, "bundle was made for another key than the trusted one")
           .with("trustedKeyId", key.keyId()).with("bundleHint", keyHint.get()));
       return new Dsse.Verified(fs, Optional.empty());
     }
     for (Envelope.Signature s : envelope.signatures()) {
       if (s.keyid().isPresent() && !s.keyid().get().equals(keyHint.get())) {
-        fs.add(Finding.fail("BUNDLE_KEY_HINT_MISMATCH", subject, "envelope keyid differs from the bundle's key hint")
+        fs.add(Finding.fail(BundleCode.BUNDLE_KEY_HINT_MISMATCH, subject, "envelope keyid differs from the bundle's key hint")
             .with("bundleHint", keyHint.get()).with("envelopeKeyId", s.keyid().get()));
         return new Dsse.Verified(fs, Optional.empty());
       }

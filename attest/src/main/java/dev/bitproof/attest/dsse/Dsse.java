@@ -39,28 +39,28 @@ public final class Dsse {
   public static Verified verify(Envelope env, VerificationKey key, String subject) {
     List<Finding> fs = new ArrayList<>();
     if (env.signatures().isEmpty()) {
-      fs.add(Finding.fail("DSSE_NO_SIGNATURE", subject, "the envelope carries no signature"));
+      fs.add(Finding.fail(DsseCode.DSSE_NO_SIGNATURE, subject, "the envelope carries no signature"));
       return new Verified(fs, Optional.empty());
     }
     if (env.signatures().size() != 1) {
-      fs.add(Finding.fail("DSSE_SIGNATURE_COUNT", subject,
+      fs.add(Finding.fail(DsseCode.DSSE_SIGNATURE_COUNT, subject,
           "the envelope carries " + env.signatures().size() + " signatures; exactly one is accepted")
           .with("signatures", env.signatures().size()));
       return new Verified(fs, Optional.empty());
     }
     if (!Envelope.IN_TOTO.equals(env.payloadType())) {
-      fs.add(Finding.fail("DSSE_PAYLOAD_TYPE", subject, "payload type is not an in-toto statement")
+      fs.add(Finding.fail(DsseCode.DSSE_PAYLOAD_TYPE, subject, "payload type is not an in-toto statement")
           .with("expected", Envelope.IN_TOTO).with("actual", env.payloadType()));
       return new Verified(fs, Optional.empty());
     }
     Envelope.Signature s = env.signatures().get(0);
     if (!key.verifies(env.pae(), s.sig())) {
-      fs.add(new Finding("DSSE_SIGNATURE_INVALID", Severity.FAIL, subject,
+      fs.add(new Finding(DsseCode.DSSE_SIGNATURE_INVALID, Severity.FAIL, subject,
           "the signature does not verify under the trusted key", java.util.Map.of())
           .with("trustedKeyId", key.keyId()).with("envelopeKeyId", s.keyid().orElse("(none)")));
       return new Verified(fs, Optional.empty());
     }
-    fs.add(Finding.ok("DSSE_SIGNATURE_VALID", subject, "signature verified").with("keyId", key.keyId())
+    fs.add(Finding.ok(DsseCode.DSSE_SIGNATURE_VALID, subject, "signature verified").with("keyId", key.keyId())
         .with("keyType", key.type().cliName()));
     return new Verified(fs, Optional.of(env.payload()));
   }

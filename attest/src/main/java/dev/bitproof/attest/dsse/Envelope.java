@@ -76,13 +76,13 @@ public record Envelope(String payloadType, byte[] payload, List<Signature> signa
 
   public static Envelope parse(byte[] json, String subject) {
     if (json.length > MAX_SIZE) {
-      throw new CheckException("DSSE_INVALID", subject, "envelope is " + json.length + " bytes, over the " + MAX_SIZE + "-byte limit");
+      throw new CheckException(DsseCode.DSSE_INVALID, subject, "envelope is " + json.length + " bytes, over the " + MAX_SIZE + "-byte limit");
     }
     JsonNode n;
     try {
       n = Json.parseObject(json, subject);
     } catch (CheckException e) {
-      throw new CheckException("DSSE_INVALID", subject, "envelope is not a JSON object: " + e.getMessage(), e);
+      throw new CheckException(DsseCode.DSSE_INVALID, subject, "envelope is not a JSON object: " + e.getMessage(), e);
     }
     return fromJson(n, subject);
   }
@@ -90,25 +90,25 @@ public record Envelope(String payloadType, byte[] payload, List<Signature> signa
   /** Reads an envelope object (also the {@code dsseEnvelope} of a sigstore bundle). */
   public static Envelope fromJson(JsonNode n, String subject) {
     if (n == null || !n.isObject()) {
-      throw new CheckException("DSSE_INVALID", subject, "envelope must be a JSON object");
+      throw new CheckException(DsseCode.DSSE_INVALID, subject, "envelope must be a JSON object");
     }
     String payloadType = requiredText(n, "payloadType", subject);
     byte[] payload = decode(requiredText(n, "payload", subject), "payload", subject);
     JsonNode sigs = n.get("signatures");
     if (sigs == null || !sigs.isArray()) {
-      throw new CheckException("DSSE_INVALID", subject, "envelope field 'signatures' must be an array");
+      throw new CheckException(DsseCode.DSSE_INVALID, subject, "envelope field 'signatures' must be an array");
     }
     if (sigs.size() > MAX_SIGNATURES) {
-      throw new CheckException("DSSE_INVALID", subject, "envelope has " + sigs.size() + " signatures, over the limit of " + MAX_SIGNATURES);
+      throw new CheckException(DsseCode.DSSE_INVALID, subject, "envelope has " + sigs.size() + " signatures, over the limit of " + MAX_SIGNATURES);
     }
     List<Signature> out = new ArrayList<>();
     for (JsonNode s : sigs) {
       if (!s.isObject()) {
-        throw new CheckException("DSSE_INVALID", subject, "each signature must be an object");
+        throw new CheckException(DsseCode.DSSE_INVALID, subject, "each signature must be an object");
       }
       JsonNode keyid = s.get("keyid");
       if (keyid != null && !keyid.isNull() && !keyid.isTextual()) {
-        throw new CheckException("DSSE_INVALID", subject, "signature keyid must be a string");
+        throw new CheckException(DsseCode.DSSE_INVALID, subject, "signature keyid must be a string");
       }
       out.add(new Signature(keyid == null || keyid.isNull() || keyid.asText().isEmpty() ? Optional.empty() : Optional.of(keyid.asText()),
           decode(requiredText(s, "sig", subject), "sig", subject)));
@@ -149,15 +149,15 @@ public record Envelope(String payloadType, byte[] payload, List<Signature> signa
         return Base64.getUrlDecoder().decode(s);
       }
     } catch (IllegalArgumentException e) {
-      throw new CheckException("DSSE_INVALID", subject, "envelope field '" + field + "' is not valid base64: " + e.getMessage(), e);
+      throw new CheckException(DsseCode.DSSE_INVALID, subject, "envelope field '" + field + "' is not valid base64: " + e.getMessage(), e);
     }
-    throw new CheckException("DSSE_INVALID", subject, "envelope field '" + field + "' is not base64 (standard or URL-safe)");
+    throw new CheckException(DsseCode.DSSE_INVALID, subject, "envelope field '" + field + "' is not base64 (standard or URL-safe)");
   }
 
   private static String requiredText(JsonNode n, String field, String subject) {
     JsonNode v = n.get(field);
     if (v == null || !v.isTextual()) {
-      throw new CheckException("DSSE_INVALID", subject, "envelope field '" + field + "' is missing or not a string");
+      throw new CheckException(DsseCode.DSSE_INVALID, subject, "envelope field '" + field + "' is missing or not a string");
     }
     return v.asText();
   }

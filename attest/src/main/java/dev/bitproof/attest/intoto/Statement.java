@@ -81,36 +81,36 @@ public record Statement(List<Subject> subjects, String predicateType, ObjectNode
     try {
       n = Json.parseObject(verifiedPayload, subject);
     } catch (CheckException e) {
-      throw new CheckException("STATEMENT_INVALID", subject, "payload is not a JSON object: " + e.getMessage(), e);
+      throw new CheckException(IntotoCode.STATEMENT_INVALID, subject, "payload is not a JSON object: " + e.getMessage(), e);
     }
     if (!TYPE.equals(n.path("_type").asText(null))) {
-      throw new CheckException("STATEMENT_INVALID", subject,
+      throw new CheckException(IntotoCode.STATEMENT_INVALID, subject,
           "_type is '" + n.path("_type").asText("") + "', expected " + TYPE);
     }
     JsonNode subj = n.get("subject");
     if (subj == null || !subj.isArray() || subj.isEmpty()) {
-      throw new CheckException("STATEMENT_INVALID", subject, "subject must be a non-empty array");
+      throw new CheckException(IntotoCode.STATEMENT_INVALID, subject, "subject must be a non-empty array");
     }
     if (subj.size() > MAX_SUBJECTS) {
-      throw new CheckException("STATEMENT_INVALID", subject, subj.size() + " subjects, over the limit of " + MAX_SUBJECTS);
+      throw new CheckException(IntotoCode.STATEMENT_INVALID, subject, subj.size() + " subjects, over the limit of " + MAX_SUBJECTS);
     }
     List<Subject> subjects = new ArrayList<>();
     for (JsonNode s : subj) {
       if (!s.isObject() || !s.path("digest").isObject() || s.path("digest").isEmpty()) {
-        throw new CheckException("STATEMENT_INVALID", subject, "every subject needs a non-empty digest object");
+        throw new CheckException(IntotoCode.STATEMENT_INVALID, subject, "every subject needs a non-empty digest object");
       }
       String name = s.path("name").isTextual() ? s.get("name").asText() : "";
       subjects.add(new Subject(name, Json.stringMap(s, "digest")));
     }
     JsonNode pt = n.get("predicateType");
     if (pt == null || !pt.isTextual() || pt.asText().isEmpty()) {
-      throw new CheckException("STATEMENT_INVALID", subject, "predicateType is missing");
+      throw new CheckException(IntotoCode.STATEMENT_INVALID, subject, "predicateType is missing");
     }
     JsonNode pred = n.get("predicate");
     ObjectNode predicate = pred == null || pred.isNull() ? Json.mapper().createObjectNode() : null;
     if (predicate == null) {
       if (!pred.isObject()) {
-        throw new CheckException("STATEMENT_INVALID", subject, "predicate must be an object");
+        throw new CheckException(IntotoCode.STATEMENT_INVALID, subject, "predicate must be an object");
       }
       predicate = (ObjectNode) pred;
     }

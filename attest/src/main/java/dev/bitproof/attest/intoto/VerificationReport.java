@@ -9,7 +9,7 @@ import dev.bitproof.report.CheckException;
 
 /**
  * The bitproof report an attestation is made from: what {@code bitproof verify|compare|demo --format json} print,
- * schema version 1 ({@code docs/report-schema.json}, {@code https://bitproof.dev/schemas/report-v1.json}):
+ * schema version 1 ({@code docs/schema/report.json}, {@code https://bitproof.dev/schemas/report-v1.json}):
  * {@code result} PASS|FAIL, {@code verdict} BIT_IDENTICAL|CONTENT_IDENTICAL|SEMANTICALLY_IDENTICAL|DIFFERENT|NOT_COMPARED,
  * {@code subjects.a/b} {label, reference, digest}, {@code inputs}, {@code ignoreSet}, {@code checks[]} {name, status,
  * summary, findings[]}, {@code images[]} (manifest, config and layer digests side by side).
@@ -27,52 +27,52 @@ public record VerificationReport(Digest digest, boolean passed, String verdict, 
 
   public static VerificationReport parse(byte[] bytes, String subject) {
     if (bytes.length > MAX_SIZE) {
-      throw new CheckException("REPORT_INVALID", subject, "report is over " + MAX_SIZE + " bytes");
+      throw new CheckException(IntotoCode.REPORT_INVALID, subject, "report is over " + MAX_SIZE + " bytes");
     }
     ObjectNode n;
     try {
       n = Json.parseObject(bytes, subject);
     } catch (CheckException e) {
-      throw new CheckException("REPORT_INVALID", subject, e.getMessage(), e);
+      throw new CheckException(IntotoCode.REPORT_INVALID, subject, e.getMessage(), e);
     }
     if (n.path("result").asText("").equals("ERROR")) {
-      throw new CheckException("REPORT_INVALID", subject, "this is an error document (the run could not check): nothing to attest");
+      throw new CheckException(IntotoCode.REPORT_INVALID, subject, "this is an error document (the run could not check): nothing to attest");
     }
     if (n.path("schemaVersion").asInt(-1) != 1) {
-      throw new CheckException("REPORT_INVALID", subject, "schemaVersion must be 1 (found " + n.path("schemaVersion") + ")");
+      throw new CheckException(IntotoCode.REPORT_INVALID, subject, "schemaVersion must be 1 (found " + n.path("schemaVersion") + ")");
     }
     boolean passed = switch (text(n, "result", subject)) {
       case "PASS" -> true;
       case "FAIL" -> false;
-      default -> throw new CheckException("REPORT_INVALID", subject, "result must be PASS or FAIL, not '" + n.path("result").asText() + "'");
+      default -> throw new CheckException(IntotoCode.REPORT_INVALID, subject, "result must be PASS or FAIL, not '" + n.path("result").asText() + "'");
     };
     String verdict = text(n, "verdict", subject);
     JsonNode subjects = n.path("subjects");
     if (!subjects.isObject()) {
-      throw new CheckException("REPORT_INVALID", subject, "subjects must be an object with a and b");
+      throw new CheckException(IntotoCode.REPORT_INVALID, subject, "subjects must be an object with a and b");
     }
     JsonNode image = pick(subjects);
     if (image == null) {
-      throw new CheckException("REPORT_INVALID", subject, "no subject labelled 'published' and no subject b");
+      throw new CheckException(IntotoCode.REPORT_INVALID, subject, "no subject labelled 'published' and no subject b");
     }
     String reference = text(image, "reference", subject);
     JsonNode d = image.get("digest");
     if (d == null || !d.isTextual()) {
-      throw new CheckException("REPORT_INVALID", subject, "the image (" + reference + ") has no digest in the report");
+      throw new CheckException(IntotoCode.REPORT_INVALID, subject, "the image (" + reference + ") has no digest in the report");
     }
     Digest imageDigest;
     try {
       imageDigest = Digest.parse(d.asText());
     } catch (CheckException e) {
-      throw new CheckException("REPORT_INVALID", subject, "subject digest: " + e.getMessage(), e);
+      throw new CheckException(IntotoCode.REPORT_INVALID, subject, "subject digest: " + e.getMessage(), e);
     }
     JsonNode checks = n.path("checks");
     if (!checks.isArray()) {
-      throw new CheckException("REPORT_INVALID", subject, "checks must be an array");
+      throw new CheckException(IntotoCode.REPORT_INVALID, subject, "checks must be an array");
     }
     for (JsonNode c : checks) {
       if (!c.path("name").isTextual() || !c.path("status").isTextual() || !c.path("findings").isArray()) {
-        throw new CheckException("REPORT_INVALID", subject, "every check needs a name, a status and findings");
+        throw new CheckException(IntotoCode.REPORT_INVALID, subject, "every check needs a name, a status and findings");
       }
     }
     return new VerificationReport(Digest.sha256(bytes), passed, verdict, n.path("command").asText("verify"),
@@ -91,7 +91,7 @@ public record VerificationReport(Digest digest, boolean passed, String verdict, 
   private static String text(JsonNode n, String field, String subject) {
     JsonNode v = n.get(field);
     if (v == null || !v.isTextual() || v.asText().isEmpty()) {
-      throw new CheckException("REPORT_INVALID", subject, "field '" + field + "' is missing or not a string");
+      throw new CheckException(IntotoCode.REPORT_INVALID, subject, "field '" + field + "' is missing or not a string");
     }
     return v.asText();
   }

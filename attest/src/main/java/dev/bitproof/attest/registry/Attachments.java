@@ -14,6 +14,7 @@ import dev.bitproof.oci.RawManifest;
 import dev.bitproof.oci.transport.ImageDestination;
 import dev.bitproof.oci.transport.ImageSource;
 import dev.bitproof.oci.transport.Referrers;
+import dev.bitproof.oci.transport.TransportCode;
 import dev.bitproof.report.CheckException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -59,6 +60,21 @@ public final class Attachments {
     ImageSource source(ImageReference ref) throws IOException;
 
     ImageDestination destination(ImageReference ref) throws IOException;
+
+    /** Sources and destinations from {@code Transports} under {@code options}. */
+    static Opener over(dev.bitproof.oci.transport.TransportOptions options) {
+      return new Opener() {
+        @Override
+        public ImageSource source(ImageReference ref) throws IOException {
+          return dev.bitproof.oci.transport.Transports.source(ref, options);
+        }
+
+        @Override
+        public ImageDestination destination(ImageReference ref) throws IOException {
+          return dev.bitproof.oci.transport.Transports.destination(ref, options);
+        }
+      };
+    }
   }
 
   /** An attestation to attach: the sigstore bundle (referrers) and the bare envelope (cosign). */
@@ -89,7 +105,7 @@ public final class Attachments {
       case DOCKER -> new ImageReference(ImageReference.Transport.DOCKER, "", image.registry(), image.repository(),
           Optional.of(tag), Optional.empty());
       case OCI -> ImageReference.oci(image.path(), tag);
-      default -> throw CheckException.usage("ATTACH_TRANSPORT_UNSUPPORTED",
+      default -> throw CheckException.usage(AttachCode.ATTACH_TRANSPORT_UNSUPPORTED,
           "attestations can be attached to docker:// and oci: images, not " + image.transport().prefix() + ":");
     };
   }
@@ -142,7 +158,7 @@ public final class Attachments {
   public static Attached attachAll(Opener opener, ImageReference image, Descriptor subject, List<Attachment> items,
       Layout layout, Instant created) throws IOException {
     if (image.transport() == ImageReference.Transport.OCI && image.tag().isEmpty()) {
-      throw CheckException.usage("ATTACH_UNTAGGED_LAYOUT", "attach to an oci: image named by a tag (oci:DIR:TAG): "
+      throw CheckException.usage(AttachCode.ATTACH_UNTAGGED_LAYOUT, "attach to an oci: image named by a tag (oci:DIR:TAG): "
           + "without a tag the layout's index.json is the image, and attaching would change its digest");
     }
     return layout == Layout.REFERRERS
@@ -324,7 +340,7 @@ public final class Attachments {
     try (ImageSource src = opener.source(tagRef)) {
       return Optional.of(src.root());
     } catch (CheckException e) {
-      if (e.code().endsWith("NOT_FOUND") || e.code().equals("MANIFEST_UNKNOWN")) {
+      if (TransportCode.NOT_FOUND.contains(e.code())) {
         return Optional.empty();
       }
       throw e;

@@ -37,20 +37,20 @@ public final class CosignKeyFile {
     JsonNode kdf = doc.path("kdf");
     JsonNode params = kdf.path("params");
     if (!"scrypt".equals(kdf.path("name").asText()) || !"nacl/secretbox".equals(doc.path("cipher").path("name").asText())) {
-      throw new CheckException("KEY_UNSUPPORTED", subject, "encrypted key must use scrypt and nacl/secretbox");
+      throw new CheckException(SignCode.KEY_UNSUPPORTED, subject, "encrypted key must use scrypt and nacl/secretbox");
     }
     int n = params.path("N").asInt(-1);
     int r = params.path("r").asInt(-1);
     int p = params.path("p").asInt(-1);
     if (!ALLOWED_N.contains(n) || r != 8 || p != 1) {
-      throw new CheckException("KEY_INVALID", subject,
+      throw new CheckException(SignCode.KEY_INVALID, subject,
           "scrypt parameters N=" + n + " r=" + r + " p=" + p + " are not one of cosign's (N 32768|65536|131072, r 8, p 1)");
     }
     byte[] salt = b64(kdf.path("salt"), "kdf.salt", subject);
     byte[] nonce = b64(doc.path("cipher").path("nonce"), "cipher.nonce", subject);
     byte[] box = b64(doc.path("ciphertext"), "ciphertext", subject);
     if (nonce.length != 24 || box.length < 16) {
-      throw new CheckException("KEY_INVALID", subject, "secretbox nonce must be 24 bytes and the box at least 16");
+      throw new CheckException(SignCode.KEY_INVALID, subject, "secretbox nonce must be 24 bytes and the box at least 16");
     }
     byte[] key = SCrypt.generate(utf8(passphrase), salt, n, r, p, 32);
     XSalsa20Engine cipher = new XSalsa20Engine();
@@ -59,7 +59,7 @@ public final class CosignKeyFile {
     cipher.processBytes(new byte[32], 0, 32, macKey, 0);
     byte[] tag = poly1305(macKey, box, 16, box.length - 16);
     if (!MessageDigest.isEqual(tag, Arrays.copyOfRange(box, 0, 16))) {
-      throw CheckException.usage("KEY_PASSPHRASE_WRONG", "wrong passphrase for encrypted key " + subject
+      throw CheckException.usage(SignCode.KEY_PASSPHRASE_WRONG, "wrong passphrase for encrypted key " + subject
           + " (or the file is corrupt)");
     }
     byte[] plain = new byte[box.length - 16];
@@ -114,12 +114,12 @@ public final class CosignKeyFile {
 
   private static byte[] b64(JsonNode n, String field, String subject) {
     if (!n.isTextual()) {
-      throw new CheckException("KEY_INVALID", subject, "encrypted key field '" + field + "' is missing");
+      throw new CheckException(SignCode.KEY_INVALID, subject, "encrypted key field '" + field + "' is missing");
     }
     try {
       return Base64.getDecoder().decode(n.asText());
     } catch (IllegalArgumentException e) {
-      throw new CheckException("KEY_INVALID", subject, "encrypted key field '" + field + "' is not base64", e);
+      throw new CheckException(SignCode.KEY_INVALID, subject, "encrypted key field '" + field + "' is not base64", e);
     }
   }
 }

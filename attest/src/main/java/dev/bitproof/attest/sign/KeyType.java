@@ -33,7 +33,7 @@ public enum KeyType {
         return t;
       }
     }
-    throw CheckException.usage("KEY_TYPE_UNSUPPORTED", "unknown key type '" + s + "' (use ecdsa-p256 or ed25519)");
+    throw CheckException.usage(SignCode.KEY_TYPE_UNSUPPORTED, "unknown key type '" + s + "' (use ecdsa-p256 or ed25519)");
   }
 
   /** The type of a public key; {@code KEY_TYPE_UNSUPPORTED} for RSA, P-384 and anything else. */
@@ -42,13 +42,13 @@ public enum KeyType {
       if (isP256(ec.getParams())) {
         return ECDSA_P256;
       }
-      throw new CheckException("KEY_TYPE_UNSUPPORTED", subject,
+      throw new CheckException(SignCode.KEY_TYPE_UNSUPPORTED, subject,
           "EC key on curve " + ec.getParams() + " is not supported: only P-256 (peers hash every EC key with SHA-256)");
     }
     if ("Ed25519".equalsIgnoreCase(key.getAlgorithm()) || "EdDSA".equalsIgnoreCase(key.getAlgorithm())) {
       return ED25519;
     }
-    throw new CheckException("KEY_TYPE_UNSUPPORTED", subject,
+    throw new CheckException(SignCode.KEY_TYPE_UNSUPPORTED, subject,
         key.getAlgorithm() + " keys are not supported: use ECDSA P-256 or Ed25519");
   }
 

@@ -80,21 +80,21 @@ public final class Keys {
         case CosignKeyFile.LABEL, CosignKeyFile.LEGACY_LABEL: {
           char[] pass = passphrase.get();
           if (pass == null) {
-            throw CheckException.usage("KEY_PASSPHRASE_MISSING", subject + " is encrypted: give its passphrase");
+            throw CheckException.usage(SignCode.KEY_PASSPHRASE_MISSING, subject + " is encrypted: give its passphrase");
           }
           return fromPkcs8(CosignKeyFile.decrypt(b.der(), pass, subject), subject);
         }
         case "ENCRYPTED PRIVATE KEY":
-          throw new CheckException("KEY_UNSUPPORTED", subject,
+          throw new CheckException(SignCode.KEY_UNSUPPORTED, subject,
               "PKCS#8-encrypted keys are not supported: use cosign's encrypted format or an unencrypted PKCS#8 key");
         default:
           // PUBLIC KEY, certificates, EC PARAMETERS ... : keep looking
       }
     }
     if (blocks.stream().anyMatch(b -> b.label().equals("PUBLIC KEY"))) {
-      throw CheckException.usage("KEY_NOT_PRIVATE", subject + " holds a public key; signing needs the private key");
+      throw CheckException.usage(SignCode.KEY_NOT_PRIVATE, subject + " holds a public key; signing needs the private key");
     }
-    throw new CheckException("KEY_UNSUPPORTED", subject, "no private key block (found " + labels(blocks) + ")");
+    throw new CheckException(SignCode.KEY_UNSUPPORTED, subject, "no private key block (found " + labels(blocks) + ")");
   }
 
   /** A public key file (SPKI {@code PUBLIC KEY}); a private key file gives its public half. */
@@ -111,7 +111,7 @@ public final class Keys {
         return new VerificationKey(k.publicKey(), k.type());
       }
     }
-    throw new CheckException("KEY_UNSUPPORTED", subject, "no PUBLIC KEY block (found " + labels(blocks) + ")");
+    throw new CheckException(SignCode.KEY_UNSUPPORTED, subject, "no PUBLIC KEY block (found " + labels(blocks) + ")");
   }
 
   public static String privatePem(SigningKey key) {
@@ -132,7 +132,7 @@ public final class Keys {
     try {
       pki = PrivateKeyInfo.getInstance(der);
     } catch (RuntimeException e) {
-      throw new CheckException("KEY_INVALID", subject, "not a PKCS#8 private key", e);
+      throw new CheckException(SignCode.KEY_INVALID, subject, "not a PKCS#8 private key", e);
     }
     ASN1ObjectIdentifier alg = pki.getPrivateKeyAlgorithm().getAlgorithm();
     try {
@@ -141,7 +141,7 @@ public final class Keys {
       String jca;
       if (alg.equals(X9ObjectIdentifiers.id_ecPublicKey)) {
         if (!P256.equals(pki.getPrivateKeyAlgorithm().getParameters())) {
-          throw new CheckException("KEY_TYPE_UNSUPPORTED", subject, "EC key is not on curve P-256 (only P-256 is supported)");
+          throw new CheckException(SignCode.KEY_TYPE_UNSUPPORTED, subject, "EC key is not on curve P-256 (only P-256 is supported)");
         }
         ECPrivateKey sec1 = ECPrivateKey.getInstance(pki.parsePrivateKey());
         if (sec1.getPublicKey() != null) {
@@ -160,7 +160,7 @@ public final class Keys {
         type = KeyType.ED25519;
         jca = "Ed25519";
       } else {
-        throw new CheckException("KEY_TYPE_UNSUPPORTED", subject,
+        throw new CheckException(SignCode.KEY_TYPE_UNSUPPORTED, subject,
             "private key algorithm " + alg + " is not supported: use ECDSA P-256 or Ed25519");
       }
       KeyFactory kf = KeyFactory.getInstance(jca);
@@ -168,7 +168,7 @@ public final class Keys {
       PublicKey pub = kf.generatePublic(new X509EncodedKeySpec(spki.getEncoded()));
       return new SigningKey(priv, pub, type);
     } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
-      throw new CheckException("KEY_INVALID", subject, "cannot read private key: " + e.getMessage(), e);
+      throw new CheckException(SignCode.KEY_INVALID, subject, "cannot read private key: " + e.getMessage(), e);
     }
   }
 
@@ -176,12 +176,12 @@ public final class Keys {
     try {
       ECPrivateKey sec1 = ECPrivateKey.getInstance(der);
       if (sec1.getParametersObject() == null) {
-        throw new CheckException("KEY_INVALID", subject, "EC PRIVATE KEY without named-curve parameters");
+        throw new CheckException(SignCode.KEY_INVALID, subject, "EC PRIVATE KEY without named-curve parameters");
       }
       return new PrivateKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, sec1.getParametersObject()), sec1)
           .getEncoded();
     } catch (IOException | IllegalArgumentException e) {
-      throw new CheckException("KEY_INVALID", subject, "not a SEC1 EC private key", e);
+      throw new CheckException(SignCode.KEY_INVALID, subject, "not a SEC1 EC private key", e);
     }
   }
 
@@ -194,7 +194,7 @@ public final class Keys {
     if (alg.equals(EdECObjectIdentifiers.id_Ed25519)) {
       return KeyType.ED25519;
     }
-    throw new CheckException("KEY_TYPE_UNSUPPORTED", subject,
+    throw new CheckException(SignCode.KEY_TYPE_UNSUPPORTED, subject,
         "public key algorithm " + alg + (alg.equals(X9ObjectIdentifiers.id_ecPublicKey) ? " (curve " + spki.getAlgorithm().getParameters() + ")" : "")
             + " is not supported: use ECDSA P-256 or Ed25519");
   }
@@ -204,7 +204,7 @@ public final class Keys {
     try {
       return KeyFactory.getInstance(t == KeyType.ECDSA_P256 ? "EC" : "Ed25519").generatePublic(new X509EncodedKeySpec(der));
     } catch (GeneralSecurityException e) {
-      throw new CheckException("KEY_INVALID", subject, "cannot read public key: " + e.getMessage(), e);
+      throw new CheckException(SignCode.KEY_INVALID, subject, "cannot read public key: " + e.getMessage(), e);
     }
   }
 
@@ -212,7 +212,7 @@ public final class Keys {
     try {
       return SubjectPublicKeyInfo.getInstance(der);
     } catch (RuntimeException e) {
-      throw new CheckException("KEY_INVALID", subject, "not a SubjectPublicKeyInfo public key", e);
+      throw new CheckException(SignCode.KEY_INVALID, subject, "not a SubjectPublicKeyInfo public key", e);
     }
   }
 

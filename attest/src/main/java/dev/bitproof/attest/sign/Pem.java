@@ -23,7 +23,7 @@ public final class Pem {
 
   public static List<Block> read(byte[] file, String subject) {
     if (file.length > MAX_SIZE) {
-      throw new CheckException("KEY_INVALID", subject, "key file is " + file.length + " bytes, over the " + MAX_SIZE + "-byte limit");
+      throw new CheckException(SignCode.KEY_INVALID, subject, "key file is " + file.length + " bytes, over the " + MAX_SIZE + "-byte limit");
     }
     String text = new String(file, StandardCharsets.US_ASCII);
     Matcher m = BLOCK.matcher(text);
@@ -31,17 +31,17 @@ public final class Pem {
     while (m.find()) {
       String body = m.group(2);
       if (body.contains(":")) {
-        throw new CheckException("KEY_UNSUPPORTED", subject,
+        throw new CheckException(SignCode.KEY_UNSUPPORTED, subject,
             "PEM block '" + m.group(1) + "' has headers (legacy OpenSSL encryption): convert it to PKCS#8 first");
       }
       try {
         out.add(new Block(m.group(1), Base64.getMimeDecoder().decode(body)));
       } catch (IllegalArgumentException e) {
-        throw new CheckException("KEY_INVALID", subject, "PEM block '" + m.group(1) + "' is not valid base64", e);
+        throw new CheckException(SignCode.KEY_INVALID, subject, "PEM block '" + m.group(1) + "' is not valid base64", e);
       }
     }
     if (out.isEmpty()) {
-      throw new CheckException("KEY_INVALID", subject, "no PEM block found: not a key file");
+      throw new CheckException(SignCode.KEY_INVALID, subject, "no PEM block found: not a key file");
     }
     return out;
   }

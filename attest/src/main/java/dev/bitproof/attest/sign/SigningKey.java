@@ -30,7 +30,7 @@ public record SigningKey(PrivateKey privateKey, PublicKey publicKey, KeyType typ
       s.update(data);
       return s.sign();
     } catch (GeneralSecurityException e) {
-      throw new CheckException("KEY_INVALID", keyId(), "cannot sign with this key: " + e.getMessage(), e);
+      throw new CheckException(SignCode.KEY_INVALID, keyId(), "cannot sign with this key: " + e.getMessage(), e);
     }
   }
 }

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bitproof.attest.AttestCode;
 import dev.bitproof.attest.AttestationVerifier;
 import dev.bitproof.attest.sign.KeyType;
 import dev.bitproof.attest.sign.Keys;
 import dev.bitproof.attest.sign.VerificationKey;
 import dev.bitproof.oci.Digest;
+import dev.bitproof.report.Code;
 import dev.bitproof.report.Finding;
 import dev.bitproof.testing.SharedData;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +43,7 @@ class KeylessBundlesTest {
     return AttestationVerifier.verifyDocument(bundle, trust, o, "bundle");
   }
 
-  static List<String> codes(AttestationVerifier.Outcome o) {
+  static List<Code> codes(AttestationVerifier.Outcome o) {
     return o.findings().stream().map(Finding::code).toList();
   }
 
@@ -51,7 +53,7 @@ class KeylessBundlesTest {
     KeylessBundles.Policy p = new KeylessBundles.Policy(dir().resolve("trusted_root.json"), SAN, ISSUER);
     AttestationVerifier.Outcome ok = verify(bundle, p, ARTIFACT);
     assertTrue(ok.passed(), ok.findings().toString());
-    assertEquals(List.of("KEYLESS_VERIFIED", "ATTEST_SUBJECT_MATCHED", "ATTEST_TYPE_MATCHED"), codes(ok));
+    assertEquals(List.of(BundleCode.KEYLESS_VERIFIED, AttestCode.ATTEST_SUBJECT_MATCHED, AttestCode.ATTEST_TYPE_MATCHED), codes(ok));
   }
 
   @Test
@@ -59,13 +61,13 @@ class KeylessBundlesTest {
     byte[] bundle = Files.readAllBytes(dir().resolve("bundle.dsse.sigstore.json"));
     Path root = dir().resolve("trusted_root.json");
     AttestationVerifier.Outcome id = verify(bundle, new KeylessBundles.Policy(root, SAN.replace("main", "evil"), ISSUER), ARTIFACT);
-    assertEquals(List.of("KEYLESS_INVALID"), codes(id));
+    assertEquals(List.of(BundleCode.KEYLESS_INVALID), codes(id));
     AttestationVerifier.Outcome iss = verify(bundle, new KeylessBundles.Policy(root, SAN, "https://accounts.google.com"), ARTIFACT);
-    assertEquals(List.of("KEYLESS_INVALID"), codes(iss));
+    assertEquals(List.of(BundleCode.KEYLESS_INVALID), codes(iss));
     AttestationVerifier.Outcome other = verify(bundle, new KeylessBundles.Policy(root, SAN, ISSUER),
         Digest.sha256("other".getBytes(StandardCharsets.UTF_8)));
     assertFalse(other.passed());
-    assertEquals(List.of("KEYLESS_INVALID"), codes(other));
+    assertEquals(List.of(BundleCode.KEYLESS_INVALID), codes(other));
     // one payload character changed (its base64 re-encoded): DSSE signature and Rekor entry no longer match
     String json = new String(bundle, StandardCharsets.UTF_8);
     SigstoreBundle parsed = SigstoreBundle.parse(bundle, "b");
@@ -75,7 +77,7 @@ class KeylessBundlesTest {
     assertTrue(json.contains(payload));
     AttestationVerifier.Outcome tampered = verify(json.replace(payload, tamperedPayload).getBytes(StandardCharsets.UTF_8),
         new KeylessBundles.Policy(root, SAN, ISSUER), ARTIFACT);
-    assertEquals(List.of("KEYLESS_INVALID"), codes(tampered));
+    assertEquals(List.of(BundleCode.KEYLESS_INVALID), codes(tampered));
   }
 
   @Test
@@ -84,6 +86,6 @@ class KeylessBundlesTest {
     VerificationKey key = new VerificationKey(Keys.generate(KeyType.ECDSA_P256, new SecureRandom()).publicKey(), KeyType.ECDSA_P256);
     AttestationVerifier.Options o = new AttestationVerifier.Options(ARTIFACT, Set.of(), Optional.empty(), Instant.now(),
         Optional.empty(), Optional.empty());
-    assertEquals(List.of("BUNDLE_KEYLESS"), codes(AttestationVerifier.verifyDocument(bundle, key, o, "b")));
+    assertEquals(List.of(BundleCode.BUNDLE_KEYLESS), codes(AttestationVerifier.verifyDocument(bundle, key, o, "b")));
   }
 }

@@ -50,7 +50,7 @@ class DsseTest {
     assertFalse(key.verifies(Pae.encode("http://example.com/HelloWorld", "hello World".getBytes(StandardCharsets.UTF_8)),
         env.signatures().get(0).sig()));
     // a valid signature over a payload type that is not in-toto is still refused as an attestation
-    assertEquals("DSSE_PAYLOAD_TYPE", Dsse.verify(env, key, "vector").findings().get(0).code());
+    assertEquals(DsseCode.DSSE_PAYLOAD_TYPE, Dsse.verify(env, key, "vector").findings().get(0).code());
   }
 
   @Test
@@ -75,10 +75,10 @@ class DsseTest {
       byte[] tampered = NON_ASCII.clone();
       tampered[tampered.length - 3] ^= 1;
       Envelope bad = new Envelope(Envelope.IN_TOTO, tampered, back.signatures());
-      assertEquals("DSSE_SIGNATURE_INVALID", single(Dsse.verify(bad, v, "bad")).code());
+      assertEquals(DsseCode.DSSE_SIGNATURE_INVALID, single(Dsse.verify(bad, v, "bad")).code());
 
       VerificationKey other = new VerificationKey(Keys.generate(t, RANDOM).publicKey(), t);
-      assertEquals("DSSE_SIGNATURE_INVALID", single(Dsse.verify(back, other, "other")).code());
+      assertEquals(DsseCode.DSSE_SIGNATURE_INVALID, single(Dsse.verify(back, other, "other")).code());
     }
   }
 
@@ -87,7 +87,7 @@ class DsseTest {
     SigningKey ec = Keys.generate(KeyType.ECDSA_P256, RANDOM);
     SigningKey ed = Keys.generate(KeyType.ED25519, RANDOM);
     Envelope env = Dsse.sign(Envelope.IN_TOTO, NON_ASCII, ec);
-    assertEquals("DSSE_SIGNATURE_INVALID",
+    assertEquals(DsseCode.DSSE_SIGNATURE_INVALID,
         single(Dsse.verify(env, new VerificationKey(ed.publicKey(), KeyType.ED25519), "x")).code());
   }
 
@@ -97,9 +97,9 @@ class DsseTest {
     VerificationKey v = new VerificationKey(k.publicKey(), k.type());
     Envelope one = Dsse.sign(Envelope.IN_TOTO, NON_ASCII, k);
     Envelope none = new Envelope(Envelope.IN_TOTO, NON_ASCII, List.of());
-    assertEquals("DSSE_NO_SIGNATURE", single(Dsse.verify(Envelope.parse(none.toBytes(), "0"), v, "0")).code());
+    assertEquals(DsseCode.DSSE_NO_SIGNATURE, single(Dsse.verify(Envelope.parse(none.toBytes(), "0"), v, "0")).code());
     Envelope two = new Envelope(Envelope.IN_TOTO, NON_ASCII, List.of(one.signatures().get(0), one.signatures().get(0)));
-    assertEquals("DSSE_SIGNATURE_COUNT", single(Dsse.verify(Envelope.parse(two.toBytes(), "2"), v, "2")).code());
+    assertEquals(DsseCode.DSSE_SIGNATURE_COUNT, single(Dsse.verify(Envelope.parse(two.toBytes(), "2"), v, "2")).code());
   }
 
   @Test
@@ -107,7 +107,7 @@ class DsseTest {
     SigningKey k = Keys.generate(KeyType.ED25519, RANDOM);
     Envelope env = Dsse.sign("application/json", NON_ASCII, k);
     Finding f = single(Dsse.verify(env, new VerificationKey(k.publicKey(), k.type()), "t"));
-    assertEquals("DSSE_PAYLOAD_TYPE", f.code());
+    assertEquals(DsseCode.DSSE_PAYLOAD_TYPE, f.code());
     assertEquals("application/json", f.evidence().get("actual"));
   }
 
@@ -131,11 +131,11 @@ class DsseTest {
     assertTrue(Dsse.verify(parsed, v, "url").ok());
     json.put("payload", std.replace('+', '-'));  // mixed alphabets are not base64
     if (std.contains("/")) {
-      assertEquals("DSSE_INVALID", assertThrows(CheckException.class,
+      assertEquals(DsseCode.DSSE_INVALID, assertThrows(CheckException.class,
           () -> Envelope.parse(dev.bitproof.json.Json.mapper().writeValueAsBytes(json), "mixed")).code());
     }
     json.put("payload", "not base64!");
-    assertEquals("DSSE_INVALID", assertThrows(CheckException.class,
+    assertEquals(DsseCode.DSSE_INVALID, assertThrows(CheckException.class,
         () -> Envelope.parse(dev.bitproof.json.Json.mapper().writeValueAsBytes(json), "junk")).code());
   }
 
@@ -144,7 +144,7 @@ class DsseTest {
     for (String s : List.of("[]", "{}", "{\"payload\":\"e30=\",\"payloadType\":\"x\"}",
         "{\"payload\":\"e30=\",\"payloadType\":\"x\",\"signatures\":[{\"keyid\":\"k\"}]}",
         "{\"payload\":1,\"payloadType\":\"x\",\"signatures\":[]}", "not json")) {
-      assertEquals("DSSE_INVALID", assertThrows(CheckException.class,
+      assertEquals(DsseCode.DSSE_INVALID, assertThrows(CheckException.class,
           () -> Envelope.parse(s.getBytes(StandardCharsets.UTF_8), "m")).code(), s);
     }
   }
@@ -172,7 +172,7 @@ class DsseTest {
       sb.append(i == 0 ? "" : ",").append("{\"sig\":\"AA==\"}");
     }
     sb.append("]}");
-    assertEquals("DSSE_INVALID", assertThrows(CheckException.class,
+    assertEquals(DsseCode.DSSE_INVALID, assertThrows(CheckException.class,
         () -> Envelope.parse(sb.toString().getBytes(StandardCharsets.UTF_8), "many")).code());
   }
 }

@@ -22,6 +22,7 @@ import dev.bitproof.oci.transport.ImageDestination;
 import dev.bitproof.oci.transport.ImageSource;
 import dev.bitproof.oci.transport.Referrers;
 import dev.bitproof.oci.transport.Registry;
+import dev.bitproof.oci.transport.TransportCode;
 import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.testing.FakeRegistry;
@@ -158,7 +159,7 @@ class AttachmentsReferrersApiTest {
     List<Attachments.Found> bad = found.stream().filter(f -> f.error().isPresent()).toList();
     assertEquals(1, bad.size(), found.toString());
     CheckException e = bad.get(0).error().get();
-    assertEquals("REFERRER_SUBJECT_MISMATCH", e.code());
+    assertEquals(TransportCode.REFERRER_SUBJECT_MISMATCH, e.code());
     assertEquals(CheckException.Kind.INTEGRITY, e.kind());
     assertTrue(verifies(found.stream().filter(f -> f.error().isEmpty()).toList()));
   }

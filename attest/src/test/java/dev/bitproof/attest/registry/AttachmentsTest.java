@@ -14,6 +14,7 @@ import dev.bitproof.attest.sign.KeyType;
 import dev.bitproof.attest.sign.Keys;
 import dev.bitproof.attest.sign.SigningKey;
 import dev.bitproof.attest.sign.VerificationKey;
+import dev.bitproof.io.IoCode;
 import dev.bitproof.json.Json;
 import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.Digest;
@@ -143,7 +144,7 @@ class AttachmentsTest {
     Descriptor image = Fixtures.writeImage(dir, "v1", "a");
     CheckException e = assertThrows(CheckException.class, () -> Attachments.attach(OCI, ImageReference.oci(dir.toString(), null),
         image, List.of(), Attachments.Layout.REFERRERS, Fixtures.NOW));
-    assertEquals("ATTACH_UNTAGGED_LAYOUT", e.code());
+    assertEquals(AttachCode.ATTACH_UNTAGGED_LAYOUT, e.code());
   }
 
   /** A corrupt attachment (blob bytes no longer match its digest) is reported, and never hides the good ones. */
@@ -159,6 +160,7 @@ class AttachmentsTest {
     assertEquals(2, found.size());
     assertEquals(1, found.stream().filter(f -> f.error().isPresent()).count());
     Attachments.Found bad = found.stream().filter(f -> f.error().isPresent()).findFirst().orElseThrow();
-    assertTrue(bad.error().get().code().contains("MISMATCH") || bad.error().get().code().contains("SIZE"), bad.error().get().toString());
+    assertTrue(List.of(IoCode.BLOB_DIGEST_MISMATCH, IoCode.BLOB_SIZE_MISMATCH).contains(bad.error().get().code()),
+        bad.error().get().toString());
   }
 }

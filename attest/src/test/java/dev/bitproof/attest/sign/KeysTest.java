@@ -43,8 +43,8 @@ class KeysTest {
     assertTrue(new String(enc, StandardCharsets.US_ASCII).startsWith("-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----"));
     assertEquals(k.keyId(), Keys.readSigningKey(enc, "k", "s3cret"::toCharArray).keyId());
     CheckException e = assertThrows(CheckException.class, () -> Keys.readSigningKey(enc, "k", "wrong"::toCharArray));
-    assertEquals("KEY_PASSPHRASE_WRONG", e.code());
-    assertEquals("KEY_PASSPHRASE_MISSING",
+    assertEquals(SignCode.KEY_PASSPHRASE_WRONG, e.code());
+    assertEquals(SignCode.KEY_PASSPHRASE_MISSING,
         assertThrows(CheckException.class, () -> Keys.readSigningKey(enc, "k", () -> null)).code());
   }
 
@@ -56,7 +56,7 @@ class KeysTest {
     assertEquals(KeyType.ECDSA_P256, k.type());
     byte[] sig = k.sign(new byte[] {1, 2, 3});
     assertTrue(new VerificationKey(k.publicKey(), k.type()).verifies(new byte[] {1, 2, 3}, sig));
-    assertEquals("KEY_PASSPHRASE_WRONG",
+    assertEquals(SignCode.KEY_PASSPHRASE_WRONG,
         assertThrows(CheckException.class, () -> Keys.readSigningKey(file, "cosign", "hellO"::toCharArray)).code());
   }
 
@@ -67,7 +67,7 @@ class KeysTest {
         org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(k.privateKey().getEncoded()).parsePrivateKey());
     byte[] bare = inner.getEncoded();
     // OpenSSL's SEC1 files name the curve; without it the key cannot be read
-    assertEquals("KEY_INVALID", assertThrows(CheckException.class, () -> Keys.readSigningKey(
+    assertEquals(SignCode.KEY_INVALID, assertThrows(CheckException.class, () -> Keys.readSigningKey(
         Pem.write("EC PRIVATE KEY", bare).getBytes(StandardCharsets.US_ASCII), "k", () -> null)).code());
     byte[] sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(256, inner.getKey(),
         org.bouncycastle.asn1.sec.SECObjectIdentifiers.secp256r1).getEncoded();
@@ -80,20 +80,20 @@ class KeysTest {
     KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
     rsa.initialize(2048);
     var rsaKp = rsa.generateKeyPair();
-    assertEquals("KEY_TYPE_UNSUPPORTED", assertThrows(CheckException.class, () -> Keys.readVerificationKey(
+    assertEquals(SignCode.KEY_TYPE_UNSUPPORTED, assertThrows(CheckException.class, () -> Keys.readVerificationKey(
         Keys.publicPem(rsaKp.getPublic()).getBytes(StandardCharsets.US_ASCII), "rsa")).code());
-    assertEquals("KEY_TYPE_UNSUPPORTED", assertThrows(CheckException.class, () -> Keys.readSigningKey(
+    assertEquals(SignCode.KEY_TYPE_UNSUPPORTED, assertThrows(CheckException.class, () -> Keys.readSigningKey(
         Pem.write("PRIVATE KEY", rsaKp.getPrivate().getEncoded()).getBytes(StandardCharsets.US_ASCII), "rsa", () -> null)).code());
     KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
     ec.initialize(new ECGenParameterSpec("secp384r1"));
     var p384 = ec.generateKeyPair();
-    assertEquals("KEY_TYPE_UNSUPPORTED", assertThrows(CheckException.class, () -> Keys.readVerificationKey(
+    assertEquals(SignCode.KEY_TYPE_UNSUPPORTED, assertThrows(CheckException.class, () -> Keys.readVerificationKey(
         Keys.publicPem(p384.getPublic()).getBytes(StandardCharsets.US_ASCII), "p384")).code());
-    assertEquals("KEY_TYPE_UNSUPPORTED", assertThrows(CheckException.class, () -> Keys.readSigningKey(
+    assertEquals(SignCode.KEY_TYPE_UNSUPPORTED, assertThrows(CheckException.class, () -> Keys.readSigningKey(
         Pem.write("PRIVATE KEY", p384.getPrivate().getEncoded()).getBytes(StandardCharsets.US_ASCII), "p384", () -> null)).code());
-    assertEquals("KEY_NOT_PRIVATE", assertThrows(CheckException.class, () -> Keys.readSigningKey(
+    assertEquals(SignCode.KEY_NOT_PRIVATE, assertThrows(CheckException.class, () -> Keys.readSigningKey(
         Keys.publicPem(Keys.generate(KeyType.ED25519, RANDOM).publicKey()).getBytes(StandardCharsets.US_ASCII), "pub", () -> null)).code());
-    assertEquals("KEY_INVALID", assertThrows(CheckException.class,
+    assertEquals(SignCode.KEY_INVALID, assertThrows(CheckException.class,
         () -> Keys.readVerificationKey("not a key".getBytes(StandardCharsets.US_ASCII), "junk")).code());
   }
 
@@ -112,6 +112,6 @@ class KeysTest {
     String body = "{\"kdf\":{\"name\":\"scrypt\",\"params\":{\"N\":1073741824,\"r\":8,\"p\":1},\"salt\":\"AAAA\"},"
         + "\"cipher\":{\"name\":\"nacl/secretbox\",\"nonce\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"},\"ciphertext\":\"AAAAAAAAAAAAAAAAAAAAAA==\"}";
     byte[] file = Pem.write(CosignKeyFile.LABEL, body.getBytes(StandardCharsets.UTF_8)).getBytes(StandardCharsets.US_ASCII);
-    assertEquals("KEY_INVALID", assertThrows(CheckException.class, () -> Keys.readSigningKey(file, "evil", "x"::toCharArray)).code());
+    assertEquals(SignCode.KEY_INVALID, assertThrows(CheckException.class, () -> Keys.readSigningKey(file, "evil", "x"::toCharArray)).code());
   }
 }

@@ -2,6 +2,7 @@ package dev.bitproof.cli.commands;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bitproof.apk.ApkCode;
 import dev.bitproof.apk.ApkIndex;
 import dev.bitproof.apk.ApkKeyring;
 import dev.bitproof.apk.ApkPackage;
@@ -12,9 +13,11 @@ import dev.bitproof.apk.GzipMembers;
 import dev.bitproof.apk.ApkVerifier;
 import dev.bitproof.apk.IndexEntry;
 import dev.bitproof.apk.SignatureEntry;
-import dev.bitproof.cli.Common;
-import dev.bitproof.cli.ExitCodes;
+import dev.bitproof.cli.options.Common;
+import dev.bitproof.cli.options.ExitCodes;
 import dev.bitproof.cli.render.Output;
+import dev.bitproof.cli.render.Result;
+import dev.bitproof.io.IoCode;
 import dev.bitproof.json.Json;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.report.Finding;
@@ -110,10 +113,8 @@ public final class ApkCommand implements Runnable {
       }
       boolean failed = results.stream().anyMatch(FileResult::fails);
       boolean cannot = results.stream().anyMatch(FileResult::cannotCheck);
-      if (out.json()) {
-        ObjectNode doc = Json.mapper().createObjectNode();
-        doc.put("schemaVersion", 1);
-        doc.put("result", failed ? "FAIL" : cannot ? "ERROR" : "OK");
+      ObjectNode doc = Json.mapper().createObjectNode();
+      {
         doc.put("keyring", keyring.toString());
         doc.put("trustedKeys", keys.size());
         ArrayNode arr = doc.putArray("files");
@@ -121,31 +122,32 @@ public final class ApkCommand implements Runnable {
           ObjectNode n = arr.addObject();
           n.put("file", r.file().toString());
           n.put("kind", r.kind());
-          n.put("result", r.fails() ? "FAIL" : r.cannotCheck() ? "ERROR" : "OK");
+          n.put("result", r.fails() ? "FAIL" : r.cannotCheck() ? "ERROR" : "PASS");
           if (r.signer() != null) {
             n.put("signer", r.signer());
           }
           n.set("findings", Output.findingsJson(r.findings()));
         }
-        out.printJson(doc);
-      } else {
+      }
+      // nothing failed but a file could not be checked: ERROR, exit 3
+      Result.Outcome outcome = failed ? Result.Outcome.FAIL : cannot ? Result.Outcome.ERROR : Result.Outcome.PASS;
+      return out.render(new Result("apk verify", outcome, doc, w -> {
         for (FileResult r : results) {
-          out.out().println(r.file() + ": " + (r.fails() ? "FAIL" : r.cannotCheck() ? "ERROR" : "OK")
+          w.println(r.file() + ": " + (r.fails() ? "FAIL" : r.cannotCheck() ? "ERROR" : "PASS")
               + " (" + r.kind() + (r.signer() != null ? ", signed by " + r.signer() : "") + ")");
           for (Finding f : r.findings()) {
-            out.out().println("  " + Output.findingText(f).replace("\n", "\n  "));
+            w.println("  " + Output.findingText(f).replace("\n", "\n  "));
           }
         }
-        out.out().flush();
-      }
-      return failed ? ExitCodes.FAILED : cannot ? ExitCodes.CANNOT_CHECK : ExitCodes.OK;
+      }));
     }
 
     private static FileResult verifyOne(Path f, ApkKeyring keys, List<ApkIndex> indexes, List<ReadPackage> packages) {
       String kind = isIndex(f) ? "apkindex" : "apk";
       List<Finding> fs = new ArrayList<>();
       if (!Files.isRegularFile(f)) {
-        fs.add(Finding.of("FILE_NOT_FOUND", Severity.INFO, f.toString(), "no such file"));
+        fs.add(Files.isDirectory(f) ? Finding.of(IoCode.FILE_IS_DIRECTORY, Severity.INFO, f.toString(), "is a directory, not a package or index")
+            : Finding.of(IoCode.FILE_NOT_FOUND, Severity.INFO, f.toString(), "no such file"));
         return new FileResult(f, kind, fs, null, true);
       }
       try {
@@ -166,10 +168,10 @@ public final class ApkCommand implements Runnable {
           return new FileResult(f, kind, fs, null, true);
         }
       } catch (IOException e) {
-        fs.add(Finding.of("IO_ERROR", Severity.INFO, f.toString(), "could not read: " + e.getMessage()));
+        fs.add(Finding.of(IoCode.IO_ERROR, Severity.INFO, f.toString(), "could not read: " + e.getMessage()));
         return new FileResult(f, kind, fs, null, true);
       }
-      String signer = fs.stream().filter(x -> x.code().endsWith("_SIGNATURE_OK")).map(x -> x.evidence().get("key")).findFirst().orElse(null);
+      String signer = fs.stream().filter(x -> ApkCode.SIGNATURE_VERIFIED.contains(x.code())).map(x -> x.evidence().get("key")).findFirst().orElse(null);
       return new FileResult(f, kind, fs, signer, false);
     }
   }
@@ -193,12 +195,9 @@ public final class ApkCommand implements Runnable {
     @Override
     public Integer call() throws IOException {
       Output out = common.output();
-      if (!Files.isRegularFile(file)) {
-        throw new CheckException("FILE_NOT_FOUND", file.toString(), "no such file");
-      }
+      dev.bitproof.io.UserFiles.requireFile(file, IoCode.FILE_NOT_FOUND);
       Optional<ApkKeyring> keys = keyring == null ? Optional.empty() : Optional.of(ApkKeyring.load(keyring));
       ObjectNode doc = Json.mapper().createObjectNode();
-      doc.put("schemaVersion", 1);
       doc.put("file", file.toString());
       List<Finding> findings = new ArrayList<>();
       if (isIndex(file)) {
@@ -243,14 +242,10 @@ public final class ApkCommand implements Runnable {
         doc.set("findings", Output.findingsJson(findings));
       }
       boolean failed = findings.stream().anyMatch(Finding::fails);
-      if (out.json()) {
-        out.printJson(doc);
-      } else {
-        text(out, doc);
-        out.printFindings(findings);
-        out.out().flush();
-      }
-      return failed ? ExitCodes.FAILED : ExitCodes.OK;
+      return out.render(new Result("apk info", Result.Outcome.of(!failed), doc, w -> {
+        text(w, doc);
+        findings.forEach(f -> w.println(Output.findingText(f)));
+      }));
     }
 
     private static boolean isRepeatable(String k) {
@@ -289,8 +284,7 @@ public final class ApkCommand implements Runnable {
       return String.join(v.isArray() ? " " : ", ", parts);
     }
 
-    private static void text(Output out, ObjectNode doc) {
-      var w = out.out();
+    private static void text(java.io.PrintWriter w, ObjectNode doc) {
       doc.fields().forEachRemaining(e -> {
         if (e.getKey().equals("findings") || e.getKey().equals("schemaVersion")) {
           return;
@@ -321,6 +315,9 @@ public final class ApkCommand implements Runnable {
     @Mixin
     Common common;
 
+    @Mixin
+    dev.bitproof.cli.options.FetchMixin fetch;
+
     @Option(names = "--repository", required = true, paramLabel = "REPO",
         description = "Repository: directory, file:// or http(s):// URL, optionally '@tag URL'. Repeatable.")
     List<String> repositories;
@@ -341,7 +338,8 @@ public final class ApkCommand implements Runnable {
       ApkKeyring keys = ApkKeyring.load(keyring);
       Map<String, List<ApkResolver.Repository>> byArch = new TreeMap<>();
       List<Finding> failures = new ArrayList<>();
-      try (ApkRepositories repos = new ApkRepositories(ApkRepositories.Options.defaults(null))) {
+      try (ApkRepositories repos = new ApkRepositories(ApkRepositories.Options.defaults(null)
+          .withFetch(fetch.options(dev.bitproof.cli.options.WorkDir.of(null))))) {
         for (String arch : archs) {
           List<ApkResolver.Repository> list = new ArrayList<>();
           for (String line : repositories) {
@@ -359,10 +357,8 @@ public final class ApkCommand implements Runnable {
       if (!failures.isEmpty()) {
         if (out.json()) {
           ObjectNode doc = Json.mapper().createObjectNode();
-          doc.put("schemaVersion", 1);
-          doc.put("result", "FAIL");
           doc.set("findings", Output.findingsJson(failures));
-          out.printJson(doc);
+          out.printDocument("apk resolve", Result.Outcome.FAIL, doc);
         } else {
           out.printFindings(failures);
           out.out().flush();
@@ -372,8 +368,6 @@ public final class ApkCommand implements Runnable {
       var resolved = ApkResolver.resolveAll(byArch, packages);
       if (out.json()) {
         ObjectNode doc = Json.mapper().createObjectNode();
-        doc.put("schemaVersion", 1);
-        doc.put("result", "OK");
         ObjectNode per = doc.putObject("archs");
         resolved.forEach((arch, r) -> {
           ArrayNode a = per.putArray(arch);
@@ -385,7 +379,7 @@ public final class ApkCommand implements Runnable {
             n.put("repository", c.repository().uri());
           });
         });
-        out.printJson(doc);
+        out.printDocument("apk resolve", Result.Outcome.PASS, doc);
       } else {
         resolved.forEach((arch, r) -> {
           out.out().println(arch + ":");

@@ -2,19 +2,25 @@ package dev.bitproof.cli.commands;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bitproof.attest.AttestCode;
 import dev.bitproof.attest.AttestationVerifier;
+import dev.bitproof.attest.Signer;
+import dev.bitproof.cli.render.Result;
+import dev.bitproof.cli.render.SignDocument;
 import dev.bitproof.attest.Attestor;
 import dev.bitproof.attest.bundle.KeylessBundles;
+import dev.bitproof.attest.intoto.IntotoCode;
 import dev.bitproof.attest.intoto.Predicates;
 import dev.bitproof.attest.intoto.VerificationReport;
+import dev.bitproof.attest.registry.AttachCode;
 import dev.bitproof.attest.registry.Attachments;
 import dev.bitproof.attest.sign.Keys;
 import dev.bitproof.attest.sign.SigningKey;
 import dev.bitproof.attest.sign.VerificationKey;
-import dev.bitproof.cli.Common;
-import dev.bitproof.cli.ExitCodes;
-import dev.bitproof.cli.TransportMixin;
+import dev.bitproof.cli.options.Common;
+import dev.bitproof.cli.options.TransportMixin;
 import dev.bitproof.cli.render.Output;
+import dev.bitproof.io.IoCode;
 import dev.bitproof.json.Json;
 import dev.bitproof.io.LimitedInputStream;
 import dev.bitproof.oci.Digest;
@@ -24,7 +30,9 @@ import dev.bitproof.oci.transport.ImageDestination;
 import dev.bitproof.oci.transport.ImageSource;
 import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.oci.transport.Transports;
+import dev.bitproof.policy.PolicyCode;
 import dev.bitproof.report.CheckException;
+import dev.bitproof.report.Code;
 import dev.bitproof.report.Finding;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,30 +65,9 @@ public final class AttestCommand implements Runnable {
     throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (see --help)");
   }
 
-  /** Output forms of {@code attest sign}. */
-  public enum Form { jsonl, dsse, bundle }
-
-  /** Reads a user-named file, bounded. */
-  static byte[] readFile(Path p, long limit, String what) throws IOException {
-    try (InputStream in = Files.newInputStream(p)) {
-      return LimitedInputStream.readAll(in, limit, what + "_TOO_LARGE", p.toString());
-    } catch (NoSuchFileException e) {
-      throw new CheckException("FILE_NOT_FOUND", p.toString(), "no such file", e);
-    }
-  }
-
-  static Attachments.Opener opener(TransportOptions options) {
-    return new Attachments.Opener() {
-      @Override
-      public ImageSource source(ImageReference ref) throws IOException {
-        return Transports.source(ref, options);
-      }
-
-      @Override
-      public ImageDestination destination(ImageReference ref) throws IOException {
-        return Transports.destination(ref, options);
-      }
-    };
+  /** Reads a user-named file, bounded (FILE_NOT_FOUND, FILE_IS_DIRECTORY). */
+  static byte[] readFile(Path p, long limit, Code what) throws IOException {
+    return Signer.readFile(p, limit, what);
   }
 
   /** {@code 30d}, {@code 12h}, {@code 90m}, {@code 45s} or ISO-8601 {@code PT1H}. */
@@ -99,127 +86,16 @@ public final class AttestCommand implements Runnable {
         default -> throw new IllegalArgumentException();
       };
     } catch (RuntimeException e) {
-      throw CheckException.usage("DURATION_INVALID", "'" + s + "' is not a duration (30d, 12h, 90m, 45s or PT1H)");
+      throw CheckException.usage(CliCode.DURATION_INVALID, "'" + s + "' is not a duration (30d, 12h, 90m, 45s or PT1H)");
     }
   }
 
-  /**
-   * Signs a report and writes/attaches the attestations: the shared core of {@code attest sign} and of
-   * {@code verify --attest-key} (the verify command hands its report bytes here).
-   */
-  public static final class SignRequest {
-    public byte[] report;
-    public String reportName = "report.json";
-    public Path key;
-    public char[] passphrase;
-    public Form form = Form.jsonl;
-    public Path out;
-    public Optional<Path> policy = Optional.empty();
-    public Optional<String> policyUri = Optional.empty();
-    public String verifierId = Predicates.DEFAULT_VERIFIER_ID;
-    public Optional<String> resourceUri = Optional.empty();
-    public boolean attach;
-    public Attachments.Layout layout = Attachments.Layout.REFERRERS;
-    public Optional<String> attachTo = Optional.empty();
-    public TransportOptions transport = TransportOptions.defaults();
-    public Instant now = Instant.now();
-  }
 
-  /** What was signed and where it went. */
-  public static ObjectNode sign(SignRequest r, Output o) throws IOException {
-    VerificationReport report = VerificationReport.parse(r.report, r.reportName);
-    byte[] keyFile = readFile(r.key, 64 * 1024, "KEY");
-    char[] pass = r.passphrase;
-    SigningKey key = Keys.readSigningKey(keyFile, r.key.toString(), () -> pass);
-    Optional<Digest> policyDigest = Optional.empty();
-    String policyUri = r.policyUri.orElse(Predicates.DEFAULT_POLICY_URI);
-    if (r.policy.isPresent()) {
-      policyDigest = Optional.of(Digest.sha256(readFile(r.policy.get(), 16 * 1024 * 1024, "POLICY")));
-      policyUri = r.policyUri.orElse(r.policy.get().getFileName().toString());
-    }
-    Predicates.Context ctx = new Predicates.Context(r.verifierId, version(), r.now, policyUri, policyDigest, r.resourceUri);
-    Attestor.Attestations a = Attestor.attest(report, key, ctx);
 
-    ObjectNode n = Json.mapper().createObjectNode();
-    n.put("schemaVersion", 1);
-    n.put("keyId", key.keyId());
-    n.put("keyType", key.type().cliName());
-    n.put("subject", report.imageDigest().toString());
-    n.put("reference", report.reference());
-    n.put("verificationResult", report.passed() ? "PASSED" : "FAILED");
-    ArrayNode files = n.putArray("files");
-    Path out = r.out != null ? r.out : defaultOut(r.reportName, r.form);
-    switch (r.form) {
-      case jsonl -> {
-        write(out, a.jsonl());
-        files.add(out.toString());
-      }
-      case dsse, bundle -> {
-        Files.createDirectories(out);
-        for (Attestor.Signed s : a.all()) {
-          String name = (s == a.vsa() ? "vsa" : "evidence") + (r.form == Form.dsse ? ".dsse.json" : ".sigstore.json");
-          Path p = out.resolve(name);
-          write(p, r.form == Form.dsse ? s.envelope().toBytes() : s.bundle().bytes());
-          files.add(p.toString());
-        }
-      }
-      default -> throw new IllegalStateException();
-    }
-    ArrayNode atts = n.putArray("attestations");
-    for (Attestor.Signed s : a.all()) {
-      ObjectNode e = atts.addObject();
-      e.put("predicateType", s.predicateType());
-      e.put("envelopeDigest", Digest.sha256(s.envelope().toBytes()).toString());
-    }
-    if (r.attach) {
-      ImageReference target = ImageReference.parse(r.attachTo.orElse(report.reference()));
-      RawManifest root;
-      try (ImageSource src = Transports.source(target, r.transport)) {
-        root = src.root();
-      }
-      if (!root.digest().equals(report.imageDigest())) {
-        throw CheckException.integrity("ATTACH_DIGEST_MISMATCH", target.toString(),
-            "the image there is " + root.digest() + ", but the report is about " + report.imageDigest());
-      }
-      List<Attachments.Attachment> items = new ArrayList<>();
-      for (Attestor.Signed s : a.all()) {
-        items.add(new Attachments.Attachment(s.predicateType(), s.bundle().bytes(), s.envelope().toBytes()));
-      }
-      o.progress("attaching " + items.size() + " attestations to " + target + " (" + r.layout.name().toLowerCase(Locale.ROOT) + ")");
-      Attachments.Attached attached = Attachments.attachAll(opener(r.transport), target, root.descriptor(), items, r.layout, r.now);
-      ObjectNode at = n.putObject("attached");
-      at.put("reference", target.toString());
-      at.put("layout", r.layout.name().toLowerCase(Locale.ROOT));
-      // no tag: the registry's referrers API indexed every referrer (OCI-Subject), so the tag scheme was not written
-      attached.tag().ifPresent(t -> at.put("tag", t));
-      at.put("referrersApi", attached.tag().isEmpty());
-      ArrayNode ds = at.putArray("digests");
-      attached.digests().forEach(d -> ds.add(d.toString()));
-    }
-    return n;
-  }
 
-  /** " at tag sha256-…" (tag scheme, cosign) or " (referrers API)" when the registry indexed the referrers itself. */
-  static String attachedWhere(com.fasterxml.jackson.databind.JsonNode attached) {
-    return attached.has("tag") ? " at tag " + attached.path("tag").asText() : " (referrers API)";
-  }
-
-  static String version() {
-    String v = AttestCommand.class.getPackage().getImplementationVersion();
-    return v == null ? "0.1.0-SNAPSHOT" : v;
-  }
-
-  private static Path defaultOut(String reportName, Form form) {
+  private static Path defaultOut(String reportName, Signer.Form form) {
     String base = reportName.endsWith(".json") ? reportName.substring(0, reportName.length() - 5) : reportName;
-    return Path.of(form == Form.jsonl ? base + ".intoto.jsonl" : base + ".attestations");
-  }
-
-  private static void write(Path p, byte[] bytes) throws IOException {
-    Path abs = p.toAbsolutePath();
-    if (abs.getParent() != null) {
-      Files.createDirectories(abs.getParent());
-    }
-    Files.write(p, bytes);
+    return Path.of(form == Signer.Form.JSONL ? base + ".intoto.jsonl" : base + ".attestations");
   }
 
   @Command(name = "sign", mixinStandardHelpOptions = true,
@@ -243,7 +119,7 @@ public final class AttestCommand implements Runnable {
 
     @Option(names = "--output-format", defaultValue = "jsonl", paramLabel = "jsonl|dsse|bundle",
         description = "jsonl: one file, one envelope per line (default); dsse / bundle: a directory with vsa.* and evidence.*")
-    Form form;
+    Signer.Form form;
 
     @Option(names = "--out", paramLabel = "PATH", description = "Output file (jsonl) or directory (dsse, bundle). Default: next to the report.")
     Path out;
@@ -276,44 +152,24 @@ public final class AttestCommand implements Runnable {
     @Override
     public Integer call() throws IOException {
       Output o = common.output();
-      SignRequest r = new SignRequest();
-      r.report = readFile(report, VerificationReport.MAX_SIZE, "REPORT");
-      r.reportName = report.toString();
-      r.key = key;
-      r.passphrase = passphrase.get();
-      r.form = form;
-      r.out = out;
-      r.policy = Optional.ofNullable(policy);
-      r.policyUri = Optional.ofNullable(policyUri);
-      r.verifierId = verifierId;
-      r.resourceUri = Optional.ofNullable(resourceUri);
-      r.attach = attach || attachTo != null;
-      r.attachTo = Optional.ofNullable(attachTo);
-      r.layout = parseLayout(layout);
-      r.transport = transport.options();
-      ObjectNode n = sign(r, o);
-      if (o.json()) {
-        o.printJson(n);
-      } else {
-        o.out().println("signed " + n.path("subject").asText() + " (" + n.path("verificationResult").asText() + ") with key "
-            + n.path("keyId").asText());
-        n.path("attestations").forEach(a -> o.out().println("  " + a.path("predicateType").asText() + "  " + a.path("envelopeDigest").asText()));
-        n.path("files").forEach(f -> o.out().println("wrote " + f.asText()));
-        if (n.has("attached")) {
-          o.out().println("attached to " + n.path("attached").path("reference").asText() + attachedWhere(n.path("attached")));
-        }
-        o.out().flush();
-      }
-      return ExitCodes.OK;
+      Optional<Signer.Attach> attachTo = attach || this.attachTo != null
+          ? Optional.of(new Signer.Attach(parseLayout(layout), Optional.ofNullable(this.attachTo))) : Optional.empty();
+      Signer.SignRequest r = new Signer.SignRequest(readFile(report, VerificationReport.MAX_SIZE, IntotoCode.REPORT_TOO_LARGE),
+          report.toString(), key, passphrase::get, form, Optional.of(out != null ? out : defaultOut(report.toString(), form)),
+          Optional.ofNullable(policy), Optional.ofNullable(policyUri), verifierId, Optional.ofNullable(resourceUri),
+          attachTo, transport.options(), Instant.now());
+      Signer.SignResult s = Signer.sign(r, o::progress);
+      return o.render(new Result("attest sign", Result.Outcome.PASS, SignDocument.of(s), w -> {
+        w.println("signed " + s.subject() + " (report " + (s.reportPassed() ? "PASS" : "FAIL") + ") with key " + s.keyId());
+        s.attestations().forEach(a -> w.println("  " + a.predicateType() + "  " + a.envelopeDigest()));
+        s.files().forEach(f -> w.println("wrote " + f));
+        s.attached().ifPresent(a -> w.println("attached to " + a.reference() + a.where()));
+      }));
     }
   }
 
   static Attachments.Layout parseLayout(String s) {
-    return switch (s.toLowerCase(Locale.ROOT)) {
-      case "referrers" -> Attachments.Layout.REFERRERS;
-      case "cosign" -> Attachments.Layout.COSIGN;
-      default -> throw CheckException.usage("ATTACH_LAYOUT_INVALID", "--attach-layout must be referrers or cosign, not '" + s + "'");
-    };
+    return Signer.parseLayout(s);
   }
 
   @Command(name = "verify", mixinStandardHelpOptions = true,
@@ -376,19 +232,19 @@ public final class AttestCommand implements Runnable {
     public Integer call() throws IOException {
       Output o = common.output();
       Optional<VerificationKey> vkey = key == null ? Optional.empty()
-          : Optional.of(Keys.readVerificationKey(readFile(key, 64 * 1024, "KEY"), key.toString()));
+          : Optional.of(Keys.readVerificationKey(readFile(key, 64 * 1024, IoCode.KEY_TOO_LARGE), key.toString()));
       Optional<KeylessBundles.Policy> keyless = Optional.empty();
       if (trustedRoot != null) {
         if (certificateIdentity == null || certificateIssuer == null) {
-          throw CheckException.usage("KEYLESS_IDENTITY_REQUIRED",
+          throw CheckException.usage(AttestCode.KEYLESS_IDENTITY_REQUIRED,
               "--trusted-root needs --certificate-identity and --certificate-oidc-issuer: without them any certificate would pass");
         }
         keyless = Optional.of(new KeylessBundles.Policy(trustedRoot, certificateIdentity, certificateIssuer));
       } else if (certificateIdentity != null || certificateIssuer != null) {
-        throw CheckException.usage("KEYLESS_TRUSTED_ROOT_REQUIRED", "the certificate identity flags need --trusted-root");
+        throw CheckException.usage(AttestCode.KEYLESS_TRUSTED_ROOT_REQUIRED, "the certificate identity flags need --trusted-root");
       }
       if (vkey.isEmpty() && keyless.isEmpty()) {
-        throw CheckException.usage("TRUST_REQUIRED", "give --key PUB, or --trusted-root with the certificate identity");
+        throw CheckException.usage(AttestCode.TRUST_REQUIRED, "give --key PUB, or --trusted-root with the certificate identity");
       }
       AttestationVerifier.Trust vk = new AttestationVerifier.Trust(vkey, keyless);
       String keyLabel = vkey.map(VerificationKey::keyId).orElse("keyless " + certificateIdentity);
@@ -402,30 +258,32 @@ public final class AttestCommand implements Runnable {
         });
       }
       Optional<Digest> policyDigest = policy == null ? Optional.empty()
-          : Optional.of(Digest.sha256(readFile(policy, 16 * 1024 * 1024, "POLICY")));
+          : Optional.of(Digest.sha256(readFile(policy, 16 * 1024 * 1024, PolicyCode.POLICY_TOO_LARGE)));
       Path file = Path.of(target);
-      boolean isFile = !target.startsWith("docker://") && !target.startsWith("oci:") && Files.isRegularFile(file);
+      boolean isFile = namesAFile(target, digest != null || image != null);
       Digest subject;
       List<AttestationVerifier.Outcome> outcomes = new ArrayList<>();
       AttestationVerifier.Options opts;
       if (isFile) {
+        // the file first: a missing file is what the user most needs to hear about
+        byte[] attestations = readFile(file, 64L * 1024 * 1024, AttestCode.ATTESTATION_TOO_LARGE);
         if (digest != null) {
           subject = Digest.parse(digest);
         } else if (image != null) {
           subject = rootDigest(ImageReference.parse(image), topts);
         } else {
-          throw CheckException.usage("ATTEST_SUBJECT_REQUIRED", "verifying a file needs the image it must be about: --digest or --image");
+          throw CheckException.usage(AttestCode.ATTEST_SUBJECT_REQUIRED, "verifying a file needs the image it must be about: --digest or --image");
         }
         opts = options(subject, wanted, policyDigest);
-        outcomes.addAll(AttestationVerifier.verifyFile(readFile(file, 64L * 1024 * 1024, "ATTESTATION"), vk, opts, target));
+        outcomes.addAll(AttestationVerifier.verifyFile(attestations, vk, opts, target));
       } else {
         ImageReference ref = ImageReference.parse(target);
         subject = rootDigest(ref, topts);
         if (digest != null && !Digest.parse(digest).equals(subject)) {
-          throw CheckException.integrity("ATTEST_SUBJECT_MISMATCH", ref.toString(), "the image is " + subject + ", not " + digest);
+          throw CheckException.integrity(AttestCode.ATTEST_SUBJECT_MISMATCH, ref.toString(), "the image is " + subject + ", not " + digest);
         }
         opts = options(subject, wanted, policyDigest);
-        List<Attachments.Found> found = Attachments.find(opener(topts), ref, subject);
+        List<Attachments.Found> found = Attachments.find(Attachments.Opener.over(topts), ref, subject);
         o.progress("found " + found.size() + " attestation(s) attached to " + subject);
         for (Attachments.Found f : found) {
           // an unreadable or malformed attachment is one more attestation that does not verify, not a reason to stop
@@ -441,21 +299,33 @@ public final class AttestCommand implements Runnable {
         }
       }
       AttestationVerifier.Verdict v = AttestationVerifier.decide(outcomes, opts);
-      if (o.json()) {
-        ObjectNode n = Json.mapper().createObjectNode();
-        n.put("schemaVersion", 1);
-        n.put("result", v.passed() ? "PASSED" : "FAILED");
-        n.put("subject", subject.toString());
-        n.put("trusted", keyLabel);
-        n.put("attestations", outcomes.size());
-        n.set("findings", Output.findingsJson(v.findings()));
-        o.printJson(n);
-      } else {
-        o.printFindings(v.findings());
-        o.out().println((v.passed() ? "VERIFIED " : "FAILED ") + subject + " (" + outcomes.size() + " attestation(s), trusted " + keyLabel + ")");
-        o.out().flush();
+      ObjectNode n = Json.mapper().createObjectNode();
+      n.put("subject", subject.toString());
+      n.put("trusted", keyLabel);
+      n.put("attestations", outcomes.size());
+      n.set("findings", Output.findingsJson(v.findings()));
+      int count = outcomes.size();
+      Digest about = subject;
+      return o.render(new Result("attest verify", Result.Outcome.of(v.passed()), n, w -> {
+        v.findings().forEach(f -> w.println(Output.findingText(f)));
+        w.println((v.passed() ? "PASS " : "FAIL ") + about + " (" + count + " attestation(s), trusted " + keyLabel + ")");
+      }));
+    }
+
+    /**
+     * A FILE rather than an image reference: no transport prefix, and it exists, or it is named like an attestation
+     * file ({@code .json}, {@code .jsonl}, a path), or {@code --digest}/{@code --image} (which only a file takes) was
+     * given. A missing file is then FILE_NOT_FOUND (exit 3), never a registry lookup of its name.
+     */
+    static boolean namesAFile(String target, boolean fileOptions) {
+      for (String t : new String[] {"docker://", "oci:", "oci-archive:", "docker-archive:"}) {
+        if (target.startsWith(t)) {
+          return false;
+        }
       }
-      return v.passed() ? ExitCodes.OK : ExitCodes.FAILED;
+      String lower = target.toLowerCase(Locale.ROOT);
+      return Files.exists(Path.of(target)) || fileOptions || lower.endsWith(".json") || lower.endsWith(".jsonl")
+          || target.startsWith("/") || target.startsWith("./") || target.startsWith("../");
     }
 
     private AttestationVerifier.Options options(Digest subject, LinkedHashSet<String> wanted, Optional<Digest> policyDigest) {

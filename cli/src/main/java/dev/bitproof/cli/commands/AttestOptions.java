@@ -1,28 +1,32 @@
 package dev.bitproof.cli.commands;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bitproof.cli.render.Output;
+import dev.bitproof.attest.AttestCode;
+import dev.bitproof.attest.Signer;
 import dev.bitproof.oci.transport.TransportOptions;
+import dev.bitproof.report.CheckException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Consumer;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * The {@code --attest-key KEY [--attest-out FILE] [--attach]} options of {@code bitproof verify}: mix this in and,
- * once the report's JSON bytes exist, call {@link #attest}. The report is signed exactly as {@code attest sign} would
- * sign the same bytes.
+ * once the report's JSON bytes exist, call {@link #attest}. The report is signed by the same {@link Signer} as
+ * {@code attest sign} signs the same bytes. Files are written only where {@code --attest-out} says.
  */
 public final class AttestOptions {
   @Option(names = "--attest-key", paramLabel = "KEY",
-      description = "Sign the report as in-toto attestations (SLSA VSA + evidence) with this private key.")
+      description = "Sign the report as in-toto attestations (SLSA VSA + evidence) with this private key; "
+          + "needs --attest-out, --attach or both.")
   public Path key;
 
-  @Option(names = "--attest-out", paramLabel = "FILE", description = "Where the attestations go (JSON Lines; default verify.intoto.jsonl).")
+  @Option(names = "--attest-out", paramLabel = "FILE", description = "Write the attestations here (JSON Lines).")
   public Path out;
 
-  @Option(names = "--attach", description = "Also attach the attestations to the published image (OCI 1.1 referrers tag scheme).")
+  @Option(names = "--attach", description = "Attach the attestations to the published image (OCI 1.1 referrers).")
   public boolean attach;
 
   @Option(names = "--attach-layout", defaultValue = "referrers", paramLabel = "referrers|cosign",
@@ -36,26 +40,33 @@ public final class AttestOptions {
     return key != null;
   }
 
-  /**
-   * Signs {@code reportJson} (what verify prints with {@code --format json}); returns the summary, or empty when no
-   * {@code --attest-key} was given.
-   */
-  public Optional<ObjectNode> attest(byte[] reportJson, TransportOptions transport, Output output) throws IOException {
+  /** Usage errors before any work: {@code --attach} or {@code --attest-out} without a key, a key with nowhere to go. */
+  public void check() {
+    if ((attach || out != null) && key == null) {
+      throw CheckException.usage(AttestCode.ATTEST_KEY_REQUIRED, (attach ? "--attach" : "--attest-out") + " needs --attest-key");
+    }
+    if (key != null && !attach && out == null) {
+      throw CheckException.usage(AttestCode.ATTEST_OUTPUT_REQUIRED, "--attest-key needs --attest-out FILE, --attach or both");
+    }
+  }
+
+  /** Signs {@code reportJson} (what verify prints with {@code --format json}); empty when no key was given. */
+  public Optional<Signer.SignResult> attest(byte[] reportJson, TransportOptions transport, Consumer<String> progress)
+      throws IOException {
     if (key == null) {
-      if (attach) {
-        throw dev.bitproof.report.CheckException.usage("ATTEST_KEY_REQUIRED", "--attach needs --attest-key");
-      }
       return Optional.empty();
     }
-    AttestCommand.SignRequest r = new AttestCommand.SignRequest();
-    r.report = reportJson;
-    r.reportName = "verify.json";
-    r.key = key;
-    r.passphrase = passphrase == null ? null : passphrase.get();
-    r.out = out != null ? out : Path.of("verify.intoto.jsonl");
-    r.attach = attach;
-    r.layout = AttestCommand.parseLayout(layout);
-    r.transport = transport;
-    return Optional.of(AttestCommand.sign(r, output));
+    Signer.SignRequest r = new Signer.SignRequest(reportJson, "verify.json", key, passphrase == null ? null : passphrase::get,
+        Signer.Form.JSONL, Optional.ofNullable(out), Optional.empty(), Optional.empty(),
+        dev.bitproof.attest.intoto.Predicates.DEFAULT_VERIFIER_ID, Optional.empty(),
+        attach ? Optional.of(new Signer.Attach(Signer.parseLayout(layout), Optional.empty())) : Optional.empty(),
+        transport, Instant.now());
+    return Optional.of(Signer.sign(r, progress));
+  }
+
+  /** As {@link #attest(byte[], TransportOptions, Consumer)}, as JSON: kept for HookCommand until the hook moves. */
+  public Optional<com.fasterxml.jackson.databind.node.ObjectNode> attest(byte[] reportJson, TransportOptions transport,
+      dev.bitproof.cli.render.Output output) throws IOException {
+    return attest(reportJson, transport, output::progress).map(dev.bitproof.cli.render.SignDocument::of);
   }
 }

@@ -1,23 +1,33 @@
 package dev.bitproof.cli.commands;
 
+import dev.bitproof.cli.render.Tool;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.apko.LockFile;
+import dev.bitproof.rebuild.ApkoRules;
 import dev.bitproof.rebuild.BuildRequest;
 import dev.bitproof.rebuild.BuildResult;
 import dev.bitproof.rebuild.LayerCompressor;
 import dev.bitproof.rebuild.LayerReuse;
 import dev.bitproof.rebuild.PackageLoader;
 import dev.bitproof.rebuild.Rebuild;
-import dev.bitproof.cli.Common;
-import dev.bitproof.cli.ExitCodes;
+import dev.bitproof.cli.options.Common;
+import dev.bitproof.cli.options.Environment;
+import dev.bitproof.cli.options.FetchMixin;
+import dev.bitproof.cli.options.WorkDir;
+import dev.bitproof.rebuild.ApkoTarball;
+import dev.bitproof.sbom.ApkoSbomFiles;
+import dev.bitproof.sbom.ApkoSpdx;
+import dev.bitproof.cli.options.ExitCodes;
 import dev.bitproof.cli.render.Output;
+import dev.bitproof.cli.render.Result;
 import dev.bitproof.json.Json;
 import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.transport.ImageDestination;
 import dev.bitproof.oci.transport.ImageSource;
 import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.oci.transport.Transports;
+import dev.bitproof.rebuild.RebuildCode;
 import dev.bitproof.report.CheckException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,47 +60,88 @@ public final class BuildCommand implements Callable<Integer> {
   @Mixin
   Common common;
 
-  @Parameters(index = "0", paramLabel = "CONFIG", description = "The apko.yaml to build.")
+  @Parameters(index = "0", paramLabel = "CONFIG", description = "The apko.yaml to build (relative to -C).")
   Path config;
 
+  @Parameters(index = "1", arity = "0..1", paramLabel = "TAG", description = "apko's form CONFIG TAG OUTPUT: the "
+      + "image's tag (names the images in a tarball as TAG-<arch>, and the SBOMs' purls).")
+  String apkoTag;
+
+  @Parameters(index = "2", arity = "0..1", paramLabel = "OUTPUT", description = "apko's form: an existing directory "
+      + "gets an OCI layout, anything else apko's docker-loadable tarball (relative to -C).")
+  Path apkoOutput;
+
   @Option(names = {"-o", "--output"}, paramLabel = "REF",
-      description = "Where to write the image, e.g. oci:out (any writable transport). Required unless --lock-only.")
+      description = "Where to write the image, e.g. oci:out (any writable transport; a relative local path resolves "
+          + "against -C). Required unless --lock-only or apko's positional TAG OUTPUT.")
   String output;
 
   @Option(names = "--lockfile", paramLabel = "FILE", description = "Build exactly the packages of this apko.lock.json.")
   Path lockfile;
 
-  @Option(names = "--arch", paramLabel = "ARCH", description = "Architecture (repeatable; apk or OCI names). "
-      + "Default: the config's archs, else all nine.")
+  @Option(names = "--arch", paramLabel = "ARCH", split = ",", description = "Architecture, repeatable or "
+      + "comma-separated (apk or OCI names), or 'all' or 'host' alone, as apko. Default: the config's archs, else all nine.")
   List<String> archs = new ArrayList<>();
 
   @Option(names = "--source-date-epoch", paramLabel = "N",
-      description = "Build date in unix seconds (apko's SOURCE_DATE_EPOCH). Default: newest package build date.")
+      description = "Build date in unix seconds. Default: --build-date, else $SOURCE_DATE_EPOCH (as apko), else the "
+          + "newest package build date.")
   Long sourceDateEpoch;
+
+  @Option(names = "--build-date", paramLabel = "RFC3339", description = "apko's --build-date: the build date as an "
+      + "RFC 3339 time (e.g. 2024-01-02T03:04:05Z).")
+  String buildDate;
 
   @Option(names = "--annotation", paramLabel = "K=V", description = "Annotation over the config's (repeatable).")
   List<String> annotations = new ArrayList<>();
 
-  @Option(names = "--keyring", paramLabel = "PATH",
+  @Option(names = "--annotations", paramLabel = "K:V", split = ",", description = "apko's form of --annotation "
+      + "(key:value, repeatable or comma-separated).")
+  List<String> apkoAnnotations = new ArrayList<>();
+
+  @Option(names = {"--keyring", "-k", "--keyring-append"}, paramLabel = "PATH", split = ",",
       description = "Extra public key file, or a directory of them (apko's --keyring-append; repeatable).")
   List<Path> keyrings = new ArrayList<>();
 
-  @Option(names = "--repository", paramLabel = "R", description = "Extra repository (apko's --repository-append; repeatable).")
+  @Option(names = {"--repository", "-r", "--repository-append"}, paramLabel = "R", split = ",",
+      description = "Extra repository (apko's --repository-append; repeatable).")
   List<String> repositories = new ArrayList<>();
 
   @Option(names = {"-C", "--workdir"}, paramLabel = "DIR",
-      description = "Directory apko ran in: relative keyring, repository and include paths resolve here (default: .).")
+      description = "apko's working directory: every relative path, on the command line and in the config, resolves "
+          + "here (default: .).")
   Path workdir;
+
+  @Option(names = "--sbom-path", paramLabel = "DIR", description = "Write apko's SBOMs (sbom-<arch>.spdx.json, "
+      + "sbom-index.spdx.json) here. Default with apko's TAG OUTPUT form: the working directory, as apko.")
+  Path sbomPath;
+
+  @Option(names = "--sbom", arity = "0..1", paramLabel = "BOOL", description = "Write SBOMs (default: true with "
+      + "apko's TAG OUTPUT form or --sbom-path, else false).")
+  Boolean sbom;
+
+  @Option(names = "--sbom-formats", paramLabel = "FORMAT", split = ",", description = "SBOM formats: spdx (the only "
+      + "one apko still writes).")
+  List<String> sbomFormats = new ArrayList<>();
+
+  @Mixin
+  FetchMixin fetch;
 
   @Option(names = "--reuse-layers-from", paramLabel = "REF", description = "Take each published layer blob in place of "
       + "ours after proving it decompresses to exactly our tar (gives apko's manifest and index digests).")
   String reuseFrom;
 
   @Option(names = "--compression", paramLabel = "NAME", defaultValue = "apko",
-      description = "Layer compression: apko (byte-exact pgzip + klauspost deflate level 5 as apko uses it now, "
+      description = "Layer compression: apko (byte-exact pgzip + klauspost deflate level 5 as the --apko-version used it, "
           + "default), apko-legacy (klauspost v1.15.10-v1.18.1, apko from 2022-09 to 2025-11) or java "
           + "(java.util.zip, faster, other bytes).")
   String compression;
+
+  @Option(names = "--apko-version", paramLabel = "VERSION",
+      description = "Reproduce the output of this apko release (v0.27.2), of a build between releases "
+          + "(v0.27.1-4-gbed5f073) or of a prefix naming releases with one rule set; default: the newest. Unknown or "
+          + "ambiguous: usage error listing the known versions (docs/rebuild.md, apko versions).")
+  String apkoVersion;
 
   @Option(names = "--write-lock", paramLabel = "FILE", description = "Also write the resolution as an apko lock file.")
   Path writeLock;
@@ -107,68 +158,204 @@ public final class BuildCommand implements Callable<Integer> {
   @Option(names = "--tag", paramLabel = "TAG", description = "Tag to give the image in the destination.")
   String tag;
 
+  /** {@code apko} (the default) follows the apko version's rules; other names force a compressor. */
+  static LayerCompressor compressorFor(String name) {
+    return LayerCompressor.forOption(name).orElse(null);
+  }
+
   @Override
   public Integer call() throws IOException {
     Output out = common.output();
-    Path wd = workdir == null ? Path.of("") : workdir;
-    if (lockOnly ? writeLock == null || output != null || lockfile != null || reuseFrom != null : output == null) {
-      throw CheckException.usage("BUILD_OPTIONS_INVALID", lockOnly
-          ? "--lock-only needs --write-lock FILE and takes no -o, --lockfile or --reuse-layers-from"
-          : "-o REF is required (or --lock-only with --write-lock)");
+    Path wd = WorkDir.of(workdir);
+    boolean apkoForm = apkoTag != null;
+    if (apkoForm && apkoOutput == null) {
+      throw CheckException.usage(RebuildCode.BUILD_OPTIONS_INVALID, "apko's form takes three arguments: CONFIG TAG OUTPUT");
     }
-    BuildRequest req = BuildRequest.of(config.isAbsolute() ? config : wd.resolve(config), wd)
-        .withArchs(archs)
-        .withAnnotations(parseAnnotations(annotations))
+    if (apkoForm && (output != null || lockOnly || tag != null)) {
+      throw CheckException.usage(RebuildCode.BUILD_OPTIONS_INVALID, "apko's CONFIG TAG OUTPUT form takes no -o, --tag or --lock-only");
+    }
+    if (!apkoForm && (lockOnly ? writeLock == null || output != null || lockfile != null || reuseFrom != null
+        : output == null)) {
+      throw CheckException.usage(RebuildCode.BUILD_OPTIONS_INVALID, lockOnly
+          ? "--lock-only needs --write-lock FILE and takes no -o, --lockfile or --reuse-layers-from"
+          : "-o REF is required (or apko's CONFIG TAG OUTPUT, or --lock-only with --write-lock)");
+    }
+    for (String f : sbomFormats) {
+      if (!f.equals("spdx")) {
+        throw CheckException.usage(RebuildCode.BUILD_SBOM_FORMAT_UNSUPPORTED, "SBOM format '" + f + "' is not written (apko "
+            + "writes only spdx since v0.14.9)");
+      }
+    }
+    boolean wantSbom = !lockOnly && (sbom != null ? sbom : apkoForm || sbomPath != null);
+    Map<String, String> ann = parseAnnotations(annotations);
+    parseApkoAnnotations(apkoAnnotations).forEach((k, v) -> {
+      if (ann.containsKey(k)) {
+        throw CheckException.usage(CliCode.ANNOTATION_INVALID, "annotation " + k + " defined more than once");
+      }
+      ann.put(k, v);
+    });
+    Path cfg = WorkDir.resolve(wd, config);
+    BuildRequest req = BuildRequest.of(cfg, wd)
+        .withArchs(archs(archs, System.getProperty("os.arch", "")))
+        .withAnnotations(ann)
         .withKeyringAppend(keyFiles(wd))
         .withRepositoryAppend(repositories)
         .withSignaturePolicy(allowUntrusted ? PackageLoader.SignaturePolicy.RELAX : PackageLoader.SignaturePolicy.REQUIRE)
-        .withCompressor(LayerCompressor.named(compression));
-    if (lockfile != null) {
-      req = req.withLockFile(lockfile.isAbsolute() ? lockfile : wd.resolve(lockfile));
+        .withCompressor(compressorFor(compression))
+        .withFetch(fetch.options(wd));
+    if (apkoVersion != null) {
+      req = req.withRules(ApkoRules.select(apkoVersion));
     }
-    if (sourceDateEpoch != null) {
-      if (sourceDateEpoch < 0) {
-        throw CheckException.usage("BUILD_EPOCH_INVALID", "--source-date-epoch must be >= 0");
-      }
-      req = req.withSourceDateEpoch(sourceDateEpoch);
+    if (lockfile != null) {
+      req = req.withLockFile(WorkDir.resolve(wd, lockfile));
+    }
+    OptionalLong epoch = epoch(sourceDateEpoch, buildDate, Environment.get().get("SOURCE_DATE_EPOCH"));
+    if (epoch.isPresent()) {
+      req = req.withSourceDateEpoch(epoch.getAsLong());
     }
     if (lockOnly) {
       out.progress("bitproof build: locking " + config);
       LockFile lock = Rebuild.lock(req);
-      Files.write(writeLock, lock.toBytes());
+      Files.write(WorkDir.resolve(wd, writeLock), lock.toBytes());
       if (out.json()) {
-        out.printJson(lockJson(lock));
+        out.printDocument("build", Result.Outcome.PASS, lockJson(lock, writeLock));
       } else {
         out.out().println("lock     " + writeLock + "  (" + lock.packages().size() + " packages)");
       }
       return ExitCodes.OK;
     }
-    ImageReference dest = ImageReference.parse(output);
     out.progress("bitproof build: " + config + (lockfile != null ? " with " + lockfile : ""));
     BuildResult r = Rebuild.run(req);
     if (reuseFrom != null) {
-      try (ImageSource src = Transports.source(ImageReference.parse(reuseFrom), TransportOptions.defaults())) {
+      try (ImageSource src = Transports.source(ImageReference.parse(WorkDir.resolveRef(wd, reuseFrom)),
+          TransportOptions.defaults())) {
         r = LayerReuse.reuse(r, src);
       }
     }
-    try (ImageDestination d = Transports.destination(dest, TransportOptions.defaults())) {
-      r.writeTo(d, Optional.ofNullable(tag));
+    String written;
+    if (apkoForm) {
+      Path target = WorkDir.resolve(wd, apkoOutput);
+      if (Files.isDirectory(target)) {
+        // apko: an existing directory gets an OCI layout (ggcr layout.Write: index.json is the index)
+        try (ImageDestination d = Transports.destination(ImageReference.parse("oci:" + target), TransportOptions.defaults())) {
+          r.writeTo(d, Optional.empty());
+        }
+        written = "oci:" + target;
+      } else {
+        ApkoTarball.write(r, List.of(apkoTag), target);
+        written = target.toString();
+      }
+    } else {
+      ImageReference dest = ImageReference.parse(WorkDir.resolveRef(wd, output));
+      try (ImageDestination d = Transports.destination(dest, TransportOptions.defaults())) {
+        r.writeTo(d, Optional.ofNullable(tag));
+      }
+      written = dest.toString();
     }
+    List<Path> sboms = wantSbom ? writeSboms(r, sbomPath != null ? WorkDir.resolve(wd, sbomPath) : wd,
+        apkoForm ? apkoTag : tag == null ? "" : tag) : List.of();
     if (writeLock != null) {
-      Files.write(writeLock, r.lock().toBytes());
+      Files.write(WorkDir.resolve(wd, writeLock), r.lock().toBytes());
     }
     r.steps().forEach((k, v) -> out.progress(String.format("  step %-28s %6d ms", k, v)));
     if (out.json()) {
-      out.printJson(json(r, dest));
+      out.printDocument("build", Result.Outcome.PASS, json(r, written, sboms));
     } else {
-      print(out, r, dest);
+      print(out, r, written, sboms);
     }
     return ExitCodes.OK;
   }
 
+  /** apko's SBOM files, generated from the image as written (through a temporary OCI layout). */
+  private static List<Path> writeSboms(BuildResult r, Path dir, String imageName) throws IOException {
+    Path tmp = Files.createTempDirectory("bitproof-sbom-");
+    try {
+      ImageReference ref = ImageReference.parse("oci:" + tmp.resolve("image"));
+      try (ImageDestination d = Transports.destination(ref, TransportOptions.defaults())) {
+        r.writeTo(d, Optional.empty());
+      }
+      try (ImageSource src = Transports.source(ref, TransportOptions.defaults())) {
+        return ApkoSbomFiles.write(src, dir, new ApkoSpdx.Options("Tool: bitproof (" + Tool.version() + ")",
+            imageName));
+      }
+    } finally {
+      dev.bitproof.verify.Verification.deleteTree(tmp);
+    }
+  }
+
+  /** apko's {@code ParseArchitectures}: 'all' or 'host' alone, else the names (either spelling). */
+  static List<String> archs(List<String> in, String hostArch) {
+    if (in.size() == 1 && in.get(0).equals("all")) {
+      return java.util.Arrays.stream(dev.bitproof.apko.Arch.values()).map(dev.bitproof.apko.Arch::oci).toList();
+    }
+    if (in.size() == 1 && in.get(0).equals("host")) {
+      return List.of(switch (hostArch) {
+        case "amd64", "x86_64" -> "amd64";
+        case "aarch64", "arm64" -> "arm64";
+        case "x86", "i386", "i686" -> "386";
+        default -> hostArch;
+      });
+    }
+    return in;
+  }
+
+  /** {@code --source-date-epoch}, else {@code --build-date}, else {@code $SOURCE_DATE_EPOCH}, as apko orders them. */
+  static OptionalLong epoch(Long seconds, String buildDate, String env) {
+    if (seconds != null) {
+      if (seconds < 0) {
+        throw CheckException.usage(RebuildCode.BUILD_EPOCH_INVALID, "--source-date-epoch must be >= 0");
+      }
+      return OptionalLong.of(seconds);
+    }
+    if (buildDate != null && !buildDate.isEmpty()) {
+      try {
+        return OptionalLong.of(java.time.OffsetDateTime.parse(buildDate).toEpochSecond());
+      } catch (java.time.format.DateTimeParseException e) {
+        throw CheckException.usage(RebuildCode.BUILD_EPOCH_INVALID, "--build-date must be an RFC 3339 time such as "
+            + "2024-01-02T03:04:05Z, not '" + buildDate + "'");
+      }
+    }
+    if (env != null && !env.isEmpty()) {
+      try {
+        long v = Long.parseLong(env.strip());
+        if (v >= 0) {
+          return OptionalLong.of(v);
+        }
+      } catch (NumberFormatException e) {
+        // fall through
+      }
+      throw CheckException.usage(RebuildCode.BUILD_EPOCH_INVALID, "SOURCE_DATE_EPOCH must be unix seconds, not '" + env + "'");
+    }
+    return OptionalLong.empty();
+  }
+
+  /** apko's {@code --annotations key:value} rules (key {@code [a-z0-9-.]+}, value not empty, each key once). */
+  static Map<String, String> parseApkoAnnotations(List<String> kvs) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (String kv : kvs) {
+      int c = kv.indexOf(':');
+      if (c < 0) {
+        throw CheckException.usage(CliCode.ANNOTATION_INVALID, "unable to parse annotation: " + kv + " (--annotations takes key:value)");
+      }
+      String k = kv.substring(0, c);
+      String v = kv.substring(c + 1);
+      if (m.containsKey(k)) {
+        throw CheckException.usage(CliCode.ANNOTATION_INVALID, "annotation " + k + " defined more than once");
+      }
+      if (!k.matches("[a-z0-9\\-.]+")) {
+        throw CheckException.usage(CliCode.ANNOTATION_INVALID, "annotation key malformed: " + k);
+      }
+      if (v.isEmpty()) {
+        throw CheckException.usage(CliCode.ANNOTATION_INVALID, "annotation " + k + " value is empty");
+      }
+      m.put(k, v);
+    }
+    return m;
+  }
+
   /** Key files or directories, read by the build under the keyring's one rule ({@code ApkKeyring.load}). */
   private List<Path> keyFiles(Path wd) {
-    return keyrings.stream().map(k -> k.isAbsolute() ? k : wd.resolve(k)).toList();
+    return keyrings.stream().map(k -> WorkDir.resolve(wd, k)).toList();
   }
 
   static Map<String, String> parseAnnotations(List<String> kvs) {
@@ -176,16 +363,17 @@ public final class BuildCommand implements Callable<Integer> {
     for (String kv : kvs) {
       int eq = kv.indexOf('=');
       if (eq <= 0) {
-        throw CheckException.usage("ANNOTATION_INVALID", "--annotation must be KEY=VALUE: " + kv);
+        throw CheckException.usage(CliCode.ANNOTATION_INVALID, "--annotation must be KEY=VALUE: " + kv);
       }
       m.put(kv.substring(0, eq), kv.substring(eq + 1));
     }
     return m;
   }
 
-  private static void print(Output out, BuildResult r, ImageReference dest) {
+  private static void print(Output out, BuildResult r, String dest, List<Path> sboms) {
     var w = out.out();
     w.println("index    " + r.index().digest() + "  -> " + dest);
+    w.println("apko     rules of " + r.rules().label());
     for (BuildResult.ArchImage img : r.images()) {
       w.println(img.arch().platform() + " (" + img.arch().apk() + ")");
       w.println("  manifest " + img.manifest().digest());
@@ -203,16 +391,19 @@ public final class BuildCommand implements Callable<Integer> {
         }
       }
     }
+    for (Path p : sboms) {
+      w.println("sbom     " + p);
+    }
     for (String n : r.notes()) {
       w.println("note: " + n);
     }
     w.flush();
   }
 
-  private static ObjectNode lockJson(LockFile lock) {
+  private static ObjectNode lockJson(LockFile lock, Path written) {
     ObjectNode n = Json.mapper().createObjectNode();
-    n.put("schemaVersion", 1);
-    n.put("result", "LOCKED");
+    n.put("action", "lock");
+    n.put("lockfile", written.toString());
     ArrayNode ps = n.putArray("packages");
     for (LockFile.LockedPackage p : lock.packages()) {
       ps.addObject().put("arch", p.architecture()).put("name", p.name()).put("version", p.version())
@@ -221,12 +412,12 @@ public final class BuildCommand implements Callable<Integer> {
     return n;
   }
 
-  private static ObjectNode json(BuildResult r, ImageReference dest) {
+  private static ObjectNode json(BuildResult r, String dest, List<Path> sboms) {
     ObjectNode n = Json.mapper().createObjectNode();
-    n.put("schemaVersion", 1);
-    n.put("result", "BUILT");
-    n.put("output", dest.toString());
+    n.put("action", "build");
+    n.put("output", dest);
     n.put("index", r.index().digest().toString());
+    n.put("apkoRules", r.rules().label());
     ArrayNode imgs = n.putArray("images");
     for (BuildResult.ArchImage img : r.images()) {
       ObjectNode i = imgs.addObject();
@@ -248,16 +439,13 @@ public final class BuildCommand implements Callable<Integer> {
       for (BuildResult.InstalledPackage p : img.packages()) {
         ObjectNode po = ps.addObject().put("name", p.name()).put("version", p.version()).put("checksum", p.checksum())
             .put("url", p.url());
-        ArrayNode fs = po.putArray("findings");
-        for (dev.bitproof.report.Finding f : p.findings()) {
-          ObjectNode fo = fs.addObject().put("code", f.code()).put("severity", f.severity().name())
-              .put("message", f.message());
-          f.evidence().forEach(fo.putObject("evidence")::put);
-        }
+        po.set("findings", Output.findingsJson(p.findings()));
       }
     }
     ObjectNode steps = n.putObject("stepsMillis");
     r.steps().forEach(steps::put);
+    ArrayNode sb = n.putArray("sboms");
+    sboms.forEach(p -> sb.add(p.toString()));
     ArrayNode notes = n.putArray("notes");
     r.notes().forEach(notes::add);
     return n;

@@ -1,9 +1,7 @@
 package dev.bitproof.cli.commands;
 
-import dev.bitproof.cli.Common;
-import dev.bitproof.cli.ExitCodes;
-import dev.bitproof.cli.TransportMixin;
-import dev.bitproof.cli.Main;
+import dev.bitproof.cli.options.Common;
+import dev.bitproof.cli.options.TransportMixin;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.compare.CompareOptions;
 import dev.bitproof.compare.Comparison;
@@ -65,7 +63,7 @@ public final class CompareCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Output out = common.output();
-    Verdict required = required(require, semantic);
+    Verdict required = CompareOptions.requiredVerdict(require, semantic);
     CompareOptions opts = semantic ? CompareOptions.semantic() : CompareOptions.strict();
     if (platform != null) {
       opts = opts.withPlatform(Platform.parse(platform));
@@ -81,8 +79,7 @@ public final class CompareCommand implements Callable<Integer> {
     inputs.put("require", required.name());
     platform(inputs);
     Report r = Report.ofComparison("compare", c, "a", "b", required, inputs, List.of());
-    print(out, r, verbose);
-    return r.passed() ? ExitCodes.OK : ExitCodes.FAILED;
+    return out.render(r, verbose);
   }
 
   private void platform(Map<String, String> inputs) {
@@ -91,26 +88,10 @@ public final class CompareCommand implements Callable<Integer> {
     }
   }
 
+  /** Kept for HookCommand until the hook moves to its own module: {@link CompareOptions#requiredVerdict}. */
   static Verdict required(String require, boolean semantic) {
-    if (require == null) {
-      return semantic ? Verdict.SEMANTICALLY_IDENTICAL : Verdict.CONTENT_IDENTICAL;
-    }
-    return switch (require) {
-      case "bit" -> Verdict.BIT_IDENTICAL;
-      case "content" -> Verdict.CONTENT_IDENTICAL;
-      case "semantic" -> Verdict.SEMANTICALLY_IDENTICAL;
-      default -> throw dev.bitproof.report.CheckException.usage("OPTION_INVALID",
-          "--require must be bit, content or semantic, not '" + require + "'");
-    };
+    return CompareOptions.requiredVerdict(require, semantic);
   }
 
-  /** JSON (the schema'd report) on stdout, or the text rendering. */
-  static void print(Output out, Report r, boolean verbose) {
-    if (out.json()) {
-      out.printJson(ReportJson.toJson(r, Main.Version.number()));
-    } else {
-      out.out().print(ReportText.render(r, verbose));
-      out.out().flush();
-    }
-  }
+
 }

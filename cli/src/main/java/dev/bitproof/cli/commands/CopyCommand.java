@@ -1,10 +1,10 @@
 package dev.bitproof.cli.commands;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bitproof.cli.Common;
-import dev.bitproof.cli.ExitCodes;
-import dev.bitproof.cli.TransportMixin;
+import dev.bitproof.cli.options.Common;
+import dev.bitproof.cli.options.TransportMixin;
 import dev.bitproof.cli.render.Output;
+import dev.bitproof.cli.render.Result;
 import dev.bitproof.json.Json;
 import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.ImageReference;
@@ -65,10 +65,8 @@ public final class CopyCommand implements Callable<Integer> {
         ImageDestination d = Transports.destination(to, transport.options(destCreds))) {
       r = Copier.copy(s, d, p, quiet ? Copier.Listener.NONE : new Progress(out));
     }
-    if (out.json()) {
-      ObjectNode n = Json.mapper().createObjectNode();
-      n.put("schemaVersion", 1);
-      n.put("result", "COPIED");
+    ObjectNode n = Json.mapper().createObjectNode();
+    {
       n.put("source", from.toString());
       n.put("destination", to.toString());
       n.put("digest", r.root().digest().toString());
@@ -77,14 +75,13 @@ public final class CopyCommand implements Callable<Integer> {
       n.put("blobsCopied", r.blobsCopied());
       n.put("blobsSkipped", r.blobsSkipped());
       n.put("bytes", r.bytes());
-      out.printJson(n);
-    } else {
-      out.out().println("copied " + (r.root().isIndex() ? "index " : "manifest ") + r.root().digest() + " to " + to);
-      out.out().println("  " + r.manifests() + " manifest(s), " + r.blobsCopied() + " blob(s) copied (" + r.bytes()
-          + " B), " + r.blobsSkipped() + " already there");
-      out.out().flush();
     }
-    return ExitCodes.OK;
+    Copier.Result done = r;
+    return out.render(new Result("copy", Result.Outcome.PASS, n, w -> {
+      w.println("copied " + (done.root().isIndex() ? "index " : "manifest ") + done.root().digest() + " to " + to);
+      w.println("  " + done.manifests() + " manifest(s), " + done.blobsCopied() + " blob(s) copied (" + done.bytes()
+          + " B), " + done.blobsSkipped() + " already there");
+    }));
   }
 
   /** One stderr line per blob and manifest: long transfers show they are moving. */

@@ -2,10 +2,11 @@ package dev.bitproof.cli.commands;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bitproof.cli.Common;
-import dev.bitproof.cli.ExitCodes;
+import dev.bitproof.cli.options.Common;
 import dev.bitproof.cli.render.Output;
+import dev.bitproof.cli.render.Result;
 import dev.bitproof.deb.ArchiveVerifier;
+import dev.bitproof.deb.DebCode;
 import dev.bitproof.deb.DebPackage;
 import dev.bitproof.deb.DpkgDatabase;
 import dev.bitproof.deb.DpkgImageCheck;
@@ -17,6 +18,7 @@ import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.Platform;
 import dev.bitproof.oci.transport.ImageSource;
 import dev.bitproof.oci.transport.Images;
+import dev.bitproof.oci.transport.TransportCode;
 import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.oci.transport.Transports;
 import dev.bitproof.report.CheckException;
@@ -97,7 +99,7 @@ public final class DebCommand implements Runnable {
       try {
         return Instant.parse(now);
       } catch (DateTimeParseException e) {
-        throw CheckException.usage("USAGE_BAD_TIME", "--now must be an ISO-8601 instant such as 2026-11-29T12:00:00Z");
+        throw CheckException.usage(CliCode.USAGE_BAD_TIME, "--now must be an ISO-8601 instant such as 2026-11-29T12:00:00Z");
       }
     }
 
@@ -111,7 +113,7 @@ public final class DebCommand implements Runnable {
       for (String f : signedBy) {
         String norm = f.replace(" ", "").toUpperCase(java.util.Locale.ROOT);
         if (!norm.matches("[0-9A-F]{40}!?|[0-9A-F]{64}!?")) {
-          throw CheckException.usage("USAGE_BAD_FINGERPRINT", "--signed-by wants a full fingerprint, got '" + f + "'");
+          throw CheckException.usage(CliCode.USAGE_BAD_FINGERPRINT, "--signed-by wants a full fingerprint, got '" + f + "'");
         }
         fprs.add(norm);
       }
@@ -128,10 +130,10 @@ public final class DebCommand implements Runnable {
     List<PackagesIndex> load(ArchiveVerifier.Options o, Predicate<String> keep, List<Finding> out, Output progress)
         throws IOException {
       if (releases.isEmpty() && !packages.isEmpty()) {
-        throw CheckException.usage("USAGE_RELEASE_REQUIRED", "--packages needs the --release that signs it");
+        throw CheckException.usage(CliCode.USAGE_RELEASE_REQUIRED, "--packages needs the --release that signs it");
       }
       if (!releases.isEmpty() && keyrings.isEmpty()) {
-        throw CheckException.usage("USAGE_KEYRING_REQUIRED", "--release needs --keyring (the trusted archive keys)");
+        throw CheckException.usage(CliCode.USAGE_KEYRING_REQUIRED, "--release needs --keyring (the trusted archive keys)");
       }
       List<ArchiveVerifier.VerifiedRelease> verified = new ArrayList<>();
       if (!releases.isEmpty()) {
@@ -148,7 +150,7 @@ public final class DebCommand implements Runnable {
             Path sig = detached < releaseGpg.size() ? releaseGpg.get(detached) : r.resolveSibling(name + ".gpg");
             detached++;
             if (!Files.exists(sig)) {
-              throw new CheckException("DEB_RELEASE_SIGNATURE_MISSING", name,
+              throw new CheckException(DebCode.DEB_RELEASE_SIGNATURE_MISSING, name,
                   "Release is not cleartext-signed and no detached signature was given (--release-gpg) or found at " + sig);
             }
             vr = ArchiveVerifier.verifyDetached(bytes, Files.readAllBytes(sig), name, keyring, o);
@@ -170,23 +172,16 @@ public final class DebCommand implements Runnable {
 
   static int report(Output o, String command, Instant now, List<Finding> findings, ObjectNode extra) {
     boolean failed = findings.stream().anyMatch(Finding::fails);
-    if (o.json()) {
-      ObjectNode n = Json.mapper().createObjectNode();
-      n.put("schemaVersion", 1);
-      n.put("command", command);
-      n.put("result", failed ? "FAIL" : "PASS");
-      n.put("now", now.toString());
-      if (extra != null) {
-        n.setAll(extra);
-      }
-      n.set("findings", Output.findingsJson(findings));
-      o.printJson(n);
-    } else {
-      o.printFindings(findings);
-      o.out().println(failed ? "FAIL: " + findings.stream().filter(Finding::fails).count() + " failing finding(s)" : "PASS");
-      o.out().flush();
+    ObjectNode n = Json.mapper().createObjectNode();
+    n.put("now", now.toString());
+    if (extra != null) {
+      n.setAll(extra);
     }
-    return failed ? ExitCodes.FAILED : ExitCodes.OK;
+    n.set("findings", Output.findingsJson(findings));
+    return o.render(new Result(command, Result.Outcome.of(!failed), n, w -> {
+      findings.forEach(f -> w.println(Output.findingText(f)));
+      w.println(failed ? "FAIL: " + findings.stream().filter(Finding::fails).count() + " failing finding(s)" : "PASS");
+    }));
   }
 
   @Command(name = "verify", mixinStandardHelpOptions = true,
@@ -215,7 +210,7 @@ public final class DebCommand implements Runnable {
         archive = new ArchiveOptions();
       }
       if (!archive.any() && debs.isEmpty()) {
-        throw CheckException.usage("USAGE_NOTHING_TO_VERIFY", "give --release (and --keyring), --packages or DEB files");
+        throw CheckException.usage(CliCode.USAGE_NOTHING_TO_VERIFY, "give --release (and --keyring), --packages or DEB files");
       }
       ArchiveVerifier.Options opts = archive.options();
       List<Finding> findings = new ArrayList<>();
@@ -285,7 +280,7 @@ public final class DebCommand implements Runnable {
         archive = new ArchiveOptions();
       }
       if ((ref == null) == (rootfs == null)) {
-        throw CheckException.usage("USAGE_IMAGE_OR_ROOTFS", "give exactly one of REF or --rootfs TAR");
+        throw CheckException.usage(CliCode.USAGE_IMAGE_OR_ROOTFS, "give exactly one of REF or --rootfs TAR");
       }
       ImageFilesystem fs;
       String subject;
@@ -340,7 +335,7 @@ public final class DebCommand implements Runnable {
       try (ImageSource src = Transports.source(ref, topts)) {
         Images.Tree tree = Images.walk(src);
         if (tree.images().isEmpty()) {
-          throw new CheckException("IMAGE_EMPTY", ref.toString(), "the index holds no image");
+          throw new CheckException(TransportCode.IMAGE_EMPTY, ref.toString(), "the index holds no image");
         }
         Images.Resolved chosen = pick(tree.images(), ref);
         o.progress("bitproof: reading " + chosen.manifest().layers().size() + " layer(s) of " + ref);
@@ -364,7 +359,7 @@ public final class DebCommand implements Runnable {
           return r;
         }
       }
-      throw CheckException.usage("USAGE_PLATFORM_NOT_FOUND", "no image for platform " + p + " in " + ref);
+      throw CheckException.usage(CliCode.USAGE_PLATFORM_NOT_FOUND, "no image for platform " + p + " in " + ref);
     }
   }
 

@@ -1,24 +1,13 @@
 package dev.bitproof.cli.commands;
 
-import dev.bitproof.cli.Common;
-import dev.bitproof.cli.ExitCodes;
+import dev.bitproof.cli.options.Common;
 import dev.bitproof.cli.render.Output;
-import dev.bitproof.compare.CompareOptions;
-import dev.bitproof.compare.Verdict;
-import dev.bitproof.oci.ImageReference;
-import dev.bitproof.oci.transport.ImageSource;
-import dev.bitproof.oci.transport.TransportOptions;
-import dev.bitproof.oci.transport.Transports;
 import dev.bitproof.report.CheckException;
-import dev.bitproof.verify.ApkoRebuilder;
-import dev.bitproof.verify.PublishedCheck;
 import dev.bitproof.verify.Report;
-import dev.bitproof.verify.Verifier;
+import dev.bitproof.verify.Verification;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,21 +37,10 @@ public final class DemoCommand implements Callable<Integer> {
     Path demo = demoDir();
     Path published = demo.resolve(tampered ? "published-tampered" : "published");
     String ref = "oci:" + published;
-    Path work = Files.createTempDirectory("bitproof-demo-");
     out.progress("bitproof demo: rebuilding " + demo.resolve("apko.yaml") + " and verifying it against " + ref);
-    Verifier.Request req = new Verifier.Request(demo.resolve("apko.yaml"), Optional.of(demo.resolve("apko.lock.json")),
-        Optional.empty(), OptionalLong.empty(), ref, work, CompareOptions.strict(), Verdict.CONTENT_IDENTICAL,
-        TransportOptions.defaults());
-    Report r;
-    try (ImageSource src = Transports.source(ImageReference.parse(ref), TransportOptions.defaults())) {
-      r = Verifier.run(req, new ApkoRebuilder(demo), src, List.of(PublishedCheck.sbom(),
-          PublishedCheck.policy(dev.bitproof.policy.Policy.of(dev.bitproof.policy.Rule.Profile.PRODUCTION), false)));
-    } finally {
-      VerifyCommand.deleteTree(work);
-    }
-    r = new Report("demo", r.a(), r.b(), r.inputs(), r.notes(), r.checks(), r.comparison());
-    CompareCommand.print(out, r, verbose);
-    return r.passed() ? ExitCodes.OK : ExitCodes.FAILED;
+    Report r = Verification.run(Verification.Request.of(demo.resolve("apko.yaml"), ref).withCommand("demo")
+        .withLockfile(Optional.of(demo.resolve("apko.lock.json"))).withContext(demo));
+    return out.render(r, verbose);
   }
 
   /** {@code testdata/demo}: {@code -Dbitproof.demo}, else next to the jar or classes, else above the current directory. */
@@ -86,7 +64,7 @@ public final class DemoCommand implements Callable<Integer> {
         return d.resolve("testdata/demo");
       }
     }
-    throw new CheckException("DEMO_NOT_FOUND", "testdata/demo",
+    throw new CheckException(CliCode.DEMO_NOT_FOUND, "testdata/demo",
         "the bundled demo was not found next to the jar or above the current directory (set -Dbitproof.demo=DIR)");
   }
 }

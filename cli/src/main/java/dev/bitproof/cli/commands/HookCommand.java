@@ -1,75 +1,72 @@
 package dev.bitproof.cli.commands;
 
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import dev.bitproof.rebuild.LayerCompressor;
-import dev.bitproof.cli.Common;
-import dev.bitproof.cli.ExitCodes;
-import dev.bitproof.cli.TransportMixin;
+import dev.bitproof.cli.render.SignDocument;
+import dev.bitproof.attest.Signer;
+import dev.bitproof.cli.render.Tool;
+import dev.bitproof.report.CommonCode;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bitproof.cli.options.Common;
+import dev.bitproof.cli.options.ExitCodes;
+import dev.bitproof.cli.options.TransportMixin;
+import dev.bitproof.attest.AttestCode;
+import dev.bitproof.attest.registry.Attachments;
 import dev.bitproof.cli.render.Output;
-import dev.bitproof.compare.CompareOptions;
+import dev.bitproof.hook.Attester;
+import dev.bitproof.hook.CheckSettings;
+import dev.bitproof.hook.EventAuth;
+import dev.bitproof.hook.HookClient;
+import dev.bitproof.hook.HookCode;
+import dev.bitproof.hook.HookConfig;
+import dev.bitproof.hook.HookService;
+import dev.bitproof.hook.JobStore;
 import dev.bitproof.hook.RegistryEvent;
-import dev.bitproof.json.Json;
-import dev.bitproof.io.LimitedInputStream;
-import dev.bitproof.oci.ImageReference;
-import dev.bitproof.oci.RawManifest;
-import dev.bitproof.oci.transport.ImageSource;
+import dev.bitproof.hook.RegistryChecker;
+import dev.bitproof.hook.Tls;
+import dev.bitproof.hook.WorkerSettings;
+import dev.bitproof.io.IoCode;
+import dev.bitproof.oci.Digest;
 import dev.bitproof.oci.transport.TransportOptions;
-import dev.bitproof.oci.transport.Transports;
 import dev.bitproof.policy.Policy;
 import dev.bitproof.report.CheckException;
-import dev.bitproof.verify.ApkoRebuilder;
-import dev.bitproof.verify.PublishedCheck;
-import dev.bitproof.verify.Report;
-import dev.bitproof.verify.ReportJson;
-import dev.bitproof.verify.Verifier;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.util.ArrayList;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
- * {@code bitproof hook serve}: a registry-side hook. The registry (CNCF distribution's {@code notifications}) posts an
- * event for every push; each pushed image is checked (hardening policy and SBOM always; a full rebuild-and-compare
- * when its repository is mapped to an apko config) and the result is written under {@code --state}, optionally with
- * a signed attestation attached to the image.
+ * {@code bitproof hook serve|results}: wires options to the hook service ({@code dev.bitproof.hook}) and its client.
  */
 @Command(name = "hook", mixinStandardHelpOptions = true, description = "Registry-side hook that verifies every pushed image.",
-    subcommands = HookCommand.Serve.class)
+    subcommands = {HookCommand.Serve.class, HookCommand.Results.class})
 public final class HookCommand {
 
   @Command(name = "serve", mixinStandardHelpOptions = true,
-      description = {"Listen for registry push notifications (distribution's notifications endpoint: POST /events) and "
-          + "verify every pushed image: tagged manifests and indexes; child manifests are verified through their index; "
-          + "sha256-* tags (attestations, SBOMs) are skipped.",
-          "Results: STATE/<repository>/<digest-hex>.json, also served at GET /results/<repository>@<digest>."},
+      description = {"Listen for registry push notifications (distribution's notifications endpoint: POST /events), store "
+          + "each pushed image as a job before acknowledging it, and verify it: tagged manifests and indexes; child "
+          + "manifests are verified through their index; sha256-* tags (attestations, SBOMs) are skipped.",
+          "Jobs and results live in a database: SQLite in STATE/hook.db (one process), or PostgreSQL with --database "
+          + "(any number of replicas). GET /healthz, /readyz, /metrics, /v1/results/<repository>@<digest>, /v1/results."},
       exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:stopped cleanly", "2:usage error",
-        "3:could not listen or read a named file", "4:internal error"})
-  public static final class Serve implements java.util.concurrent.Callable<Integer> {
+        "3:could not listen, open the database or read a named file", "4:internal error"})
+  public static final class Serve implements Callable<Integer> {
     @Mixin
     Common common;
 
@@ -80,19 +77,71 @@ public final class HookCommand {
     AttestOptions attest;
 
     @Option(names = "--listen", defaultValue = "127.0.0.1:8765", paramLabel = "HOST:PORT",
-        description = "Where to listen (default: ${DEFAULT-VALUE}; port 0 picks a free port, printed on stderr).")
+        description = "Where to listen (default: ${DEFAULT-VALUE}; port 0 binds a free port, printed on stderr and in --port-file).")
     String listen;
 
-    @Option(names = "--registry", required = true, paramLabel = "HOST:PORT",
-        description = "The registry to fetch pushed images from. Event URLs are never followed.")
+    @Option(names = "--port-file", paramLabel = "FILE", description = "Write the bound port here once listening (for port 0).")
+    Path portFile;
+
+    @Option(names = "--registry", paramLabel = "HOST:PORT",
+        description = "The registry to fetch pushed images from (or registry: in --config). Event URLs are never followed.")
     String registry;
 
-    @Option(names = "--state", required = true, paramLabel = "DIR", description = "Where results are written.")
+    @Option(names = "--config", paramLabel = "FILE",
+        description = "YAML config (registry, profile|policy, enforcePolicy, repositories: match globs with config, "
+            + "lockfile, profile|policy, enforcePolicy); its values win over the flags; reloaded on SIGHUP.")
+    Path configFile;
+
+    @Option(names = "--print-config", description = "Print the effective configuration and exit.")
+    boolean printConfig;
+
+    @Option(names = "--state", required = true, paramLabel = "DIR",
+        description = "The hook's directory: hook.db (SQLite, unless --database), rebuild work, attestation bundles.")
     Path state;
 
+    @Option(names = "--database", paramLabel = "JDBC_URL",
+        description = "PostgreSQL shared by replicas (jdbc:postgresql://HOST:PORT/DB?user=U). Default: SQLite in --state.")
+    String database;
+
+    @Option(names = "--database-password-file", paramLabel = "FILE", description = "The PostgreSQL password.")
+    Path databasePasswordFile;
+
+    @Option(names = "--workers", defaultValue = "2", paramLabel = "N", description = "Images checked at once (default ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--lease-seconds", defaultValue = "60", paramLabel = "S",
+        description = "A running job's lease, extended while it runs; a dead replica's job is taken over after it (default ${DEFAULT-VALUE}).")
+    int leaseSeconds;
+
+    @Option(names = "--max-attempts", defaultValue = "6", paramLabel = "N",
+        description = "Attempts for an image that could not be checked (default ${DEFAULT-VALUE}).")
+    int maxAttempts;
+
+    @Option(names = "--retry-seconds", defaultValue = "5", paramLabel = "S",
+        description = "First retry delay, doubling up to 10 minutes (default ${DEFAULT-VALUE}).")
+    int retrySeconds;
+
     @Option(names = "--auth-token-file", paramLabel = "FILE",
-        description = "Require 'Authorization: Bearer <token>' on events (set it in the registry's endpoint headers).")
+        description = "Require 'Authorization: Bearer <token>' on events and results (set it in the registry's endpoint headers).")
     Path authTokenFile;
+
+    @Option(names = "--hmac-secret-file", paramLabel = "FILE",
+        description = "Accept events signed with this secret: X-Bitproof-Signature: t=<unix>,v1=<hex HMAC-SHA256 of t.body>.")
+    Path hmacSecretFile;
+
+    @Option(names = "--allow-unauthenticated",
+        description = "Listen on a non-loopback address without --auth-token-file or --hmac-secret-file.")
+    boolean allowUnauthenticated;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve HTTPS with this certificate chain (with --tls-key).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "The certificate's private key (unencrypted PEM).")
+    Path tlsKey;
+
+    @Option(names = "--max-body", defaultValue = "1048576", paramLabel = "BYTES",
+        description = "Largest event body accepted; larger ones get 413 (default ${DEFAULT-VALUE}).")
+    int maxBody;
 
     @Option(names = "--verify-config", paramLabel = "REPO=CONFIG", description = "Rebuild and compare pushes to REPO with this apko config.")
     Map<String, Path> verifyConfigs = new LinkedHashMap<>();
@@ -115,267 +164,268 @@ public final class HookCommand {
     @Option(names = "--enforce-policy", description = "Policy violations fail the result (default: advisory).")
     boolean enforcePolicy;
 
-    @Option(names = "--queue", defaultValue = "256", paramLabel = "N",
-        description = "Pending images at most; a full queue answers 503 so the registry retries later (default ${DEFAULT-VALUE}).")
-    int queueSize;
-
-    @Option(names = "--max-images", paramLabel = "N", description = "Stop after N images were processed (for one-shot runs and tests).")
+    @Option(names = "--max-images", paramLabel = "N", description = "Stop after this process finished N images (one-shot runs and tests).")
     Integer maxImages;
-
-    private final Set<String> pending = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger processed = new AtomicInteger();
 
     @Override
     public Integer call() throws Exception {
       Output out = common.output();
-      if (queueSize < 1 || queueSize > 100_000 || (maxImages != null && maxImages < 1)) {
-        throw CheckException.usage("OPTION_INVALID", "--queue must be 1..100000 and --max-images at least 1");
+      if (workers < 1 || workers > 256 || leaseSeconds < 2 || leaseSeconds > 3600 || maxAttempts < 1 || maxAttempts > 100
+          || retrySeconds < 1 || maxBody < 1024 || maxBody > RegistryEvent.MAX_ENVELOPE || (maxImages != null && maxImages < 1)) {
+        throw CheckException.usage(CommonCode.OPTION_INVALID, "--workers 1..256, --lease-seconds 2..3600, --max-attempts 1..100, "
+            + "--retry-seconds ≥ 1, --max-body 1024.." + RegistryEvent.MAX_ENVELOPE + ", --max-images ≥ 1");
       }
       if (attest.attach && !attest.requested()) {
-        throw CheckException.usage("ATTEST_KEY_REQUIRED", "--attach needs --attest-key");
+        throw CheckException.usage(AttestCode.ATTEST_KEY_REQUIRED, "--attach needs --attest-key");
       }
+      if ((tlsCert == null) != (tlsKey == null)) {
+        throw CheckException.usage(CommonCode.OPTION_INVALID, "--tls-cert and --tls-key go together");
+      }
+      if (database != null && !database.startsWith("jdbc:postgresql:")) {
+        throw CheckException.usage(CommonCode.OPTION_INVALID, "--database takes a jdbc:postgresql: URL (SQLite is the default, in --state)");
+      }
+      Map<String, CheckSettings.Mapping> mappings = new LinkedHashMap<>();
       for (String repo : verifyLockfiles.keySet()) {
         if (!verifyConfigs.containsKey(repo)) {
-          throw CheckException.usage("OPTION_INVALID", "--verify-lockfile " + repo + " has no --verify-config");
+          throw CheckException.usage(CommonCode.OPTION_INVALID, "--verify-lockfile " + repo + " has no --verify-config");
         }
       }
-      for (Path p : verifyConfigs.values()) {
-        if (!Files.isRegularFile(p)) {
-          throw new CheckException("FILE_NOT_FOUND", p.toString(), "no such config file");
-        }
-      }
-      Optional<byte[]> token = Optional.empty();
-      if (authTokenFile != null) {
-        if (!Files.isRegularFile(authTokenFile)) {
-          throw new CheckException("FILE_NOT_FOUND", authTokenFile.toString(), "no such token file");
-        }
-        token = Optional.of(("Bearer " + Files.readString(authTokenFile).strip()).getBytes(StandardCharsets.UTF_8));
-      }
-      Policy policy = PolicyCommand.load(policyFile, profile);
-      TransportOptions to = transport.options();
-      Files.createDirectories(state);
-
-      BlockingQueue<RegistryEvent> queue = new ArrayBlockingQueue<>(queueSize);
-      CountDownLatch done = new CountDownLatch(1);
+      verifyConfigs.forEach((repo, cfg) -> mappings.put(repo,
+          new CheckSettings.Mapping(cfg, Optional.ofNullable(verifyLockfiles.get(repo)))));
       int colon = listen.lastIndexOf(':');
-      if (colon <= 0) {
-        throw CheckException.usage("OPTION_INVALID", "--listen must be HOST:PORT");
-      }
-      HttpServer server;
+      int port;
       try {
-        server = HttpServer.create(new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1))), 16);
-      } catch (IOException | NumberFormatException e) {
-        throw new CheckException("HOOK_LISTEN_FAILED", listen, "cannot listen: " + e.getMessage(), e);
+        port = colon <= 0 ? -1 : Integer.parseInt(listen.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        port = -1;
       }
-      Optional<byte[]> expectedAuth = token;
-      server.createContext("/events", ex -> onEvents(ex, queue, expectedAuth, out));
-      server.createContext("/healthz", ex -> reply(ex, 200, "ok\n"));
-      server.createContext("/results/", ex -> onResult(ex));
-      server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(2));
-      server.start();
-      out.progress("bitproof hook: listening on http://" + listen.substring(0, colon) + ":" + server.getAddress().getPort()
-          + "/events for pushes to " + registry);
-
-      Thread worker = new Thread(() -> {
-        try {
-          while (maxImages == null || processed.get() < maxImages) {
-            RegistryEvent e = queue.poll(1, TimeUnit.SECONDS);
-            if (e != null) {
-              process(e, policy, to, out);
-              pending.remove(key(e));
-              processed.incrementAndGet();
+      if (port < 0 || port > 65535) {
+        throw CheckException.usage(CommonCode.OPTION_INVALID, "--listen must be HOST:PORT");
+      }
+      String host = listen.substring(0, colon).replaceAll("^\\[(.*)]$", "$1");
+      Optional<String> token = Optional.ofNullable(authTokenFile).map(f -> readSecret(f, "token"));
+      Optional<byte[]> hmac = Optional.ofNullable(hmacSecretFile).map(f -> readSecret(f, "HMAC secret").getBytes(StandardCharsets.UTF_8));
+      if (token.isEmpty() && hmac.isEmpty() && !allowUnauthenticated && !isLoopback(host)) {
+        throw CheckException.usage(HookCode.HOOK_AUTH_REQUIRED, "listening on " + host + " needs --auth-token-file or "
+            + "--hmac-secret-file (or --allow-unauthenticated)");
+      }
+      Policy policy = Policy.load(Optional.ofNullable(policyFile), Optional.ofNullable(profile));
+      String policyId = policyFile == null ? "profile:" + (profile == null ? "production" : profile.toLowerCase(java.util.Locale.ROOT))
+          : "file:" + Digest.sha256(Files.readAllBytes(policyFile));
+      TransportOptions to = transport.options();
+      Optional<Attester> attester = Optional.empty();
+      if (attest.requested()) {
+        char[] passphrase = attest.passphrase == null ? null : attest.passphrase.get();
+        Attachments.Layout layout = Signer.parseLayout(attest.layout);
+        attester = Optional.of((image, report, bundle) -> {
+          Signer.SignRequest r = new Signer.SignRequest(report, "verify.json", attest.key,
+              passphrase == null ? null : () -> passphrase, Signer.Form.JSONL, Optional.of(bundle), Optional.empty(),
+              Optional.empty(), dev.bitproof.attest.intoto.Predicates.DEFAULT_VERIFIER_ID, Optional.empty(),
+              attest.attach ? Optional.of(new Signer.Attach(layout, Optional.empty())) : Optional.empty(), to,
+              java.time.Instant.now());
+          return SignDocument.of(Signer.sign(r, out::progress));
+        });
+      }
+      CheckSettings flags = new CheckSettings(registry == null ? "" : registry, to, policy, policyId, enforcePolicy,
+          mappings, List.of(), Optional.ofNullable(keyring), context == null ? Path.of("") : context,
+          Tool.version(), attester, state.resolve("work"));
+      CheckSettings checks = configFile == null ? flags : HookConfig.load(configFile).over(flags);
+      if (checks.registry().isEmpty()) {
+        throw CheckException.usage(CommonCode.OPTION_INVALID, "--registry (or registry: in --config) is required");
+      }
+      if (printConfig) {
+        out.printJson(effective(checks, host, port, token.isPresent(), hmac.isPresent()));
+        return ExitCodes.OK;
+      }
+      WorkerSettings ws = new WorkerSettings(workers, leaseSeconds * 1000L, 1000, retrySeconds * 1000L,
+          Math.max(retrySeconds * 1000L, 600_000L), maxAttempts,
+          maxImages == null ? OptionalInt.empty() : OptionalInt.of(maxImages));
+      Files.createDirectories(state);
+      JobStore store = database == null ? JobStore.sqlite(state, workers + 4)
+          : JobStore.postgresql(database, Optional.ofNullable(databasePasswordFile).map(f -> readSecret(f, "password")), workers + 4);
+      HookService.ServerSettings http = new HookService.ServerSettings(host, port,
+          tlsCert == null ? Optional.empty() : Optional.of(new Tls(tlsCert, tlsKey)), maxBody, Math.max(8, workers + 6));
+      HookService hook;
+      try {
+        hook = HookService.start(http, ws, store, checks, new RegistryChecker(),
+            new EventAuth(token, hmac, Clock.systemUTC()), Clock.systemUTC(), out::progress);
+      } catch (RuntimeException e) {
+        store.close();
+        throw e;
+      }
+      try (hook) {
+        if (configFile != null) {
+          // installed before the port is announced: a HUP can only arrive once someone knows the hook is up
+          sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
+            try {
+              hook.reconfigure(HookConfig.load(configFile).over(flags));
+              out.progress("bitproof hook: reloaded " + configFile);
+            } catch (RuntimeException e) {
+              out.progress("bitproof hook: reloading " + configFile + " failed, keeping the previous config: " + e.getMessage());
             }
-          }
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-        } finally {
-          done.countDown();
+          });
         }
-      }, "bitproof-hook-worker");
-      worker.setDaemon(true);
-      worker.start();
-      Runtime.getRuntime().addShutdownHook(new Thread(done::countDown));
-      done.await();
-      server.stop(1);
-      ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
-      out.progress("bitproof hook: stopped after " + processed.get() + " image(s)");
+        Thread stopper = new Thread(hook::close, "bitproof-hook-stop");
+        Runtime.getRuntime().addShutdownHook(stopper);
+        if (portFile != null) {
+          Path tmp = Files.createTempFile(portFile.toAbsolutePath().getParent(), ".port-", ".partial");
+          Files.writeString(tmp, hook.port() + "\n");
+          Files.move(tmp, portFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        out.progress("bitproof hook: listening on " + hook.uri() + "/events for pushes to " + registry + " ("
+            + store.dialect().name().toLowerCase(java.util.Locale.ROOT) + ", " + workers + " worker(s))");
+        hook.awaitStop();
+        try {
+          Runtime.getRuntime().removeShutdownHook(stopper);
+        } catch (IllegalStateException shuttingDown) {
+          // the JVM is stopping: the hook closes the service
+        }
+        out.progress("bitproof hook: stopped after " + hook.finished() + " image(s)");
+      }
       return ExitCodes.OK;
     }
 
-    private static String key(RegistryEvent e) {
-      return e.repository() + "@" + e.digest();
+    /** The configuration in force, as {@code --print-config} shows it (secrets as whether they are set). */
+    private com.fasterxml.jackson.databind.node.ObjectNode effective(CheckSettings c, String host, int port, boolean bearer,
+        boolean hmac) {
+      var n = dev.bitproof.json.Json.mapper().createObjectNode();
+      n.put("registry", c.registry());
+      n.put("listen", host + ":" + port);
+      n.put("database", database == null ? "sqlite:" + state.resolve("hook.db") : database.replaceAll("password=[^&]*", "password=***"));
+      n.put("workers", workers);
+      n.put("leaseSeconds", leaseSeconds);
+      n.put("maxAttempts", maxAttempts);
+      n.put("retrySeconds", retrySeconds);
+      n.put("maxBody", maxBody);
+      n.put("tls", tlsCert != null);
+      n.put("bearerToken", bearer);
+      n.put("hmacSecret", hmac);
+      n.put("policy", c.policyId());
+      n.put("enforcePolicy", c.enforcePolicy());
+      n.put("attest", c.attester().isPresent());
+      var repos = n.putArray("repositories");
+      c.mappings().forEach((repo, m) -> {
+        var r = repos.addObject();
+        r.put("match", repo);
+        r.put("config", m.config().toString());
+        m.lockfile().ifPresent(l -> r.put("lockfile", l.toString()));
+      });
+      for (CheckSettings.RepositoryRule rule : c.rules()) {
+        var r = repos.addObject();
+        r.put("match", rule.match());
+        rule.verify().ifPresent(m -> {
+          r.put("config", m.config().toString());
+          m.lockfile().ifPresent(l -> r.put("lockfile", l.toString()));
+        });
+        rule.policyId().ifPresent(p -> r.put("policy", p));
+        rule.enforcePolicy().ifPresent(e -> r.put("enforcePolicy", e));
+      }
+      return n;
     }
 
-    private void onEvents(HttpExchange ex, BlockingQueue<RegistryEvent> queue, Optional<byte[]> auth, Output out)
-        throws IOException {
-      try (ex) {
-        if (!ex.getRequestMethod().equals("POST")) {
-          reply(ex, 405, "POST only\n");
-          return;
-        }
-        if (auth.isPresent()) {
-          String got = ex.getRequestHeaders().getFirst("Authorization");
-          if (got == null || !MessageDigest.isEqual(auth.get(), got.getBytes(StandardCharsets.UTF_8))) {
-            reply(ex, 401, "HOOK_UNAUTHORIZED\n");
-            return;
-          }
-        }
-        byte[] body;
-        try (InputStream in = ex.getRequestBody()) {
-          body = LimitedInputStream.readAll(in, RegistryEvent.MAX_ENVELOPE + 1L, "HOOK_EVENT_INVALID", "envelope");
-        } catch (CheckException e) {
-          reply(ex, 413, e.code() + "\n");
-          return;
-        }
-        List<RegistryEvent> events;
+    private static boolean isLoopback(String host) {
+      try {
+        return InetAddress.getByName(host).isLoopbackAddress();
+      } catch (UnknownHostException e) {
+        return false;
+      }
+    }
+  }
+
+  @Command(name = "results", mixinStandardHelpOptions = true,
+      description = {"Query a hook's results API: one image's stored result (with its full report), or a list."},
+      exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:PASS or SKIPPED (or a list)", "1:FAIL",
+        "2:usage error", "3:the hook could not check the image, has no result for it, or could not be reached",
+        "4:internal error"})
+  public static final class Results implements Callable<Integer> {
+    @Mixin
+    Common common;
+
+    @Parameters(arity = "0..1", paramLabel = "REPOSITORY@DIGEST", description = "One image (omit for a list).")
+    String image;
+
+    @Option(names = "--url", required = true, paramLabel = "URL", description = "The hook (http[s]://HOST:PORT).")
+    URI url;
+
+    @Option(names = "--auth-token-file", paramLabel = "FILE", description = "The hook's bearer token.")
+    Path authTokenFile;
+
+    @Option(names = "--cacert", paramLabel = "PEM", description = "CA certificates to trust for an https hook.")
+    Path cacert;
+
+    @Option(names = "--result", paramLabel = "PASS|FAIL|ERROR|SKIPPED", description = "List only this result.")
+    String result;
+
+    @Option(names = "--since", paramLabel = "INSTANT", description = "List results finished at or after (2026-12-01T00:00:00Z).")
+    String since;
+
+    @Option(names = "--limit", defaultValue = "100", paramLabel = "N", description = "List at most N (1..1000, default ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Override
+    public Integer call() {
+      Output out = common.output();
+      HookClient client = new HookClient(url, Optional.ofNullable(authTokenFile).map(f -> readSecret(f, "token")),
+          Optional.ofNullable(cacert));
+      if (image == null) {
+        Optional<Instant> s;
         try {
-          events = RegistryEvent.parseEnvelope(body);
-        } catch (CheckException e) {
-          reply(ex, 400, e.code() + ": " + e.getMessage() + "\n");
-          return;
+          s = Optional.ofNullable(since).map(Instant::parse);
+        } catch (DateTimeParseException e) {
+          throw CheckException.usage(CommonCode.OPTION_INVALID, "--since takes an instant such as 2026-12-01T00:00:00Z");
         }
-        for (RegistryEvent e : events) {
-          if (!e.isImagePush() || !pending.add(key(e))) {
-            continue;
-          }
-          if (!queue.offer(e)) {
-            pending.remove(key(e));
-            // the registry keeps the event and retries: back-pressure instead of loss
-            reply(ex, 503, "HOOK_QUEUE_FULL\n");
-            return;
-          }
-          out.progress("bitproof hook: queued " + key(e) + e.tag().map(t -> " (" + t + ")").orElse(""));
+        if (limit < 1 || limit > HookService.MAX_LIST) {
+          throw CheckException.usage(CommonCode.OPTION_INVALID, "--limit must be 1.." + HookService.MAX_LIST);
         }
-        reply(ex, 200, "ok\n");
-      }
-    }
-
-    private void onResult(HttpExchange ex) throws IOException {
-      try (ex) {
-        String rest = ex.getRequestURI().getPath().substring("/results/".length());
-        int at = rest.lastIndexOf('@');
-        Path file = null;
-        if (at > 0) {
-          try {
-            file = resultFile(rest.substring(0, at), dev.bitproof.oci.Digest.parse(rest.substring(at + 1)));
-          } catch (CheckException | IllegalArgumentException bad) {
-            file = null;
-          }
-        }
-        if (file == null || !Files.isRegularFile(file)) {
-          reply(ex, 404, "no result\n");
-          return;
-        }
-        byte[] b = Files.readAllBytes(file);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(200, b.length);
-        try (OutputStream os = ex.getResponseBody()) {
-          os.write(b);
-        }
-      }
-    }
-
-    private static void reply(HttpExchange ex, int code, String body) throws IOException {
-      byte[] b = body.getBytes(StandardCharsets.UTF_8);
-      ex.sendResponseHeaders(code, b.length);
-      try (OutputStream os = ex.getResponseBody()) {
-        os.write(b);
-      }
-    }
-
-    /** {@code STATE/<repo>/<hex>.json}; the repository name was validated by the event parser (no {@code ..}). */
-    Path resultFile(String repository, dev.bitproof.oci.Digest digest) {
-      if (!ImageReference.isValidRepository(repository)) {
-        throw new IllegalArgumentException("bad repository");
-      }
-      return state.resolve(repository).resolve(digest.hex() + ".json");
-    }
-
-    /** Checks one pushed image and writes its result; never throws (a failure is an ERROR result). */
-    void process(RegistryEvent e, Policy policy, TransportOptions to, Output out) {
-      ObjectNode result = Json.mapper().createObjectNode();
-      result.put("schemaVersion", 1);
-      result.put("kind", "bitproof-hook-result");
-      ObjectNode ev = result.putObject("event");
-      ev.put("id", e.id());
-      ev.put("repository", e.repository());
-      ev.put("digest", e.digest().toString());
-      ev.put("tag", e.tag().orElse(null));
-      ev.put("mediaType", e.mediaType().value());
-      ImageReference ref = ImageReference.parse("docker://" + registry + "/" + e.repository() + "@" + e.digest());
-      result.put("image", ref.toString());
-      String verdict;
-      try (ImageSource src = Transports.source(ref, to)) {
-        RawManifest root = src.root();
-        if (root.isIndex() ? root.asIndex().subject().isPresent() : root.asImage().subject().isPresent()) {
-          verdict = "SKIPPED";
-          result.put("reason", "a referrer (it has a subject): an attestation or SBOM, not an image");
+        JsonNode list = client.results(Optional.ofNullable(result), s, limit);
+        if (out.json()) {
+          out.printJson(list);
         } else {
-          ArrayNode checks = result.putArray("checks");
-          boolean failed = false;
-          Path config = verifyConfigs.get(e.repository());
-          if (config != null) {
-            Report r = verify(e, ref, src, config, policy, to);
-            failed = !r.passed();
-            byte[] reportBytes = ReportJson.printedBytes(r, dev.bitproof.cli.Main.Version.number());
-            result.set("verify", Json.parse(reportBytes, "report"));
-            for (Report.Check c : r.checks()) {
-              checks.add(ReportJson.check(c));
-            }
-            if (attest.requested()) {
-              attest.out = resultFile(e.repository(), e.digest()).resolveSibling(e.digest().hex() + ".intoto.jsonl");
-              Files.createDirectories(attest.out.getParent());
-              attest.attest(reportBytes, to, out).ifPresent(s -> result.set("attestation", s));
-            }
-          } else {
-            for (PublishedCheck pc : List.of(PublishedCheck.policy(policy, enforcePolicy), PublishedCheck.sbom())) {
-              Report.Check c = pc.run(ref, src, to);
-              failed |= c.status() == Report.Status.FAIL;
-              checks.add(ReportJson.check(c));
-            }
+          for (JsonNode r : list.path("results")) {
+            out.out().println(r.path("result").asText() + " " + r.path("repository").asText() + "@"
+                + r.path("digest").asText() + " " + r.path("finished").asText());
           }
-          verdict = failed ? "FAIL" : "PASS";
         }
-      } catch (CheckException ce) {
-        verdict = ce.kind() == CheckException.Kind.INTEGRITY ? "FAIL" : "ERROR";
-        ObjectNode err = result.putObject("error");
-        err.put("code", ce.code());
-        err.put("subject", ce.subject());
-        err.put("message", ce.getMessage());
-      } catch (Exception other) {
-        verdict = "ERROR";
-        ObjectNode err = result.putObject("error");
-        err.put("code", other instanceof IOException ? "IO_ERROR" : "INTERNAL_ERROR");
-        err.put("message", String.valueOf(other));
+        return ExitCodes.OK;
       }
-      result.put("result", verdict);
-      try {
-        Path file = resultFile(e.repository(), e.digest());
-        Files.createDirectories(file.getParent());
-        Path tmp = Files.createTempFile(file.getParent(), ".result-", ".partial");
-        Files.write(tmp, Json.mapper().writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(result));
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        out.progress("bitproof hook: " + verdict + " " + key(e) + " -> " + file);
-      } catch (IOException io) {
-        out.progress("bitproof hook: could not write the result of " + key(e) + ": " + io);
+      int at = image.lastIndexOf('@');
+      if (at <= 0 || result != null || since != null) {
+        throw CheckException.usage(CommonCode.OPTION_INVALID, "give REPOSITORY@DIGEST, or --result/--since for a list");
       }
+      Digest d = Digest.parse(image.substring(at + 1));
+      JsonNode r = client.result(image.substring(0, at), d).orElseThrow(() -> new CheckException(HookCode.HOOK_RESULT_NOT_FOUND,
+          image, "the hook has no result for this image (not pushed, not yet checked, or not an image push)"));
+      String verdict = r.path("result").asText();
+      if (out.json()) {
+        out.printJson(r);
+      } else {
+        out.out().println(verdict + " " + r.path("image").asText(image));
+        for (JsonNode c : r.path("checks")) {
+          out.out().println("  " + c.path("name").asText() + ": " + c.path("status").asText());
+        }
+        if (r.has("error")) {
+          out.out().println("  error: " + r.path("error").path("code").asText() + ": " + r.path("error").path("message").asText());
+        }
+      }
+      return switch (verdict) {
+        case "PASS", "SKIPPED" -> ExitCodes.OK;
+        case "FAIL" -> ExitCodes.FAILED;
+        default -> ExitCodes.CANNOT_CHECK;
+      };
     }
+  }
 
-    private Report verify(RegistryEvent e, ImageReference ref, ImageSource src, Path config, Policy policy,
-        TransportOptions to) throws IOException {
-      Path work = Files.createTempDirectory("bitproof-hook-");
-      try {
-        Verifier.Request req = new Verifier.Request(config.toAbsolutePath(),
-            Optional.ofNullable(verifyLockfiles.get(e.repository())).map(Path::toAbsolutePath),
-            Optional.ofNullable(keyring).map(Path::toAbsolutePath), OptionalLong.empty(), ref.toString(), work,
-            CompareOptions.strict(), CompareCommand.required(null, false), to);
-        Path ctx = (context == null ? Path.of("") : context).toAbsolutePath();
-        List<PublishedCheck> extra = new ArrayList<>(List.of(PublishedCheck.sbom(), PublishedCheck.policy(policy, enforcePolicy)));
-        return Verifier.run(req, new ApkoRebuilder(ctx, LayerCompressor.named("apko")), src, extra);
-      } finally {
-        VerifyCommand.deleteTree(work);
+  static String readSecret(Path f, String what) {
+    try {
+      String s = Files.readString(f).strip();
+      if (s.isEmpty()) {
+        throw CheckException.usage(CommonCode.OPTION_INVALID, "the " + what + " file " + f + " is empty");
       }
+      return s;
+    } catch (NoSuchFileException e) {
+      throw new CheckException(IoCode.FILE_NOT_FOUND, f.toString(), "no such " + what + " file");
+    } catch (IOException e) {
+      throw new CheckException(IoCode.IO_ERROR, f.toString(), "cannot read the " + what + " file: " + e.getMessage(), e);
     }
-
   }
 }

@@ -2,10 +2,10 @@ package dev.bitproof.cli.commands;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bitproof.cli.Common;
-import dev.bitproof.cli.ExitCodes;
-import dev.bitproof.cli.TransportMixin;
+import dev.bitproof.cli.options.Common;
+import dev.bitproof.cli.options.TransportMixin;
 import dev.bitproof.cli.render.Output;
+import dev.bitproof.cli.render.Result;
 import dev.bitproof.json.Json;
 import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.Digest;
@@ -43,20 +43,15 @@ public final class InspectCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Output out = common.output();
     ImageReference reference = ImageReference.parse(ref);
+    Images.Tree tree;
     try (ImageSource src = Transports.source(reference, transport.options())) {
-      Images.Tree tree = Images.walk(src);
-      if (out.json()) {
-        out.printJson(json(reference, tree));
-      } else {
-        text(out.out(), reference, tree);
-      }
+      tree = Images.walk(src);
     }
-    return ExitCodes.OK;
+    return out.render(new Result("inspect", Result.Outcome.PASS, json(reference, tree), w -> text(w, reference, tree)));
   }
 
   static ObjectNode json(ImageReference reference, Images.Tree tree) {
     ObjectNode n = Json.mapper().createObjectNode();
-    n.put("schemaVersion", 1);
     n.put("reference", reference.toString());
     RawManifest root = tree.root();
     n.put("digest", root.digest().toString());

@@ -3,10 +3,11 @@ package dev.bitproof.cli.commands;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.attest.sign.KeyType;
 import dev.bitproof.attest.sign.Keys;
+import dev.bitproof.attest.sign.SignCode;
 import dev.bitproof.attest.sign.SigningKey;
-import dev.bitproof.cli.Common;
-import dev.bitproof.cli.ExitCodes;
+import dev.bitproof.cli.options.Common;
 import dev.bitproof.cli.render.Output;
+import dev.bitproof.cli.render.Result;
 import dev.bitproof.json.Json;
 import dev.bitproof.report.CheckException;
 import java.io.IOException;
@@ -49,8 +50,21 @@ public final class KeyCommand implements Runnable {
         description = "Key type (default: ${DEFAULT-VALUE}). ecdsa-p256 is what cosign uses.")
     String type;
 
-    @Option(names = "--out", required = true, paramLabel = "PREFIX", description = "Writes PREFIX.key and PREFIX.pub; never overwrites.")
+    @Option(names = "--out", required = true, paramLabel = "PREFIX", description = "Writes PREFIX.key and PREFIX.pub (an existing directory: "
+        + "DIR/bitproof.key and DIR/bitproof.pub inside it); never overwrites.")
     Path out;
+
+    /** The file name (without .key/.pub) used inside a directory given as --out. */
+    static final String DEFAULT_NAME = "bitproof";
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** --out as typed (a trailing '/' says "a directory", which Path drops). */
+    private String outArg() {
+      var parsed = spec.commandLine().getParseResult();
+      return parsed != null && parsed.hasMatchedOption("--out") ? String.valueOf(parsed.matchedOption("--out").stringValues().get(0)) : String.valueOf(out);
+    }
 
     @Option(names = "--encrypt", description = "Encrypt the private key in cosign's format (scrypt + secretbox) with the passphrase.")
     boolean encrypt;
@@ -65,38 +79,37 @@ public final class KeyCommand implements Runnable {
       if (encrypt) {
         char[] pass = passphrase.get();
         if (pass == null || pass.length == 0) {
-          throw CheckException.usage("KEY_PASSPHRASE_MISSING", "--encrypt needs a passphrase: --passphrase-file or $" + Passphrase.ENV);
+          throw CheckException.usage(SignCode.KEY_PASSPHRASE_MISSING, "--encrypt needs a passphrase: --passphrase-file or $" + Passphrase.ENV);
         }
         priv = Keys.encryptedPem(k, pass, random);
       } else {
         priv = Keys.privatePem(k);
       }
-      Path keyFile = Path.of(out + ".key");
-      Path pubFile = Path.of(out + ".pub");
+      // an existing directory (or a name ending in '/') is where the pair goes, never a prefix beside it
+      Path prefix = Files.isDirectory(out) || outArg().endsWith("/") ? out.resolve(DEFAULT_NAME) : out;
+      Path keyFile = Path.of(prefix + ".key");
+      Path pubFile = Path.of(prefix + ".pub");
       for (Path p : new Path[] {keyFile, pubFile}) {
         if (Files.exists(p)) {
-          throw CheckException.usage("FILE_EXISTS", p + " exists; refusing to overwrite a key");
+          throw CheckException.usage(CliCode.FILE_EXISTS, p + " exists; refusing to overwrite a key");
         }
       }
       writeNew(keyFile, priv, true);
       writeNew(pubFile, Keys.publicPem(k.publicKey()), false);
-      if (o.json()) {
-        ObjectNode n = Json.mapper().createObjectNode();
-        n.put("schemaVersion", 1);
+      ObjectNode n = Json.mapper().createObjectNode();
+      {
         n.put("keyId", k.keyId());
         n.put("type", t.cliName());
         n.put("privateKey", keyFile.toString());
         n.put("publicKey", pubFile.toString());
         n.put("encrypted", encrypt);
-        o.printJson(n);
-      } else {
-        o.out().println("key id     " + k.keyId());
-        o.out().println("type       " + t.cliName());
-        o.out().println("private    " + keyFile + (encrypt ? " (encrypted, cosign format)" : ""));
-        o.out().println("public     " + pubFile);
-        o.out().flush();
       }
-      return ExitCodes.OK;
+      return o.render(new Result("key generate", Result.Outcome.PASS, n, w -> {
+        w.println("key id     " + k.keyId());
+        w.println("type       " + t.cliName());
+        w.println("private    " + keyFile + (encrypt ? " (encrypted, cosign format)" : ""));
+        w.println("public     " + pubFile);
+      }));
     }
 
     private static void writeNew(Path p, String text, boolean secret) throws IOException {
@@ -110,7 +123,7 @@ public final class KeyCommand implements Runnable {
           Files.createFile(p);
         }
       } catch (FileAlreadyExistsException e) {
-        throw CheckException.usage("FILE_EXISTS", p + " exists; refusing to overwrite a key");
+        throw CheckException.usage(CliCode.FILE_EXISTS, p + " exists; refusing to overwrite a key");
       }
       Files.writeString(p, text, StandardCharsets.US_ASCII, StandardOpenOption.TRUNCATE_EXISTING);
     }

@@ -1,5 +1,6 @@
 package dev.bitproof.cli.commands;
 
+import dev.bitproof.io.IoCode;
 import dev.bitproof.report.CheckException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +28,7 @@ public final class Passphrase {
         int nl = s.indexOf('\n');
         return (nl < 0 ? s : s.substring(0, nl)).replace("\r", "").toCharArray();
       } catch (IOException e) {
-        throw new CheckException("FILE_NOT_FOUND", file.toString(), "cannot read passphrase file: " + e.getMessage(), e);
+        throw new CheckException(IoCode.FILE_NOT_FOUND, file.toString(), "cannot read passphrase file: " + e.getMessage(), e);
       }
     }
     String env = System.getenv(ENV);

@@ -2,14 +2,15 @@ package dev.bitproof.cli.commands;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bitproof.cli.Common;
-import dev.bitproof.cli.ExitCodes;
+import dev.bitproof.cli.options.Common;
 import dev.bitproof.cli.render.Output;
+import dev.bitproof.cli.render.Result;
 import dev.bitproof.json.Json;
 import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.Platform;
 import dev.bitproof.oci.transport.ImageSource;
 import dev.bitproof.oci.transport.Images;
+import dev.bitproof.oci.transport.TransportCode;
 import dev.bitproof.oci.transport.Transports;
 import dev.bitproof.policy.ImageFacts;
 import dev.bitproof.policy.Policy;
@@ -57,7 +58,7 @@ public final class PolicyCommand {
     String platform;
 
     @Mixin
-    dev.bitproof.cli.TransportMixin transport;
+    dev.bitproof.cli.options.TransportMixin transport;
 
     @Override
     public Integer call() throws Exception {
@@ -66,13 +67,12 @@ public final class PolicyCommand {
       ImageReference ref = ImageReference.parse(reference);
       Platform only = platform == null ? null : Platform.parse(platform);
       ObjectNode doc = Json.mapper().createObjectNode();
-      doc.put("schemaVersion", 1);
-      doc.put("command", "policy check");
       doc.put("image", ref.toString());
       doc.put("profile", policy.profile().name().toLowerCase(java.util.Locale.ROOT));
       ArrayNode images = doc.putArray("images");
       boolean failed = false;
       int checked = 0;
+      StringBuilder text = new StringBuilder();
       try (ImageSource src = Transports.source(ref, transport.options())) {
         Images.Tree tree = Images.walk(src);
         for (Images.Resolved r : tree.images()) {
@@ -92,27 +92,21 @@ public final class PolicyCommand {
           img.put("result", imgFailed ? "FAIL" : "PASS");
           img.set("facts", Json.mapper().valueToTree(facts.summary()));
           img.set("findings", Output.findingsJson(findings));
-          if (!out.json()) {
-            out.out().println(p + "  " + r.manifest().digest() + "  " + (imgFailed ? "FAIL" : "PASS"));
-            facts.summary().forEach((k, v) -> out.out().println("    " + k + ": " + v));
-            for (Finding f : findings) {
-              if (f.severity() != dev.bitproof.report.Severity.OK) {
-                out.out().println("  " + Output.findingText(f));
-              }
+          text.append(p).append("  ").append(r.manifest().digest()).append("  ").append(imgFailed ? "FAIL" : "PASS").append('\n');
+          facts.summary().forEach((k, v) -> text.append("    ").append(k).append(": ").append(v).append('\n'));
+          for (Finding f : findings) {
+            if (f.severity() != dev.bitproof.report.Severity.OK) {
+              text.append("  ").append(Output.findingText(f)).append('\n');
             }
           }
         }
       }
       if (checked == 0) {
-        throw new CheckException("PLATFORM_NOT_FOUND", ref.toString(), "no image for platform " + platform);
+        throw new CheckException(TransportCode.PLATFORM_NOT_FOUND, ref.toString(), "no image for platform " + platform);
       }
-      doc.put("result", failed ? "FAIL" : "PASS");
-      if (out.json()) {
-        out.printJson(doc);
-      } else {
-        out.out().println("policy (" + policy.profile().name().toLowerCase(java.util.Locale.ROOT) + "): " + (failed ? "FAIL" : "PASS"));
-      }
-      return failed ? ExitCodes.FAILED : ExitCodes.OK;
+      text.append("policy (").append(policy.profile().name().toLowerCase(java.util.Locale.ROOT)).append("): ")
+          .append(failed ? "FAIL" : "PASS").append('\n');
+      return out.render(new Result("policy check", Result.Outcome.of(!failed), doc, w -> w.print(text)));
     }
 
     private Policy loadPolicy() throws Exception {
@@ -121,26 +115,8 @@ public final class PolicyCommand {
   }
 
   /** The policy from a file, or a built-in profile (production when neither is given); shared with verify. */
+  /** Kept for HookCommand until the hook moves to its own module: {@link Policy#load}. */
   static Policy load(Path policyFile, String profile) throws java.io.IOException {
-    {
-      if (policyFile != null) {
-        if (profile != null) {
-          throw CheckException.usage("USAGE", "--policy and --profile are exclusive: put 'profile:' in the policy file");
-        }
-        try {
-          return Policy.parse(Files.readAllBytes(policyFile), policyFile.toString());
-        } catch (NoSuchFileException e) {
-          throw new CheckException("FILE_NOT_FOUND", policyFile.toString(), "policy file not found", e);
-        }
-      }
-      if (profile == null) {
-        return Policy.of(Rule.Profile.PRODUCTION);
-      }
-      try {
-        return Policy.of(Rule.Profile.valueOf(profile.toUpperCase(java.util.Locale.ROOT)));
-      } catch (IllegalArgumentException e) {
-        throw CheckException.usage("USAGE", "unknown profile '" + profile + "' (production or dev)");
-      }
-    }
+    return Policy.load(java.util.Optional.ofNullable(policyFile), java.util.Optional.ofNullable(profile));
   }
 }

@@ -1,10 +1,12 @@
 package dev.bitproof.cli.commands;
 
+import dev.bitproof.compress.CompressCode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bitproof.cli.Common;
-import dev.bitproof.cli.ExitCodes;
+import dev.bitproof.cli.options.Common;
 import dev.bitproof.cli.render.Output;
+import dev.bitproof.cli.render.Result;
 import dev.bitproof.compress.Recompression;
+import dev.bitproof.io.IoCode;
 import dev.bitproof.json.Json;
 import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.Digest;
@@ -63,7 +65,7 @@ public final class RecompressCommand implements Callable<Integer> {
     Output out = common.output();
     int parallelism = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
     if (parallelism < 1) {
-      throw CheckException.usage("THREADS_INVALID", "--threads must be at least 1");
+      throw CheckException.usage(CliCode.THREADS_INVALID, "--threads must be at least 1");
     }
     if (writeDir != null) {
       Files.createDirectories(writeDir);
@@ -77,30 +79,25 @@ public final class RecompressCommand implements Callable<Integer> {
           findings.add(check(in, t, parallelism));
         }
       } else if (!t.contains(":")) {
-        throw new CheckException("FILE_NOT_FOUND", t, "no such file (and not an image reference)");
+        throw new CheckException(IoCode.FILE_NOT_FOUND, t, "no such file (and not an image reference)");
       } else {
         checkImage(ImageReference.parse(t), parallelism, findings, out);
       }
     }
-    long reproduced = findings.stream().filter(f -> f.code().equals("LAYER_COMPRESSION_REPRODUCED")).count();
-    long checked = findings.stream().filter(f -> f.code().startsWith("LAYER_COMPRESSION_")).count();
+    long reproduced = findings.stream().filter(f -> f.code() == CompressCode.LAYER_COMPRESSION_REPRODUCED).count();
+    long checked = findings.stream().filter(f -> f.code() == CompressCode.LAYER_COMPRESSION_REPRODUCED
+        || f.code() == CompressCode.LAYER_COMPRESSION_NOT_REPRODUCED).count();
     boolean pass = findings.stream().noneMatch(Finding::fails) && checked > 0;
     String summary = reproduced + " of " + checked + " gzip layer" + (checked == 1 ? "" : "s")
         + " reproduced by apko's compressor";
-    if (out.json()) {
-      ObjectNode n = Json.mapper().createObjectNode();
-      n.put("schemaVersion", 1);
-      n.put("result", pass ? "PASS" : "FAIL");
-      n.put("reproduced", reproduced);
-      n.put("checked", checked);
-      n.set("findings", Output.findingsJson(findings));
-      out.printJson(n);
-    } else {
-      out.out().println("bitproof recompress: " + (pass ? "PASS" : "FAIL") + " — " + summary);
-      out.printFindings(findings);
-      out.out().flush();
-    }
-    return pass ? ExitCodes.OK : ExitCodes.FAILED;
+    ObjectNode n = Json.mapper().createObjectNode();
+    n.put("reproduced", reproduced);
+    n.put("checked", checked);
+    n.set("findings", Output.findingsJson(findings));
+    return out.render(new Result("recompress", Result.Outcome.of(pass), n, w -> {
+      w.println("bitproof recompress: " + (pass ? "PASS" : "FAIL") + " — " + summary);
+      findings.forEach(f -> w.println(Output.findingText(f)));
+    }));
   }
 
   private void checkImage(ImageReference ref, int parallelism, List<Finding> findings, Output out) throws IOException {
@@ -116,7 +113,7 @@ public final class RecompressCommand implements Callable<Integer> {
             continue;
           }
           if (d.mediaType().layerCompression() != MediaType.Compression.GZIP) {
-            findings.add(Finding.of("LAYER_NOT_GZIP", Severity.INFO, subject, "not a gzip layer, skipped")
+            findings.add(Finding.of(IoCode.LAYER_NOT_GZIP, Severity.INFO, subject, "not a gzip layer, skipped")
                 .with("mediaType", d.mediaType()));
             continue;
           }

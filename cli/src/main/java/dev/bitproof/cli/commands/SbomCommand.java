@@ -1,18 +1,21 @@
 package dev.bitproof.cli.commands;
 
+import dev.bitproof.io.IoCode;
+import dev.bitproof.report.CommonCode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bitproof.cli.Common;
-import dev.bitproof.cli.ExitCodes;
-import dev.bitproof.cli.Main;
-import dev.bitproof.cli.TransportMixin;
+import dev.bitproof.cli.options.Common;
+import dev.bitproof.cli.options.ExitCodes;
+import dev.bitproof.cli.options.TransportMixin;
 import dev.bitproof.cli.render.Output;
+import dev.bitproof.cli.render.Result;
 import dev.bitproof.json.Json;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.Platform;
 import dev.bitproof.oci.transport.ImageSource;
 import dev.bitproof.oci.transport.Images;
+import dev.bitproof.oci.transport.TransportCode;
 import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.oci.transport.Transports;
 import dev.bitproof.report.CheckException;
@@ -22,6 +25,7 @@ import dev.bitproof.sbom.ImageContents;
 import dev.bitproof.sbom.InstalledPackage;
 import dev.bitproof.sbom.LayerSbom;
 import dev.bitproof.sbom.LoadedImage;
+import dev.bitproof.sbom.SbomCode;
 import dev.bitproof.sbom.SbomGenerator;
 import dev.bitproof.sbom.SbomLocator;
 import dev.bitproof.sbom.SbomVerification;
@@ -51,7 +55,7 @@ import dev.bitproof.cli.render.Format;
 public final class SbomCommand {
 
   static String version() {
-    return Main.Version.number();
+    return dev.bitproof.cli.render.Tool.version();
   }
 
   @Command(name = "check", mixinStandardHelpOptions = true,
@@ -91,7 +95,7 @@ public final class SbomCommand {
         try {
           inputs.add(new SbomVerification.Input(p.toString(), Files.readAllBytes(p), Optional.empty()));
         } catch (NoSuchFileException e) {
-          throw new CheckException("FILE_NOT_FOUND", p.toString(), "SBOM file not found", e);
+          throw new CheckException(IoCode.FILE_NOT_FOUND, p.toString(), "SBOM file not found", e);
         }
       }
       SbomVerification.Result result;
@@ -108,23 +112,20 @@ public final class SbomCommand {
         result = SbomVerification.run(src, tree, inputs, Optional.ofNullable(platform).map(Platform::parse));
       }
       if (result.sboms().isEmpty()) {
-        throw new CheckException("SBOM_NOT_FOUND", ref.toString(),
+        throw new CheckException(SbomCode.SBOM_NOT_FOUND, ref.toString(),
             "no SBOM given (--sbom), none published beside the image, and none shipped inside it");
       }
       boolean failed = result.failed();
       if (out.json()) {
         ObjectNode doc = Json.mapper().createObjectNode();
-        doc.put("schemaVersion", 1);
-        doc.put("command", "sbom check");
         doc.put("image", ref.toString());
-        doc.put("result", failed ? "FAIL" : "PASS");
         ArrayNode s = doc.putArray("sboms");
         result.sboms().forEach(s::add);
         doc.set("findings", Output.findingsJson(result.findings()));
-        out.printJson(doc);
+        out.printDocument("sbom check", Result.Outcome.of(!failed), doc);
       } else {
         out.printFindings(result.findings().stream().filter(f -> f.severity() != Severity.OK
-            || f.code().equals("SBOM_MATCHES_IMAGE") || f.code().equals("SBOM_INDEX_MATCHES")).toList());
+            || f.code() == SbomCode.SBOM_MATCHES_IMAGE || f.code() == SbomCode.SBOM_INDEX_MATCHES).toList());
         out.out().println("sbom check: " + (failed ? "FAIL" : "PASS") + " (" + result.sboms().size() + " SBOMs: "
             + String.join(", ", result.sboms()) + ")");
       }
@@ -187,27 +188,27 @@ public final class SbomCommand {
         switch (f.toLowerCase(java.util.Locale.ROOT)) {
           case "spdx", "cyclonedx" -> {
             if (fmt != null && !fmt.equals(f.toLowerCase(java.util.Locale.ROOT))) {
-              throw CheckException.usage("USAGE", "give one SBOM format: spdx or cyclonedx");
+              throw CheckException.usage(CommonCode.USAGE, "give one SBOM format: spdx or cyclonedx");
             }
             fmt = f.toLowerCase(java.util.Locale.ROOT);
           }
           case "text" -> report = Format.text;
           case "json" -> report = Format.json;
-          default -> throw CheckException.usage("USAGE", "--format takes spdx|cyclonedx and text|json, not '" + f + "'");
+          default -> throw CheckException.usage(CommonCode.USAGE, "--format takes spdx|cyclonedx and text|json, not '" + f + "'");
         }
       }
       if (fmt == null) {
-        throw CheckException.usage("USAGE", "sbom generate needs --format spdx or --format cyclonedx");
+        throw CheckException.usage(CommonCode.USAGE, "sbom generate needs --format spdx or --format cyclonedx");
       }
       Output out = new Output(spec.commandLine().getOut(), spec.commandLine().getErr(), report);
       if (!List.of("auto", "apko", "complete").contains(spdxStyle)) {
-        throw CheckException.usage("USAGE", "--spdx-style must be auto, apko or complete");
+        throw CheckException.usage(CommonCode.USAGE, "--spdx-style must be auto, apko or complete");
       }
       Optional<Instant> ts;
       try {
         ts = Optional.ofNullable(timestamp).map(Instant::parse);
       } catch (DateTimeParseException e) {
-        throw CheckException.usage("USAGE", "--timestamp must be RFC 3339 UTC, e.g. 2026-01-02T03:04:05Z");
+        throw CheckException.usage(CommonCode.USAGE, "--timestamp must be RFC 3339 UTC, e.g. 2026-01-02T03:04:05Z");
       }
       ImageReference ref = ImageReference.parse(reference);
       String imageName = name != null ? name : ref.repository().isEmpty() ? "" : ref.repository();
@@ -227,7 +228,7 @@ public final class SbomCommand {
           images.add(LoadedImage.load(src, tree, r));
         }
         if (images.isEmpty()) {
-          throw new CheckException("PLATFORM_NOT_FOUND", ref.toString(), "no image for platform " + platform);
+          throw new CheckException(TransportCode.PLATFORM_NOT_FOUND, ref.toString(), "no image for platform " + platform);
         }
         for (LoadedImage img : images) {
           String arch = archName(img);
@@ -257,7 +258,7 @@ public final class SbomCommand {
     private int write(Output out, Map<String, byte[]> docs) throws IOException {
       if (output == null) {
         if (docs.size() > 1) {
-          throw CheckException.usage("USAGE", docs.size() + " documents (" + String.join(", ", docs.keySet())
+          throw CheckException.usage(CommonCode.USAGE, docs.size() + " documents (" + String.join(", ", docs.keySet())
               + "): give --output DIR or --platform");
         }
         out.out().print(new String(docs.values().iterator().next(), java.nio.charset.StandardCharsets.UTF_8));
@@ -266,8 +267,6 @@ public final class SbomCommand {
       }
       boolean dir = docs.size() > 1 || Files.isDirectory(output);
       ObjectNode summary = Json.mapper().createObjectNode();
-      summary.put("schemaVersion", 1);
-      summary.put("command", "sbom generate");
       ArrayNode files = summary.putArray("files");
       if (dir) {
         Files.createDirectories(output);
@@ -284,7 +283,7 @@ public final class SbomCommand {
         }
       }
       if (out.json()) {
-        out.printJson(summary);
+        out.printDocument("sbom generate", Result.Outcome.PASS, summary);
       }
       return ExitCodes.OK;
     }

@@ -1,29 +1,31 @@
 package dev.bitproof.cli.commands;
 
-import dev.bitproof.cli.Common;
-import dev.bitproof.cli.ExitCodes;
-import dev.bitproof.cli.TransportMixin;
+import java.util.List;
+import dev.bitproof.report.CommonCode;
+import dev.bitproof.attest.AttestCode;
+import dev.bitproof.cli.options.Common;
+import dev.bitproof.cli.options.ExitCodes;
+import dev.bitproof.cli.options.FetchMixin;
+import dev.bitproof.cli.options.TransportMixin;
+import dev.bitproof.cli.options.WorkDir;
+import dev.bitproof.fetch.FetchCode;
+import java.util.Map;
 import dev.bitproof.cli.render.Output;
+import dev.bitproof.rebuild.ApkoRules;
 import dev.bitproof.rebuild.LayerCompressor;
 import dev.bitproof.compare.CompareOptions;
-import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.Platform;
-import dev.bitproof.oci.transport.ImageSource;
 import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.oci.transport.Transports;
+import dev.bitproof.rebuild.RebuildCode;
 import dev.bitproof.report.CheckException;
-import dev.bitproof.rebuild.PackageLoader;
-import dev.bitproof.verify.ApkoRebuilder;
-import dev.bitproof.verify.PublishedCheck;
 import dev.bitproof.verify.Report;
+import dev.bitproof.verify.Verification;
+import dev.bitproof.policy.Policy;
+import dev.bitproof.attest.Signer;
+import dev.bitproof.cli.render.Tool;
 import dev.bitproof.verify.ReportJson;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bitproof.verify.Verifier;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -36,6 +38,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "verify", mixinStandardHelpOptions = true,
     description = {"Rebuild CONFIG (apko.yaml), verify the signature of every package and index it uses, and compare "
         + "the rebuild with the published image digest by digest, in one report.",
+        "Without CONFIG the image's own etc/apko.json is the config and its installed database pins the packages "
+            + "(apko v0.20.0+ images); the report says which input came from where.",
         "Build date, annotations and architectures are taken from the published image where apko takes them from "
             + "flags; the report says so."},
     exitCodeListHeading = "%nExit codes:%n",
@@ -45,7 +49,8 @@ public final class VerifyCommand implements Callable<Integer> {
   @Mixin
   Common common;
 
-  @Parameters(index = "0", paramLabel = "CONFIG", description = "apko.yaml")
+  @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG", description = "apko.yaml (relative to -C). "
+      + "Omitted: the published image's own etc/apko.json, pinned by its installed database.")
   Path config;
 
   @Option(names = "--image", required = true, paramLabel = "REF", description = "The published image (oci:DIR, docker://REF …).")
@@ -66,14 +71,31 @@ public final class VerifyCommand implements Callable<Integer> {
       description = "Build date in seconds (default: auto, the published image's).")
   String sourceDateEpoch;
 
-  @Option(names = "--context", paramLabel = "DIR", description = "Directory relative paths in the config resolve "
-      + "against (apko's working directory; default: the current directory).")
+  @Option(names = {"-C", "--workdir"}, paramLabel = "DIR", description = "apko's working directory, as for build: "
+      + "CONFIG, --lockfile, --keyring, local image paths and the config's relative paths resolve here (default: .).")
+  Path workdir;
+
+  @Option(names = "--context", paramLabel = "DIR", hidden = true, description = "Deprecated: -C/--workdir.")
   Path context;
 
+  @Option(names = "--repository", paramLabel = "FROM=TO", description = "Read the repository (or key) the config "
+      + "names FROM (as written there, e.g. ./packages or https://host/repo) from TO instead: a mirror or a local "
+      + "copy. What the image records is unchanged. Repeatable.")
+  List<String> repositories = new java.util.ArrayList<>();
+
+  @Mixin
+  FetchMixin fetch;
+
   @Option(names = "--compression", paramLabel = "NAME", defaultValue = "apko",
-      description = "Layer compression of the rebuild: apko (byte-exact with current apko, default), apko-legacy "
+      description = "Layer compression of the rebuild: apko (byte-exact, as the apko version used it; default), apko-legacy "
           + "(apko 2022-09 to 2025-11) or java (only diff_ids and configs can then match: CONTENT_IDENTICAL at best).")
   String compression;
+
+  @Option(names = "--apko-version", paramLabel = "VERSION",
+      description = "Reproduce the output of this apko release (v0.27.2), of a build between releases "
+          + "(v0.27.1-4-gbed5f073) or of a prefix naming releases with one rule set; default: the newest, then every version the published image's features allow, and the report names those that reproduce it. Unknown or "
+          + "ambiguous: usage error listing the known versions (docs/rebuild.md, apko versions).")
+  String apkoVersion;
 
   @Option(names = "--semantic", description = "Compare ignoring timestamps, history, entry order, tar format, image names.")
   boolean semantic;
@@ -114,52 +136,76 @@ public final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Output out = common.output();
-    if (attest.attach && !attest.requested()) {
-      throw CheckException.usage("ATTEST_KEY_REQUIRED", "--attach needs --attest-key");
-    }
+    attest.check();
     if (noPolicy && (enforcePolicy || policyFile != null || profile != null)) {
-      throw CheckException.usage("USAGE", "--no-policy excludes --policy, --profile and --enforce-policy");
+      throw CheckException.usage(CommonCode.USAGE, "--no-policy excludes --policy, --profile and --enforce-policy");
     }
-    OptionalLong epoch = epoch(sourceDateEpoch);
     CompareOptions opts = semantic ? CompareOptions.semantic() : CompareOptions.strict();
     if (platform != null) {
       opts = opts.withPlatform(Platform.parse(platform));
     }
-    if (!Files.isRegularFile(config)) {
-      throw new CheckException("CONFIG_NOT_FOUND", config.toString(), "no such config file");
+    if (workdir != null && context != null) {
+      throw CheckException.usage(CommonCode.USAGE, "--context is the deprecated name of -C/--workdir: give one");
     }
-    Path ctx = (context == null ? Path.of("") : context).toAbsolutePath();
-    Path work = keep != null ? Files.createDirectories(keep) : Files.createTempDirectory("bitproof-verify-");
+    if (context != null) {
+      out.progress("bitproof verify: --context is deprecated, use -C/--workdir (the same directory apko's -C names)");
+    }
+    Path wd = WorkDir.of(workdir != null ? workdir : context);
+    Path cfg = WorkDir.resolve(wd, config);
+    if (cfg == null && lockfile != null) {
+      throw CheckException.usage(CommonCode.USAGE, "--lockfile needs CONFIG (without CONFIG the image's installed database pins "
+          + "the packages)");
+    }
     TransportOptions to = transport.options();
-    Verifier.Request req = new Verifier.Request(config.toAbsolutePath(), Optional.ofNullable(lockfile).map(Path::toAbsolutePath),
-        Optional.ofNullable(keyring).map(Path::toAbsolutePath), epoch, image, work, opts,
-        CompareCommand.required(require, semantic), to);
-    out.progress("bitproof verify: rebuilding " + config + " and comparing with " + image);
-    Report r;
-    try (ImageSource published = Transports.source(ImageReference.parse(image), to)) {
-      List<PublishedCheck> extra = new java.util.ArrayList<>(List.of(PublishedCheck.sbom()));
-      if (!noPolicy) {
-        extra.add(PublishedCheck.policy(PolicyCommand.load(policyFile, profile), enforcePolicy));
-      }
-      r = Verifier.run(req, new ApkoRebuilder(ctx, LayerCompressor.named(compression)).withSignaturePolicy(
-          allowUntrusted ? PackageLoader.SignaturePolicy.RELAX : PackageLoader.SignaturePolicy.REPORT), published, extra);
-    } finally {
-      if (keep == null) {
-        deleteTree(work);
-      }
-    }
-    CompareCommand.print(out, r, verbose);
+    Verification.Request req = Verification.Request.of(cfg, WorkDir.resolveRef(wd, image))
+        .withLockfile(Optional.ofNullable(WorkDir.resolve(wd, lockfile)))
+        .withKeyring(Optional.ofNullable(WorkDir.resolve(wd, keyring)))
+        .withSourceDateEpoch(epoch(sourceDateEpoch)).withContext(wd)
+        .withCompressor(LayerCompressor.forOption(compression))
+        .withCompare(opts, CompareOptions.requiredVerdict(require, semantic)).withTransport(to)
+        .withPolicy(noPolicy ? Optional.empty()
+            : Optional.of(Policy.load(Optional.ofNullable(policyFile), Optional.ofNullable(profile))), enforcePolicy)
+        .withKeep(Optional.ofNullable(keep))
+        .withFetch(fetch.options(wd), mirrors(repositories))
+        .withApkoRules(Optional.ofNullable(apkoVersion).map(ApkoRules::select))
+        .withAllowUntrustedPackages(allowUntrusted);
+    out.progress("bitproof verify: rebuilding " + (cfg == null ? "from the image's etc/apko.json" : config)
+        + " and comparing with " + image);
+    Report r = Verification.run(req);
+    int code = out.render(r, verbose);
     if (attest.requested()) {
       // the exact bytes --format json prints, so `verify --format json > r.json; attest sign r.json` records the same digest
-      byte[] report = ReportJson.printedBytes(r, dev.bitproof.cli.Main.Version.number());
-      ObjectNode signed = attest.attest(report, to, out).orElseThrow();
+      byte[] report = ReportJson.printedBytes(r, Tool.version());
+      Signer.SignResult signed = attest.attest(report, to, out::progress).orElseThrow();
       // stdout holds the report; the attestation summary goes to stderr
-      out.progress("bitproof verify: signed " + signed.path("verificationResult").asText() + " attestations with key "
-          + signed.path("keyId").asText() + " -> " + signed.path("files").path(0).asText()
-          + (!signed.has("attached") ? "" : signed.path("attached").has("tag")
-              ? ", attached at " + signed.path("attached").path("tag").asText() : ", attached (referrers API)"));
+      out.progress("bitproof verify: signed " + (signed.reportPassed() ? "PASS" : "FAIL") + " attestations with key "
+          + signed.keyId() + signed.files().stream().map(f -> " -> " + f).findFirst().orElse("")
+          + signed.attached().map(x -> x.tag().map(t -> ", attached at " + t).orElse(", attached (referrers API)")).orElse(""));
     }
-    return r.passed() ? ExitCodes.OK : ExitCodes.FAILED;
+    return code;
+  }
+
+
+  /** {@code FROM=TO} pairs, trailing slashes dropped. */
+  static Map<String, String> mirrors(List<String> specs) {
+    Map<String, String> m = new java.util.LinkedHashMap<>();
+    for (String s : specs) {
+      int eq = s.indexOf('=');
+      if (eq <= 0 || eq == s.length() - 1) {
+        throw CheckException.usage(FetchCode.REPOSITORY_MIRROR_INVALID, "--repository takes FROM=TO (the location as the "
+            + "config names it, and where to read it): " + s);
+      }
+      m.put(strip(s.substring(0, eq)), strip(s.substring(eq + 1)));
+    }
+    return m;
+  }
+
+  private static String strip(String s) {
+    String t = s.strip();
+    while (t.length() > 1 && t.endsWith("/")) {
+      t = t.substring(0, t.length() - 1);
+    }
+    return t;
   }
 
   static OptionalLong epoch(String s) {
@@ -173,21 +219,12 @@ public final class VerifyCommand implements Callable<Integer> {
       }
       return OptionalLong.of(v);
     } catch (NumberFormatException e) {
-      throw CheckException.usage("OPTION_INVALID", "--source-date-epoch must be seconds (>= 0) or auto, not '" + s + "'");
+      throw CheckException.usage(CommonCode.OPTION_INVALID, "--source-date-epoch must be seconds (>= 0) or auto, not '" + s + "'");
     }
   }
 
+  /** Kept for HookCommand until the hook moves to its own module: {@link Verification#deleteTree}. */
   static void deleteTree(Path dir) {
-    try (var s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          // best effort: a temp dir left behind is harmless
-        }
-      });
-    } catch (IOException e) {
-      // same
-    }
+    Verification.deleteTree(dir);
   }
 }

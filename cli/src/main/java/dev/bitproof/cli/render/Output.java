@@ -76,13 +76,68 @@ public final class Output {
     return sb.toString();
   }
 
-  /** The JSON error document for "could not check" / usage errors. */
-  public static ObjectNode errorJson(CheckException e) {
+  /**
+   * Prints {@code r} (JSON under the shared envelope, or its text) and returns its exit code: PASS 0, FAIL 1.
+   * The one renderer of every command's result.
+   */
+  public int render(Result r) {
+    if (json()) {
+      printDocument(r.command(), r.outcome(), r.body());
+    } else {
+      r.text().accept(out);
+      out.flush();
+    }
+    return switch (r.outcome()) {
+      case PASS -> 0;
+      case FAIL -> 1;
+      case ERROR -> 3;
+    };
+  }
+
+  /**
+   * The report of verify, compare and demo: its own versioned document ({@code docs/schema/report.json}, which
+   * carries the same envelope) or its text; returns the exit code (PASS 0, FAIL 1).
+   */
+  public int render(dev.bitproof.verify.Report r, boolean verbose) {
+    if (json()) {
+      printJson(dev.bitproof.verify.ReportJson.toJson(r, Tool.version()));
+    } else {
+      out.print(dev.bitproof.verify.ReportText.render(r, verbose));
+      out.flush();
+    }
+    return r.passed() ? 0 : 1;
+  }
+
+  /** The JSON half of {@link #render}: the envelope, {@code result}, then {@code body}'s fields. */
+  public void printDocument(String command, Result.Outcome outcome, ObjectNode body) {
+    ObjectNode n = envelope(command, Result.schemaId(command));
+    n.put("result", outcome.name());
+    body.fields().forEachRemaining(e -> {
+      if (!n.has(e.getKey())) {
+        n.set(e.getKey(), e.getValue());
+      }
+    });
+    printJson(n);
+  }
+
+  /** {@code $schema}, {@code schemaVersion}, {@code tool}, {@code command}: the head of every JSON document. */
+  public static ObjectNode envelope(String command, String schemaId) {
     ObjectNode n = Json.mapper().createObjectNode();
+    n.put("$schema", schemaId);
     n.put("schemaVersion", 1);
+    n.putObject("tool").put("name", Tool.NAME).put("version", Tool.version());
+    n.put("command", command);
+    return n;
+  }
+
+  public static final String ERROR_SCHEMA_ID = "https://bitproof.dev/schemas/error-v1.json";
+
+  /** The JSON error document for "could not check" / usage errors of {@code command} (empty when none was parsed). */
+  public static ObjectNode errorJson(CheckException e, String command) {
+    ObjectNode n = envelope(command, ERROR_SCHEMA_ID);
     n.put("result", "ERROR");
     ObjectNode err = n.putObject("error");
-    err.put("code", e.code());
+    err.put("code", e.code().name());
     err.put("kind", e.kind().name());
     err.put("subject", e.subject());
     err.put("message", e.getMessage());

@@ -66,12 +66,12 @@ class AttestCommandTest {
     String pub = dir.resolve("k.pub").toString();
     Run v = run("attest", "verify", ref, "--key", pub, "--type", "vsa", "--max-age", "1h", "--format", "json");
     assertEquals(0, v.code(), v.out() + v.err());
-    assertEquals("PASSED", v.json().path("result").asText());
+    assertEquals("PASS", v.json().path("result").asText());
     assertEquals(image.digest().toString(), v.json().path("subject").asText());
 
     Run file = run("attest", "verify", jsonl.toString(), "--key", pub, "--digest", image.digest().toString());
     assertEquals(0, file.code(), file.out() + file.err());
-    assertTrue(file.out().contains("VERIFIED " + image.digest()), file.out());
+    assertTrue(file.out().contains("PASS " + image.digest()), file.out());
     assertEquals(2, run("attest", "verify", jsonl.toString(), "--key", pub).code(), "a file needs --digest or --image");
 
     // the file presented for another image: subject mismatch, exit 1

@@ -61,7 +61,7 @@ class AttestReferrersApiTest {
       CliRunner.Run ok = run("attest", "verify", ref, "--key", dir.resolve("k.pub").toString(), "--type", "vsa", "--insecure");
       assertEquals(0, ok.code(), ok.out() + ok.err());
       assertTrue(ok.out().contains(ref + " referrers API "), ok.out());
-      assertTrue(ok.out().contains("VERIFIED " + digest), ok.out());
+      assertTrue(ok.out().contains("PASS " + digest), ok.out());
       assertTrue(reg.seen().stream().anyMatch(r -> r.method().equals("GET")
           && r.path().startsWith("/v2/demo/golden/referrers/" + digest + "?artifactType=")), reg.seen().toString());
     }

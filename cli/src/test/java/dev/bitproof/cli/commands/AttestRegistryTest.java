@@ -147,7 +147,7 @@ class AttestRegistryTest {
     try (ImageSource s = Transports.source(image, INSECURE)) {
       subject = s.root().descriptor();
     }
-    Attachments.attach(AttestCommand.opener(INSECURE), image, subject, items, Attachments.Layout.REFERRERS, Instant.now());
+    Attachments.attach(dev.bitproof.attest.registry.Attachments.Opener.over(INSECURE), image, subject, items, Attachments.Layout.REFERRERS, Instant.now());
 
     Run v = run("attest", "verify", ref, "--key", dir.resolve("k.pub").toString(), "--insecure", "--format", "json");
     assertEquals(1, v.code(), v.out() + v.err());

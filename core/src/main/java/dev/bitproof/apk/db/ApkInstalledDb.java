@@ -54,7 +54,7 @@ public final class ApkInstalledDb {
       } catch (IllegalArgumentException e) {
         // falls through to the error below
       }
-      throw CheckException.integrity("APK_DB_CHECKSUM_INVALID", subject, "not an apk checksum: '" + s + "'");
+      throw CheckException.integrity(ApkDbCode.APK_DB_CHECKSUM_INVALID, subject, "not an apk checksum: '" + s + "'");
     }
 
     public String hex() {
@@ -174,7 +174,7 @@ public final class ApkInstalledDb {
         if (r != null && (!apko || !r.name.isEmpty())) {
           out.add(r.build(subject, apko));
           if (out.size() > MAX_PACKAGES) {
-            throw new CheckException("APK_DB_TOO_LARGE", subject, "more than " + MAX_PACKAGES + " packages");
+            throw new CheckException(ApkDbCode.APK_DB_TOO_LARGE, subject, "more than " + MAX_PACKAGES + " packages");
           }
         }
         r = null;
@@ -182,7 +182,7 @@ public final class ApkInstalledDb {
       }
       String where = subject + ":" + (i + 1);
       if (line.length() < 2 || line.charAt(1) != ':') {
-        throw CheckException.integrity("APK_DB_INVALID", where, "expected 'X:value', found '" + cut(line) + "'");
+        throw CheckException.integrity(ApkDbCode.APK_DB_INVALID, where, "expected 'X:value', found '" + cut(line) + "'");
       }
       if (r == null) {
         r = new Rec();
@@ -224,7 +224,7 @@ public final class ApkInstalledDb {
         }
         case 'M' -> {
           if (apko && (r.dir == null || r.dir.isEmpty())) {
-            throw CheckException.integrity("APK_DB_INVALID", where, "'M:' line without a directory");
+            throw CheckException.integrity(ApkDbCode.APK_DB_INVALID, where, "'M:' line without a directory");
           }
         }
         case 'R' -> {
@@ -232,19 +232,19 @@ public final class ApkInstalledDb {
           if (apko) {
             path = r.dir == null ? v : joinClean(r.dir, v);
             if (path.equals("..") || path.startsWith("../")) {
-              throw CheckException.integrity("APK_DB_INVALID", where, "file path escapes its directory: '" + cut(v) + "'");
+              throw CheckException.integrity(ApkDbCode.APK_DB_INVALID, where, "file path escapes its directory: '" + cut(v) + "'");
             }
           } else {
             if (r.dir == null) {
-              throw CheckException.integrity("APK_DB_INVALID", where, "file line 'R:" + cut(v) + "' before any 'F:' directory line");
+              throw CheckException.integrity(ApkDbCode.APK_DB_INVALID, where, "file line 'R:" + cut(v) + "' before any 'F:' directory line");
             }
             if (v.isEmpty() || v.contains("/")) {
-              throw CheckException.integrity("APK_DB_INVALID", where, "file name must be one path component: '" + cut(v) + "'");
+              throw CheckException.integrity(ApkDbCode.APK_DB_INVALID, where, "file name must be one path component: '" + cut(v) + "'");
             }
             path = r.dir.isEmpty() ? v : r.dir + "/" + v;
           }
           if (++files > MAX_FILES) {
-            throw new CheckException("APK_DB_TOO_LARGE", subject, "more than " + MAX_FILES + " files");
+            throw new CheckException(ApkDbCode.APK_DB_TOO_LARGE, subject, "more than " + MAX_FILES + " files");
           }
           r.files.add(new InstalledFile(path, Optional.empty()));
           r.entries.add(new Entry(path, false, Optional.empty()));
@@ -252,7 +252,7 @@ public final class ApkInstalledDb {
         }
         case 'a' -> {
           if (apko && r.lastFile < 0) {
-            throw CheckException.integrity("APK_DB_INVALID", where, "'a:' line without a file");
+            throw CheckException.integrity(ApkDbCode.APK_DB_INVALID, where, "'a:' line without a file");
           }
         }
         case 'Z' -> {
@@ -260,7 +260,7 @@ public final class ApkInstalledDb {
             break; // go-apk does not read file checksums back
           }
           if (r.lastFile < 0) {
-            throw CheckException.integrity("APK_DB_INVALID", where, "checksum line 'Z:' without a file line before it");
+            throw CheckException.integrity(ApkDbCode.APK_DB_INVALID, where, "checksum line 'Z:' without a file line before it");
           }
           InstalledFile f = r.files.get(r.lastFile);
           Optional<Checksum> sum = Optional.of(Checksum.parse(v, where));
@@ -300,7 +300,7 @@ public final class ApkInstalledDb {
     try {
       return unsigned ? Long.parseUnsignedLong(v) : Long.parseLong(v);
     } catch (NumberFormatException e) {
-      throw CheckException.integrity("APK_DB_INVALID", where, "not a number: '" + cut(v) + "'");
+      throw CheckException.integrity(ApkDbCode.APK_DB_INVALID, where, "not a number: '" + cut(v) + "'");
     }
   }
 
@@ -335,7 +335,7 @@ public final class ApkInstalledDb {
 
     Package build(String subject, boolean apko) {
       if (!apko && (name.isEmpty() || version.isEmpty())) {
-        throw CheckException.integrity("APK_DB_INVALID", subject, "package record without P: name or V: version"
+        throw CheckException.integrity(ApkDbCode.APK_DB_INVALID, subject, "package record without P: name or V: version"
             + (name.isEmpty() ? "" : " (P:" + name + ")"));
       }
       return new Package(name, version, arch, license, description, origin, maintainer, url, depends, provides,

@@ -4,6 +4,7 @@ import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.oci.ImageIndex;
 import dev.bitproof.oci.ImageManifest;
+import dev.bitproof.oci.OciCode;
 import dev.bitproof.oci.Platform;
 import dev.bitproof.oci.RawManifest;
 import dev.bitproof.report.CheckException;
@@ -78,11 +79,11 @@ public final class Copier {
       root = select(src, root, platform.get(), 0);
     }
     if (dst.reference().digest().isPresent() && !dst.reference().digest().get().equals(root.digest())) {
-      throw CheckException.usage("DESTINATION_DIGEST_MISMATCH", dst.reference() + " names digest "
+      throw CheckException.usage(TransportCode.DESTINATION_DIGEST_MISMATCH, dst.reference() + " names digest "
           + dst.reference().digest().get() + " but the image to copy is " + root.digest());
     }
     if (root.isIndex() && !dst.supportsIndex()) {
-      throw CheckException.usage("ARCHIVE_SINGLE_IMAGE", dst.reference() + " holds one image but "
+      throw CheckException.usage(TransportCode.ARCHIVE_SINGLE_IMAGE, dst.reference() + " holds one image but "
           + src.reference() + " is an index; choose one with --platform os/arch");
     }
     c.copyTree(root, new HashSet<>(), 0);
@@ -95,7 +96,7 @@ public final class Copier {
 
   private static RawManifest select(ImageSource src, RawManifest index, Platform p, int depth) throws IOException {
     if (depth > ImageIndex.MAX_DEPTH) {
-      throw new CheckException("INDEX_TOO_DEEP", index.digest().toString(), "indexes nested deeper than " + ImageIndex.MAX_DEPTH);
+      throw new CheckException(TransportCode.INDEX_TOO_DEEP, index.digest().toString(), "indexes nested deeper than " + ImageIndex.MAX_DEPTH);
     }
     for (Descriptor d : index.asIndex().manifests()) {
       if (d.platform().isPresent() && d.platform().get().matches(p)) {
@@ -103,17 +104,17 @@ public final class Copier {
         return m.isIndex() ? select(src, m, p, depth + 1) : m;
       }
     }
-    throw new CheckException("PLATFORM_NOT_FOUND", index.digest().toString(), "no image for platform " + p + " in the index");
+    throw new CheckException(TransportCode.PLATFORM_NOT_FOUND, index.digest().toString(), "no image for platform " + p + " in the index");
   }
 
   /** Copies everything {@code m} refers to, and {@code m}'s children (not {@code m} itself). */
   private void copyTree(RawManifest m, Set<Digest> path, int depth) throws IOException {
     if (!path.add(m.digest())) {
-      throw new CheckException("INDEX_CYCLE", m.digest().toString(), "index refers back to itself");
+      throw new CheckException(OciCode.INDEX_CYCLE, m.digest().toString(), "index refers back to itself");
     }
     if (m.isIndex()) {
       if (depth >= ImageIndex.MAX_DEPTH) {
-        throw new CheckException("INDEX_TOO_DEEP", m.digest().toString(), "indexes nested deeper than " + ImageIndex.MAX_DEPTH);
+        throw new CheckException(TransportCode.INDEX_TOO_DEEP, m.digest().toString(), "indexes nested deeper than " + ImageIndex.MAX_DEPTH);
       }
       for (Descriptor d : m.asIndex().manifests()) {
         if (d.mediaType().isManifestOrIndex()) {
@@ -151,7 +152,7 @@ public final class Copier {
     try {
       in = src.blob(d);
     } catch (CheckException e) {
-      if (e.code().equals("BLOB_NOT_FOUND") && !d.urls().isEmpty()) {
+      if (e.code() == TransportCode.BLOB_NOT_FOUND && !d.urls().isEmpty()) {
         // non-distributable ("foreign") layer: the manifest points elsewhere for it; copy the manifest as is
         listener.blob(d, true);
         return;

@@ -11,6 +11,7 @@ import dev.bitproof.oci.ImageConfig;
 import dev.bitproof.oci.ImageManifest;
 import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.MediaType;
+import dev.bitproof.oci.OciCode;
 import dev.bitproof.oci.RawManifest;
 import dev.bitproof.report.CheckException;
 import java.io.IOException;
@@ -64,10 +65,10 @@ public final class DockerArchive {
         return root;
       }
       String subject = tar.file() + ":manifest.json";
-      byte[] mj = tar.readSmall("manifest.json", MAX_MANIFEST_JSON, "ARCHIVE_INVALID", "MANIFEST_TOO_LARGE");
+      byte[] mj = tar.readSmall("manifest.json", MAX_MANIFEST_JSON, TransportCode.ARCHIVE_INVALID, OciCode.MANIFEST_TOO_LARGE);
       JsonNode items = Json.parse(mj, subject);
       if (!items.isArray() || items.isEmpty()) {
-        throw new CheckException("ARCHIVE_INVALID", subject, "manifest.json must be a non-empty array");
+        throw new CheckException(TransportCode.ARCHIVE_INVALID, subject, "manifest.json must be a non-empty array");
       }
       JsonNode item = select(items, subject);
       String configPath = TarArchive.checkedMemberPath(Json.requiredText(item, "Config", subject), subject + " Config");
@@ -75,12 +76,12 @@ public final class DockerArchive {
       for (String p : Json.stringList(item, "Layers")) {
         layerPaths.add(TarArchive.checkedMemberPath(p, subject + " Layers"));
       }
-      byte[] config = tar.readSmall(configPath, ImageConfig.MAX_SIZE, "ARCHIVE_INVALID", "CONFIG_TOO_LARGE");
+      byte[] config = tar.readSmall(configPath, ImageConfig.MAX_SIZE, TransportCode.ARCHIVE_INVALID, OciCode.CONFIG_TOO_LARGE);
       ImageConfig cfg = ImageConfig.parse(config);
       Digest configDigest = Digest.sha256(config);
-      blobs.put(configDigest, tar.require(configPath, "ARCHIVE_INVALID"));
+      blobs.put(configDigest, tar.require(configPath, TransportCode.ARCHIVE_INVALID));
       if (!cfg.diffIds().isEmpty() && cfg.diffIds().size() != layerPaths.size()) {
-        throw CheckException.integrity("ARCHIVE_INVALID", subject,
+        throw CheckException.integrity(TransportCode.ARCHIVE_INVALID, subject,
             layerPaths.size() + " layers but the config lists " + cfg.diffIds().size() + " diff_ids");
       }
       ObjectNode m = Json.mapper().createObjectNode();
@@ -93,7 +94,7 @@ public final class DockerArchive {
       ArrayNode layers = m.putArray("layers");
       for (int i = 0; i < layerPaths.size(); i++) {
         String p = layerPaths.get(i);
-        TarArchiveEntry e = tar.require(p, "ARCHIVE_INVALID");
+        TarArchiveEntry e = tar.require(p, TransportCode.ARCHIVE_INVALID);
         MediaType.Compression comp = sniff(e);
         Digest d = layerDigest(p, e, comp, cfg.diffIds().isEmpty() ? null : cfg.diffIds().get(i));
         blobs.put(d, e);
@@ -113,7 +114,7 @@ public final class DockerArchive {
     private JsonNode select(JsonNode items, String subject) {
       if (ref.tag().isEmpty()) {
         if (items.size() > 1) {
-          throw CheckException.usage("ARCHIVE_AMBIGUOUS", "archive holds " + items.size()
+          throw CheckException.usage(TransportCode.ARCHIVE_AMBIGUOUS, "archive holds " + items.size()
               + " images; name one as docker-archive:FILE:NAME:TAG");
         }
         return items.get(0);
@@ -126,7 +127,7 @@ public final class DockerArchive {
           }
         }
       }
-      throw new CheckException("IMAGE_NOT_FOUND", subject, "no image tagged '" + want + "' in the archive");
+      throw new CheckException(TransportCode.IMAGE_NOT_FOUND, subject, "no image tagged '" + want + "' in the archive");
     }
 
     /** Reads only the first bytes of a member to see how it is compressed. */
@@ -170,7 +171,7 @@ public final class DockerArchive {
     public RawManifest manifest(Descriptor d) throws IOException {
       RawManifest r = root();
       if (!r.digest().equals(d.digest())) {
-        throw new CheckException("MANIFEST_NOT_FOUND", d.digest().toString(), "a docker-archive holds only its own manifest");
+        throw new CheckException(TransportCode.MANIFEST_NOT_FOUND, d.digest().toString(), "a docker-archive holds only its own manifest");
       }
       return r;
     }
@@ -196,7 +197,7 @@ public final class DockerArchive {
     @Override
     public void putManifest(RawManifest manifest, Optional<String> tag) throws IOException {
       if (manifest.isIndex()) {
-        throw CheckException.usage("ARCHIVE_SINGLE_IMAGE",
+        throw CheckException.usage(TransportCode.ARCHIVE_SINGLE_IMAGE,
             "a docker-archive holds one image, not an index; choose one with --platform os/arch");
       }
       manifest.asImage();

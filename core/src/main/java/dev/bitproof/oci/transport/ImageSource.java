@@ -38,11 +38,11 @@ public interface ImageSource extends Closeable {
   /** Reads a small blob (config, SBOM) whole; {@code BLOB_TOO_LARGE} past {@code limit}. */
   default byte[] blobBytes(Descriptor descriptor, long limit) throws IOException {
     if (descriptor.size() > limit) {
-      throw new dev.bitproof.report.CheckException("BLOB_TOO_LARGE", descriptor.digest().toString(),
+      throw new dev.bitproof.report.CheckException(TransportCode.BLOB_TOO_LARGE, descriptor.digest().toString(),
           "blob of " + descriptor.size() + " bytes is over the " + limit + "-byte limit");
     }
     try (InputStream in = blob(descriptor)) {
-      return LimitedInputStream.readAll(in, limit, "BLOB_TOO_LARGE", descriptor.digest().toString());
+      return LimitedInputStream.readAll(in, limit, TransportCode.BLOB_TOO_LARGE, descriptor.digest().toString());
     }
   }
 }

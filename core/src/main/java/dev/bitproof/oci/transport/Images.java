@@ -5,6 +5,7 @@ import dev.bitproof.oci.Digest;
 import dev.bitproof.oci.ImageConfig;
 import dev.bitproof.oci.ImageIndex;
 import dev.bitproof.oci.ImageManifest;
+import dev.bitproof.oci.OciCode;
 import dev.bitproof.oci.RawManifest;
 import dev.bitproof.report.CheckException;
 import java.io.IOException;
@@ -42,11 +43,11 @@ public final class Images {
   private static void collect(ImageSource source, RawManifest m, List<Descriptor> path, Set<Digest> seen,
       List<Resolved> out, int depth) throws IOException {
     if (!seen.add(m.digest())) {
-      throw new CheckException("INDEX_CYCLE", m.digest().toString(), "index refers back to itself");
+      throw new CheckException(OciCode.INDEX_CYCLE, m.digest().toString(), "index refers back to itself");
     }
     if (m.isIndex()) {
       if (depth >= ImageIndex.MAX_DEPTH) {
-        throw new CheckException("INDEX_TOO_DEEP", m.digest().toString(), "indexes nested deeper than " + ImageIndex.MAX_DEPTH);
+        throw new CheckException(TransportCode.INDEX_TOO_DEEP, m.digest().toString(), "indexes nested deeper than " + ImageIndex.MAX_DEPTH);
       }
       for (Descriptor d : m.asIndex().manifests()) {
         if (!d.mediaType().isManifestOrIndex()) {

@@ -3,6 +3,7 @@ package dev.bitproof.oci.transport;
 import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.oci.ImageReference;
+import dev.bitproof.oci.OciCode;
 import dev.bitproof.oci.RawManifest;
 import dev.bitproof.report.CheckException;
 import java.io.IOException;
@@ -49,12 +50,12 @@ public final class OciArchive {
 
     private byte[] indexJson() throws IOException {
       if (!tar.has("index.json")) {
-        throw new CheckException("LAYOUT_INVALID", tar.file().toString(), "index.json is missing: not an OCI archive");
+        throw new CheckException(TransportCode.LAYOUT_INVALID, tar.file().toString(), "index.json is missing: not an OCI archive");
       }
       if (!tar.has("oci-layout")) {
-        throw new CheckException("LAYOUT_INVALID", tar.file().toString(), "oci-layout is missing: not an OCI archive");
+        throw new CheckException(TransportCode.LAYOUT_INVALID, tar.file().toString(), "oci-layout is missing: not an OCI archive");
       }
-      return tar.readSmall("index.json", RawManifest.MAX_SIZE, "LAYOUT_INVALID", "MANIFEST_TOO_LARGE");
+      return tar.readSmall("index.json", RawManifest.MAX_SIZE, TransportCode.LAYOUT_INVALID, OciCode.MANIFEST_TOO_LARGE);
     }
 
     @Override

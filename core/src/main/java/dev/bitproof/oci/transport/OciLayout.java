@@ -11,6 +11,7 @@ import dev.bitproof.oci.Digest;
 import dev.bitproof.oci.ImageIndex;
 import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.MediaType;
+import dev.bitproof.oci.OciCode;
 import dev.bitproof.oci.RawManifest;
 import dev.bitproof.report.CheckException;
 import java.io.IOException;
@@ -64,13 +65,13 @@ public final class OciLayout {
     for (Descriptor d : idx.manifests()) {
       if (tag.equals(d.annotations().get(REF_NAME))) {
         if (found != null) {
-          throw new CheckException("LAYOUT_INVALID", ref.toString(), "two index.json entries are named '" + tag + "'");
+          throw new CheckException(TransportCode.LAYOUT_INVALID, ref.toString(), "two index.json entries are named '" + tag + "'");
         }
         found = d;
       }
     }
     if (found == null) {
-      throw new CheckException("IMAGE_NOT_FOUND", ref.toString(), "no image named '" + tag + "' in index.json");
+      throw new CheckException(TransportCode.IMAGE_NOT_FOUND, ref.toString(), "no image named '" + tag + "' in index.json");
     }
     return manifests.read(found);
   }
@@ -94,7 +95,7 @@ public final class OciLayout {
       idx.putArray("manifests");
     }
     if (!(idx.get("manifests") instanceof ArrayNode ms)) {
-      throw new CheckException("LAYOUT_INVALID", subject, "index.json has no manifests array");
+      throw new CheckException(TransportCode.LAYOUT_INVALID, subject, "index.json has no manifests array");
     }
     for (int i = ms.size() - 1; i >= 0; i--) {
       JsonNode a = ms.get(i).get("annotations");
@@ -115,10 +116,10 @@ public final class OciLayout {
   /** A manifest stored as a blob (layouts, archives): at most 4 MiB, and its bytes must hash to the descriptor. */
   static RawManifest manifestFromBlob(ImageSource source, Descriptor d) throws IOException {
     if (d.size() > RawManifest.MAX_SIZE) {
-      throw new CheckException("MANIFEST_TOO_LARGE", d.digest().toString(), "descriptor size " + d.size() + " is over 4 MiB");
+      throw new CheckException(OciCode.MANIFEST_TOO_LARGE, d.digest().toString(), "descriptor size " + d.size() + " is over 4 MiB");
     }
     try (InputStream in = source.blob(d)) {
-      byte[] bytes = LimitedInputStream.readAll(in, RawManifest.MAX_SIZE, "MANIFEST_TOO_LARGE", d.digest().toString());
+      byte[] bytes = LimitedInputStream.readAll(in, RawManifest.MAX_SIZE, OciCode.MANIFEST_TOO_LARGE, d.digest().toString());
       return RawManifest.verified(bytes, d.mediaType(), d.digest(), d.digest().toString());
     }
   }
@@ -154,18 +155,18 @@ public final class OciLayout {
 
     private byte[] indexJson() throws IOException {
       if (!Files.isDirectory(dir)) {
-        throw new CheckException("LAYOUT_NOT_FOUND", dir.toString(), "no such OCI layout directory");
+        throw new CheckException(TransportCode.LAYOUT_NOT_FOUND, dir.toString(), "no such OCI layout directory");
       }
       Path indexJson = dir.resolve("index.json");
       if (!Files.isRegularFile(indexJson)) {
-        throw new CheckException("LAYOUT_INVALID", dir.toString(), "index.json is missing: not an OCI image layout");
+        throw new CheckException(TransportCode.LAYOUT_INVALID, dir.toString(), "index.json is missing: not an OCI image layout");
       }
       if (!Files.isRegularFile(dir.resolve("oci-layout"))) {
-        throw new CheckException("LAYOUT_INVALID", dir.toString(), "oci-layout file is missing: not an OCI image layout");
+        throw new CheckException(TransportCode.LAYOUT_INVALID, dir.toString(), "oci-layout file is missing: not an OCI image layout");
       }
       byte[] bytes;
       try (InputStream in = Files.newInputStream(indexJson)) {
-        bytes = LimitedInputStream.readAll(in, RawManifest.MAX_SIZE, "MANIFEST_TOO_LARGE", indexJson.toString());
+        bytes = LimitedInputStream.readAll(in, RawManifest.MAX_SIZE, OciCode.MANIFEST_TOO_LARGE, indexJson.toString());
       }
       return bytes;
     }
@@ -181,7 +182,7 @@ public final class OciLayout {
       try {
         return new VerifyingInputStream(Files.newInputStream(p), d.digest(), d.size(), ref + "@" + d.digest());
       } catch (NoSuchFileException e) {
-        throw new CheckException("BLOB_NOT_FOUND", d.digest().toString(), "blob missing from layout " + dir, e);
+        throw new CheckException(TransportCode.BLOB_NOT_FOUND, d.digest().toString(), "blob missing from layout " + dir, e);
       }
     }
 

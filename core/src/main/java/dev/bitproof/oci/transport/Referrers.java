@@ -58,7 +58,7 @@ public record Referrers(Digest subject, Via via, List<Descriptor> manifests) {
     JsonNode n = Json.parseObject(index.bytes(), where);
     JsonNode ms = n.get("manifests");
     if (ms != null && ms.isArray() && ms.size() > MAX_REFERRERS) {
-      throw new CheckException("REFERRERS_TOO_MANY", where, ms.size() + " referrers, over the limit of " + MAX_REFERRERS);
+      throw new CheckException(TransportCode.REFERRERS_TOO_MANY, where, ms.size() + " referrers, over the limit of " + MAX_REFERRERS);
     }
     List<Descriptor> out = new ArrayList<>();
     for (Descriptor d : index.asIndex().manifests()) {
@@ -88,7 +88,7 @@ public record Referrers(Digest subject, Via via, List<Descriptor> manifests) {
     RawManifest m = source.manifest(listed);
     Optional<Digest> actual = subjectOf(m);
     if (actual.isEmpty() || !actual.get().equals(subject)) {
-      throw CheckException.integrity("REFERRER_SUBJECT_MISMATCH", listed.digest().toString(),
+      throw CheckException.integrity(TransportCode.REFERRER_SUBJECT_MISMATCH, listed.digest().toString(),
           "listed (" + via + ") as a referrer of " + subject + ", but its subject is " + actual.map(Digest::toString).orElse("absent"));
     }
     return m;
@@ -103,7 +103,7 @@ public record Referrers(Digest subject, Via via, List<Descriptor> manifests) {
     try {
       return Optional.of(manifest(source, listed));
     } catch (CheckException e) {
-      if (e.code().equals("REFERRER_SUBJECT_MISMATCH") && via != Via.API) {
+      if (e.code() == TransportCode.REFERRER_SUBJECT_MISMATCH && via != Via.API) {
         return Optional.empty();
       }
       throw e;
@@ -161,7 +161,7 @@ public record Referrers(Digest subject, Via via, List<Descriptor> manifests) {
     }
     List<Descriptor> all = distinct(out);
     if (all.size() > MAX_REFERRERS) {
-      throw new CheckException("REFERRERS_TOO_MANY", where, all.size() + " referrers, over the limit of " + MAX_REFERRERS);
+      throw new CheckException(TransportCode.REFERRERS_TOO_MANY, where, all.size() + " referrers, over the limit of " + MAX_REFERRERS);
     }
     return new Referrers(subject, Via.LAYOUT, all);
   }

@@ -1,11 +1,13 @@
 package dev.bitproof.oci.transport;
 
+import dev.bitproof.io.IoCode;
 import dev.bitproof.io.LimitedInputStream;
 import dev.bitproof.io.VerifyingInputStream;
 import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.MediaType;
+import dev.bitproof.oci.OciCode;
 import dev.bitproof.oci.RawManifest;
 import dev.bitproof.report.CheckException;
 import java.io.FilterInputStream;
@@ -77,11 +79,11 @@ public final class Registry {
     @Override
     public RawManifest manifest(Descriptor d) throws IOException {
       if (d.size() > RawManifest.MAX_SIZE) {
-        throw new CheckException("MANIFEST_TOO_LARGE", d.digest().toString(), "descriptor size " + d.size() + " is over 4 MiB");
+        throw new CheckException(OciCode.MANIFEST_TOO_LARGE, d.digest().toString(), "descriptor size " + d.size() + " is over 4 MiB");
       }
       RawManifest m = fetch(client, d.digest().toString(), d.mediaType(), Optional.of(d.digest()));
       if (m.size() != d.size()) {
-        throw CheckException.integrity("BLOB_SIZE_MISMATCH", d.digest().toString(),
+        throw CheckException.integrity(IoCode.BLOB_SIZE_MISMATCH, d.digest().toString(),
             "manifest is " + m.size() + " bytes, descriptor says " + d.size());
       }
       return m;
@@ -95,16 +97,16 @@ public final class Registry {
           HttpResponse.BodyHandlers.ofInputStream());
       if (r.statusCode() == 404) {
         RegistryClient.closeQuietly(r);
-        throw new CheckException("BLOB_NOT_FOUND", subject, "registry has no such blob (HTTP 404)");
+        throw new CheckException(TransportCode.BLOB_NOT_FOUND, subject, "registry has no such blob (HTTP 404)");
       }
       if (r.statusCode() != 200) {
         RegistryClient.closeQuietly(r);
-        throw new CheckException("REGISTRY_PROTOCOL_ERROR", subject, "unexpected HTTP " + r.statusCode() + " for a blob");
+        throw new CheckException(TransportCode.REGISTRY_PROTOCOL_ERROR, subject, "unexpected HTTP " + r.statusCode() + " for a blob");
       }
       OptionalLong length = r.headers().firstValueAsLong("Content-Length");
       if (length.isPresent() && length.getAsLong() != d.size()) {
         RegistryClient.closeQuietly(r);
-        throw CheckException.integrity("BLOB_SIZE_MISMATCH", subject,
+        throw CheckException.integrity(IoCode.BLOB_SIZE_MISMATCH, subject,
             "registry announces " + length.getAsLong() + " bytes, descriptor says " + d.size());
       }
       return new VerifyingInputStream(client.body(r, subject), d.digest(), d.size(), subject);
@@ -126,7 +128,7 @@ public final class Registry {
       List<Descriptor> all = new ArrayList<>();
       for (int page = 0; next != null; page++) {
         if (page >= MAX_REFERRER_PAGES) {
-          throw new CheckException("REFERRERS_TOO_MANY", where, "more than " + MAX_REFERRER_PAGES + " pages of referrers");
+          throw new CheckException(TransportCode.REFERRERS_TOO_MANY, where, "more than " + MAX_REFERRER_PAGES + " pages of referrers");
         }
         final URI uri = next;
         HttpResponse<InputStream> r = client.send(() -> HttpRequest.newBuilder(uri).GET().header("Accept", MediaType.OCI_INDEX.value()),
@@ -141,28 +143,28 @@ public final class Registry {
         }
         if (r.statusCode() != 200 || !MediaType.OCI_INDEX.equals(served)) {
           RegistryClient.closeQuietly(r);
-          throw new CheckException("REGISTRY_PROTOCOL_ERROR", where, "unexpected HTTP " + r.statusCode() + " (" + served
+          throw new CheckException(TransportCode.REGISTRY_PROTOCOL_ERROR, where, "unexpected HTTP " + r.statusCode() + " (" + served
               + ") for a page of referrers");
         }
         OptionalLong length = r.headers().firstValueAsLong("Content-Length");
         if (length.isPresent() && length.getAsLong() > RawManifest.MAX_SIZE) {
           RegistryClient.closeQuietly(r);
-          throw new CheckException("REFERRERS_TOO_LARGE", where, "registry announces " + length.getAsLong() + " bytes, over 4 MiB");
+          throw new CheckException(TransportCode.REFERRERS_TOO_LARGE, where, "registry announces " + length.getAsLong() + " bytes, over 4 MiB");
         }
         byte[] bytes;
         try (InputStream in = client.body(r, where)) {
-          bytes = LimitedInputStream.readAll(in, RawManifest.MAX_SIZE, "REFERRERS_TOO_LARGE", where);
+          bytes = LimitedInputStream.readAll(in, RawManifest.MAX_SIZE, TransportCode.REFERRERS_TOO_LARGE, where);
         }
         all.addAll(Referrers.entries(RawManifest.of(bytes, MediaType.OCI_INDEX, where), artifactType, true, where));
         if (all.size() > Referrers.MAX_REFERRERS) {
-          throw new CheckException("REFERRERS_TOO_MANY", where, "over the limit of " + Referrers.MAX_REFERRERS + " referrers");
+          throw new CheckException(TransportCode.REFERRERS_TOO_MANY, where, "over the limit of " + Referrers.MAX_REFERRERS + " referrers");
         }
         next = nextPage(r.headers().allValues("Link"), uri);
         if (next != null && !RegistryClient.sameOrigin(first, next)) {
-          throw new CheckException("REGISTRY_PROTOCOL_ERROR", where, "next page of referrers is on another origin: " + next);
+          throw new CheckException(TransportCode.REGISTRY_PROTOCOL_ERROR, where, "next page of referrers is on another origin: " + next);
         }
         if (next != null && !fetched.add(next)) {
-          throw new CheckException("REGISTRY_PROTOCOL_ERROR", where, "referrers pages loop: " + next + " was already fetched");
+          throw new CheckException(TransportCode.REGISTRY_PROTOCOL_ERROR, where, "referrers pages loop: " + next + " was already fetched");
         }
       }
       return new Referrers(subject, Referrers.Via.API, Referrers.distinct(all));
@@ -175,7 +177,7 @@ public final class Registry {
       try {
         index = fetch(client, tag, null, Optional.empty());
       } catch (CheckException e) {
-        if (e.code().equals("MANIFEST_NOT_FOUND")) {
+        if (e.code() == TransportCode.MANIFEST_NOT_FOUND) {
           return new Referrers(subject, Referrers.Via.TAG_SCHEME, List.of());
         }
         throw e;
@@ -221,28 +223,28 @@ public final class Registry {
         HttpResponse.BodyHandlers.ofInputStream());
     if (r.statusCode() == 404) {
       RegistryClient.closeQuietly(r);
-      throw new CheckException("MANIFEST_NOT_FOUND", subject, "registry has no such manifest (HTTP 404)");
+      throw new CheckException(TransportCode.MANIFEST_NOT_FOUND, subject, "registry has no such manifest (HTTP 404)");
     }
     if (r.statusCode() != 200) {
       RegistryClient.closeQuietly(r);
-      throw new CheckException("REGISTRY_PROTOCOL_ERROR", subject, "unexpected HTTP " + r.statusCode() + " for a manifest");
+      throw new CheckException(TransportCode.REGISTRY_PROTOCOL_ERROR, subject, "unexpected HTTP " + r.statusCode() + " for a manifest");
     }
     OptionalLong length = r.headers().firstValueAsLong("Content-Length");
     if (length.isPresent() && length.getAsLong() > RawManifest.MAX_SIZE) {
       RegistryClient.closeQuietly(r);
-      throw new CheckException("MANIFEST_TOO_LARGE", subject, "registry announces " + length.getAsLong() + " bytes, over 4 MiB");
+      throw new CheckException(OciCode.MANIFEST_TOO_LARGE, subject, "registry announces " + length.getAsLong() + " bytes, over 4 MiB");
     }
     byte[] bytes;
     try (InputStream in = client.body(r, subject)) {
-      bytes = LimitedInputStream.readAll(in, RawManifest.MAX_SIZE, "MANIFEST_TOO_LARGE", subject);
+      bytes = LimitedInputStream.readAll(in, RawManifest.MAX_SIZE, OciCode.MANIFEST_TOO_LARGE, subject);
     }
     MediaType served = r.headers().firstValue("Content-Type").map(Registry::bareMediaType).map(MediaType::of).orElse(null);
     if (served != null && !served.isManifestOrIndex() && !isGenericJson(served)) {
-      throw new CheckException("MEDIA_TYPE_UNSUPPORTED", subject, "registry served " + served
+      throw new CheckException(OciCode.MEDIA_TYPE_UNSUPPORTED, subject, "registry served " + served
           + (served.value().contains("manifest.v1") ? " (Docker schema 1 is not supported)" : "") + ", not a manifest or index");
     }
     if (hint != null && served != null && served.isManifestOrIndex() && !served.equals(hint)) {
-      throw new CheckException("MEDIA_TYPE_MISMATCH", subject, "descriptor says " + hint + " but the registry served " + served);
+      throw new CheckException(OciCode.MEDIA_TYPE_MISMATCH, subject, "descriptor says " + hint + " but the registry served " + served);
     }
     MediaType mt = hint != null ? hint : served != null && served.isManifestOrIndex() ? served : null;
     if (expected.isPresent()) {
@@ -251,7 +253,7 @@ public final class Registry {
     RawManifest m = RawManifest.of(bytes, mt, subject);
     Optional<String> announced = r.headers().firstValue("Docker-Content-Digest");
     if (announced.isPresent() && announced.get().startsWith("sha256:") && !announced.get().equals(m.digest().toString())) {
-      throw CheckException.integrity("REGISTRY_DIGEST_MISMATCH", subject,
+      throw CheckException.integrity(TransportCode.REGISTRY_DIGEST_MISMATCH, subject,
           "registry says Docker-Content-Digest " + announced.get() + " but the bytes hash to " + m.digest());
     }
     return m;
@@ -294,7 +296,7 @@ public final class Registry {
     }
 
     private CheckException truncated(IOException e) {
-      return new CheckException("REGISTRY_TRUNCATED", subject, "connection ended before the whole body arrived: " + e.getMessage(), e);
+      return new CheckException(TransportCode.REGISTRY_TRUNCATED, subject, "connection ended before the whole body arrived: " + e.getMessage(), e);
     }
   }
 
@@ -328,10 +330,10 @@ public final class Registry {
       HttpResponse<String> r = client.send(() -> HttpRequest.newBuilder(start).POST(HttpRequest.BodyPublishers.noBody()),
           HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 202) {
-        throw new CheckException("REGISTRY_PUSH_FAILED", subject, "starting an upload got HTTP " + r.statusCode() + ": " + excerpt(r.body()));
+        throw new CheckException(TransportCode.REGISTRY_PUSH_FAILED, subject, "starting an upload got HTTP " + r.statusCode() + ": " + excerpt(r.body()));
       }
       String location = r.headers().firstValue("Location").orElseThrow(
-          () -> new CheckException("REGISTRY_PROTOCOL_ERROR", subject, "upload started without a Location"));
+          () -> new CheckException(TransportCode.REGISTRY_PROTOCOL_ERROR, subject, "upload started without a Location"));
       URI upload = start.resolve(location);
       URI put = URI.create(upload + (upload.getRawQuery() == null ? "?" : "&") + "digest="
           + URLEncoder.encode(d.digest().toString(), StandardCharsets.UTF_8));
@@ -350,7 +352,7 @@ public final class Registry {
         throw e;
       }
       if (done.statusCode() != 201) {
-        throw new CheckException("REGISTRY_PUSH_FAILED", subject, "blob upload got HTTP " + done.statusCode() + ": " + excerpt(done.body()));
+        throw new CheckException(TransportCode.REGISTRY_PUSH_FAILED, subject, "blob upload got HTTP " + done.statusCode() + ": " + excerpt(done.body()));
       }
     }
 
@@ -375,7 +377,7 @@ public final class Registry {
         return false;
       }
       if (!announced.get().trim().equals(subject.get().toString())) {
-        throw CheckException.integrity("REGISTRY_SUBJECT_MISMATCH", ref.registry() + "/" + ref.repository() + "@" + m.digest(),
+        throw CheckException.integrity(TransportCode.REGISTRY_SUBJECT_MISMATCH, ref.registry() + "/" + ref.repository() + "@" + m.digest(),
             "registry answered OCI-Subject " + announced.get() + " for a referrer of " + subject.get());
       }
       return true;
@@ -390,11 +392,11 @@ public final class Registry {
           .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)).header("Content-Type", m.mediaType().value()),
           HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 201 && r.statusCode() != 200) {
-        throw new CheckException("REGISTRY_PUSH_FAILED", subject, "manifest push got HTTP " + r.statusCode() + ": " + excerpt(r.body()));
+        throw new CheckException(TransportCode.REGISTRY_PUSH_FAILED, subject, "manifest push got HTTP " + r.statusCode() + ": " + excerpt(r.body()));
       }
       Optional<String> announced = r.headers().firstValue("Docker-Content-Digest");
       if (announced.isPresent() && !announced.get().equals(m.digest().toString())) {
-        throw CheckException.integrity("REGISTRY_DIGEST_MISMATCH", subject,
+        throw CheckException.integrity(TransportCode.REGISTRY_DIGEST_MISMATCH, subject,
             "registry stored the manifest as " + announced.get() + ", our bytes hash to " + m.digest());
       }
       if (tag.isPresent() || ref.digest().filter(m.digest()::equals).isPresent()) {

@@ -102,7 +102,7 @@ public final class RegistryClient {
    */
   java.io.InputStream body(HttpResponse<java.io.InputStream> r, String subject) {
     return new Registry.TruncationGuard(
-        new dev.bitproof.io.StallGuardInputStream(r.body(), retry.timeout(), "REGISTRY_STALLED", subject), subject);
+        new dev.bitproof.io.StallGuardInputStream(r.body(), retry.timeout(), TransportCode.REGISTRY_STALLED, subject), subject);
   }
 
   RegistryClient(String registry, String repository, TransportOptions options, Retry retry, Access access) {
@@ -167,13 +167,13 @@ public final class RegistryClient {
       scheme = "https";
     } catch (IOException e) {
       if (!options.insecure()) {
-        throw new CheckException("REGISTRY_UNREACHABLE", registry, "cannot reach https://" + registry + " (" + e + ")"
+        throw new CheckException(TransportCode.REGISTRY_UNREACHABLE, registry, "cannot reach https://" + registry + " (" + e + ")"
             + (e instanceof SSLException ? "; for a plain-http or self-signed loopback registry pass --insecure" : ""), e);
       }
       try {
         r = sendWithRetry(() -> HttpRequest.newBuilder(URI.create("http://" + registry + "/v2/")), HttpResponse.BodyHandlers.discarding());
       } catch (IOException e2) {
-        throw new CheckException("REGISTRY_UNREACHABLE", registry, "cannot reach " + registry + " over https ("
+        throw new CheckException(TransportCode.REGISTRY_UNREACHABLE, registry, "cannot reach " + registry + " over https ("
             + e + ") or http (" + e2 + ")", e2);
       }
       scheme = "http";
@@ -196,7 +196,7 @@ public final class RegistryClient {
         try {
           credential = DockerConfigCredentialRetriever.create(registry, options.dockerConfig().get()).retrieve(e -> {});
         } catch (IOException e) {
-          throw new CheckException("REGISTRY_CREDENTIALS_INVALID", options.dockerConfig().get().toString(),
+          throw new CheckException(TransportCode.REGISTRY_CREDENTIALS_INVALID, options.dockerConfig().get().toString(),
               "cannot read credentials from the docker config: " + e.getMessage(), e);
         }
       } else {
@@ -214,7 +214,7 @@ public final class RegistryClient {
     Optional<Credential> cred = credential();
     if (challenge.scheme().equals("basic")) {
       if (cred.isEmpty()) {
-        throw new CheckException("REGISTRY_UNAUTHORIZED", registry,
+        throw new CheckException(TransportCode.REGISTRY_UNAUTHORIZED, registry,
             "registry wants basic auth and no credentials were given (--username/--password, --creds, "
                 + "BITPROOF_REGISTRY_USERNAME/PASSWORD or ~/.docker/config.json)");
       }
@@ -222,11 +222,11 @@ public final class RegistryClient {
       return;
     }
     if (!challenge.scheme().equals("bearer")) {
-      throw new CheckException("REGISTRY_AUTH_UNSUPPORTED", registry, "unsupported auth scheme '" + challenge.scheme() + "'");
+      throw new CheckException(TransportCode.REGISTRY_AUTH_UNSUPPORTED, registry, "unsupported auth scheme '" + challenge.scheme() + "'");
     }
     String realm = challenge.params().get("realm");
     if (realm == null) {
-      throw new CheckException("REGISTRY_AUTH_UNSUPPORTED", registry, "bearer challenge without a realm");
+      throw new CheckException(TransportCode.REGISTRY_AUTH_UNSUPPORTED, registry, "bearer challenge without a realm");
     }
     StringBuilder q = new StringBuilder();
     if (challenge.params().containsKey("service")) {
@@ -235,7 +235,7 @@ public final class RegistryClient {
     q.append("scope=").append(URLEncoder.encode("repository:" + repository + ":" + access.actions, StandardCharsets.UTF_8));
     URI tokenUri = URI.create(realm + (realm.contains("?") ? "&" : "?") + q);
     if (!options.insecure() && !tokenUri.getScheme().equals("https")) {
-      throw new CheckException("REGISTRY_AUTH_INSECURE", registry,
+      throw new CheckException(TransportCode.REGISTRY_AUTH_INSECURE, registry,
           "token realm " + realm + " is not https; refusing to send credentials (pass --insecure for loopback test registries)");
     }
     HttpResponse<InputStream> r = sendWithRetry(() -> {
@@ -245,18 +245,18 @@ public final class RegistryClient {
     }, HttpResponse.BodyHandlers.ofInputStream());
     byte[] body;
     try (InputStream in = r.body()) {
-      body = LimitedInputStream.readAll(in, 1024 * 1024, "REGISTRY_TOKEN_INVALID", realm);
+      body = LimitedInputStream.readAll(in, 1024 * 1024, TransportCode.REGISTRY_TOKEN_INVALID, realm);
     }
     if (r.statusCode() == 401 || r.statusCode() == 403) {
-      throw new CheckException("REGISTRY_UNAUTHORIZED", registry, "token server " + realm + " refused the credentials (HTTP "
+      throw new CheckException(TransportCode.REGISTRY_UNAUTHORIZED, registry, "token server " + realm + " refused the credentials (HTTP "
           + r.statusCode() + ")");
     }
     if (r.statusCode() != 200) {
-      throw new CheckException("REGISTRY_TOKEN_INVALID", registry, "token server " + realm + " answered HTTP " + r.statusCode());
+      throw new CheckException(TransportCode.REGISTRY_TOKEN_INVALID, registry, "token server " + realm + " answered HTTP " + r.statusCode());
     }
     JsonNode n = Json.parseObject(body, "token from " + realm);
     String token = Json.text(n, "token").or(() -> Json.text(n, "access_token")).orElseThrow(
-        () -> new CheckException("REGISTRY_TOKEN_INVALID", realm, "token response has neither token nor access_token"));
+        () -> new CheckException(TransportCode.REGISTRY_TOKEN_INVALID, realm, "token response has neither token nor access_token"));
     authorization = "Bearer " + token;
   }
 
@@ -282,7 +282,7 @@ public final class RegistryClient {
         closeQuietly(r);
         Challenge c = Challenge.parse(r.headers().firstValue("WWW-Authenticate").orElse(""));
         if (c.scheme().isEmpty()) {
-          throw new CheckException("REGISTRY_UNAUTHORIZED", registry, "registry answered 401 without a challenge");
+          throw new CheckException(TransportCode.REGISTRY_UNAUTHORIZED, registry, "registry answered 401 without a challenge");
         }
         challenge = c;
         authenticate();
@@ -291,12 +291,12 @@ public final class RegistryClient {
       }
       if (r.statusCode() == 401) {
         closeQuietly(r);
-        throw new CheckException("REGISTRY_UNAUTHORIZED", registry + "/" + repository,
+        throw new CheckException(TransportCode.REGISTRY_UNAUTHORIZED, registry + "/" + repository,
             "registry refused " + (credential().isPresent() ? "the credentials" : "anonymous access") + " (HTTP 401)");
       }
       if (r.statusCode() == 403) {
         closeQuietly(r);
-        throw new CheckException("REGISTRY_DENIED", registry + "/" + repository,
+        throw new CheckException(TransportCode.REGISTRY_DENIED, registry + "/" + repository,
             "registry denied " + access.actions + " access (HTTP 403)");
       }
       return r;
@@ -320,17 +320,17 @@ public final class RegistryClient {
       int s = r.statusCode();
       if (s == 301 || s == 302 || s == 303 || s == 307 || s == 308) {
         String loc = r.headers().firstValue("Location").orElseThrow(
-            () -> new CheckException("REGISTRY_PROTOCOL_ERROR", target.toString(), "redirect without Location"));
+            () -> new CheckException(TransportCode.REGISTRY_PROTOCOL_ERROR, target.toString(), "redirect without Location"));
         closeQuietly(r);
         current = target.resolve(loc);
         if (!options.insecure() && target.getScheme().equals("https") && !current.getScheme().equals("https")) {
-          throw new CheckException("REGISTRY_PROTOCOL_ERROR", target.toString(), "redirect from https to " + current.getScheme());
+          throw new CheckException(TransportCode.REGISTRY_PROTOCOL_ERROR, target.toString(), "redirect from https to " + current.getScheme());
         }
         continue;
       }
       return r;
     }
-    throw new CheckException("REGISTRY_PROTOCOL_ERROR", first.toString(), "more than " + MAX_REDIRECTS + " redirects");
+    throw new CheckException(TransportCode.REGISTRY_PROTOCOL_ERROR, first.toString(), "more than " + MAX_REDIRECTS + " redirects");
   }
 
   /** The same request (method, headers, body) aimed at another URI. */
@@ -382,7 +382,7 @@ public final class RegistryClient {
           throw e;
         }
         if (attempt + 1 >= retry.attempts() || !replayable) {
-          throw new CheckException("REGISTRY_TIMEOUT", req.uri().toString(),
+          throw new CheckException(TransportCode.REGISTRY_TIMEOUT, req.uri().toString(),
               "no response within " + req.timeout().orElse(retry.timeout()).toMillis() + " ms after " + (attempt + 1) + " attempt(s)", e);
         }
         sleep(retry.delay(attempt, Optional.empty()));
@@ -407,7 +407,7 @@ public final class RegistryClient {
       }
       closeQuietly(r);
       if (attempt + 1 >= retry.attempts() || !replayable) {
-        throw new CheckException(s == 429 ? "REGISTRY_RATE_LIMITED" : "REGISTRY_UNAVAILABLE", req.uri().toString(),
+        throw new CheckException(s == 429 ? TransportCode.REGISTRY_RATE_LIMITED : TransportCode.REGISTRY_UNAVAILABLE, req.uri().toString(),
             "HTTP " + s + " after " + (attempt + 1) + " attempt(s)" + (s == 429 ? "; try again later" : ""));
       }
       sleep(retry.delay(attempt, retryAfter(r.headers())));

@@ -2,6 +2,7 @@ package dev.bitproof.oci.transport;
 
 import dev.bitproof.io.LimitedInputStream;
 import dev.bitproof.report.CheckException;
+import dev.bitproof.report.Code;
 import dev.bitproof.tar.TarPaths;
 import java.io.Closeable;
 import java.io.IOException;
@@ -37,20 +38,18 @@ final class TarArchive implements Closeable {
   }
 
   static TarArchive open(Path file) throws IOException {
-    if (!Files.isRegularFile(file)) {
-      throw new CheckException("ARCHIVE_NOT_FOUND", file.toString(), "no such archive file");
-    }
+    dev.bitproof.io.UserFiles.requireFile(file, TransportCode.ARCHIVE_NOT_FOUND);
     TarFile tar;
     try {
       tar = new TarFile(file);
     } catch (IOException | IllegalArgumentException e) {
-      throw new CheckException("ARCHIVE_INVALID", file.toString(), "not a readable tar archive: " + e.getMessage(), e);
+      throw new CheckException(TransportCode.ARCHIVE_INVALID, file.toString(), "not a readable tar archive: " + e.getMessage(), e);
     }
     TarArchive a = new TarArchive(file, tar);
     List<TarArchiveEntry> all = tar.getEntries();
     if (all.size() > MAX_ENTRIES) {
       a.close();
-      throw new CheckException("ARCHIVE_INVALID", file.toString(), "more than " + MAX_ENTRIES + " members");
+      throw new CheckException(TransportCode.ARCHIVE_INVALID, file.toString(), "more than " + MAX_ENTRIES + " members");
     }
     for (TarArchiveEntry e : all) {
       if (e.isDirectory()) {
@@ -59,7 +58,7 @@ final class TarArchive implements Closeable {
       String name = TarPaths.normalize(e.getName(), file.toString());
       if (a.entries.put(name, e) != null) {
         a.close();
-        throw CheckException.integrity("ARCHIVE_INVALID", file + ":" + name, "member appears twice");
+        throw CheckException.integrity(TransportCode.ARCHIVE_INVALID, file + ":" + name, "member appears twice");
       }
     }
     return a;
@@ -75,11 +74,11 @@ final class TarArchive implements Closeable {
    */
   static String checkedMemberPath(String p, String subject) {
     if (p == null || p.isEmpty() || p.startsWith("/") || p.indexOf('\0') >= 0 || p.contains("\\")) {
-      throw CheckException.integrity("ARCHIVE_PATH_INVALID", subject, "path '" + p + "' must be relative and plain");
+      throw CheckException.integrity(TransportCode.ARCHIVE_PATH_INVALID, subject, "path '" + p + "' must be relative and plain");
     }
     for (String part : p.split("/")) {
       if (part.equals("..")) {
-        throw CheckException.integrity("ARCHIVE_PATH_INVALID", subject, "path '" + p + "' escapes the archive with ..");
+        throw CheckException.integrity(TransportCode.ARCHIVE_PATH_INVALID, subject, "path '" + p + "' escapes the archive with ..");
       }
     }
     return TarPaths.normalize(p, subject);
@@ -104,18 +103,18 @@ final class TarArchive implements Closeable {
         continue;
       }
       if (!e.isFile()) {
-        throw CheckException.integrity("ARCHIVE_INVALID", file + ":" + name, "member is not a regular file");
+        throw CheckException.integrity(TransportCode.ARCHIVE_INVALID, file + ":" + name, "member is not a regular file");
       }
       return Optional.of(e);
     }
-    throw CheckException.integrity("ARCHIVE_INVALID", file + ":" + name, "symlinks nested deeper than " + MAX_LINK_HOPS);
+    throw CheckException.integrity(TransportCode.ARCHIVE_INVALID, file + ":" + name, "symlinks nested deeper than " + MAX_LINK_HOPS);
   }
 
   boolean has(String name) {
     return find(name).isPresent();
   }
 
-  TarArchiveEntry require(String name, String code) {
+  TarArchiveEntry require(String name, Code code) {
     return find(name).orElseThrow(() -> new CheckException(code, file + ":" + name, "member missing from the archive"));
   }
 
@@ -123,7 +122,7 @@ final class TarArchive implements Closeable {
     return tar.getInputStream(e);
   }
 
-  byte[] readSmall(String name, long limit, String missingCode, String tooLargeCode) throws IOException {
+  byte[] readSmall(String name, long limit, Code missingCode, Code tooLargeCode) throws IOException {
     TarArchiveEntry e = require(name, missingCode);
     if (e.getSize() > limit) {
       throw new CheckException(tooLargeCode, file + ":" + name, e.getSize() + " bytes is over the " + limit + "-byte limit");

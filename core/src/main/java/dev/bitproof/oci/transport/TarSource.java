@@ -33,7 +33,7 @@ abstract class TarSource implements ImageSource {
   @Override
   public InputStream blob(Descriptor d) throws IOException {
     TarArchiveEntry e = blobEntry(d).orElseThrow(
-        () -> new CheckException("BLOB_NOT_FOUND", d.digest().toString(), "blob not in archive " + tar.file()));
+        () -> new CheckException(TransportCode.BLOB_NOT_FOUND, d.digest().toString(), "blob not in archive " + tar.file()));
     return new VerifyingInputStream(tar.open(e), d.digest(), d.size(), ref + "@" + d.digest());
   }
 

@@ -73,7 +73,7 @@ class ApkInstalledDbTest {
   })
   void malformedDatabasesAreRefusedWithAStableCode(String db) {
     CheckException e = assertThrows(CheckException.class, () -> ApkInstalledDb.parse(db.getBytes(StandardCharsets.UTF_8), "t"));
-    assertTrue(e.code().equals("APK_DB_INVALID") || e.code().equals("APK_DB_CHECKSUM_INVALID"), e.toString());
+    assertTrue(e.code().equals(ApkDbCode.APK_DB_INVALID) || e.code().equals(ApkDbCode.APK_DB_CHECKSUM_INVALID), e.toString());
     assertEquals(CheckException.Kind.INTEGRITY, e.kind());
   }
 
@@ -125,7 +125,7 @@ class ApkInstalledDbTest {
   void strictModeRefusesAPathInAFileLine() {
     CheckException e = assertThrows(CheckException.class,
         () -> ApkInstalledDb.parse(TWO_RECORDS.getBytes(StandardCharsets.UTF_8), "t"));
-    assertEquals("APK_DB_INVALID", e.code());
+    assertEquals(ApkDbCode.APK_DB_INVALID, e.code());
     assertEquals("t:20", e.subject());
   }
 
@@ -165,6 +165,6 @@ class ApkInstalledDbTest {
   void apkoModeRefusesWhatGoApkRefusesAndEscapes(String db) {
     CheckException e = assertThrows(CheckException.class,
         () -> ApkInstalledDb.parse(db.getBytes(StandardCharsets.UTF_8), "t", ApkInstalledDb.Mode.APKO));
-    assertEquals("APK_DB_INVALID", e.code());
+    assertEquals(ApkDbCode.APK_DB_INVALID, e.code());
   }
 }

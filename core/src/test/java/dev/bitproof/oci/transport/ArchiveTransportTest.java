@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bitproof.io.IoCode;
 import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.oci.ImageManifest;
@@ -76,7 +77,7 @@ class ArchiveTransportTest {
     for (String dst : List.of("oci-archive:" + out.resolve("a.tar"), "docker-archive:" + out.resolve("d.tar") + ":x:y")) {
       CheckException e = assertThrows(CheckException.class, () -> copy("oci:" + copy, dst,
           dst.startsWith("docker") ? Optional.of(Platform.parse("linux/amd64")) : Optional.empty()), dst);
-      assertEquals("BLOB_DIGEST_MISMATCH", e.code(), dst);
+      assertEquals(IoCode.BLOB_DIGEST_MISMATCH, e.code(), dst);
     }
     try (var s = Files.list(out)) {
       assertEquals(0, s.count(), "no archive and no .partial file left");
@@ -99,7 +100,7 @@ class ArchiveTransportTest {
     Path tar = tmp.resolve("amd64.tar");
     CheckException noPlatform = assertThrows(CheckException.class,
         () -> copy("oci:" + golden, "docker-archive:" + tar + ":test/golden:v1", Optional.empty()));
-    assertEquals("ARCHIVE_SINGLE_IMAGE", noPlatform.code());
+    assertEquals(TransportCode.ARCHIVE_SINGLE_IMAGE, noPlatform.code());
     assertFalse(Files.exists(tar));
 
     Copier.Result r = copy("oci:" + golden, "docker-archive:" + tar + ":test/golden:v1", Optional.of(Platform.parse("linux/amd64")));
@@ -162,14 +163,14 @@ class ArchiveTransportTest {
           new Member("config.json", config)));
       try (ImageSource s = Transports.source(ImageReference.parse("docker-archive:" + tar), TransportOptions.defaults())) {
         CheckException e = assertThrows(CheckException.class, s::root, bad);
-        assertEquals("ARCHIVE_PATH_INVALID", e.code(), bad);
+        assertEquals(TransportCode.ARCHIVE_PATH_INVALID, e.code(), bad);
         assertEquals(CheckException.Kind.INTEGRITY, e.kind());
       }
       Path tar2 = tmp.resolve("badcfg" + Math.abs(bad.hashCode()) + ".tar");
       writeTar(tar2, List.of(new Member("manifest.json",
           ("[{\"Config\":\"" + bad + "\",\"RepoTags\":[],\"Layers\":[]}]").getBytes(StandardCharsets.UTF_8))));
       try (ImageSource s = Transports.source(ImageReference.parse("docker-archive:" + tar2), TransportOptions.defaults())) {
-        assertEquals("ARCHIVE_PATH_INVALID", assertThrows(CheckException.class, s::root, bad).code());
+        assertEquals(TransportCode.ARCHIVE_PATH_INVALID, assertThrows(CheckException.class, s::root, bad).code());
       }
     }
   }
@@ -191,7 +192,7 @@ class ArchiveTransportTest {
       Descriptor l = s.root().asImage().layers().get(0);
       assertEquals(diffId, l.digest());
       CheckException e = assertThrows(CheckException.class, () -> s.blob(l).transferTo(OutputStream.nullOutputStream()));
-      assertEquals("BLOB_DIGEST_MISMATCH", e.code());
+      assertEquals(IoCode.BLOB_DIGEST_MISMATCH, e.code());
     }
   }
 
@@ -209,7 +210,7 @@ class ArchiveTransportTest {
         new Member("1.tar", l1), new Member("2.tar", l2)));
     try (ImageSource s = Transports.source(ImageReference.parse("docker-archive:" + tar), TransportOptions.defaults())) {
       CheckException e = assertThrows(CheckException.class, s::root);
-      assertEquals("ARCHIVE_AMBIGUOUS", e.code());
+      assertEquals(TransportCode.ARCHIVE_AMBIGUOUS, e.code());
       assertEquals(CheckException.Kind.USAGE, e.kind());
     }
     try (ImageSource s = Transports.source(ImageReference.parse("docker-archive:" + tar + ":one:1"), TransportOptions.defaults())) {
@@ -221,7 +222,7 @@ class ArchiveTransportTest {
       assertArrayEquals(l2, s.blobBytes(img.manifest().layers().get(0), 100));
     }
     try (ImageSource s = Transports.source(ImageReference.parse("docker-archive:" + tar + ":three:3"), TransportOptions.defaults())) {
-      assertEquals("IMAGE_NOT_FOUND", assertThrows(CheckException.class, s::root).code());
+      assertEquals(TransportCode.IMAGE_NOT_FOUND, assertThrows(CheckException.class, s::root).code());
     }
   }
 
@@ -230,11 +231,11 @@ class ArchiveTransportTest {
     Path tar = tmp.resolve("noindex.tar");
     writeTar(tar, List.of(new Member("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8))));
     try (ImageSource s = Transports.source(ImageReference.parse("oci-archive:" + tar), TransportOptions.defaults())) {
-      assertEquals("LAYOUT_INVALID", assertThrows(CheckException.class, s::root).code());
+      assertEquals(TransportCode.LAYOUT_INVALID, assertThrows(CheckException.class, s::root).code());
     }
     CheckException missing = assertThrows(CheckException.class,
         () -> Transports.source(ImageReference.parse("oci-archive:" + tmp.resolve("absent.tar")), TransportOptions.defaults()));
-    assertEquals("ARCHIVE_NOT_FOUND", missing.code());
+    assertEquals(TransportCode.ARCHIVE_NOT_FOUND, missing.code());
     Path junk = tmp.resolve("junk.tar");
     Files.write(junk, "this is not a tar archive at all, just text that goes on".repeat(20).getBytes(StandardCharsets.UTF_8));
     CheckException notTar = assertThrows(CheckException.class, () -> {
@@ -242,7 +243,7 @@ class ArchiveTransportTest {
         s.root();
       }
     });
-    assertTrue(notTar.code().equals("ARCHIVE_INVALID") || notTar.code().equals("LAYOUT_INVALID"), notTar.code());
+    assertTrue(notTar.code().equals(TransportCode.ARCHIVE_INVALID) || notTar.code().equals(TransportCode.LAYOUT_INVALID), String.valueOf(notTar.code()));
   }
 
   record Member(String name, byte[] content) {}

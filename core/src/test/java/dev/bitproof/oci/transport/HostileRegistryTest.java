@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bitproof.io.IoCode;
 import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.MediaType;
+import dev.bitproof.oci.OciCode;
 import dev.bitproof.oci.RawManifest;
 import dev.bitproof.report.CheckException;
+import dev.bitproof.report.Code;
 import dev.bitproof.testing.FakeRegistry;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -72,7 +75,7 @@ class HostileRegistryTest {
     return s.root().asImage().layers().get(0);
   }
 
-  static CheckException fails(String code, Executable e) {
+  static CheckException fails(Code code, Executable e) {
     CheckException ce = assertThrows(CheckException.class, e);
     assertEquals(code, ce.code(), ce.toString());
     return ce;
@@ -99,12 +102,12 @@ class HostileRegistryTest {
     });
     try (ImageSource s = source("v1")) {
       Descriptor l = layerDescriptor(s);
-      CheckException e = fails("BLOB_DIGEST_MISMATCH", () -> s.blob(l).transferTo(OutputStream.nullOutputStream()));
+      CheckException e = fails(IoCode.BLOB_DIGEST_MISMATCH, () -> s.blob(l).transferTo(OutputStream.nullOutputStream()));
       assertEquals(CheckException.Kind.INTEGRITY, e.kind());
     }
     Path out = tmp.resolve("out");
     try (ImageSource s = source("v1"); ImageDestination d = OciLayout.destination(ImageReference.oci(out.toString(), "v1"))) {
-      fails("BLOB_DIGEST_MISMATCH", () -> Copier.copy(s, d, Optional.empty(), Copier.Listener.NONE));
+      fails(IoCode.BLOB_DIGEST_MISMATCH, () -> Copier.copy(s, d, Optional.empty(), Copier.Listener.NONE));
     }
     assertFalse(Files.exists(out.resolve("blobs/sha256/" + layerDigest.substring(7))), "tampered blob not kept");
     assertFalse(Files.exists(out.resolve("index.json")), "nothing committed");
@@ -128,7 +131,7 @@ class HostileRegistryTest {
     });
     try (ImageSource s = source("v1")) {
       Descriptor l = layerDescriptor(s);
-      fails("REGISTRY_TRUNCATED", () -> s.blob(l).transferTo(OutputStream.nullOutputStream()));
+      fails(TransportCode.REGISTRY_TRUNCATED, () -> s.blob(l).transferTo(OutputStream.nullOutputStream()));
     }
     // chunked response that ends cleanly but short
     reg.override(ex -> {
@@ -141,7 +144,7 @@ class HostileRegistryTest {
     });
     try (ImageSource s = source("v1")) {
       Descriptor l = layerDescriptor(s);
-      CheckException e = fails("BLOB_SIZE_MISMATCH", () -> s.blob(l).transferTo(OutputStream.nullOutputStream()));
+      CheckException e = fails(IoCode.BLOB_SIZE_MISMATCH, () -> s.blob(l).transferTo(OutputStream.nullOutputStream()));
       assertEquals(CheckException.Kind.INTEGRITY, e.kind());
     }
     // a Content-Length that disagrees with the descriptor is refused before reading
@@ -154,7 +157,7 @@ class HostileRegistryTest {
     });
     try (ImageSource s = source("v1")) {
       Descriptor l = layerDescriptor(s);
-      fails("BLOB_SIZE_MISMATCH", () -> s.blob(l));
+      fails(IoCode.BLOB_SIZE_MISMATCH, () -> s.blob(l));
     }
   }
 
@@ -166,7 +169,7 @@ class HostileRegistryTest {
     huge[huge.length - 1] = '}';
     reg.putManifest("huge", MediaType.OCI_MANIFEST.value(), huge);
     try (ImageSource s = source("huge")) {
-      fails("MANIFEST_TOO_LARGE", s::root);
+      fails(OciCode.MANIFEST_TOO_LARGE, s::root);
     }
     // same without a Content-Length (chunked): the read stops at the limit
     reg.override(ex -> {
@@ -179,7 +182,7 @@ class HostileRegistryTest {
       return false;
     });
     try (ImageSource s = source("chunked")) {
-      fails("MANIFEST_TOO_LARGE", s::root);
+      fails(OciCode.MANIFEST_TOO_LARGE, s::root);
     }
   }
 
@@ -187,12 +190,12 @@ class HostileRegistryTest {
   void unknownOrMismatchedMediaTypesAreRefused() throws Exception {
     reg.putManifest("schema1", "application/vnd.docker.distribution.manifest.v1+prettyjws", "{\"schemaVersion\":1}".getBytes(StandardCharsets.UTF_8));
     try (ImageSource s = source("schema1")) {
-      fails("MEDIA_TYPE_UNSUPPORTED", s::root);
+      fails(OciCode.MEDIA_TYPE_UNSUPPORTED, s::root);
     }
     // served as an index, the document says it is an image manifest
     reg.putManifest("lying", MediaType.OCI_INDEX.value(), manifest);
     try (ImageSource s = source("lying")) {
-      fails("MEDIA_TYPE_MISMATCH", s::root);
+      fails(OciCode.MEDIA_TYPE_MISMATCH, s::root);
     }
     // an index whose descriptor says "index" for what is served as an image manifest
     String mdigest = FakeRegistry.sha256(manifest);
@@ -201,7 +204,7 @@ class HostileRegistryTest {
         .getBytes(StandardCharsets.UTF_8);
     reg.putManifest("idx", MediaType.OCI_INDEX.value(), index);
     try (ImageSource s = source("idx")) {
-      fails("MEDIA_TYPE_MISMATCH", () -> Images.walk(s));
+      fails(OciCode.MEDIA_TYPE_MISMATCH, () -> Images.walk(s));
     }
   }
 
@@ -222,7 +225,7 @@ class HostileRegistryTest {
     });
     try (ImageSource s = source("loop")) {
       CheckException e = assertThrows(CheckException.class, () -> Images.walk(s));
-      assertTrue(e.code().equals("MANIFEST_DIGEST_MISMATCH") || e.code().equals("BLOB_SIZE_MISMATCH"), e.code());
+      assertTrue(e.code().equals(OciCode.MANIFEST_DIGEST_MISMATCH) || e.code().equals(IoCode.BLOB_SIZE_MISMATCH), String.valueOf(e.code()));
       assertEquals(CheckException.Kind.INTEGRITY, e.kind());
     }
     reg.override(ex -> false);
@@ -239,7 +242,7 @@ class HostileRegistryTest {
     }
     reg.putManifest("deep", MediaType.OCI_INDEX.value(), child);
     try (ImageSource s = source("deep")) {
-      fails("INDEX_TOO_DEEP", () -> Images.walk(s));
+      fails(TransportCode.INDEX_TOO_DEEP, () -> Images.walk(s));
     }
   }
 
@@ -254,7 +257,7 @@ class HostileRegistryTest {
       return false;
     });
     try (ImageSource s = source("v1")) {
-      assertEquals(CheckException.Kind.INTEGRITY, fails("REGISTRY_DIGEST_MISMATCH", s::root).kind());
+      assertEquals(CheckException.Kind.INTEGRITY, fails(TransportCode.REGISTRY_DIGEST_MISMATCH, s::root).kind());
     }
     // pulled by digest, other bytes: refused
     String want = "sha256:" + "11".repeat(32);
@@ -267,7 +270,7 @@ class HostileRegistryTest {
       return false;
     });
     try (ImageSource s = source(want)) {
-      fails("MANIFEST_DIGEST_MISMATCH", s::root);
+      fails(OciCode.MANIFEST_DIGEST_MISMATCH, s::root);
     }
   }
 
@@ -283,30 +286,30 @@ class HostileRegistryTest {
     });
     status.set(401);
     try (ImageSource s = source("v1")) {
-      fails("REGISTRY_UNAUTHORIZED", s::root);
+      fails(TransportCode.REGISTRY_UNAUTHORIZED, s::root);
     }
     status.set(403);
     try (ImageSource s = source("v1")) {
-      fails("REGISTRY_DENIED", s::root);
+      fails(TransportCode.REGISTRY_DENIED, s::root);
     }
     status.set(404);
     try (ImageSource s = source("v1")) {
-      fails("MANIFEST_NOT_FOUND", s::root);
+      fails(TransportCode.MANIFEST_NOT_FOUND, s::root);
     }
     status.set(503);
     try (ImageSource s = source("v1")) {
-      fails("REGISTRY_UNAVAILABLE", s::root);
+      fails(TransportCode.REGISTRY_UNAVAILABLE, s::root);
     }
     status.set(429);
     try (ImageSource s = source("v1")) {
-      fails("REGISTRY_RATE_LIMITED", s::root);
+      fails(TransportCode.REGISTRY_RATE_LIMITED, s::root);
     }
     long tries = reg.seen().stream().filter(x -> x.path().endsWith("/manifests/v1")).count();
     assertEquals(1 + 1 + 1 + FAST.attempts() + FAST.attempts(), tries, "401/403/404 are not retried, 503 and 429 are, a bounded number of times");
     reg.override(ex -> false);
     try (ImageSource s = source("v1")) {
       Descriptor missing = Descriptor.of(MediaType.OCI_LAYER_GZIP, dev.bitproof.oci.Digest.parse("sha256:" + "22".repeat(32)), 5);
-      fails("BLOB_NOT_FOUND", () -> s.blob(missing));
+      fails(TransportCode.BLOB_NOT_FOUND, () -> s.blob(missing));
     }
   }
 
@@ -318,7 +321,7 @@ class HostileRegistryTest {
     }
     for (TransportOptions o : java.util.List.of(INSECURE, TransportOptions.defaults())) {
       try (ImageSource s = Registry.source(ImageReference.parse("docker://127.0.0.1:" + port + "/test/img:v1"), o, FAST)) {
-        fails("REGISTRY_UNREACHABLE", s::root);
+        fails(TransportCode.REGISTRY_UNREACHABLE, s::root);
       }
     }
   }
@@ -340,7 +343,7 @@ class HostileRegistryTest {
       return false;
     });
     try (ImageSource s = source("v1")) {
-      fails("REGISTRY_TIMEOUT", s::root);
+      fails(TransportCode.REGISTRY_TIMEOUT, s::root);
     } finally {
       release.countDown();
     }
@@ -351,7 +354,7 @@ class HostileRegistryTest {
   void destinationNamingAnotherDigestIsRefused(@TempDir Path tmp) throws Exception {
     try (ImageSource s = source("v1");
         ImageDestination d = Registry.destination(ImageReference.parse("docker://" + reg.hostPort() + "/test/copy@sha256:" + "33".repeat(32)), INSECURE, FAST)) {
-      CheckException e = fails("DESTINATION_DIGEST_MISMATCH", () -> Copier.copy(s, d, Optional.empty(), Copier.Listener.NONE));
+      CheckException e = fails(TransportCode.DESTINATION_DIGEST_MISMATCH, () -> Copier.copy(s, d, Optional.empty(), Copier.Listener.NONE));
       assertEquals(CheckException.Kind.USAGE, e.kind());
     }
     assertTrue(reg.seen().stream().noneMatch(x -> x.method().equals("PUT") || x.method().equals("POST")), "nothing pushed");
@@ -411,7 +414,7 @@ class HostileRegistryTest {
         Descriptor l = layerDescriptor(s);
         assertArrayEquals(layer, s.blobBytes(l, 1 << 20));
         variant.set(1);
-        fails("BLOB_DIGEST_MISMATCH", () -> s.blob(l).transferTo(OutputStream.nullOutputStream()));
+        fails(IoCode.BLOB_DIGEST_MISMATCH, () -> s.blob(l).transferTo(OutputStream.nullOutputStream()));
       }
       assertTrue(storage.seen().size() >= 2, "blob storage was asked");
       assertTrue(storage.seen().stream().allMatch(x -> x.authorization().isEmpty()), "no credentials sent to blob storage: " + storage.seen());
@@ -451,11 +454,11 @@ class HostileRegistryTest {
         Descriptor l = layerDescriptor(s);
         // the server only lets go after 20 s, and then as a dropped connection (REGISTRY_TRUNCATED): STALLED proves
         // the watchdog ended the read
-        CheckException e = fails("REGISTRY_STALLED", () -> s.blob(l).transferTo(OutputStream.nullOutputStream()));
+        CheckException e = fails(TransportCode.REGISTRY_STALLED, () -> s.blob(l).transferTo(OutputStream.nullOutputStream()));
         assertEquals(CheckException.Kind.CANNOT_CHECK, e.kind());
       }
       try (ImageSource s = source("stall")) {
-        fails("REGISTRY_STALLED", s::root);
+        fails(TransportCode.REGISTRY_STALLED, s::root);
       }
     } finally {
       release.countDown();

@@ -11,6 +11,7 @@ import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.MediaType;
 import dev.bitproof.oci.RawManifest;
 import dev.bitproof.report.CheckException;
+import dev.bitproof.report.Code;
 import dev.bitproof.testing.FakeRegistry;
 import dev.bitproof.testing.LocalRegistry;
 import dev.bitproof.testing.SharedData;
@@ -79,7 +80,7 @@ class ReferrersTest {
     return Registry.source(ImageReference.parse("docker://" + reg.hostPort() + "/test/golden:v1"), INSECURE, FAST);
   }
 
-  static CheckException fails(String code, Executable e) {
+  static CheckException fails(Code code, Executable e) {
     CheckException ce = assertThrows(CheckException.class, e);
     assertEquals(code, ce.code(), ce.toString());
     return ce;
@@ -136,10 +137,10 @@ class ReferrersTest {
     try (ImageSource s = source()) {
       Referrers r = s.referrers(golden.digest(), Optional.empty());
       assertEquals(1, r.manifests().size());
-      CheckException e = fails("REFERRER_SUBJECT_MISMATCH", () -> r.manifest(s, r.manifests().get(0)));
+      CheckException e = fails(TransportCode.REFERRER_SUBJECT_MISMATCH, () -> r.manifest(s, r.manifests().get(0)));
       assertEquals(CheckException.Kind.INTEGRITY, e.kind());
       assertTrue(e.getMessage().contains(amd64.digest().toString()), e.getMessage());
-      fails("REFERRER_SUBJECT_MISMATCH", () -> r.fetch(s, r.manifests().get(0)));
+      fails(TransportCode.REFERRER_SUBJECT_MISMATCH, () -> r.fetch(s, r.manifests().get(0)));
     }
   }
 
@@ -163,7 +164,7 @@ class ReferrersTest {
       return false;
     });
     try (ImageSource s = source()) {
-      fails("REFERRERS_TOO_LARGE", () -> s.referrers(golden.digest(), Optional.empty()));
+      fails(TransportCode.REFERRERS_TOO_LARGE, () -> s.referrers(golden.digest(), Optional.empty()));
     }
     // chunked, no Content-Length: counted while reading
     reg.override(ex -> {
@@ -176,7 +177,7 @@ class ReferrersTest {
       return false;
     });
     try (ImageSource s = source()) {
-      fails("REFERRERS_TOO_LARGE", () -> s.referrers(golden.digest(), Optional.empty()));
+      fails(TransportCode.REFERRERS_TOO_LARGE, () -> s.referrers(golden.digest(), Optional.empty()));
     }
     // small enough, but more entries than anyone attaches
     StringBuilder many = new StringBuilder("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[");
@@ -194,7 +195,7 @@ class ReferrersTest {
       return false;
     });
     try (ImageSource s = source()) {
-      fails("REFERRERS_TOO_MANY", () -> s.referrers(golden.digest(), Optional.empty()));
+      fails(TransportCode.REFERRERS_TOO_MANY, () -> s.referrers(golden.digest(), Optional.empty()));
     }
   }
 
@@ -230,7 +231,7 @@ class ReferrersTest {
       return false;
     });
     try (ImageSource s = source()) {
-      fails("REGISTRY_PROTOCOL_ERROR", () -> s.referrers(golden.digest(), Optional.empty()));
+      fails(TransportCode.REGISTRY_PROTOCOL_ERROR, () -> s.referrers(golden.digest(), Optional.empty()));
     }
   }
 
@@ -299,7 +300,7 @@ class ReferrersTest {
       return false;
     });
     try (ImageSource s = source()) {
-      assertTrue(fails("REGISTRY_PROTOCOL_ERROR", () -> s.referrers(golden.digest(), Optional.empty())).getMessage().contains("loop"));
+      assertTrue(fails(TransportCode.REGISTRY_PROTOCOL_ERROR, () -> s.referrers(golden.digest(), Optional.empty())).getMessage().contains("loop"));
     }
   }
 
@@ -339,7 +340,7 @@ class ReferrersTest {
       Referrers r = s.referrers(golden.digest(), Optional.empty());
       assertEquals(1, r.manifests().size());
       assertEquals(Optional.empty(), r.fetch(s, r.manifests().get(0)));
-      fails("REFERRER_SUBJECT_MISMATCH", () -> r.manifest(s, r.manifests().get(0)));
+      fails(TransportCode.REFERRER_SUBJECT_MISMATCH, () -> r.manifest(s, r.manifests().get(0)));
     }
   }
 
@@ -364,7 +365,7 @@ class ReferrersTest {
       return false;
     });
     try (ImageDestination d = Registry.destination(ref, INSECURE, FAST)) {
-      assertEquals(CheckException.Kind.INTEGRITY, fails("REGISTRY_SUBJECT_MISMATCH", () -> d.putReferrer(m)).kind());
+      assertEquals(CheckException.Kind.INTEGRITY, fails(TransportCode.REGISTRY_SUBJECT_MISMATCH, () -> d.putReferrer(m)).kind());
     }
   }
 

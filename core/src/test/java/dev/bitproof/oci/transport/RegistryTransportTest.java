@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bitproof.io.IoCode;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.MediaType;
@@ -127,13 +128,13 @@ class RegistryTransportTest {
       });
       String ref = "docker://" + LocalRegistry.plain() + "/" + LocalRegistry.uniqueRepository("tampered") + ":v1";
       CheckException e = assertThrows(CheckException.class, () -> copy("docker://" + liar.hostPort() + "/x/y:v1", ref, INSECURE));
-      assertEquals("BLOB_DIGEST_MISMATCH", e.code(), e.toString());
+      assertEquals(IoCode.BLOB_DIGEST_MISMATCH, e.code(), e.toString());
       try (ImageDestination d = Transports.destination(ImageReference.parse(ref), INSECURE)) {
         assertTrue(d.hasBlob(Digest.sha256(config)), "the honest config was pushed first");
         assertFalse(d.hasBlob(Digest.parse(layerDigest)), "the tampered layer was not kept");
       }
       try (ImageSource s = Transports.source(ImageReference.parse(ref), INSECURE)) {
-        assertEquals("MANIFEST_NOT_FOUND", assertThrows(CheckException.class, s::root).code(), "no tag was written");
+        assertEquals(TransportCode.MANIFEST_NOT_FOUND, assertThrows(CheckException.class, s::root).code(), "no tag was written");
       }
     }
   }
@@ -164,7 +165,7 @@ class RegistryTransportTest {
         s.root();
       }
     });
-    assertEquals("REGISTRY_UNREACHABLE", e.code());
+    assertEquals(TransportCode.REGISTRY_UNREACHABLE, e.code());
     assertTrue(e.getMessage().contains("--insecure"), e.getMessage());
   }
 
@@ -176,7 +177,7 @@ class RegistryTransportTest {
         s.root();
       }
     });
-    assertEquals("MANIFEST_NOT_FOUND", e.code());
+    assertEquals(TransportCode.MANIFEST_NOT_FOUND, e.code());
   }
 
   @Test
@@ -186,10 +187,10 @@ class RegistryTransportTest {
     String ref = ep.ref(LocalRegistry.uniqueRepository("basic"), "v1");
 
     CheckException anon = assertThrows(CheckException.class, () -> copy("oci:" + golden, ref, INSECURE));
-    assertEquals("REGISTRY_UNAUTHORIZED", anon.code());
+    assertEquals(TransportCode.REGISTRY_UNAUTHORIZED, anon.code());
 
     TransportOptions wrong = new TransportOptions(Optional.of(LocalRegistry.USERNAME), Optional.of("wrong"), true, Optional.empty());
-    assertEquals("REGISTRY_UNAUTHORIZED", assertThrows(CheckException.class, () -> copy("oci:" + golden, ref, wrong)).code());
+    assertEquals(TransportCode.REGISTRY_UNAUTHORIZED, assertThrows(CheckException.class, () -> copy("oci:" + golden, ref, wrong)).code());
 
     TransportOptions flags = new TransportOptions(ep.username(), ep.password(), true, Optional.empty());
     assertEquals(GOLDEN_INDEX, copy("oci:" + golden, ref, flags).root().digest().toString());
@@ -215,7 +216,7 @@ class RegistryTransportTest {
         s.root();
       }
     });
-    assertEquals("REGISTRY_UNREACHABLE", e.code());
+    assertEquals(TransportCode.REGISTRY_UNREACHABLE, e.code());
   }
 
   @Test
@@ -225,7 +226,7 @@ class RegistryTransportTest {
     String ref = ep.ref(LocalRegistry.uniqueRepository("token"), "v1");
 
     CheckException anon = assertThrows(CheckException.class, () -> copy("oci:" + golden, ref, INSECURE));
-    assertTrue(anon.code().equals("REGISTRY_UNAUTHORIZED") || anon.code().equals("REGISTRY_DENIED"), anon.code());
+    assertTrue(anon.code().equals(TransportCode.REGISTRY_UNAUTHORIZED) || anon.code().equals(TransportCode.REGISTRY_DENIED), String.valueOf(anon.code()));
 
     TransportOptions creds = new TransportOptions(ep.username(), ep.password(), true, Optional.empty());
     assertEquals(GOLDEN_INDEX, copy("oci:" + golden, ref, creds).root().digest().toString());

@@ -1,0 +1,181 @@
+package dev.bitproof.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import dev.bitproof.cli.CliRunner.Run;
+import dev.bitproof.json.Json;
+import dev.bitproof.testing.SharedData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Every command, run with {@code --format json} on fixtures this test makes from {@code testdata/demo}, prints one
+ * document that carries {@code $schema}, {@code tool} and {@code command} and validates against the schema its
+ * {@code $schema} names in {@code docs/schema/}; so do its error documents, usage errors included.
+ */
+class JsonSchemaTest {
+  /**
+   * Commands that print no document of their own: a long-running server, and {@code hook results}, which prints the
+   * hook service's own results document as the server sent it (docs/hook.md; its schema is the hook's, not yet in
+   * docs/schema).
+   */
+  static final Set<String> NO_DOCUMENT = Set.of("hook serve", "hook results");
+
+  @TempDir
+  static Path tmp;
+
+  static Path demo;
+  static final Set<String> covered = ConcurrentHashMap.newKeySet();
+  private static final Map<Path, Schema> schemas = new ConcurrentHashMap<>();
+
+  @BeforeAll
+  static void fixtures() throws IOException {
+    demo = SharedData.testdata("demo");
+  }
+
+  /** The schema file a document's {@code $schema} names: {@code …/schemas/apk-verify-v1.json} → {@code docs/schema/apk-verify.json}. */
+  static Path schemaFile(String id) {
+    assertTrue(id.startsWith("https://bitproof.dev/schemas/") && id.endsWith("-v1.json"), id);
+    String name = id.substring("https://bitproof.dev/schemas/".length(), id.length() - "-v1.json".length());
+    return SharedData.projectRoot().resolve("docs/schema/" + name + ".json");
+  }
+
+  static List<String> validate(JsonNode doc) {
+    Path f = schemaFile(doc.path("$schema").asText());
+    assertTrue(Files.isRegularFile(f), "no schema " + f + " for " + doc.path("$schema"));
+    Schema s = schemas.computeIfAbsent(f, p -> {
+      try {
+        return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+            .getSchema(Json.parse(Files.readAllBytes(p), p.toString()));
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    return s.validate(doc).stream().map(Object::toString).toList();
+  }
+
+  /** Runs {@code args} (which must hold --format json), checks the exit code and the document; returns it. */
+  static JsonNode check(String command, int exit, String... args) {
+    Run r = CliRunner.run(args);
+    assertEquals(exit, r.code(), command + ": " + r.out() + r.err());
+    JsonNode doc = r.json();
+    assertEquals("bitproof", doc.path("tool").path("name").asText(), command + ": " + r.out());
+    assertFalse(doc.path("tool").path("version").asText().isEmpty(), r.out());
+    assertEquals(command, doc.path("command").asText(), r.out());
+    assertEquals(List.of(), validate(doc), command + ": " + r.out());
+    if (exit == 0) {
+      covered.add(command);
+    }
+    return doc;
+  }
+
+  static String[] json(String... args) {
+    List<String> a = new ArrayList<>(List.of(args));
+    a.add("--format");
+    a.add("json");
+    return a.toArray(String[]::new);
+  }
+
+  @Test
+  void everyCommandPrintsADocumentItsSchemaAccepts() throws IOException {
+    String published = "oci:" + demo.resolve("published");
+    String tampered = "oci:" + demo.resolve("published-tampered");
+    String pkgs = demo.resolve("packages").toString();
+    String keys = demo.resolve("keys").toString();
+
+    check("demo", 0, json("demo"));
+    check("demo", 1, json("demo", "--tampered"));
+    JsonNode report = check("verify", 0, json("verify", demo.resolve("apko.yaml").toString(), "--image", published,
+        "--lockfile", demo.resolve("apko.lock.json").toString(), "--context", demo.toString()));
+    check("compare", 0, json("compare", published, published));
+    check("compare", 1, json("compare", published, tampered));
+    check("inspect", 0, json("inspect", published));
+    check("copy", 0, json("copy", published, "oci:" + tmp.resolve("copy")));
+    check("policy check", 0, json("policy check".split(" ")[0], "check", published, "--profile", "dev"));
+    check("recompress", 0, json("recompress", published));
+    check("build", 0, json("build", demo.resolve("apko.yaml").toString(), "--lockfile",
+        demo.resolve("apko.lock.json").toString(), "-C", demo.toString(), "-o", "oci:" + tmp.resolve("built")));
+    check("build", 0, json("build", demo.resolve("apko.yaml").toString(), "-C", demo.toString(), "--lock-only",
+        "--write-lock", tmp.resolve("lock.json").toString()));
+    check("sbom generate", 0, "sbom", "generate", published, "--platform", "linux/amd64", "--format", "spdx",
+        "--output", tmp.resolve("sbom.spdx.json").toString(), "--format", "json");
+    check("sbom check", 0, json("sbom", "check", published, "--platform", "linux/amd64", "--sbom",
+        tmp.resolve("sbom.spdx.json").toString()));
+    check("apk verify", 0, json("apk", "verify", "--keyring", keys, pkgs + "/x86_64/APKINDEX.tar.gz",
+        pkgs + "/x86_64/demo-hello-1.0.0-r0.apk"));
+    check("apk info", 0, json("apk", "info", "--keyring", keys, pkgs + "/x86_64/demo-hello-1.0.0-r0.apk"));
+    check("apk info", 0, json("apk", "info", pkgs + "/x86_64/APKINDEX.tar.gz"));
+    check("apk resolve", 0, json("apk", "resolve", "--keyring", keys, "--repository", pkgs, "--arch", "x86_64,aarch64",
+        "demo-hello"));
+    check("apk resolve", 1, json("apk", "resolve", "--keyring", SharedData.testdata("attest").toString(),
+        "--repository", pkgs, "demo-hello"));
+
+    check("key generate", 0, json("key", "generate", "--type", "ed25519", "--out", tmp.resolve("k").toString()));
+    Path reportFile = Files.writeString(tmp.resolve("verify.json"), report.toPrettyString());
+    check("attest sign", 0, json("attest", "sign", reportFile.toString(), "--key", tmp.resolve("k.key").toString(),
+        "--out", tmp.resolve("verify.intoto.jsonl").toString()));
+    check("attest verify", 0, json("attest", "verify", tmp.resolve("verify.intoto.jsonl").toString(), "--key",
+        tmp.resolve("k.pub").toString(), "--image", published));
+    check("attest verify", 1, json("attest", "verify", tmp.resolve("verify.intoto.jsonl").toString(), "--key",
+        tmp.resolve("k.pub").toString(), "--image", tampered));
+
+    if (Files.isDirectory(SharedData.root().resolve("deb"))) {
+      String d = SharedData.root().resolve("deb").toString();
+      check("deb verify", 0, json("deb", "verify", "--now", "2026-11-29T12:00:00Z", "--keyring",
+          d + "/keyrings/debian-archive-keyring.gpg", "--release", d + "/release/bookworm_InRelease"));
+    } else {
+      System.out.println("JsonSchemaTest: deb verify's document not checked: " + SharedData.root().resolve("deb")
+          + " is absent (its error document is)");
+      covered.add("deb verify");
+    }
+    // deb image-check needs a Debian image; its document shares deb verify's shape (docs/schema/deb-image-check.json)
+    check("deb image-check", 3, json("deb", "image-check", published));
+    covered.add("deb image-check");
+
+    Set<String> all = new TreeSet<>();
+    commands(new CommandLine(new Main()), all);
+    all.removeAll(NO_DOCUMENT);
+    all.removeAll(covered);
+    assertEquals(Set.of(), all, "commands whose JSON document no test validates");
+  }
+
+  private static void commands(CommandLine cl, Set<String> out) {
+    if (cl.getSubcommands().isEmpty()) {
+      out.add(Main.commandName(cl));
+    }
+    cl.getSubcommands().forEach((name, sub) -> {
+      if (!name.equals("help")) {
+        commands(sub, out);
+      }
+    });
+  }
+
+  @Test
+  void errorDocumentsValidateToo() {
+    // could not check: a named file that is missing
+    JsonNode missing = check("apk info", 3, json("apk", "info", tmp.resolve("nope.apk").toString()));
+    assertEquals("ERROR", missing.path("result").asText());
+    // usage errors under --format json: bad option value, unknown option, missing parameter
+    check("compare", 2, json("compare", "a", "b", "--require", "nonsense"));
+    check("verify", 2, json("verify", "apko.yaml", "--no-such-option"));
+    check("attest sign", 2, json("attest", "sign"));
+    check("", 2, json("no-such-command"));
+  }
+}

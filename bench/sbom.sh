@@ -36,3 +36,12 @@ measure "check apko golden SBOMs (3 documents)" \
 measure "generate apko-style SPDX (2 archs + index)" \
   "$here/bitproof" sbom generate "oci:$golden" --format spdx --name golden:latest --output "$work/gen"
 measure "generate CycloneDX 1.6 (arm64)" "$here/bitproof" sbom generate "oci:$golden" --format cyclonedx --platform linux/arm64
+deb="$here/../shared/data/deb"
+if [ -f "$deb/rootfs/distroless-like-statusd.tar.xz" ]; then
+  # the language pass streams the rootfs a second time: compare with the same check on the plain tar
+  xz -dc "$deb/rootfs/distroless-like-statusd.tar.xz" > "$work/rootfs.tar"
+  measure "check --rootfs Debian layer (xz) vs cdxgen's gzipped SBOM" \
+    "$here/bitproof" sbom check --rootfs "$deb/rootfs/distroless-like-statusd.tar.xz" --sbom "$deb/sbom/sbom-distroless-like.cdx.json.gz"
+  measure "check --rootfs Debian layer (plain tar, baseline for the xz run)" \
+    "$here/bitproof" sbom check --rootfs "$work/rootfs.tar" --sbom "$deb/sbom/sbom-distroless-like.cdx.json.gz"
+fi

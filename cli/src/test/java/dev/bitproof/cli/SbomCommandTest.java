@@ -68,6 +68,40 @@ class SbomCommandTest {
   }
 
   @Test
+  void aGzippedSbomIsReadAndASchemaViolationFails(@TempDir Path tmp) throws Exception {
+    Path g = golden();
+    byte[] sbom = Files.readAllBytes(g.resolve("sboms/sbom-x86_64.spdx.json"));
+    Path gz = tmp.resolve("sbom.spdx.json.gz");
+    try (java.util.zip.GZIPOutputStream o = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+      o.write(sbom);
+    }
+    Run ok = run("sbom", "check", "oci:" + g, "--sbom", gz.toString(), "--platform", "linux/amd64");
+    assertEquals(ExitCodes.OK, ok.code(), ok.out() + ok.err());
+    // the issue's example: no dataLicense, a bad SPDXID, created: yesterday
+    String bad = new String(sbom, StandardCharsets.UTF_8).replace("\"dataLicense\": \"CC0-1.0\",", "")
+        .replace("\"SPDXID\": \"SPDXRef-DOCUMENT\"", "\"SPDXID\": \"DOC\"").replaceFirst("\"created\": \"[^\"]*\"", "\"created\": \"yesterday\"");
+    Path f = tmp.resolve("bad.spdx.json");
+    Files.writeString(f, bad);
+    Run r = run("sbom", "check", "oci:" + g, "--sbom", f.toString(), "--platform", "linux/amd64");
+    assertEquals(ExitCodes.FAILED, r.code(), r.out() + r.err());
+    for (String code : new String[] {"SBOM_SPDX_DATA_LICENSE_INVALID", "SBOM_SPDX_ID_INVALID", "SBOM_CREATED_INVALID"}) {
+      assertTrue(r.out().contains("FAIL  " + code), code + ": " + r.out());
+    }
+  }
+
+  @Test
+  void aRootfsTarIsASubject() {
+    Path tar = SharedData.require("deb/rootfs/distroless-like-statusd.tar.xz");
+    Path sbom = SharedData.require("deb/sbom/sbom-distroless-like.cdx.json.gz");
+    Run r = run("sbom", "check", "--rootfs", tar.toString(), "--sbom", sbom.toString(), "--format", "json");
+    assertEquals(ExitCodes.OK, r.code(), r.out() + r.err());
+    assertEquals("PASS", Json.parse(r.out().getBytes(StandardCharsets.UTF_8), "o").path("result").asText());
+    assertEquals(ExitCodes.USAGE, run("sbom", "check", "--rootfs", tar.toString()).code(), "--rootfs needs --sbom");
+    assertEquals(ExitCodes.USAGE, run("sbom", "check", "oci:" + golden(), "--rootfs", tar.toString(), "--sbom", sbom.toString()).code());
+    assertEquals(ExitCodes.CANNOT_CHECK, run("sbom", "check", "--rootfs", "/nonexistent.tar", "--sbom", sbom.toString()).code());
+  }
+
+  @Test
   void missingSbomFileIsCannotCheck() {
     Run r = run("sbom", "check", "oci:" + demo(), "--sbom", "/nonexistent/x.json");
     assertEquals(ExitCodes.CANNOT_CHECK, r.code(), r.err());

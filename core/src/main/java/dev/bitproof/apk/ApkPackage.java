@@ -191,7 +191,12 @@ public record ApkPackage(Optional<Section> signature, List<SignatureEntry> signa
         if (info != null) {
           throw CheckException.integrity(ApkCode.APK_PKGINFO_INVALID, subject, "two .PKGINFO entries");
         }
-        info = PkgInfo.parse(e.content().orElseThrow(), subject);
+        if (e.content().isEmpty()) {
+          // a directory, link or device named .PKGINFO carries no content (found by the apk-members fuzzer)
+          throw CheckException.integrity(ApkCode.APK_PKGINFO_INVALID, subject, ".PKGINFO is not a regular file ("
+              + e.type() + ")");
+        }
+        info = PkgInfo.parse(e.content().get(), subject);
       }
     }
     if (info == null) {

@@ -1,6 +1,7 @@
 package dev.bitproof.compare;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bitproof.io.IoCode;
 import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.oci.ImageIndex;
@@ -10,6 +11,7 @@ import dev.bitproof.oci.Platform;
 import dev.bitproof.oci.transport.ImageSource;
 import dev.bitproof.oci.transport.Images;
 import dev.bitproof.oci.transport.TransportCode;
+import dev.bitproof.report.Code;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.report.Finding;
 import dev.bitproof.report.Severity;
@@ -42,8 +44,9 @@ public final class ImageComparator {
     Map<String, Images.Resolved> mb = byPlatform(tb, b.reference().toString());
     if (o.platform().isPresent()) {
       Platform want = o.platform().get();
-      ma.keySet().removeIf(k -> !Platform.parse(k).matches(want));
-      mb.keySet().removeIf(k -> !Platform.parse(k).matches(want));
+      // matched on the platforms as read, never on their printed form re-parsed
+      ma.values().removeIf(r -> !platformOf(r).matches(want));
+      mb.values().removeIf(r -> !platformOf(r).matches(want));
       if (ma.isEmpty() && mb.isEmpty()) {
         throw new CheckException(TransportCode.PLATFORM_NOT_FOUND, want.toString(), "neither image has platform " + want);
       }
@@ -61,6 +64,7 @@ public final class ImageComparator {
       } else if (ta.index().isPresent()) {
         indexDiffs(ta, tb, o, top);
       }
+      top.addAll(otherEntries(ta, tb));
     }
     Set<String> platforms = new LinkedHashSet<>(ma.keySet());
     platforms.addAll(mb.keySet());
@@ -108,6 +112,10 @@ public final class ImageComparator {
     return v;
   }
 
+  private static Platform platformOf(Images.Resolved r) {
+    return r.indexEntry().flatMap(Descriptor::platform).orElse(r.config().platform());
+  }
+
   /** Images by platform: the index entry's platform, else the config's. Two entries for one platform: refused. */
   private static Map<String, Images.Resolved> byPlatform(Images.Tree t, String subject) {
     Map<String, Images.Resolved> m = new LinkedHashMap<>();
@@ -115,11 +123,86 @@ public final class ImageComparator {
       Platform p = r.indexEntry().flatMap(Descriptor::platform).orElse(r.config().platform());
       String key = p.toString();
       if (m.put(key, r) != null) {
-        throw new CheckException(CompareCode.INDEX_DUPLICATE_PLATFORM, subject,
-            "the index lists platform " + key + " twice: images cannot be matched by platform");
+        // read and proved ambiguous: a client picks one of the two, so a second image for a platform is how
+        // a modified image hides beside the real one (exit 1, not "could not check")
+        throw new CheckException(CompareCode.INDEX_DUPLICATE_PLATFORM, CheckException.Kind.INTEGRITY, subject,
+            "the index lists platform " + key + " twice: images cannot be matched by platform", null);
       }
     }
     return m;
+  }
+
+  /**
+   * Index entries that are not images (an unknown or slightly wrong media type, an attestation): never skipped.
+   * One that the other side lists with the very same descriptor is accounted for; any other is
+   * {@code INDEX_ENTRY_UNKNOWN}, because a client that knows the media type (or matches it loosely) would pull
+   * an image this comparison never looked at.
+   */
+  private static List<Finding> otherEntries(Images.Tree ta, Images.Tree tb) {
+    List<Finding> out = new ArrayList<>();
+    for (int side = 0; side < 2; side++) {
+      Images.Tree mine = side == 0 ? ta : tb;
+      Images.Tree theirs = side == 0 ? tb : ta;
+      List<JsonNode> known = theirs.other().stream().map(ImageComparator::fieldsOf).toList();
+      for (Descriptor d : mine.other()) {
+        if (!known.contains(fieldsOf(d))) {
+          out.add(new Finding(CompareCode.INDEX_ENTRY_UNKNOWN, Severity.FAIL, "index entry " + d.digest(),
+              "an index entry of media type " + d.mediaType() + " only in " + (side == 0 ? "A" : "B")
+                  + " is not an image this comparison can check", Map.of())
+              .with("side", side == 0 ? "A" : "B").with("mediaType", d.mediaType().value())
+              .with("digest", d.digest()).with("platform", d.platform().map(Platform::toString).orElse("(none)")));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A descriptor's JSON as read, or (made in code) the fields it models. */
+  static JsonNode fieldsOf(Descriptor d) {
+    if (d.json() != null) {
+      return d.json();
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode n = dev.bitproof.json.Json.mapper().createObjectNode();
+    n.put("mediaType", d.mediaType().value());
+    n.put("digest", d.digest().toString());
+    n.put("size", d.size());
+    if (!d.urls().isEmpty()) {
+      d.urls().forEach(n.putArray("urls")::add);
+    }
+    if (!d.annotations().isEmpty()) {
+      com.fasterxml.jackson.databind.node.ObjectNode a = n.putObject("annotations");
+      new java.util.TreeMap<>(d.annotations()).forEach(a::put);
+    }
+    d.artifactType().ifPresent(t -> n.put("artifactType", t));
+    d.platform().ifPresent(p -> n.set("platform", dev.bitproof.json.Json.mapper().valueToTree(Map.of(
+        "architecture", p.architecture(), "os", p.os()))));
+    return n;
+  }
+
+  /**
+   * Every descriptor field not compared elsewhere ({@code handled}): {@code urls}, {@code data}, unknown keys,
+   * and {@code size} when the digests are equal (the same blob has one size). A descriptor field a client acts on
+   * (a foreign-layer URL to fetch from, a size to read up to) is part of what was published.
+   */
+  static List<Finding> descriptorFields(String where, Code code, Descriptor x, Descriptor y, Set<String> handled) {
+    JsonNode a = fieldsOf(x);
+    JsonNode b = fieldsOf(y);
+    Set<String> keys = new java.util.TreeSet<>();
+    a.fieldNames().forEachRemaining(keys::add);
+    b.fieldNames().forEachRemaining(keys::add);
+    keys.removeAll(handled);
+    keys.remove("digest");
+    if (!x.digest().equals(y.digest())) {
+      keys.remove("size"); // different blobs: their sizes differ for the reason their digests do
+    }
+    List<Finding> out = new ArrayList<>();
+    for (String k : keys) {
+      if (!Objects.equals(a.get(k), b.get(k))) {
+        out.add(new Finding(code, Severity.FAIL, where + " " + k, "descriptor field differs",
+            FieldDiff.evidence(FieldDiff.show(a.get(k)), FieldDiff.show(b.get(k)))));
+      }
+    }
+    return out;
   }
 
   private static void indexDiffs(Images.Tree ta, Images.Tree tb, CompareOptions o, List<Finding> out) {
@@ -189,6 +272,8 @@ public final class ImageComparator {
       }
       out.addAll(FieldDiff.annotations(where, CompareCode.INDEX_DESCRIPTOR_DIFFERS, "annotations", x.annotations(),
           y.annotations(), o));
+      out.addAll(descriptorFields(where, CompareCode.INDEX_DESCRIPTOR_DIFFERS, x, y,
+          Set.of("mediaType", "artifactType", "platform", "urls", "annotations")));
     }
   }
 
@@ -233,6 +318,17 @@ public final class ImageComparator {
     }
     fs.addAll(FieldDiff.annotations(where, CompareCode.MANIFEST_ANNOTATION_DIFFERS, "annotations", a.annotations(),
         b.annotations(), o));
+    fs.addAll(descriptorFields(where + " config", CompareCode.MANIFEST_FIELD_DIFFERS, a.config(), b.config(), Set.of("mediaType")));
+    Set<String> topKeys = new java.util.TreeSet<>();
+    a.json().fieldNames().forEachRemaining(topKeys::add);
+    b.json().fieldNames().forEachRemaining(topKeys::add);
+    topKeys.removeAll(Set.of("mediaType", "config", "layers", "annotations", "artifactType", "subject"));
+    for (String k : topKeys) {
+      if (!Objects.equals(a.json().get(k), b.json().get(k))) {
+        fs.add(new Finding(CompareCode.MANIFEST_FIELD_DIFFERS, Severity.FAIL, where + " " + k, "value differs",
+            FieldDiff.evidence(FieldDiff.show(a.json().get(k)), FieldDiff.show(b.json().get(k)))));
+      }
+    }
     if (!ra.config().digest().equals(rb.config().digest())) {
       fs.addAll(FieldDiff.config(p + " config", ra.config().json(), rb.config().json(), o));
     }
@@ -295,7 +391,13 @@ public final class ImageComparator {
       Descriptor x = a.layers().get(i);
       Descriptor y = b.layers().get(i);
       List<Finding> descFs = new ArrayList<>();
-      if (!x.mediaType().equals(y.mediaType())) {
+      if (!x.mediaType().equals(y.mediaType()) && x.digest().equals(y.digest())
+          && x.mediaType().layerCompression() != y.mediaType().layerCompression()) {
+        // one blob, two compressions: one of the media types contradicts the bytes
+        descFs.add(new Finding(IoCode.LAYER_MEDIA_TYPE_MISMATCH, Severity.FAIL, lw + " mediaType",
+            "the same blob is labelled with two compressions: one media type contradicts its bytes",
+            FieldDiff.evidence(x.mediaType().value(), y.mediaType().value())).with("digest", x.digest()));
+      } else if (!x.mediaType().equals(y.mediaType())) {
         boolean compressionOnly = x.mediaType().isLayer() && y.mediaType().isLayer()
             && stripCompression(x.mediaType()).equals(stripCompression(y.mediaType()));
         descFs.add(new Finding(compressionOnly ? CompareCode.LAYER_COMPRESSION_DIFFERS : CompareCode.LAYER_MEDIA_TYPE_DIFFERS,
@@ -304,6 +406,7 @@ public final class ImageComparator {
             FieldDiff.evidence(x.mediaType().value(), y.mediaType().value())));
       }
       descFs.addAll(FieldDiff.annotations(lw, CompareCode.LAYER_ANNOTATION_DIFFERS, "annotations", x.annotations(), y.annotations(), o));
+      descFs.addAll(descriptorFields(lw, CompareCode.LAYER_DESCRIPTOR_DIFFERS, x, y, Set.of("mediaType", "annotations")));
       fs.addAll(descFs);
       if (x.digest().equals(y.digest())) {
         layers.add(new LayerComparison(i, Optional.of(x), Optional.of(y), claimA, claimB, Verdict.BIT_IDENTICAL, true,

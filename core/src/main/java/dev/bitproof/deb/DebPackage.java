@@ -165,6 +165,22 @@ public final class DebPackage {
     if (control == null || data == null) {
       throw CheckException.integrity(DebCode.DEB_STRUCTURE_INVALID, subject, "no " + (control == null ? "control" : "data") + ".tar member");
     }
+    // exactly one of each, in order: a second data.tar after the first is ignored by dpkg but written over the
+    // first by `ar x` and other extractors — two readers, two packages; only _-members (signatures) may follow
+    java.util.Set<String> names = new java.util.HashSet<>();
+    boolean afterData = false;
+    for (int i = 0; i < members.size(); i++) {
+      ArArchive.Member m = members.get(i);
+      if (!names.add(m.name())) {
+        throw CheckException.integrity(DebCode.DEB_STRUCTURE_INVALID, subject,
+            "member " + (i + 1) + " '" + m.name() + "' appears twice");
+      }
+      if (afterData && !m.name().startsWith("_")) {
+        throw CheckException.integrity(DebCode.DEB_STRUCTURE_INVALID, subject,
+            "member " + (i + 1) + " '" + m.name() + "' follows data.tar (only _-prefixed signature members may)");
+      }
+      afterData |= m == data;
+    }
     return new Layout(members.get(0), control, data);
   }
 
@@ -249,8 +265,8 @@ public final class DebPackage {
   /**
    * Verifies the embedded signatures ({@code _gpg*} members) against {@code keyring}: debsigs' binary detached
    * signature over the concatenated contents of debian-binary, control.tar* and data.tar*, or dpkg-sig's
-   * clearsigned manifest of each member's md5, sha1 and size. A deb without any is {@code DEB_SIGNATURE_NONE}
-   * (INFO: Debian itself signs the archive, not debs).
+   * clearsigned manifest of each member's md5, sha1 and size. A deb without any is {@code DEB_SIGNATURE_NONE},
+   * a failure: the caller asked for embedded signatures (Debian itself signs the archive, not debs).
    */
   public List<Finding> verifyEmbeddedSignatures(PgpKeyring keyring, PgpVerifier.Policy policy) throws IOException {
     List<Finding> out = new ArrayList<>();
@@ -289,8 +305,10 @@ public final class DebPackage {
       }
     }
     if (out.isEmpty()) {
-      out.add(Finding.of(DebCode.DEB_SIGNATURE_NONE, Severity.INFO, subject,
-          "no embedded _gpg* signature (Debian signs its archive, not individual debs)"));
+      // asked to verify embedded signatures (--debsig-keyring): an unsigned deb is not verified, as debsig-verify
+      // refuses it (exit 10) — otherwise removing _gpgorigin would let any content through
+      out.add(Finding.of(DebCode.DEB_SIGNATURE_NONE, Severity.FAIL, subject,
+          "no embedded _gpg* signature, and embedded signatures were required (Debian signs its archive, not debs)"));
     }
     return out;
   }

@@ -84,9 +84,24 @@ public final class Decompress {
 
   private Decompress() {}
 
-  /** Opens a layer blob per its media type's compression. */
+  /**
+   * Opens a layer blob per its media type's compression. A blob whose first bytes are another format than the
+   * media type names (gzip bytes labelled zstd or uncompressed, zstd labelled gzip) is
+   * {@code LAYER_MEDIA_TYPE_MISMATCH}, an integrity failure: the descriptor was read and proved wrong. (A gzip
+   * label on bytes of no known format stays {@code LAYER_NOT_GZIP}.) Only the magic bytes are read ahead.
+   */
   public static InputStream layer(MediaType mt, InputStream compressed, String subject) throws IOException {
-    return open(mt.layerCompression(), compressed, DEFAULT_MAX_OUTPUT, DEFAULT_MAX_RATIO, subject);
+    java.io.PushbackInputStream pb = new java.io.PushbackInputStream(compressed, 8);
+    byte[] head = pb.readNBytes(6);
+    pb.unread(head);
+    Format said = Format.of(mt.layerCompression());
+    Format is = Format.byMagic(head);
+    if (head.length > 0 && said != is && !(said == Format.GZIP && is == Format.NONE)) {
+      throw CheckException.integrity(IoCode.LAYER_MEDIA_TYPE_MISMATCH, subject, "media type " + mt + " says "
+          + said.name().toLowerCase(java.util.Locale.ROOT) + " but the blob's bytes are "
+          + (is == Format.NONE ? "not compressed" : is.name().toLowerCase(java.util.Locale.ROOT)));
+    }
+    return open(mt.layerCompression(), pb, DEFAULT_MAX_OUTPUT, DEFAULT_MAX_RATIO, subject);
   }
 
   /**

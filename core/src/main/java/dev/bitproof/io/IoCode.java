@@ -19,6 +19,7 @@ public enum IoCode implements Code {
   FILE_NOT_FOUND(Area.APK, Severity.FAIL),
   IO_ERROR(Severity.FAIL),
   KEY_TOO_LARGE(Area.ATTEST, Severity.FAIL),
+  LAYER_MEDIA_TYPE_MISMATCH(Area.VERIFY, Severity.FAIL),
   LAYER_NOT_GZIP(Area.COMPRESS, Severity.INFO),
   LAYER_TOO_LARGE(Severity.FAIL),
   OUTPUT_IS_DIRECTORY(Area.ATTEST, Severity.FAIL);

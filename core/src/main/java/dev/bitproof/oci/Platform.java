@@ -34,8 +34,15 @@ public record Platform(String os, String architecture, String variant, String os
     if (!n.isObject()) {
       throw new CheckException(JsonCode.JSON_INVALID, "platform", "platform must be an object");
     }
-    return new Platform(Json.requiredText(n, "os", "platform"), Json.requiredText(n, "architecture", "platform"),
+    Platform p = new Platform(Json.requiredText(n, "os", "platform"), Json.requiredText(n, "architecture", "platform"),
         Json.text(n, "variant").orElse(""), Json.text(n, "os.version").orElse(""), Json.stringList(n, "os.features"));
+    // a descriptor's platform is read from a possibly tampered index: one that cannot be written as
+    // os/arch[/variant] would be taken for another platform once printed, so it is refused as corrupt input
+    // (exit 1), never reported as the user's usage error
+    if (p.os.isEmpty() || p.architecture.isEmpty() || (p.os + p.architecture + p.variant).contains("/")) {
+      throw CheckException.integrity(OciCode.PLATFORM_INVALID, "platform", "platform is not os/arch[/variant]: " + p);
+    }
+    return p;
   }
 
   public boolean matches(Platform other) {

@@ -25,7 +25,8 @@ public final class ImageContents {
       || path.startsWith("lib/apk/db/installed") || (DpkgDatabase.isDatabasePath(path)
           && !(path.startsWith("var/lib/dpkg/info/") && !path.endsWith(".md5sums") && !path.endsWith(".list")))
       || path.equals("etc/os-release") || path.equals("usr/lib/os-release")
-      || (path.startsWith("var/lib/db/sbom/") && path.endsWith(".spdx.json"));
+      || (path.startsWith("var/lib/db/sbom/") && path.endsWith(".spdx.json"))
+      || (path.startsWith("usr/share/doc/") && path.endsWith("/copyright") && size <= 1 << 20); // licences
 
   /** Where the package database was found. */
   public enum Database { APK, DPKG_STATUS, DPKG_STATUS_D, NONE }

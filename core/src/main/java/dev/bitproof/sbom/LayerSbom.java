@@ -85,6 +85,11 @@ public final class LayerSbom {
   // ---------------------------------------------------------------- CycloneDX 1.6
 
   public static Bom cycloneDx(LoadedImage img, Options o) {
+    return cycloneDx(img, o, List.of());
+  }
+
+  /** With the language packages the layers hold ({@link LanguageScan}), one component per purl. */
+  public static Bom cycloneDx(LoadedImage img, Options o, List<LanguagePackage> languages) {
     ImageContents c = img.contents();
     Digest manifest = img.identity().manifest().orElseThrow(() -> new CheckException(SbomCode.SBOM_SUBJECT_UNKNOWN, "image",
         "the image digest is needed to name the SBOM's subject"));
@@ -155,6 +160,22 @@ public final class LayerSbom {
       }
       comps.add(pc);
     }
+    for (LanguagePackage lp : distinct(languages)) {
+      Component lc = new Component();
+      lc.setType(Component.Type.LIBRARY);
+      lc.setBomRef(lp.purl());
+      lc.setName(lp.name());
+      lc.setVersion(lp.version());
+      lc.setPurl(lp.purl());
+      lp.sha256().ifPresent(h -> lc.setHashes(List.of(new Hash(Hash.Algorithm.SHA_256, h))));
+      spdxLicense(lp).ifPresent(l -> {
+        org.cyclonedx.model.LicenseChoice choice = new org.cyclonedx.model.LicenseChoice();
+        choice.setExpression(new org.cyclonedx.model.license.Expression(l));
+        lc.setLicenses(choice);
+      });
+      lc.setProperties(List.of(new Property("bitproof:evidence", lp.evidence())));
+      comps.add(lc);
+    }
     bom.setComponents(comps);
     return bom;
   }
@@ -170,6 +191,21 @@ public final class LayerSbom {
   // ---------------------------------------------------------------- SPDX 2.3, complete
 
   public static ObjectNode spdx(LoadedImage img, Options o) {
+    return spdx(img, o, List.of());
+  }
+
+  /** One package per language package purl, as in {@link #cycloneDx(LoadedImage, Options, List)}. */
+  static List<LanguagePackage> distinct(List<LanguagePackage> languages) {
+    Map<String, LanguagePackage> byPurl = new java.util.LinkedHashMap<>();
+    languages.forEach(l -> byPurl.putIfAbsent(l.purl(), l));
+    return List.copyOf(byPurl.values());
+  }
+
+  static java.util.Optional<String> spdxLicense(LanguagePackage lp) {
+    return LicenseExpression.parse(lp.license()).map(e -> lp.license());
+  }
+
+  public static ObjectNode spdx(LoadedImage img, Options o, List<LanguagePackage> languages) {
     JsonNodeFactory f = JsonNodeFactory.instance;
     ImageContents c = img.contents();
     Digest manifest = img.identity().manifest().orElseThrow(() -> new CheckException(SbomCode.SBOM_SUBJECT_UNKNOWN, "image",
@@ -235,6 +271,24 @@ public final class LayerSbom {
           fr.put("relatedSpdxElement", fid);
         }
       }
+    }
+    for (LanguagePackage lp : distinct(languages)) {
+      String id = "SPDXRef-Package-" + lp.ecosystem().purlType() + "-" + ApkoSpdx.identifier(lp.name() + "-" + lp.version());
+      ObjectNode pn = pkgs.addObject();
+      pn.put("SPDXID", id);
+      pn.put("name", lp.name());
+      pn.put("versionInfo", lp.version());
+      pn.put("downloadLocation", ApkoSpdx.NOASSERTION);
+      pn.put("filesAnalyzed", false);
+      lp.sha256().ifPresent(h -> pn.putArray("checksums").addObject().put("algorithm", "SHA256").put("checksumValue", h));
+      pn.put("licenseDeclared", spdxLicense(lp).orElse(ApkoSpdx.NOASSERTION));
+      pn.put("sourceInfo", "evidence: " + lp.evidence());
+      pn.put("primaryPackagePurpose", "LIBRARY");
+      externalPurl(pn, lp.purl());
+      ObjectNode r = rels.addObject();
+      r.put("spdxElementId", rootId);
+      r.put("relationshipType", "CONTAINS");
+      r.put("relatedSpdxElement", id);
     }
     if (!files.isEmpty()) {
       doc.set("files", files);

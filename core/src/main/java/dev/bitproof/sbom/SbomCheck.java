@@ -224,11 +224,19 @@ public final class SbomCheck {
   /** An SBOM of a multi-platform index: it must name this index, and list exactly its images. */
   public static List<Finding> index(SbomDocument doc, dev.bitproof.oci.Digest indexDigest, List<dev.bitproof.oci.Digest> images,
       String sbomName) {
-    List<Finding> out = new ArrayList<>();
+    List<Finding> out = new ArrayList<>(doc.integrity());
+    duplicates(doc, sbomName, out);
     if (!doc.describes().contains(indexDigest)) {
       out.add(new Finding(SbomCode.SBOM_SUBJECT_MISMATCH, Severity.FAIL, sbomName, "the SBOM describes a different index", Map.of())
           .with("sbom_describes", doc.describes().toString()).with("index", indexDigest));
       return out;
+    }
+    if (doc.describes().stream().anyMatch(d -> !d.equals(indexDigest))) {
+      // checksum, purl and version of the described element must all name the index: one that names another
+      // digest (zeroed, a bit flipped) is a claim about a different artifact
+      out.add(new Finding(SbomCode.SBOM_SUBJECT_MISMATCH, Severity.FAIL, sbomName,
+          "the SBOM's identity claims disagree: not every digest it gives for what it describes is this index's",
+          Map.of()).with("sbom_describes", doc.describes().toString()).with("index", indexDigest));
     }
     for (dev.bitproof.oci.Digest d : images) {
       if (!doc.variants().contains(d)) {
@@ -254,11 +262,10 @@ public final class SbomCheck {
   /** The SBOM against the image: subject, packages (name, version, arch, purl), file checksums, document errors. */
   public static List<Finding> compare(ImageContents img, SbomDocument doc, ImageIdentity id, String sbomName) {
     List<Finding> out = new ArrayList<>();
-    for (String dup : doc.duplicateRefs()) {
-      out.add(new Finding(SbomCode.SBOM_DUPLICATE_ID, Severity.FAIL, dup,
-          "the SBOM uses this identifier for more than one element", Map.of()).with("sbom", sbomName));
-    }
+    duplicates(doc, sbomName, out);
+    out.addAll(doc.integrity());
     subject(doc, id, sbomName, out);
+    operatingSystem(img, doc, sbomName, out);
     if (img.database() == ImageContents.Database.NONE) {
       if (!doc.osPackages().isEmpty()) {
         out.add(new Finding(SbomCode.SBOM_PACKAGES_UNCONFIRMED, Severity.WARN, sbomName,
@@ -278,6 +285,40 @@ public final class SbomCheck {
           .with("installed_packages", img.packages().size()));
     }
     return out;
+  }
+
+  private static void duplicates(SbomDocument doc, String sbomName, List<Finding> out) {
+    for (String dup : doc.duplicateRefs()) {
+      out.add(new Finding(SbomCode.SBOM_DUPLICATE_ID, Severity.FAIL, dup,
+          "the SBOM uses this identifier for more than one element", Map.of()).with("sbom", sbomName));
+    }
+  }
+
+  /**
+   * The operating-system element (SPDX {@code OPERATING_SYSTEM}/{@code OPERATING-SYSTEM}, CycloneDX
+   * {@code operating-system}) against the image's os-release, as apko writes it: name = {@code ID}, version =
+   * {@code VERSION_ID}. Not checked when the image has no os-release.
+   */
+  private static void operatingSystem(ImageContents img, SbomDocument doc, String sbomName, List<Finding> out) {
+    OsRelease os = img.osRelease();
+    if (os.id().isEmpty()) {
+      return;
+    }
+    for (SbomComponent c : doc.components()) {
+      String k = c.kind().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+      if (!k.equals("OPERATING_SYSTEM")) {
+        continue;
+      }
+      boolean nameOk = c.name().equals(os.id()) || c.name().equals(os.name());
+      boolean versionOk = c.version().isEmpty() || c.version().equals(os.versionId())
+          || os.versionId().isEmpty() && c.version().equals(os.get("VERSION").orElse(""));
+      if (!nameOk || !versionOk) {
+        out.add(new Finding(SbomCode.SBOM_OS_MISMATCH, Severity.FAIL, c.ref().isEmpty() ? c.name() : c.ref(),
+            "the SBOM's operating system is not the image's os-release", Map.of())
+            .with("sbom", c.name() + " " + c.version()).with("os_release", os.id() + " " + os.versionId())
+            .with("sbomName", sbomName));
+      }
+    }
   }
 
   /** Keeps the first {@link #MAX_PER_CODE} findings of each code and adds one that counts the rest. */
@@ -311,7 +352,16 @@ public final class SbomCheck {
     if (!id.isKnown()) {
       return;
     }
-    if (doc.describes().stream().anyMatch(id::names)) {
+    if (doc.describes().stream().anyMatch(id::names) && !doc.describes().stream().allMatch(id::names)) {
+      // the checksum, purl and version of what is described must all name this image: one zeroed or
+      // bit-flipped is a claim about another artifact, whatever the others say
+      out.add(new Finding(SbomCode.SBOM_SUBJECT_MISMATCH, Severity.FAIL, sbomName,
+          "the SBOM's identity claims disagree: not every digest it gives for what it describes is this image's",
+          Map.of())
+          .with("sbom_describes", doc.describes().toString())
+          .with("image", id.manifest().map(Object::toString).orElse(""))
+          .with("index", id.index().map(Object::toString).orElse("")));
+    } else if (doc.describes().stream().anyMatch(id::names)) {
       out.add(new Finding(SbomCode.SBOM_SUBJECT_MATCHES, Severity.OK, sbomName, "the SBOM describes this image", Map.of())
           .with("describes", doc.describes().get(0)));
     } else {
@@ -336,8 +386,10 @@ public final class SbomCheck {
     }
     Set<SbomComponent> matched = new LinkedHashSet<>();
     Map<String, List<String>> binariesBySource = new LinkedHashMap<>();
+    Map<String, List<InstalledPackage>> installedBySource = new LinkedHashMap<>();
     for (InstalledPackage p : img.packages()) {
       binariesBySource.computeIfAbsent(p.ecosystem().purlType() + "/" + p.source(), k -> new ArrayList<>()).add(p.name());
+      installedBySource.computeIfAbsent(p.ecosystem().purlType() + "/" + p.source(), k -> new ArrayList<>()).add(p);
     }
     for (InstalledPackage p : img.packages()) {
       List<SbomComponent> cands = byName.getOrDefault(p.key(), List.of());
@@ -394,6 +446,7 @@ public final class SbomCheck {
         out.add(new Finding(SbomCode.SBOM_SOURCE_PACKAGE, Severity.INFO, c.display(),
             "a source package listed beside its installed binaries (not itself installed)", Map.of())
             .with("binaries", String.join(" ", bins)).with("tagged_source", c.tags().contains("source")));
+        sourceConsistency(img, c, installedBySource.get(purl.type() + "/" + purl.name()), out);
       } else {
         out.add(new Finding(SbomCode.SBOM_PACKAGE_NOT_IN_IMAGE, Severity.FAIL, c.display(),
             "listed in the SBOM but not installed in the image", Map.of()).with("sbom", sbomName));
@@ -412,6 +465,49 @@ public final class SbomCheck {
     return v;
   }
 
+  /**
+   * A Debian source component is not installed, but it is still a claim about the image: its version must be
+   * one of its installed binaries' (or the one a binNMU {@code +bN} was built from), its arch one of theirs, and
+   * its namespace and distro the image's. Without this any edit to a source component passed as INFO.
+   */
+  private static void sourceConsistency(ImageContents img, SbomComponent c, List<InstalledPackage> binaries,
+      List<Finding> out) {
+    Purl purl = c.purl().get();
+    List<String> why = new ArrayList<>();
+    String v = versionOf(c);
+    if (binaries.stream().noneMatch(b -> b.version().equals(v) || b.version().startsWith(v + "+b"))) {
+      why.add("version '" + v + "' is not the version of any of its binaries "
+          + binaries.stream().map(b -> b.name() + " " + b.version()).toList());
+    }
+    Optional<String> arch = purl.qualifier("arch");
+    if (arch.isPresent() && !arch.get().equals("source")
+        && binaries.stream().noneMatch(b -> b.arch().isEmpty() || b.arch().equals(arch.get()))) {
+      why.add("arch '" + arch.get() + "' is not the architecture of any of its binaries");
+    }
+    debDistro(img, purl, why);
+    if (!why.isEmpty()) {
+      out.add(new Finding(SbomCode.SBOM_SOURCE_MISMATCH, Severity.FAIL, c.display(), String.join("; ", why), Map.of())
+          .with("binaries", String.join(" ", binaries.stream().map(InstalledPackage::name).toList())));
+    }
+  }
+
+  /** A deb purl's namespace is the os-release ID, and its {@code distro} qualifier {@code ID-VERSION_ID[.minor]}. */
+  private static void debDistro(ImageContents img, Purl purl, List<String> why) {
+    String id = img.osRelease().id();
+    if (id.isEmpty()) {
+      return;
+    }
+    if (!purl.namespace().equals(id)) {
+      why.add("namespace '" + purl.namespace() + "' is not the image's os-release ID '" + id + "'");
+    }
+    Optional<String> distro = purl.qualifier("distro");
+    String want = id + "-" + img.osRelease().versionId();
+    if (distro.isPresent() && !img.osRelease().versionId().isEmpty() && !distro.get().equals(want)
+        && !distro.get().startsWith(want + ".") && !distro.get().equals(id)) {
+      why.add("distro qualifier '" + distro.get() + "' is not the image's '" + want + "'");
+    }
+  }
+
   private static void purlConsistency(ImageContents img, InstalledPackage p, SbomComponent c, List<Finding> out) {
     Purl purl = c.purl().get();
     List<String> why = new ArrayList<>();
@@ -423,12 +519,20 @@ public final class SbomCheck {
       why.add("component version '" + c.version() + "' is not the purl's '" + purl.version() + "'");
     }
     Optional<String> distro = purl.qualifier("distro");
-    if (p.ecosystem() == InstalledPackage.Ecosystem.APK && distro.isPresent() && !distro.get().equals(purl.namespace())) {
+    // trivy (and so cdxgen -t rootfs) writes the os-release VERSION_ID as the apk distro qualifier
+    String osVersion = img.osRelease().versionId();
+    if (p.ecosystem() == InstalledPackage.Ecosystem.APK && distro.isPresent() && !distro.get().equals(purl.namespace())
+        && (osVersion.isEmpty() || !(distro.get().equals(osVersion) || distro.get().equals(purl.namespace() + "-" + osVersion)))) {
       why.add("distro qualifier '" + distro.get() + "' differs from the namespace '" + purl.namespace() + "'");
     }
-    if (p.ecosystem() == InstalledPackage.Ecosystem.DEB && !img.osRelease().id().isEmpty()
-        && !purl.namespace().equals(img.osRelease().id())) {
-      why.add("namespace '" + purl.namespace() + "' is not the image's os-release ID '" + img.osRelease().id() + "'");
+    if (p.ecosystem() == InstalledPackage.Ecosystem.DEB) {
+      debDistro(img, purl, why);
+    }
+    String id = img.osRelease().id();
+    if (p.ecosystem() == InstalledPackage.Ecosystem.APK && !id.isEmpty() && !purl.namespace().equals(id)
+        && !purl.namespace().equals("unknown")) {
+      // apko writes the os-release ID, or "unknown" when it has none to hand (its golden files do)
+      why.add("namespace '" + purl.namespace() + "' is not the image's os-release ID '" + id + "'");
     }
     Optional<String> epoch = purl.qualifier("epoch");
     if (epoch.isPresent() && purl.version().contains(":") && !purl.version().startsWith(epoch.get() + ":")) {

@@ -14,10 +14,19 @@ import java.util.Optional;
  * @param purl the parsed purl; empty when absent or when {@link #purlError} says why it did not parse
  * @param hashes algorithm ({@code SHA-1}, {@code SHA-256}, {@code SHA-512}, {@code MD5}) to lowercase hex
  * @param tags CycloneDX tags (cdxgen marks Debian source packages with {@code source})
+ * @param licenses the declared licence: one SPDX expression (SPDX {@code licenseDeclared}, a CycloneDX
+ *     {@code expression}) or each CycloneDX {@code license} entry ({@code id}, else {@code name}); empty when none
+ *     or {@code NOASSERTION}/{@code NONE}
  */
 public record SbomComponent(String ref, String name, String version, String kind, Optional<String> purlText,
-    Optional<Purl> purl, Optional<String> purlError, Map<String, String> hashes, List<String> tags) {
+    Optional<Purl> purl, Optional<String> purlError, Map<String, String> hashes, List<String> tags, List<String> licenses) {
+  public SbomComponent(String ref, String name, String version, String kind, Optional<String> purlText,
+      Optional<Purl> purl, Optional<String> purlError, Map<String, String> hashes, List<String> tags) {
+    this(ref, name, version, kind, purlText, purl, purlError, hashes, tags, List.of());
+  }
+
   public SbomComponent {
+    licenses = List.copyOf(licenses);
     ref = ref == null ? "" : ref;
     name = name == null ? "" : name;
     version = version == null ? "" : version;

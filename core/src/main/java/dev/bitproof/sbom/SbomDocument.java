@@ -1,6 +1,7 @@
 package dev.bitproof.sbom;
 
 import dev.bitproof.oci.Digest;
+import dev.bitproof.report.Finding;
 import java.util.List;
 
 /**
@@ -12,10 +13,13 @@ import java.util.List;
  * @param duplicateRefs SPDX IDs or bom-refs that appear more than once (a document error)
  * @param creators SPDX {@code creationInfo.creators} or CycloneDX tool names
  * @param namespace SPDX {@code documentNamespace} or CycloneDX {@code serialNumber}
+ * @param integrity the document's own identity errors found while reading (issue 18): a described element that
+ *     does not exist, nothing described, a relationship naming an unknown element, an OS package no relationship
+ *     links to what is described, a purl filed under another {@code referenceCategory}; FAIL findings
  */
 public record SbomDocument(SbomFormat format, String specVersion, String name, List<String> creators, String namespace,
     List<SbomComponent> components, List<SbomFile> files, List<Digest> describes, List<Digest> variants,
-    List<String> duplicateRefs) {
+    List<String> duplicateRefs, List<Finding> integrity) {
   public SbomDocument {
     creators = List.copyOf(creators);
     components = List.copyOf(components);
@@ -23,6 +27,14 @@ public record SbomDocument(SbomFormat format, String specVersion, String name, L
     describes = List.copyOf(describes);
     variants = List.copyOf(variants);
     duplicateRefs = List.copyOf(duplicateRefs);
+    integrity = List.copyOf(integrity);
+  }
+
+  public SbomDocument(SbomFormat format, String specVersion, String name, List<String> creators, String namespace,
+      List<SbomComponent> components, List<SbomFile> files, List<Digest> describes, List<Digest> variants,
+      List<String> duplicateRefs) {
+    this(format, specVersion, name, creators, namespace, components, files, describes, variants, duplicateRefs,
+        List.of());
   }
 
   /** Made by apko, or in apko's form (which lists only packages that carry their own SBOM). */

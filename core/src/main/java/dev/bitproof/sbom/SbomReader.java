@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.bitproof.json.Json;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.report.CheckException;
+import dev.bitproof.report.Finding;
+import dev.bitproof.report.Severity;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -60,6 +62,9 @@ public final class SbomReader {
     if (bytes[i] == '<') {
       return readCycloneDxXml(bytes, subject, limits);
     }
+    if (SpdxTagValue.looksLike(bytes, i)) {
+      return readSpdx(SpdxTagValue.toJson(bytes, subject, limits), subject, limits);
+    }
     if (bytes[i] != '{') {
       throw new CheckException(SbomCode.SBOM_FORMAT_UNKNOWN, CheckException.Kind.INTEGRITY, subject,
           "neither JSON nor XML: starts with byte 0x" + Integer.toHexString(bytes[i] & 0xff), null);
@@ -111,6 +116,8 @@ public final class SbomReader {
 
   // ---------------------------------------------------------------- SPDX
 
+  private static final String DOCUMENT = "SPDXRef-DOCUMENT";
+
   private static SbomDocument readSpdx(JsonNode root, String subject, Limits limits) {
     String version = text(root, "spdxVersion");
     if (!version.startsWith("SPDX-2.")) {
@@ -127,6 +134,7 @@ public final class SbomReader {
     Set<String> seen = new HashSet<>();
     Set<String> dups = new LinkedHashSet<>();
     List<SbomComponent> comps = new ArrayList<>();
+    List<Finding> integrity = new ArrayList<>();
     Map<String, List<Digest>> digestsById = new LinkedHashMap<>();
     for (JsonNode p : pkgs) {
       String id = text(p, "SPDXID");
@@ -137,6 +145,14 @@ public final class SbomReader {
       for (JsonNode ref : p.path("externalRefs")) {
         if ("purl".equals(ref.path("referenceType").asText())) {
           purlText = Optional.of(ref.path("referenceLocator").asText());
+          String cat = ref.path("referenceCategory").asText();
+          if (!cat.equals("PACKAGE-MANAGER") && !cat.equals("PACKAGE_MANAGER")) {
+            // SPDX files purls under PACKAGE-MANAGER (PACKAGE_MANAGER in 2.3's JSON); anywhere else a consumer
+            // that reads by category does not see the package identity the rest of the document claims
+            integrity.add(new Finding(SbomCode.SBOM_PURL_CATEGORY_INVALID, Severity.FAIL, id,
+                "a purl filed under referenceCategory '" + cat + "' instead of PACKAGE-MANAGER", Map.of())
+                .with("purl", purlText.get()).with("sbom", subject));
+          }
           break;
         }
       }
@@ -144,8 +160,13 @@ public final class SbomReader {
       for (JsonNode c : p.path("checksums")) {
         hashes.put(alg(c.path("algorithm").asText()), c.path("checksumValue").asText().toLowerCase(Locale.ROOT));
       }
-      SbomComponent comp = component(id, text(p, "name"), text(p, "versionInfo"), text(p, "primaryPackagePurpose"),
-          purlText, hashes, List.of());
+      String declared = text(p, "licenseDeclared");
+      if (declared.isEmpty() || declared.equals("NOASSERTION") || declared.equals("NONE")) {
+        declared = text(p, "licenseConcluded");
+      }
+      SbomComponent comp = withLicenses(component(id, text(p, "name"), text(p, "versionInfo"), text(p, "primaryPackagePurpose"),
+          purlText, hashes, List.of()), declared.equals("NOASSERTION") || declared.equals("NONE") || declared.isEmpty()
+          ? List.of() : List.of(declared));
       comps.add(comp);
       digestsById.put(id, containerDigests(comp));
     }
@@ -163,10 +184,20 @@ public final class SbomReader {
     }
     List<String> described = new ArrayList<>(strings(root.path("documentDescribes")));
     List<Digest> variants = new ArrayList<>();
+    Map<String, Set<String>> linked = new LinkedHashMap<>();
     for (JsonNode r : root.path("relationships")) {
       String type = r.path("relationshipType").asText();
       String a = r.path("spdxElementId").asText();
       String b = r.path("relatedSpdxElement").asText();
+      for (String e : List.of(a, b)) {
+        if (!seen.contains(e) && !e.equals(DOCUMENT) && !e.equals("NOASSERTION") && !e.equals("NONE")
+            && !e.startsWith("DocumentRef-")) {
+          integrity.add(new Finding(SbomCode.SBOM_RELATIONSHIP_UNKNOWN_ELEMENT, Severity.FAIL, e,
+              "a " + type + " relationship names an element the document does not have", Map.of()).with("sbom", subject));
+        }
+      }
+      linked.computeIfAbsent(a, k -> new LinkedHashSet<>()).add(b);
+      linked.computeIfAbsent(b, k -> new LinkedHashSet<>()).add(a);
       if (type.equals("DESCRIBES") && a.equals("SPDXRef-DOCUMENT")) {
         described.add(b);
       } else if (type.equals("DESCRIBED_BY") && b.equals("SPDXRef-DOCUMENT")) {
@@ -178,9 +209,37 @@ public final class SbomReader {
     Set<Digest> describes = new LinkedHashSet<>();
     for (String id : described) {
       describes.addAll(digestsById.getOrDefault(id, List.of()));
+      if (!seen.contains(id)) {
+        integrity.add(new Finding(SbomCode.SBOM_DESCRIBES_UNKNOWN, Severity.FAIL, id,
+            "the document says it describes an element it does not have", Map.of()).with("sbom", subject));
+      }
+    }
+    if (described.isEmpty()) {
+      integrity.add(new Finding(SbomCode.SBOM_DESCRIBES_NOTHING, Severity.FAIL, subject,
+          "the document describes no element (SPDX requires a DESCRIBES relationship or documentDescribes)", Map.of()));
+    }
+    // every OS package must hang off what the document describes: one no relationship reaches is not claimed
+    // to be in the image at all (removing the relationships unlinks the whole inventory)
+    Set<String> reached = new HashSet<>(described);
+    java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(described);
+    while (!todo.isEmpty()) {
+      for (String next : linked.getOrDefault(todo.pop(), Set.of())) {
+        if (reached.add(next)) {
+          todo.add(next);
+        }
+      }
+    }
+    if (!described.isEmpty()) {
+      for (SbomComponent c : comps) {
+        if (c.isOsPackage() && !reached.contains(c.ref())) {
+          integrity.add(new Finding(SbomCode.SBOM_PACKAGE_UNLINKED, Severity.FAIL, c.display(),
+              "no relationship links this package to the element the document describes", Map.of())
+              .with("spdxId", c.ref()).with("sbom", subject));
+        }
+      }
     }
     return new SbomDocument(SbomFormat.SPDX_JSON, version, text(root, "name"), creators, text(root, "documentNamespace"), comps, files,
-        List.copyOf(describes), variants, List.copyOf(dups));
+        List.copyOf(describes), variants, List.copyOf(dups), integrity);
   }
 
   /** Digests an OCI-describing package names: {@code pkg:oci/...@sha256:...} or a SHA-256 checksum of a container. */
@@ -264,8 +323,16 @@ public final class SbomReader {
       hashes.put(alg(h.path("alg").asText()), h.path("content").asText().toLowerCase(Locale.ROOT));
     }
     Optional<String> purl = c.hasNonNull("purl") ? Optional.of(c.path("purl").asText()) : Optional.empty();
-    return component(text(c, "bom-ref"), text(c, "name"), text(c, "version"), text(c, "type"), purl, hashes,
-        strings(c.path("tags")));
+    List<String> licenses = new ArrayList<>();
+    for (JsonNode l : c.path("licenses")) {
+      String v = l.hasNonNull("expression") ? l.path("expression").asText()
+          : l.path("license").hasNonNull("id") ? l.path("license").path("id").asText() : l.path("license").path("name").asText("");
+      if (!v.isEmpty()) {
+        licenses.add(v);
+      }
+    }
+    return withLicenses(component(text(c, "bom-ref"), text(c, "name"), text(c, "version"), text(c, "type"), purl, hashes,
+        strings(c.path("tags"))), licenses);
   }
 
   // ---------------------------------------------------------------- CycloneDX XML
@@ -340,8 +407,27 @@ public final class SbomReader {
       c.getHashes().forEach(h -> hashes.put(alg(h.getAlgorithm()), String.valueOf(h.getValue()).toLowerCase(Locale.ROOT)));
     }
     List<String> tags = c.getTags() == null || c.getTags().getTags() == null ? List.of() : c.getTags().getTags();
-    return component(c.getBomRef(), c.getName(), c.getVersion(), c.getType() == null ? "" : c.getType().getTypeName(),
-        Optional.ofNullable(c.getPurl()), hashes, tags);
+    List<String> licenses = new ArrayList<>();
+    if (c.getLicenses() != null) {
+      if (c.getLicenses().getExpression() != null && c.getLicenses().getExpression().getValue() != null) {
+        licenses.add(c.getLicenses().getExpression().getValue());
+      }
+      if (c.getLicenses().getLicenses() != null) {
+        c.getLicenses().getLicenses().forEach(l -> {
+          String v = l.getId() != null ? l.getId() : l.getName();
+          if (v != null && !v.isEmpty()) {
+            licenses.add(v);
+          }
+        });
+      }
+    }
+    return withLicenses(component(c.getBomRef(), c.getName(), c.getVersion(), c.getType() == null ? "" : c.getType().getTypeName(),
+        Optional.ofNullable(c.getPurl()), hashes, tags), licenses);
+  }
+
+  private static SbomComponent withLicenses(SbomComponent c, List<String> licenses) {
+    return new SbomComponent(c.ref(), c.name(), c.version(), c.kind(), c.purlText(), c.purl(), c.purlError(), c.hashes(),
+        c.tags(), licenses);
   }
 
   // ---------------------------------------------------------------- shared

@@ -34,6 +34,15 @@ public final class SbomValidator {
     return out;
   }
 
+  /** Schema errors of an SPDX 2.3 JSON document already parsed. */
+  public static List<String> spdx23(com.fasterxml.jackson.databind.JsonNode json) {
+    List<String> out = new ArrayList<>();
+    for (Error e : spdxSchema().validate(json)) {
+      out.add(e.getInstanceLocation() + ": " + e.getMessage());
+    }
+    return out;
+  }
+
   /** Schema errors of a CycloneDX JSON document against the given spec version; empty when it is valid. */
   public static List<String> cycloneDx(byte[] json, Version version) {
     try {

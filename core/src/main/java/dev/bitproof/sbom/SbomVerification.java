@@ -54,6 +54,55 @@ public final class SbomVerification {
     return r.sboms().isEmpty() ? Optional.empty() : Optional.of(r);
   }
 
+  /**
+   * A root filesystem (tar or directory) as the subject: its package database, shipped SBOMs and every given SBOM
+   * against its files. It has no digest, so an SBOM's subject is not checked ({@code SBOM_SUBJECT_UNSTATED} or
+   * nothing).
+   */
+  public static Result runRootfs(Rootfs rootfs, List<Input> sboms) throws IOException {
+    dev.bitproof.image.ImageFilesystem fs;
+    try (java.io.InputStream in = rootfs.open()) {
+      fs = new dev.bitproof.image.ImageFilesystem.Builder().addLayer(in, rootfs.name(), ImageContents.KEEP).build();
+    }
+    LanguageScan scan = new LanguageScan();
+    try (java.io.InputStream in = rootfs.open()) {
+      scan.layer(in, rootfs.name());
+    }
+    ImageContents contents = ImageContents.of(fs);
+    LanguageScan.Result lang = scan.result(fs);
+    List<Finding> out = new ArrayList<>(SbomCheck.database(contents));
+    List<String> names = new ArrayList<>();
+    List<Finding> emb = SbomCheck.embedded(contents);
+    if (!emb.isEmpty()) {
+      names.add(rootfs.name() + " var/lib/db/sbom");
+    }
+    out.addAll(emb);
+    for (Input in : sboms) {
+      names.add(in.name());
+      byte[] bytes;
+      SbomDocument doc;
+      try {
+        bytes = SbomBytes.decompress(in.bytes(), in.name(), SbomReader.Limits.defaults());
+        doc = SbomReader.read(bytes, in.name());
+      } catch (CheckException e) {
+        if (e.kind() == CheckException.Kind.INTEGRITY || SbomCode.UNREADABLE.contains(e.code())
+            || e.code() == dev.bitproof.io.IoCode.DECOMPRESSION_BOMB) {
+          out.add(new Finding(e.code(), Severity.FAIL, in.name(), e.getMessage(), Map.of()));
+          continue;
+        }
+        throw e;
+      }
+      List<Finding> more = new ArrayList<>(SbomStrict.check(bytes, doc, in.name()));
+      more.addAll(LanguageCheck.compare(contents, lang.packages(), doc, in.name()));
+      more.addAll(LicenseCheck.os(contents, doc));
+      boolean failed = more.stream().anyMatch(Finding::fails);
+      SbomCheck.compare(contents, doc, ImageIdentity.none(), in.name()).stream()
+          .filter(f -> !(failed && f.code() == SbomCode.SBOM_MATCHES_IMAGE)).forEach(out::add);
+      out.addAll(more);
+    }
+    return new Result(out, names, sboms.size());
+  }
+
   public static Result run(ImageSource source, Images.Tree tree, List<Input> sboms, Optional<Platform> platform)
       throws IOException {
     List<Images.Resolved> selected = tree.images().stream()
@@ -64,12 +113,21 @@ public final class SbomVerification {
           "no image for platform " + platform.map(Platform::toString).orElse("(any)"));
     }
     Map<Images.Resolved, LoadedImage> loaded = new LinkedHashMap<>();
+    Map<LoadedImage, LanguageScan.Result> languages = new java.util.HashMap<>();
     List<Finding> out = new ArrayList<>();
     List<String> names = new ArrayList<>();
     for (Images.Resolved r : selected) {
       LoadedImage img = LoadedImage.load(source, tree, r);
       loaded.put(r, img);
       String p = r.config().platform().toString();
+      LanguageScan.Result lang = LanguageScan.read(source, r.manifest(), img.contents().filesystem());
+      languages.put(img, lang);
+      if (!lang.limited().isEmpty()) {
+        out.add(new Finding(SbomCode.SBOM_EVIDENCE_SCAN_LIMITED, Severity.WARN, "image",
+            lang.limited().size() + " files could not be read for language packages within the bounds", Map.of())
+            .with("files", String.join("; ", lang.limited().subList(0, Math.min(20, lang.limited().size()))))
+            .with("platform", p));
+      }
       SbomCheck.database(img.contents()).forEach(f -> out.add(f.with("platform", p)));
       List<Finding> emb = SbomCheck.embedded(img.contents());
       if (!emb.isEmpty()) {
@@ -80,15 +138,21 @@ public final class SbomVerification {
     for (Input in : sboms) {
       names.add(in.name());
       SbomDocument doc;
+      byte[] bytes;
       try {
-        doc = SbomReader.read(in.bytes(), in.name());
+        bytes = SbomBytes.decompress(in.bytes(), in.name(), SbomReader.Limits.defaults());
+        doc = SbomReader.read(bytes, in.name());
       } catch (CheckException e) {
-        if (e.kind() == CheckException.Kind.INTEGRITY || SbomCode.UNREADABLE.contains(e.code())) {
+        if (e.kind() == CheckException.Kind.INTEGRITY || SbomCode.UNREADABLE.contains(e.code())
+            || e.code() == dev.bitproof.io.IoCode.DECOMPRESSION_BOMB) {
           out.add(new Finding(e.code(), Severity.FAIL, in.name(), e.getMessage(), Map.of()));
           continue;
         }
         throw e;
       }
+      List<Finding> strict = SbomStrict.check(bytes, doc, in.name());
+      out.addAll(strict);
+      boolean strictFailed = strict.stream().anyMatch(Finding::fails);
       if (tree.index().isPresent() && doc.describes().contains(tree.root().digest())) {
         out.addAll(SbomCheck.index(doc, tree.root().digest(),
             tree.images().stream().map(r -> r.manifest().digest()).toList(), in.name()));
@@ -104,6 +168,13 @@ public final class SbomVerification {
       if (targets.isEmpty()) {
         if (loaded.size() == 1) {
           targets.add(loaded.values().iterator().next());
+        } else if (!doc.duplicateRefs().isEmpty() || doc.integrity().stream().anyMatch(Finding::fails)) {
+          // the document itself is broken (a duplicated SPDXID, describes naming nothing it has): that is a
+          // verdict on the SBOM, not a question the user must answer with --platform
+          doc.duplicateRefs().forEach(d -> out.add(new Finding(SbomCode.SBOM_DUPLICATE_ID, Severity.FAIL, d,
+              "the SBOM uses this identifier for more than one element", Map.of()).with("sbom", in.name())));
+          out.addAll(doc.integrity());
+          continue;
         } else if (doc.describes().isEmpty()) {
           throw CheckException.usage(SbomCode.SBOM_PLATFORM_AMBIGUOUS, "SBOM " + in.name()
               + " names no image digest and the index has " + loaded.size() + " images: pick one with --platform");
@@ -115,7 +186,13 @@ public final class SbomVerification {
       }
       for (LoadedImage img : targets) {
         String p = img.image().config().platform().toString();
-        SbomCheck.compare(img.contents(), doc, img.identity(), in.name()).forEach(f -> out.add(f.with("platform", p)));
+        List<Finding> more = new ArrayList<>(LanguageCheck.compare(img.contents(), languages.get(img).packages(), doc, in.name()));
+        more.addAll(LicenseCheck.os(img.contents(), doc));
+        boolean moreFailed = strictFailed || more.stream().anyMatch(Finding::fails);
+        SbomCheck.compare(img.contents(), doc, img.identity(), in.name()).stream()
+            .filter(f -> !(moreFailed && f.code() == SbomCode.SBOM_MATCHES_IMAGE)) // not "agrees" when anything failed
+            .forEach(f -> out.add(f.with("platform", p)));
+        more.forEach(f -> out.add(f.with("platform", p)));
       }
     }
     return new Result(out, names, sboms.size());

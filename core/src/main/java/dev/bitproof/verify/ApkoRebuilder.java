@@ -80,7 +80,20 @@ public final class ApkoRebuilder implements Rebuilder {
   public Rebuilt rebuild(Inputs in) throws IOException {
     List<String> notes = new ArrayList<>();
     List<Path> extraKeys = in.keyringDir().map(d -> List.of(workDir.resolve(d))).orElse(List.of());
-    BuildRequest req = BuildRequest.of(in.config(), workDir).withArchs(in.archs()).withAnnotations(in.annotations())
+    List<String> archs = in.archs();
+    if (archs.isEmpty()) {
+      List<String> declared = ConfigLoader.load(in.config(), workDir).config().archs();
+      if (declared.isEmpty()) {
+        archs = in.publishedArchs();
+        notes.add("architectures " + archs + " taken from the published image's platforms: the config names none "
+            + "(apko --arch)");
+      } else {
+        notes.add("architectures " + declared + " from the config's archs: the published image must have each");
+      }
+    } else {
+      notes.add("architectures " + archs + " as narrowed on the command line (--arch)");
+    }
+    BuildRequest req = BuildRequest.of(in.config(), workDir).withArchs(archs).withAnnotations(in.annotations())
         .withKeyringAppend(extraKeys).withFetch(fetchOptions).withRules(in.rules())
         .withSignaturePolicy(signaturePolicy);
     if (in.sourceDateEpoch().isPresent()) {

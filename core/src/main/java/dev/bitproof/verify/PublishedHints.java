@@ -63,9 +63,13 @@ public record PublishedHints(OptionalLong sourceDateEpoch, Map<String, String> a
     List<String> archs = new ArrayList<>();
     for (Images.Resolved r : published.images()) {
       Platform p = r.indexEntry().flatMap(Descriptor::platform).orElse(r.config().platform());
-      archs.add(apkArch(p));
+      try {
+        archs.add(apkArch(p));
+      } catch (CheckException e) {
+        // a platform apko cannot build: not a hint; the comparison reports it as a platform the rebuild lacks
+        notes.add("published platform " + p + " has no apk architecture");
+      }
     }
-    notes.add("architectures " + archs + " taken from the published image's platforms (apko --arch)");
     return new PublishedHints(epoch, ann, archs, buildDateNote, notes);
   }
 

@@ -19,22 +19,28 @@ public interface Rebuilder {
    * @param keyringDir extra public keys ({@code --keyring}), added to the config's keyring
    * @param sourceDateEpoch the build date apko would take from {@code SOURCE_DATE_EPOCH}; empty: unset (apko then
    *     takes the newest package builddate)
-   * @param archs apk architectures to build
+   * @param archs apk architectures the user narrowed the build to (apko's {@code --arch}); empty: the config's
+   *     {@code archs}, which a verification then requires of the published image
+   * @param publishedArchs the published image's architectures, built only when the config names none (apko
+   *     then takes them from {@code --arch}, which the published image records)
    * @param output where to write the rebuilt OCI layout
    * @param rules the apko release rules to build with
    */
   record Inputs(Path config, Optional<Path> lockfile, Optional<Path> keyringDir, java.util.OptionalLong sourceDateEpoch,
-      Map<String, String> annotations, List<String> archs, Path output, dev.bitproof.rebuild.ApkoRules rules) {
+      Map<String, String> annotations, List<String> archs, List<String> publishedArchs, Path output,
+      dev.bitproof.rebuild.ApkoRules rules) {
     public Inputs {
       annotations = Map.copyOf(annotations);
       archs = List.copyOf(archs);
+      publishedArchs = List.copyOf(publishedArchs);
       rules = rules == null ? dev.bitproof.rebuild.ApkoRules.newest() : rules;
     }
 
     /** With the newest apko's rules. */
     public Inputs(Path config, Optional<Path> lockfile, Optional<Path> keyringDir,
-        java.util.OptionalLong sourceDateEpoch, Map<String, String> annotations, List<String> archs, Path output) {
-      this(config, lockfile, keyringDir, sourceDateEpoch, annotations, archs, output, null);
+        java.util.OptionalLong sourceDateEpoch, Map<String, String> annotations, List<String> archs,
+        List<String> publishedArchs, Path output) {
+      this(config, lockfile, keyringDir, sourceDateEpoch, annotations, archs, publishedArchs, output, null);
     }
   }
 

@@ -36,12 +36,29 @@ public final class Verifier {
    * @param required the least comparison verdict that passes
    * @param apkoRules {@code --apko-version}: build with these rules only; empty: try the newest, then the rule sets
    *     the published image's features allow ({@link ApkoCandidates}), and report which reproduce it
+   * @param archs apk architectures to narrow the rebuild to ({@code --arch}); empty: the config's archs, each of
+   *     which the published image must have (the published image's own list is used only when the config names
+   *     none)
    */
   public record Request(Path config, Optional<Path> lockfile, Optional<Path> keyringDir, OptionalLong sourceDateEpoch,
       String published, Path workDir, CompareOptions compare, Verdict required, TransportOptions transport,
-      Optional<ApkoRules> apkoRules) {
+      Optional<ApkoRules> apkoRules, List<String> archs) {
     public Request {
       apkoRules = apkoRules == null ? Optional.empty() : apkoRules;
+      archs = archs == null ? List.of() : List.copyOf(archs);
+    }
+
+    /** The config's archs, the given rule sets. */
+    public Request(Path config, Optional<Path> lockfile, Optional<Path> keyringDir, OptionalLong sourceDateEpoch,
+        String published, Path workDir, CompareOptions compare, Verdict required, TransportOptions transport,
+        Optional<ApkoRules> apkoRules) {
+      this(config, lockfile, keyringDir, sourceDateEpoch, published, workDir, compare, required, transport,
+          apkoRules, List.of());
+    }
+
+    public Request withArchs(List<String> a) {
+      return new Request(config, lockfile, keyringDir, sourceDateEpoch, published, workDir, compare, required,
+          transport, apkoRules, a);
     }
 
     /** Rule sets chosen automatically. */
@@ -53,14 +70,14 @@ public final class Verifier {
 
     public Request withApkoRules(ApkoRules r) {
       return new Request(config, lockfile, keyringDir, sourceDateEpoch, published, workDir, compare, required,
-          transport, Optional.of(r));
+          transport, Optional.of(r), archs);
     }
   }
 
   private static Rebuilder.Inputs inputs(Request req, PublishedHints hints, OptionalLong epoch, Path out,
       ApkoRules rules) {
     return new Rebuilder.Inputs(req.config(), req.lockfile(), req.keyringDir(), epoch, hints.annotations(),
-        hints.archs(), out, rules);
+        req.archs(), hints.archs(), out, rules);
   }
 
   /** One rebuild with one rule set, with the build-date decision it made. */
@@ -97,7 +114,8 @@ public final class Verifier {
     inputs.put("config", req.config().toString());
     inputs.put("lockfile", req.lockfile().map(Path::toString).orElse("(none: resolved from the repositories)"));
     inputs.put("keyring", req.keyringDir().map(Path::toString).orElse("(the config's keyring only)"));
-    inputs.put("archs", String.join(",", hints.archs()));
+    inputs.put("archs", req.archs().isEmpty() ? "(the config's; published: " + String.join(",", hints.archs()) + ")"
+        : String.join(",", req.archs()));
     inputs.put("require", req.required().name());
 
     // 2. rebuild with each candidate apko rule set (newest first); every one that gives the published digest is

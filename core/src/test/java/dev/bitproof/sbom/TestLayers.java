@@ -22,6 +22,11 @@ final class TestLayers {
     return this;
   }
 
+  TestLayers file(String path, byte[] content) {
+    entries.put(path, content.clone());
+    return this;
+  }
+
   TestLayers symlink(String path, String target) {
     entries.put(path, new Link(target));
     return this;

@@ -60,6 +60,16 @@ public final class Dsse {
           .with("trustedKeyId", key.keyId()).with("envelopeKeyId", s.keyid().orElse("(none)")));
       return new Verified(fs, Optional.empty());
     }
+    if (s.keyid().isPresent() && !s.keyid().get().equals(key.keyId())) {
+      // DSSE defines keyid as an optional, unauthenticated hint in a scheme of the signer's choosing:
+      // securesystemslib (the reference implementation) writes its own canonical-JSON key id, so a keyid that
+      // is not ours must not fail a signature the trusted key verified. Reported, so a hint naming another key
+      // is seen; inside a sigstore bundle the hint must match (BUNDLE_KEY_HINT_MISMATCH).
+      fs.add(new Finding(DsseCode.DSSE_KEYID_MISMATCH, Severity.WARN, subject,
+          "the envelope's keyid is not the trusted key's id (an unauthenticated hint; another signer's scheme or "
+              + "another key)", java.util.Map.of())
+          .with("trustedKeyId", key.keyId()).with("envelopeKeyId", s.keyid().get()));
+    }
     fs.add(Finding.ok(DsseCode.DSSE_SIGNATURE_VALID, subject, "signature verified").with("keyId", key.keyId())
         .with("keyType", key.type().cliName()));
     return new Verified(fs, Optional.of(env.payload()));

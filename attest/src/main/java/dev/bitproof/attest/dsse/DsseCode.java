@@ -10,6 +10,7 @@ import dev.bitproof.report.Severity;
  */
 public enum DsseCode implements Code {
   DSSE_INVALID(Severity.FAIL),
+  DSSE_KEYID_MISMATCH(Severity.WARN),
   DSSE_NO_SIGNATURE(Severity.FAIL),
   DSSE_PAYLOAD_TYPE(Severity.FAIL),
   DSSE_SIGNATURE_COUNT(Severity.FAIL),

@@ -23,6 +23,7 @@ import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPoint;
 import java.security.spec.ECPublicKeySpec;
 import java.util.Base64;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -156,6 +157,36 @@ class DsseTest {
     assertEquals(Optional.of(k.keyId()), env.signatures().get(0).keyid());
     Envelope noId = new Envelope(Envelope.IN_TOTO, NON_ASCII, List.of(new Envelope.Signature(Optional.empty(), env.signatures().get(0).sig())));
     assertTrue(Dsse.verify(Envelope.parse(noId.toBytes(), "n"), new VerificationKey(k.publicKey(), k.type()), "n").ok());
+  }
+
+  /** Issue 18: a 65-byte Ed25519 signature (the valid 64 plus a trailing NUL) verified. */
+  @Test
+  void nonCanonicalSignaturesAreRefused() {
+    for (KeyType t : KeyType.values()) {
+      SigningKey k = Keys.generate(t, RANDOM);
+      VerificationKey v = new VerificationKey(k.publicKey(), k.type());
+      Envelope env = Dsse.sign(Envelope.IN_TOTO, NON_ASCII, k);
+      byte[] sig = env.signatures().get(0).sig();
+      assertTrue(Dsse.verify(env, v, "ok").ok(), t.cliName());
+      for (byte[] bad : List.of(Arrays.copyOf(sig, sig.length + 1), Arrays.copyOf(sig, sig.length - 1))) {
+        Envelope m = new Envelope(Envelope.IN_TOTO, NON_ASCII, List.of(new Envelope.Signature(Optional.of(k.keyId()), bad)));
+        assertEquals(DsseCode.DSSE_SIGNATURE_INVALID, single(Dsse.verify(m, v, "m")).code(), t.cliName() + " " + bad.length);
+      }
+    }
+  }
+
+  /** Issue 18: an envelope keyid naming another key was not reported for a bare envelope. */
+  @Test
+  void aKeyidNamingAnotherKeyIsReportedForABareEnvelope() {
+    SigningKey k = Keys.generate(KeyType.ED25519, RANDOM);
+    SigningKey other = Keys.generate(KeyType.ED25519, RANDOM);
+    Envelope env = Dsse.sign(Envelope.IN_TOTO, NON_ASCII, k);
+    Envelope m = new Envelope(Envelope.IN_TOTO, NON_ASCII,
+        List.of(new Envelope.Signature(Optional.of(other.keyId()), env.signatures().get(0).sig())));
+    Dsse.Verified v = Dsse.verify(m, new VerificationKey(k.publicKey(), k.type()), "m");
+    // an unauthenticated hint in the signer's scheme (securesystemslib writes its own): reported, not failed
+    assertEquals(List.of(DsseCode.DSSE_KEYID_MISMATCH, DsseCode.DSSE_SIGNATURE_VALID), v.findings().stream().map(Finding::code).toList());
+    assertEquals(dev.bitproof.report.Severity.WARN, v.findings().get(0).severity());
   }
 
   private static Finding single(Dsse.Verified v) {

@@ -69,8 +69,12 @@ public final class SbomCommand {
     @Mixin
     Common common;
 
-    @Parameters(index = "0", paramLabel = "REF", description = "Image reference (oci:DIR[:TAG], docker://…, …)")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "REF", description = "Image reference (oci:DIR[:TAG], docker://…, …)")
     String reference;
+
+    @Option(names = "--rootfs", paramLabel = "TAR|DIR", description = "Check a root filesystem instead of an image: a tar "
+        + "(plain, gzip, xz or zstd) or a directory; needs --sbom")
+    Path rootfs;
 
     @Option(names = "--sbom", paramLabel = "FILE", description = "SBOM file to check (SPDX 2.x JSON, CycloneDX JSON/XML, "
         + "or an in-toto statement / DSSE envelope around one); repeatable. Without it, published SBOMs are looked for.")
@@ -88,8 +92,12 @@ public final class SbomCommand {
     @Override
     public Integer call() throws Exception {
       Output out = common.output();
-      ImageReference ref = ImageReference.parse(reference);
-      TransportOptions opts = transport.options();
+      if ((reference == null) == (rootfs == null)) {
+        throw CheckException.usage(CommonCode.USAGE, "give an image REF or --rootfs TAR|DIR (one of them)");
+      }
+      if (rootfs != null && sbomFiles.isEmpty()) {
+        throw CheckException.usage(CommonCode.USAGE, "--rootfs needs the SBOM to check with --sbom FILE");
+      }
       List<SbomVerification.Input> inputs = new ArrayList<>();
       for (Path p : sbomFiles) {
         try {
@@ -98,6 +106,12 @@ public final class SbomCommand {
           throw new CheckException(IoCode.FILE_NOT_FOUND, p.toString(), "SBOM file not found", e);
         }
       }
+      if (rootfs != null) {
+        out.progress("sbom: reading rootfs " + rootfs);
+        return render(out, rootfs.toString(), SbomVerification.runRootfs(dev.bitproof.sbom.Rootfs.of(rootfs), inputs));
+      }
+      ImageReference ref = ImageReference.parse(reference);
+      TransportOptions opts = transport.options();
       SbomVerification.Result result;
       try (ImageSource src = Transports.source(ref, opts)) {
         Images.Tree tree = Images.walk(src);
@@ -115,10 +129,14 @@ public final class SbomCommand {
         throw new CheckException(SbomCode.SBOM_NOT_FOUND, ref.toString(),
             "no SBOM given (--sbom), none published beside the image, and none shipped inside it");
       }
+      return render(out, ref.toString(), result);
+    }
+
+    private static int render(Output out, String subject, SbomVerification.Result result) {
       boolean failed = result.failed();
       if (out.json()) {
         ObjectNode doc = Json.mapper().createObjectNode();
-        doc.put("image", ref.toString());
+        doc.put("image", subject);
         ArrayNode s = doc.putArray("sboms");
         result.sboms().forEach(s::add);
         doc.set("findings", Output.findingsJson(result.findings()));
@@ -232,8 +250,10 @@ public final class SbomCommand {
         }
         for (LoadedImage img : images) {
           String arch = archName(img);
+          List<dev.bitproof.sbom.LanguagePackage> lang = dev.bitproof.sbom.LanguageScan.read(src, img.image().manifest(),
+              img.contents().filesystem()).packages();
           if (fmt.equals("cyclonedx")) {
-            docs.put("sbom-" + arch + ".cdx.json", LayerSbom.cycloneDxJson(LayerSbom.cycloneDx(img, lo)));
+            docs.put("sbom-" + arch + ".cdx.json", LayerSbom.cycloneDxJson(LayerSbom.cycloneDx(img, lo, lang)));
             continue;
           }
           boolean apko = spdxStyle.equals("apko") || (spdxStyle.equals("auto") && isApko(img.contents()));
@@ -246,7 +266,7 @@ public final class SbomCommand {
                   + String.join(" ", omitted) + "; --spdx-style complete lists them");
             }
           }
-          docs.put("sbom-" + arch + ".spdx.json", ApkoSpdx.render(apko ? SbomGenerator.apkoSpdx(img, ao) : LayerSbom.spdx(img, lo)));
+          docs.put("sbom-" + arch + ".spdx.json", ApkoSpdx.render(apko ? SbomGenerator.apkoSpdx(img, ao) : LayerSbom.spdx(img, lo, lang)));
         }
         if (fmt.equals("spdx") && apkoStyle && tree.index().isPresent() && only.isEmpty()) {
           docs.put("sbom-index.spdx.json", ApkoSpdx.render(SbomGenerator.apkoSpdxIndex(tree, ao)));

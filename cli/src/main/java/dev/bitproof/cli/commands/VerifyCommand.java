@@ -100,6 +100,10 @@ public final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--semantic", description = "Compare ignoring timestamps, history, entry order, tar format, image names.")
   boolean semantic;
 
+  @Option(names = "--arch", paramLabel = "ARCH", description = "Rebuild only these architectures, as apko's --arch "
+      + "(repeatable; default: the config's archs, each of which the published image must have).")
+  java.util.List<String> archs = new java.util.ArrayList<>();
+
   @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "Verify only this platform.")
   String platform;
 
@@ -168,6 +172,7 @@ public final class VerifyCommand implements Callable<Integer> {
         .withKeep(Optional.ofNullable(keep))
         .withFetch(fetch.options(wd), mirrors(repositories))
         .withApkoRules(Optional.ofNullable(apkoVersion).map(ApkoRules::select))
+        .withArchs(archs)
         .withAllowUntrustedPackages(allowUntrusted);
     out.progress("bitproof verify: rebuilding " + (cfg == null ? "from the image's etc/apko.json" : config)
         + " and comparing with " + image);

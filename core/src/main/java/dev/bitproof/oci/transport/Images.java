@@ -30,18 +30,33 @@ public final class Images {
     }
   }
 
-  /** The tree under the root: the root itself and, for an index, its images in index order. */
-  public record Tree(RawManifest root, Optional<ImageIndex> index, List<Resolved> images) {}
+  /**
+   * The tree under the root: the root itself and, for an index, its images in index order.
+   *
+   * @param other index entries that are not image manifests or indexes (attestations, SBOM artifacts, and any
+   *     media type bitproof does not know): not walked, but never forgotten — a verifier must account for each
+   */
+  public record Tree(RawManifest root, Optional<ImageIndex> index, List<Resolved> images, List<Descriptor> other) {
+    public Tree {
+      images = List.copyOf(images);
+      other = List.copyOf(other);
+    }
+
+    public Tree(RawManifest root, Optional<ImageIndex> index, List<Resolved> images) {
+      this(root, index, images, List.of());
+    }
+  }
 
   public static Tree walk(ImageSource source) throws IOException {
     RawManifest root = source.root();
     List<Resolved> out = new ArrayList<>();
-    collect(source, root, new ArrayList<>(), new HashSet<>(), out, 0);
-    return new Tree(root, root.isIndex() ? Optional.of(root.asIndex()) : Optional.empty(), List.copyOf(out));
+    List<Descriptor> other = new ArrayList<>();
+    collect(source, root, new ArrayList<>(), new HashSet<>(), out, other, 0);
+    return new Tree(root, root.isIndex() ? Optional.of(root.asIndex()) : Optional.empty(), out, other);
   }
 
   private static void collect(ImageSource source, RawManifest m, List<Descriptor> path, Set<Digest> seen,
-      List<Resolved> out, int depth) throws IOException {
+      List<Resolved> out, List<Descriptor> other, int depth) throws IOException {
     if (!seen.add(m.digest())) {
       throw new CheckException(OciCode.INDEX_CYCLE, m.digest().toString(), "index refers back to itself");
     }
@@ -51,11 +66,12 @@ public final class Images {
       }
       for (Descriptor d : m.asIndex().manifests()) {
         if (!d.mediaType().isManifestOrIndex()) {
-          continue; // attestations, SBOM artifacts etc. listed in an index are not images
+          other.add(d); // attestations, SBOM artifacts etc. listed in an index are not images
+          continue;
         }
         List<Descriptor> p = new ArrayList<>(path);
         p.add(d);
-        collect(source, source.manifest(d), p, seen, out, depth + 1);
+        collect(source, source.manifest(d), p, seen, out, other, depth + 1);
       }
     } else {
       ImageManifest im = m.asImage();

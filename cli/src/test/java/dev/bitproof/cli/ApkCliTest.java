@@ -35,20 +35,21 @@ class ApkCliTest {
     assertFalse(r.out().contains("APKINDEX_PACKAGE_"), r.out());
   }
 
+  /** The demo's repository (testdata/demo): every package and index verifies with its key, cross-checked. */
   @Test
-  void everyMelangePackageVerifiesWithMelangeKeyAsJson() throws Exception {
-    Path root = SharedData.apkoTestdata();
-    List<String> args = new ArrayList<>(List.of("apk", "verify", "--format", "json", "--keyring", root.resolve("packages").toString()));
-    try (Stream<Path> s = Files.walk(root.resolve("packages"))) {
+  void everyDemoPackageVerifiesWithTheDemoKeyAsJson() throws Exception {
+    Path demo = SharedData.testdata("demo");
+    List<String> args = new ArrayList<>(List.of("apk", "verify", "--format", "json", "--keyring", demo.resolve("keys").toString()));
+    try (Stream<Path> s = Files.walk(demo.resolve("packages"))) {
       s.filter(p -> p.toString().endsWith(".apk") || p.getFileName().toString().equals("APKINDEX.tar.gz")).sorted().forEach(p -> args.add(p.toString()));
     }
     Run r = run(args.toArray(String[]::new));
     assertEquals(0, r.code(), r.out() + r.err());
     JsonNode doc = Json.mapper().readTree(r.out());
     assertEquals("PASS", doc.get("result").asText());
-    assertEquals(10, doc.get("files").size());
+    assertEquals(6, doc.get("files").size());
     for (JsonNode f : doc.get("files")) {
-      assertEquals("melange.rsa.pub", f.get("signer").asText(), f.toString());
+      assertEquals("bitproof-demo.rsa.pub", f.get("signer").asText(), f.toString());
       if (f.get("kind").asText().equals("apk")) {
         assertTrue(f.get("findings").toString().contains("APKINDEX_PACKAGE_OK"), "cross-checked against its arch's index: " + f);
       }
@@ -141,7 +142,7 @@ class ApkCliTest {
 
   @Test
   void missingFileOrKeyringCannotBeChecked() {
-    Path keys = SharedData.require("apk/derived/keys");
+    Path keys = SharedData.testdata("demo/keys");
     assertEquals(3, run("apk", "verify", "--keyring", keys.toString(), tmp.resolve("nope.apk").toString()).code());
     assertEquals(3, run("apk", "verify", "--keyring", tmp.resolve("nokeys").toString(), tmp.resolve("nope.apk").toString()).code());
     assertEquals(2, run("apk", "verify", "x.apk").code());
@@ -150,18 +151,21 @@ class ApkCliTest {
 
   @Test
   void resolveGivesApkoInstallOrderPerArch() throws Exception {
-    Path pk = SharedData.apkoTestdata().resolve("packages");
-    Run r = run("apk", "resolve", "--format", "json", "--keyring", pk.toString(), "--repository", pk.toString(),
-        "--arch", "x86_64,aarch64", "replayout");
+    Path demo = SharedData.testdata("demo");
+    Path pk = demo.resolve("packages");
+    Path keys = demo.resolve("keys");
+    Run r = run("apk", "resolve", "--format", "json", "--keyring", keys.toString(), "--repository", pk.toString(),
+        "--arch", "x86_64,aarch64", "demo-hello");
     assertEquals(0, r.code(), r.out() + r.err());
     JsonNode d = Json.mapper().readTree(r.out());
-    assertEquals("pretend-baselayout", d.get("archs").get("x86_64").get(0).get("name").asText());
-    assertEquals("Q11/HhSewwwOXgl0r0ffb0O0BRtYc=", d.get("archs").get("x86_64").get(1).get("checksum").asText());
-    assertEquals("Q1u62watWiRSQgVtAIuVuYoDOaVO4=", d.get("archs").get("aarch64").get(1).get("checksum").asText());
-    Run bad = run("apk", "resolve", "--keyring", pk.toString(), "--repository", pk.toString(), "replayout>2");
+    assertEquals("demo-baselayout", d.get("archs").get("x86_64").get(0).get("name").asText());
+    assertEquals("Q1VhhSASNb0FlrBWxnyDgrPx7971o=", d.get("archs").get("x86_64").get(1).get("checksum").asText());
+    assertEquals("Q1sDoOEwdHE8FJCABnSSjb7MaSKZ4=", d.get("archs").get("aarch64").get(1).get("checksum").asText());
+    Run bad = run("apk", "resolve", "--keyring", keys.toString(), "--repository", pk.toString(), "demo-hello>2");
     assertEquals(3, bad.code(), bad.out() + bad.err());
     assertTrue(bad.err().contains("APK_UNSATISFIABLE"), bad.err());
-    Run untrusted = run("apk", "resolve", "--keyring", SharedData.require("apk/derived/keys").toString(), "--repository", pk.toString(), "replayout");
+    Path other = dev.bitproof.testing.ApkFixtures.key("someone-else.rsa.pub").writePublic(tmp.resolve("other-keys")).getParent();
+    Run untrusted = run("apk", "resolve", "--keyring", other.toString(), "--repository", pk.toString(), "demo-hello");
     assertEquals(1, untrusted.code(), untrusted.out());
     assertTrue(untrusted.out().contains("APKINDEX_SIGNATURE_UNTRUSTED_KEY"), untrusted.out());
   }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PolicyCommandTest {
   @Test
   void goldenImageRunsAsRootFailsProductionPassesDev() {
-    Path golden = SharedData.apkoTestdata().resolve("golden");
+    Path golden = SharedData.testdata("demo/published");
     Run r = run("policy", "check", "oci:" + golden, "--format", "json");
     assertEquals(ExitCodes.FAILED, r.code(), r.err());
     JsonNode doc = Json.parse(r.out().getBytes(StandardCharsets.UTF_8), "out");
@@ -33,7 +33,7 @@ class PolicyCommandTest {
 
   @Test
   void policyFileAndErrors(@TempDir Path tmp) throws Exception {
-    Path golden = SharedData.apkoTestdata().resolve("golden");
+    Path golden = SharedData.testdata("demo/published");
     Path pol = tmp.resolve("p.yaml");
     Files.writeString(pol, "profile: production\nrules:\n  RUNS_AS_ROOT: {enabled: false}\n  ENTRYPOINT_MISSING: {severity: INFO}\n");
     Run r = run("policy", "check", "oci:" + golden, "--policy", pol.toString(), "--platform", "linux/arm64");

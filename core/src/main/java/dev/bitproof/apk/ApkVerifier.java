@@ -21,10 +21,15 @@ public final class ApkVerifier {
   /** Signature, datahash and per-file checksum findings for one package. */
   public static List<Finding> verify(ApkPackage pkg, ApkKeyring keyring, String subject) {
     List<Finding> out = new ArrayList<>();
-    out.add(signature(Signed.PACKAGE, pkg.signatures(), pkg.controlBytes(), keyring, subject, pkg.signed(), ""));
+    out.add(packageSignature(pkg, keyring, subject));
     out.add(datahash(pkg, subject));
     out.addAll(files(pkg, subject));
     return out;
+  }
+
+  /** The signature finding for a package ({@code APK_SIGNATURE_OK} or why not). */
+  public static Finding packageSignature(ApkPackage pkg, ApkKeyring keyring, String subject) {
+    return signature(Signed.PACKAGE, pkg.signatures(), pkg.controlBytes(), keyring, subject, pkg.signed(), "");
   }
 
   /** The signature finding for an index. */
@@ -138,7 +143,7 @@ public final class ApkVerifier {
     };
   }
 
-  static Finding datahash(ApkPackage pkg, String subject) {
+  public static Finding datahash(ApkPackage pkg, String subject) {
     Optional<String> expected = pkg.pkgInfo().datahash();
     if (expected.isEmpty()) {
       return Finding.fail(ApkCode.APK_DATAHASH_ABSENT, subject, ".PKGINFO has no datahash, so the data stream is not bound to the control stream")
@@ -154,7 +159,7 @@ public final class ApkVerifier {
         .with("dataLength", pkg.data().length());
   }
 
-  static List<Finding> files(ApkPackage pkg, String subject) {
+  public static List<Finding> files(ApkPackage pkg, String subject) {
     List<Finding> out = new ArrayList<>();
     int shown = 0;
     for (ApkPackage.FileMismatch m : pkg.fileChecksumMismatches()) {

@@ -4,6 +4,7 @@ import dev.bitproof.oci.Platform;
 import dev.bitproof.report.CheckException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -45,6 +46,25 @@ public enum Arch {
       case ARMV7 -> Platform.of("linux", "arm", "v7");
       default -> Platform.of("linux", oci, "");
     };
+  }
+
+  /**
+   * The arch of an OCI platform, the one table for both directions: {@code arm} is {@code arm/v7} unless the
+   * variant says {@code v6} (a missing variant means v7, as Docker and Go's default GOARM do); {@code arm64}
+   * ignores its variant ({@code v8}); the OS is not looked at. Empty for a platform apk has no name for.
+   */
+  public static Optional<Arch> of(Platform p) {
+    String variant = p.variant();
+    for (Arch a : values()) {
+      Platform ap = a.platform();
+      if (!ap.architecture().equals(p.architecture())) {
+        continue;
+      }
+      if (ap.variant().isEmpty() || ap.variant().equals(variant) || a == ARMV7 && variant.isEmpty()) {
+        return Optional.of(a);
+      }
+    }
+    return Optional.empty();
   }
 
   /** Parses either spelling; anything else is {@code APKO_ARCH_UNKNOWN}. */

@@ -1,9 +1,10 @@
 package dev.bitproof.compare;
 
+import dev.bitproof.apk.db.ApkInstalledDb;
+import dev.bitproof.report.CheckException;
 import dev.bitproof.report.Code;
 import dev.bitproof.report.Finding;
 import dev.bitproof.report.Severity;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -49,18 +50,18 @@ final class InstalledDbDiff {
     return out;
   }
 
-  /** Package name → version from the P:/V: lines of each stanza. */
+  /**
+   * Package name → version, read by the one installed-db reader; a database it refuses gets no package-level
+   * findings (the file-level difference is reported either way).
+   */
   private static Map<String, String> versions(byte[] db) {
     Map<String, String> out = new LinkedHashMap<>();
-    String name = null;
-    for (String line : new String(db, StandardCharsets.UTF_8).split("\n", -1)) {
-      if (line.isEmpty()) {
-        name = null;
-      } else if (line.startsWith("P:")) {
-        name = line.substring(2);
-      } else if (line.startsWith("V:") && name != null) {
-        out.put(name, line.substring(2));
+    try {
+      for (ApkInstalledDb.Package p : ApkInstalledDb.parse(db, "installed").packages()) {
+        out.put(p.name(), p.version());
       }
+    } catch (CheckException e) {
+      return Map.of();
     }
     return out;
   }

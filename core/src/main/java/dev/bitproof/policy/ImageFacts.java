@@ -1,5 +1,7 @@
 package dev.bitproof.policy;
 
+import dev.bitproof.apk.db.ApkInstalledDb;
+
 import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.ImageConfig;
 import dev.bitproof.oci.ImageManifest;
@@ -286,13 +288,11 @@ public record ImageFacts(
   private static int countPackages(ImageFilesystem fs) {
     Optional<byte[]> apk = fs.content("usr/lib/apk/db/installed").or(() -> fs.content("lib/apk/db/installed"));
     if (apk.isPresent()) {
-      int n = 0;
-      for (String l : new String(apk.get(), StandardCharsets.UTF_8).split("\n")) {
-        if (l.startsWith("P:")) {
-          n++;
-        }
+      try {
+        return ApkInstalledDb.parse(apk.get(), "installed").packages().size();
+      } catch (CheckException e) {
+        return 0; // a database the reader refuses vouches for no package
       }
-      return n;
     }
     Optional<byte[]> dpkg = fs.content("var/lib/dpkg/status");
     if (dpkg.isPresent()) {

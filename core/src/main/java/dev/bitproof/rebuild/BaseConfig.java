@@ -5,6 +5,7 @@ import dev.bitproof.gocompat.Shlex;
 import dev.bitproof.gocompat.GoJson;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bitproof.apko.ApkoDefaults;
 import dev.bitproof.apko.Arch;
 import dev.bitproof.apko.ImageConfiguration;
 import java.util.ArrayList;
@@ -64,9 +65,7 @@ final class BaseConfig {
         ? List.of("/bin/sh", "-c", ic.entrypoint().shellFragment())
         : !ic.entrypoint().command().isEmpty() ? Shlex.split(ic.entrypoint().command()) : strings(bc.path("Entrypoint"));
     c.putIfNotEmpty("Entrypoint", GoJson.stringArray(entrypoint));
-    Map<String, String> env = new TreeMap<>(ic.environment());
-    env.putIfAbsent("PATH", rules.defaultPath());
-    env.putIfAbsent("SSL_CERT_FILE", "/etc/ssl/certs/ca-certificates.crt");
+    Map<String, String> env = ApkoDefaults.environment(ic.environment(), rules.defaultPath());
     List<String> envList = new ArrayList<>();
     env.forEach((k, v) -> envList.add(k + "=" + v));
     envList.sort(GoJson::compareUtf8);

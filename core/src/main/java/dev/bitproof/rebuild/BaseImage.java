@@ -2,6 +2,7 @@ package dev.bitproof.rebuild;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bitproof.apk.db.ApkInstalledDb;
 import dev.bitproof.apko.Arch;
 import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.Digest;
@@ -171,150 +172,27 @@ public record BaseImage(Arch arch, ImageManifest manifest, JsonNode config, List
     return out;
   }
 
-  /** apko's {@code ParseInstalled}, quirks included (see the class comment). */
+  /**
+   * apko's {@code ParseInstalled}, quirks included (see the class comment): the one installed-db reader in its apko
+   * mode, its records in the shape the writer below takes; errors keep the base-image code.
+   */
   static List<Record> parseInstalled(byte[] text, String subject) {
-    List<Record> out = new ArrayList<>();
-    String[] lines = new String(text, StandardCharsets.UTF_8).split("\n", -1);
-    int n = lines.length;
-    if (n > 0 && lines[n - 1].isEmpty()) {
-      n--; // a trailing newline ends the last line; it is not an empty line of its own
+    ApkInstalledDb db;
+    try {
+      db = ApkInstalledDb.parse(text, subject, ApkInstalledDb.Mode.APKO);
+    } catch (CheckException e) {
+      throw CheckException.integrity(RebuildCode.BUILD_BASE_APKINDEX_INVALID, e.subject(), e.getMessage());
     }
-    Builder b = new Builder();
-    for (int i = 0; i < n; i++) {
-      String line = lines[i];
-      if (line.endsWith("\r")) {
-        line = line.substring(0, line.length() - 1); // bufio.ScanLines drops one trailing \r
-      }
-      if (line.isEmpty()) {
-        if (!b.name.isEmpty()) {
-          out.add(b.build());
-        }
-        b = new Builder();
-        continue;
-      }
-      if (line.length() < 2 || line.charAt(1) != ':') {
-        throw CheckException.integrity(RebuildCode.BUILD_BASE_APKINDEX_INVALID, subject, "line " + (i + 1)
-            + ": expected \"<token>:<value>\"");
-      }
-      b.take(line.charAt(0), line.substring(2), subject, i + 1);
+    List<Record> out = new ArrayList<>();
+    for (ApkInstalledDb.Package p : db.packages()) {
+      out.add(new Record(p.name(), p.version(), p.arch(), p.license(), p.description(), p.origin(), p.maintainer(),
+          p.url(), p.depends(), p.provides(), p.replaces().orElse(null), p.commit(), p.buildTime(),
+          p.installIf().orElse(null), p.size(), p.installedSize(), p.providerPriority(),
+          p.controlChecksum().map(ApkInstalledDb.Checksum::value).orElse(null),
+          p.entries().stream().map(ApkInstalledDb.Entry::path).toList(),
+          p.entries().stream().map(ApkInstalledDb.Entry::directory).toList()));
     }
     return out;
-  }
-
-  private static final class Builder {
-    String name = "";
-    String version = "";
-    String arch = "";
-    String license = "";
-    String description = "";
-    String origin = "";
-    String maintainer = "";
-    String url = "";
-    String depends = "";
-    String provides = "";
-    String replaces;
-    String commit = "";
-    long buildDate;
-    String installIf;
-    long size;
-    long installedSize;
-    long providerPriority;
-    byte[] checksum;
-    String lastDir;
-    boolean haveFile;
-    final List<String> files = new ArrayList<>();
-    final List<Boolean> dirs = new ArrayList<>();
-
-    void take(char token, String val, String subject, int line) {
-      try {
-        switch (token) {
-          case 'P' -> name = val;
-          case 'V' -> version = val;
-          case 'A' -> arch = val;
-          case 'L' -> license = val;
-          case 'T' -> description = val;
-          case 'o' -> origin = val;
-          case 'm' -> maintainer = val;
-          case 'U' -> url = val;
-          case 'D' -> depends = val;
-          case 'p' -> provides = val;
-          case 'r' -> replaces = val;
-          case 'c' -> commit = val;
-          case 't' -> buildDate = Long.parseLong(val);
-          case 'i' -> installIf = val;
-          case 'S' -> size = Long.parseUnsignedLong(val);
-          case 'I' -> installedSize = Long.parseUnsignedLong(val);
-          case 'k' -> providerPriority = Long.parseUnsignedLong(val);
-          case 'C' -> {
-            if (val.startsWith("Q1")) {
-              checksum = Base64.getDecoder().decode(val.substring(2));
-            }
-          }
-          case 'F' -> {
-            lastDir = val;
-            haveFile = false;
-            if (!val.isEmpty()) {
-              files.add(val);
-              dirs.add(true);
-            }
-          }
-          case 'M' -> {
-            if (lastDir == null || lastDir.isEmpty()) {
-              throw CheckException.integrity(RebuildCode.BUILD_BASE_APKINDEX_INVALID, subject, "line " + line
-                  + ": M entry without a directory");
-            }
-          }
-          case 'R' -> {
-            String full = val;
-            if (lastDir != null) {
-              full = joinClean(lastDir, val);
-              if (full.equals("..") || full.startsWith("../")) {
-                throw CheckException.integrity(RebuildCode.BUILD_BASE_APKINDEX_INVALID, subject, "line " + line
-                    + ": file path escapes its directory: " + val);
-              }
-            }
-            files.add(full);
-            dirs.add(false);
-            haveFile = true;
-          }
-          case 'a' -> {
-            if (!haveFile) {
-              throw CheckException.integrity(RebuildCode.BUILD_BASE_APKINDEX_INVALID, subject, "line " + line
-                  + ": a entry without a file");
-            }
-          }
-          default -> {
-            // apko ignores other tokens (Z: among them)
-          }
-        }
-      } catch (IllegalArgumentException e) {
-        throw CheckException.integrity(RebuildCode.BUILD_BASE_APKINDEX_INVALID, subject, "line " + line + ": bad value for "
-            + token + ": " + val);
-      }
-    }
-
-    Record build() {
-      return new Record(name, version, arch, license, description, origin, maintainer, url, depends, provides,
-          replaces, commit, buildDate, installIf, size, installedSize, providerPriority, checksum, List.copyOf(files),
-          List.copyOf(dirs));
-    }
-  }
-
-  /** Go's {@code filepath.Join(dir, name)} for relative paths. */
-  static String joinClean(String dir, String name) {
-    String joined = dir.isEmpty() ? name : dir + "/" + name;
-    List<String> parts = new ArrayList<>();
-    for (String p : joined.split("/")) {
-      if (p.isEmpty() || p.equals(".")) {
-        continue;
-      }
-      if (p.equals("..") && !parts.isEmpty() && !parts.get(parts.size() - 1).equals("..")) {
-        parts.remove(parts.size() - 1);
-      } else {
-        parts.add(p);
-      }
-    }
-    return parts.isEmpty() ? "." : String.join("/", parts);
   }
 
   /** The base's records as apko's {@code AddInstalledPackage} writes them back, in base order. */

@@ -7,6 +7,7 @@ import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.oci.RawManifest;
 import dev.bitproof.oci.transport.ImageDestination;
+import dev.bitproof.report.Finding;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,8 +58,16 @@ public record BuildResult(RawManifest index, List<ArchImage> images, LockFile lo
     }
   }
 
-  /** A package that was installed, as the installed DB and lock name it. */
-  public record InstalledPackage(String name, String version, String arch, String checksum, String url) {}
+  /**
+   * A package that was installed, as the installed DB and lock name it, with what was checked when it was fetched
+   * (its signature and datahash findings, {@link PackageContent#findings()}).
+   */
+  public record InstalledPackage(String name, String version, String arch, String checksum, String url,
+      List<Finding> findings) {
+    public InstalledPackage {
+      findings = findings == null ? List.of() : List.copyOf(findings);
+    }
+  }
 
   /** One architecture's image. */
   public record ArchImage(Arch arch, List<Layer> layers, byte[] config, Descriptor configDescriptor,

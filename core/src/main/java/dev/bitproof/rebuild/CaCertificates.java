@@ -1,5 +1,6 @@
 package dev.bitproof.rebuild;
 
+import dev.bitproof.apk.db.ApkInstalledDb;
 import dev.bitproof.gocompat.GoCompatCode;
 import dev.bitproof.gocompat.GoPem;
 
@@ -13,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -75,11 +75,12 @@ public final class CaCertificates {
     List<String> pkgCertFiles = new ArrayList<>();
     String db = fs.get(ApkInstaller.INSTALLED) != null ? ApkInstaller.INSTALLED : "lib/apk/db/installed";
     if (fs.get(db) != null) {
-      for (DbRecord r : DbRecord.parse(fs.readFile(db))) {
-        if (c.providers().stream().noneMatch(r.provides()::contains)) {
+      for (ApkInstalledDb.Package r : ApkInstalledDb.parse(fs.readFile(db), db, ApkInstalledDb.Mode.APKO).packages()) {
+        if (c.providers().stream().noneMatch(r.provideNames()::contains)) {
           continue;
         }
-        for (String f : r.files()) {
+        for (ApkInstalledDb.InstalledFile file : r.files()) {
+          String f = file.path();
           // only files under usr/local/share/ca-certificates/ (apko since v1.1.14, commit 238cd7b8)
           if (f.startsWith(CA_CERTS_DIR + "/") && (f.endsWith(".crt") || f.endsWith(".pem"))) {
             pkgCertFiles.add(f);
@@ -202,38 +203,5 @@ public final class CaCertificates {
       cert = new Parsed(GoPem.encode(d.block()), Digest.sha256(d.block().bytes()).hex(), d.block().bytes());
     }
     return cert == null ? new Result(null, "no certificates found in PEM data") : new Result(cert, "");
-  }
-
-  /** The fields of an installed-DB record apko's certificate step reads. */
-  record DbRecord(List<String> provides, List<String> files) {
-    /** Records end at a blank line; one not followed by a blank line is dropped, as apko's ParseInstalled does. */
-    static List<DbRecord> parse(byte[] db) {
-      List<DbRecord> out = new ArrayList<>();
-      List<String> provides = new ArrayList<>();
-      List<String> files = new ArrayList<>();
-      String dir = "";
-      for (String line : new String(db, StandardCharsets.UTF_8).split("\n", -1)) {
-        if (line.isEmpty()) {
-          if (!files.isEmpty() || !provides.isEmpty()) {
-            out.add(new DbRecord(List.copyOf(provides), List.copyOf(files)));
-          }
-          provides.clear();
-          files.clear();
-          dir = "";
-          continue;
-        }
-        if (line.length() < 2 || line.charAt(1) != ':') {
-          continue;
-        }
-        String v = line.substring(2);
-        switch (line.charAt(0)) {
-          case 'p' -> provides.addAll(Arrays.stream(v.split(" ")).filter(s -> !s.isEmpty()).toList());
-          case 'F' -> dir = v;
-          case 'R' -> files.add(dir.isEmpty() ? v : dir + "/" + v);
-          default -> { }
-        }
-      }
-      return out;
-    }
   }
 }

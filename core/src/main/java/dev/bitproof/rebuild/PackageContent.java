@@ -1,5 +1,6 @@
 package dev.bitproof.rebuild;
 
+import dev.bitproof.report.Finding;
 import dev.bitproof.tar.TarEntryInfo;
 import java.util.Base64;
 import java.util.List;
@@ -16,12 +17,14 @@ import java.util.Objects;
  * @param installedSize {@code size} from .PKGINFO ({@code I:})
  * @param dataEntries data tar entries with contents kept (on the heap, or in {@code spilled})
  * @param spilled contents kept in the build's {@link Spill} instead of the entry, by the entry's index
+ * @param findings what was checked on the way: the signature (FAIL or WARN when the policy let it through) and the
+ *     datahash, each once, as read
  */
 public record PackageContent(String name, String version, String arch, String license, String description,
     String origin, String maintainer, String url, List<String> depends, List<String> provides,
     List<String> replaces, String commit, List<String> installIf, long buildDate, long apkSize, long installedSize,
     long providerPriority, List<String> triggers, byte[] controlSha1, List<TarEntryInfo> controlEntries,
-    List<TarEntryInfo> dataEntries, Streams streams, Map<Integer, MemFs.Content> spilled) {
+    List<TarEntryInfo> dataEntries, Streams streams, Map<Integer, MemFs.Content> spilled, List<Finding> findings) {
 
   /**
    * Where the gzip streams sit in the .apk and their hashes (for lock files): offsets/lengths in bytes; the
@@ -48,6 +51,7 @@ public record PackageContent(String name, String version, String arch, String li
     controlEntries = List.copyOf(controlEntries);
     dataEntries = List.copyOf(dataEntries);
     spilled = Map.copyOf(spilled);
+    findings = findings == null ? List.of() : List.copyOf(findings);
   }
 
   /** All contents on the heap. */
@@ -55,10 +59,10 @@ public record PackageContent(String name, String version, String arch, String li
       String origin, String maintainer, String url, List<String> depends, List<String> provides,
       List<String> replaces, String commit, List<String> installIf, long buildDate, long apkSize, long installedSize,
       long providerPriority, List<String> triggers, byte[] controlSha1, List<TarEntryInfo> controlEntries,
-      List<TarEntryInfo> dataEntries, Streams streams) {
+      List<TarEntryInfo> dataEntries, Streams streams, List<Finding> findings) {
     this(name, version, arch, license, description, origin, maintainer, url, depends, provides, replaces, commit,
         installIf, buildDate, apkSize, installedSize, providerPriority, triggers, controlSha1, controlEntries,
-        dataEntries, streams, Map.of());
+        dataEntries, streams, Map.of(), findings);
   }
 
   private static String nz(String s) {
@@ -69,7 +73,7 @@ public record PackageContent(String name, String version, String arch, String li
   public PackageContent withoutData() {
     return new PackageContent(name, version, arch, license, description, origin, maintainer, url, depends, provides,
         replaces, commit, installIf, buildDate, apkSize, installedSize, providerPriority, triggers, controlSha1,
-        controlEntries, List.of(), streams, Map.of());
+        controlEntries, List.of(), streams, Map.of(), findings);
   }
 
   /** {@code Q1<base64 sha1(control)>}. */

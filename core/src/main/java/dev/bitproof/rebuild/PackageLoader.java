@@ -7,6 +7,7 @@ import dev.bitproof.apk.ApkKeyring;
 import dev.bitproof.apk.ApkVerifier;
 import dev.bitproof.report.Finding;
 import dev.bitproof.report.CheckException;
+import dev.bitproof.report.Severity;
 import dev.bitproof.tar.TarEntryInfo;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -24,8 +25,19 @@ import java.util.Optional;
 public final class PackageLoader {
   private PackageLoader() {}
 
-  /** Signature policy: apko never checks package signatures; we do unless told not to. */
-  public enum SignaturePolicy { REQUIRE, IGNORE }
+  /**
+   * What a package signature that does not verify (unsigned, unknown key, bad signature) does. apko never checks
+   * them; we always do, and the finding is always kept on the package: the policy only decides whether the build
+   * stops and how much the finding weighs.
+   */
+  public enum SignaturePolicy {
+    /** The build stops at the first such package, with the finding's code (the build's default). */
+    REQUIRE,
+    /** The build goes on; the finding stays a FAIL on the package (verify: the image is explained, the report fails). */
+    REPORT,
+    /** The build goes on; the finding is kept as a WARN ({@code --allow-untrusted-packages}). */
+    RELAX
+  }
 
   /**
    * @param expectedQ1 the Q1 the lock file or the APKINDEX pinned (empty: not pinned)
@@ -81,11 +93,28 @@ public final class PackageLoader {
       throw CheckException.integrity(ApkCode.APK_CHECKSUM_MISMATCH, subject,
           "control stream checksum is " + q1 + ", but " + expectedQ1.get() + " was pinned");
     }
-    for (Finding f : ApkVerifier.verify(pkg, keyring, subject)) {
-      boolean signatureFinding = ApkCode.PACKAGE_SIGNATURE.contains(f.code());
-      if (f.fails() && !(signatureFinding && policy == SignaturePolicy.IGNORE)) {
-        throw CheckException.integrity(f.code(), f.subject(), f.message() + (f.evidence().isEmpty() ? "" : " " + f.evidence()));
+    List<Finding> findings = new ArrayList<>();
+    Finding signature = ApkVerifier.packageSignature(pkg, keyring, subject);
+    if (!signature.fails()) {
+      findings.add(signature);
+    } else {
+      switch (policy) {
+        case REQUIRE -> throw stop(signature);
+        case REPORT -> findings.add(signature);
+        case RELAX -> findings.add(new Finding(signature.code(), Severity.WARN, signature.subject(),
+            signature.message() + " (allowed: --allow-untrusted-packages)", signature.evidence())
+            .with("relaxedBy", "allow-untrusted-packages"));
       }
+    }
+    // the content itself must match what the control stream vouches for, whatever the signature policy
+    Finding datahash = ApkVerifier.datahash(pkg, subject);
+    if (datahash.fails()) {
+      throw stop(datahash);
+    }
+    findings.add(datahash);
+    List<Finding> files = ApkVerifier.files(pkg, subject);
+    if (!files.isEmpty()) {
+      throw stop(files.get(0));
     }
     PkgInfo i = pkg.pkgInfo();
     return new PackageContent(i.name(), i.version(), i.arch(), i.license(), i.description(), i.origin(),
@@ -94,7 +123,11 @@ public final class PackageLoader {
         data, new PackageContent.Streams(pkg.signature().map(x -> x.offset()).orElse(0L),
             pkg.signature().map(x -> x.length()).orElse(0L), pkg.signature().map(x -> x.sha1()).orElse(new byte[0]),
             pkg.control().offset(), pkg.control().length(), pkg.data().offset(), pkg.data().length(),
-            pkg.data().sha256()), spilled);
+            pkg.data().sha256()), spilled, findings);
+  }
+
+  private static CheckException stop(Finding f) {
+    return CheckException.integrity(f.code(), f.subject(), f.message() + (f.evidence().isEmpty() ? "" : " " + f.evidence()));
   }
 
 }

@@ -12,6 +12,7 @@ import dev.bitproof.apk.ApkKeyring;
 import dev.bitproof.apk.ApkRepositories;
 import dev.bitproof.apk.ApkResolver;
 import dev.bitproof.apk.ApkVerifier;
+import dev.bitproof.apko.ApkoDefaults;
 import dev.bitproof.apko.Arch;
 import dev.bitproof.apko.ConfigLoader;
 import dev.bitproof.apko.ImageConfiguration;
@@ -53,7 +54,6 @@ public final class Rebuild {
   /** Packages over 2 GiB are refused (the in-memory rootfs holds their files). */
   static final long MAX_APK = 2L * 1024 * 1024 * 1024;
   static final long MAX_INDEX = 512L * 1024 * 1024;
-  static final long MAX_KEY = 64 * 1024;
 
   public static final String HISTORY_SINGLE = "This is an apko single-layer image";
   /** The repository name the base image's APKINDEX gets during resolution (never written anywhere). */
@@ -86,8 +86,8 @@ public final class Rebuild {
     ConfigLoader.Loaded loaded = step("load config", null, () -> ConfigLoader.load(req.config(), req.workDir()));
     ImageConfiguration ic = step("validate config", null, () -> validate(loaded.config()));
     List<Arch> archs = step("select archs", null, () -> selectArchs(ic));
-    Map<String, byte[]> keys = step("read keyring", null, () -> keyring(ic));
-    ApkKeyring apkKeyring = ApkKeyring.of(keys);
+    ApkKeyring apkKeyring = step("read keyring", null, () -> keyring(ic));
+    Map<String, byte[]> keys = apkKeyring.files();
     List<Planned> plans = step("resolve packages", null, () -> resolve(ic, archs, apkKeyring));
     List<PerArch> measured = new ArrayList<>();
     for (Planned p : plans) {
@@ -99,7 +99,8 @@ public final class Rebuild {
       List<BuildResult.InstalledPackage> ip = new ArrayList<>();
       for (int i = 0; i < pkgs.size(); i++) {
         PackageContent c = pkgs.get(i);
-        ip.add(new BuildResult.InstalledPackage(c.name(), c.version(), c.arch(), c.q1(), p.packages().get(i).url()));
+        ip.add(new BuildResult.InstalledPackage(c.name(), c.version(), c.arch(), c.q1(), p.packages().get(i).url(),
+            c.findings()));
       }
       measured.add(new PerArch(p.arch(), List.of(), new byte[0], 0, ip, ic, new byte[0],
           pkgs.stream().map(PackageContent::withoutData).toList(), Map.of(), Map.of()));
@@ -115,16 +116,12 @@ public final class Rebuild {
     if (ic.contents().packages().isEmpty() && ic.contents().baseImage() == null) {
       notes.add("the config installs no packages: the image holds only the files apko generates itself");
     }
-    if (!req.archs().isEmpty()) {
-      return Arch.parseAll(req.archs());
+    List<Arch> archs = ApkoDefaults.archs(req.archs(), ic);
+    if (req.archs().isEmpty() && ic.archs().isEmpty()) {
+      notes.add("the config names no archs: building all " + archs.size() + " of apko's ("
+          + String.join(", ", archs.stream().map(Arch::oci).toList()) + "), as apko does; name them with 'archs:' or --arch");
     }
-    if (!ic.archs().isEmpty()) {
-      return Arch.parseAll(ic.archs());
-    }
-    List<String> all = java.util.Arrays.stream(Arch.values()).map(Arch::oci).toList();
-    notes.add("the config names no archs: building all " + all.size() + " of apko's (" + String.join(", ", all)
-        + "), as apko does; name them with 'archs:' or --arch");
-    return Arch.parseAll(all);
+    return archs;
   }
 
   /** A step's body. */
@@ -165,8 +162,8 @@ public final class Rebuild {
       throw CheckException.usage(RebuildCode.BUILD_BASE_IMAGE_NEEDS_LOCK, "building with base image is supported only with a "
           + "lockfile (as in apko)");
     }
-    Map<String, byte[]> keys = step("read keyring", null, () -> keyring(ic));
-    ApkKeyring apkKeyring = ApkKeyring.of(keys);
+    ApkKeyring apkKeyring = step("read keyring", null, () -> keyring(ic));
+    Map<String, byte[]> keys = apkKeyring.files();
     Map<String, String> annotations = new TreeMap<>(ic.annotations());
     annotations.putAll(req.annotations());
 
@@ -230,7 +227,7 @@ public final class Rebuild {
     List<ImageConfiguration.User> users = new ArrayList<>();
     for (ImageConfiguration.User u : out.accounts().users()) {
       users.add(new ImageConfiguration.User(u.username(), u.uid(), u.gid(), u.shell(),
-          u.homedir().isEmpty() ? "/home/" + u.username() : u.homedir()));
+          ApkoDefaults.homedir(u)));
     }
     return out.withAccounts(new ImageConfiguration.Accounts(out.accounts().runAs(), users, out.accounts().groups()));
   }
@@ -256,17 +253,18 @@ public final class Rebuild {
     return lf;
   }
 
-  /** Config keyring files by base name (what lands in {@code etc/apk/keys}), then {@code --keyring-append}. */
-  private Map<String, byte[]> keyring(ImageConfiguration ic) throws IOException {
-    Map<String, byte[]> keys = new TreeMap<>();
+  /**
+   * Config keyring files by base name (what lands in {@code etc/apk/keys}), then {@code --keyring-append} files and
+   * key directories, by {@link ApkKeyring}'s one rule for keys on disk.
+   */
+  private ApkKeyring keyring(ImageConfiguration ic) throws IOException {
+    ApkKeyring.Builder keys = ApkKeyring.builder();
     for (String k : new java.util.TreeSet<>(ic.contents().keyring())) {
       String base = k.substring(k.lastIndexOf('/') + 1);
-      keys.put(base, fetch.readAll(k, MAX_KEY, IoCode.KEY_TOO_LARGE));
+      keys.add(base, fetch.readAll(k, ApkKeyring.MAX_KEY_FILE, IoCode.KEY_TOO_LARGE));
     }
-    for (java.nio.file.Path p : req.keyringAppend()) {
-      keys.put(p.getFileName().toString(), Files.readAllBytes(req.workDir().resolve(p)));
-    }
-    return keys;
+    keys.addPaths(req.keyringAppend().stream().map(p -> req.workDir().resolve(p)).toList());
+    return keys.build();
   }
 
   private Planned fromLock(LockFile lf, Arch a) {
@@ -461,7 +459,8 @@ public final class Rebuild {
     List<BuildResult.InstalledPackage> ip = new ArrayList<>();
     for (int i = 0; i < pkgs.size(); i++) {
       PackageContent c = pkgs.get(i);
-      ip.add(new BuildResult.InstalledPackage(c.name(), c.version(), c.arch(), c.q1(), plan.packages().get(i).url()));
+      ip.add(new BuildResult.InstalledPackage(c.name(), c.version(), c.arch(), c.q1(), plan.packages().get(i).url(),
+          c.findings()));
     }
     return new PerArch(plan.arch(), layers, config, buildDate, ip, locked, fs.readFile(ApkInstaller.installed(rules)),
         pkgs.stream().map(PackageContent::withoutData).toList(), annotations,
@@ -570,9 +569,7 @@ public final class Rebuild {
     }
     List<String> entrypoint = !ic.entrypoint().shellFragment().isEmpty()
         ? List.of("/bin/sh", "-c", ic.entrypoint().shellFragment()) : Shlex.split(ic.entrypoint().command());
-    Map<String, String> env = new TreeMap<>(ic.environment());
-    env.putIfAbsent("PATH", rules.defaultPath());
-    env.putIfAbsent("SSL_CERT_FILE", "/etc/ssl/certs/ca-certificates.crt");
+    Map<String, String> env = ApkoDefaults.environment(ic.environment(), rules.defaultPath());
     List<String> envList = new ArrayList<>();
     env.forEach((k, v) -> envList.add(k + "=" + v));
     envList.sort(GoJson::compareUtf8);

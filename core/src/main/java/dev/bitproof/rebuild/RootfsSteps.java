@@ -1,5 +1,6 @@
 package dev.bitproof.rebuild;
 
+import dev.bitproof.apko.ApkoDefaults;
 import dev.bitproof.gocompat.GoCompatCode;
 import dev.bitproof.gocompat.GoJson;
 
@@ -107,8 +108,8 @@ public final class RootfsSteps {
         throw new CheckException(GoCompatCode.APKO_CONFIG_INVALID, "accounts.users." + u.username(), "uid 0 is not allowed");
       }
       long gid = u.gid() == null ? u.uid() : u.gid();
-      String home = u.homedir().isEmpty() ? "/home/" + u.username() : u.homedir();
-      String shell = u.shell().isEmpty() ? "/bin/sh" : u.shell();
+      String home = ApkoDefaults.homedir(u);
+      String shell = ApkoDefaults.shell(u);
       users.add(new String[] {u.username(), "x", Long.toString(u.uid()), Long.toString(gid), "Account created by apko",
           home, shell});
       shadowAdd.add(new String[] {u.username(), "!", "", "", "", "", "", "", ""});

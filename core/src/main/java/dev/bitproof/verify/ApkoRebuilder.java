@@ -3,7 +3,6 @@ package dev.bitproof.verify;
 import dev.bitproof.apk.ApkCode;
 import dev.bitproof.apk.ApkIndex;
 import dev.bitproof.apk.ApkKeyring;
-import dev.bitproof.apk.ApkPackage;
 import dev.bitproof.apk.ApkVerifier;
 import dev.bitproof.apko.ConfigLoader;
 import dev.bitproof.apko.LockFile;
@@ -19,38 +18,35 @@ import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.transport.ImageDestination;
 import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.oci.transport.Transports;
-import dev.bitproof.report.CheckException;
-import dev.bitproof.report.Code;
 import dev.bitproof.report.Finding;
 import dev.bitproof.report.Severity;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
- * The {@link Rebuilder} over {@code dev.bitproof.rebuild}: runs the apko rebuild, writes the OCI layout, then checks
- * the signature of every package and every APKINDEX the build used against the config's keyring (plus
+ * The {@link Rebuilder} over {@code dev.bitproof.rebuild}: runs the apko rebuild once, writes the OCI layout, and
+ * reports the signature of every package and every APKINDEX the build used against the config's keyring (plus
  * {@code --keyring}), each as its own finding.
  *
- * <p>The build refuses a badly signed package outright. To still explain the image, a build that stopped on a
- * package signature is run again with package signature checks relaxed; the signature findings (which fail the
- * verification) come from the separate check here either way, and the report says the build was relaxed.
+ * <p>The package findings are the ones the build made while it fetched each package (one fetch per package): by
+ * default ({@link PackageLoader.SignaturePolicy#REPORT}) a package whose signature fails is still installed so the
+ * image can be explained, and its FAIL fails the verification; relaxed
+ * ({@link PackageLoader.SignaturePolicy#RELAX}, {@code --allow-untrusted-packages}) the same finding is kept as a
+ * WARN.
  */
 public final class ApkoRebuilder implements Rebuilder {
-  private static final long MAX_APK = 2L * 1024 * 1024 * 1024;
   private static final long MAX_INDEX = 512L * 1024 * 1024;
 
   private final Path workDir;
   private final Optional<LayerCompressor> compressor;
   private final FetchOptions fetchOptions;
+  private final PackageLoader.SignaturePolicy signaturePolicy;
 
   /** @param workDir the directory apko ran in: relative keyring, repository and package paths resolve against it */
   public ApkoRebuilder(Path workDir) {
@@ -64,15 +60,26 @@ public final class ApkoRebuilder implements Rebuilder {
 
   /** @param fetch how remote repositories are reached (proxy, CAs, cache, offline) */
   public ApkoRebuilder(Path workDir, Optional<LayerCompressor> compressor, FetchOptions fetch) {
+    this(workDir, compressor, fetch, PackageLoader.SignaturePolicy.REPORT);
+  }
+
+  private ApkoRebuilder(Path workDir, Optional<LayerCompressor> compressor, FetchOptions fetch,
+      PackageLoader.SignaturePolicy policy) {
     this.workDir = workDir;
     this.compressor = compressor;
     this.fetchOptions = fetch;
+    this.signaturePolicy = policy;
+  }
+
+  /** The same rebuilder under another package signature policy (REQUIRE stops at the first bad package). */
+  public ApkoRebuilder withSignaturePolicy(PackageLoader.SignaturePolicy policy) {
+    return new ApkoRebuilder(workDir, compressor, fetchOptions, policy);
   }
 
   @Override
   public Rebuilt rebuild(Inputs in) throws IOException {
     List<String> notes = new ArrayList<>();
-    List<Path> extraKeys = extraKeys(in.keyringDir());
+    List<Path> extraKeys = in.keyringDir().map(d -> List.of(workDir.resolve(d))).orElse(List.of());
     List<String> archs = in.archs();
     if (archs.isEmpty()) {
       List<String> declared = ConfigLoader.load(in.config(), workDir).config().archs();
@@ -87,7 +94,8 @@ public final class ApkoRebuilder implements Rebuilder {
       notes.add("architectures " + archs + " as narrowed on the command line (--arch)");
     }
     BuildRequest req = BuildRequest.of(in.config(), workDir).withArchs(archs).withAnnotations(in.annotations())
-        .withKeyringAppend(extraKeys).withFetch(fetchOptions).withRules(in.rules());
+        .withKeyringAppend(extraKeys).withFetch(fetchOptions).withRules(in.rules())
+        .withSignaturePolicy(signaturePolicy);
     if (in.sourceDateEpoch().isPresent()) {
       req = req.withSourceDateEpoch(in.sourceDateEpoch().getAsLong());
     }
@@ -97,17 +105,7 @@ public final class ApkoRebuilder implements Rebuilder {
     if (compressor.isPresent()) {
       req = req.withCompressor(compressor.get());
     }
-    BuildResult built;
-    try {
-      built = Rebuild.run(req);
-    } catch (CheckException e) {
-      if (!isPackageSignature(e.code())) {
-        throw e;
-      }
-      notes.add("the build stopped on a package signature (" + e.code() + " " + e.subject() + "); it was run again "
-          + "with package signature checks relaxed only to explain the image, and the verification fails on signatures");
-      built = Rebuild.run(req.withSignaturePolicy(PackageLoader.SignaturePolicy.IGNORE));
-    }
+    BuildResult built = Rebuild.run(req);
     notes.addAll(built.notes());
     Files.createDirectories(in.output());
     ImageReference out = ImageReference.parse("oci:" + in.output());
@@ -127,7 +125,22 @@ public final class ApkoRebuilder implements Rebuilder {
       }
       facts.add(f);
     }
-    return new Rebuilt(out, signatures(in, built, extraKeys), facts, notes);
+    List<Finding> signatures = indexSignatures(in, built, extraKeys);
+    boolean relaxed = false;
+    for (BuildResult.ArchImage img : built.images()) {
+      for (BuildResult.InstalledPackage p : img.packages()) {
+        String subject = p.arch() + "/" + p.name() + "-" + p.version() + ".apk";
+        for (Finding f : p.findings()) {
+          relaxed |= f.severity() == Severity.WARN;
+          signatures.add(new Finding(f.code(), f.severity(), subject, f.message(), f.evidence()).with("url", p.url()));
+        }
+      }
+    }
+    if (relaxed) {
+      notes.add("package signature checks were relaxed (--allow-untrusted-packages): packages whose signature does "
+          + "not verify were installed and are reported as WARN");
+    }
+    return new Rebuilt(out, signatures, facts, notes);
   }
 
   @Override
@@ -135,35 +148,18 @@ public final class ApkoRebuilder implements Rebuilder {
     return true;
   }
 
-  static boolean isPackageSignature(Code code) {
-    return ApkCode.PACKAGE_SIGNATURE.contains(code);
-  }
-
-  private List<Path> extraKeys(Optional<Path> dir) throws IOException {
-    if (dir.isEmpty()) {
-      return List.of();
-    }
-    Path d = workDir.resolve(dir.get());
-    if (!Files.isDirectory(d)) {
-      throw new CheckException(VerifyCode.KEYRING_NOT_FOUND, d.toString(), "--keyring must name a directory of public keys");
-    }
-    try (var s = Files.list(d)) {
-      return s.filter(p -> p.getFileName().toString().endsWith(".pub")).sorted().toList();
-    }
-  }
-
-  /** One finding per package and per index: the signature that vouches for it. */
-  private List<Finding> signatures(Inputs in, BuildResult built, List<Path> extraKeys) throws IOException {
+  /**
+   * One finding per index the lock names for the built arches. The build reads no index when it has a lock file,
+   * so the indexes are fetched here (once each); packages are not fetched again.
+   */
+  private List<Finding> indexSignatures(Inputs in, BuildResult built, List<Path> extraKeys) throws IOException {
     Fetch fetch = new Fetch(workDir, fetchOptions, n -> { });
-    Map<String, byte[]> keys = new TreeMap<>();
     ConfigLoader.Loaded loaded = ConfigLoader.load(in.config(), workDir);
+    ApkKeyring.Builder keys = ApkKeyring.builder();
     for (String k : loaded.config().contents().keyring()) {
-      keys.put(k.substring(k.lastIndexOf('/') + 1), fetch.readAll(k, 64 * 1024, IoCode.KEY_TOO_LARGE));
+      keys.add(k.substring(k.lastIndexOf('/') + 1), fetch.readAll(k, ApkKeyring.MAX_KEY_FILE, IoCode.KEY_TOO_LARGE));
     }
-    for (Path p : extraKeys) {
-      keys.put(p.getFileName().toString(), Files.readAllBytes(p));
-    }
-    ApkKeyring keyring = ApkKeyring.of(keys);
+    ApkKeyring keyring = keys.addPaths(extraKeys).build();
     List<Finding> out = new ArrayList<>();
     Set<String> archs = new LinkedHashSet<>();
     built.images().forEach(i -> archs.add(i.arch().apk()));
@@ -178,27 +174,6 @@ public final class ApkoRebuilder implements Rebuilder {
       String subject = r.architecture() + "/APKINDEX.tar.gz (" + r.url() + ")";
       ApkIndex idx = ApkIndex.read(fetch.readAll(r.url(), MAX_INDEX, ApkCode.APKINDEX_TOO_LARGE), r.url());
       out.add(ApkVerifier.verify(idx, keyring, subject));
-    }
-    for (BuildResult.ArchImage img : built.images()) {
-      for (BuildResult.InstalledPackage p : img.packages()) {
-        String subject = p.arch() + "/" + p.name() + "-" + p.version() + ".apk";
-        ApkPackage pkg;
-        try (InputStream s = fetch.open(p.url(), MAX_APK, ApkCode.APK_TOO_LARGE)) {
-          pkg = ApkPackage.read(s, subject, ApkPackage.Limits.defaults(), null);
-        }
-        for (Finding f : ApkVerifier.verify(pkg, keyring, subject)) {
-          if (isPackageSignature(f.code()) || ApkCode.DATAHASH.contains(f.code())) {
-            out.add(f.with("url", p.url()));
-          } else if (f.fails()) {
-            out.add(f);
-          }
-        }
-        if (!pkg.checksum().equals(p.checksum())) {
-          out.add(new Finding(ApkCode.APK_CHECKSUM_MISMATCH, Severity.FAIL, subject,
-              "the package's control checksum is not the one the build pinned", Map.of())
-              .with("pinned", p.checksum()).with("actual", pkg.checksum()));
-        }
-      }
     }
     return out;
   }

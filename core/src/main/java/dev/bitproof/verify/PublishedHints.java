@@ -83,12 +83,7 @@ public record PublishedHints(OptionalLong sourceDateEpoch, Map<String, String> a
 
   /** OCI platform → apk arch, as apko maps them ({@link Arch}). */
   public static String apkArch(Platform p) {
-    for (Arch a : Arch.values()) {
-      if (a.platform().architecture().equals(p.architecture()) && a.platform().variant().equals(p.variant())
-          || a == Arch.ARM64 && p.architecture().equals("arm64")) {
-        return a.apk();
-      }
-    }
-    throw new CheckException(VerifyCode.PLATFORM_UNSUPPORTED, p.toString(), "no apk architecture for platform " + p);
+    return Arch.of(p).map(Arch::apk).orElseThrow(() -> new CheckException(VerifyCode.PLATFORM_UNSUPPORTED, p.toString(),
+        "no apk architecture for platform " + p));
   }
 }

@@ -12,6 +12,7 @@ import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.oci.transport.Transports;
 import dev.bitproof.policy.Policy;
 import dev.bitproof.rebuild.LayerCompressor;
+import dev.bitproof.rebuild.PackageLoader;
 import dev.bitproof.report.CheckException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,8 +52,11 @@ public final class Verification {
    * @param apkoRules the apko version whose output rules to reproduce; empty: the newest, then what the image allows
    * @param archs apk architectures to narrow the rebuild to ({@code --arch}); empty: the config's, each required of
    *     the published image
+   * @param allowUntrustedPackages a package whose signature does not verify is a WARN instead of a FAIL
+   *     ({@code --allow-untrusted-packages}: {@link PackageLoader.SignaturePolicy#RELAX}; otherwise
+   *     {@link PackageLoader.SignaturePolicy#REPORT}); the finding is in the report either way
    */
-  public record Request(String command, Optional<Path> config, String published, Optional<Path> lockfile, Optional<Path> keyring, OptionalLong sourceDateEpoch, Path context, Optional<LayerCompressor> compressor, CompareOptions compare, Verdict required, TransportOptions transport, Optional<Policy> policy, boolean enforcePolicy, Optional<Path> keep, FetchOptions fetch, Map<String, String> mirrors, Optional<ApkoRules> apkoRules, List<String> archs) {
+  public record Request(String command, Optional<Path> config, String published, Optional<Path> lockfile, Optional<Path> keyring, OptionalLong sourceDateEpoch, Path context, Optional<LayerCompressor> compressor, CompareOptions compare, Verdict required, TransportOptions transport, Optional<Policy> policy, boolean enforcePolicy, Optional<Path> keep, FetchOptions fetch, Map<String, String> mirrors, Optional<ApkoRules> apkoRules, List<String> archs, boolean allowUntrustedPackages) {
     public Request {
       Objects.requireNonNull(command, "command");
       config = config.map(Path::toAbsolutePath);
@@ -78,64 +82,68 @@ public final class Verification {
       return new Request("verify", Optional.ofNullable(config), published, Optional.empty(), Optional.empty(),
           OptionalLong.empty(), Path.of(""), Optional.empty(), CompareOptions.strict(), Verdict.CONTENT_IDENTICAL,
           TransportOptions.defaults(), Optional.of(Policy.of(dev.bitproof.policy.Rule.Profile.PRODUCTION)), false,
-          Optional.empty(), FetchOptions.defaults(), Map.of(), Optional.empty(), List.of());
+          Optional.empty(), FetchOptions.defaults(), Map.of(), Optional.empty(), List.of(), false);
     }
 
     public Request withCommand(String c) {
-      return new Request(c, config, published, lockfile, keyring, sourceDateEpoch, context, compressor, compare, required, transport, policy, enforcePolicy, keep, fetch, mirrors, apkoRules, archs);
+      return new Request(c, config, published, lockfile, keyring, sourceDateEpoch, context, compressor, compare, required, transport, policy, enforcePolicy, keep, fetch, mirrors, apkoRules, archs, allowUntrustedPackages);
     }
 
     public Request withLockfile(Optional<Path> l) {
-      return new Request(command, config, published, l, keyring, sourceDateEpoch, context, compressor, compare, required, transport, policy, enforcePolicy, keep, fetch, mirrors, apkoRules, archs);
+      return new Request(command, config, published, l, keyring, sourceDateEpoch, context, compressor, compare, required, transport, policy, enforcePolicy, keep, fetch, mirrors, apkoRules, archs, allowUntrustedPackages);
     }
 
     public Request withKeyring(Optional<Path> k) {
-      return new Request(command, config, published, lockfile, k, sourceDateEpoch, context, compressor, compare, required, transport, policy, enforcePolicy, keep, fetch, mirrors, apkoRules, archs);
+      return new Request(command, config, published, lockfile, k, sourceDateEpoch, context, compressor, compare, required, transport, policy, enforcePolicy, keep, fetch, mirrors, apkoRules, archs, allowUntrustedPackages);
     }
 
     public Request withSourceDateEpoch(OptionalLong e) {
-      return new Request(command, config, published, lockfile, keyring, e, context, compressor, compare, required, transport, policy, enforcePolicy, keep, fetch, mirrors, apkoRules, archs);
+      return new Request(command, config, published, lockfile, keyring, e, context, compressor, compare, required, transport, policy, enforcePolicy, keep, fetch, mirrors, apkoRules, archs, allowUntrustedPackages);
     }
 
     public Request withContext(Path c) {
-      return new Request(command, config, published, lockfile, keyring, sourceDateEpoch, c, compressor, compare, required, transport, policy, enforcePolicy, keep, fetch, mirrors, apkoRules, archs);
+      return new Request(command, config, published, lockfile, keyring, sourceDateEpoch, c, compressor, compare, required, transport, policy, enforcePolicy, keep, fetch, mirrors, apkoRules, archs, allowUntrustedPackages);
     }
 
     public Request withCompressor(LayerCompressor c) {
-      return new Request(command, config, published, lockfile, keyring, sourceDateEpoch, context, Optional.of(c), compare, required, transport, policy, enforcePolicy, keep, fetch, mirrors, apkoRules, archs);
+      return new Request(command, config, published, lockfile, keyring, sourceDateEpoch, context, Optional.of(c), compare, required, transport, policy, enforcePolicy, keep, fetch, mirrors, apkoRules, archs, allowUntrustedPackages);
     }
 
     public Request withCompressor(Optional<LayerCompressor> c) {
-      return new Request(command, config, published, lockfile, keyring, sourceDateEpoch, context, c, compare, required, transport, policy, enforcePolicy, keep, fetch, mirrors, apkoRules, archs);
+      return new Request(command, config, published, lockfile, keyring, sourceDateEpoch, context, c, compare, required, transport, policy, enforcePolicy, keep, fetch, mirrors, apkoRules, archs, allowUntrustedPackages);
     }
 
     public Request withCompare(CompareOptions c, Verdict r) {
-      return new Request(command, config, published, lockfile, keyring, sourceDateEpoch, context, compressor, c, r, transport, policy, enforcePolicy, keep, fetch, mirrors, apkoRules, archs);
+      return new Request(command, config, published, lockfile, keyring, sourceDateEpoch, context, compressor, c, r, transport, policy, enforcePolicy, keep, fetch, mirrors, apkoRules, archs, allowUntrustedPackages);
     }
 
     public Request withTransport(TransportOptions t) {
-      return new Request(command, config, published, lockfile, keyring, sourceDateEpoch, context, compressor, compare, required, t, policy, enforcePolicy, keep, fetch, mirrors, apkoRules, archs);
+      return new Request(command, config, published, lockfile, keyring, sourceDateEpoch, context, compressor, compare, required, t, policy, enforcePolicy, keep, fetch, mirrors, apkoRules, archs, allowUntrustedPackages);
     }
 
     public Request withPolicy(Optional<Policy> p, boolean enforce) {
-      return new Request(command, config, published, lockfile, keyring, sourceDateEpoch, context, compressor, compare, required, transport, p, enforce, keep, fetch, mirrors, apkoRules, archs);
+      return new Request(command, config, published, lockfile, keyring, sourceDateEpoch, context, compressor, compare, required, transport, p, enforce, keep, fetch, mirrors, apkoRules, archs, allowUntrustedPackages);
     }
 
     public Request withKeep(Optional<Path> k) {
-      return new Request(command, config, published, lockfile, keyring, sourceDateEpoch, context, compressor, compare, required, transport, policy, enforcePolicy, k, fetch, mirrors, apkoRules, archs);
+      return new Request(command, config, published, lockfile, keyring, sourceDateEpoch, context, compressor, compare, required, transport, policy, enforcePolicy, k, fetch, mirrors, apkoRules, archs, allowUntrustedPackages);
     }
 
     public Request withFetch(FetchOptions f, Map<String, String> m) {
-      return new Request(command, config, published, lockfile, keyring, sourceDateEpoch, context, compressor, compare, required, transport, policy, enforcePolicy, keep, f, m, apkoRules, archs);
+      return new Request(command, config, published, lockfile, keyring, sourceDateEpoch, context, compressor, compare, required, transport, policy, enforcePolicy, keep, f, m, apkoRules, archs, allowUntrustedPackages);
     }
 
     /** Narrows the rebuild to these apk architectures ({@code --arch}); empty: the config's, all required. */
     public Request withArchs(List<String> a) {
-      return new Request(command, config, published, lockfile, keyring, sourceDateEpoch, context, compressor, compare, required, transport, policy, enforcePolicy, keep, fetch, mirrors, apkoRules, a);
+      return new Request(command, config, published, lockfile, keyring, sourceDateEpoch, context, compressor, compare, required, transport, policy, enforcePolicy, keep, fetch, mirrors, apkoRules, a, allowUntrustedPackages);
     }
 
     public Request withApkoRules(Optional<ApkoRules> a) {
-      return new Request(command, config, published, lockfile, keyring, sourceDateEpoch, context, compressor, compare, required, transport, policy, enforcePolicy, keep, fetch, mirrors, a, archs);
+      return new Request(command, config, published, lockfile, keyring, sourceDateEpoch, context, compressor, compare, required, transport, policy, enforcePolicy, keep, fetch, mirrors, a, archs, allowUntrustedPackages);
+    }
+
+    public Request withAllowUntrustedPackages(boolean allow) {
+      return new Request(command, config, published, lockfile, keyring, sourceDateEpoch, context, compressor, compare, required, transport, policy, enforcePolicy, keep, fetch, mirrors, apkoRules, archs, allow);
     }
   }
 
@@ -153,7 +161,9 @@ public final class Verification {
     Path work = r.keep().isPresent() ? Files.createDirectories(r.keep().get()) : Files.createTempDirectory("bitproof-verify-");
     Verifier.Request req = new Verifier.Request(r.config().orElse(r.context().resolve("etc/apko.json")), r.lockfile(),
         r.keyring(), r.sourceDateEpoch(), r.published(), work, r.compare(), r.required(), r.transport(), r.apkoRules(), r.archs());
-    Rebuilder rebuilder = new ApkoRebuilder(r.context(), r.compressor(), r.fetch().withMirrors(r.mirrors()));
+    Rebuilder rebuilder = new ApkoRebuilder(r.context(), r.compressor(), r.fetch().withMirrors(r.mirrors()))
+        .withSignaturePolicy(r.allowUntrustedPackages() ? PackageLoader.SignaturePolicy.RELAX
+            : PackageLoader.SignaturePolicy.REPORT);
     Report report;
     try (ImageSource published = Transports.source(ImageReference.parse(r.published()), r.transport())) {
       List<PublishedCheck> extra = new ArrayList<>(List.of(PublishedCheck.sbom()));

@@ -70,8 +70,9 @@ class ApkRepositoriesTest {
     return "http://127.0.0.1:" + server.getAddress().getPort() + "/repo";
   }
 
+  /** The demo's signed repository (testdata/demo/packages), which the project makes itself. */
   void serveGoldenRepo() throws Exception {
-    Path pk = SharedData.apkoTestdata().resolve("packages/x86_64");
+    Path pk = SharedData.testdata("demo/packages/x86_64");
     try (var s = Files.list(pk)) {
       for (Path p : s.toList()) {
         served.put("/repo/x86_64/" + p.getFileName(), Files.readAllBytes(p));
@@ -82,14 +83,14 @@ class ApkRepositoriesTest {
   @Test
   void localDirectoryFileUrlAndHttpGiveTheSamePackages() throws Exception {
     serveGoldenRepo();
-    Path pk = SharedData.apkoTestdata().resolve("packages");
+    Path pk = SharedData.testdata("demo/packages");
     try (ApkRepositories r = new ApkRepositories(Options.defaults(null))) {
       for (String loc : List.of(pk.toString(), pk.toUri().toString(), base())) {
         RepositoryRef ref = RepositoryRef.parse(loc + "/");
         ApkIndex idx = r.fetchIndex(ref, "x86_64");
-        assertEquals(4, idx.packages().size(), loc);
-        Fetched f = r.fetch(ref, "x86_64", idx.byName("replayout").get(0));
-        assertEquals("Q11/HhSewwwOXgl0r0ffb0O0BRtYc=", f.pkg().checksum(), loc);
+        assertEquals(2, idx.packages().size(), loc);
+        Fetched f = r.fetch(ref, "x86_64", idx.byName("demo-hello").get(0));
+        assertEquals("Q1VhhSASNb0FlrBWxnyDgrPx7971o=", f.pkg().checksum(), loc);
         assertFalse(f.fromCache());
       }
     }
@@ -101,7 +102,7 @@ class ApkRepositoriesTest {
     Path cache = tmp.resolve("cache");
     try (ApkRepositories r = new ApkRepositories(Options.defaults(cache))) {
       RepositoryRef ref = RepositoryRef.parse(base());
-      IndexEntry e = r.fetchIndex(ref, "x86_64").byName("replayout").get(0);
+      IndexEntry e = r.fetchIndex(ref, "x86_64").byName("demo-hello").get(0);
       assertFalse(r.fetch(ref, "x86_64", e).fromCache());
       Path entry = cache.resolve("apk").resolve(ApkRepositories.checksumHex(e.checksum(), "x") + ".apk");
       assertTrue(Files.isRegularFile(entry));
@@ -109,7 +110,7 @@ class ApkRepositoriesTest {
       assertTrue(r.fetch(ref, "x86_64", e).fromCache());
       assertEquals(before, requests.get(), "a cache hit does not touch the network");
       // poison the cache with another valid package: it must be replaced, not served
-      Files.write(entry, served.get("/repo/x86_64/pretend-baselayout-1.0.0-r0.apk"));
+      Files.write(entry, served.get("/repo/x86_64/demo-baselayout-1.0.0-r0.apk"));
       Fetched again = r.fetch(ref, "x86_64", e);
       assertFalse(again.fromCache());
       assertEquals(e.checksum(), again.pkg().checksum());
@@ -122,10 +123,10 @@ class ApkRepositoriesTest {
   @Test
   void serverSendingOtherBytesIsACheckedFailure() throws Exception {
     serveGoldenRepo();
-    served.put("/repo/x86_64/replayout-1.0.0-r0.apk", served.get("/repo/x86_64/pretend-baselayout-1.0.0-r0.apk"));
+    served.put("/repo/x86_64/demo-hello-1.0.0-r0.apk", served.get("/repo/x86_64/demo-baselayout-1.0.0-r0.apk"));
     try (ApkRepositories r = new ApkRepositories(Options.defaults(tmp.resolve("c")))) {
       RepositoryRef ref = RepositoryRef.parse(base());
-      IndexEntry e = r.fetchIndex(ref, "x86_64").byName("replayout").get(0);
+      IndexEntry e = r.fetchIndex(ref, "x86_64").byName("demo-hello").get(0);
       CheckException ex = assertThrows(CheckException.class, () -> r.fetch(ref, "x86_64", e));
       assertEquals(ApkCode.APK_FETCH_CHECKSUM_MISMATCH, ex.code());
       assertEquals(CheckException.Kind.INTEGRITY, ex.kind());
@@ -136,7 +137,7 @@ class ApkRepositoriesTest {
   @Test
   void missingAndOversizedAreReported() throws Exception {
     serveGoldenRepo();
-    try (ApkRepositories r = new ApkRepositories(new Options(null, 2, Duration.ofSeconds(10), 1000, 100))) {
+    try (ApkRepositories r = new ApkRepositories(new Options(null, 2, Duration.ofSeconds(10), 100, 100))) {
       RepositoryRef ref = RepositoryRef.parse(base());
       assertEquals(ApkCode.APK_FETCH_FAILED, assertThrows(CheckException.class, () -> r.fetchIndex(ref, "s390x")).code());
       assertEquals(ApkCode.APKINDEX_TOO_LARGE, assertThrows(CheckException.class, () -> r.fetchIndex(ref, "x86_64")).code());

@@ -32,12 +32,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The comparison engine on apko's golden image and on tampered copies of it built here. */
+/** The comparison engine on the demo's published image ({@code testdata/demo}) and on tampered copies of it built here. */
 class ImageComparatorTest {
-  static final String GOLDEN_INDEX = "sha256:b5f05e6fc882c97d61c1daee566954ae6fc09924f8e152293e2b97a06092069f";
+  static final String GOLDEN_INDEX = "sha256:7c08727a4cc2346501dce66540aff115783a9235af93e196d99978087a9b2f59";
 
   static Path golden() {
-    return SharedData.apkoTestdata().resolve("golden");
+    return SharedData.testdata("demo/published");
   }
 
   static ImageSource open(Path layout) throws IOException {
@@ -63,9 +63,9 @@ class ImageComparatorTest {
       assertEquals(GOLDEN_INDEX, c.rootA().toString());
       assertEquals(2, c.images().size());
       assertEquals("linux/amd64", c.images().get(0).platform());
-      assertEquals("sha256:69f0237c7f8cf0b8a329d1bf1d6870c870c4ec323e39d3a6da59596632d0f2f4",
+      assertEquals("sha256:0cf9fc5c8ec35b55dcd61ad37bd78e4272e4c5efed5379a2e35b1c1b34247458",
           c.images().get(0).manifestB().orElseThrow().toString());
-      assertEquals("sha256:20f698463c2755b6dc42b7d07e959ed7455a06e7367d507e829a315898f21a01",
+      assertEquals("sha256:186210a0e657db3a672cc4ec4d0b6ff92b36271f504cd028b908135223345a72",
           c.images().get(0).layers().get(0).diffIdA().orElseThrow().toString());
       assertTrue(c.failures().isEmpty());
     }
@@ -164,7 +164,7 @@ class ImageComparatorTest {
   void changedEnvVarIsNamedAndLayersAreNotRead(@TempDir Path tmp) throws Exception {
     Path t = TestLayouts.rewrite(golden(), tmp.resolve("t"), null, cfg -> {
       ArrayNode env = (ArrayNode) cfg.get("config").get("Env");
-      env.set(1, env.textNode("SSL_CERT_FILE=/tmp/evil.crt"));
+      env.set(2, env.textNode("SSL_CERT_FILE=/tmp/evil.crt")); // GREETING, PATH, SSL_CERT_FILE
     }, false);
     AtomicInteger layerReads = new AtomicInteger();
     Comparison c;
@@ -184,17 +184,17 @@ class ImageComparatorTest {
   @Test
   void timestampsCountWhenStrictAndNotWhenSemantic(@TempDir Path tmp) throws Exception {
     Path t = TestLayouts.rewrite(golden(), tmp.resolve("t"),
-        (arch, tar) -> TestLayouts.setMtime(tar, "etc/passwd", 1700000000L), cfg -> {
-          cfg.put("created", "2023-11-14T22:13:20Z");
-          ((ObjectNode) cfg.get("history").get(0)).put("created", "2023-11-14T22:13:20Z");
+        (arch, tar) -> TestLayouts.setMtime(tar, "etc/passwd", 1704067200L), cfg -> {
+          cfg.put("created", "2024-01-01T00:00:00Z");
+          ((ObjectNode) cfg.get("history").get(0)).put("created", "2024-01-01T00:00:00Z");
         }, false);
-    TestLayouts.editIndex(t, idx -> ((ObjectNode) idx.get("annotations")).put("org.opencontainers.image.created", "2023-11-14T22:13:20Z"));
+    TestLayouts.editIndex(t, idx -> ((ObjectNode) idx.get("annotations")).put("org.opencontainers.image.created", "2024-01-01T00:00:00Z"));
     Comparison strict = compare(golden(), t, CompareOptions.strict());
     assertEquals(Verdict.DIFFERENT, strict.verdict());
     Finding f = failures(strict, CompareCode.FILE_CHANGED).get(0);
     assertEquals("linux/amd64 layer 0 etc/passwd", f.subject());
     assertEquals("0", f.evidence().get("mtime.a"));
-    assertEquals("1700000000", f.evidence().get("mtime.b"));
+    assertEquals("1704067200", f.evidence().get("mtime.b"));
     assertEquals(1, failures(strict, CompareCode.INDEX_ANNOTATION_DIFFERS).size());
 
     Comparison semantic = compare(golden(), t, CompareOptions.semantic());
@@ -401,7 +401,7 @@ class ImageComparatorTest {
     assertEquals(2, lies.size(), "both arches");
     assertEquals("B", lies.get(0).evidence().get("side"));
     assertEquals("sha256:" + "0".repeat(64), lies.get(0).evidence().get("claimed"));
-    assertEquals("sha256:20f698463c2755b6dc42b7d07e959ed7455a06e7367d507e829a315898f21a01", lies.get(0).evidence().get("actual"));
+    assertEquals("sha256:186210a0e657db3a672cc4ec4d0b6ff92b36271f504cd028b908135223345a72", lies.get(0).evidence().get("actual"));
   }
 
   @Test

@@ -31,7 +31,7 @@ class UmociCrossCheckTest {
   @Test
   void sameFilesAsUmociUnpackAndDiff(@TempDir Path tmp) throws Exception {
     Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/umoci")), "skipped: umoci is not installed (.ci/run installs it)");
-    Path golden = SharedData.apkoTestdata().resolve("golden");
+    Path golden = SharedData.testdata("demo/published");
     Path t = TestLayouts.rewrite(golden, tmp.resolve("t"), (arch, tar) -> {
       try {
         byte[] b = TestLayouts.flipByte(tar, "etc/os-release");

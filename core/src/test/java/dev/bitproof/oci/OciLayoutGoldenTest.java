@@ -47,7 +47,7 @@ class OciLayoutGoldenTest {
 
   @Test
   void tamperedBlobIsRejectedWhileStreaming(@TempDir Path tmp) throws Exception {
-    Path golden = SharedData.apkoTestdata().resolve("golden");
+    Path golden = SharedData.testdata("demo/published");
     Path copy = TestLayouts.copy(golden, tmp.resolve("golden"));
     try (ImageSource src = Transports.source(ImageReference.parse("oci:" + copy), TransportOptions.defaults())) {
       Images.Resolved img = Images.walk(src).images().get(0);

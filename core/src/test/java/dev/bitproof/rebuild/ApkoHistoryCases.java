@@ -25,8 +25,15 @@ public final class ApkoHistoryCases {
     return SharedData.require("apk/apko-history");
   }
 
+  /**
+   * The cases of {@code cases.tsv}; without ../shared one placeholder case, so each test runs once and skips with
+   * the reason (through {@link #history}) instead of its class vanishing from the counts.
+   */
   public static List<Case> cases() throws IOException {
-    // skips (with the reason printed) on a clone without ../shared
+    if (!SharedData.present("apk/apko-history/cases.tsv")) {
+      return List.of(new Case("(shared data absent)", "", "", "apko-history", "(shared data absent)", "", "", Map.of(),
+          "-", ""));
+    }
     Path h = SharedData.require("apk/apko-history/cases.tsv").getParent();
     List<Case> out = new ArrayList<>();
     for (String line : Files.readAllLines(h.resolve("cases.tsv"))) {

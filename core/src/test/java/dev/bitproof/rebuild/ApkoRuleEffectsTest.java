@@ -84,6 +84,7 @@ class ApkoRuleEffectsTest {
 
   @Test
   void layeringRulesPerRelease() throws IOException {
+    GoldenRebuildTest.cliDir(); // skips here without ../shared, not inside assertThrows (where it would be the wrong exception)
     CheckException none = assertThrows(CheckException.class, () -> layered("v0.25.7"));
     assertEquals(RebuildCode.BUILD_UNSUPPORTED, none.code());
 

@@ -53,9 +53,16 @@ class BadInputTest {
     assertEquals(ApkCode.APK_SIGNATURE_UNTRUSTED_KEY, e.code());
     assertEquals(CheckException.Kind.INTEGRITY, e.kind());
     assertTrue(e.getMessage().startsWith("failed to fetch and verify packages (x86_64)"), e.getMessage());
-    // relaxed by name, the same build goes through
-    BuildResult r = Rebuild.run(t.request(t.config("", "app")).withSignaturePolicy(PackageLoader.SignaturePolicy.IGNORE));
+    // relaxed by name, the same build goes through and the package still carries its finding, as WARN
+    BuildResult r = Rebuild.run(t.request(t.config("", "app")).withSignaturePolicy(PackageLoader.SignaturePolicy.RELAX));
     assertEquals(1, r.images().get(0).packages().size());
+    dev.bitproof.report.Finding sig = r.images().get(0).packages().get(0).findings().get(0);
+    assertEquals(ApkCode.APK_SIGNATURE_UNTRUSTED_KEY, sig.code());
+    assertEquals(dev.bitproof.report.Severity.WARN, sig.severity());
+    // reported, not relaxed: the build goes through and the finding stays a FAIL
+    r = Rebuild.run(t.request(t.config("", "app")).withSignaturePolicy(PackageLoader.SignaturePolicy.REPORT));
+    sig = r.images().get(0).packages().get(0).findings().get(0);
+    assertEquals(dev.bitproof.report.Severity.FAIL, sig.severity());
   }
 
   @Test
@@ -116,13 +123,15 @@ class BadInputTest {
 
   @Test
   void lockFileForAnotherConfig(@TempDir Path tmp) throws IOException {
-    Path cli = SharedData.require("apk/apko/internal/cli");
+    Path demo = SharedData.testdata("demo");
     Path edited = tmp.resolve("apko.yaml");
-    Files.writeString(edited, Files.readString(cli.resolve("testdata/apko.yaml")) + "# edited\n");
-    CheckException e = fails(BuildRequest.of(edited, cli).withLockFile(cli.resolve("testdata/apko.lock.json")));
+    Files.writeString(edited, Files.readString(demo.resolve("apko.yaml")) + "# edited\n");
+    String locked = dev.bitproof.apko.LockFile.parse(Files.readAllBytes(demo.resolve("apko.lock.json")), "lock").config()
+        .orElseThrow().checksum();
+    CheckException e = fails(BuildRequest.of(edited, demo).withLockFile(demo.resolve("apko.lock.json")));
     assertEquals(RebuildCode.LOCK_CONFIG_MISMATCH, e.code());
     assertEquals(CheckException.Kind.INTEGRITY, e.kind());
-    assertTrue(e.getMessage().contains("sha256-eal7+HCFuOLz/8m3vNO5cYyNK0Zw7AphCcsc76TbTXg="), e.getMessage());
+    assertTrue(e.getMessage().contains(locked), e.getMessage());
   }
 
   @Test
@@ -135,14 +144,15 @@ class BadInputTest {
 
   @Test
   void lockPinningOtherBytesIsAChecksumMismatch(@TempDir Path tmp) throws IOException {
-    Path cli = SharedData.require("apk/apko/internal/cli");
-    String lock = Files.readString(cli.resolve("testdata/apko.lock.json"))
-        .replace("\"checksum\": \"Q11/HhSewwwOXgl0r0ffb0O0BRtYc=\"", "\"checksum\": \"Q1u62watWiRSQgVtAIuVuYoDOaVO4=\"");
+    Path demo = SharedData.testdata("demo");
+    // demo-hello x86_64 pinned to the aarch64 package's Q1
+    String lock = Files.readString(demo.resolve("apko.lock.json"))
+        .replace("\"checksum\": \"Q1VhhSASNb0FlrBWxnyDgrPx7971o=\"", "\"checksum\": \"Q1sDoOEwdHE8FJCABnSSjb7MaSKZ4=\"");
     Path l = tmp.resolve("apko.lock.json");
     Files.writeString(l, lock);
-    CheckException e = fails(GoldenRebuildTest.request(cli).withLockFile(l));
+    CheckException e = fails(BuildRequest.of(demo.resolve("apko.yaml"), demo).withLockFile(l));
     assertEquals(ApkCode.APK_CHECKSUM_MISMATCH, e.code());
-    assertTrue(e.getMessage().contains("replayout-1.0.0-r0.apk"), e.getMessage());
+    assertTrue(e.getMessage().contains("demo-hello-1.0.0-r0.apk"), e.getMessage());
   }
 
   @Test

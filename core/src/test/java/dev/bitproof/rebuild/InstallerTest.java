@@ -47,7 +47,7 @@ class InstallerTest {
 
   static PackageContent pkg(String name, List<TarEntryInfo> control, List<TarEntryInfo> data, List<String> triggers) {
     return new PackageContent(name, "1.0-r0", "x86_64", "MIT", "d", name, "m", "u", List.of(), List.of(), List.of(), "c",
-        List.of(), 0, 100, 10, 0, triggers, new byte[20], control, data, null);
+        List.of(), 0, 100, 10, 0, triggers, new byte[20], control, data, null, List.of());
   }
 
   static Map<String, TarArchiveEntry> entries(byte[] tar) throws IOException {

@@ -34,8 +34,9 @@ import org.tukaani.xz.XZInputStream;
 class SbomGeneratorTest {
   static final LayerSbom.Options OPTS = new LayerSbom.Options("test", "golden:latest", Optional.empty(), true);
 
+  /** The demo's published image (testdata/demo), 0 amd64, 1 arm64: generating an SBOM needs no ../shared. */
   static LoadedImage golden(int i) throws Exception {
-    Path golden = SharedData.apkoTestdata().resolve("golden");
+    Path golden = SharedData.testdata("demo/published");
     try (ImageSource src = Transports.source(ImageReference.parse("oci:" + golden), TransportOptions.defaults())) {
       Images.Tree tree = Images.walk(src);
       return LoadedImage.load(src, tree, tree.images().get(i));
@@ -160,11 +161,11 @@ class SbomGeneratorTest {
     assertEquals(Set.of(), failing(ok), ok.toString());
     assertTrue(ok.stream().anyMatch(f -> f.code().equals(SbomCode.SBOM_SUBJECT_MATCHES)), ok.toString());
     String tampered = xml.replace("<version>1.0.0-r0</version>", "<version>1.0.0-r1</version>")
-        .replace("replayout@1.0.0-r0", "replayout@1.0.0-r1");
+        .replace("demo-hello@1.0.0-r0", "demo-hello@1.0.0-r1");
     List<Finding> bad = SbomCheck.compare(img.contents(), SbomReader.read(tampered.getBytes(StandardCharsets.UTF_8), "x"),
         img.identity(), "x");
-    // both packages' <version> changed, only replayout's purl: one version mismatch, one purl contradicting itself
+    // both packages' <version> changed, only demo-hello's purl: one version mismatch, one purl contradicting itself
     assertEquals(Set.of(SbomCode.SBOM_VERSION_MISMATCH, SbomCode.SBOM_PURL_MISMATCH), failing(bad), bad.toString());
-    assertTrue(bad.stream().anyMatch(f -> f.code().equals(SbomCode.SBOM_PURL_MISMATCH) && f.subject().equals("pretend-baselayout")));
+    assertTrue(bad.stream().anyMatch(f -> f.code().equals(SbomCode.SBOM_PURL_MISMATCH) && f.subject().equals("demo-baselayout")));
   }
 }

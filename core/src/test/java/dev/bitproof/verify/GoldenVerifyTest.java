@@ -182,7 +182,8 @@ class GoldenVerifyTest {
     assertEquals("linux/amd64 layer 0 usr/lib/apk/db/installed", db.subject());
     assertTrue(db.evidence().get("diff").contains("-S:" + resigned.length + "\n+S:" + apk.length + "\n"), db.evidence().get("diff"));
     assertEquals(Verdict.BIT_IDENTICAL, r.comparison().orElseThrow().images().get(1).verdict(), "arm64 untouched");
-    assertTrue(r.notes().stream().anyMatch(n -> n.contains("relaxed")), r.notes().toString());
+    // one build, nothing relaxed: the failing package was installed to explain the image and its FAIL kept
+    assertTrue(r.notes().stream().noneMatch(n -> n.contains("relaxed")), r.notes().toString());
     assertEquals(Severity.OK, r.findings().stream().filter(x -> x.subject().equals("aarch64/replayout-1.0.0-r0.apk")
         && ApkCode.PACKAGE_SIGNATURE.contains(x.code())).findFirst().orElseThrow().severity());
   }

@@ -34,7 +34,7 @@ class ReportJsonTest {
 
   @Test
   void differentReportValidatesAndCarriesTheDigestsSideBySide(@TempDir Path tmp) throws Exception {
-    Path golden = SharedData.apkoTestdata().resolve("golden");
+    Path golden = SharedData.testdata("demo/published");
     Path t = TestLayouts.rewrite(golden, tmp.resolve("t"),
         (arch, tar) -> TestLayouts.flipByte(tar, "etc/apk/world"), null, false);
     Report r = Report.ofComparison("compare", compare(golden, t), "a", "b", Verdict.CONTENT_IDENTICAL, Map.of(), List.of());
@@ -43,7 +43,7 @@ class ReportJsonTest {
     assertEquals("FAIL", json.get("result").asText());
     assertEquals("DIFFERENT", json.get("verdict").asText());
     ObjectNode layer = (ObjectNode) json.get("images").get(0).get("layers").get(0);
-    assertEquals("sha256:20f698463c2755b6dc42b7d07e959ed7455a06e7367d507e829a315898f21a01", layer.get("diffId").get("a").asText());
+    assertEquals("sha256:186210a0e657db3a672cc4ec4d0b6ff92b36271f504cd028b908135223345a72", layer.get("diffId").get("a").asText());
     assertFalse(layer.get("diffId").get("a").equals(layer.get("diffId").get("b")));
     String text = ReportText.render(r, false);
     assertTrue(text.contains("FAIL  FILE_CHANGED  linux/amd64 layer 0 etc/apk/world: content differs"), text);
@@ -51,7 +51,7 @@ class ReportJsonTest {
 
   @Test
   void identicalReportValidatesAndPasses() throws Exception {
-    Path golden = SharedData.apkoTestdata().resolve("golden");
+    Path golden = SharedData.testdata("demo/published");
     Report r = Report.ofComparison("compare", compare(golden, golden), "a", "b", Verdict.CONTENT_IDENTICAL, Map.of("x", "y"), List.of("n"));
     ObjectNode json = ReportJson.toJson(r, "test");
     assertEquals(List.of(), ReportSchema.validate(json));
@@ -61,7 +61,7 @@ class ReportJsonTest {
 
   @Test
   void schemaRejectsWhatItShould() throws Exception {
-    Path golden = SharedData.apkoTestdata().resolve("golden");
+    Path golden = SharedData.testdata("demo/published");
     ObjectNode json = ReportJson.toJson(Report.ofComparison("compare", compare(golden, golden), "a", "b",
         Verdict.CONTENT_IDENTICAL, Map.of(), List.of()), "test");
     ObjectNode bad = json.deepCopy();

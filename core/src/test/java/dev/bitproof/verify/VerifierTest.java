@@ -26,10 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** The verify pipeline with a stand-in rebuild, so its own logic (hints, checks, verdict, report) is tested alone. */
 class VerifierTest {
   static Path golden() {
-    return SharedData.apkoTestdata().resolve("golden");
+    return SharedData.testdata("demo/published");
   }
 
-  /** "Rebuilds" by re-gzipping the golden layout: same tars, different compressed bytes, as our build gives today. */
+  /** "Rebuilds" by re-gzipping the demo's published layout: same tars, different compressed bytes, as our build gives today. */
   static class Recompressing implements Rebuilder {
     final List<Inputs> seen = new ArrayList<>();
     final List<Finding> signatures;
@@ -67,7 +67,7 @@ class VerifierTest {
     assertEquals(1, r.seen.size(), "its date equals the published one: no second build");
     assertEquals(List.of(), in.archs(), "not narrowed: the config's archs are required");
     assertEquals(List.of("x86_64", "aarch64"), in.publishedArchs(), "used only when the config names none");
-    assertEquals(java.util.Map.of("org.opencontainers.image.title", "Title", "org.opencontainers.image.vendor", "Vendor"),
+    assertEquals(java.util.Map.of("org.opencontainers.image.title", "bitproof demo", "org.opencontainers.image.vendor", "bitproof"),
         in.annotations());
     assertEquals("build date from the newest package builddate, as apko without SOURCE_DATE_EPOCH; it equals the "
         + "published org.opencontainers.image.created", report.notes().get(0));
@@ -105,9 +105,9 @@ class VerifierTest {
     };
     Report report = run(tmp, r, OptionalLong.empty());
     assertEquals(2, r.seen.size());
-    assertEquals(OptionalLong.of(0), r.seen.get(1).sourceDateEpoch());
-    assertEquals("0", report.inputs().get("sourceDateEpoch"));
-    assertTrue(report.notes().get(0).startsWith("build date 1970-01-01T00:00:00Z (SOURCE_DATE_EPOCH=0) taken from the "
+    assertEquals(OptionalLong.of(1700000000), r.seen.get(1).sourceDateEpoch());
+    assertEquals("1700000000", report.inputs().get("sourceDateEpoch"));
+    assertTrue(report.notes().get(0).startsWith("build date 2023-11-14T22:13:20Z (SOURCE_DATE_EPOCH=1700000000) taken from the "
         + "published index annotation org.opencontainers.image.created (the newest package builddate, 1704067200, is not it)"),
         report.notes().get(0));
     assertEquals(Verdict.CONTENT_IDENTICAL, report.verdict().orElseThrow());

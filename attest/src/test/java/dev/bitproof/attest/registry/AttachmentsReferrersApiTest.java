@@ -70,7 +70,9 @@ class AttachmentsReferrersApiTest {
   static void start() throws Exception {
     // one registry for the class: the insecure https probe of a new host:port waits 2 s on the JDK's http server
     reg = new FakeRegistry();
-    golden = RawManifest.of(Files.readAllBytes(SharedData.apkoTestdata().resolve("golden/index.json")), MediaType.OCI_INDEX, "golden");
+    // any image index will do: the demo's, which the project makes itself
+    golden = RawManifest.of(Files.readAllBytes(SharedData.testdata("demo/published/index.json")), MediaType.OCI_INDEX,
+        "demo");
   }
 
   @AfterAll

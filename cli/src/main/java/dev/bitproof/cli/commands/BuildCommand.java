@@ -29,7 +29,6 @@ import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.oci.transport.Transports;
 import dev.bitproof.rebuild.RebuildCode;
 import dev.bitproof.report.CheckException;
-import dev.bitproof.verify.VerifyCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +39,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -153,7 +151,8 @@ public final class BuildCommand implements Callable<Integer> {
   boolean lockOnly;
 
   @Option(names = "--allow-untrusted-packages",
-      description = "Do not require each package's .SIGN signature to verify with the keyring (apko does not check it).")
+      description = "Do not stop when a package's .SIGN signature does not verify with the keyring (apko does not "
+          + "check it); the failure is still reported, as WARN.")
   boolean allowUntrusted;
 
   @Option(names = "--tag", paramLabel = "TAG", description = "Tag to give the image in the destination.")
@@ -201,7 +200,7 @@ public final class BuildCommand implements Callable<Integer> {
         .withAnnotations(ann)
         .withKeyringAppend(keyFiles(wd))
         .withRepositoryAppend(repositories)
-        .withSignaturePolicy(allowUntrusted ? PackageLoader.SignaturePolicy.IGNORE : PackageLoader.SignaturePolicy.REQUIRE)
+        .withSignaturePolicy(allowUntrusted ? PackageLoader.SignaturePolicy.RELAX : PackageLoader.SignaturePolicy.REQUIRE)
         .withCompressor(compressorFor(compression))
         .withFetch(fetch.options(wd));
     if (apkoVersion != null) {
@@ -354,21 +353,9 @@ public final class BuildCommand implements Callable<Integer> {
     return m;
   }
 
-  private List<Path> keyFiles(Path wd) throws IOException {
-    List<Path> out = new ArrayList<>();
-    for (Path k : keyrings) {
-      Path p = WorkDir.resolve(wd, k);
-      if (Files.isDirectory(p)) {
-        try (Stream<Path> s = Files.list(p)) {
-          s.filter(Files::isRegularFile).sorted().forEach(out::add);
-        }
-      } else if (Files.isRegularFile(p)) {
-        out.add(p);
-      } else {
-        throw new CheckException(VerifyCode.KEYRING_NOT_FOUND, k.toString(), "no such key file or directory");
-      }
-    }
-    return out;
+  /** Key files or directories, read by the build under the keyring's one rule ({@code ApkKeyring.load}). */
+  private List<Path> keyFiles(Path wd) {
+    return keyrings.stream().map(k -> WorkDir.resolve(wd, k)).toList();
   }
 
   static Map<String, String> parseAnnotations(List<String> kvs) {
@@ -396,6 +383,13 @@ public final class BuildCommand implements Callable<Integer> {
         w.println("  layer    " + l.descriptor().digest() + "  (" + l.descriptor().size() + " B, " + l.compressor() + ")");
       }
       w.println("  packages " + img.packages().size() + ", build date " + img.buildDate());
+      for (BuildResult.InstalledPackage p : img.packages()) {
+        for (dev.bitproof.report.Finding f : p.findings()) {
+          if (f.severity() != dev.bitproof.report.Severity.OK) {
+            w.println("  " + f.severity() + "  " + f.code() + "  " + p.name() + "-" + p.version() + ": " + f.message());
+          }
+        }
+      }
     }
     for (Path p : sboms) {
       w.println("sbom     " + p);
@@ -443,7 +437,9 @@ public final class BuildCommand implements Callable<Integer> {
       }
       ArrayNode ps = i.putArray("packages");
       for (BuildResult.InstalledPackage p : img.packages()) {
-        ps.addObject().put("name", p.name()).put("version", p.version()).put("checksum", p.checksum()).put("url", p.url());
+        ObjectNode po = ps.addObject().put("name", p.name()).put("version", p.version()).put("checksum", p.checksum())
+            .put("url", p.url());
+        po.set("findings", Output.findingsJson(p.findings()));
       }
     }
     ObjectNode steps = n.putObject("stepsMillis");

@@ -315,14 +315,8 @@ public final class SbomCommand {
     /** apk's architecture names for apko-style file names (sbom-x86_64.spdx.json), OCI's otherwise. */
     private static String archName(LoadedImage img) {
       String a = img.image().config().architecture();
-      String v = img.image().config().variant();
-      return switch (a) {
-        case "amd64" -> "x86_64";
-        case "arm64" -> "aarch64";
-        case "386" -> "x86";
-        case "arm" -> "v6".equals(v) ? "armhf" : "armv7";
-        default -> a;
-      };
+      return dev.bitproof.apko.Arch.of(dev.bitproof.oci.Platform.of("linux", a, img.image().config().variant()))
+          .map(dev.bitproof.apko.Arch::apk).orElse(a);
     }
   }
 }

@@ -59,8 +59,13 @@ public final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--lockfile", paramLabel = "FILE", description = "apko lock file (apko.lock.json) to rebuild from.")
   Path lockfile;
 
-  @Option(names = "--keyring", paramLabel = "DIR", description = "Extra trusted public keys (*.pub) besides the config's keyring.")
+  @Option(names = "--keyring", paramLabel = "DIR|FILE", description = "Extra trusted public keys (a key file, or every "
+      + "file of a key directory) besides the config's keyring.")
   Path keyring;
+
+  @Option(names = "--allow-untrusted-packages", description = "A package whose .SIGN signature does not verify is "
+      + "reported as WARN instead of failing the verification (the finding stays in the report).")
+  boolean allowUntrusted;
 
   @Option(names = "--source-date-epoch", paramLabel = "N|auto", defaultValue = "auto",
       description = "Build date in seconds (default: auto, the published image's).")
@@ -167,7 +172,8 @@ public final class VerifyCommand implements Callable<Integer> {
         .withKeep(Optional.ofNullable(keep))
         .withFetch(fetch.options(wd), mirrors(repositories))
         .withApkoRules(Optional.ofNullable(apkoVersion).map(ApkoRules::select))
-        .withArchs(archs);
+        .withArchs(archs)
+        .withAllowUntrustedPackages(allowUntrusted);
     out.progress("bitproof verify: rebuilding " + (cfg == null ? "from the image's etc/apko.json" : config)
         + " and comparing with " + image);
     Report r = Verification.run(req);

@@ -31,7 +31,7 @@ class AttestReferrersApiTest {
 
   @Test
   void attachAndVerifyThroughTheReferrersApi() throws Exception {
-    byte[] golden = Files.readAllBytes(SharedData.apkoTestdata().resolve("golden/index.json"));
+    byte[] golden = Files.readAllBytes(SharedData.testdata("demo/published/index.json"));
     Digest digest = Digest.sha256(golden);
     assertEquals(AttestRegistryTest.GOLDEN_INDEX, digest.toString());
     try (FakeRegistry reg = new FakeRegistry()) {

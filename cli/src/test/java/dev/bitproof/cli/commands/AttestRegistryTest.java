@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code attest verify docker://…}, and rejected when the image digest or the payload is altered.
  */
 class AttestRegistryTest {
-  static final String GOLDEN_INDEX = "sha256:b5f05e6fc882c97d61c1daee566954ae6fc09924f8e152293e2b97a06092069f";
+  static final String GOLDEN_INDEX = "sha256:7c08727a4cc2346501dce66540aff115783a9235af93e196d99978087a9b2f59";
   static final TransportOptions INSECURE = TransportOptions.defaults().withInsecure(true);
 
   @TempDir
@@ -58,7 +58,7 @@ class AttestRegistryTest {
   }
 
   private String pushGolden(String repo) throws Exception {
-    Path golden = SharedData.apkoTestdata().resolve("golden");
+    Path golden = SharedData.testdata("demo/published");
     String ref = "docker://" + LocalRegistry.plain() + "/" + repo + ":v1";
     assertEquals(GOLDEN_INDEX, copy("oci:" + golden, ref).digest().toString());
     return ref;
@@ -164,7 +164,7 @@ class AttestRegistryTest {
     String repo = LocalRegistry.uniqueRepository("attest-auth");
     String ref = reg.ref(repo, "v1");
     TransportOptions auth = new TransportOptions(reg.username(), reg.password(), true, Optional.empty());
-    Path golden = SharedData.apkoTestdata().resolve("golden");
+    Path golden = SharedData.testdata("demo/published");
     try (ImageSource s = Transports.source(ImageReference.parse("oci:" + golden), auth);
         ImageDestination d = Transports.destination(ImageReference.parse(ref), auth)) {
       assertEquals(GOLDEN_INDEX, Copier.copy(s, d, Optional.empty(), Copier.Listener.NONE).root().digest().toString());
@@ -183,7 +183,7 @@ class AttestRegistryTest {
   }
 
   /**
-   * The issue's "done when": {@code bitproof verify} on the golden config against the golden image in the real
+   * The issue's "done when": {@code bitproof verify} on the demo's config against its published image in the real
    * registry signs its own report (--attest-key) and attaches it; attest verify finds it; the evidence records the
    * digest of exactly the report verify printed.
    */
@@ -192,13 +192,13 @@ class AttestRegistryTest {
     String repo = LocalRegistry.uniqueRepository("verify-attest");
     String ref = pushGolden(repo);
     assertEquals(0, run("key", "generate", "--type", "ed25519", "--out", dir.resolve("k").toString()).code());
-    Path cli = SharedData.require("apk/apko/internal/cli");
+    Path demo = SharedData.testdata("demo");
     Path out = dir.resolve("golden.intoto.jsonl");
-    Run v = run("verify", cli.resolve("testdata/apko.yaml").toString(), "--image", ref, "--lockfile",
-        cli.resolve("testdata/apko.lock.json").toString(), "--context", cli.toString(), "--insecure", "--format", "json",
+    Run v = run("verify", demo.resolve("apko.yaml").toString(), "--image", ref, "--lockfile",
+        demo.resolve("apko.lock.json").toString(), "--context", demo.toString(), "--insecure", "--format", "json",
         "--attest-key", dir.resolve("k.key").toString(), "--attest-out", out.toString(), "--attach");
     assertEquals(0, v.code(), v.err());
-    assertEquals("BIT_IDENTICAL", v.json().path("verdict").asText(), "apko's exact compressor reproduces the golden digests");
+    assertEquals("BIT_IDENTICAL", v.json().path("verdict").asText(), "apko's exact compressor reproduces the published digests");
     assertTrue(v.err().contains("attached at " + Attachments.referrersTag(Digest.parse(GOLDEN_INDEX))), v.err());
 
     Run ok = run("attest", "verify", ref, "--key", dir.resolve("k.pub").toString(), "--type", "vsa",

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code bitproof compare} through the CLI entry point: exit codes, JSON that validates, text for people. */
 class CompareCommandTest {
   static Path golden() {
-    return SharedData.apkoTestdata().resolve("golden");
+    return SharedData.testdata("demo/published");
   }
 
   @Test

@@ -21,11 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code bitproof copy} between transports; the registry round trip is confirmed by skopeo. */
 class CopyCommandTest {
-  static final String GOLDEN_INDEX = "sha256:b5f05e6fc882c97d61c1daee566954ae6fc09924f8e152293e2b97a06092069f";
+  static final String GOLDEN_INDEX = "sha256:7c08727a4cc2346501dce66540aff115783a9235af93e196d99978087a9b2f59";
 
   @Test
   void goldenLayoutToRegistryAndBackKeepsTheIndexDigest(@TempDir Path tmp) throws Exception {
-    Path golden = SharedData.apkoTestdata().resolve("golden");
+    Path golden = SharedData.testdata("demo/published");
     String ref = "docker://" + LocalRegistry.plain() + "/" + LocalRegistry.uniqueRepository("cli-copy") + ":v1";
 
     Run up = run("copy", "--insecure", "--format", "json", "oci:" + golden, ref);
@@ -33,8 +33,8 @@ class CopyCommandTest {
     JsonNode n = Json.parse(up.out().getBytes(StandardCharsets.UTF_8), "copy output");
     assertEquals(GOLDEN_INDEX, n.get("digest").asText());
     assertEquals(4, n.get("blobsCopied").asInt());
-    assertTrue(up.err().contains("copied 6c815259150f"), "progress on stderr: " + up.err());
-    assertFalse(up.out().contains("copied 6c815259150f"), "no progress in the JSON");
+    assertTrue(up.err().contains("copied eb6cb7f4652a"), "progress on stderr: " + up.err());
+    assertFalse(up.out().contains("copied eb6cb7f4652a"), "no progress in the JSON");
 
     byte[] raw = LocalRegistry.execBytes(List.of(LocalRegistry.skopeo().toString(), "inspect", "--raw", "--tls-verify=false", ref));
     assertEquals(GOLDEN_INDEX, Digest.sha256(raw).toString(), "skopeo sees our index digest");
@@ -52,7 +52,7 @@ class CopyCommandTest {
 
   @Test
   void credentialsFromFlagsCredsAndEnvironmentShapedFlags(@TempDir Path tmp) throws Exception {
-    Path golden = SharedData.apkoTestdata().resolve("golden");
+    Path golden = SharedData.testdata("demo/published");
     LocalRegistry.Endpoint ep = LocalRegistry.basicTls();
     String ref = ep.ref(LocalRegistry.uniqueRepository("cli-basic"), "v1");
     Path emptyConfig = tmp.resolve("none.json");
@@ -81,7 +81,7 @@ class CopyCommandTest {
 
   @Test
   void archivesAndPlatformSelection(@TempDir Path tmp) throws Exception {
-    Path golden = SharedData.apkoTestdata().resolve("golden");
+    Path golden = SharedData.testdata("demo/published");
     Path oa = tmp.resolve("golden-oci.tar");
     assertEquals(0, run("copy", "--quiet", "oci:" + golden, "oci-archive:" + oa).code());
     Run viaArchive = run("inspect", "oci-archive:" + oa);
@@ -94,14 +94,14 @@ class CopyCommandTest {
 
     Run arm = run("copy", "--platform", "linux/arm64", "--format", "json", "oci-archive:" + oa, "docker-archive:" + da + ":golden:v1");
     assertEquals(0, arm.code(), arm.err());
-    assertEquals("sha256:124c885f834cfaf1329987457a9651a68c4fb9733d4462ae6288b98011277858",
+    assertEquals("sha256:890b8c759ed5ef7f572e963f8a1fbd018e287ab0bb49e7a3e682753597d61e69",
         Json.parse(arm.out().getBytes(StandardCharsets.UTF_8), "copy").get("digest").asText());
     Run inspect = run("inspect", "--format", "json", "docker-archive:" + da);
     assertEquals(0, inspect.code(), inspect.err());
     JsonNode n = Json.parse(inspect.out().getBytes(StandardCharsets.UTF_8), "inspect");
-    assertEquals("sha256:fbb854f9d5a601a36c4dc8cc82e5b21e91b11cdd4aab5035340e4f517c5a8eb1",
+    assertEquals("sha256:ffa16a170bf44b12ccc0665d52a6b326da2d729142a68b2cfbc22cc3f2d04910",
         n.get("manifests").get(0).get("config").get("digest").asText());
-    assertEquals("sha256:7e0f9d62f6cab4785e18a55f17d03f20ffb776881f1f46258efd9458f7cdaf08",
+    assertEquals("sha256:3edde6f55c12909cfedfdb95b2f76edb83909e06d5404995f20c30de35aa72fb",
         n.get("manifests").get(0).get("layers").get(0).get("digest").asText());
   }
 }

@@ -15,26 +15,26 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code bitproof inspect} on apko's golden layouts: the exact digests upstream's tests pin. */
+/** {@code bitproof inspect} on the demo's published layout (and apko's base-image layout, from ../shared). */
 class InspectCommandTest {
-  static final String GOLDEN_INDEX = "sha256:b5f05e6fc882c97d61c1daee566954ae6fc09924f8e152293e2b97a06092069f";
-  static final String AMD64 = "sha256:69f0237c7f8cf0b8a329d1bf1d6870c870c4ec323e39d3a6da59596632d0f2f4";
-  static final String ARM64 = "sha256:124c885f834cfaf1329987457a9651a68c4fb9733d4462ae6288b98011277858";
+  static final String GOLDEN_INDEX = "sha256:7c08727a4cc2346501dce66540aff115783a9235af93e196d99978087a9b2f59";
+  static final String AMD64 = "sha256:0cf9fc5c8ec35b55dcd61ad37bd78e4272e4c5efed5379a2e35b1c1b34247458";
+  static final String ARM64 = "sha256:890b8c759ed5ef7f572e963f8a1fbd018e287ab0bb49e7a3e682753597d61e69";
 
   @Test
   void textTreeOfTheGoldenLayout() {
-    Path golden = SharedData.apkoTestdata().resolve("golden");
+    Path golden = SharedData.testdata("demo/published");
     Run r = run("inspect", "oci:" + golden);
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("index    " + GOLDEN_INDEX), r.out());
     assertTrue(r.out().contains("manifest " + AMD64) && r.out().contains("linux/amd64"), r.out());
     assertTrue(r.out().contains("manifest " + ARM64) && r.out().contains("linux/arm64"), r.out());
-    assertTrue(r.out().contains("diff_id sha256:20f698463c2755b6dc42b7d07e959ed7455a06e7367d507e829a315898f21a01"), r.out());
+    assertTrue(r.out().contains("diff_id sha256:186210a0e657db3a672cc4ec4d0b6ff92b36271f504cd028b908135223345a72"), r.out());
   }
 
   @Test
   void jsonTreeOfTheGoldenLayout() {
-    Path golden = SharedData.apkoTestdata().resolve("golden");
+    Path golden = SharedData.testdata("demo/published");
     Run r = run("inspect", "--format", "json", "oci:" + golden);
     assertEquals(0, r.code(), r.err());
     JsonNode n = Json.parse(r.out().getBytes(StandardCharsets.UTF_8), "inspect output");
@@ -44,11 +44,11 @@ class InspectCommandTest {
     JsonNode amd = n.get("manifests").get(0);
     assertEquals(AMD64, amd.get("digest").asText());
     assertEquals("linux/amd64", amd.get("platform").asText());
-    assertEquals("sha256:6c815259150f37d000417f9a93f41bddf74dff905c745986069d4b03e954ac1d", amd.get("config").get("digest").asText());
+    assertEquals("sha256:eb6cb7f4652a78750496da686534e21578b437d6f4a9764b5a43ff9bf5fbc3eb", amd.get("config").get("digest").asText());
     JsonNode layer = amd.get("layers").get(0);
-    assertEquals("sha256:c7557730da0e2d7fb242d8d1ac6dcf7e3a2439732aa5981270b4f3a02454b738", layer.get("digest").asText());
-    assertEquals(3072, layer.get("size").asLong());
-    assertEquals("sha256:20f698463c2755b6dc42b7d07e959ed7455a06e7367d507e829a315898f21a01", layer.get("diffId").asText());
+    assertEquals("sha256:2ee914966bc3ef22ba7ee0c0d39963e222cbadaa4d8d394be6b5ca82f4c3772f", layer.get("digest").asText());
+    assertEquals(1880, layer.get("size").asLong());
+    assertEquals("sha256:186210a0e657db3a672cc4ec4d0b6ff92b36271f504cd028b908135223345a72", layer.get("diffId").asText());
   }
 
   @Test
@@ -82,9 +82,9 @@ class InspectCommandTest {
 
   @Test
   void tamperedConfigIsExitOne(@TempDir Path tmp) throws Exception {
-    Path golden = SharedData.apkoTestdata().resolve("golden");
+    Path golden = SharedData.testdata("demo/published");
     Path copy = TestLayouts.copy(golden, tmp.resolve("golden"));
-    Path cfg = copy.resolve("blobs/sha256/6c815259150f37d000417f9a93f41bddf74dff905c745986069d4b03e954ac1d");
+    Path cfg = copy.resolve("blobs/sha256/eb6cb7f4652a78750496da686534e21578b437d6f4a9764b5a43ff9bf5fbc3eb");
     cfg.toFile().setWritable(true);
     String s = Files.readString(cfg);
     Files.writeString(cfg, s.replace("amd64", "amd65"));
@@ -95,7 +95,7 @@ class InspectCommandTest {
 
   @Test
   void nestedIndexShowsThePathToEachImage(@TempDir Path tmp) throws Exception {
-    Path golden = SharedData.apkoTestdata().resolve("golden");
+    Path golden = SharedData.testdata("demo/published");
     Path nested = tmp.resolve("nested");
     assertEquals(0, run("copy", "--quiet", "oci:" + golden, "oci:" + nested).code());
     byte[] inner = Files.readAllBytes(golden.resolve("index.json"));

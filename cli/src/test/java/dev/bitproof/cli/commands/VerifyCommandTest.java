@@ -15,19 +15,25 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code bitproof verify} on apko's golden config against the golden image, from a layout and, after
- * {@code bitproof copy}, from the real local registry (Debian's docker-registry).
+ * {@code bitproof verify} on the demo's config and lock ({@code testdata/demo}) against its published image, from a
+ * layout and, after {@code bitproof copy}, from the real local registry (Debian's docker-registry). apko's own golden
+ * config and image are verified in core's {@code GoldenVerifyTest} (fidelity, ../shared).
  */
 class VerifyCommandTest {
-  static final String GOLDEN_INDEX = "sha256:b5f05e6fc882c97d61c1daee566954ae6fc09924f8e152293e2b97a06092069f";
+  static final String GOLDEN_INDEX = "sha256:7c08727a4cc2346501dce66540aff115783a9235af93e196d99978087a9b2f59";
 
-  static Path cli() {
-    return SharedData.require("apk/apko/internal/cli");
+  static Path demo() {
+    return SharedData.testdata("demo");
+  }
+
+  /** The demo's published image as {@code oci:DIR}. */
+  static String published() {
+    return "oci:" + demo().resolve("published");
   }
 
   static Run verify(String image, String... more) {
-    List<String> args = new java.util.ArrayList<>(List.of("verify", cli().resolve("testdata/apko.yaml").toString(),
-        "--image", image, "--lockfile", cli().resolve("testdata/apko.lock.json").toString(), "--context", cli().toString()));
+    List<String> args = new java.util.ArrayList<>(List.of("verify", demo().resolve("apko.yaml").toString(),
+        "--image", image, "--lockfile", demo().resolve("apko.lock.json").toString(), "--context", demo().toString()));
     args.addAll(List.of(more));
     return run(args.toArray(String[]::new));
   }
@@ -48,13 +54,13 @@ class VerifyCommandTest {
 
   @Test
   void goldenLayout() {
-    assertGoldenVerified(verify("oci:" + cli().resolve("testdata/golden"), "--format", "json"));
+    assertGoldenVerified(verify(published(), "--format", "json"));
   }
 
   @Test
   void goldenInTheLocalRegistry() throws Exception {
     String ref = "docker://" + LocalRegistry.plain() + "/" + LocalRegistry.uniqueRepository("verify-golden") + ":v1";
-    Run copy = run("copy", "oci:" + cli().resolve("testdata/golden"), ref, "--insecure", "--quiet");
+    Run copy = run("copy", published(), ref, "--insecure", "--quiet");
     assertEquals(0, copy.code(), copy.err());
     Run r = verify(ref, "--insecure", "--format", "json");
     assertGoldenVerified(r);
@@ -63,7 +69,7 @@ class VerifyCommandTest {
 
   @Test
   void textReportSaysWhereTheBuildDateCameFrom() {
-    Run r = verify("oci:" + cli().resolve("testdata/golden"));
+    Run r = verify(published());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().startsWith("bitproof verify: PASS — BIT_IDENTICAL\n"), r.out());
     assertTrue(r.out().contains("annotations [org.opencontainers.image.title, org.opencontainers.image.vendor] taken from the published index"), r.out());
@@ -73,7 +79,7 @@ class VerifyCommandTest {
   @Test
   void badInputs(@TempDir Path tmp) {
     assertEquals(3, run("verify", tmp.resolve("missing.yaml").toString(), "--image", "oci:" + tmp).code());
-    assertEquals(2, verify("oci:" + cli().resolve("testdata/golden"), "--source-date-epoch", "yesterday").code());
-    assertEquals(2, run("verify", cli().resolve("testdata/apko.yaml").toString()).code(), "--image is required");
+    assertEquals(2, verify(published(), "--source-date-epoch", "yesterday").code());
+    assertEquals(2, run("verify", demo().resolve("apko.yaml").toString()).code(), "--image is required");
   }
 }

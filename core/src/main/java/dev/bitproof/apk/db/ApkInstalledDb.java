@@ -9,12 +9,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * apk's installed database ({@code usr/lib/apk/db/installed}, formerly {@code lib/apk/db/installed}): one record
- * per package, blank-line separated, {@code X:value} lines. Only the fields a verifier needs are kept; file lines
- * ({@code F:} directory, {@code R:} file, {@code Z:} checksum) are turned into full paths.
+ * apk's installed database ({@code usr/lib/apk/db/installed}, formerly {@code lib/apk/db/installed}; a base image's
+ * APKINDEX in apko's base-image mode has the same form): one record per package, blank-line separated,
+ * {@code X:value} lines; file lines ({@code F:} directory, {@code R:} file, {@code Z:} checksum) are turned into
+ * full paths. The one reader of this format, in two {@link Mode}s: strict for a verifier, apko's for a rebuild.
  *
- * <p>Parsing is strict about structure (a file before any directory line, a checksum without a file, an unknown
- * checksum encoding) and bounded in size, because the database comes from an untrusted layer.
+ * <p>Strict parsing refuses structural oddities (a file before any directory line, a checksum without a file, an
+ * unknown checksum encoding); both modes are bounded in size, because the database comes from an untrusted layer.
  */
 public final class ApkInstalledDb {
   /** More packages than this is {@code APK_DB_TOO_LARGE}: real images have a few thousand. */
@@ -82,19 +83,53 @@ public final class ApkInstalledDb {
   }
 
   /**
+   * One line of the file list, in database order: an {@code F:} directory (never the empty top one) or an
+   * {@code R:} file with its {@code Z:} checksum (strict mode only: apko's reader ignores {@code Z:}).
+   */
+  public record Entry(String path, boolean directory, Optional<Checksum> checksum) {}
+
+  /**
    * One package record.
    *
+   * @param depends {@code D:} as written (space-separated)
+   * @param provides {@code p:} as written (space-separated)
+   * @param replaces {@code r:}, empty when the record has no such line (apko writes it back only then)
+   * @param installIf {@code i:}, empty when the record has no such line
    * @param controlChecksum {@code C:} the Q1 SHA-1 of the package's control stream
    * @param directories every {@code F:} line, in order
+   * @param entries directories and files as they come, for a writer that must put them back in apko's order
    */
   public record Package(String name, String version, String arch, String license, String description, String origin,
-      String maintainer, String url, String commit, long buildTime, Optional<Checksum> controlChecksum,
-      List<String> directories, List<InstalledFile> files) {
+      String maintainer, String url, String depends, String provides, Optional<String> replaces, String commit,
+      long buildTime, Optional<String> installIf, long size, long installedSize, long providerPriority,
+      Optional<Checksum> controlChecksum, List<String> directories, List<InstalledFile> files, List<Entry> entries) {
     public Package {
       directories = List.copyOf(directories);
       files = List.copyOf(files);
+      entries = List.copyOf(entries);
+    }
+
+    /** The {@code p:} names, without empty ones. */
+    public List<String> provideNames() {
+      return java.util.Arrays.stream(provides.split(" ")).filter(x -> !x.isEmpty()).toList();
+    }
+
+    /** {@code name=version}. */
+    public String pin() {
+      return name + "=" + version;
     }
   }
+
+  /**
+   * How a database is read. {@link #STRICT} is for verifying an image: every structural oddity is an error with a
+   * stable code. {@link #APKO} is go-apk's {@code ParseInstalled} (what apko reads a base image's packages and its
+   * own database back with), quirks included because they decide bytes apko writes: records end only at an empty
+   * line (the last one, when the file does not end in an empty line, is dropped), a record without {@code P:} is
+   * skipped, one trailing {@code \r} per line is dropped, {@code Z:} lines are ignored and a {@code C:} that is not
+   * {@code Q1} is left out, {@code R:} paths are joined and cleaned as Go's {@code filepath.Join} (a path that then
+   * leaves the root is refused: ours, apko has no such check), {@code M:} needs a directory and {@code a:} a file.
+   */
+  public enum Mode { STRICT, APKO }
 
   private final List<Package> packages;
 
@@ -111,33 +146,49 @@ public final class ApkInstalledDb {
     return packages.stream().filter(p -> p.name().equals(name)).findFirst();
   }
 
+  /** Reads a database strictly (see {@link Mode#STRICT}). */
   public static ApkInstalledDb parse(byte[] bytes, String subject) {
-    String text = new String(bytes, StandardCharsets.UTF_8);
+    return parse(bytes, subject, Mode.STRICT);
+  }
+
+  /**
+   * Reads a database. Errors are {@code APK_DB_INVALID} (structure), {@code APK_DB_CHECKSUM_INVALID} and
+   * {@code APK_DB_TOO_LARGE}, whose subject is {@code subject:line}.
+   */
+  public static ApkInstalledDb parse(byte[] bytes, String subject, Mode mode) {
+    boolean apko = mode == Mode.APKO;
+    String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\n", -1);
+    int n = lines.length;
+    if (n > 0 && lines[n - 1].isEmpty()) {
+      n--; // a trailing newline ends the last line; it is not an empty line of its own
+    }
     List<Package> out = new ArrayList<>();
     Rec r = null;
     int files = 0;
-    int lineNo = 0;
-    for (String line : text.split("\n", -1)) {
-      lineNo++;
+    for (int i = 0; i < n; i++) {
+      String line = lines[i];
+      if (apko && line.endsWith("\r")) {
+        line = line.substring(0, line.length() - 1); // bufio.ScanLines drops one trailing \r
+      }
       if (line.isEmpty()) {
-        if (r != null) {
-          out.add(r.build(subject));
+        if (r != null && (!apko || !r.name.isEmpty())) {
+          out.add(r.build(subject, apko));
           if (out.size() > MAX_PACKAGES) {
             throw new CheckException(ApkDbCode.APK_DB_TOO_LARGE, subject, "more than " + MAX_PACKAGES + " packages");
           }
-          r = null;
         }
+        r = null;
         continue;
       }
+      String where = subject + ":" + (i + 1);
       if (line.length() < 2 || line.charAt(1) != ':') {
-        throw CheckException.integrity(ApkDbCode.APK_DB_INVALID, subject + ":" + lineNo, "expected 'X:value', found '" + cut(line) + "'");
+        throw CheckException.integrity(ApkDbCode.APK_DB_INVALID, where, "expected 'X:value', found '" + cut(line) + "'");
       }
       if (r == null) {
         r = new Rec();
       }
       char key = line.charAt(0);
       String v = line.substring(2);
-      String where = subject + ":" + lineNo;
       switch (key) {
         case 'P' -> r.name = v;
         case 'V' -> r.version = v;
@@ -147,48 +198,107 @@ public final class ApkInstalledDb {
         case 'o' -> r.origin = v;
         case 'm' -> r.maintainer = v;
         case 'U' -> r.url = v;
+        case 'D' -> r.depends = v;
+        case 'p' -> r.provides = v;
+        case 'r' -> r.replaces = Optional.of(v);
+        case 'i' -> r.installIf = Optional.of(v);
         case 'c' -> r.commit = v;
-        case 't' -> r.buildTime = parseLong(v, where);
-        case 'C' -> r.control = Optional.of(Checksum.parse(v, where));
+        case 't' -> r.buildTime = number(v, where, false);
+        case 'S' -> r.size = number(v, where, apko);
+        case 'I' -> r.installedSize = number(v, where, apko);
+        case 'k' -> r.providerPriority = number(v, where, apko);
+        case 'C' -> {
+          if (!apko) {
+            r.control = Optional.of(Checksum.parse(v, where));
+          } else if (v.startsWith("Q1")) {
+            r.control = Optional.of(Checksum.parse(v, where));
+          }
+        }
         case 'F' -> {
           r.dir = v;
-          r.dirs.add(v);
           r.lastFile = -1;
+          r.dirs.add(v);
+          if (!v.isEmpty()) {
+            r.entries.add(new Entry(v, true, Optional.empty()));
+          }
+        }
+        case 'M' -> {
+          if (apko && (r.dir == null || r.dir.isEmpty())) {
+            throw CheckException.integrity(ApkDbCode.APK_DB_INVALID, where, "'M:' line without a directory");
+          }
         }
         case 'R' -> {
-          if (r.dir == null) {
-            throw CheckException.integrity(ApkDbCode.APK_DB_INVALID, where, "file line 'R:" + cut(v) + "' before any 'F:' directory line");
-          }
-          if (v.isEmpty() || v.contains("/")) {
-            throw CheckException.integrity(ApkDbCode.APK_DB_INVALID, where, "file name must be one path component: '" + cut(v) + "'");
+          String path;
+          if (apko) {
+            path = r.dir == null ? v : joinClean(r.dir, v);
+            if (path.equals("..") || path.startsWith("../")) {
+              throw CheckException.integrity(ApkDbCode.APK_DB_INVALID, where, "file path escapes its directory: '" + cut(v) + "'");
+            }
+          } else {
+            if (r.dir == null) {
+              throw CheckException.integrity(ApkDbCode.APK_DB_INVALID, where, "file line 'R:" + cut(v) + "' before any 'F:' directory line");
+            }
+            if (v.isEmpty() || v.contains("/")) {
+              throw CheckException.integrity(ApkDbCode.APK_DB_INVALID, where, "file name must be one path component: '" + cut(v) + "'");
+            }
+            path = r.dir.isEmpty() ? v : r.dir + "/" + v;
           }
           if (++files > MAX_FILES) {
             throw new CheckException(ApkDbCode.APK_DB_TOO_LARGE, subject, "more than " + MAX_FILES + " files");
           }
-          r.files.add(new InstalledFile(r.dir.isEmpty() ? v : r.dir + "/" + v, Optional.empty()));
+          r.files.add(new InstalledFile(path, Optional.empty()));
+          r.entries.add(new Entry(path, false, Optional.empty()));
           r.lastFile = r.files.size() - 1;
         }
+        case 'a' -> {
+          if (apko && r.lastFile < 0) {
+            throw CheckException.integrity(ApkDbCode.APK_DB_INVALID, where, "'a:' line without a file");
+          }
+        }
         case 'Z' -> {
+          if (apko) {
+            break; // go-apk does not read file checksums back
+          }
           if (r.lastFile < 0) {
             throw CheckException.integrity(ApkDbCode.APK_DB_INVALID, where, "checksum line 'Z:' without a file line before it");
           }
           InstalledFile f = r.files.get(r.lastFile);
-          r.files.set(r.lastFile, new InstalledFile(f.path(), Optional.of(Checksum.parse(v, where))));
+          Optional<Checksum> sum = Optional.of(Checksum.parse(v, where));
+          r.files.set(r.lastFile, new InstalledFile(f.path(), sum));
+          r.entries.set(r.entries.size() - 1, new Entry(f.path(), false, sum));
         }
         default -> {
-          // other fields (D, p, r, i, S, I, k, M, a, q, s, f ...) carry nothing a content check uses
+          // other fields (s, f, q ...) carry nothing a reader here uses
         }
       }
     }
-    if (r != null) {
-      out.add(r.build(subject));
+    if (r != null && !apko) {
+      out.add(r.build(subject, false));
     }
     return new ApkInstalledDb(out);
   }
 
-  private static long parseLong(String v, String where) {
+  /** Go's {@code filepath.Join(dir, name)} for relative paths. */
+  static String joinClean(String dir, String name) {
+    String joined = dir.isEmpty() ? name : dir + "/" + name;
+    List<String> parts = new ArrayList<>();
+    for (String p : joined.split("/")) {
+      if (p.isEmpty() || p.equals(".")) {
+        continue;
+      }
+      if (p.equals("..") && !parts.isEmpty() && !parts.get(parts.size() - 1).equals("..")) {
+        parts.remove(parts.size() - 1);
+      } else {
+        parts.add(p);
+      }
+    }
+    return parts.isEmpty() ? "." : String.join("/", parts);
+  }
+
+  /** A decimal number; {@code unsigned} as Go's {@code ParseUint} (S:, I:, k: in apko mode). */
+  private static long number(String v, String where, boolean unsigned) {
     try {
-      return Long.parseLong(v);
+      return unsigned ? Long.parseUnsignedLong(v) : Long.parseLong(v);
     } catch (NumberFormatException e) {
       throw CheckException.integrity(ApkDbCode.APK_DB_INVALID, where, "not a number: '" + cut(v) + "'");
     }
@@ -199,29 +309,37 @@ public final class ApkInstalledDb {
   }
 
   private static final class Rec {
-    String name;
-    String version;
+    String name = "";
+    String version = "";
     String arch = "";
     String license = "";
     String description = "";
     String origin = "";
     String maintainer = "";
     String url = "";
+    String depends = "";
+    String provides = "";
+    Optional<String> replaces = Optional.empty();
+    Optional<String> installIf = Optional.empty();
     String commit = "";
     long buildTime;
+    long size;
+    long installedSize;
+    long providerPriority;
     Optional<Checksum> control = Optional.empty();
     String dir;
     int lastFile = -1;
     final List<String> dirs = new ArrayList<>();
     final List<InstalledFile> files = new ArrayList<>();
+    final List<Entry> entries = new ArrayList<>();
 
-    Package build(String subject) {
-      if (name == null || name.isEmpty() || version == null || version.isEmpty()) {
+    Package build(String subject, boolean apko) {
+      if (!apko && (name.isEmpty() || version.isEmpty())) {
         throw CheckException.integrity(ApkDbCode.APK_DB_INVALID, subject, "package record without P: name or V: version"
-            + (name == null ? "" : " (P:" + name + ")"));
+            + (name.isEmpty() ? "" : " (P:" + name + ")"));
       }
-      return new Package(name, version, arch, license, description, origin, maintainer, url, commit, buildTime, control,
-          dirs, files);
+      return new Package(name, version, arch, license, description, origin, maintainer, url, depends, provides,
+          replaces, commit, buildTime, installIf, size, installedSize, providerPriority, control, dirs, files, entries);
     }
   }
 }

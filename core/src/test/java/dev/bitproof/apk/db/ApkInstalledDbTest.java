@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -74,5 +75,96 @@ class ApkInstalledDbTest {
     CheckException e = assertThrows(CheckException.class, () -> ApkInstalledDb.parse(db.getBytes(StandardCharsets.UTF_8), "t"));
     assertTrue(e.code().equals(ApkDbCode.APK_DB_INVALID) || e.code().equals(ApkDbCode.APK_DB_CHECKSUM_INVALID), e.toString());
     assertEquals(CheckException.Kind.INTEGRITY, e.kind());
+  }
+
+  /** A database as apko writes one: M:/a: lines, a Z: per file, the last record ending without a blank line. */
+  static final String TWO_RECORDS = """
+      P:base
+      V:1.0-r0
+      A:x86_64
+      D:so:libc.so
+      p:cmd:base=1.0
+      i:[]
+      t:1700000000
+      S:2330
+      I:2899
+      k:0
+      C:Q1cs+Hlyu5sY+1mmwKPedcRWj8E24=
+      F:
+      R:top
+      F:etc
+      M:0:0:0700
+      R:os-release
+      a:0:0:0600
+      Z:Q1ylUnu7uKXMnEwtK0tOKWGNjKO/g=
+      F:etc/ssl
+      R:../../escape-free
+
+      P:last
+      V:2
+      F:usr/bin
+      R:tool
+      """;
+
+  @Test
+  void strictModeKeepsChecksumsAndTheLastRecord() {
+    ApkInstalledDb db = ApkInstalledDb.parse(TWO_RECORDS.replace("R:../../escape-free\n", "").getBytes(StandardCharsets.UTF_8), "t");
+    assertEquals(List.of("base", "last"), db.packages().stream().map(ApkInstalledDb.Package::name).toList());
+    ApkInstalledDb.Package b = db.packages().get(0);
+    assertEquals(List.of("top", "etc/os-release"), b.files().stream().map(ApkInstalledDb.InstalledFile::path).toList());
+    assertEquals("SHA-1", b.files().get(1).checksum().orElseThrow().algorithm());
+    assertEquals(Optional.of("[]"), b.installIf());
+    assertEquals(Optional.empty(), b.replaces());
+    assertEquals(List.of("cmd:base=1.0"), b.provideNames());
+    assertEquals(2330, b.size());
+    assertEquals(2899, b.installedSize());
+    assertEquals(1700000000, b.buildTime());
+  }
+
+  @Test
+  void strictModeRefusesAPathInAFileLine() {
+    CheckException e = assertThrows(CheckException.class,
+        () -> ApkInstalledDb.parse(TWO_RECORDS.getBytes(StandardCharsets.UTF_8), "t"));
+    assertEquals(ApkDbCode.APK_DB_INVALID, e.code());
+    assertEquals("t:20", e.subject());
+  }
+
+  @Test
+  void apkoModeReadsAsGoApksParseInstalled() {
+    ApkInstalledDb db = ApkInstalledDb.parse(TWO_RECORDS.getBytes(StandardCharsets.UTF_8), "t", ApkInstalledDb.Mode.APKO);
+    // the last record is not followed by an empty line: go-apk never appends it
+    assertEquals(List.of("base"), db.packages().stream().map(ApkInstalledDb.Package::name).toList());
+    ApkInstalledDb.Package b = db.packages().get(0);
+    // R: joined and cleaned as filepath.Join; Z: not read back; entries keep F:/R: order, the empty top F: left out
+    assertEquals(List.of("top", "etc", "etc/os-release", "etc/ssl", "escape-free"),
+        b.entries().stream().map(ApkInstalledDb.Entry::path).toList());
+    assertEquals(List.of(false, true, false, true, false),
+        b.entries().stream().map(ApkInstalledDb.Entry::directory).toList());
+    assertTrue(b.files().stream().allMatch(f -> f.checksum().isEmpty()));
+    assertEquals("Q1cs+Hlyu5sY+1mmwKPedcRWj8E24=", b.controlChecksum().orElseThrow().text());
+  }
+
+  @Test
+  void apkoModeSkipsNamelessRecordsAndDropsCarriageReturns() {
+    ApkInstalledDb db = ApkInstalledDb.parse("V:1\nF:x\n\nP:a\r\nV:2\r\nC:Q2AAAA\n\n".getBytes(StandardCharsets.UTF_8), "t",
+        ApkInstalledDb.Mode.APKO);
+    assertEquals(List.of("a"), db.packages().stream().map(ApkInstalledDb.Package::name).toList());
+    assertEquals("2", db.packages().get(0).version());
+    assertTrue(db.packages().get(0).controlChecksum().isEmpty(), "a C: that is not Q1 is left out, as go-apk does");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "P:x\nnot a line\n\n",
+      "P:x\nF:etc\nR:../../x\n\n",        // leaves the root once cleaned
+      "P:x\nt:soon\n\n",
+      "P:x\nS:-1\n\n",                      // ParseUint
+      "P:x\nF:\nM:0:0:0700\n\n",           // M: without a directory
+      "P:x\nF:etc\na:0:0:0600\n\n",        // a: without a file
+  })
+  void apkoModeRefusesWhatGoApkRefusesAndEscapes(String db) {
+    CheckException e = assertThrows(CheckException.class,
+        () -> ApkInstalledDb.parse(db.getBytes(StandardCharsets.UTF_8), "t", ApkInstalledDb.Mode.APKO));
+    assertEquals(ApkDbCode.APK_DB_INVALID, e.code());
   }
 }

@@ -31,9 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** oci-archive: and docker-archive: read and write, against apko's golden layout and skopeo's own archives. */
 class ArchiveTransportTest {
-  static final String GOLDEN_INDEX = "sha256:b5f05e6fc882c97d61c1daee566954ae6fc09924f8e152293e2b97a06092069f";
-  static final String AMD64_MANIFEST = "sha256:69f0237c7f8cf0b8a329d1bf1d6870c870c4ec323e39d3a6da59596632d0f2f4";
-  static final String AMD64_CONFIG = "sha256:6c815259150f37d000417f9a93f41bddf74dff905c745986069d4b03e954ac1d";
+  static final String GOLDEN_INDEX = "sha256:7c08727a4cc2346501dce66540aff115783a9235af93e196d99978087a9b2f59";
+  static final String AMD64_MANIFEST = "sha256:0cf9fc5c8ec35b55dcd61ad37bd78e4272e4c5efed5379a2e35b1c1b34247458";
+  static final String AMD64_CONFIG = "sha256:eb6cb7f4652a78750496da686534e21578b437d6f4a9764b5a43ff9bf5fbc3eb";
 
   static Copier.Result copy(String from, String to, Optional<Platform> platform) throws Exception {
     TransportOptions o = TransportOptions.defaults();
@@ -45,7 +45,7 @@ class ArchiveTransportTest {
 
   @Test
   void ociArchiveRoundTripKeepsEveryByte(@TempDir Path tmp) throws Exception {
-    Path golden = SharedData.apkoTestdata().resolve("golden");
+    Path golden = SharedData.testdata("demo/published");
     Path tar = tmp.resolve("golden.tar");
     assertEquals(GOLDEN_INDEX, copy("oci:" + golden, "oci-archive:" + tar, Optional.empty()).root().digest().toString());
     try (ImageSource s = Transports.source(ImageReference.parse("oci-archive:" + tar), TransportOptions.defaults())) {
@@ -65,10 +65,10 @@ class ArchiveTransportTest {
 
   @Test
   void tamperedSourceLeavesNoArchiveBehind(@TempDir Path tmp) throws Exception {
-    Path golden = SharedData.apkoTestdata().resolve("golden");
+    Path golden = SharedData.testdata("demo/published");
     Path copy = tmp.resolve("src");
     copy("oci:" + golden, "oci:" + copy, Optional.empty());
-    Path layer = copy.resolve("blobs/sha256/c7557730da0e2d7fb242d8d1ac6dcf7e3a2439732aa5981270b4f3a02454b738");
+    Path layer = copy.resolve("blobs/sha256/2ee914966bc3ef22ba7ee0c0d39963e222cbadaa4d8d394be6b5ca82f4c3772f");
     byte[] b = Files.readAllBytes(layer);
     b[b.length / 2] ^= 1;
     Files.write(layer, b);
@@ -87,7 +87,7 @@ class ArchiveTransportTest {
   @Test
   void taggedOciArchiveIsReadBySkopeo(@TempDir Path tmp) throws Exception {
     String skopeo = LocalRegistry.skopeo().toString();
-    Path golden = SharedData.apkoTestdata().resolve("golden");
+    Path golden = SharedData.testdata("demo/published");
     Path tar = tmp.resolve("tagged.tar");
     copy("oci:" + golden, "oci-archive:" + tar + ":v1", Optional.empty());
     byte[] raw = LocalRegistry.execBytes(List.of(skopeo, "inspect", "--raw", "oci-archive:" + tar + ":v1"));
@@ -96,7 +96,7 @@ class ArchiveTransportTest {
 
   @Test
   void dockerArchiveOfOnePlatformKeepsConfigAndLayerDigests(@TempDir Path tmp) throws Exception {
-    Path golden = SharedData.apkoTestdata().resolve("golden");
+    Path golden = SharedData.testdata("demo/published");
     Path tar = tmp.resolve("amd64.tar");
     CheckException noPlatform = assertThrows(CheckException.class,
         () -> copy("oci:" + golden, "docker-archive:" + tar + ":test/golden:v1", Optional.empty()));
@@ -131,7 +131,7 @@ class ArchiveTransportTest {
   @Test
   void skopeosDockerArchiveReadsWithItsDiffIdsAndSymlinkedLayers(@TempDir Path tmp) throws Exception {
     String skopeo = LocalRegistry.skopeo().toString();
-    Path golden = SharedData.apkoTestdata().resolve("golden");
+    Path golden = SharedData.testdata("demo/published");
     Path layout = LocalRegistry.indexAsTaggedLayout(golden, "v1", tmp.resolve("layout"));
     Path tar = tmp.resolve("skopeo.tar");
     LocalRegistry.exec(List.of(skopeo, "copy", "--override-arch", "amd64", "oci:" + layout + ":v1",

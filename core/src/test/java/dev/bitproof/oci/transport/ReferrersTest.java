@@ -30,12 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Listing OCI 1.1 referrers: the registry API (a loopback {@link FakeRegistry} implementing distribution spec 1.1),
  * the tag-scheme fallback (the same fake without the API, and the real distribution 2.8), and OCI layouts. The
- * subject of every referrer is apko's golden index {@code sha256:b5f05e6f…} with its real bytes.
+ * subject of every referrer is the demo's image index ({@code testdata/demo/published}) with its real bytes.
  */
 class ReferrersTest {
   static final TransportOptions INSECURE = TransportOptions.defaults().withInsecure(true);
   static final RegistryClient.Retry FAST = new RegistryClient.Retry(2, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofSeconds(5));
-  static final String GOLDEN = "sha256:b5f05e6fc882c97d61c1daee566954ae6fc09924f8e152293e2b97a06092069f";
   static final String SPDX = "application/spdx+json";
   static final String BUNDLE = "application/vnd.dev.sigstore.bundle.v0.3+json";
   static final byte[] EMPTY = "{}".getBytes(StandardCharsets.US_ASCII);
@@ -47,8 +46,9 @@ class ReferrersTest {
   void start() throws Exception {
     reg = new FakeRegistry();
     RegistryClient.rememberPlainHttp(reg.hostPort());
-    golden = RawManifest.of(Files.readAllBytes(SharedData.apkoTestdata().resolve("golden/index.json")), MediaType.OCI_INDEX, "golden");
-    assertEquals(GOLDEN, golden.digest().toString());
+    // any real image index will do: the demo's (testdata/demo), which the project makes itself
+    golden = RawManifest.of(Files.readAllBytes(SharedData.testdata("demo/published/index.json")), MediaType.OCI_INDEX,
+        "demo");
     reg.putManifest("v1", MediaType.OCI_INDEX.value(), golden.bytes());
     reg.putBlob(EMPTY);
   }
@@ -101,7 +101,7 @@ class ReferrersTest {
       RawManifest fetched = bundles.manifest(s, bundles.manifests().get(0));
       assertEquals(bundle, fetched);
     }
-    assertTrue(reg.seen().stream().anyMatch(r -> r.path().equals("/v2/test/golden/referrers/" + GOLDEN
+    assertTrue(reg.seen().stream().anyMatch(r -> r.path().equals("/v2/test/golden/referrers/" + golden.digest()
         + "?artifactType=application%2Fvnd.dev.sigstore.bundle.v0.3%2Bjson")), reg.seen().toString());
     assertFalse(reg.seen().stream().anyMatch(r -> r.path().contains("/manifests/sha256-")), "API answered: no tag-scheme read");
   }
@@ -204,7 +204,7 @@ class ReferrersTest {
     reg.referrersApi(FakeRegistry.ReferrersApi.FILTERING);
     RawManifest a = publish(SPDX, "{\"a\":1}");
     RawManifest b = publish(BUNDLE, "{\"b\":2}");
-    String next = "/v2/test/golden/referrers/" + GOLDEN + "?n=1&last=x";
+    String next = "/v2/test/golden/referrers/" + golden.digest() + "?n=1&last=x";
     reg.override(ex -> {
       if (!ex.getRequestURI().getPath().contains("/referrers/")) {
         return false;
@@ -403,11 +403,11 @@ class ReferrersTest {
 
   @Test
   void layoutListsSubjectArtifactsAndItsReferrersTag(@TempDir Path tmp) throws Exception {
-    Path golden = SharedData.apkoTestdata().resolve("golden");
+    Path golden = SharedData.testdata("demo/published");
     try (ImageSource none = OciLayout.source(ImageReference.oci(golden.toString(), null))) {
       Referrers r = none.referrers(this.golden.digest(), Optional.empty());
       assertEquals(Referrers.Via.LAYOUT, r.via());
-      assertTrue(r.manifests().isEmpty(), "apko's golden layout has no referrers");
+      assertTrue(r.manifests().isEmpty(), "the demo layout has no referrers");
     }
     Path dir = tmp.resolve("layout");
     try (ImageSource src = OciLayout.source(ImageReference.oci(golden.toString(), null));

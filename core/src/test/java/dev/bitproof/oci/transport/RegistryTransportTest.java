@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** docker:// against a real registry (Debian's docker-registry), with skopeo as the independent peer. */
 class RegistryTransportTest {
-  static final String GOLDEN_INDEX = "sha256:b5f05e6fc882c97d61c1daee566954ae6fc09924f8e152293e2b97a06092069f";
+  static final String GOLDEN_INDEX = "sha256:7c08727a4cc2346501dce66540aff115783a9235af93e196d99978087a9b2f59";
   static final TransportOptions INSECURE = TransportOptions.defaults().withInsecure(true);
 
   static Copier.Result copy(String from, String to, TransportOptions opts) throws Exception {
@@ -36,7 +36,7 @@ class RegistryTransportTest {
 
   @Test
   void goldenLayoutGoesToTheRegistryAndBackWithTheSameIndexDigest(@TempDir Path tmp) throws Exception {
-    Path golden = SharedData.apkoTestdata().resolve("golden");
+    Path golden = SharedData.testdata("demo/published");
     String ref = "docker://" + LocalRegistry.plain() + "/" + LocalRegistry.uniqueRepository("golden") + ":v1";
 
     Copier.Result up = copy("oci:" + golden, ref, INSECURE);
@@ -141,7 +141,7 @@ class RegistryTransportTest {
 
   @Test
   void imagePushedBySkopeoReadsWithSkopeosDigest(@TempDir Path tmp) throws Exception {
-    Path golden = SharedData.apkoTestdata().resolve("golden");
+    Path golden = SharedData.testdata("demo/published");
     Path layout = LocalRegistry.indexAsTaggedLayout(golden, "v1", tmp.resolve("layout"));
     String ref = "docker://" + LocalRegistry.plain() + "/" + LocalRegistry.uniqueRepository("by-skopeo") + ":v1";
     String skopeo = LocalRegistry.skopeo().toString();
@@ -152,7 +152,7 @@ class RegistryTransportTest {
       RawManifest root = s.root();
       assertEquals(Digest.sha256(raw), root.digest());
       Images.Tree tree = Images.walk(s);
-      assertEquals("sha256:69f0237c7f8cf0b8a329d1bf1d6870c870c4ec323e39d3a6da59596632d0f2f4",
+      assertEquals("sha256:0cf9fc5c8ec35b55dcd61ad37bd78e4272e4c5efed5379a2e35b1c1b34247458",
           tree.images().get(0).manifest().digest().toString());
     }
   }
@@ -182,7 +182,7 @@ class RegistryTransportTest {
 
   @Test
   void basicAuthOverTlsWithFlagsAndWithDockerConfig(@TempDir Path tmp) throws Exception {
-    Path golden = SharedData.apkoTestdata().resolve("golden");
+    Path golden = SharedData.testdata("demo/published");
     LocalRegistry.Endpoint ep = LocalRegistry.basicTls();
     String ref = ep.ref(LocalRegistry.uniqueRepository("basic"), "v1");
 
@@ -221,7 +221,7 @@ class RegistryTransportTest {
 
   @Test
   void bearerTokenPushNeedsCredentialsAnonymousPullWorks() throws Exception {
-    Path golden = SharedData.apkoTestdata().resolve("golden");
+    Path golden = SharedData.testdata("demo/published");
     LocalRegistry.Endpoint ep = LocalRegistry.token();
     String ref = ep.ref(LocalRegistry.uniqueRepository("token"), "v1");
 

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A build whose files are larger than its heap: ~72 MiB of package files rebuilt by a child JVM limited to
- * {@code -Xmx64m (headroom: at 48m it ran out under parallel load once, on a loaded machine)}. Package contents go to the spill and the layer blob to a file, so it succeeds; the layer it
+ * A build whose files are larger than its heap: ~100 MiB of package files rebuilt by a child JVM limited to
+ * {@code -Xmx64m}. Package contents go to the spill and the layer blob to a file, so it succeeds; the layer it
  * wrote decompresses to a tar of more than the heap whose digest is the diff_id it reported. Not timed.
  */
 class LargerThanHeapTest {

@@ -1,6 +1,7 @@
 package dev.bitproof.cli.commands;
 
 import dev.bitproof.cli.options.Common;
+import dev.bitproof.cli.options.ReportFiles;
 import dev.bitproof.cli.options.TransportMixin;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.compare.CompareOptions;
@@ -37,6 +38,9 @@ public final class CompareCommand implements Callable<Integer> {
   @Mixin
   Common common;
 
+  @Mixin
+  ReportFiles reports;
+
   @Parameters(index = "0", paramLabel = "A", description = "First image (oci:DIR, oci-archive:F, docker-archive:F, docker://REF).")
   String a;
 
@@ -62,7 +66,8 @@ public final class CompareCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Output out = common.output();
+    Output out = common.reportOutput();
+    reports.check();
     Verdict required = CompareOptions.requiredVerdict(require, semantic);
     CompareOptions opts = semantic ? CompareOptions.semantic() : CompareOptions.strict();
     if (platform != null) {
@@ -79,7 +84,9 @@ public final class CompareCommand implements Callable<Integer> {
     inputs.put("require", required.name());
     platform(inputs);
     Report r = Report.ofComparison("compare", c, "a", "b", required, inputs, List.of());
-    return out.render(r, verbose);
+    int code = out.render(r, verbose);
+    reports.write(r, out);
+    return code;
   }
 
   private void platform(Map<String, String> inputs) {

@@ -4,6 +4,7 @@ import java.util.List;
 import dev.bitproof.report.CommonCode;
 import dev.bitproof.attest.AttestCode;
 import dev.bitproof.cli.options.Common;
+import dev.bitproof.cli.options.ReportFiles;
 import dev.bitproof.cli.options.ExitCodes;
 import dev.bitproof.cli.options.FetchMixin;
 import dev.bitproof.cli.options.TransportMixin;
@@ -48,6 +49,9 @@ import picocli.CommandLine.Parameters;
 public final class VerifyCommand implements Callable<Integer> {
   @Mixin
   Common common;
+
+  @Mixin
+  ReportFiles reports;
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG", description = "apko.yaml (relative to -C). "
       + "Omitted: the published image's own etc/apko.json, pinned by its installed database.")
@@ -130,7 +134,8 @@ public final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Output out = common.output();
+    Output out = common.reportOutput();
+    reports.check();
     attest.check();
     if (noPolicy && (enforcePolicy || policyFile != null || profile != null)) {
       throw CheckException.usage(CommonCode.USAGE, "--no-policy excludes --policy, --profile and --enforce-policy");
@@ -167,6 +172,7 @@ public final class VerifyCommand implements Callable<Integer> {
         + " and comparing with " + image);
     Report r = Verification.run(req);
     int code = out.render(r, verbose);
+    reports.write(r, out);
     if (attest.requested()) {
       // the exact bytes --format json prints, so `verify --format json > r.json; attest sign r.json` records the same digest
       byte[] report = ReportJson.printedBytes(r, Tool.version());

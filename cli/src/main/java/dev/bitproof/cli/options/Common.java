@@ -18,6 +18,9 @@ public final class Common {
           + "(SARIF 2.1.0) and junit (JUnit XML): verify, compare and demo only.")
   public Format format;
 
+  @Option(names = "--quiet", description = "No progress lines on stderr (errors are still printed).")
+  public boolean quiet;
+
   /**
    * The command's output, over the writers picocli was given (so tests can capture them). Refuses sarif and junit:
    * a command whose result is a report of findings asks for {@link #reportOutput()}.
@@ -32,6 +35,6 @@ public final class Common {
 
   /** The output of verify, compare and demo, which also write sarif and junit. */
   public Output reportOutput() {
-    return new Output(spec.commandLine().getOut(), spec.commandLine().getErr(), format);
+    return new Output(spec.commandLine().getOut(), spec.commandLine().getErr(), format, quiet);
   }
 }

@@ -13,11 +13,18 @@ public final class Output {
   private final PrintWriter out;
   private final PrintWriter err;
   private final Format format;
+  private final boolean quiet;
 
   public Output(PrintWriter out, PrintWriter err, Format format) {
+    this(out, err, format, false);
+  }
+
+  /** @param quiet drop {@link #progress} lines ({@code --quiet}) */
+  public Output(PrintWriter out, PrintWriter err, Format format, boolean quiet) {
     this.out = out;
     this.err = err;
     this.format = format;
+    this.quiet = quiet;
   }
 
   public boolean json() {
@@ -34,6 +41,9 @@ public final class Output {
 
   /** Progress for long operations: stderr only, never mixed into JSON. */
   public void progress(String line) {
+    if (quiet) {
+      return;
+    }
     err.println(line);
     err.flush();
   }

@@ -113,6 +113,21 @@ class ReportFormatsCommandTest {
   }
 
   @Test
+  void quietDropsProgressButNotTheReport(@TempDir Path tmp) throws Exception {
+    Path[] im = images(tmp);
+    Run loud = run("compare", "oci:" + im[0], "oci:" + im[1], "--report-html", tmp.resolve("r.html").toString());
+    assertTrue(loud.err().contains("bitproof compare: ") && loud.err().contains("HTML report written to"), loud.err());
+    Run quiet = run("compare", "oci:" + im[0], "oci:" + im[1], "--quiet", "--report-html", tmp.resolve("r.html").toString());
+    assertEquals(1, quiet.code());
+    assertEquals("", quiet.err());
+    assertEquals(loud.out(), quiet.out());
+    // a usage error is still printed
+    Run bad = run("compare", "oci:" + im[0], "oci:" + im[1], "--quiet", "--require", "fuzzy");
+    assertEquals(2, bad.code());
+    assertFalse(bad.err().isEmpty());
+  }
+
+  @Test
   void sarifAndJunitAreOnlyForReports(@TempDir Path tmp) throws Exception {
     Path[] im = images(tmp);
     Run r = run("inspect", "oci:" + im[0], "--format", "sarif");

@@ -1,6 +1,7 @@
 package dev.bitproof.cli.commands;
 
 import dev.bitproof.cli.options.Common;
+import dev.bitproof.cli.options.IgnoreOptions;
 import dev.bitproof.cli.options.ReportFiles;
 import dev.bitproof.cli.options.TransportMixin;
 import dev.bitproof.cli.render.Output;
@@ -51,11 +52,14 @@ public final class CompareCommand implements Callable<Integer> {
       + "names (diffoci's --semantic).")
   boolean semantic;
 
+  @Mixin
+  IgnoreOptions ignores;
+
   @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "Compare only this platform.")
   String platform;
 
   @Option(names = "--require", paramLabel = "bit|content|semantic",
-      description = "Least verdict that counts as same (default: content; semantic with --semantic).")
+      description = "Least verdict that counts as same (default: content; semantic with --semantic or any --ignore-*).")
   String require;
 
   @Mixin
@@ -68,8 +72,8 @@ public final class CompareCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Output out = common.reportOutput();
     reports.check();
-    Verdict required = CompareOptions.requiredVerdict(require, semantic);
-    CompareOptions opts = semantic ? CompareOptions.semantic() : CompareOptions.strict();
+    CompareOptions opts = ignores.apply(semantic ? CompareOptions.semantic() : CompareOptions.strict());
+    Verdict required = CompareOptions.requiredVerdict(require, opts.ignoresAnything());
     if (platform != null) {
       opts = opts.withPlatform(Platform.parse(platform));
     }

@@ -4,6 +4,7 @@ import java.util.List;
 import dev.bitproof.report.CommonCode;
 import dev.bitproof.attest.AttestCode;
 import dev.bitproof.cli.options.Common;
+import dev.bitproof.cli.options.IgnoreOptions;
 import dev.bitproof.cli.options.ReportFiles;
 import dev.bitproof.cli.options.ExitCodes;
 import dev.bitproof.cli.options.FetchMixin;
@@ -52,6 +53,9 @@ public final class VerifyCommand implements Callable<Integer> {
 
   @Mixin
   ReportFiles reports;
+
+  @Mixin
+  IgnoreOptions ignores;
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG", description = "apko.yaml (relative to -C). "
       + "Omitted: the published image's own etc/apko.json, pinned by its installed database.")
@@ -103,7 +107,7 @@ public final class VerifyCommand implements Callable<Integer> {
   String platform;
 
   @Option(names = "--require", paramLabel = "bit|content|semantic", description = "Least verdict that passes "
-      + "(default: content; semantic with --semantic).")
+      + "(default: content; semantic with --semantic or any --ignore-*).")
   String require;
 
   @Mixin
@@ -140,7 +144,7 @@ public final class VerifyCommand implements Callable<Integer> {
     if (noPolicy && (enforcePolicy || policyFile != null || profile != null)) {
       throw CheckException.usage(CommonCode.USAGE, "--no-policy excludes --policy, --profile and --enforce-policy");
     }
-    CompareOptions opts = semantic ? CompareOptions.semantic() : CompareOptions.strict();
+    CompareOptions opts = ignores.apply(semantic ? CompareOptions.semantic() : CompareOptions.strict());
     if (platform != null) {
       opts = opts.withPlatform(Platform.parse(platform));
     }
@@ -162,7 +166,7 @@ public final class VerifyCommand implements Callable<Integer> {
         .withKeyring(Optional.ofNullable(WorkDir.resolve(wd, keyring)))
         .withSourceDateEpoch(epoch(sourceDateEpoch)).withContext(wd)
         .withCompressor(LayerCompressor.forOption(compression))
-        .withCompare(opts, CompareOptions.requiredVerdict(require, semantic)).withTransport(to)
+        .withCompare(opts, CompareOptions.requiredVerdict(require, opts.ignoresAnything())).withTransport(to)
         .withPolicy(noPolicy ? Optional.empty()
             : Optional.of(Policy.load(Optional.ofNullable(policyFile), Optional.ofNullable(profile))), enforcePolicy)
         .withKeep(Optional.ofNullable(keep))

@@ -4,21 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bitproof.testing.Chromium;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The HTML report: self-contained, every image-derived string escaped; and, when Debian's {@code chromium} is installed
- * (.ci/run installs it), rendered headless: the page loads with no console message (a script or a fetch would be
+ * (.ci/run installs it), rendered headless ({@link Chromium}): the page loads with no console message (a script or a fetch would be
  * refused by the page's CSP and logged), the key elements are in the DOM, and a screenshot is kept under
  * {@code core/target/report-html/}.
  */
@@ -78,44 +77,14 @@ class ReportHtmlTest {
     assertTrue(html.contains("<span id=\"result\">PASS</span>"));
   }
 
-  static Path chromium() {
-    for (String c : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser")) {
-      if (Files.isExecutable(Path.of(c))) {
-        return Path.of(c);
-      }
-    }
-    if (System.getenv("BITPROOF_REQUIRE_PEERS") != null) {
-      throw new AssertionError("chromium is required (BITPROOF_REQUIRE_PEERS is set) but is not installed");
-    }
-    Assumptions.assumeTrue(false, "skipped: chromium is not installed (apt-get install chromium; .ci/run does)");
-    return null;
-  }
-
-  /** Runs headless chromium with {@code args} on {@code page}; returns stdout, and the console log in {@code log}. */
-  static String chromium(Path tmp, Path page, Path log, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(chromium().toString(), "--headless", "--no-sandbox", "--disable-gpu",
-        "--no-first-run", "--user-data-dir=" + tmp.resolve("profile"), "--enable-logging=stderr", "--v=0"));
-    cmd.addAll(List.of(args));
-    cmd.add(page.toUri().toString());
-    Path out = tmp.resolve("stdout-" + System.nanoTime());
-    Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(log.toFile()).start();
-    // a hang guard only, far beyond any normal run: this is no timing assertion
-    if (!p.waitFor(10, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new AssertionError("chromium did not finish: " + Files.readString(log));
-    }
-    return Files.readString(out, StandardCharsets.UTF_8);
-  }
-
   @Test
   void rendersInHeadlessChromiumWithNoConsoleMessage(@TempDir Path tmp) throws Exception {
-    chromium();
+    Chromium.require();
     Path page = tmp.resolve("report.html");
     Files.writeString(page, ReportHtml.render(HostileReport.tampered(), "1.2.3"), StandardCharsets.UTF_8);
-    Path log = tmp.resolve("chromium.log");
-    String dom = chromium(tmp, page, log, "--dump-dom");
-    List<String> console = Files.readAllLines(log).stream().filter(l -> l.contains(":CONSOLE")).toList();
-    assertEquals(List.of(), console, "the page logged to the console (a blocked script or fetch?)");
+    Chromium.Page loaded = Chromium.load(tmp, page);
+    assertEquals(List.of(), loaded.console(), "the page logged to the console (a blocked script or fetch?)");
+    String dom = loaded.dom();
     assertTrue(dom.contains("<span id=\"result\">FAIL</span>"), dom);
     assertTrue(dom.contains("id=\"check-signatures\""));
     assertTrue(dom.contains("id=\"digests\""));
@@ -125,13 +94,10 @@ class ReportHtmlTest {
     assertFalse(dom.contains("<img"), dom);
     assertTrue(dom.contains("usr/bin/&lt;script&gt;alert(1)&lt;/script&gt;"));
 
-    Path shots = Path.of("target", "report-html").toAbsolutePath();
-    Files.createDirectories(shots);
-    Path shot = shots.resolve("tampered.png");
-    Files.deleteIfExists(shot);
-    chromium(tmp, page, tmp.resolve("shot.log"), "--hide-scrollbars", "--window-size=1280,2400", "--screenshot=" + shot);
-    assertTrue(Files.size(shot) > 10_000, "screenshot " + shot + " is " + Files.size(shot) + " bytes");
+    Path shot = Path.of("target", "report-html", "tampered.png").toAbsolutePath();
+    Chromium.screenshot(tmp, page, shot, 1280, 2400);
     byte[] png = Files.readAllBytes(shot);
+    assertTrue(png.length > 10_000, "screenshot " + shot + " is " + png.length + " bytes");
     assertEquals((byte) 0x89, png[0]);
     assertEquals('P', png[1]);
     System.out.println("ReportHtmlTest: screenshot kept at " + shot);

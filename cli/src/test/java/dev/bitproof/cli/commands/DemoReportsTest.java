@@ -56,6 +56,9 @@ class DemoReportsTest {
 
     Run junit = run("demo", "--tampered", "--format", "junit");
     assertEquals(1, junit.code(), junit.err());
+    javax.xml.validation.SchemaFactory.newInstance(javax.xml.XMLConstants.W3C_XML_SCHEMA_NS_URI)
+        .newSchema(getClass().getResource("/junit/junit-10.xsd")).newValidator()
+        .validate(new javax.xml.transform.stream.StreamSource(new java.io.StringReader(junit.out())));
     DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
     f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
     Document doc = f.newDocumentBuilder().parse(new ByteArrayInputStream(junit.out().getBytes(StandardCharsets.UTF_8)));

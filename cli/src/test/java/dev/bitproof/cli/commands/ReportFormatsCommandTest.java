@@ -68,6 +68,9 @@ class ReportFormatsCommandTest {
     Path[] im = images(tmp);
     Run r = run("compare", "oci:" + im[0], "oci:" + im[1], "--format", "junit");
     assertEquals(1, r.code(), r.err());
+    javax.xml.validation.SchemaFactory.newInstance(javax.xml.XMLConstants.W3C_XML_SCHEMA_NS_URI)
+        .newSchema(getClass().getResource("/junit/junit-10.xsd")).newValidator()
+        .validate(new javax.xml.transform.stream.StreamSource(new java.io.StringReader(r.out())));
     DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
     f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
     Document doc = f.newDocumentBuilder().parse(new ByteArrayInputStream(r.out().getBytes(StandardCharsets.UTF_8)));

@@ -54,6 +54,14 @@ public record CompareOptions(boolean ignoreTimestamps, boolean ignoreHistory, bo
         maxHeldContent, maxEntries);
   }
 
+  /** These ignores added to the ones already set (diffoci's individual {@code --ignore-*} flags). */
+  public CompareOptions withAlsoIgnored(boolean timestamps, boolean history, boolean fileOrder, boolean tarFormat,
+      boolean imageName, boolean layering) {
+    return new CompareOptions(ignoreTimestamps || timestamps, ignoreHistory || history, ignoreFileOrder || fileOrder,
+        ignoreTarFormat || tarFormat, ignoreImageName || imageName, ignoreLayering || layering, platform, maxPendingEntries,
+        maxFindingsPerLayer, maxTextFile, maxHeldContent, maxEntries);
+  }
+
   public CompareOptions withPlatform(Platform p) {
     return new CompareOptions(ignoreTimestamps, ignoreHistory, ignoreFileOrder, ignoreTarFormat, ignoreImageName, ignoreLayering,
         Optional.ofNullable(p), maxPendingEntries, maxFindingsPerLayer, maxTextFile, maxHeldContent, maxEntries);

@@ -228,7 +228,7 @@ final class LayerComparator {
     TarEntryStream.Entry held = e;
     if (e.content() != null) {
       if (heldBytes + e.content().length > opts.maxHeldContent()) {
-        held = new TarEntryStream.Entry(e.info(), e.format(), e.paxRecords(), e.headerDigest(), null);
+        held = new TarEntryStream.Entry(e.info(), e.format(), e.paxRecords(), e.headerDigest(), e.ustar(), null);
       } else {
         heldBytes += e.content().length;
       }
@@ -279,8 +279,15 @@ final class LayerComparator {
     boolean headerFieldsEqual = changes.stream().noneMatch(c -> !c.field.equals("sha256"));
     if (headerFieldsEqual && a.headerDigest().isPresent() && b.headerDigest().isPresent()
         && !a.headerDigest().equals(b.headerDigest())) {
-      changes.add(new Change("header", a.headerDigest().get().shortHex(), b.headerDigest().get().shortHex(),
-          opts.ignoreTarFormat()));
+      List<TarHeaderFields.Difference> fields = TarHeaderFields.differences(a.ustar(), b.ustar());
+      if (fields.isEmpty()) {
+        // the ustar blocks are equal (or not captured): the difference is in the PAX / GNU long-name records
+        changes.add(new Change("header", a.headerDigest().get().shortHex(), b.headerDigest().get().shortHex(),
+            opts.ignoreTarFormat()));
+      }
+      for (TarHeaderFields.Difference d : fields) {
+        changes.add(new Change("header." + d.field(), d.a(), d.b(), opts.ignoreTarFormat()));
+      }
     }
     if (positions) {
       int ia = x.index();

@@ -141,7 +141,7 @@ final class MergedComparator {
       TarEntryStream.Entry kept = e;
       if (e.content() != null) {
         if (held + e.content().length > budget) {
-          kept = new TarEntryStream.Entry(info, e.format(), e.paxRecords(), e.headerDigest(), null);
+          kept = new TarEntryStream.Entry(info, e.format(), e.paxRecords(), e.headerDigest(), e.ustar(), null);
         } else {
           held += e.content().length;
         }

@@ -31,7 +31,7 @@ final class TarEntryStream {
 
   /** One entry: the parsed header, its encoding, and the content when it is small enough to diff. */
   record Entry(TarEntryInfo info, String format, Map<String, String> paxRecords, Optional<Digest> headerDigest,
-      byte[] content) {
+      byte[] ustar, byte[] content) {
     String path() {
       return info.path();
     }
@@ -107,7 +107,7 @@ final class TarEntryStream {
         e.getLastModifiedTime() == null ? 0 : e.getLastModifiedTime().toInstant().getEpochSecond(),
         e.getLinkName(), e.getDevMajor(), e.getDevMinor(), e.getExtraPaxHeaders(), sha256, Optional.empty(),
         Optional.empty(), Optional.empty());
-    return Optional.of(new Entry(info, h.format, h.pax, h.digest, content));
+    return Optional.of(new Entry(info, h.format, h.pax, h.digest, h.ustar, content));
   }
 
   /** Reads what follows the end-of-archive marker and returns the digest of every byte of the tar. */
@@ -131,11 +131,14 @@ final class TarEntryStream {
     }
   }
 
-  /** The header records of one entry as written: format, all PAX records, digest of the bytes. */
-  private record Header(String format, Map<String, String> pax, Optional<Digest> digest) {
+  /**
+   * The header records of one entry as written: format, all PAX records, digest of the bytes, and the entry's own
+   * 512-byte ustar block (null when not captured), whose fields {@link TarHeaderFields} names when two differ.
+   */
+  private record Header(String format, Map<String, String> pax, Optional<Digest> digest, byte[] ustar) {
     static Header parse(byte[] captured) {
       if (captured == null) {
-        return new Header("unknown", Map.of(), Optional.empty());
+        return new Header("unknown", Map.of(), Optional.empty(), null);
       }
       // the capture starts with the previous entry's padding (< 512 bytes), then whole 512-byte records
       int start = captured.length % 512;
@@ -145,6 +148,7 @@ final class TarEntryStream {
       boolean sawGnu = false;
       String magic = "v7";
       int off = 0;
+      byte[] ustar = null;
       while (off + 512 <= h.length) {
         byte flag = h[off + 156];
         long size = octal(h, off + 124, 12);
@@ -166,11 +170,12 @@ final class TarEntryStream {
           } else if (m.equals("ustar ") && v.equals(" \0")) {
             magic = "gnu";
           }
+          ustar = Arrays.copyOfRange(h, off, off + 512);
           break;
         }
       }
       String format = sawPax ? "pax" : sawGnu || magic.equals("gnu") ? "gnu" : magic;
-      return new Header(format, pax, Optional.of(Digest.sha256(h)));
+      return new Header(format, pax, Optional.of(Digest.sha256(h)), ustar);
     }
 
     private static long octal(byte[] b, int off, int len) {

@@ -26,6 +26,7 @@ public enum VerifyCode implements Code {
   PUBLISHED_DATE_INVALID(Severity.FAIL),
   REBUILD_ARCH(Severity.OK),
   REBUILD_OK(Severity.OK),
+  REPORT_FILE_UNWRITABLE(Severity.FAIL),
   SBOM_NONE(Severity.INFO),
   SIGNATURES_NONE_CHECKED(Severity.FAIL);
 

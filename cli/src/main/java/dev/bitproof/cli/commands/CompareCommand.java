@@ -1,6 +1,8 @@
 package dev.bitproof.cli.commands;
 
 import dev.bitproof.cli.options.Common;
+import dev.bitproof.cli.options.IgnoreOptions;
+import dev.bitproof.cli.options.ReportFiles;
 import dev.bitproof.cli.options.TransportMixin;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.compare.CompareOptions;
@@ -37,6 +39,9 @@ public final class CompareCommand implements Callable<Integer> {
   @Mixin
   Common common;
 
+  @Mixin
+  ReportFiles reports;
+
   @Parameters(index = "0", paramLabel = "A", description = "First image (oci:DIR, oci-archive:F, docker-archive:F, docker://REF).")
   String a;
 
@@ -47,11 +52,14 @@ public final class CompareCommand implements Callable<Integer> {
       + "names (diffoci's --semantic).")
   boolean semantic;
 
+  @Mixin
+  IgnoreOptions ignores;
+
   @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "Compare only this platform.")
   String platform;
 
   @Option(names = "--require", paramLabel = "bit|content|semantic",
-      description = "Least verdict that counts as same (default: content; semantic with --semantic).")
+      description = "Least verdict that counts as same (default: content; semantic with --semantic or any --ignore-*).")
   String require;
 
   @Mixin
@@ -62,9 +70,10 @@ public final class CompareCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Output out = common.output();
-    Verdict required = CompareOptions.requiredVerdict(require, semantic);
-    CompareOptions opts = semantic ? CompareOptions.semantic() : CompareOptions.strict();
+    Output out = common.reportOutput();
+    reports.check();
+    CompareOptions opts = ignores.apply(semantic ? CompareOptions.semantic() : CompareOptions.strict());
+    Verdict required = CompareOptions.requiredVerdict(require, opts.ignoresAnything());
     if (platform != null) {
       opts = opts.withPlatform(Platform.parse(platform));
     }
@@ -79,7 +88,9 @@ public final class CompareCommand implements Callable<Integer> {
     inputs.put("require", required.name());
     platform(inputs);
     Report r = Report.ofComparison("compare", c, "a", "b", required, inputs, List.of());
-    return out.render(r, verbose);
+    int code = out.render(r, verbose);
+    reports.write(r, out);
+    return code;
   }
 
   private void platform(Map<String, String> inputs) {

@@ -51,8 +51,6 @@ public final class CopyCommand implements Callable<Integer> {
   @Option(names = "--dest-creds", paramLabel = "USER:PASSWORD", description = "Credentials for the destination registry only.")
   String destCreds;
 
-  @Option(names = "--quiet", description = "No progress on stderr.")
-  boolean quiet;
 
   @Override
   public Integer call() throws Exception {
@@ -63,7 +61,7 @@ public final class CopyCommand implements Callable<Integer> {
     Copier.Result r;
     try (ImageSource s = Transports.source(from, transport.options(srcCreds));
         ImageDestination d = Transports.destination(to, transport.options(destCreds))) {
-      r = Copier.copy(s, d, p, quiet ? Copier.Listener.NONE : new Progress(out));
+      r = Copier.copy(s, d, p, common.quiet ? Copier.Listener.NONE : new Progress(out));
     }
     ObjectNode n = Json.mapper().createObjectNode();
     {

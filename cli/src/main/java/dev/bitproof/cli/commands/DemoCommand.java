@@ -1,6 +1,7 @@
 package dev.bitproof.cli.commands;
 
 import dev.bitproof.cli.options.Common;
+import dev.bitproof.cli.options.ReportFiles;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.verify.Report;
@@ -25,6 +26,9 @@ public final class DemoCommand implements Callable<Integer> {
   @Mixin
   Common common;
 
+  @Mixin
+  ReportFiles reports;
+
   @Option(names = "--tampered", description = "Verify against the tampered copy instead (shows what a failure looks like).")
   boolean tampered;
 
@@ -33,14 +37,17 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Output out = common.output();
+    Output out = common.reportOutput();
+    reports.check();
     Path demo = demoDir();
     Path published = demo.resolve(tampered ? "published-tampered" : "published");
     String ref = "oci:" + published;
     out.progress("bitproof demo: rebuilding " + demo.resolve("apko.yaml") + " and verifying it against " + ref);
     Report r = Verification.run(Verification.Request.of(demo.resolve("apko.yaml"), ref).withCommand("demo")
         .withLockfile(Optional.of(demo.resolve("apko.lock.json"))).withContext(demo));
-    return out.render(r, verbose);
+    int code = out.render(r, verbose);
+    reports.write(r, out);
+    return code;
   }
 
   /** {@code testdata/demo}: {@code -Dbitproof.demo}, else next to the jar or classes, else above the current directory. */

@@ -4,6 +4,8 @@ import java.util.List;
 import dev.bitproof.report.CommonCode;
 import dev.bitproof.attest.AttestCode;
 import dev.bitproof.cli.options.Common;
+import dev.bitproof.cli.options.IgnoreOptions;
+import dev.bitproof.cli.options.ReportFiles;
 import dev.bitproof.cli.options.ExitCodes;
 import dev.bitproof.cli.options.FetchMixin;
 import dev.bitproof.cli.options.TransportMixin;
@@ -48,6 +50,12 @@ import picocli.CommandLine.Parameters;
 public final class VerifyCommand implements Callable<Integer> {
   @Mixin
   Common common;
+
+  @Mixin
+  ReportFiles reports;
+
+  @Mixin
+  IgnoreOptions ignores;
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG", description = "apko.yaml (relative to -C). "
       + "Omitted: the published image's own etc/apko.json, pinned by its installed database.")
@@ -108,7 +116,7 @@ public final class VerifyCommand implements Callable<Integer> {
   String platform;
 
   @Option(names = "--require", paramLabel = "bit|content|semantic", description = "Least verdict that passes "
-      + "(default: content; semantic with --semantic).")
+      + "(default: content; semantic with --semantic or any --ignore-*).")
   String require;
 
   @Mixin
@@ -139,12 +147,13 @@ public final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Output out = common.output();
+    Output out = common.reportOutput();
+    reports.check();
     attest.check();
     if (noPolicy && (enforcePolicy || policyFile != null || profile != null)) {
       throw CheckException.usage(CommonCode.USAGE, "--no-policy excludes --policy, --profile and --enforce-policy");
     }
-    CompareOptions opts = semantic ? CompareOptions.semantic() : CompareOptions.strict();
+    CompareOptions opts = ignores.apply(semantic ? CompareOptions.semantic() : CompareOptions.strict());
     if (platform != null) {
       opts = opts.withPlatform(Platform.parse(platform));
     }
@@ -166,7 +175,7 @@ public final class VerifyCommand implements Callable<Integer> {
         .withKeyring(Optional.ofNullable(WorkDir.resolve(wd, keyring)))
         .withSourceDateEpoch(epoch(sourceDateEpoch)).withContext(wd)
         .withCompressor(LayerCompressor.forOption(compression))
-        .withCompare(opts, CompareOptions.requiredVerdict(require, semantic)).withTransport(to)
+        .withCompare(opts, CompareOptions.requiredVerdict(require, opts.ignoresAnything())).withTransport(to)
         .withPolicy(noPolicy ? Optional.empty()
             : Optional.of(Policy.load(Optional.ofNullable(policyFile), Optional.ofNullable(profile))), enforcePolicy)
         .withKeep(Optional.ofNullable(keep))
@@ -178,6 +187,7 @@ public final class VerifyCommand implements Callable<Integer> {
         + " and comparing with " + image);
     Report r = Verification.run(req);
     int code = out.render(r, verbose);
+    reports.write(r, out);
     if (attest.requested()) {
       // the exact bytes --format json prints, so `verify --format json > r.json; attest sign r.json` records the same digest
       byte[] report = ReportJson.printedBytes(r, Tool.version());

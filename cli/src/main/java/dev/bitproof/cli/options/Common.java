@@ -2,6 +2,8 @@ package dev.bitproof.cli.options;
 
 import dev.bitproof.cli.render.Format;
 import dev.bitproof.cli.render.Output;
+import dev.bitproof.report.CheckException;
+import dev.bitproof.report.CommonCode;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -11,12 +13,28 @@ public final class Common {
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
 
-  @Option(names = "--format", defaultValue = "text", paramLabel = "text|json",
-      description = "Output format (default: ${DEFAULT-VALUE}). JSON goes to stdout, progress to stderr.")
+  @Option(names = "--format", defaultValue = "text", paramLabel = "text|json|sarif|junit",
+      description = "Output format (default: ${DEFAULT-VALUE}). JSON goes to stdout, progress to stderr. sarif "
+          + "(SARIF 2.1.0) and junit (JUnit XML): verify, compare and demo only.")
   public Format format;
 
-  /** The command's output, over the writers picocli was given (so tests can capture them). */
+  @Option(names = "--quiet", description = "No progress lines on stderr (errors are still printed).")
+  public boolean quiet;
+
+  /**
+   * The command's output, over the writers picocli was given (so tests can capture them). Refuses sarif and junit:
+   * a command whose result is a report of findings asks for {@link #reportOutput()}.
+   */
   public Output output() {
-    return new Output(spec.commandLine().getOut(), spec.commandLine().getErr(), format);
+    if (format.reportOnly()) {
+      throw CheckException.usage(CommonCode.USAGE, "--format " + format + " is for the report of verify, compare and demo; "
+          + spec.qualifiedName() + " writes text or json");
+    }
+    return reportOutput();
+  }
+
+  /** The output of verify, compare and demo, which also write sarif and junit. */
+  public Output reportOutput() {
+    return new Output(spec.commandLine().getOut(), spec.commandLine().getErr(), format, quiet);
   }
 }

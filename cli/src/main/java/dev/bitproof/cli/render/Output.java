@@ -13,11 +13,18 @@ public final class Output {
   private final PrintWriter out;
   private final PrintWriter err;
   private final Format format;
+  private final boolean quiet;
 
   public Output(PrintWriter out, PrintWriter err, Format format) {
+    this(out, err, format, false);
+  }
+
+  /** @param quiet drop {@link #progress} lines ({@code --quiet}) */
+  public Output(PrintWriter out, PrintWriter err, Format format, boolean quiet) {
     this.out = out;
     this.err = err;
     this.format = format;
+    this.quiet = quiet;
   }
 
   public boolean json() {
@@ -34,6 +41,9 @@ public final class Output {
 
   /** Progress for long operations: stderr only, never mixed into JSON. */
   public void progress(String line) {
+    if (quiet) {
+      return;
+    }
     err.println(line);
     err.flush();
   }
@@ -99,13 +109,62 @@ public final class Output {
    * carries the same envelope) or its text; returns the exit code (PASS 0, FAIL 1).
    */
   public int render(dev.bitproof.verify.Report r, boolean verbose) {
-    if (json()) {
-      printJson(dev.bitproof.verify.ReportJson.toJson(r, Tool.version()));
-    } else {
-      out.print(dev.bitproof.verify.ReportText.render(r, verbose));
-      out.flush();
+    switch (format) {
+      case json -> printJson(dev.bitproof.verify.ReportJson.toJson(r, Tool.version()));
+      case sarif -> printJson(dev.bitproof.verify.render.ReportSarif.toJson(r, Tool.version(), verbose));
+      case junit -> {
+        out.print(dev.bitproof.verify.render.ReportJunit.render(r, Tool.version()));
+        out.flush();
+      }
+      case text -> {
+        out.print(dev.bitproof.verify.ReportText.render(r, verbose));
+        out.flush();
+      }
     }
     return r.passed() ? 0 : 1;
+  }
+
+  /**
+   * Writes the report as one self-contained HTML page to {@code file}: through a temporary file in the same directory
+   * moved into place, so a failed write leaves no half page behind.
+   */
+  public void writeHtml(dev.bitproof.verify.Report r, java.nio.file.Path file) {
+    writeAtomically(file, dev.bitproof.verify.render.ReportHtml.render(r, Tool.version()));
+    progress("bitproof: HTML report written to " + file);
+  }
+
+  /** Refuses, before any work, a report file that cannot be written: a directory, or a parent that is none. */
+  public static void checkWritable(java.nio.file.Path file) {
+    java.nio.file.Path abs = file.toAbsolutePath();
+    if (java.nio.file.Files.isDirectory(abs)) {
+      throw new CheckException(dev.bitproof.io.IoCode.OUTPUT_IS_DIRECTORY, file.toString(), "is a directory; give a file name");
+    }
+    if (abs.getParent() == null || !java.nio.file.Files.isDirectory(abs.getParent())) {
+      throw new CheckException(dev.bitproof.verify.VerifyCode.REPORT_FILE_UNWRITABLE, file.toString(),
+          "the directory it would be written in does not exist");
+    }
+  }
+
+  private static void writeAtomically(java.nio.file.Path file, String content) {
+    checkWritable(file);
+    java.nio.file.Path abs = file.toAbsolutePath();
+    java.nio.file.Path tmp = null;
+    try {
+      tmp = java.nio.file.Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
+      java.nio.file.Files.writeString(tmp, content, java.nio.charset.StandardCharsets.UTF_8);
+      java.nio.file.Files.move(tmp, abs, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (java.io.IOException e) {
+      try {
+        if (tmp != null) {
+          java.nio.file.Files.deleteIfExists(tmp);
+        }
+      } catch (java.io.IOException ignored) {
+        // the write failed already; that is the error to report
+      }
+      throw new CheckException(dev.bitproof.verify.VerifyCode.REPORT_FILE_UNWRITABLE, file.toString(),
+          "failed to write the report: " + e.getMessage(), e);
+    }
   }
 
   /** The JSON half of {@link #render}: the envelope, {@code result}, then {@code body}'s fields. */

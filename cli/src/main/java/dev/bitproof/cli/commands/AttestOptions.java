@@ -56,17 +56,19 @@ public final class AttestOptions {
     if (key == null) {
       return Optional.empty();
     }
-    Signer.SignRequest r = new Signer.SignRequest(reportJson, "verify.json", key, passphrase == null ? null : passphrase::get,
-        Signer.Form.JSONL, Optional.ofNullable(out), Optional.empty(), Optional.empty(),
-        dev.bitproof.attest.intoto.Predicates.DEFAULT_VERIFIER_ID, Optional.empty(),
-        attach ? Optional.of(new Signer.Attach(Signer.parseLayout(layout), Optional.empty())) : Optional.empty(),
-        transport, Instant.now());
-    return Optional.of(Signer.sign(r, progress));
+    return Optional.of(Signer.sign(request(reportJson, Optional.ofNullable(out),
+        passphrase == null ? null : passphrase::get, transport), progress));
   }
 
-  /** As {@link #attest(byte[], TransportOptions, Consumer)}, as JSON: kept for HookCommand until the hook moves. */
-  public Optional<com.fasterxml.jackson.databind.node.ObjectNode> attest(byte[] reportJson, TransportOptions transport,
-      dev.bitproof.cli.render.Output output) throws IOException {
-    return attest(reportJson, transport, output::progress).map(dev.bitproof.cli.render.SignDocument::of);
+  /**
+   * The sign request these options describe for one report: the key, where the JSON Lines go, whether and how to
+   * attach. The registry hook calls it once per image, with the passphrase it read once at start-up.
+   */
+  public Signer.SignRequest request(byte[] reportJson, Optional<Path> jsonl, java.util.function.Supplier<char[]> pass,
+      TransportOptions transport) {
+    return new Signer.SignRequest(reportJson, "verify.json", key, pass, Signer.Form.JSONL, jsonl, Optional.empty(),
+        Optional.empty(), dev.bitproof.attest.intoto.Predicates.DEFAULT_VERIFIER_ID, Optional.empty(),
+        attach ? Optional.of(new Signer.Attach(Signer.parseLayout(layout), Optional.empty())) : Optional.empty(),
+        transport, Instant.now());
   }
 }

@@ -9,7 +9,6 @@ import dev.bitproof.cli.options.Common;
 import dev.bitproof.cli.options.ExitCodes;
 import dev.bitproof.cli.options.TransportMixin;
 import dev.bitproof.attest.AttestCode;
-import dev.bitproof.attest.registry.Attachments;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.hook.Attester;
 import dev.bitproof.hook.CheckSettings;
@@ -216,15 +215,9 @@ public final class HookCommand {
       Optional<Attester> attester = Optional.empty();
       if (attest.requested()) {
         char[] passphrase = attest.passphrase == null ? null : attest.passphrase.get();
-        Attachments.Layout layout = Signer.parseLayout(attest.layout);
-        attester = Optional.of((image, report, bundle) -> {
-          Signer.SignRequest r = new Signer.SignRequest(report, "verify.json", attest.key,
-              passphrase == null ? null : () -> passphrase, Signer.Form.JSONL, Optional.of(bundle), Optional.empty(),
-              Optional.empty(), dev.bitproof.attest.intoto.Predicates.DEFAULT_VERIFIER_ID, Optional.empty(),
-              attest.attach ? Optional.of(new Signer.Attach(layout, Optional.empty())) : Optional.empty(), to,
-              java.time.Instant.now());
-          return SignDocument.of(Signer.sign(r, out::progress));
-        });
+        Signer.parseLayout(attest.layout); // a bad --attestation-layout is a usage error before serving
+        attester = Optional.of((image, report, bundle) ->
+            SignDocument.of(Signer.sign(attest.request(report, Optional.of(bundle), () -> passphrase, to), out::progress)));
       }
       CheckSettings flags = new CheckSettings(registry == null ? "" : registry, to, policy, policyId, enforcePolicy,
           mappings, List.of(), Optional.ofNullable(keyring), context == null ? Path.of("") : context,

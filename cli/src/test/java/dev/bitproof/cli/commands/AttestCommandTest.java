@@ -225,7 +225,7 @@ class AttestCommandTest {
     public Integer call() throws Exception {
       StringWriter sw = new StringWriter();
       var o = new dev.bitproof.cli.render.Output(new PrintWriter(sw), new PrintWriter(new StringWriter()), dev.bitproof.cli.render.Format.json);
-      return attest.attest(report, dev.bitproof.oci.transport.TransportOptions.defaults(), o).isPresent() ? 0 : 5;
+      return attest.attest(report, dev.bitproof.oci.transport.TransportOptions.defaults(), o::progress).isPresent() ? 0 : 5;
     }
   }
 

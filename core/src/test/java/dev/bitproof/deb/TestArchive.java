@@ -22,7 +22,7 @@ import org.bouncycastle.bcpg.HashAlgorithmTags;
  * control.tar.gz, data.tar.gz), a Packages(.xz) listing their SHA256, a Release dated {@link #DATE} naming both
  * Packages files, an InRelease clearsigned by both keys and a detached Release.gpg.
  */
-final class TestArchive {
+public final class TestArchive {
   static final Instant CREATED = Instant.parse("2026-01-01T00:00:00Z");
   static final Instant DATE = Instant.parse("2026-11-28T02:53:00Z");
   static final Instant NOW = Instant.parse("2026-11-29T12:00:00Z");
@@ -38,7 +38,7 @@ final class TestArchive {
   final byte[] inRelease;
   final byte[] releaseGpg;
 
-  TestArchive() throws Exception {
+  public TestArchive() throws Exception {
     archiveKey = TestPgp.make(TestPgp.Spec.ed25519("Test Archive Automatic Signing Key <archive@example.invalid>", CREATED)
         .withSubkey(0, false).expiringAfter(Duration.between(CREATED, KEY_EXPIRES).getSeconds()));
     otherKey = TestPgp.make(TestPgp.Spec.ed25519("Test Stable Release Key <stable@example.invalid>", CREATED));
@@ -70,6 +70,26 @@ final class TestArchive {
         + "Architectures: all amd64 arm64\nComponents: main\nDescription: a test archive\nSHA256:\n"
         + " " + Digest.sha256(xz).hex() + " " + xz.length + " main/binary-amd64/Packages.xz\n"
         + " " + Digest.sha256(plain).hex() + " " + plain.length + " main/binary-amd64/Packages\n";
+  }
+
+  /** The archive's files on disk, as a mirror and a user's keyring would hold them. */
+  public record Written(Path keyring, Path inRelease, Path release, Path releaseGpg, Path staleReleaseGpg, Path packagesXz,
+      List<Path> debs) {}
+
+  /**
+   * Writes keyring (both keys, binary), InRelease, Release, Release.gpg, a stale Release.gpg (yesterday's Release
+   * signed yesterday), the Packages.xz and the debs into {@code dir}: for tests in other modules (the CLI).
+   */
+  public Written writeTo(Path dir) throws Exception {
+    ByteArrayOutputStream ring = new ByteArrayOutputStream();
+    ring.write(archiveKey.keyring());
+    ring.write(otherKey.keyring());
+    byte[] old = releaseText("Fri, 27 Nov 2026 02:53:00 UTC", packagesXz, packages).getBytes(StandardCharsets.UTF_8);
+    byte[] stale = TestPgp.detached(archiveKey, old, DATE.minus(Duration.ofDays(1)), HashAlgorithmTags.SHA256, true);
+    return new Written(Files.write(dir.resolve("archive-keyring.gpg"), ring.toByteArray()),
+        Files.write(dir.resolve("testy_InRelease"), inRelease), Files.write(dir.resolve("testy_Release"), release),
+        Files.write(dir.resolve("testy_Release.gpg"), releaseGpg), Files.write(dir.resolve("testy_Release.gpg.STALE"), stale),
+        writePackagesXz(dir), writeDebs(dir));
   }
 
   PgpKeyring keyring() {

@@ -103,7 +103,8 @@ class DebPackageTest {
 
   @Test
   void truncatedArIsRefused() throws Exception {
-    byte[] real = Files.readAllBytes(SharedData.require("deb/debs/netbase_6.4_all.deb"));
+    // generic (any deb cut short), so on a deb the test builds: it runs without ../shared
+    byte[] real = TestDebs.ar(DebPackageFixtureTest.members("hello\n"));
     for (int cut : new int[] {4, 30, real.length / 2, real.length - 1}) {
       Path p = tmp.resolve("cut" + cut + ".deb");
       Files.write(p, Arrays.copyOf(real, cut));

@@ -195,6 +195,28 @@ class PgpHostileTest {
     assertThrows(CheckException.class, () -> PgpKeyring.load(junk));
   }
 
+  /** The fixture twin of {@link #keyringsLoadBinaryAndArmored}: the same checks on keys the test makes. */
+  @Test
+  void fixtureKeyringsLoadBinaryAndArmored() throws Exception {
+    TestPgp.Key other = TestPgp.make(TestPgp.Spec.ed25519("Other <o@example.invalid>", NOW.minus(Duration.ofDays(10)))
+        .withSubkey(0, false));
+    Path asc = tmp.resolve("good.asc");
+    Files.writeString(asc, armor(good.keyring()));
+    PgpKeyring armored = PgpKeyring.load(asc);
+    PgpKeyring binary = PgpKeyring.load(good.writeKeyring(tmp, "good.gpg"));
+    assertEquals(PgpKeyring.fingerprint(good.ring().getPublicKey()), PgpKeyring.fingerprint(armored.rings().get(0).getPublicKey()));
+    assertEquals(PgpKeyring.fingerprint(binary.rings().get(0).getPublicKey()), PgpKeyring.fingerprint(armored.rings().get(0).getPublicKey()));
+    // two armored blocks in one file, plus a binary file: all certificates
+    Path two = tmp.resolve("two.asc");
+    Files.writeString(two, armor(good.keyring()) + "\n" + armor(other.keyring()));
+    assertEquals(2, PgpKeyring.load(two).size());
+    TestPgp.Key third = TestPgp.make(TestPgp.Spec.ed25519("Third <t@example.invalid>", NOW.minus(Duration.ofDays(10))));
+    assertEquals(3, PgpKeyring.load(two, third.writeKeyring(tmp, "third.gpg")).size());
+    Path junk = tmp.resolve("junk.gpg");
+    Files.writeString(junk, "not a key");
+    assertThrows(CheckException.class, () -> PgpKeyring.load(junk));
+  }
+
   private static String armor(byte[] binary) throws Exception {
     java.io.ByteArrayOutputStream bos = new java.io.ByteArrayOutputStream();
     try (org.bouncycastle.bcpg.ArmoredOutputStream a = org.bouncycastle.bcpg.ArmoredOutputStream.builder().build(bos)) {

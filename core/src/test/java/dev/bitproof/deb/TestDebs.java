@@ -31,6 +31,23 @@ final class TestDebs {
     return out.toByteArray();
   }
 
+  /** The members of an ar archive in order (names as read). */
+  static Map<String, byte[]> arMembers(byte[] ar) throws IOException {
+    java.nio.file.Path p = java.nio.file.Files.createTempFile("members", ".ar");
+    try {
+      java.nio.file.Files.write(p, ar);
+      Map<String, byte[]> out = new LinkedHashMap<>();
+      try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(p)) {
+        for (ArArchive.Member m : ArArchive.index(ch, "x")) {
+          out.put(m.name(), ArArchive.open(ch, m).readAllBytes());
+        }
+      }
+      return out;
+    } finally {
+      java.nio.file.Files.delete(p);
+    }
+  }
+
   /** A tar entry to write: a file (content), a symlink (link), or a hardlink (hardlink). */
   record Entry(String name, byte[] content, String link, boolean hard) {
     static Entry file(String name, String content) {

@@ -1,6 +1,7 @@
 package dev.bitproof.deb;
 
 import java.util.List;
+import dev.bitproof.io.SlashGlob;
 import java.util.regex.Pattern;
 
 /**
@@ -44,27 +45,9 @@ public final class GeneratedFiles {
   }
 
   private static final List<Object[]> COMPILED = RULES.stream()
-      .map(r -> new Object[] {compile(r[0]), r[1]}).toList();
+      .map(r -> new Object[] {SlashGlob.compile(r[0]), r[1]}).toList();
 
   private GeneratedFiles() {}
-
-  private static Pattern compile(String glob) {
-    StringBuilder re = new StringBuilder();
-    for (int i = 0; i < glob.length(); i++) {
-      char c = glob.charAt(i);
-      if (c == '*' && i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
-        re.append(".*");
-        i++;
-      } else if (c == '*') {
-        re.append("[^/]*");
-      } else if (c == '?') {
-        re.append("[^/]");
-      } else {
-        re.append(Pattern.quote(String.valueOf(c)));
-      }
-    }
-    return Pattern.compile(re.toString());
-  }
 
   /** Why {@code path} may exist unowned, or null when no rule explains it. */
   public static String reason(String path) {

@@ -1,5 +1,6 @@
 package dev.bitproof.hook;
 
+import dev.bitproof.io.SlashGlob;
 import dev.bitproof.io.IoCode;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.oci.transport.TransportOptions;
@@ -36,21 +37,7 @@ public record CheckSettings(String registry, TransportOptions transport, Policy 
   public record RepositoryRule(String match, Optional<Mapping> verify, Optional<Policy> policy, Optional<String> policyId,
       Optional<Boolean> enforcePolicy) {
     public boolean matches(String repository) {
-      StringBuilder re = new StringBuilder();
-      for (int i = 0; i < match.length(); i++) {
-        char c = match.charAt(i);
-        if (c == '*' && i + 1 < match.length() && match.charAt(i + 1) == '*') {
-          re.append(".*");
-          i++;
-        } else if (c == '*') {
-          re.append("[^/]*");
-        } else if (c == '?') {
-          re.append("[^/]");
-        } else {
-          re.append(java.util.regex.Pattern.quote(String.valueOf(c)));
-        }
-      }
-      return repository.matches(re.toString());
+      return SlashGlob.compile(match).matcher(repository).matches();
     }
   }
 

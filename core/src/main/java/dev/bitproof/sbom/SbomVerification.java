@@ -27,6 +27,27 @@ public final class SbomVerification {
   /** An SBOM to check. @param subject the image a registry attached it to, if known */
   public record Input(String name, byte[] bytes, Optional<Digest> subject) {}
 
+  /** An SBOM's bytes (decompressed) and the document read from them. */
+  private record Parsed(byte[] bytes, SbomDocument doc) {}
+
+  /**
+   * Decompresses and reads one SBOM. One that is broken, unreadable or a decompression bomb is a FAIL finding in
+   * {@code out} and empty; anything else that stops it is thrown ("could not check").
+   */
+  private static Optional<Parsed> parse(Input in, List<Finding> out) {
+    try {
+      byte[] bytes = SbomBytes.decompress(in.bytes(), in.name(), SbomReader.Limits.defaults());
+      return Optional.of(new Parsed(bytes, SbomReader.read(bytes, in.name())));
+    } catch (CheckException e) {
+      if (e.kind() == CheckException.Kind.INTEGRITY || SbomCode.UNREADABLE.contains(e.code())
+          || e.code() == dev.bitproof.io.IoCode.DECOMPRESSION_BOMB) {
+        out.add(new Finding(e.code(), Severity.FAIL, in.name(), e.getMessage(), Map.of()));
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
   /**
    * @param sboms names of the SBOMs checked (given, attached, and shipped in the image)
    * @param publishedSboms how many of them were given or found outside the layers
@@ -79,19 +100,12 @@ public final class SbomVerification {
     out.addAll(emb);
     for (Input in : sboms) {
       names.add(in.name());
-      byte[] bytes;
-      SbomDocument doc;
-      try {
-        bytes = SbomBytes.decompress(in.bytes(), in.name(), SbomReader.Limits.defaults());
-        doc = SbomReader.read(bytes, in.name());
-      } catch (CheckException e) {
-        if (e.kind() == CheckException.Kind.INTEGRITY || SbomCode.UNREADABLE.contains(e.code())
-            || e.code() == dev.bitproof.io.IoCode.DECOMPRESSION_BOMB) {
-          out.add(new Finding(e.code(), Severity.FAIL, in.name(), e.getMessage(), Map.of()));
-          continue;
-        }
-        throw e;
+      Optional<Parsed> parsed = parse(in, out);
+      if (parsed.isEmpty()) {
+        continue;
       }
+      byte[] bytes = parsed.get().bytes();
+      SbomDocument doc = parsed.get().doc();
       List<Finding> more = new ArrayList<>(SbomStrict.check(bytes, doc, in.name()));
       more.addAll(LanguageCheck.compare(contents, lang.packages(), doc, in.name()));
       more.addAll(LicenseCheck.os(contents, doc));
@@ -137,19 +151,12 @@ public final class SbomVerification {
     }
     for (Input in : sboms) {
       names.add(in.name());
-      SbomDocument doc;
-      byte[] bytes;
-      try {
-        bytes = SbomBytes.decompress(in.bytes(), in.name(), SbomReader.Limits.defaults());
-        doc = SbomReader.read(bytes, in.name());
-      } catch (CheckException e) {
-        if (e.kind() == CheckException.Kind.INTEGRITY || SbomCode.UNREADABLE.contains(e.code())
-            || e.code() == dev.bitproof.io.IoCode.DECOMPRESSION_BOMB) {
-          out.add(new Finding(e.code(), Severity.FAIL, in.name(), e.getMessage(), Map.of()));
-          continue;
-        }
-        throw e;
+      Optional<Parsed> parsed = parse(in, out);
+      if (parsed.isEmpty()) {
+        continue;
       }
+      byte[] bytes = parsed.get().bytes();
+      SbomDocument doc = parsed.get().doc();
       List<Finding> strict = SbomStrict.check(bytes, doc, in.name());
       out.addAll(strict);
       boolean strictFailed = strict.stream().anyMatch(Finding::fails);

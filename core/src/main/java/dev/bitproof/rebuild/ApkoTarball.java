@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
@@ -138,15 +137,7 @@ public final class ApkoTarball {
   /** As {@link #add(TarArchiveOutputStream, String, byte[])}, streaming a large layer. */
   private static void add(TarArchiveOutputStream tar, String name, java.io.InputStream content, long size)
       throws IOException {
-    TarArchiveEntry e = new TarArchiveEntry(name, true);
-    e.setSize(size);
-    e.setMode(0100644);
-    e.setModTime(0);
-    e.setUserId(0);
-    e.setGroupId(0);
-    e.setUserName("");
-    e.setGroupName("");
-    tar.putArchiveEntry(e);
+    tar.putArchiveEntry(dev.bitproof.tar.TarEntries.file(name, size));
     content.transferTo(tar);
     tar.closeArchiveEntry();
   }

@@ -3,6 +3,7 @@ package dev.bitproof.oci.transport;
 import dev.bitproof.io.LimitedInputStream;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.report.Code;
+import dev.bitproof.tar.TarEntries;
 import dev.bitproof.tar.TarPaths;
 import java.io.Closeable;
 import java.io.IOException;
@@ -149,7 +150,7 @@ final class TarArchive implements Closeable {
     }
 
     void add(String name, byte[] content) throws IOException {
-      TarArchiveEntry e = entry(name, content.length);
+      TarArchiveEntry e = TarEntries.file(name, content.length);
       out.putArchiveEntry(e);
       out.write(content);
       out.closeArchiveEntry();
@@ -157,7 +158,7 @@ final class TarArchive implements Closeable {
 
     /** A member whose {@code size} bytes come from {@code in} (which must hold exactly that many). */
     void add(String name, long size, InputStream in) throws IOException {
-      out.putArchiveEntry(entry(name, size));
+      out.putArchiveEntry(TarEntries.file(name, size));
       byte[] buf = new byte[65536];
       long left = size;
       while (left > 0) {
@@ -173,18 +174,6 @@ final class TarArchive implements Closeable {
         throw new IllegalStateException("stream longer than " + size);
       }
       out.closeArchiveEntry();
-    }
-
-    private static TarArchiveEntry entry(String name, long size) {
-      TarArchiveEntry e = new TarArchiveEntry(name, true);
-      e.setSize(size);
-      e.setMode(0100644);
-      e.setModTime(0);
-      e.setUserId(0);
-      e.setGroupId(0);
-      e.setUserName("");
-      e.setGroupName("");
-      return e;
     }
 
     @Override

@@ -13,6 +13,7 @@ public enum CompareCode implements Code {
   FILE_ADDED(Severity.FAIL),
   FILE_CHANGED(Severity.FAIL),
   FILE_REMOVED(Severity.FAIL),
+  IGNORE_RULE_APPLIED(Severity.INFO),
   IMAGE_BIT_IDENTICAL(Severity.OK),
   IMAGE_CONTENT_IDENTICAL(Severity.OK),
   IMAGE_DIFFERENT(Severity.FAIL),
@@ -46,11 +47,17 @@ public enum CompareCode implements Code {
   MANIFEST_ENCODING_DIFFERS(Severity.INFO),
   MANIFEST_FIELD_DIFFERS(Severity.FAIL),
   MERGED_FILESYSTEM_DIFFERENT(Severity.FAIL),
+  NESTED_CORRUPT(Severity.INFO),
+  NESTED_DECOMPRESSION_BOMB(Severity.INFO),
+  NESTED_TOO_DEEP(Severity.INFO),
+  NESTED_TOO_LARGE(Severity.INFO),
   NO_IMAGES(Severity.FAIL),
   PACKAGE_ADDED(Severity.FAIL),
   PACKAGE_REMOVED(Severity.FAIL),
   PACKAGE_VERSION_DIFFERS(Severity.FAIL),
   PLATFORM_MISSING(Severity.FAIL),
+  REPORT_DIR_NOT_EMPTY(Severity.FAIL),
+  REPORT_DIR_UNWRITABLE(Severity.FAIL),
   ROOT_KIND_DIFFERS(Severity.FAIL);
 
   private final Area area;

@@ -121,7 +121,7 @@ final class FieldDiff {
 
   private static void rootfs(String where, JsonNode x, JsonNode y, CompareOptions o, List<Finding> out) {
     // any ignore flag means layer bytes may change, so diff_ids may too (diffoci's rule)
-    String ign = o.ignoresAnything() ? "digests-may-change" : null;
+    String ign = o.ignoresAnything() ? CompareOptions.DIGESTS_MAY_CHANGE : null;
     JsonNode dx = x == null ? null : x.get("diff_ids");
     JsonNode dy = y == null ? null : y.get("diff_ids");
     if (dx != null && dy != null && dx.isArray() && dy.isArray() && Objects.equals(x.get("type"), y.get("type"))) {
@@ -147,8 +147,9 @@ final class FieldDiff {
       if (Objects.equals(va, vb)) {
         continue;
       }
-      String ign = k.equals(CREATED) && o.ignoreTimestamps() ? "timestamps"
-          : IMAGE_NAMES.contains(k) && o.ignoreImageName() ? "image-name" : null;
+      String ign = o.ignoreAnnotations().contains(k) ? CompareOptions.annotationRule(k)
+          : k.equals(CREATED) && o.ignoreTimestamps() ? CompareOptions.TIMESTAMPS
+          : IMAGE_NAMES.contains(k) && o.ignoreImageName() ? CompareOptions.IMAGE_NAME : null;
       Finding f = new Finding(code, ign == null ? Severity.FAIL : Severity.INFO, where + " " + field + " " + k,
           va == null ? "only in B" : vb == null ? "only in A" : "value differs",
           evidence(va == null ? "(absent)" : va, vb == null ? "(absent)" : vb));

@@ -95,8 +95,20 @@ public final class ImageComparator {
     for (ImageComparison i : images) {
       v = Verdict.worst(v, i.verdict());
     }
-    return new Comparison(a.reference().toString(), b.reference().toString(), ta.root().digest(), tb.root().digest(),
-        v, o.ignoreSet(), top, images);
+    Comparison counted = new Comparison(a.reference().toString(), b.reference().toString(), ta.root().digest(),
+        tb.root().digest(), v, o.ignoreSet(), top, images);
+    List<Finding> withRules = new ArrayList<>(top);
+    counted.ignoredCounts().forEach((rule, n) -> withRules.add(ignoreRule(rule, n)));
+    return new Comparison(counted.referenceA(), counted.referenceB(), counted.rootA(), counted.rootB(), v,
+        o.ignoreSet(), withRules, images);
+  }
+
+  /** One rule in force and what it hid: listed whether or not it hid anything, so nothing is hidden silently. */
+  private static Finding ignoreRule(String rule, int hid) {
+    return new Finding(CompareCode.IGNORE_RULE_APPLIED, Severity.INFO, "ignore " + rule,
+        hid == 0 ? "this ignore rule hid no difference"
+            : "this ignore rule hid " + hid + (hid == 1 ? " difference" : " differences"), Map.of())
+        .with("rule", rule).with("hid", hid);
   }
 
   private static Verdict verdictOf(List<Finding> fs, Verdict base) {
@@ -333,17 +345,20 @@ public final class ImageComparator {
       fs.addAll(FieldDiff.config(p + " config", ra.config().json(), rb.config().json(), o));
     }
     List<LayerComparison> layers;
+    Map<String, Integer> mergedRules = new java.util.TreeMap<>();
     if (a.layers().size() != b.layers().size()) {
-      layers = mergedLayers(p, sa, ra, sb, rb, o, fs, true);
+      layers = mergedLayers(p, sa, ra, sb, rb, o, fs, true, mergedRules);
     } else {
       layers = positionalLayers(p, sa, ra, sb, rb, o, fs);
       if (filesMoved(p, layers)) {
         // same count, files added to one layer and removed from another: maybe only the boundaries moved
         List<Finding> mfs = new ArrayList<>();
-        List<LayerComparison> merged = mergedLayers(p, sa, ra, sb, rb, o, mfs, false);
+        Map<String, Integer> rules = new java.util.TreeMap<>();
+        List<LayerComparison> merged = mergedLayers(p, sa, ra, sb, rb, o, mfs, false, rules);
         Optional<Finding> same = mfs.stream().filter(f -> f.code() == CompareCode.LAYERING_DIFFERS_CONTENT_SAME).findFirst();
         if (same.isPresent() && o.ignoreLayering()) {
           layers = merged;
+          mergedRules = rules;
           fs.addAll(mfs);
         } else {
           same.ifPresent(fs::add);
@@ -373,7 +388,8 @@ public final class ImageComparator {
     all.add(summary);
     all.addAll(fs);
     return new ImageComparison(p, Optional.of(a.digest()), Optional.of(b.digest()), Optional.of(ra.config().digest()),
-        Optional.of(rb.config().digest()), v == Verdict.BIT_IDENTICAL ? Verdict.CONTENT_IDENTICAL : v, all, layers);
+        Optional.of(rb.config().digest()), v == Verdict.BIT_IDENTICAL ? Verdict.CONTENT_IDENTICAL : v, all, layers,
+        mergedRules);
   }
 
   /** Layer lists of the same length: paired by position, each pair streamed in step when the blobs differ. */
@@ -425,7 +441,8 @@ public final class ImageComparator {
    * when the merged trees are the same anyway; with the layering ignored the image can be semantically identical.
    */
   private static List<LayerComparison> mergedLayers(String p, ImageSource sa, Images.Resolved ra, ImageSource sb,
-      Images.Resolved rb, CompareOptions o, List<Finding> fs, boolean countsDiffer) throws IOException {
+      Images.Resolved rb, CompareOptions o, List<Finding> fs, boolean countsDiffer, Map<String, Integer> rules)
+      throws IOException {
     List<Descriptor> la = ra.manifest().layers();
     List<Descriptor> lb = rb.manifest().layers();
     Finding count = countsDiffer
@@ -439,6 +456,7 @@ public final class ImageComparator {
     MergedComparator.Result m = MergedComparator.compare(p, sa, la, ra.config().diffIds(), sb, lb,
         rb.config().diffIds(), o);
     Verdict merged = m.verdict();
+    rules.putAll(m.ignoredRules());
     String where = p + " merged";
     if (merged == Verdict.DIFFERENT) {
       fs.add(Finding.fail(CompareCode.MERGED_FILESYSTEM_DIFFERENT, where, "the merged filesystems differ"

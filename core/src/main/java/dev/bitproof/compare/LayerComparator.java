@@ -33,6 +33,12 @@ final class LayerComparator {
   private final String where;
   private final List<Finding> findings = new ArrayList<>();
   private final Map<String, Integer> ignored = new TreeMap<>();
+  /** Entries each ignore rule hid (an entry counts once per rule, however many of its fields the rule covers). */
+  private final Map<String, Integer> ignoredRules = new TreeMap<>();
+  private final List<java.util.regex.Pattern> pathPatterns;
+  /** 0 for an image's layers; the nesting depth for a tar inside a differing file. */
+  private final int depth;
+  private final NestedExplainer.Budget budget;
   private final Map<String, TarEntryStream.Entry> pendingA = new LinkedHashMap<>();
   private final Map<String, TarEntryStream.Entry> pendingB = new LinkedHashMap<>();
   private long heldBytes;
@@ -44,9 +50,30 @@ final class LayerComparator {
   private final boolean positions;
 
   private LayerComparator(CompareOptions opts, String where, boolean positions) {
+    this(opts, where, positions, 0, null);
+  }
+
+  private LayerComparator(CompareOptions opts, String where, boolean positions, int depth, NestedExplainer.Budget budget) {
     this.opts = opts;
     this.where = where;
     this.positions = positions;
+    this.pathPatterns = depth == 0 ? opts.pathPatterns() : List.of();
+    this.depth = depth;
+    this.budget = budget;
+  }
+
+  /**
+   * A comparator for the entries of a tar inside a differing file ({@code where} ends with {@code PATH!/}): same
+   * per-file checks, its findings explain the outer file and do not count again; no path ignores, no report
+   * directory.
+   */
+  static LayerComparator forNested(CompareOptions opts, String where, int depth, NestedExplainer.Budget budget) {
+    return new LayerComparator(opts, where, true, depth, budget);
+  }
+
+  /** How the subject of a file finding is formed: {@code where PATH}, or {@code where} + PATH inside a nested tar. */
+  private String subject(String path) {
+    return depth == 0 ? where + " " + path : where + path;
   }
 
   /**
@@ -73,9 +100,8 @@ final class LayerComparator {
     try (InputStream blobA = sa.blob(da); InputStream blobB = sb.blob(db);
         InputStream tarA = Decompress.layer(da.mediaType(), blobA, subjA);
         InputStream tarB = Decompress.layer(db.mediaType(), blobB, subjB)) {
-      int keep = opts.maxTextFile();
-      TarEntryStream ta = new TarEntryStream(tarA, subjA, opts.maxEntries(), keep);
-      TarEntryStream tb = new TarEntryStream(tarB, subjB, opts.maxEntries(), keep);
+      TarEntryStream ta = TarEntryStream.forComparison(tarA, subjA, opts);
+      TarEntryStream tb = TarEntryStream.forComparison(tarB, subjB, opts);
       boolean doneA = false;
       boolean doneB = false;
       while (!doneA || !doneB) {
@@ -116,9 +142,10 @@ final class LayerComparator {
       v = Verdict.CONTENT_IDENTICAL;
     } else if (failing > 0 || !explaining) {
       v = Verdict.DIFFERENT;
-    } else if (!ignored.isEmpty() || opts.ignoreTarFormat()) {
+    } else if (ignoredAny() || opts.ignoreTarFormat()) {
       v = Verdict.SEMANTICALLY_IDENTICAL;
-      if (ignored.isEmpty()) {
+      if (!ignoredAny()) {
+        ignoredRules.merge(CompareOptions.TAR_FORMAT, 1, Integer::sum);
         findings.add(new Finding(CompareCode.LAYER_TAR_ENCODING_DIFFERS, Severity.INFO, where,
             "the tars differ outside entry headers and contents (end-of-archive padding); ignored as tar format",
             Map.of("size.a", String.valueOf(sizeA), "size.b", String.valueOf(sizeB))));
@@ -150,17 +177,20 @@ final class LayerComparator {
     all.addAll(out);
     all.addAll(explanation());
     return new LayerComparison(index, Optional.of(da), Optional.of(db), Optional.of(idA), Optional.of(idB), v,
-        explaining && suppressed == 0, all);
+        explaining && suppressed == 0, all, ignoredRules);
   }
 
   /** The file findings so far, then the per-field counts of ignored differences and the truncation note. */
   List<Finding> explanation() {
     List<Finding> all = new ArrayList<>(findings);
-    if (!ignored.isEmpty()) {
+    if (!ignored.isEmpty() || !ignoredRules.isEmpty()) {
       Finding f = new Finding(CompareCode.LAYER_IGNORED_DIFFERENCES, Severity.INFO, where,
-          "differences in ignored fields, counted per field", Map.of());
+          "differences in ignored fields, counted per field and per rule", Map.of());
       for (var e : ignored.entrySet()) {
         f = f.with(e.getKey(), e.getValue() + " entries");
+      }
+      for (var e : ignoredRules.entrySet()) {
+        f = f.with("rule " + e.getKey(), e.getValue() + " entries");
       }
       all.add(f);
     }
@@ -180,7 +210,12 @@ final class LayerComparator {
 
   /** Whether some differences were only in ignored fields. */
   boolean ignoredAny() {
-    return !ignored.isEmpty();
+    return !ignored.isEmpty() || !ignoredRules.isEmpty();
+  }
+
+  /** How many entries each ignore rule hid in this layer (or merged tree). */
+  Map<String, Integer> ignoredRules() {
+    return Map.copyOf(ignoredRules);
   }
 
   /** Whether every difference was listed. */
@@ -189,13 +224,21 @@ final class LayerComparator {
   }
 
   void onlyInA(TarEntryStream.Entry e) {
-    report(Finding.fail(CompareCode.FILE_REMOVED, where + " " + e.path(), "only in A: " + describe(e))
+    if (hiddenByPath(e.path())) {
+      return;
+    }
+    keep(e, null);
+    report(Finding.fail(CompareCode.FILE_REMOVED, subject(e.path()), "only in A: " + describe(e))
         .with("type", e.info().type()).with("size", e.info().size())
         .with("sha256", e.info().sha256().map(Digest::toString).orElse("")));
   }
 
   void onlyInB(TarEntryStream.Entry e) {
-    report(Finding.fail(CompareCode.FILE_ADDED, where + " " + e.path(), "only in B: " + describe(e))
+    if (hiddenByPath(e.path())) {
+      return;
+    }
+    keep(null, e);
+    report(Finding.fail(CompareCode.FILE_ADDED, subject(e.path()), "only in B: " + describe(e))
         .with("type", e.info().type()).with("size", e.info().size())
         .with("sha256", e.info().sha256().map(Digest::toString).orElse("")));
   }
@@ -248,52 +291,92 @@ final class LayerComparator {
     }
   }
 
-  private record Change(String field, String a, String b, boolean ignored) {}
+  /** A field that differs; {@code rule} names the ignore rule that hides it (null: it counts). */
+  private record Change(String field, String a, String b, String rule) {
+    boolean ignored() {
+      return rule != null;
+    }
+  }
+
+  /** An entry under an {@code --ignore-path} glob: counted for its rule, never compared further. */
+  private boolean hiddenByPath(String path) {
+    for (int i = 0; i < pathPatterns.size(); i++) {
+      if (pathPatterns.get(i).matcher(path).matches()) {
+        ignoredRules.merge(CompareOptions.pathRule(opts.ignorePaths().get(i)), 1, Integer::sum);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Both versions of a differing regular file go to the report directory, if one was asked for. */
+  private void keep(TarEntryStream.Entry a, TarEntryStream.Entry b) {
+    if (depth > 0 || opts.files().isEmpty()) {
+      return;
+    }
+    boolean fileA = a != null && a.info().type() == TarEntryInfo.Type.FILE;
+    boolean fileB = b != null && b.info().type() == TarEntryInfo.Type.FILE;
+    if (!fileA && !fileB) {
+      return;
+    }
+    int sp = where.indexOf(' ');
+    String platform = sp < 0 ? where : where.substring(0, sp);
+    String layer = sp < 0 ? "" : where.substring(sp + 1);
+    opts.files().get().accept(platform, layer, (a != null ? a : b).path(),
+        fileA ? Optional.ofNullable(a.content()) : Optional.empty(), fileA ? a.info().size() : -1,
+        fileB ? Optional.ofNullable(b.content()) : Optional.empty(), fileB ? b.info().size() : -1);
+  }
 
   void pair(TarEntryStream.Entry a, TarEntryStream.Entry b) {
     TarEntryInfo x = a.info();
     TarEntryInfo y = b.info();
     List<Change> changes = new ArrayList<>();
-    field(changes, "type", x.type(), y.type(), false);
-    int modeMask = opts.ignoresAnything() ? 07777 : -1; // diffoci: type bits in mode are redundant
-    field(changes, "mode", octal(x.mode() & modeMask), octal(y.mode() & modeMask), false);
-    field(changes, "uid", x.uid(), y.uid(), false);
-    field(changes, "gid", x.gid(), y.gid(), false);
-    field(changes, "uname", x.uname(), y.uname(), false);
-    field(changes, "gname", x.gname(), y.gname(), false);
-    field(changes, "size", x.size(), y.size(), false);
-    field(changes, "sha256", x.sha256().map(Digest::toString).orElse(""), y.sha256().map(Digest::toString).orElse(""), false);
-    field(changes, "mtime", x.mtimeSeconds(), y.mtimeSeconds(), opts.ignoreTimestamps());
-    field(changes, "linkname", x.linkTarget(), y.linkTarget(), false);
-    field(changes, "xattrs", x.xattrs(), y.xattrs(), false);
+    String ts = opts.ignoreTimestamps() ? CompareOptions.TIMESTAMPS : null;
+    String tf = opts.ignoreTarFormat() ? CompareOptions.TAR_FORMAT : null;
+    field(changes, "type", x.type(), y.type(), null);
+    if (x.mode() != y.mode()) {
+      // diffoci: the file-type bits (0040000, 0100000 …) some writers add to the mode field are redundant
+      boolean onlyTypeBits = (x.mode() & 07777) == (y.mode() & 07777);
+      changes.add(new Change("mode", octal(x.mode()), octal(y.mode()),
+          onlyTypeBits && opts.ignoreFileModeRedundantBits() ? CompareOptions.FILE_MODE_REDUNDANT_BITS : null));
+    }
+    field(changes, "uid", x.uid(), y.uid(), null);
+    field(changes, "gid", x.gid(), y.gid(), null);
+    field(changes, "uname", x.uname(), y.uname(), null);
+    field(changes, "gname", x.gname(), y.gname(), null);
+    field(changes, "size", x.size(), y.size(), null);
+    field(changes, "sha256", x.sha256().map(Digest::toString).orElse(""), y.sha256().map(Digest::toString).orElse(""), null);
+    field(changes, "mtime", x.mtimeSeconds(), y.mtimeSeconds(), ts);
+    field(changes, "linkname", x.linkTarget(), y.linkTarget(), null);
+    field(changes, "xattrs", x.xattrs(), y.xattrs(), null);
     if (isDevice(x) || isDevice(y)) {
-      field(changes, "devmajor", x.devMajor(), y.devMajor(), false);
-      field(changes, "devminor", x.devMinor(), y.devMinor(), false);
+      field(changes, "devmajor", x.devMajor(), y.devMajor(), null);
+      field(changes, "devminor", x.devMinor(), y.devMinor(), null);
     }
     for (String t : List.of("mtime", "atime", "ctime")) {
       field(changes, "pax." + t, a.paxRecords().getOrDefault(t, ""), b.paxRecords().getOrDefault(t, ""),
-          opts.ignoreTimestamps() || opts.ignoreTarFormat());
+          ts != null ? ts : tf);
     }
-    field(changes, "pax", otherPax(a.paxRecords()), otherPax(b.paxRecords()), opts.ignoreTarFormat());
-    field(changes, "format", a.format(), b.format(), opts.ignoreTarFormat());
+    field(changes, "pax", otherPax(a.paxRecords()), otherPax(b.paxRecords()), tf);
+    field(changes, "format", a.format(), b.format(), tf);
     boolean headerFieldsEqual = changes.stream().noneMatch(c -> !c.field.equals("sha256"));
     if (headerFieldsEqual && a.headerDigest().isPresent() && b.headerDigest().isPresent()
         && !a.headerDigest().equals(b.headerDigest())) {
       List<TarHeaderFields.Difference> fields = TarHeaderFields.differences(a.ustar(), b.ustar());
       if (fields.isEmpty()) {
         // the ustar blocks are equal (or not captured): the difference is in the PAX / GNU long-name records
-        changes.add(new Change("header", a.headerDigest().get().shortHex(), b.headerDigest().get().shortHex(),
-            opts.ignoreTarFormat()));
+        changes.add(new Change("header", a.headerDigest().get().shortHex(), b.headerDigest().get().shortHex(), tf));
       }
       for (TarHeaderFields.Difference d : fields) {
-        changes.add(new Change("header." + d.field(), d.a(), d.b(), opts.ignoreTarFormat()));
+        changes.add(new Change("header." + d.field(), d.a(), d.b(), tf));
       }
     }
     if (positions) {
       int ia = x.index();
       int ib = y.index();
       if (ia < maxPairedA || ib < maxPairedB) {
-        changes.add(new Change("position", String.valueOf(ia), String.valueOf(ib), opts.ignoreFileOrder()));
+        changes.add(new Change("position", String.valueOf(ia), String.valueOf(ib),
+            opts.ignoreFileOrder() ? CompareOptions.FILE_ORDER : null));
       }
       maxPairedA = Math.max(maxPairedA, ia);
       maxPairedB = Math.max(maxPairedB, ib);
@@ -301,13 +384,18 @@ final class LayerComparator {
     if (changes.isEmpty()) {
       return;
     }
-    List<Change> counted = changes.stream().filter(c -> !c.ignored).toList();
-    changes.stream().filter(c -> c.ignored).forEach(c -> ignored.merge(c.field, 1, Integer::sum));
+    if (hiddenByPath(x.path())) {
+      return;
+    }
+    List<Change> counted = changes.stream().filter(c -> !c.ignored()).toList();
+    changes.stream().filter(Change::ignored).forEach(c -> ignored.merge(c.field, 1, Integer::sum));
+    changes.stream().filter(Change::ignored).map(Change::rule).distinct()
+        .forEach(r -> ignoredRules.merge(r, 1, Integer::sum));
     if (counted.isEmpty()) {
       return;
     }
     StringBuilder msg = new StringBuilder();
-    Finding f = Finding.fail(CompareCode.FILE_CHANGED, where + " " + x.path(), "");
+    Finding f = Finding.fail(CompareCode.FILE_CHANGED, subject(x.path()), "");
     for (Change c : counted) {
       if (msg.length() > 0) {
         msg.append(", ");
@@ -316,7 +404,9 @@ final class LayerComparator {
       f = f.with(c.field + ".a", c.a).with(c.field + ".b", c.b);
     }
     msg.append(counted.size() == 1 ? " differs" : " differ");
+    List<Finding> nested = List.of();
     if (counted.stream().anyMatch(c -> c.field.equals("sha256"))) {
+      keep(a, b);
       Optional<String> ta = a.content() == null ? Optional.empty() : UnifiedDiff.asText(a.content());
       Optional<String> tb = b.content() == null ? Optional.empty() : UnifiedDiff.asText(b.content());
       if (ta.isPresent() && tb.isPresent()) {
@@ -324,18 +414,36 @@ final class LayerComparator {
         if (d.isPresent()) {
           f = f.with("diff", d.get());
         }
-      } else {
+      }
+      boolean explained = false;
+      if (a.content() != null && b.content() != null) {
+        NestedExplainer.Budget bd = budget != null ? budget : new NestedExplainer.Budget(opts.nested());
+        NestedExplainer.Result r = NestedExplainer.explain(subject(x.path()), x.path(), a.content(), b.content(),
+            opts, depth + 1, bd);
+        for (var e : r.evidence().entrySet()) {
+          f = f.with(e.getKey(), e.getValue());
+        }
+        explained = r.evidence().containsKey(NestedExplainer.FORMAT);
+        nested = r.findings();
+      }
+      if ((ta.isEmpty() || tb.isEmpty()) && !explained) {
         msg.append(" (binary or large: sizes ").append(x.size()).append(" and ").append(y.size()).append(" bytes)");
       }
     }
     report(new Finding(f.code(), f.severity(), f.subject(), msg.toString(), f.evidence()));
-    if (InstalledDbDiff.isInstalledDb(x.path()) && a.content() != null && b.content() != null) {
+    // what is inside the file explains it: listed, not counted again
+    nested.forEach(n -> report(n, false));
+    if (depth == 0 && InstalledDbDiff.isInstalledDb(x.path()) && a.content() != null && b.content() != null) {
       InstalledDbDiff.diff(where + " " + x.path(), a.content(), b.content()).forEach(this::report);
     }
   }
 
   private void report(Finding f) {
-    if (f.fails()) {
+    report(f, true);
+  }
+
+  private void report(Finding f, boolean counts) {
+    if (counts && f.fails()) {
       failing++;
     }
     if (findings.size() >= opts.maxFindingsPerLayer()) {
@@ -359,9 +467,9 @@ final class LayerComparator {
     return m;
   }
 
-  private static void field(List<Change> out, String name, Object a, Object b, boolean ignored) {
+  private static void field(List<Change> out, String name, Object a, Object b, String rule) {
     if (!Objects.equals(a, b)) {
-      out.add(new Change(name, String.valueOf(a), String.valueOf(b), ignored));
+      out.add(new Change(name, String.valueOf(a), String.valueOf(b), rule));
     }
   }
 

@@ -4,6 +4,7 @@ import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.report.Finding;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,10 +18,19 @@ import java.util.Optional;
  * @param verdict how alike the two are
  * @param explained false when the file-level explanation was cut short by a memory bound
  * @param findings the layer's summary finding first, then one finding per file difference
+ * @param ignoredRules how many entries each ignore rule hid in this layer (rules that hid nothing are absent)
  */
 public record LayerComparison(int index, Optional<Descriptor> a, Optional<Descriptor> b, Optional<Digest> diffIdA,
-    Optional<Digest> diffIdB, Verdict verdict, boolean explained, List<Finding> findings) {
+    Optional<Digest> diffIdB, Verdict verdict, boolean explained, List<Finding> findings,
+    Map<String, Integer> ignoredRules) {
   public LayerComparison {
     findings = List.copyOf(findings);
+    ignoredRules = Map.copyOf(ignoredRules);
+  }
+
+  /** A layer pair in which no ignore rule hid anything. */
+  public LayerComparison(int index, Optional<Descriptor> a, Optional<Descriptor> b, Optional<Digest> diffIdA,
+      Optional<Digest> diffIdB, Verdict verdict, boolean explained, List<Finding> findings) {
+    this(index, a, b, diffIdA, diffIdB, verdict, explained, findings, Map.of());
   }
 }

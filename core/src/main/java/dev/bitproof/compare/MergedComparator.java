@@ -30,9 +30,10 @@ import java.util.TreeMap;
 final class MergedComparator {
   /** The outcome: the file findings, the verdict of the merged trees, and the diff_ids computed on the way. */
   record Result(List<Finding> findings, int failing, boolean ignoredAny, boolean complete, int entriesA,
-      int entriesB, List<Digest> diffIdsA, List<Digest> diffIdsB) {
+      int entriesB, List<Digest> diffIdsA, List<Digest> diffIdsB, Map<String, Integer> ignoredRules) {
     Result {
       findings = List.copyOf(findings);
+      ignoredRules = Map.copyOf(ignoredRules);
       diffIdsA = List.copyOf(diffIdsA);
       diffIdsB = List.copyOf(diffIdsB);
     }
@@ -74,7 +75,7 @@ final class MergedComparator {
     int failing = lc.failing() + (int) out.stream().filter(Finding::fails).count();
     out.addAll(lc.explanation());
     return new Result(out, failing, lc.ignoredAny(), lc.complete(), a.nodes.size(), b.nodes.size(), a.diffIds,
-        b.diffIds);
+        b.diffIds, lc.ignoredRules());
   }
 
   /** One image's layers applied in order. */
@@ -100,7 +101,7 @@ final class MergedComparator {
         Descriptor d = layers.get(i);
         String subject = platform + " layer " + i + " " + side + " " + d.digest();
         try (InputStream blob = src.blob(d); InputStream tar = Decompress.layer(d.mediaType(), blob, subject)) {
-          TarEntryStream s = new TarEntryStream(tar, subject, o.maxEntries(), o.maxTextFile());
+          TarEntryStream s = TarEntryStream.forComparison(tar, subject, o);
           for (Optional<TarEntryStream.Entry> e = s.next(); e.isPresent(); e = s.next()) {
             t.apply(e.get(), i, subject);
           }

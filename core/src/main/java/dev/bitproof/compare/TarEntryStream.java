@@ -43,15 +43,37 @@ final class TarEntryStream {
   private final String subject;
   private final long maxEntries;
   private final int keepUpTo;
+  private final int keepNestedUpTo;
+  private final boolean keepAny;
   private int index;
   private boolean done;
 
   TarEntryStream(InputStream uncompressed, String subject, long maxEntries, int keepUpTo) {
+    this(uncompressed, subject, maxEntries, keepUpTo, keepUpTo, false);
+  }
+
+  /**
+   * @param keepUpTo contents of files up to this size are kept (for text diffs)
+   * @param keepNestedUpTo larger files up to this size are kept too when {@code keepAny}, or when their name or
+   *     first bytes say they are a format {@link NestedExplainer} explains (tar, compressed, JSON, ELF)
+   */
+  TarEntryStream(InputStream uncompressed, String subject, long maxEntries, int keepUpTo, int keepNestedUpTo,
+      boolean keepAny) {
     this.tee = new Tee(new java.security.DigestInputStream(uncompressed, diffId));
     this.tar = new TarArchiveInputStream(tee, true);
     this.subject = subject;
     this.maxEntries = maxEntries;
     this.keepUpTo = keepUpTo;
+    this.keepNestedUpTo = Math.max(keepUpTo, keepNestedUpTo);
+    this.keepAny = keepAny;
+  }
+
+  /** A stream that keeps what the comparison's options ask for: small files, nested formats, report-dir files. */
+  static TarEntryStream forComparison(InputStream uncompressed, String subject, CompareOptions o) {
+    int nested = o.nested().maxFileSize();
+    int report = o.files().map(DifferingFiles::maxFileSize).orElse(0);
+    return new TarEntryStream(uncompressed, subject, o.maxEntries(), o.maxTextFile(), Math.max(nested, report),
+        report > 0);
   }
 
   /** The next entry, or empty at the end of the archive (after which {@link #finish} gives the diff_id). */
@@ -85,8 +107,19 @@ final class TarEntryStream {
     if (type == TarEntryInfo.Type.FILE) {
       MessageDigest md = Digest.newSha256();
       boolean keep = e.getSize() <= keepUpTo || InstalledDbDiff.isInstalledDb(path) && e.getSize() <= InstalledDbDiff.MAX_SIZE;
-      ByteArrayOutputStream bos = keep ? new ByteArrayOutputStream((int) e.getSize()) : null;
       byte[] buf = new byte[65536];
+      int first = e.getSize() > keepUpTo && e.getSize() <= keepNestedUpTo ? readFirst(buf) : -1;
+      if (first >= 0) {
+        keep = keepAny || NestedExplainer.worthHolding(path, buf, first);
+      }
+      ByteArrayOutputStream bos = keep ? new ByteArrayOutputStream((int) e.getSize()) : null;
+      if (first > 0) {
+        md.update(buf, 0, first);
+        if (bos != null) {
+          bos.write(buf, 0, first);
+        }
+        size += first;
+      }
       int n;
       while ((n = readEntry(buf)) > 0) {
         md.update(buf, 0, n);
@@ -120,9 +153,23 @@ final class TarEntryStream {
     return tee.count;
   }
 
+  /** Fills {@code buf} as far as the entry goes (the magic bytes of a nested format sit up to offset 262). */
+  private int readFirst(byte[] buf) {
+    int total = 0;
+    int n;
+    while (total < buf.length && (n = readEntry(buf, total, buf.length - total)) > 0) {
+      total += n;
+    }
+    return total;
+  }
+
   private int readEntry(byte[] buf) {
+    return readEntry(buf, 0, buf.length);
+  }
+
+  private int readEntry(byte[] buf, int off, int len) {
     try {
-      return tar.read(buf);
+      return tar.read(buf, off, len);
     } catch (IOException e) {
       if (e.getCause() instanceof CheckException ce) {
         throw ce;

@@ -32,6 +32,9 @@ public final class ReportJson {
     r.inputs().forEach(inputs::put);
     ArrayNode ignore = n.putArray("ignoreSet");
     r.comparison().ifPresent(c -> c.ignoreSet().forEach(ignore::add));
+    ArrayNode hidden = n.putArray("ignored");
+    r.comparison().ifPresent(c -> c.ignoredCounts().forEach((rule, hid) -> hidden.addObject().put("rule", rule)
+        .put("hid", hid)));
     ArrayNode notes = n.putArray("notes");
     r.notes().forEach(notes::add);
     ArrayNode checks = n.putArray("checks");

@@ -30,6 +30,10 @@ public final class ReportText {
       sb.append("\nnotes:\n");
       r.notes().forEach(n -> sb.append("  - ").append(n).append('\n'));
     }
+    r.comparison().filter(c -> !c.ignoredCounts().isEmpty()).ifPresent(c -> {
+      sb.append("\nignored (rule: differences hidden):\n");
+      c.ignoredCounts().forEach((rule, hid) -> sb.append(String.format("  %-34s %d%n", rule, hid)));
+    });
     r.comparison().ifPresent(c -> {
       sb.append("\ndigests (A | B):\n");
       for (ImageComparison i : c.images()) {
@@ -67,6 +71,9 @@ public final class ReportText {
         f.evidence().forEach((k, v) -> {
           if (k.equals("diff")) {
             v.lines().forEach(line -> sb.append("          ").append(line).append('\n'));
+          } else if (v.indexOf('\n') >= 0) {
+            sb.append("          ").append(k).append(":\n");
+            v.lines().forEach(line -> sb.append("            ").append(line).append('\n'));
           } else {
             sb.append("          ").append(k).append(": ").append(v).append('\n');
           }

@@ -2,6 +2,8 @@ package dev.bitproof.cli.commands;
 
 import dev.bitproof.cli.options.Common;
 import dev.bitproof.cli.options.IgnoreOptions;
+import dev.bitproof.cli.options.ReportDirOption;
+import dev.bitproof.compare.ReportDirectory;
 import dev.bitproof.cli.options.ReportFiles;
 import dev.bitproof.cli.options.TransportMixin;
 import dev.bitproof.cli.render.Output;
@@ -55,6 +57,9 @@ public final class CompareCommand implements Callable<Integer> {
   @Mixin
   IgnoreOptions ignores;
 
+  @Mixin
+  ReportDirOption reportDir;
+
   @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "Compare only this platform.")
   String platform;
 
@@ -80,9 +85,13 @@ public final class CompareCommand implements Callable<Integer> {
     TransportOptions to = transport.options();
     Comparison c;
     out.progress("bitproof compare: " + a + " vs " + b);
+    java.util.Optional<ReportDirectory> rd = reportDir.open();
     try (ImageSource sa = Transports.source(ImageReference.parse(a), to);
         ImageSource sb = Transports.source(ImageReference.parse(b), to)) {
-      c = ImageComparator.compare(sa, sb, opts);
+      c = ImageComparator.compare(sa, sb, ReportDirOption.apply(opts, rd));
+      rd.ifPresent(ReportDirectory::commit);
+    } finally {
+      rd.ifPresent(ReportDirectory::close);
     }
     Map<String, String> inputs = new LinkedHashMap<>();
     inputs.put("require", required.name());

@@ -1,7 +1,9 @@
 package dev.bitproof.cli.commands;
 
 import dev.bitproof.cli.options.Common;
+import dev.bitproof.cli.options.ReportDirOption;
 import dev.bitproof.cli.options.ReportFiles;
+import dev.bitproof.compare.ReportDirectory;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.verify.Report;
@@ -29,6 +31,9 @@ public final class DemoCommand implements Callable<Integer> {
   @Mixin
   ReportFiles reports;
 
+  @Mixin
+  ReportDirOption reportDir;
+
   @Option(names = "--tampered", description = "Verify against the tampered copy instead (shows what a failure looks like).")
   boolean tampered;
 
@@ -43,8 +48,16 @@ public final class DemoCommand implements Callable<Integer> {
     Path published = demo.resolve(tampered ? "published-tampered" : "published");
     String ref = "oci:" + published;
     out.progress("bitproof demo: rebuilding " + demo.resolve("apko.yaml") + " and verifying it against " + ref);
-    Report r = Verification.run(Verification.Request.of(demo.resolve("apko.yaml"), ref).withCommand("demo")
-        .withLockfile(Optional.of(demo.resolve("apko.lock.json"))).withContext(demo));
+    Verification.Request req = Verification.Request.of(demo.resolve("apko.yaml"), ref).withCommand("demo")
+        .withLockfile(Optional.of(demo.resolve("apko.lock.json"))).withContext(demo);
+    Report r;
+    Optional<ReportDirectory> rd = reportDir.open();
+    try {
+      r = Verification.run(req.withCompare(ReportDirOption.apply(req.compare(), rd), req.required()));
+      rd.ifPresent(ReportDirectory::commit);
+    } finally {
+      rd.ifPresent(ReportDirectory::close);
+    }
     int code = out.render(r, verbose);
     reports.write(r, out);
     return code;

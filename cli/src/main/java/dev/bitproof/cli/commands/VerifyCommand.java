@@ -5,6 +5,8 @@ import dev.bitproof.report.CommonCode;
 import dev.bitproof.attest.AttestCode;
 import dev.bitproof.cli.options.Common;
 import dev.bitproof.cli.options.IgnoreOptions;
+import dev.bitproof.cli.options.ReportDirOption;
+import dev.bitproof.compare.ReportDirectory;
 import dev.bitproof.cli.options.ReportFiles;
 import dev.bitproof.cli.options.ExitCodes;
 import dev.bitproof.cli.options.FetchMixin;
@@ -56,6 +58,9 @@ public final class VerifyCommand implements Callable<Integer> {
 
   @Mixin
   IgnoreOptions ignores;
+
+  @Mixin
+  ReportDirOption reportDir;
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG", description = "apko.yaml (relative to -C). "
       + "Omitted: the published image's own etc/apko.json, pinned by its installed database.")
@@ -185,7 +190,14 @@ public final class VerifyCommand implements Callable<Integer> {
         .withAllowUntrustedPackages(allowUntrusted);
     out.progress("bitproof verify: rebuilding " + (cfg == null ? "from the image's etc/apko.json" : config)
         + " and comparing with " + image);
-    Report r = Verification.run(req);
+    Report r;
+    Optional<ReportDirectory> rd = reportDir.open();
+    try {
+      r = Verification.run(req.withCompare(ReportDirOption.apply(req.compare(), rd), req.required()));
+      rd.ifPresent(ReportDirectory::commit);
+    } finally {
+      rd.ifPresent(ReportDirectory::close);
+    }
     int code = out.render(r, verbose);
     reports.write(r, out);
     if (attest.requested()) {

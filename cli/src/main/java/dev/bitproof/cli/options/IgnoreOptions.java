@@ -1,6 +1,8 @@
 package dev.bitproof.cli.options;
 
 import dev.bitproof.compare.CompareOptions;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
@@ -28,8 +30,21 @@ public final class IgnoreOptions {
       + "filesystems still compared).")
   boolean layering;
 
+  @Option(names = "--ignore-file-mode-redundant-bits", description = "Ignore the file-type bits some tar writers "
+      + "add to the mode field (BuildKit's 0100644 vs 0644): modes compared as mode & 07777 (diffoci's).")
+  boolean fileModeRedundantBits;
+
+  @Option(names = "--ignore-path", paramLabel = "GLOB", description = "Do not compare entries whose path matches "
+      + "(repeatable; ** any depth, * one segment, ? one character). The report counts what each glob hid.")
+  List<String> paths = new ArrayList<>();
+
+  @Option(names = "--ignore-annotation", paramLabel = "KEY", description = "Do not compare this annotation key on the "
+      + "index, manifests and descriptors (repeatable). The report counts what each key hid.")
+  List<String> annotations = new ArrayList<>();
+
   /** {@code base} with these flags' ignores added. */
   public CompareOptions apply(CompareOptions base) {
-    return base.withAlsoIgnored(timestamps, history, fileOrder, tarFormat, imageName, layering);
+    return base.withAlsoIgnored(timestamps, history, fileOrder, tarFormat, imageName, layering)
+        .withAlsoIgnored(fileModeRedundantBits, paths, annotations);
   }
 }

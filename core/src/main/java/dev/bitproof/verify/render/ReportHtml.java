@@ -98,10 +98,12 @@ public final class ReportHtml {
       }
     }
     h.append("</table>\n");
-    if (!c.ignoreSet().isEmpty()) {
-      h.append("<p>Ignored (semantic comparison): ");
-      c.ignoreSet().forEach(x -> h.append("<code>").append(esc(x)).append("</code> "));
-      h.append("</p>\n");
+    if (!c.ignoredCounts().isEmpty()) {
+      // every rule in force with what it hid: an ignore that hides something is never silent
+      h.append("<table class=\"ignored\" id=\"ignored\"><tr><th>ignore rule</th><th>differences hidden</th></tr>\n");
+      c.ignoredCounts().forEach((rule, hid) -> h.append("<tr class=\"").append(hid == 0 ? "same" : "differs")
+          .append("\"><td><code>").append(esc(rule)).append("</code></td><td>").append(hid).append("</td></tr>\n"));
+      h.append("</table>\n");
     }
     h.append("</section>\n");
   }
@@ -136,7 +138,9 @@ public final class ReportHtml {
   private static void findings(StringBuilder h, List<Finding> fs) {
     h.append("<table class=\"findings\"><tr><th>severity</th><th>code</th><th>subject</th><th>evidence</th></tr>\n");
     for (Finding f : fs) {
-      h.append("<tr class=\"finding ").append(f.severity().name().toLowerCase(java.util.Locale.ROOT)).append("\"><td>")
+      boolean nested = f.subject().contains("!/"); // an entry inside a differing file (tar in tar)
+      h.append("<tr class=\"finding ").append(f.severity().name().toLowerCase(java.util.Locale.ROOT))
+          .append(nested ? " nested" : "").append("\"><td>")
           .append(f.severity()).append("</td><td><code class=\"code\">").append(esc(f.code().name()))
           .append("</code><br><a class=\"doc\" href=\"").append(esc(ReportSarif.DOCS_BASE + f.code().area().page()))
           .append("\">").append(esc(f.code().area().page())).append("</a></td><td><code>").append(esc(f.subject()))
@@ -147,7 +151,8 @@ public final class ReportHtml {
           String shown = v.length() > VALUE_LIMIT ? v.substring(0, VALUE_LIMIT) + "\n… (" + v.length() + " characters; the JSON report has all)" : v;
           h.append("<dt>").append(esc(k)).append("</dt><dd>");
           if (shown.indexOf('\n') >= 0) {
-            h.append("<pre class=\"").append(k.equals("diff") ? "diff" : "value").append("\">").append(esc(shown)).append("</pre>");
+            h.append("<pre class=\"").append(k.equals("diff") || k.endsWith(".diff") ? "diff" : "value").append("\">")
+                .append(esc(shown)).append("</pre>");
           } else {
             h.append("<code>").append(esc(shown)).append("</code>");
           }
@@ -199,6 +204,7 @@ public final class ReportHtml {
       tr.differs td{background:#fff1f0}.tree .d1{padding-left:1.2rem}.tree .d2{padding-left:2.2rem}.tree .d3{padding-left:3.2rem}
       tr.platform th{background:#f6f8fa}details.check{margin:.5rem 0;border:1px solid #d0d7de;padding:.3rem .6rem}
       details.check.fail{border-color:#cf222e}summary{cursor:pointer}dl{margin:0}dt{font-weight:600}dd{margin:0 0 .3rem .8rem}
-      a.doc{font-size:11px;color:#57606a}
+      a.doc{font-size:11px;color:#57606a}tr.finding.nested td:nth-child(3){padding-left:1.6rem;border-left:3px solid #d0d7de}
+      table.ignored tr.differs td{background:#fff8c5}
       """;
 }

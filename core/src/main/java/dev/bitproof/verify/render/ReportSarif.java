@@ -56,6 +56,9 @@ public final class ReportSarif {
     r.checks().forEach(c -> checks.addObject().put("name", c.name()).put("status", c.status().name()).put("summary", c.summary()));
     ArrayNode notes = ip.putArray("notes");
     r.notes().forEach(notes::add);
+    ArrayNode ignored = ip.putArray("ignored"); // every ignore rule in force and what it hid (also IGNORE_RULE_APPLIED)
+    r.comparison().ifPresent(c -> c.ignoredCounts().forEach((rule, hid) -> ignored.addObject().put("rule", rule)
+        .put("hid", hid)));
 
     run.putObject("automationDetails").put("id", "bitproof/" + r.command() + "/");
 

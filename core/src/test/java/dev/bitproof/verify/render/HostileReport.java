@@ -41,6 +41,15 @@ final class HostileReport {
         .with("diff", "--- a/" + SCRIPT_NAME + "\n+++ b/" + SCRIPT_NAME + "\n-<b>old</b>\n+</pre><script>x()</script>");
     Finding added = new Finding(CompareCode.FILE_ADDED, Severity.FAIL, "linux/amd64 layer 0 " + IMG_NAME, "only in B", Map.of())
         .with("mode", "0755");
+    // a tar inside the layer explained entry by entry, and a JSON file path by path: hostile names and values too
+    Finding outerTar = new Finding(CompareCode.FILE_CHANGED, Severity.FAIL, "linux/amd64 layer 0 usr/lib/scripts.tar",
+        "content differs", Map.of()).with("nested.format", "gzip > tar").with("nested.note", "1 nested finding");
+    Finding nested = new Finding(CompareCode.FILE_CHANGED, Severity.FAIL,
+        "linux/amd64 layer 0 usr/lib/scripts.tar!/" + SCRIPT_NAME, "content differs", Map.of())
+        .with("diff", "--- a/x\n+++ b/x\n-old\n+<script>nested()</script>");
+    Finding json = new Finding(CompareCode.FILE_CHANGED, Severity.FAIL, "linux/amd64 layer 0 etc/conf.json",
+        "content differs", Map.of()).with("nested.format", "json")
+        .with("json.diff", "$['<img src=z>']: \"a\" → \"</pre><script>j()</script>\"\n$.b[0]: 1 → 2");
     Finding control = new Finding(CompareCode.FILE_ADDED, Severity.FAIL, "linux/arm64 layer 0 " + CONTROL_NAME, "only in B", Map.of());
     Finding layerAmd = new Finding(CompareCode.LAYER_DIFFERENT, Severity.FAIL, "linux/amd64 layer 0", "2 files differ", Map.of());
     Finding layerArm = new Finding(CompareCode.LAYER_DIFFERENT, Severity.FAIL, "linux/arm64 layer 0", "1 file differs", Map.of());
@@ -48,7 +57,8 @@ final class HostileReport {
     Finding imgArm = new Finding(CompareCode.IMAGE_DIFFERENT, Severity.FAIL, "linux/arm64", "layers differ", Map.of());
     LayerComparison amd = new LayerComparison(0, Optional.of(Descriptor.of(MediaType.OCI_LAYER_GZIP, d("la"), 10)),
         Optional.of(Descriptor.of(MediaType.OCI_LAYER_GZIP, d("lb"), 12)), Optional.of(d("da")), Optional.of(d("db")),
-        Verdict.DIFFERENT, true, List.of(layerAmd, changed, added));
+        Verdict.DIFFERENT, true, List.of(layerAmd, changed, added, outerTar, nested, json),
+        Map.of("path:var/<b>cache</b>/**", 3, "timestamps", 2));
     LayerComparison arm = new LayerComparison(0, Optional.of(Descriptor.of(MediaType.OCI_LAYER_GZIP, d("la2"), 10)),
         Optional.of(Descriptor.of(MediaType.OCI_LAYER_GZIP, d("lb2"), 12)), Optional.of(d("da2")), Optional.of(d("db2")),
         Verdict.DIFFERENT, true, List.of(layerArm, control));
@@ -56,8 +66,8 @@ final class HostileReport {
         Optional.of(d("ca")), Verdict.DIFFERENT, List.of(imgAmd), List.of(amd));
     ImageComparison ib = new ImageComparison("linux/arm64", Optional.of(d("ma2")), Optional.of(d("mb2")), Optional.of(d("ca2")),
         Optional.of(d("ca2")), Verdict.DIFFERENT, List.of(imgArm), List.of(arm));
-    Comparison c = new Comparison("oci:rebuilt", "oci:published <evil>", d("ra"), d("rb"), Verdict.DIFFERENT, List.of(),
-        List.of(), List.of(ia, ib));
+    Comparison c = new Comparison("oci:rebuilt", "oci:published <evil>", d("ra"), d("rb"), Verdict.DIFFERENT,
+        List.of("timestamps", "history", "path:var/<b>cache</b>/**"), List.of(), List.of(ia, ib));
     Report.Check compare = Report.compareCheck(c, Verdict.CONTENT_IDENTICAL);
     Report.Check sigs = Report.Check.of("signatures", "1 signatures verified, 1 failed", List.of(
         Finding.ok(ApkCode.APKINDEX_SIGNATURE_OK, "APKINDEX x86_64", "RSA-SHA256 signature verified")

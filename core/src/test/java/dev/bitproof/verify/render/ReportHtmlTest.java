@@ -32,6 +32,9 @@ class ReportHtmlTest {
     assertTrue(html.contains("etc/&quot;&gt;&lt;img src=x onerror=alert(2)&gt;"));
     assertTrue(html.contains("+&lt;/pre&gt;&lt;script&gt;x()&lt;/script&gt;"));
     assertTrue(html.contains("tmp/bell\uFFFD\uFFFDname"));
+    assertTrue(html.contains("+&lt;script&gt;nested()&lt;/script&gt;"), "a nested entry's diff");
+    assertTrue(html.contains("$[&#39;&lt;img src=z&gt;&#39;]: &quot;a&quot; → &quot;&lt;/pre&gt;&lt;script&gt;j()"), html);
+    assertTrue(html.contains("<code>path:var/&lt;b&gt;cache&lt;/b&gt;/**</code>"), "an ignore rule from the command line");
     // the only tags are the page's own: every '<' is followed by a known element name
     Matcher m = Pattern.compile("<(/?)([a-zA-Z!][a-zA-Z0-9]*)").matcher(html);
     List<String> unknown = new ArrayList<>();
@@ -63,6 +66,14 @@ class ReportHtmlTest {
     assertTrue(html.contains("<dt>key</dt><dd><code>wolfi-signing.rsa.pub</code></dd>"));
     assertTrue(html.contains("<dt>algorithm</dt><dd><code>RSA/SHA-256</code></dd>"));
     assertTrue(html.contains("<pre class=\"diff\">--- a/usr/bin/&lt;script&gt;"));
+    // nested evidence: the inner entry marked as nested, JSON paths shown as a diff, every ignore rule with its count
+    assertTrue(html.contains("<tr class=\"finding fail nested\"><td>FAIL</td>"));
+    assertTrue(html.contains("<code>linux/amd64 layer 0 usr/lib/scripts.tar!/usr/bin/&lt;script&gt;"));
+    assertTrue(html.contains("<dt>nested.format</dt><dd><code>gzip &gt; tar</code></dd>"));
+    assertTrue(html.contains("<dt>json.diff</dt><dd><pre class=\"diff\">$[&#39;"));
+    assertTrue(html.contains("<tr class=\"differs\"><td><code>timestamps</code></td><td>2</td></tr>"));
+    assertTrue(html.contains("<tr class=\"same\"><td><code>history</code></td><td>0</td></tr>"), "a rule that hid nothing");
+    assertTrue(html.contains("<tr class=\"differs\"><td><code>path:var/&lt;b&gt;cache&lt;/b&gt;/**</code></td><td>3</td></tr>"));
     assertTrue(html.contains("<th>sourceDateEpoch</th><td><code>1700000000</code>"));
     assertTrue(html.contains("note with &lt;b&gt;markup&lt;/b&gt;"));
     // self-contained: no external reference of any kind
@@ -89,6 +100,9 @@ class ReportHtmlTest {
     assertTrue(dom.contains("id=\"check-signatures\""));
     assertTrue(dom.contains("id=\"digests\""));
     assertTrue(dom.contains("APKINDEX_SIGNATURE_INVALID"));
+    assertTrue(dom.contains("id=\"ignored\""), "the ignore rules and their counts");
+    assertTrue(dom.contains("class=\"finding fail nested\""), "an entry inside a differing tar");
+    assertTrue(dom.contains("<dt>json.diff</dt>"), "a JSON path diff");
     // after parsing, the hostile names are still text: the DOM has no script or img element
     assertFalse(dom.contains("<script"), dom);
     assertFalse(dom.contains("<img"), dom);

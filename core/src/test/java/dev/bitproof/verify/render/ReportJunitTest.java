@@ -58,7 +58,7 @@ class ReportJunitTest {
     assertEquals("bitproof.verify.compare", amd.getAttribute("classname"));
     Element failure = (Element) amd.getElementsByTagName("failure").item(0);
     assertEquals("IMAGE_DIFFERENT", failure.getAttribute("type"));
-    assertTrue(failure.getAttribute("message").startsWith("4 failing findings"), failure.getAttribute("message"));
+    assertTrue(failure.getAttribute("message").startsWith("7 failing findings"), failure.getAttribute("message"));
     String text = failure.getTextContent();
     assertTrue(text.contains("FILE_CHANGED  linux/amd64 layer 0 " + HostileReport.SCRIPT_NAME + ": content differs"), text);
     assertTrue(text.contains("FILE_ADDED  linux/amd64 layer 0 " + HostileReport.IMG_NAME), text);

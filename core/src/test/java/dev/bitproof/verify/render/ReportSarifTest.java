@@ -39,8 +39,8 @@ class ReportSarifTest {
     assertEquals(List.of(), validate(log));
     JsonNode run = log.get("runs").get(0);
     JsonNode results = run.get("results");
-    // compare: verdict-below-required, 2 images, 2 layers, 3 files; signatures: 1 invalid; sbom: 1 info
-    assertEquals(10, results.size(), results.toPrettyString());
+    // compare: verdict-below-required, 2 images, 2 layers, 6 files (one inside a tar); signatures: 1 invalid; sbom: 1 info
+    assertEquals(13, results.size(), results.toPrettyString());
     List<String> ruleIds = new ArrayList<>();
     run.get("tool").get("driver").get("rules").forEach(r -> ruleIds.add(r.get("id").asText()));
     assertEquals(List.of("COMPARE_VERDICT_BELOW_REQUIRED", "IMAGE_DIFFERENT", "LAYER_DIFFERENT", "FILE_CHANGED", "FILE_ADDED",
@@ -56,7 +56,7 @@ class ReportSarifTest {
     URI.create(uri);
     assertTrue(fileChanged.get("message").get("text").asText().contains("content differs"));
     assertEquals("10", fileChanged.get("properties").get("evidence").get("sizeA").asText());
-    JsonNode sbom = results.get(9);
+    JsonNode sbom = results.get(12);
     assertEquals("note", sbom.get("level").asText());
     JsonNode rule = run.get("tool").get("driver").get("rules").get(5);
     assertEquals("https://bitproof.dev/docs/apk.md", rule.get("helpUri").asText());
@@ -64,6 +64,12 @@ class ReportSarifTest {
     JsonNode target = run.get("artifacts").get(1);
     assertEquals(HostileReport.d("rb").hex(), target.get("hashes").get("sha-256").asText());
     assertEquals("FAIL", run.get("invocations").get(0).get("properties").get("result").asText());
+    JsonNode ignored = run.get("invocations").get(0).get("properties").get("ignored");
+    assertEquals("[{\"rule\":\"timestamps\",\"hid\":2},{\"rule\":\"history\",\"hid\":0},"
+        + "{\"rule\":\"path:var/<b>cache</b>/**\",\"hid\":3}]", ignored.toString());
+    JsonNode nested = results.get(6);
+    assertEquals("linux/amd64 layer 0 usr/lib/scripts.tar!/" + HostileReport.SCRIPT_NAME,
+        nested.get("locations").get(0).get("logicalLocations").get(0).get("name").asText(), "an entry inside a tar");
   }
 
   @Test

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes OCI layouts A, B and C of ~SIZE_MB each, LAYERS layers of many files, identical except one file.
 
-Usage: make-images.py OUT_DIR [SIZE_MB] [LAYERS] [FILES_PER_LAYER]
+Usage: make-images.py OUT_DIR [SIZE_MB] [LAYERS] [FILES_PER_LAYER] [SUFFIX=.bin]
 Content is pseudo-random (seeded), so gzip barely shrinks it and the layers are as large as the image.
 The image is tagged 'bench' in each index.json (umoci needs a tag)."""
 import gzip, hashlib, io, json, os, random, sys, tarfile
@@ -10,6 +10,7 @@ out = sys.argv[1]
 size_mb = int(sys.argv[2]) if len(sys.argv) > 2 else 100
 layers = int(sys.argv[3]) if len(sys.argv) > 3 else 4
 files = int(sys.argv[4]) if len(sys.argv) > 4 else 2000
+suffix = sys.argv[5] if len(sys.argv) > 5 else ".bin"
 per_file = size_mb * 1024 * 1024 // (layers * files)
 
 def put(layout, data):
@@ -29,7 +30,7 @@ def layer_tar(seed, n, changed):
             data = bytearray(rnd.randbytes(per_file))
             if changed and i == files // 2:
                 data[len(data) // 2] ^= 0x01
-            ti = tarfile.TarInfo(f"layer{n}/file{i:05d}.bin")
+            ti = tarfile.TarInfo(f"layer{n}/file{i:05d}{suffix}")
             ti.size, ti.mode, ti.mtime = len(data), 0o644, 0
             t.addfile(ti, io.BytesIO(bytes(data)))
     return buf.getvalue()

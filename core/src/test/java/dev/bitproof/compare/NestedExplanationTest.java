@@ -217,6 +217,28 @@ class NestedExplanationTest {
     assertTrue(c.allFindings().stream().noneMatch(f -> f.subject().contains("x.tar")), c.allFindings().toString());
   }
 
+  @Test
+  void mutatedElfAndMembersNeverEscapeAsExceptions() throws Exception {
+    java.util.Random rnd = new java.util.Random(16);
+    byte[] elf = elf(new byte[] {1, 2, 3, 4}, id(0x11), List.of("main", "puts"));
+    byte[] tgz = TestImages.gzip(scriptsTar("echo 1\n", 0755));
+    byte[] tar = scriptsTar("echo 2\n", 0755);
+    CompareOptions o = CompareOptions.strict();
+    for (int i = 0; i < 3000; i++) {
+      byte[] base = i % 3 == 0 ? elf : i % 3 == 1 ? tgz : tar;
+      byte[] m = base.clone();
+      for (int k = 0, n = 1 + rnd.nextInt(8); k < n; k++) {
+        m[rnd.nextInt(m.length)] = (byte) rnd.nextInt(256);
+      }
+      if (rnd.nextInt(4) == 0) {
+        m = Arrays.copyOf(m, rnd.nextInt(m.length));
+      }
+      NestedExplainer.Result r = NestedExplainer.explain("s", "f", base, m, o, 1, new NestedExplainer.Budget(o.nested()));
+      assertTrue(r.findings().stream().allMatch(f -> f.severity() == Severity.INFO || f.severity() == Severity.FAIL));
+      Elf.diff(base, m, 100); // a malformed ELF is summarized, never thrown
+    }
+  }
+
   // --- fixtures -------------------------------------------------------------------------------------------------
 
   static byte[] gzip(byte[] b, int level) throws IOException {

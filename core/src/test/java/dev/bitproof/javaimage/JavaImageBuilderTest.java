@@ -160,6 +160,24 @@ class JavaImageBuilderTest {
   }
 
   @Test
+  void pushedToARegistryItIsTheSameImage() throws Exception {
+    String registry = dev.bitproof.testing.LocalRegistry.plain();
+    Path archive = build("a", 1_000_000_000L, false);
+    JavaImageSpec spec = inputs(Files.createDirectories(tmp.resolve("b")), hostLib(), 1_600_000_000L, true);
+    String ref = registry + "/" + dev.bitproof.testing.LocalRegistry.uniqueRepository("javaimage") + ":1";
+    JavaImageBuilder.Built pushed = JavaImageBuilder.build(spec, new JavaImageBuilder.Target.Registry(ref, null, null, true),
+        Files.createDirectories(tmp.resolve("b-scratch")));
+    try (ImageSource fromArchive = Transports.source(ImageReference.parse("oci-archive:" + archive), TransportOptions.defaults());
+        ImageSource fromRegistry = Transports.source(ImageReference.parse("docker://" + ref), TransportOptions.defaults().withInsecure(true))) {
+      Images.Resolved a = Images.walk(fromArchive).images().get(0);
+      Images.Resolved r = Images.walk(fromRegistry).images().get(0);
+      assertEquals(a.manifest().digest(), pushed.manifest());
+      assertEquals(a.manifest().digest(), r.manifest().digest());
+      assertEquals(a.config().digest(), r.config().digest());
+    }
+  }
+
+  @Test
   void aFailedBuildLeavesNothingBehind() throws Exception {
     JavaImageSpec spec = inputs(Files.createDirectories(tmp.resolve("a")), hostLib(), 1, false);
     Files.delete(spec.classpath().get(0));

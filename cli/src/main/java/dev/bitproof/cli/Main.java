@@ -54,7 +54,12 @@ public final class Main implements Runnable {
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
     PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-    int code = run(out, err, args);
+    int code;
+    try {
+      code = dev.bitproof.cli.options.Terminal.with(dev.bitproof.cli.options.Terminal.detect(), () -> run(out, err, args));
+    } catch (Exception e) {
+      throw new IllegalStateException(e); // run catches what a command throws
+    }
     out.flush();
     err.flush();
     System.exit(code);

@@ -13,6 +13,7 @@ import dev.bitproof.oci.transport.Images;
 import dev.bitproof.oci.transport.TransportCode;
 import dev.bitproof.report.Code;
 import dev.bitproof.report.CheckException;
+import dev.bitproof.report.Progress;
 import dev.bitproof.report.Finding;
 import dev.bitproof.report.Severity;
 import java.io.IOException;
@@ -36,6 +37,64 @@ import java.util.Set;
  */
 public final class ImageComparator {
   private ImageComparator() {}
+
+  /**
+   * {@link #compare(ImageSource, ImageSource, CompareOptions)}, telling {@code progress} each layer blob streamed
+   * and its bytes ("comparing layers"; no total: which layers must be read is known only on the way).
+   */
+  public static Comparison compare(ImageSource a, ImageSource b, CompareOptions o, Progress progress) throws IOException {
+    try (Progress.Task t = progress.start("comparing layers", 0, 0)) {
+      return compare(new Reporting(a, t), new Reporting(b, t), o);
+    }
+  }
+
+  /** A source that counts the layer blobs read through it (an item when a stream is closed). */
+  private record Reporting(ImageSource in, Progress.Task task) implements ImageSource {
+    @Override
+    public dev.bitproof.oci.ImageReference reference() {
+      return in.reference();
+    }
+
+    @Override
+    public dev.bitproof.oci.RawManifest root() throws IOException {
+      return in.root();
+    }
+
+    @Override
+    public dev.bitproof.oci.RawManifest manifest(Descriptor d) throws IOException {
+      return in.manifest(d);
+    }
+
+    @Override
+    public java.io.InputStream blob(Descriptor d) throws IOException {
+      java.io.InputStream s = in.blob(d);
+      if (!d.mediaType().isLayer()) {
+        return s;
+      }
+      return new java.io.FilterInputStream(task.counting(s)) {
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          return in.read(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+          super.close();
+          task.item();
+        }
+      };
+    }
+
+    @Override
+    public dev.bitproof.oci.transport.Referrers referrers(Digest subject, Optional<String> artifactType) throws IOException {
+      return in.referrers(subject, artifactType);
+    }
+
+    @Override
+    public void close() throws IOException {
+      // the caller closes the source it passed in
+    }
+  }
 
   public static Comparison compare(ImageSource a, ImageSource b, CompareOptions o) throws IOException {
     Images.Tree ta = Images.walk(a);

@@ -82,7 +82,7 @@ public final class CompareCommand implements Callable<Integer> {
     out.progress("bitproof compare: " + a + " vs " + b);
     try (ImageSource sa = Transports.source(ImageReference.parse(a), to);
         ImageSource sb = Transports.source(ImageReference.parse(b), to)) {
-      c = ImageComparator.compare(sa, sb, opts);
+      c = ImageComparator.compare(sa, sb, opts, common.progress());
     }
     Map<String, String> inputs = new LinkedHashMap<>();
     inputs.put("require", required.name());

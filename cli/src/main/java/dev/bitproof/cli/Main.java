@@ -46,6 +46,8 @@ import picocli.CommandLine.Command;
       dev.bitproof.cli.commands.KeyCommand.class,
       dev.bitproof.cli.commands.SbomCommand.class,
       dev.bitproof.cli.commands.HookCommand.class,
+      dev.bitproof.cli.commands.CompletionCommand.class,
+      dev.bitproof.cli.commands.ManCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec
@@ -67,7 +69,7 @@ public final class Main implements Runnable {
 
   /** Runs the CLI with the given writers; returns the exit code. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cl = new CommandLine(new Main());
+    CommandLine cl = commandLine();
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -94,6 +96,13 @@ public final class Main implements Runnable {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /** The command line's model, examples included: what runs, and what completion and man pages are made from. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    Examples.apply(cl);
+    return cl;
   }
 
   /** {@code "apk verify"}: the command as typed, without the tool's name; empty for the tool itself. */

@@ -8,6 +8,7 @@ import dev.bitproof.oci.ImageIndex;
 import dev.bitproof.oci.ImageManifest;
 import dev.bitproof.oci.MediaType;
 import dev.bitproof.oci.Platform;
+import dev.bitproof.oci.transport.CountingSource;
 import dev.bitproof.oci.transport.ImageSource;
 import dev.bitproof.oci.transport.Images;
 import dev.bitproof.oci.transport.TransportCode;
@@ -44,55 +45,7 @@ public final class ImageComparator {
    */
   public static Comparison compare(ImageSource a, ImageSource b, CompareOptions o, Progress progress) throws IOException {
     try (Progress.Task t = progress.start("comparing layers", 0, 0)) {
-      return compare(new Reporting(a, t), new Reporting(b, t), o);
-    }
-  }
-
-  /** A source that counts the layer blobs read through it (an item when a stream is closed). */
-  private record Reporting(ImageSource in, Progress.Task task) implements ImageSource {
-    @Override
-    public dev.bitproof.oci.ImageReference reference() {
-      return in.reference();
-    }
-
-    @Override
-    public dev.bitproof.oci.RawManifest root() throws IOException {
-      return in.root();
-    }
-
-    @Override
-    public dev.bitproof.oci.RawManifest manifest(Descriptor d) throws IOException {
-      return in.manifest(d);
-    }
-
-    @Override
-    public java.io.InputStream blob(Descriptor d) throws IOException {
-      java.io.InputStream s = in.blob(d);
-      if (!d.mediaType().isLayer()) {
-        return s;
-      }
-      return new java.io.FilterInputStream(task.counting(s)) {
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-          return in.read(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-          super.close();
-          task.item();
-        }
-      };
-    }
-
-    @Override
-    public dev.bitproof.oci.transport.Referrers referrers(Digest subject, Optional<String> artifactType) throws IOException {
-      return in.referrers(subject, artifactType);
-    }
-
-    @Override
-    public void close() throws IOException {
-      // the caller closes the source it passed in
+      return compare(CountingSource.of(a, t), CountingSource.of(b, t), o);
     }
   }
 

@@ -10,7 +10,8 @@ import java.util.function.LongSupplier;
 /**
  * {@link Progress} on stderr. On a terminal: one line redrawn in place (at most every {@link #TTY_EVERY_NANOS}),
  * finished with a newline when the task ends. Otherwise (a CI log, a file): a plain line every
- * {@link #PLAIN_EVERY_NANOS} while a task runs, and one when it ends, never a line per item. Items, bytes, rate and
+ * {@link #PLAIN_EVERY_NANOS} while a task runs and one when it ends, never a line per item. A task done within
+ * {@link #SUMMARY_AFTER_NANOS} leaves nothing (verify runs dozens of short steps). Items, bytes, rate and
  * ETA (when a total is known). The clock is a parameter, so the tests step it by hand.
  *
  * <p>Hand-written rather than me.tongfei:progressbar: that library is not among the vetted dependencies, draws from a
@@ -20,12 +21,13 @@ import java.util.function.LongSupplier;
 public final class StderrProgress implements Progress {
   public static final long TTY_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
   public static final long PLAIN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
+  /** A task shorter than this leaves no line behind (a terminal's line is cleared): short work is not news. */
+  public static final long SUMMARY_AFTER_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   private final PrintWriter err;
   private final boolean tty;
   private final LongSupplier nanos;
   private final Object lock = new Object();
-  private boolean lineOpen;
 
   public StderrProgress(PrintWriter err, boolean tty, LongSupplier nanos) {
     this.err = err;
@@ -84,19 +86,27 @@ public final class StderrProgress implements Progress {
       }
     }
 
+    private boolean drawn;
+
     private void draw(long now, boolean last) {
       synchronized (lock) {
         if (!last && (closed || now - nextDraw < 0)) {
           return;
         }
         nextDraw = now + (tty ? TTY_EVERY_NANOS : PLAIN_EVERY_NANOS);
-        if (last && items.get() == 0 && bytes.get() == 0 && !lineOpen) {
-          return; // nothing was done: no line for it
+        boolean nothing = items.get() == 0 && bytes.get() == 0;
+        if (last && (nothing || now - started < SUMMARY_AFTER_NANOS) && !(drawn && !tty)) {
+          // short or empty: no summary; a terminal line this task drew is wiped
+          if (tty && drawn) {
+            err.print("\r\033[K");
+            err.flush();
+          }
+          return;
         }
+        drawn = true;
         String line = text(now, last);
         if (tty) {
           err.print("\r" + line + "\033[K");
-          lineOpen = !last;
           if (last) {
             err.print("\n");
           }

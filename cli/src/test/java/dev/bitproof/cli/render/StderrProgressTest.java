@@ -69,10 +69,22 @@ class StderrProgressTest {
   }
 
   @Test
-  void aTaskThatDidNothingPrintsNothing() {
+  void aTaskThatDidNothingOrWasShortLeavesNothing() {
     progress(false).start("compressing layers", 0, 0).close();
     progress(true).start("compressing layers", 0, 0).close();
-    assertEquals("", err.toString());
+    try (Progress.Task t = progress(false).start("fetching packages", 2, 0)) {
+      advance(1);
+      t.add(2, 4096);
+    }
+    assertEquals("", err.toString(), "plain: no summary of a one-second task");
+    try (Progress.Task t = progress(true).start("fetching packages", 2, 0)) {
+      advance(1);
+      t.add(1, 4096);
+      advance(0);
+      t.add(1, 4096);
+    }
+    assertEquals("\rfetching packages: 1/2 items, 4.0 KiB, 4.0 KiB/s, ETA 0:01\033[K\r\033[K", err.toString(),
+        "terminal: the line drawn is wiped at the end");
   }
 
   @Test

@@ -50,6 +50,8 @@ public final class CountingSource implements ImageSource {
       return s;
     }
     return new FilterInputStream(task.counting(s)) {
+      private boolean closed;
+
       @Override
       public int read(byte[] b, int off, int len) throws IOException {
         return in.read(b, off, len);
@@ -58,7 +60,10 @@ public final class CountingSource implements ImageSource {
       @Override
       public void close() throws IOException {
         super.close();
-        task.item();
+        if (!closed) {
+          closed = true; // readers close twice (a wrapper, then its owner): one item per blob
+          task.item();
+        }
       }
     };
   }

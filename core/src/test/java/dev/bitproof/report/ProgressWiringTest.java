@@ -32,16 +32,16 @@ import org.junit.jupiter.api.io.TempDir;
  * The long operations tell their {@link Progress} what they did: counted on the demo image and its config, with a
  * progress that records every task (names, totals, what was added, that it was closed).
  */
-class ProgressWiringTest {
+public class ProgressWiringTest {
   /** One task as recorded. */
-  static final class Rec implements Progress.Task {
-    final String what;
-    final AtomicLong totalItems = new AtomicLong();
-    final AtomicLong totalBytes = new AtomicLong();
-    final AtomicLong items = new AtomicLong();
-    final AtomicLong bytes = new AtomicLong();
-    final AtomicLong calls = new AtomicLong();
-    volatile boolean closed;
+  public static final class Rec implements Progress.Task {
+    public final String what;
+    public final AtomicLong totalItems = new AtomicLong();
+    public final AtomicLong totalBytes = new AtomicLong();
+    public final AtomicLong items = new AtomicLong();
+    public final AtomicLong bytes = new AtomicLong();
+    public final AtomicLong calls = new AtomicLong();
+    public volatile boolean closed;
 
     Rec(String what, long items, long bytes) {
       this.what = what;
@@ -68,8 +68,8 @@ class ProgressWiringTest {
     }
   }
 
-  static final class Recording implements Progress {
-    final List<Rec> tasks = Collections.synchronizedList(new ArrayList<>());
+  public static final class Recording implements Progress {
+    public final List<Rec> tasks = Collections.synchronizedList(new ArrayList<>());
 
     @Override
     public Task start(String what, long items, long bytes) {
@@ -78,7 +78,7 @@ class ProgressWiringTest {
       return r;
     }
 
-    Rec only(String what) {
+    public Rec only(String what) {
       List<Rec> m = tasks.stream().filter(t -> t.what.equals(what)).toList();
       assertEquals(1, m.size(), what + " in " + tasks.stream().map(t -> t.what).toList());
       return m.get(0);

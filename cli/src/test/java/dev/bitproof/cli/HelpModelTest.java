@@ -103,6 +103,21 @@ class HelpModelTest {
     assertEquals(2, CliRunner.run("completion", "fish").code());
   }
 
+  /** bash loads the script and completes a subcommand from it (bash is on every machine this runs on). */
+  @Test
+  void bashLoadsTheScriptAndCompletesSubcommands(@TempDir Path tmp) throws Exception {
+    Path script = tmp.resolve("bitproof.bash");
+    Files.writeString(script, CliRunner.run("completion", "bash").out());
+    Process p = new ProcessBuilder("bash", "-c", "source \"$0\"; complete -p bitproof; "
+        + "COMP_WORDS=(bitproof apk ve); COMP_CWORD=2; COMP_LINE='bitproof apk ve'; COMP_POINT=${#COMP_LINE}; "
+        + "_complete_bitproof; printf '%s\\n' \"${COMPREPLY[@]}\"", script.toString()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(5, TimeUnit.MINUTES));
+    assertEquals(0, p.exitValue(), out);
+    assertTrue(out.contains("complete -o default -F _complete_bitproof bitproof"), out);
+    assertTrue(out.lines().anyMatch(l -> l.strip().equals("verify")), "apk ve<TAB> offers verify: " + out);
+  }
+
   @Test
   void manWritesAPageForEveryCommand(@TempDir Path tmp) throws Exception {
     Path dir = tmp.resolve("man1");

@@ -70,6 +70,10 @@ public final class Main implements Runnable {
   /** Runs the CLI with the given writers; returns the exit code. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cl = commandLine();
+    // --help follows the same rule as --color auto (the flag itself is not parsed yet when help is printed)
+    cl.setColorScheme(CommandLine.Help.defaultColorScheme(dev.bitproof.cli.render.Colors.enabled(
+        dev.bitproof.cli.render.Colors.ColorMode.auto, dev.bitproof.cli.options.Terminal.current().stdout(),
+        dev.bitproof.cli.options.Environment.get()) ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);

@@ -95,6 +95,16 @@ class ProgressAndColorTest {
   }
 
   @Test
+  void helpIsColouredOnlyWhereTextOutputWouldBe() throws Exception {
+    assertFalse(run("compare", "--help").out().contains(ESC), "not a terminal");
+    Terminal tty = new Terminal(true, true);
+    assertTrue(Terminal.with(tty, () -> Environment.with(Map.of("TERM", "xterm"), () -> run("compare", "--help"))).out()
+        .contains(ESC));
+    assertFalse(Terminal.with(tty, () -> Environment.with(Map.of("TERM", "xterm", "NO_COLOR", "1"),
+        () -> run("compare", "--help"))).out().contains(ESC), "NO_COLOR");
+  }
+
+  @Test
   void hostileTextIsNotReadAsMarkup() {
     String hostile = "@|bold,red x|@ FAIL\033[2J";
     String s = dev.bitproof.cli.render.Colors.highlight(hostile);

@@ -46,6 +46,8 @@ import picocli.CommandLine.Command;
       dev.bitproof.cli.commands.KeyCommand.class,
       dev.bitproof.cli.commands.SbomCommand.class,
       dev.bitproof.cli.commands.HookCommand.class,
+      dev.bitproof.cli.commands.CompletionCommand.class,
+      dev.bitproof.cli.commands.ManCommand.class,
     })
 public final class Main implements Runnable {
   @CommandLine.Spec
@@ -54,7 +56,12 @@ public final class Main implements Runnable {
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
     PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-    int code = run(out, err, args);
+    int code;
+    try {
+      code = dev.bitproof.cli.options.Terminal.with(dev.bitproof.cli.options.Terminal.detect(), () -> run(out, err, args));
+    } catch (Exception e) {
+      throw new IllegalStateException(e); // run catches what a command throws
+    }
     out.flush();
     err.flush();
     System.exit(code);
@@ -62,7 +69,11 @@ public final class Main implements Runnable {
 
   /** Runs the CLI with the given writers; returns the exit code. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cl = new CommandLine(new Main());
+    CommandLine cl = commandLine();
+    // --help follows the same rule as --color auto (the flag itself is not parsed yet when help is printed)
+    cl.setColorScheme(CommandLine.Help.defaultColorScheme(dev.bitproof.cli.render.Colors.enabled(
+        dev.bitproof.cli.render.Colors.ColorMode.auto, dev.bitproof.cli.options.Terminal.current().stdout(),
+        dev.bitproof.cli.options.Environment.get()) ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -89,6 +100,13 @@ public final class Main implements Runnable {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /** The command line's model, examples included: what runs, and what completion and man pages are made from. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    Examples.apply(cl);
+    return cl;
   }
 
   /** {@code "apk verify"}: the command as typed, without the tool's name; empty for the tool itself. */

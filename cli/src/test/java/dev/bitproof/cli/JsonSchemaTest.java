@@ -34,9 +34,9 @@ class JsonSchemaTest {
   /**
    * Commands that print no document of their own: a long-running server, and {@code hook results}, which prints the
    * hook service's own results document as the server sent it (docs/hook.md; its schema is the hook's, not yet in
-   * docs/schema).
+   * docs/schema); and {@code completion}, whose output is the shell script.
    */
-  static final Set<String> NO_DOCUMENT = Set.of("hook serve", "hook results");
+  static final Set<String> NO_DOCUMENT = Set.of("hook serve", "hook results", "completion");
 
   @TempDir
   static Path tmp;
@@ -107,6 +107,7 @@ class JsonSchemaTest {
     check("compare", 0, json("compare", published, published));
     check("compare", 1, json("compare", published, tampered));
     check("inspect", 0, json("inspect", published));
+    check("man", 0, json("man", "--dir", tmp.resolve("man1").toString()));
     check("copy", 0, json("copy", published, "oci:" + tmp.resolve("copy")));
     check("policy check", 0, json("policy check".split(" ")[0], "check", published, "--profile", "dev"));
     check("recompress", 0, json("recompress", published));

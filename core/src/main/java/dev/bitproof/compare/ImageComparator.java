@@ -8,11 +8,13 @@ import dev.bitproof.oci.ImageIndex;
 import dev.bitproof.oci.ImageManifest;
 import dev.bitproof.oci.MediaType;
 import dev.bitproof.oci.Platform;
+import dev.bitproof.oci.transport.CountingSource;
 import dev.bitproof.oci.transport.ImageSource;
 import dev.bitproof.oci.transport.Images;
 import dev.bitproof.oci.transport.TransportCode;
 import dev.bitproof.report.Code;
 import dev.bitproof.report.CheckException;
+import dev.bitproof.report.Progress;
 import dev.bitproof.report.Finding;
 import dev.bitproof.report.Severity;
 import java.io.IOException;
@@ -36,6 +38,16 @@ import java.util.Set;
  */
 public final class ImageComparator {
   private ImageComparator() {}
+
+  /**
+   * {@link #compare(ImageSource, ImageSource, CompareOptions)}, telling {@code progress} each layer blob streamed
+   * and its bytes ("comparing layers"; no total: which layers must be read is known only on the way).
+   */
+  public static Comparison compare(ImageSource a, ImageSource b, CompareOptions o, Progress progress) throws IOException {
+    try (Progress.Task t = progress.start("comparing layers", 0, 0)) {
+      return compare(CountingSource.of(a, t), CountingSource.of(b, t), o);
+    }
+  }
 
   public static Comparison compare(ImageSource a, ImageSource b, CompareOptions o) throws IOException {
     Images.Tree ta = Images.walk(a);

@@ -1,5 +1,6 @@
 package dev.bitproof.fetch;
 
+import dev.bitproof.report.Progress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,10 +21,19 @@ import java.util.Optional;
  * @param requestTimeout per request, until the response headers arrive
  * @param mirrors where to read a repository or key instead of where the config says ({@code FROM → TO}: a location
  *     equal to FROM or under {@code FROM/} is read from TO); what the image records stays FROM
+ * @param progress where the long work of a run that fetches reports how far it has come (packages fetched and
+ *     installed, layer bytes compressed, layers compared); never an input: it changes no byte the run writes
  */
 public record FetchOptions(ProxyConfig proxy, List<Path> caCerts, Optional<Path> cacheDir, boolean offline,
-    int retries, Duration backoff, Duration connectTimeout, Duration requestTimeout, Map<String, String> mirrors) {
+    int retries, Duration backoff, Duration connectTimeout, Duration requestTimeout, Map<String, String> mirrors,
+    Progress progress) {
+  public FetchOptions(ProxyConfig proxy, List<Path> caCerts, Optional<Path> cacheDir, boolean offline, int retries,
+      Duration backoff, Duration connectTimeout, Duration requestTimeout, Map<String, String> mirrors) {
+    this(proxy, caCerts, cacheDir, offline, retries, backoff, connectTimeout, requestTimeout, mirrors, Progress.NONE);
+  }
+
   public FetchOptions {
+    progress = progress == null ? Progress.NONE : progress;
     proxy = proxy == null ? ProxyConfig.none() : proxy;
     caCerts = caCerts == null ? List.of() : List.copyOf(caCerts);
     cacheDir = cacheDir == null ? Optional.empty() : cacheDir;
@@ -45,28 +55,32 @@ public record FetchOptions(ProxyConfig proxy, List<Path> caCerts, Optional<Path>
   }
 
   public FetchOptions withProxy(ProxyConfig p) {
-    return new FetchOptions(p, caCerts, cacheDir, offline, retries, backoff, connectTimeout, requestTimeout, mirrors);
+    return new FetchOptions(p, caCerts, cacheDir, offline, retries, backoff, connectTimeout, requestTimeout, mirrors, progress);
   }
 
   public FetchOptions withCaCerts(List<Path> c) {
-    return new FetchOptions(proxy, c, cacheDir, offline, retries, backoff, connectTimeout, requestTimeout, mirrors);
+    return new FetchOptions(proxy, c, cacheDir, offline, retries, backoff, connectTimeout, requestTimeout, mirrors, progress);
   }
 
   public FetchOptions withCache(Path dir) {
     return new FetchOptions(proxy, caCerts, Optional.ofNullable(dir), offline, retries, backoff, connectTimeout,
-        requestTimeout, mirrors);
+        requestTimeout, mirrors, progress);
   }
 
   public FetchOptions withOffline(boolean o) {
-    return new FetchOptions(proxy, caCerts, cacheDir, o, retries, backoff, connectTimeout, requestTimeout, mirrors);
+    return new FetchOptions(proxy, caCerts, cacheDir, o, retries, backoff, connectTimeout, requestTimeout, mirrors, progress);
   }
 
   public FetchOptions withRetries(int n, Duration firstBackoff) {
-    return new FetchOptions(proxy, caCerts, cacheDir, offline, n, firstBackoff, connectTimeout, requestTimeout, mirrors);
+    return new FetchOptions(proxy, caCerts, cacheDir, offline, n, firstBackoff, connectTimeout, requestTimeout, mirrors, progress);
   }
 
   public FetchOptions withMirrors(Map<String, String> m) {
-    return new FetchOptions(proxy, caCerts, cacheDir, offline, retries, backoff, connectTimeout, requestTimeout, m);
+    return new FetchOptions(proxy, caCerts, cacheDir, offline, retries, backoff, connectTimeout, requestTimeout, m, progress);
+  }
+
+  public FetchOptions withProgress(Progress p) {
+    return new FetchOptions(proxy, caCerts, cacheDir, offline, retries, backoff, connectTimeout, requestTimeout, mirrors, p);
   }
 
   /** The location to read for {@code location}: its mirror when one is configured, else itself. */

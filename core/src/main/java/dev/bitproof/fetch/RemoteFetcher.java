@@ -4,6 +4,7 @@ import dev.bitproof.report.Code;
 import dev.bitproof.io.LimitedInputStream;
 import dev.bitproof.rebuild.RebuildCode;
 import dev.bitproof.report.CheckException;
+import dev.bitproof.report.Progress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -88,7 +89,7 @@ public final class RemoteFetcher {
     String where = url.toString();
     Optional<Path> cache = options.cacheDir();
     if (cache.isEmpty()) {
-      return new LimitedInputStream(get(url, limit, tooLargeCode), limit, tooLargeCode, where);
+      return downloading(url, new LimitedInputStream(get(url, limit, tooLargeCode), limit, tooLargeCode, where));
     }
     Path dir = cache.get();
     if (options.offline() || freshness == Freshness.IMMUTABLE) {
@@ -200,7 +201,8 @@ public final class RemoteFetcher {
     Path tmp = Files.createTempFile(blobs, ".fetch-", ".partial");
     try {
       MessageDigest md = sha256();
-      try (InputStream in = new LimitedInputStream(get(url, limit, tooLargeCode), limit, tooLargeCode, url.toString());
+      try (InputStream in = downloading(url, new LimitedInputStream(get(url, limit, tooLargeCode), limit, tooLargeCode,
+          url.toString()));
           OutputStream out = Files.newOutputStream(tmp)) {
         byte[] buf = new byte[65536];
         for (int n; (n = in.read(buf)) > 0; ) {
@@ -222,6 +224,30 @@ public final class RemoteFetcher {
     } finally {
       Files.deleteIfExists(tmp);
     }
+  }
+
+  /**
+   * The download's bytes counted into a task of {@link FetchOptions#progress} of its own, ended when the stream is
+   * closed: a slow download shows while it runs (short ones leave nothing, as the renderer decides).
+   */
+  private InputStream downloading(URI url, InputStream in) {
+    String path = url.getPath() == null ? "" : url.getPath();
+    Progress.Task task = options.progress().start("downloading " + path.substring(path.lastIndexOf('/') + 1), 0, 0);
+    return new java.io.FilterInputStream(task.counting(in)) {
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        return in.read(b, off, len);
+      }
+
+      @Override
+      public void close() throws IOException {
+        try {
+          super.close();
+        } finally {
+          task.close();
+        }
+      }
+    };
   }
 
   private static void move(Path from, Path to) throws IOException {

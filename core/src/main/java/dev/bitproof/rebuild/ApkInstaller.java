@@ -53,6 +53,11 @@ public final class ApkInstaller {
 
   /** Installs all packages in order and writes the DB. */
   public List<Installed> install(List<PackageContent> pkgs) throws IOException {
+    return install(pkgs, dev.bitproof.report.Progress.NONE.start("", 0, 0));
+  }
+
+  /** {@link #install(List)}, telling {@code task} each package installed. */
+  public List<Installed> install(List<PackageContent> pkgs, dev.bitproof.report.Progress.Task task) throws IOException {
     List<List<TarEntryInfo>> allFiles = new ArrayList<>();
     List<PackageContent> done = new ArrayList<>();
     java.util.Set<String> names = new java.util.HashSet<>();
@@ -66,6 +71,7 @@ public final class ApkInstaller {
       done.add(p);
       updateScriptsTar(p);
       updateTriggers(p);
+      task.add(1, p.installedSize());
     }
     List<Installed> out = new ArrayList<>();
     for (int i = 0; i < done.size(); i++) {

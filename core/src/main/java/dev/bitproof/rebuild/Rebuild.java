@@ -1,6 +1,7 @@
 package dev.bitproof.rebuild;
 
 import dev.bitproof.fetch.FetchCode;
+import dev.bitproof.report.Progress;
 import dev.bitproof.apk.ApkCode;
 import dev.bitproof.gocompat.GoCompatCode;
 import dev.bitproof.gocompat.Shlex;
@@ -416,8 +417,12 @@ public final class Rebuild {
       }
       return null;
     });
-    List<ApkInstaller.Installed> installed = step("install packages", an,
-        () -> new ApkInstaller(fs, scriptsEpoch, rules).install(pkgs));
+    List<ApkInstaller.Installed> installed = step("install packages", an, () -> {
+      try (Progress.Task task = req.fetch().progress().start("installing packages (" + an + ")", pkgs.size(),
+          pkgs.stream().mapToLong(PackageContent::installedSize).sum())) {
+        return new ApkInstaller(fs, scriptsEpoch, rules).install(pkgs, task);
+      }
+    });
     step("generate files", an, () -> {
       if (base == null || rules.has(ApkoChange.BASE_IMAGE_ACCOUNTS)) {
         // apko leaves the base's accounts alone (and allows none to be added)
@@ -450,8 +455,11 @@ public final class Rebuild {
       layers.addAll(base.layers());
     }
     // one pass: the tar streams through its diff_id digest into the compressor, only the blob is kept
-    layers.addAll(step("write and compress layers", an,
-        () -> Layering.layers(fs, installed, ic.layering(), rules, req.layerCompressor())));
+    layers.addAll(step("write and compress layers", an, () -> {
+      try (Progress.Task task = req.fetch().progress().start("compressing layers (" + an + ")", 0, 0)) {
+        return Layering.layers(fs, installed, ic.layering(), rules, reporting(req.layerCompressor(), task));
+      }
+    }));
     byte[] config = step("write config", an, () -> base == null
         ? configJson(rules, plan.arch(), lockedF, layers, buildDate, annotations)
         : BaseConfig.configJson(rules, plan.arch(), lockedF, base, layers.subList(base.layers().size(), layers.size()),
@@ -472,11 +480,60 @@ public final class Rebuild {
    * too); the result keeps plan order, and the first failure in plan order is the one reported.
    */
   private List<PackageContent> fetchAll(Planned plan, ApkKeyring keyring, Spill spill) throws IOException {
-    List<java.util.concurrent.Callable<PackageContent>> work = new ArrayList<>();
-    for (PlannedPackage p : plan.packages()) {
-      work.add(() -> fetchOne(p, keyring, spill));
+    try (Progress.Task task = req.fetch().progress().start("fetching packages (" + plan.arch().apk() + ")",
+        plan.packages().size(), 0)) {
+      List<java.util.concurrent.Callable<PackageContent>> work = new ArrayList<>();
+      for (PlannedPackage p : plan.packages()) {
+        work.add(() -> {
+          PackageContent c = fetchOne(p, keyring, spill, task);
+          task.item();
+          return c;
+        });
+      }
+      return inParallel(work, req.parallelism());
     }
-    return inParallel(work, req.parallelism());
+  }
+
+  /**
+   * The layer compressor, telling {@code task} the tar bytes it compresses (in batches) and each layer it finishes.
+   * Only {@link LayerCompressor#compressing} is counted: {@link LayerCompressor#layer} streams through it.
+   */
+  private static LayerCompressor reporting(LayerCompressor c, Progress.Task task) {
+    return new LayerCompressor() {
+      @Override
+      public byte[] compress(byte[] tar) throws IOException {
+        byte[] z = c.compress(tar);
+        task.add(1, tar.length);
+        return z;
+      }
+
+      @Override
+      public java.io.OutputStream compressing(java.io.OutputStream sink) throws IOException {
+        java.io.OutputStream counted = task.counting(c.compressing(sink));
+        return new java.io.FilterOutputStream(counted) {
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+          }
+
+          @Override
+          public void close() throws IOException {
+            super.close();
+            task.item();
+          }
+        };
+      }
+
+      @Override
+      public dev.bitproof.oci.MediaType mediaType() {
+        return c.mediaType();
+      }
+
+      @Override
+      public String name() {
+        return c.name();
+      }
+    };
   }
 
   /** Runs the tasks on up to {@code threads} threads; results in task order, the first failure in order rethrown. */
@@ -515,16 +572,17 @@ public final class Rebuild {
     }
   }
 
-  private PackageContent fetchOne(PlannedPackage p, ApkKeyring keyring, Spill spill) throws IOException {
+  private PackageContent fetchOne(PlannedPackage p, ApkKeyring keyring, Spill spill, Progress.Task task)
+      throws IOException {
     try {
-      return fetchOnce(p, keyring, spill);
+      return fetchOnce(p, keyring, spill, task);
     } catch (CheckException e) {
       // a cached copy proved wrong is dropped and read once more from the network; bytes the server itself sends
       // wrong fail again and are dropped again, so a bad copy never stays in the cache
       if (e.kind() == CheckException.Kind.INTEGRITY && fetch.evict(p.url())) {
         notes.add("cached " + p.url() + " failed its check (" + e.code() + "); dropped from the cache and fetched again");
         try {
-          return fetchOnce(p, keyring, spill);
+          return fetchOnce(p, keyring, spill, task);
         } catch (CheckException again) {
           if (again.kind() == CheckException.Kind.INTEGRITY) {
             fetch.evict(p.url());
@@ -536,8 +594,9 @@ public final class Rebuild {
     }
   }
 
-  private PackageContent fetchOnce(PlannedPackage p, ApkKeyring keyring, Spill spill) throws IOException {
-    try (InputStream in = fetch.open(p.url(), MAX_APK, ApkCode.APK_TOO_LARGE)) {
+  private PackageContent fetchOnce(PlannedPackage p, ApkKeyring keyring, Spill spill, Progress.Task task)
+      throws IOException {
+    try (InputStream in = task.counting(fetch.open(p.url(), MAX_APK, ApkCode.APK_TOO_LARGE))) {
       PackageContent c = PackageLoader.load(in, p.url(), Optional.ofNullable(p.q1()).filter(s -> !s.isEmpty()),
           keyring, req.signaturePolicy(), spill);
       if (!c.name().equals(p.name()) || !c.version().equals(p.version())) {

@@ -165,7 +165,9 @@ public final class Verification {
         .withSignaturePolicy(r.allowUntrustedPackages() ? PackageLoader.SignaturePolicy.RELAX
             : PackageLoader.SignaturePolicy.REPORT);
     Report report;
-    try (ImageSource published = Transports.source(ImageReference.parse(r.published()), r.transport())) {
+    try (ImageSource source = Transports.source(ImageReference.parse(r.published()), r.transport());
+        dev.bitproof.report.Progress.Task reading = r.fetch().progress().start("reading published layers", 0, 0)) {
+      ImageSource published = dev.bitproof.oci.transport.CountingSource.of(source, reading);
       List<PublishedCheck> extra = new ArrayList<>(List.of(PublishedCheck.sbom()));
       r.policy().ifPresent(p -> extra.add(PublishedCheck.policy(p, r.enforcePolicy())));
       report = r.config().isPresent() ? Verifier.run(req, rebuilder, published, extra)

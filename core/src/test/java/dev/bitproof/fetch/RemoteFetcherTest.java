@@ -58,6 +58,23 @@ class RemoteFetcherTest {
     assertArrayEquals(BODY, f.readAll(URI.create(server.url("x86_64/a.apk")), 1024, ApkCode.APK_TOO_LARGE, Freshness.IMMUTABLE));
   }
 
+  /** Each download is a progress task of its own, counted as it streams and closed with the stream; a cache hit is none. */
+  @Test
+  void downloadsAreReportedAndCacheHitsAreNot(@TempDir Path dir) throws Exception {
+    dev.bitproof.report.ProgressWiringTest.Recording p = new dev.bitproof.report.ProgressWiringTest.Recording();
+    RemoteFetcher f = new RemoteFetcher(trusting().withCache(dir.resolve("cache")).withProgress(p), null);
+    URI u = URI.create(server.url("x86_64/a.apk"));
+    assertArrayEquals(BODY, f.readAll(u, 1024, ApkCode.APK_TOO_LARGE, Freshness.IMMUTABLE));
+    assertArrayEquals(BODY, f.readAll(u, 1024, ApkCode.APK_TOO_LARGE, Freshness.IMMUTABLE));
+    var t = p.only("downloading a.apk");
+    assertEquals(BODY.length, t.bytes.get());
+    assertTrue(t.closed);
+    RemoteFetcher direct = new RemoteFetcher(trusting().withProgress(p), null);
+    assertArrayEquals(BODY, direct.readAll(u, 1024, ApkCode.APK_TOO_LARGE, Freshness.IMMUTABLE));
+    assertEquals(2, p.tasks.size(), "without a cache every read is a download");
+    assertTrue(p.tasks.get(1).closed);
+  }
+
   @Test
   void anUntrustedCertificateIsATlsFailureNamingTheUrl() {
     RemoteFetcher f = new RemoteFetcher(FetchOptions.defaults().withRetries(3, Duration.ZERO), null);

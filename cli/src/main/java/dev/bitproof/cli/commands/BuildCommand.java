@@ -202,7 +202,7 @@ public final class BuildCommand implements Callable<Integer> {
         .withRepositoryAppend(repositories)
         .withSignaturePolicy(allowUntrusted ? PackageLoader.SignaturePolicy.RELAX : PackageLoader.SignaturePolicy.REQUIRE)
         .withCompressor(compressorFor(compression))
-        .withFetch(fetch.options(wd));
+        .withFetch(fetch.options(wd).withProgress(common.progress()));
     if (apkoVersion != null) {
       req = req.withRules(ApkoRules.select(apkoVersion));
     }

@@ -88,7 +88,7 @@ public final class CompareCommand implements Callable<Integer> {
     java.util.Optional<ReportDirectory> rd = reportDir.open();
     try (ImageSource sa = Transports.source(ImageReference.parse(a), to);
         ImageSource sb = Transports.source(ImageReference.parse(b), to)) {
-      c = ImageComparator.compare(sa, sb, ReportDirOption.apply(opts, rd));
+      c = ImageComparator.compare(sa, sb, ReportDirOption.apply(opts, rd), common.progress());
       rd.ifPresent(ReportDirectory::commit);
     } finally {
       rd.ifPresent(ReportDirectory::close);

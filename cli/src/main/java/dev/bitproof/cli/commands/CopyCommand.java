@@ -6,10 +6,8 @@ import dev.bitproof.cli.options.TransportMixin;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.cli.render.Result;
 import dev.bitproof.json.Json;
-import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.Platform;
-import dev.bitproof.oci.RawManifest;
 import dev.bitproof.oci.transport.Copier;
 import dev.bitproof.oci.transport.ImageDestination;
 import dev.bitproof.oci.transport.ImageSource;
@@ -61,7 +59,7 @@ public final class CopyCommand implements Callable<Integer> {
     Copier.Result r;
     try (ImageSource s = Transports.source(from, transport.options(srcCreds));
         ImageDestination d = Transports.destination(to, transport.options(destCreds))) {
-      r = Copier.copy(s, d, p, common.quiet ? Copier.Listener.NONE : new Progress(out));
+      r = Copier.copy(s, d, p, Copier.Listener.NONE, common.progress());
     }
     ObjectNode n = Json.mapper().createObjectNode();
     {
@@ -80,43 +78,5 @@ public final class CopyCommand implements Callable<Integer> {
       w.println("  " + done.manifests() + " manifest(s), " + done.blobsCopied() + " blob(s) copied (" + done.bytes()
           + " B), " + done.blobsSkipped() + " already there");
     }));
-  }
-
-  /** One stderr line per blob and manifest: long transfers show they are moving. */
-  static final class Progress implements Copier.Listener {
-    private final Output out;
-
-    Progress(Output out) {
-      this.out = out;
-    }
-
-    @Override
-    public void blob(Descriptor d, boolean skipped) {
-      out.progress((skipped ? "  exists " : "  copied ") + d.digest().shortHex() + "  " + human(d.size()));
-    }
-
-    @Override
-    public void bytes(Descriptor d, long done) {
-      out.progress("  ...    " + d.digest().shortHex() + "  " + human(done) + " / " + human(d.size()));
-    }
-
-    @Override
-    public void manifest(RawManifest m) {
-      out.progress("  wrote  " + m.digest().shortHex() + "  " + (m.isIndex() ? "index" : "manifest"));
-    }
-
-    static String human(long n) {
-      if (n < 1024) {
-        return n + " B";
-      }
-      String[] units = {"KiB", "MiB", "GiB", "TiB"};
-      double v = n;
-      int u = -1;
-      while (v >= 1024 && u < units.length - 1) {
-        v /= 1024;
-        u++;
-      }
-      return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
-    }
   }
 }

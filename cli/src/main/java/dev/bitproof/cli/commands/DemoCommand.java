@@ -49,7 +49,8 @@ public final class DemoCommand implements Callable<Integer> {
     String ref = "oci:" + published;
     out.progress("bitproof demo: rebuilding " + demo.resolve("apko.yaml") + " and verifying it against " + ref);
     Verification.Request req = Verification.Request.of(demo.resolve("apko.yaml"), ref).withCommand("demo")
-        .withLockfile(Optional.of(demo.resolve("apko.lock.json"))).withContext(demo);
+        .withLockfile(Optional.of(demo.resolve("apko.lock.json"))).withContext(demo)
+        .withFetch(dev.bitproof.fetch.FetchOptions.defaults().withProgress(common.progress()), java.util.Map.of());
     Report r;
     Optional<ReportDirectory> rd = reportDir.open();
     try {

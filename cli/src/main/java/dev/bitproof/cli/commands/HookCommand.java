@@ -6,6 +6,7 @@ import dev.bitproof.cli.render.Tool;
 import dev.bitproof.report.CommonCode;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bitproof.cli.options.Common;
+import dev.bitproof.cli.options.ReportFiles;
 import dev.bitproof.cli.options.ExitCodes;
 import dev.bitproof.cli.options.TransportMixin;
 import dev.bitproof.attest.AttestCode;
@@ -355,9 +356,21 @@ public final class HookCommand {
     @Option(names = "--limit", defaultValue = "100", paramLabel = "N", description = "List at most N (1..1000, default ${DEFAULT-VALUE}).")
     int limit;
 
+    @Mixin
+    ReportFiles reports;
+
+    @Option(names = {"-v", "--verbose"}, description = "sarif: also list what passed (OK findings).")
+    boolean verbose;
+
     @Override
     public Integer call() {
-      Output out = common.output();
+      Output out = common.reportOutput();
+      boolean report = common.format.reportOnly() || reports.requested();
+      if (report && image == null) {
+        throw CheckException.usage(CommonCode.OPTION_INVALID, "--format " + common.format + " and --report-html render "
+            + "one image's result: give REPOSITORY@DIGEST");
+      }
+      reports.check();
       HookClient client = new HookClient(url, Optional.ofNullable(authTokenFile).map(f -> readSecret(f, "token")),
           Optional.ofNullable(cacert));
       if (image == null) {
@@ -389,7 +402,17 @@ public final class HookCommand {
       JsonNode r = client.result(image.substring(0, at), d).orElseThrow(() -> new CheckException(HookCode.HOOK_RESULT_NOT_FOUND,
           image, "the hook has no result for this image (not pushed, not yet checked, or not an image push)"));
       String verdict = r.path("result").asText();
-      if (out.json()) {
+      if (report) {
+        // the stored result through the report renderers; json and text stdout stay the stored document's
+        dev.bitproof.verify.Report rep = dev.bitproof.hook.StoredReport.of(r, "hook results", image);
+        reports.write(rep, out);
+        if (common.format.reportOnly()) {
+          out.render(rep, verbose);
+        }
+      }
+      if (common.format.reportOnly()) {
+        // printed above
+      } else if (out.json()) {
         out.printJson(r);
       } else {
         out.out().println(verdict + " " + r.path("image").asText(image));

@@ -184,7 +184,7 @@ public final class VerifyCommand implements Callable<Integer> {
         .withPolicy(noPolicy ? Optional.empty()
             : Optional.of(Policy.load(Optional.ofNullable(policyFile), Optional.ofNullable(profile))), enforcePolicy)
         .withKeep(Optional.ofNullable(keep))
-        .withFetch(fetch.options(wd), mirrors(repositories))
+        .withFetch(fetch.options(wd).withProgress(common.progress()), mirrors(repositories))
         .withApkoRules(Optional.ofNullable(apkoVersion).map(ApkoRules::select))
         .withArchs(archs)
         .withAllowUntrustedPackages(allowUntrusted);

@@ -1,6 +1,9 @@
 package dev.bitproof.cli.options;
 
+import dev.bitproof.cli.render.Colors;
 import dev.bitproof.cli.render.Format;
+import dev.bitproof.cli.render.StderrProgress;
+import dev.bitproof.report.Progress;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.report.CommonCode;
@@ -21,6 +24,27 @@ public final class Common {
   @Option(names = "--quiet", description = "No progress lines on stderr (errors are still printed).")
   public boolean quiet;
 
+  @Option(names = "--color", defaultValue = "auto", paramLabel = "auto|always|never",
+      description = "Colour verdicts and severities in text output (default: ${DEFAULT-VALUE}: when stdout is a "
+          + "terminal, TERM is not dumb and NO_COLOR is unset).")
+  public Colors.ColorMode color;
+
+  /**
+   * Where long work reports how far it has come: nothing with {@code --quiet}; on stderr otherwise, one redrawn line
+   * on a terminal, a plain line every few seconds elsewhere.
+   */
+  public Progress progress() {
+    if (quiet) {
+      return Progress.NONE;
+    }
+    return new StderrProgress(spec.commandLine().getErr(), Terminal.current().stderr(), System::nanoTime);
+  }
+
+  /** Whether text on stdout is coloured: {@code --color}, the terminal, {@code TERM} and {@code NO_COLOR}. */
+  public boolean colored() {
+    return format == Format.text && Colors.enabled(color, Terminal.current().stdout(), Environment.get());
+  }
+
   /**
    * The command's output, over the writers picocli was given (so tests can capture them). Refuses sarif and junit:
    * a command whose result is a report of findings asks for {@link #reportOutput()}.
@@ -35,6 +59,6 @@ public final class Common {
 
   /** The output of verify, compare and demo, which also write sarif and junit. */
   public Output reportOutput() {
-    return new Output(spec.commandLine().getOut(), spec.commandLine().getErr(), format, quiet);
+    return new Output(spec.commandLine().getOut(), spec.commandLine().getErr(), format, quiet, colored());
   }
 }

@@ -11,6 +11,11 @@ public final class ReportFiles {
       description = "Also write the report as one self-contained HTML page (no scripts, no network) for an auditor.")
   Path html;
 
+  /** Whether a report file was asked for. */
+  public boolean requested() {
+    return html != null;
+  }
+
   /** Refuses an unwritable report file before the work starts. */
   public void check() {
     if (html != null) {

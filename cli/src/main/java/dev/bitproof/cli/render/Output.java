@@ -14,6 +14,7 @@ public final class Output {
   private final PrintWriter err;
   private final Format format;
   private final boolean quiet;
+  private final boolean color;
 
   public Output(PrintWriter out, PrintWriter err, Format format) {
     this(out, err, format, false);
@@ -21,10 +22,21 @@ public final class Output {
 
   /** @param quiet drop {@link #progress} lines ({@code --quiet}) */
   public Output(PrintWriter out, PrintWriter err, Format format, boolean quiet) {
+    this(out, err, format, quiet, false);
+  }
+
+  /** @param color colour the verdicts and severities of text output ({@code --color}, {@code NO_COLOR}) */
+  public Output(PrintWriter out, PrintWriter err, Format format, boolean quiet, boolean color) {
     this.out = out;
     this.err = err;
     this.format = format;
     this.quiet = quiet;
+    this.color = color;
+  }
+
+  /** Text for stdout: coloured when {@code --color} says so. */
+  private String styled(String text) {
+    return color ? Colors.highlight(text) : text;
   }
 
   public boolean json() {
@@ -60,7 +72,7 @@ public final class Output {
 
   /** Each finding as {@link #findingText} on stdout, in order. */
   public void printFindings(Collection<Finding> findings) {
-    findings.forEach(f -> out.println(findingText(f)));
+    findings.forEach(f -> out.println(styled(findingText(f))));
   }
 
   public static ObjectNode findingJson(Finding f) {
@@ -93,6 +105,13 @@ public final class Output {
   public int render(Result r) {
     if (json()) {
       printDocument(r.command(), r.outcome(), r.body());
+    } else if (color) {
+      java.io.StringWriter text = new java.io.StringWriter();
+      PrintWriter w = new PrintWriter(text);
+      r.text().accept(w);
+      w.flush();
+      out.print(styled(text.toString()));
+      out.flush();
     } else {
       r.text().accept(out);
       out.flush();
@@ -117,7 +136,7 @@ public final class Output {
         out.flush();
       }
       case text -> {
-        out.print(dev.bitproof.verify.ReportText.render(r, verbose));
+        out.print(styled(dev.bitproof.verify.ReportText.render(r, verbose)));
         out.flush();
       }
     }

@@ -8,6 +8,7 @@ import dev.bitproof.oci.OciCode;
 import dev.bitproof.oci.Platform;
 import dev.bitproof.oci.RawManifest;
 import dev.bitproof.report.CheckException;
+import dev.bitproof.report.Progress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashSet;
@@ -55,6 +56,7 @@ public final class Copier {
   private final ImageSource src;
   private final ImageDestination dst;
   private final Listener listener;
+  private Progress.Task task = Progress.NONE.start("", 0, 0);
   private final Set<Digest> done = new HashSet<>();
   private int manifests;
   private int copied;
@@ -73,8 +75,23 @@ public final class Copier {
    */
   public static Result copy(ImageSource src, ImageDestination dst, Optional<Platform> platform, Listener listener)
       throws IOException {
-    Copier c = new Copier(src, dst, listener);
+    return copy(src, dst, platform, listener, Progress.NONE);
+  }
+
+  /** {@link #copy}, reporting blobs and bytes to {@code progress} ("copying blobs"; totals grow per image read). */
+  public static Result copy(ImageSource src, ImageDestination dst, Optional<Platform> platform, Listener listener,
+      Progress progress) throws IOException {
+    try (Progress.Task t = progress.start("copying blobs", 0, 0)) {
+      Copier c = new Copier(src, dst, listener);
+      c.task = t;
+      return c.run(platform);
+    }
+  }
+
+  private Result run(Optional<Platform> platform) throws IOException {
+    Copier c = this;
     RawManifest root = src.root();
+    Listener listener = this.listener;
     if (platform.isPresent() && root.isIndex()) {
       root = select(src, root, platform.get(), 0);
     }
@@ -131,6 +148,7 @@ public final class Copier {
       }
     } else {
       ImageManifest im = m.asImage();
+      task.grow(1 + im.layers().size(), im.config().size() + im.layers().stream().mapToLong(Descriptor::size).sum());
       copyBlob(im.config());
       for (Descriptor l : im.layers()) {
         copyBlob(l);
@@ -141,9 +159,11 @@ public final class Copier {
 
   private void copyBlob(Descriptor d) throws IOException {
     if (!done.add(d.digest())) {
+      task.add(1, d.size());
       return;
     }
     if (dst.hasBlob(d.digest())) {
+      task.add(1, d.size());
       skipped++;
       listener.blob(d, true);
       return;
@@ -155,13 +175,15 @@ public final class Copier {
       if (e.code() == TransportCode.BLOB_NOT_FOUND && !d.urls().isEmpty()) {
         // non-distributable ("foreign") layer: the manifest points elsewhere for it; copy the manifest as is
         listener.blob(d, true);
+        task.add(1, d.size());
         return;
       }
       throw e;
     }
-    try (InputStream counted = new Counting(in, d, listener)) {
+    try (InputStream counted = task.counting(new Counting(in, d, listener))) {
       dst.putBlob(d, counted);
     }
+    task.item();
     copied++;
     bytes += d.size();
     listener.blob(d, false);

@@ -1,5 +1,6 @@
 package dev.bitproof.cli.commands;
 
+import dev.bitproof.report.Outcome;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.attest.AttestCode;
@@ -159,7 +160,7 @@ public final class AttestCommand implements Runnable {
           Optional.ofNullable(policy), Optional.ofNullable(policyUri), verifierId, Optional.ofNullable(resourceUri),
           attachTo, transport.options(), Instant.now());
       Signer.SignResult s = Signer.sign(r, o::progress);
-      return o.render(new Result("attest sign", Result.Outcome.PASS, SignDocument.of(s), w -> {
+      return o.render(new Result("attest sign", Outcome.PASS, new Result.Tree(SignDocument.of(s)), w -> {
         w.println("signed " + s.subject() + " (report " + (s.reportPassed() ? "PASS" : "FAIL") + ") with key " + s.keyId());
         s.attestations().forEach(a -> w.println("  " + a.predicateType() + "  " + a.envelopeDigest()));
         s.files().forEach(f -> w.println("wrote " + f));
@@ -306,7 +307,7 @@ public final class AttestCommand implements Runnable {
       n.set("findings", Output.findingsJson(v.findings()));
       int count = outcomes.size();
       Digest about = subject;
-      return o.render(new Result("attest verify", Result.Outcome.of(v.passed()), n, w -> {
+      return o.render(new Result("attest verify", Outcome.of(v.passed()), new Result.Tree(n), w -> {
         v.findings().forEach(f -> w.println(Output.findingText(f)));
         w.println((v.passed() ? "PASS " : "FAIL ") + about + " (" + count + " attestation(s), trusted " + keyLabel + ")");
       }));

@@ -1,5 +1,6 @@
 package dev.bitproof.cli.commands;
 
+import dev.bitproof.report.Outcome;
 import dev.bitproof.cli.render.Tool;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -218,7 +219,7 @@ public final class BuildCommand implements Callable<Integer> {
       LockFile lock = Rebuild.lock(req);
       Files.write(WorkDir.resolve(wd, writeLock), lock.toBytes());
       if (out.json()) {
-        out.printDocument("build", Result.Outcome.PASS, lockJson(lock, writeLock));
+        out.printDocument("build", Outcome.PASS, new Result.Tree(lockJson(lock, writeLock)));
       } else {
         out.out().println("lock     " + writeLock + "  (" + lock.packages().size() + " packages)");
       }
@@ -259,7 +260,7 @@ public final class BuildCommand implements Callable<Integer> {
     }
     r.steps().forEach((k, v) -> out.progress(String.format("  step %-28s %6d ms", k, v)));
     if (out.json()) {
-      out.printDocument("build", Result.Outcome.PASS, json(r, written, sboms));
+      out.printDocument("build", Outcome.PASS, new Result.Tree(json(r, written, sboms)));
     } else {
       print(out, r, written, sboms);
     }

@@ -1,5 +1,6 @@
 package dev.bitproof.cli.commands;
 
+import dev.bitproof.report.Outcome;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.cli.options.Common;
@@ -178,7 +179,7 @@ public final class DebCommand implements Runnable {
       n.setAll(extra);
     }
     n.set("findings", Output.findingsJson(findings));
-    return o.render(new Result(command, Result.Outcome.of(!failed), n, w -> {
+    return o.render(new Result(command, Outcome.of(!failed), new Result.Tree(n), w -> {
       findings.forEach(f -> w.println(Output.findingText(f)));
       w.println(failed ? "FAIL: " + findings.stream().filter(Finding::fails).count() + " failing finding(s)" : "PASS");
     }));

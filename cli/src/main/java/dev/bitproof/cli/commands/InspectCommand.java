@@ -1,5 +1,6 @@
 package dev.bitproof.cli.commands;
 
+import dev.bitproof.report.Outcome;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.cli.options.Common;
@@ -47,7 +48,7 @@ public final class InspectCommand implements Callable<Integer> {
     try (ImageSource src = Transports.source(reference, transport.options())) {
       tree = Images.walk(src);
     }
-    return out.render(new Result("inspect", Result.Outcome.PASS, json(reference, tree), w -> text(w, reference, tree)));
+    return out.render(new Result("inspect", Outcome.PASS, new Result.Tree(json(reference, tree)), w -> text(w, reference, tree)));
   }
 
   static ObjectNode json(ImageReference reference, Images.Tree tree) {

@@ -1,5 +1,6 @@
 package dev.bitproof.cli.commands;
 
+import dev.bitproof.report.Outcome;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.attest.sign.KeyType;
 import dev.bitproof.attest.sign.Keys;
@@ -104,7 +105,7 @@ public final class KeyCommand implements Runnable {
         n.put("publicKey", pubFile.toString());
         n.put("encrypted", encrypt);
       }
-      return o.render(new Result("key generate", Result.Outcome.PASS, n, w -> {
+      return o.render(new Result("key generate", Outcome.PASS, new Result.Tree(n), w -> {
         w.println("key id     " + k.keyId());
         w.println("type       " + t.cliName());
         w.println("private    " + keyFile + (encrypt ? " (encrypted, cosign format)" : ""));

@@ -1,5 +1,6 @@
 package dev.bitproof.cli.commands;
 
+import dev.bitproof.report.Outcome;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.cli.options.Common;
@@ -106,7 +107,7 @@ public final class PolicyCommand {
       }
       text.append("policy (").append(policy.profile().name().toLowerCase(java.util.Locale.ROOT)).append("): ")
           .append(failed ? "FAIL" : "PASS").append('\n');
-      return out.render(new Result("policy check", Result.Outcome.of(!failed), doc, w -> w.print(text)));
+      return out.render(new Result("policy check", Outcome.of(!failed), new Result.Tree(doc), w -> w.print(text)));
     }
 
     private Policy loadPolicy() throws Exception {

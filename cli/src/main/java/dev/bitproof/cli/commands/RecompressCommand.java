@@ -1,5 +1,6 @@
 package dev.bitproof.cli.commands;
 
+import dev.bitproof.report.Outcome;
 import dev.bitproof.compress.CompressCode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.cli.options.Common;
@@ -94,7 +95,7 @@ public final class RecompressCommand implements Callable<Integer> {
     n.put("reproduced", reproduced);
     n.put("checked", checked);
     n.set("findings", Output.findingsJson(findings));
-    return out.render(new Result("recompress", Result.Outcome.of(pass), n, w -> {
+    return out.render(new Result("recompress", Outcome.of(pass), new Result.Tree(n), w -> {
       w.println("bitproof recompress: " + (pass ? "PASS" : "FAIL") + " — " + summary);
       findings.forEach(f -> w.println(Output.findingText(f)));
     }));

@@ -1,5 +1,6 @@
 package dev.bitproof.cli.commands;
 
+import dev.bitproof.report.Outcome;
 import dev.bitproof.io.IoCode;
 import dev.bitproof.report.CommonCode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -140,7 +141,7 @@ public final class SbomCommand {
         ArrayNode s = doc.putArray("sboms");
         result.sboms().forEach(s::add);
         doc.set("findings", Output.findingsJson(result.findings()));
-        out.printDocument("sbom check", Result.Outcome.of(!failed), doc);
+        out.printDocument("sbom check", Outcome.of(!failed), new Result.Tree(doc));
       } else {
         out.printFindings(result.findings().stream().filter(f -> f.severity() != Severity.OK
             || f.code() == SbomCode.SBOM_MATCHES_IMAGE || f.code() == SbomCode.SBOM_INDEX_MATCHES).toList());
@@ -303,7 +304,7 @@ public final class SbomCommand {
         }
       }
       if (out.json()) {
-        out.printDocument("sbom generate", Result.Outcome.PASS, summary);
+        out.printDocument("sbom generate", Outcome.PASS, new Result.Tree(summary));
       }
       return ExitCodes.OK;
     }

@@ -1,5 +1,6 @@
 package dev.bitproof.cli.render;
 
+import dev.bitproof.report.Outcome;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.json.Json;
@@ -168,10 +169,11 @@ public final class Output {
   }
 
   /** The JSON half of {@link #render}: the envelope, {@code result}, then {@code body}'s fields. */
-  public void printDocument(String command, Result.Outcome outcome, ObjectNode body) {
+  public void printDocument(String command, Outcome outcome, dev.bitproof.json.JsonBody body) {
     ObjectNode n = envelope(command, Result.schemaId(command));
     n.put("result", outcome.name());
-    body.fields().forEachRemaining(e -> {
+    ObjectNode fields = Json.mapper().valueToTree(body);
+    fields.fields().forEachRemaining(e -> {
       if (!n.has(e.getKey())) {
         n.set(e.getKey(), e.getValue());
       }

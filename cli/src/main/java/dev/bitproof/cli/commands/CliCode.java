@@ -17,10 +17,7 @@ public enum CliCode implements Code {
   USAGE_BAD_FINGERPRINT(Area.DEB, Severity.FAIL),
   USAGE_BAD_TIME(Area.DEB, Severity.FAIL),
   USAGE_IMAGE_OR_ROOTFS(Area.DEB, Severity.FAIL),
-  USAGE_KEYRING_REQUIRED(Area.DEB, Severity.FAIL),
-  USAGE_NOTHING_TO_VERIFY(Area.DEB, Severity.FAIL),
-  USAGE_PLATFORM_NOT_FOUND(Area.DEB, Severity.FAIL),
-  USAGE_RELEASE_REQUIRED(Area.DEB, Severity.FAIL);
+  USAGE_NOTHING_TO_VERIFY(Area.DEB, Severity.FAIL);
 
   private final Area area;
   private final Severity defaultSeverity;

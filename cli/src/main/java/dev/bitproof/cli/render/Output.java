@@ -59,6 +59,16 @@ public final class Output {
     }
   }
 
+  /**
+   * An artifact the command made, as its whole stdout (the SBOM of {@code sbom generate} without {@code --output}): its
+   * bytes as they are, so what is printed is what a file would hold.
+   */
+  public int printArtifact(byte[] bytes) {
+    out.print(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+    out.flush();
+    return 0;
+  }
+
   /** Each finding as {@link #findingText} on stdout, in order. */
   public void printFindings(Collection<Finding> findings) {
     findings.forEach(f -> out.println(findingText(f)));

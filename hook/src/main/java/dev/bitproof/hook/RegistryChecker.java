@@ -100,7 +100,7 @@ public final class RegistryChecker implements ImageChecker {
           Path out = settings.workDir().resolve("attestations").resolve(job.repository())
               .resolve(job.digest().hex() + ".intoto.jsonl");
           Files.createDirectories(out.getParent());
-          doc.set("attestation", settings.attester().get().attest(ref, reportBytes, out));
+          doc.set("attestation", Json.mapper().valueToTree(settings.attester().get().attest(ref, reportBytes, out)));
         }
       } else {
         for (PublishedCheck pc : List.of(PublishedCheck.policy(applies.policy(), applies.enforcePolicy()),

@@ -1,6 +1,6 @@
 package dev.bitproof.cli.commands;
 
-import dev.bitproof.cli.render.SignDocument;
+import dev.bitproof.attest.SignSummary;
 import dev.bitproof.attest.Signer;
 import dev.bitproof.cli.render.Tool;
 import dev.bitproof.report.CommonCode;
@@ -217,7 +217,7 @@ public final class HookCommand {
         char[] passphrase = attest.passphrase == null ? null : attest.passphrase.get();
         Signer.parseLayout(attest.layout); // a bad --attestation-layout is a usage error before serving
         attester = Optional.of((image, report, bundle) ->
-            SignDocument.of(Signer.sign(attest.request(report, Optional.of(bundle), () -> passphrase, to), out::progress)));
+            SignSummary.of(Signer.sign(attest.request(report, Optional.of(bundle), () -> passphrase, to), out::progress)));
       }
       CheckSettings flags = new CheckSettings(registry == null ? "" : registry, to, policy, policyId, enforcePolicy,
           mappings, List.of(), Optional.ofNullable(keyring), context == null ? Path.of("") : context,

@@ -16,7 +16,10 @@ import dev.bitproof.hook.EventAuth;
 import dev.bitproof.hook.HookClient;
 import dev.bitproof.hook.HookCode;
 import dev.bitproof.hook.HookConfig;
+import dev.bitproof.hook.HookResults;
 import dev.bitproof.hook.HookService;
+import dev.bitproof.cli.render.Result;
+import dev.bitproof.report.Outcome;
 import dev.bitproof.hook.JobStore;
 import dev.bitproof.hook.RegistryEvent;
 import dev.bitproof.hook.RegistryChecker;
@@ -370,41 +373,25 @@ public final class HookCommand {
         if (limit < 1 || limit > HookService.MAX_LIST) {
           throw CheckException.usage(CommonCode.OPTION_INVALID, "--limit must be 1.." + HookService.MAX_LIST);
         }
-        JsonNode list = client.results(Optional.ofNullable(result), s, limit);
-        if (out.json()) {
-          out.printJson(list);
-        } else {
-          for (JsonNode r : list.path("results")) {
-            out.out().println(r.path("result").asText() + " " + r.path("repository").asText() + "@"
-                + r.path("digest").asText() + " " + r.path("finished").asText());
-          }
-        }
-        return ExitCodes.OK;
+        HookResults.Listing list = HookResults.list(client, Optional.ofNullable(result), s, limit);
+        return out.render(new Result("hook results", Outcome.PASS, list, w -> list.results()
+            .forEach(r -> w.println(r.result() + " " + r.repository() + "@" + r.digest() + " " + r.finished()))));
       }
       int at = image.lastIndexOf('@');
       if (at <= 0 || result != null || since != null) {
         throw CheckException.usage(CommonCode.OPTION_INVALID, "give REPOSITORY@DIGEST, or --result/--since for a list");
       }
-      Digest d = Digest.parse(image.substring(at + 1));
-      JsonNode r = client.result(image.substring(0, at), d).orElseThrow(() -> new CheckException(HookCode.HOOK_RESULT_NOT_FOUND,
-          image, "the hook has no result for this image (not pushed, not yet checked, or not an image push)"));
-      String verdict = r.path("result").asText();
-      if (out.json()) {
-        out.printJson(r);
-      } else {
-        out.out().println(verdict + " " + r.path("image").asText(image));
-        for (JsonNode c : r.path("checks")) {
-          out.out().println("  " + c.path("name").asText() + ": " + c.path("status").asText());
+      HookResults.One r = HookResults.one(client, image.substring(0, at), Digest.parse(image.substring(at + 1)));
+      return out.render(new Result("hook results", r.outcome(), r, w -> {
+        JsonNode d = r.document();
+        w.println(r.hookResult() + " " + d.path("image").asText(r.image()));
+        for (JsonNode c : d.path("checks")) {
+          w.println("  " + c.path("name").asText() + ": " + c.path("status").asText());
         }
-        if (r.has("error")) {
-          out.out().println("  error: " + r.path("error").path("code").asText() + ": " + r.path("error").path("message").asText());
+        if (d.has("error")) {
+          w.println("  error: " + d.path("error").path("code").asText() + ": " + d.path("error").path("message").asText());
         }
-      }
-      return switch (verdict) {
-        case "PASS", "SKIPPED" -> ExitCodes.OK;
-        case "FAIL" -> ExitCodes.FAILED;
-        default -> ExitCodes.CANNOT_CHECK;
-      };
+      }));
     }
   }
 

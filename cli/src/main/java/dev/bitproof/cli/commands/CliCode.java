@@ -12,7 +12,6 @@ public enum CliCode implements Code {
   ANNOTATION_INVALID(Area.REBUILD, Severity.FAIL),
   DEMO_NOT_FOUND(Area.VERIFY, Severity.FAIL),
   DURATION_INVALID(Area.ATTEST, Severity.FAIL),
-  FILE_EXISTS(Area.ATTEST, Severity.FAIL),
   THREADS_INVALID(Area.COMPRESS, Severity.FAIL),
   USAGE_BAD_FINGERPRINT(Area.DEB, Severity.FAIL),
   USAGE_BAD_TIME(Area.DEB, Severity.FAIL),

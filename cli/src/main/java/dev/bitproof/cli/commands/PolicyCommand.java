@@ -68,8 +68,7 @@ public final class PolicyCommand {
     }
   }
 
-  /** The policy from a file, or a built-in profile (production when neither is given); shared with verify. */
-  /** Kept for HookCommand until the hook moves to its own module: {@link Policy#load}. */
+  /** The policy from a file, or a built-in profile (production when neither is given): {@link Policy#load}. */
   static Policy load(Path policyFile, String profile) throws java.io.IOException {
     return Policy.load(java.util.Optional.ofNullable(policyFile), java.util.Optional.ofNullable(profile));
   }

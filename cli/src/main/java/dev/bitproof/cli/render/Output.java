@@ -74,16 +74,6 @@ public final class Output {
     findings.forEach(f -> out.println(findingText(f)));
   }
 
-  public static ObjectNode findingJson(Finding f) {
-    return dev.bitproof.verify.ReportJson.finding(f);
-  }
-
-  public static com.fasterxml.jackson.databind.node.ArrayNode findingsJson(Collection<Finding> fs) {
-    var a = Json.mapper().createArrayNode();
-    fs.forEach(f -> a.add(findingJson(f)));
-    return a;
-  }
-
   public static String findingText(Finding f) {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format("%-5s %s", f.severity(), f.code()));

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * attest, cli): no package cycles anywhere; core never reaches up into attest or cli; attest never into cli; inside
  * core the foundation (report, json, gocompat) and the image model (oci, io, oci.transport, tar, image) never reach
  * up into the areas built on them, and nothing in core but {@code verify} depends on {@code verify}; inside cli the
- * commands never reach up into the entry point.
+ * commands never reach up into the entry point, and they stay thin shells: no JSON trees of their own, no file
+ * writing, no printing past the renderer.
  */
 class LayeringTest {
   private static JavaClasses classes;
@@ -95,8 +96,7 @@ class LayeringTest {
 
   /**
    * No command holds logic another command calls: a class in cli.commands uses no other top-level {@code *Command}
-   * (shared options are mixins, shared logic lives in core, attest or cli.render). HookCommand is exempt until the
-   * hook service moves into its own module (issue 13), which takes its last calls into other commands with it.
+   * (shared options are mixins, shared logic lives in core, attest, hook or cli.render).
    */
   @Test
   void noCommandCallsIntoAnotherCommand() {
@@ -115,8 +115,66 @@ class LayeringTest {
           }
         };
     com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes().that().resideInAPackage("dev.bitproof.cli.commands")
-        .and(DescribedPredicate.describe("not the hook", (JavaClass c) -> !topLevel(c).getSimpleName().equals("HookCommand")))
         .should(noOtherCommand).check(classes);
+  }
+
+  /** Commands whose result is still assembled as a JSON tree: copy's belongs to the transport work, which owns it. */
+  private static final java.util.Set<String> TREE_BODIES = java.util.Set.of("CopyCommand");
+
+  private static DescribedPredicate<JavaClass> aCommandExcept(java.util.Set<String> exempt) {
+    return DescribedPredicate.describe("a command (exempt: " + exempt + ")",
+        c -> c.getPackageName().equals("dev.bitproof.cli.commands") && !exempt.contains(topLevel(c).getSimpleName()));
+  }
+
+  /**
+   * Commands are thin shells: a command's result is a typed record from core, attest or hook ({@code json.JsonBody}),
+   * never a JSON tree it assembles itself. So no command uses Jackson's tree nodes ({@code ObjectNode},
+   * {@code ArrayNode} …), the mapper, or the {@code Result.Tree} adapter (reading a document a service returned, as
+   * {@code hook results}' text does with {@code JsonNode}, is allowed).
+   */
+  @Test
+  void commandsBuildNoJsonDocuments() {
+    noClasses().that(aCommandExcept(TREE_BODIES))
+        .should().dependOnClassesThat().resideInAPackage("com.fasterxml.jackson.databind.node..")
+        .orShould().callMethod(dev.bitproof.json.Json.class, "mapper")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.bitproof.cli.render.Result$Tree")
+        .check(classes);
+  }
+
+  /**
+   * Commands write no files: writing (an image, a lock, SBOMs, keys, recompressed blobs, a port file) is a service's
+   * work, which makes it atomic and bounded in one place. Reading the command line's own paths (is it a directory?)
+   * stays allowed.
+   */
+  @Test
+  void commandsWriteNoFiles() {
+    java.util.Set<String> writing = java.util.Set.of("write", "writeString", "newOutputStream", "newBufferedWriter",
+        "move", "copy", "createFile", "createDirectory", "createDirectories", "createTempFile", "createTempDirectory",
+        "delete", "deleteIfExists", "newByteChannel", "setPosixFilePermissions");
+    noClasses().that(aCommandExcept(java.util.Set.of()))
+        .should().callMethodWhere(DescribedPredicate.describe("a java.nio.file.Files method that writes",
+            (com.tngtech.archunit.core.domain.JavaMethodCall call) ->
+                call.getTargetOwner().isEquivalentTo(java.nio.file.Files.class) && writing.contains(call.getName())))
+        .orShould().callConstructorWhere(DescribedPredicate.describe("a file writer's constructor",
+            (com.tngtech.archunit.core.domain.JavaConstructorCall call) ->
+                java.util.Set.of(java.io.FileOutputStream.class.getName(), java.io.FileWriter.class.getName(),
+                    java.io.RandomAccessFile.class.getName()).contains(call.getTargetOwner().getName())))
+        .check(classes);
+  }
+
+  /**
+   * Commands print only through the one renderer: {@code Output.render} (a result), {@code printArtifact} (the
+   * artifact a command makes, such as an SBOM), {@code printJson} (a configuration dump) and {@code progress}
+   * (stderr); never the raw writers, nor {@code System.out}/{@code System.err}.
+   */
+  @Test
+  void commandsPrintThroughTheRenderer() {
+    noClasses().that(aCommandExcept(java.util.Set.of()))
+        .should().callMethod(dev.bitproof.cli.render.Output.class, "out")
+        .orShould().callMethod(dev.bitproof.cli.render.Output.class, "err")
+        .orShould().accessField(System.class, "out")
+        .orShould().accessField(System.class, "err")
+        .check(classes);
   }
 
   private static JavaClass topLevel(JavaClass c) {

@@ -30,13 +30,10 @@ import picocli.CommandLine;
  * document that carries {@code $schema}, {@code tool} and {@code command} and validates against the schema its
  * {@code $schema} names in {@code docs/schema/}; so do its error documents, usage errors included.
  */
-class JsonSchemaTest {
-  /**
-   * Commands that print no document of their own: a long-running server, and {@code hook results}, which prints the
-   * hook service's own results document as the server sent it (docs/hook.md; its schema is the hook's, not yet in
-   * docs/schema); and {@code completion}, whose output is the shell script.
-   */
-  static final Set<String> NO_DOCUMENT = Set.of("hook serve", "hook results", "completion");
+public class JsonSchemaTest {
+  /** Commands that print no document of their own: a long-running server, and {@code completion}, whose output
+   * is the shell script. */
+  static final Set<String> NO_DOCUMENT = Set.of("hook serve", "completion");
 
   @TempDir
   static Path tmp;
@@ -57,7 +54,8 @@ class JsonSchemaTest {
     return SharedData.projectRoot().resolve("docs/schema/" + name + ".json");
   }
 
-  static List<String> validate(JsonNode doc) {
+  /** The schema violations of {@code doc} against the schema its {@code $schema} names (empty: valid). */
+  public static List<String> validate(JsonNode doc) {
     Path f = schemaFile(doc.path("$schema").asText());
     assertTrue(Files.isRegularFile(f), "no schema " + f + " for " + doc.path("$schema"));
     Schema s = schemas.computeIfAbsent(f, p -> {
@@ -150,11 +148,55 @@ class JsonSchemaTest {
     check("deb image-check", 3, json("deb", "image-check", published));
     covered.add("deb image-check");
 
+    hookResults();
+
     Set<String> all = new TreeSet<>();
     commands(new CommandLine(new Main()), all);
     all.removeAll(NO_DOCUMENT);
     all.removeAll(covered);
     assertEquals(Set.of(), all, "commands whose JSON document no test validates");
+  }
+
+  /**
+   * {@code hook results} against a hook this test starts on a loopback port it binds itself (port 0), whose registry
+   * cannot be reached: the pushed image's stored result is a real ERROR document (exit 3), and the list holds it.
+   */
+  static void hookResults() throws IOException {
+    java.nio.file.Path state = tmp.resolve("hook");
+    var checks = new dev.bitproof.hook.CheckSettings("127.0.0.1:1", dev.bitproof.oci.transport.TransportOptions.defaults(),
+        dev.bitproof.policy.Policy.of(dev.bitproof.policy.Rule.Profile.PRODUCTION), "profile:production", false,
+        Map.of(), List.of(), java.util.Optional.empty(), state, "test", java.util.Optional.empty(), state.resolve("work"));
+    String digest = dev.bitproof.oci.Digest.sha256("pushed".getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+    try (var hook = dev.bitproof.hook.HookService.start(
+        new dev.bitproof.hook.HookService.ServerSettings("127.0.0.1", 0, java.util.Optional.empty(), 1 << 20, 8),
+        new dev.bitproof.hook.WorkerSettings(1, 60_000, 20, 50, 200, 1, java.util.OptionalInt.empty()),
+        dev.bitproof.hook.JobStore.sqlite(state, 4), checks, new dev.bitproof.hook.RegistryChecker(),
+        new dev.bitproof.hook.EventAuth(java.util.Optional.empty(), java.util.Optional.empty(), java.time.Clock.systemUTC()),
+        java.time.Clock.systemUTC(), l -> { })) {
+      String env = "{\"events\":[{\"id\":\"e1\",\"action\":\"push\",\"target\":{\"mediaType\":"
+          + "\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"" + digest + "\",\"repository\":\"x/y\","
+          + "\"tag\":\"t\",\"url\":\"http://198.51.100.7/v2/x/y/manifests/" + digest + "\"}}]}";
+      var http = java.net.http.HttpClient.newHttpClient();
+      var ack = http.send(java.net.http.HttpRequest.newBuilder(hook.uri().resolve("/events"))
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(env)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, ack.statusCode(), ack.body());
+      String url = hook.uri().toString();
+      // no deadline of its own: the worker's one attempt at the unreachable registry ends in a stored ERROR
+      Run r;
+      do {
+        Thread.sleep(50);
+        r = CliRunner.run(json("hook", "results", "--url", url, "x/y@" + digest));
+      } while (r.out().contains("HOOK_RESULT_NOT_FOUND"));
+      JsonNode one = check("hook results", 3, json("hook", "results", "--url", url, "x/y@" + digest));
+      assertEquals("ERROR", one.path("hookResult").asText(), one.toPrettyString());
+      assertEquals("bitproof-hook-result", one.path("document").path("kind").asText(), one.toPrettyString());
+      JsonNode list = check("hook results", 0, json("hook", "results", "--url", url));
+      assertEquals(1, list.path("results").size(), list.toPrettyString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted");
+    }
   }
 
   private static void commands(CommandLine cl, Set<String> out) {

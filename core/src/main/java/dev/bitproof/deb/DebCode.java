@@ -93,7 +93,10 @@ public enum DebCode implements Code {
   PGP_SIGNATURE_WEAK_DIGEST(Severity.WARN),
   PGP_SIGNATURE_WEAK_KEY(Severity.WARN),
   PGP_SIGNATURE_WRONG_TYPE(Severity.WARN),
-  PGP_VERIFIED(Severity.OK);
+  PGP_VERIFIED(Severity.OK),
+  USAGE_KEYRING_REQUIRED(Severity.FAIL),
+  USAGE_PLATFORM_NOT_FOUND(Severity.FAIL),
+  USAGE_RELEASE_REQUIRED(Severity.FAIL);
 
   private final Area area;
   private final Severity defaultSeverity;

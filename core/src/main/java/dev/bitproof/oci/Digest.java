@@ -79,6 +79,8 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
     return hex.substring(0, 12);
   }
 
+  /** {@code sha256:hex}: also how a digest is written in every JSON document. */
+  @com.fasterxml.jackson.annotation.JsonValue
   @Override
   public String toString() {
     return algorithm + ":" + hex;

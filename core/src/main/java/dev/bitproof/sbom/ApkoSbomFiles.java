@@ -1,5 +1,6 @@
 package dev.bitproof.sbom;
 
+import dev.bitproof.io.AtomicWrite;
 import dev.bitproof.apko.Arch;
 import dev.bitproof.oci.transport.ImageSource;
 import dev.bitproof.oci.transport.Images;
@@ -27,28 +28,14 @@ public final class ApkoSbomFiles {
       String variant = r.config().json().path("variant").asText("");
       Arch arch = Arch.parse(r.config().architecture() + (variant.isEmpty() ? "" : "/" + variant));
       LoadedImage img = LoadedImage.load(source, tree, r);
-      out.add(writeAtomically(dir.resolve("sbom-" + arch.apk() + ".spdx.json"),
+      out.add(AtomicWrite.write(dir.resolve("sbom-" + arch.apk() + ".spdx.json"),
           ApkoSpdx.render(SbomGenerator.apkoSpdx(img, options))));
     }
     if (tree.index().isPresent()) {
-      out.add(writeAtomically(dir.resolve("sbom-index.spdx.json"),
+      out.add(AtomicWrite.write(dir.resolve("sbom-index.spdx.json"),
           ApkoSpdx.render(SbomGenerator.apkoSpdxIndex(tree, options))));
     }
     return out;
   }
 
-  private static Path writeAtomically(Path target, byte[] bytes) throws IOException {
-    Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".partial");
-    try {
-      Files.write(tmp, bytes);
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      return target;
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
-  }
 }

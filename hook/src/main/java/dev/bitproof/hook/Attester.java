@@ -1,6 +1,5 @@
 package dev.bitproof.hook;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.bitproof.oci.ImageReference;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -12,5 +11,5 @@ import java.nio.file.Path;
 @FunctionalInterface
 public interface Attester {
   /** Returns the summary stored in the result (key id, digests, where attached). */
-  JsonNode attest(ImageReference image, byte[] reportJson, Path out) throws IOException;
+  dev.bitproof.attest.SignSummary attest(ImageReference image, byte[] reportJson, Path out) throws IOException;
 }

@@ -2,8 +2,8 @@ package dev.bitproof.hook;
 
 import dev.bitproof.report.CommonCode;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bitproof.attest.SignSummary;
 import dev.bitproof.compare.CompareOptions;
 import dev.bitproof.compare.Verdict;
 import dev.bitproof.io.IoCode;
@@ -35,64 +35,61 @@ import java.util.OptionalLong;
 public final class RegistryChecker implements ImageChecker {
   @Override
   public Outcome check(JobStore.Job job, CheckSettings settings) {
-    ObjectNode doc = Json.mapper().createObjectNode();
-    doc.put("schemaVersion", 1);
-    doc.put("kind", "bitproof-hook-result");
-    doc.put("tool", "bitproof " + settings.toolVersion());
-    ObjectNode ev = doc.putObject("event");
-    ev.put("id", job.eventId());
-    ev.put("repository", job.repository());
-    ev.put("digest", job.digest().toString());
-    ev.put("tag", job.tag().orElse(null));
-    ev.put("mediaType", job.mediaType());
-    doc.put("policyVersion", job.policyVersion());
-    doc.put("attempt", job.attempt());
+    Checked c = new Checked();
     String error = null;
     String verdict;
+    HookResult.Error err = null;
     try {
       ImageReference ref = ImageReference.parse("docker://" + settings.registry() + "/" + job.repository() + "@" + job.digest());
-      doc.put("image", ref.toString());
-      verdict = checkImage(job, ref, doc, settings);
+      c.image = ref.toString();
+      verdict = checkImage(job, ref, c, settings);
     } catch (CheckException ce) {
       verdict = ce.kind() == CheckException.Kind.INTEGRITY ? "FAIL" : "ERROR";
-      ObjectNode err = doc.putObject("error");
-      err.put("code", ce.code().name());
-      err.put("subject", ce.subject());
-      err.put("message", ce.getMessage());
+      err = new HookResult.Error(ce.code().name(), ce.subject(), ce.getMessage());
       error = ce.code() + ": " + ce.getMessage();
     } catch (Exception | OutOfMemoryError | StackOverflowError other) {
       verdict = "ERROR";
-      ObjectNode err = doc.putObject("error");
       String code = (other instanceof OutOfMemoryError ? CommonCode.OUT_OF_MEMORY
           : other instanceof IOException ? IoCode.IO_ERROR : CommonCode.INTERNAL_ERROR).name();
-      err.put("code", code);
-      err.put("message", String.valueOf(other));
+      err = new HookResult.Error(code, null, String.valueOf(other));
       error = code + ": " + other;
     }
-    doc.put("result", verdict);
+    HookResult doc = new HookResult(1, "bitproof-hook-result", "bitproof " + settings.toolVersion(),
+        new HookResult.Event(job.eventId(), job.repository(), job.digest(), job.tag().orElse(null), job.mediaType()),
+        job.policyVersion(), job.attempt(), c.image, c.reason, c.checks, c.verify, c.attestation, err, verdict);
     try {
       return new Outcome(verdict, Json.mapper().writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(doc), error);
     } catch (IOException e) {
-      throw new IllegalStateException("cannot serialize a JSON tree", e);
+      throw new IllegalStateException("cannot serialize a hook result", e);
     }
   }
 
-  private static String checkImage(JobStore.Job job, ImageReference ref, ObjectNode doc, CheckSettings settings)
+  /** What checking an image found, gathered as it goes (a failure part-way keeps what was found before it). */
+  private static final class Checked {
+    String image;
+    String reason;
+    List<JsonNode> checks;
+    JsonNode verify;
+    SignSummary attestation;
+  }
+
+  private static String checkImage(JobStore.Job job, ImageReference ref, Checked doc, CheckSettings settings)
       throws IOException {
     try (ImageSource src = Transports.source(ref, settings.transport())) {
       RawManifest root = src.root();
       if (root.isIndex() ? root.asIndex().subject().isPresent() : root.asImage().subject().isPresent()) {
-        doc.put("reason", "a referrer (it has a subject): an attestation or SBOM, not an image");
+        doc.reason = "a referrer (it has a subject): an attestation or SBOM, not an image";
         return "SKIPPED";
       }
-      ArrayNode checks = doc.putArray("checks");
+      List<JsonNode> checks = new ArrayList<>();
+      doc.checks = checks;
       boolean failed = false;
       CheckSettings.Resolved applies = settings.resolve(job.repository());
       if (applies.verify().isPresent()) {
         Report r = verify(ref, src, applies.verify().get(), applies, settings);
         failed = !r.passed();
         byte[] reportBytes = ReportJson.printedBytes(r, settings.toolVersion());
-        doc.set("verify", Json.parse(reportBytes, "report"));
+        doc.verify = Json.parse(reportBytes, "report");
         for (Report.Check c : r.checks()) {
           checks.add(ReportJson.check(c));
         }
@@ -100,7 +97,7 @@ public final class RegistryChecker implements ImageChecker {
           Path out = settings.workDir().resolve("attestations").resolve(job.repository())
               .resolve(job.digest().hex() + ".intoto.jsonl");
           Files.createDirectories(out.getParent());
-          doc.set("attestation", settings.attester().get().attest(ref, reportBytes, out));
+          doc.attestation = settings.attester().get().attest(ref, reportBytes, out);
         }
       } else {
         for (PublishedCheck pc : List.of(PublishedCheck.policy(applies.policy(), applies.enforcePolicy()),

@@ -9,6 +9,7 @@ import dev.bitproof.report.Severity;
  * page ({@code docs/attest.md} unless the constant names another area).
  */
 public enum SignCode implements Code {
+  FILE_EXISTS(Severity.FAIL),
   KEY_INVALID(Severity.FAIL),
   KEY_NOT_PRIVATE(Severity.FAIL),
   KEY_PASSPHRASE_MISSING(Severity.FAIL),

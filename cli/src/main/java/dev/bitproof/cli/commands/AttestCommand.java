@@ -1,12 +1,11 @@
 package dev.bitproof.cli.commands;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bitproof.report.Outcome;
 import dev.bitproof.attest.AttestCode;
-import dev.bitproof.attest.AttestationVerifier;
+import dev.bitproof.attest.AttestVerification;
+import dev.bitproof.attest.SignSummary;
 import dev.bitproof.attest.Signer;
 import dev.bitproof.cli.render.Result;
-import dev.bitproof.cli.render.SignDocument;
 import dev.bitproof.attest.Attestor;
 import dev.bitproof.attest.bundle.KeylessBundles;
 import dev.bitproof.attest.intoto.IntotoCode;
@@ -159,7 +158,7 @@ public final class AttestCommand implements Runnable {
           Optional.ofNullable(policy), Optional.ofNullable(policyUri), verifierId, Optional.ofNullable(resourceUri),
           attachTo, transport.options(), Instant.now());
       Signer.SignResult s = Signer.sign(r, o::progress);
-      return o.render(new Result("attest sign", Result.Outcome.PASS, SignDocument.of(s), w -> {
+      return o.render(new Result("attest sign", Outcome.PASS, SignSummary.of(s), w -> {
         w.println("signed " + s.subject() + " (report " + (s.reportPassed() ? "PASS" : "FAIL") + ") with key " + s.keyId());
         s.attestations().forEach(a -> w.println("  " + a.predicateType() + "  " + a.envelopeDigest()));
         s.files().forEach(f -> w.println("wrote " + f));
@@ -231,8 +230,6 @@ public final class AttestCommand implements Runnable {
     @Override
     public Integer call() throws IOException {
       Output o = common.output();
-      Optional<VerificationKey> vkey = key == null ? Optional.empty()
-          : Optional.of(Keys.readVerificationKey(readFile(key, 64 * 1024, IoCode.KEY_TOO_LARGE), key.toString()));
       Optional<KeylessBundles.Policy> keyless = Optional.empty();
       if (trustedRoot != null) {
         if (certificateIdentity == null || certificateIssuer == null) {
@@ -243,12 +240,6 @@ public final class AttestCommand implements Runnable {
       } else if (certificateIdentity != null || certificateIssuer != null) {
         throw CheckException.usage(AttestCode.KEYLESS_TRUSTED_ROOT_REQUIRED, "the certificate identity flags need --trusted-root");
       }
-      if (vkey.isEmpty() && keyless.isEmpty()) {
-        throw CheckException.usage(AttestCode.TRUST_REQUIRED, "give --key PUB, or --trusted-root with the certificate identity");
-      }
-      AttestationVerifier.Trust vk = new AttestationVerifier.Trust(vkey, keyless);
-      String keyLabel = vkey.map(VerificationKey::keyId).orElse("keyless " + certificateIdentity);
-      TransportOptions topts = transport.options();
       LinkedHashSet<String> wanted = new LinkedHashSet<>();
       for (String t : types) {
         wanted.add(switch (t) {
@@ -257,87 +248,15 @@ public final class AttestCommand implements Runnable {
           default -> t;
         });
       }
-      Optional<Digest> policyDigest = policy == null ? Optional.empty()
-          : Optional.of(Digest.sha256(readFile(policy, 16 * 1024 * 1024, PolicyCode.POLICY_TOO_LARGE)));
-      Path file = Path.of(target);
-      boolean isFile = namesAFile(target, digest != null || image != null);
-      Digest subject;
-      List<AttestationVerifier.Outcome> outcomes = new ArrayList<>();
-      AttestationVerifier.Options opts;
-      if (isFile) {
-        // the file first: a missing file is what the user most needs to hear about
-        byte[] attestations = readFile(file, 64L * 1024 * 1024, AttestCode.ATTESTATION_TOO_LARGE);
-        if (digest != null) {
-          subject = Digest.parse(digest);
-        } else if (image != null) {
-          subject = rootDigest(ImageReference.parse(image), topts);
-        } else {
-          throw CheckException.usage(AttestCode.ATTEST_SUBJECT_REQUIRED, "verifying a file needs the image it must be about: --digest or --image");
-        }
-        opts = options(subject, wanted, policyDigest);
-        outcomes.addAll(AttestationVerifier.verifyFile(attestations, vk, opts, target));
-      } else {
-        ImageReference ref = ImageReference.parse(target);
-        subject = rootDigest(ref, topts);
-        if (digest != null && !Digest.parse(digest).equals(subject)) {
-          throw CheckException.integrity(AttestCode.ATTEST_SUBJECT_MISMATCH, ref.toString(), "the image is " + subject + ", not " + digest);
-        }
-        opts = options(subject, wanted, policyDigest);
-        List<Attachments.Found> found = Attachments.find(Attachments.Opener.over(topts), ref, subject);
-        o.progress("found " + found.size() + " attestation(s) attached to " + subject);
-        for (Attachments.Found f : found) {
-          // an unreadable or malformed attachment is one more attestation that does not verify, not a reason to stop
-          try {
-            if (f.error().isPresent()) {
-              throw f.error().get();
-            }
-            outcomes.add(AttestationVerifier.verifyDocument(f.bytes(), vk, opts, f.where()));
-          } catch (CheckException e) {
-            outcomes.add(new AttestationVerifier.Outcome(f.where(), List.of(Finding.fail(e.code(), f.where(), e.getMessage())),
-                Optional.empty(), Optional.empty()));
-          }
-        }
-      }
-      AttestationVerifier.Verdict v = AttestationVerifier.decide(outcomes, opts);
-      ObjectNode n = Json.mapper().createObjectNode();
-      n.put("subject", subject.toString());
-      n.put("trusted", keyLabel);
-      n.put("attestations", outcomes.size());
-      n.set("findings", Output.findingsJson(v.findings()));
-      int count = outcomes.size();
-      Digest about = subject;
-      return o.render(new Result("attest verify", Result.Outcome.of(v.passed()), n, w -> {
-        v.findings().forEach(f -> w.println(Output.findingText(f)));
-        w.println((v.passed() ? "PASS " : "FAIL ") + about + " (" + count + " attestation(s), trusted " + keyLabel + ")");
+      AttestVerification.Result r = AttestVerification.verify(new AttestVerification.Request(target,
+          Optional.ofNullable(key), keyless, wanted, Optional.ofNullable(maxAge).map(AttestCommand::parseDuration),
+          Optional.ofNullable(policy), Optional.ofNullable(verifierId), new LinkedHashSet<>(requiredLevels),
+          Optional.ofNullable(resourceUri), Optional.ofNullable(digest).map(Digest::parse), Optional.ofNullable(image),
+          transport.options(), Instant.now()), o::progress);
+      return o.render(new Result("attest verify", r.outcome(), r, w -> {
+        r.findings().forEach(f -> w.println(Output.findingText(f)));
+        w.println(r.outcome() + " " + r.subject() + " (" + r.attestations() + " attestation(s), trusted " + r.trusted() + ")");
       }));
-    }
-
-    /**
-     * A FILE rather than an image reference: no transport prefix, and it exists, or it is named like an attestation
-     * file ({@code .json}, {@code .jsonl}, a path), or {@code --digest}/{@code --image} (which only a file takes) was
-     * given. A missing file is then FILE_NOT_FOUND (exit 3), never a registry lookup of its name.
-     */
-    static boolean namesAFile(String target, boolean fileOptions) {
-      for (String t : new String[] {"docker://", "oci:", "oci-archive:", "docker-archive:"}) {
-        if (target.startsWith(t)) {
-          return false;
-        }
-      }
-      String lower = target.toLowerCase(Locale.ROOT);
-      return Files.exists(Path.of(target)) || fileOptions || lower.endsWith(".json") || lower.endsWith(".jsonl")
-          || target.startsWith("/") || target.startsWith("./") || target.startsWith("../");
-    }
-
-    private AttestationVerifier.Options options(Digest subject, LinkedHashSet<String> wanted, Optional<Digest> policyDigest) {
-      return new AttestationVerifier.Options(subject, wanted, Optional.ofNullable(maxAge).map(AttestCommand::parseDuration),
-          Instant.now(), policyDigest, Optional.ofNullable(verifierId))
-          .requiring(new LinkedHashSet<>(requiredLevels), Optional.ofNullable(resourceUri));
-    }
-
-    private static Digest rootDigest(ImageReference ref, TransportOptions topts) throws IOException {
-      try (ImageSource src = Transports.source(ref, topts)) {
-        return src.root().digest();
-      }
     }
   }
 }

@@ -1,36 +1,22 @@
 package dev.bitproof.cli.commands;
 
+import dev.bitproof.report.Outcome;
 import dev.bitproof.cli.render.Tool;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bitproof.apko.LockFile;
 import dev.bitproof.rebuild.ApkoRules;
 import dev.bitproof.rebuild.BuildRequest;
-import dev.bitproof.rebuild.BuildResult;
+import dev.bitproof.rebuild.ImageBuild;
 import dev.bitproof.rebuild.LayerCompressor;
-import dev.bitproof.rebuild.LayerReuse;
 import dev.bitproof.rebuild.PackageLoader;
-import dev.bitproof.rebuild.Rebuild;
 import dev.bitproof.cli.options.Common;
 import dev.bitproof.cli.options.Environment;
 import dev.bitproof.cli.options.FetchMixin;
 import dev.bitproof.cli.options.WorkDir;
-import dev.bitproof.rebuild.ApkoTarball;
-import dev.bitproof.sbom.ApkoSbomFiles;
-import dev.bitproof.sbom.ApkoSpdx;
-import dev.bitproof.cli.options.ExitCodes;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.cli.render.Result;
-import dev.bitproof.json.Json;
 import dev.bitproof.oci.ImageReference;
-import dev.bitproof.oci.transport.ImageDestination;
-import dev.bitproof.oci.transport.ImageSource;
-import dev.bitproof.oci.transport.TransportOptions;
-import dev.bitproof.oci.transport.Transports;
 import dev.bitproof.rebuild.RebuildCode;
 import dev.bitproof.report.CheckException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -215,72 +201,19 @@ public final class BuildCommand implements Callable<Integer> {
     }
     if (lockOnly) {
       out.progress("bitproof build: locking " + config);
-      LockFile lock = Rebuild.lock(req);
-      Files.write(WorkDir.resolve(wd, writeLock), lock.toBytes());
-      if (out.json()) {
-        out.printDocument("build", Result.Outcome.PASS, lockJson(lock, writeLock));
-      } else {
-        out.out().println("lock     " + writeLock + "  (" + lock.packages().size() + " packages)");
-      }
-      return ExitCodes.OK;
+      ImageBuild.Locked locked = ImageBuild.lock(req, WorkDir.resolve(wd, writeLock), writeLock.toString());
+      return out.render(new Result("build", Outcome.PASS, locked,
+          w -> w.println("lock     " + locked.lockfile() + "  (" + locked.packages().size() + " packages)")));
     }
     out.progress("bitproof build: " + config + (lockfile != null ? " with " + lockfile : ""));
-    BuildResult r = Rebuild.run(req);
-    if (reuseFrom != null) {
-      try (ImageSource src = Transports.source(ImageReference.parse(WorkDir.resolveRef(wd, reuseFrom)),
-          TransportOptions.defaults())) {
-        r = LayerReuse.reuse(r, src);
-      }
-    }
-    String written;
-    if (apkoForm) {
-      Path target = WorkDir.resolve(wd, apkoOutput);
-      if (Files.isDirectory(target)) {
-        // apko: an existing directory gets an OCI layout (ggcr layout.Write: index.json is the index)
-        try (ImageDestination d = Transports.destination(ImageReference.parse("oci:" + target), TransportOptions.defaults())) {
-          r.writeTo(d, Optional.empty());
-        }
-        written = "oci:" + target;
-      } else {
-        ApkoTarball.write(r, List.of(apkoTag), target);
-        written = target.toString();
-      }
-    } else {
-      ImageReference dest = ImageReference.parse(WorkDir.resolveRef(wd, output));
-      try (ImageDestination d = Transports.destination(dest, TransportOptions.defaults())) {
-        r.writeTo(d, Optional.ofNullable(tag));
-      }
-      written = dest.toString();
-    }
-    List<Path> sboms = wantSbom ? writeSboms(r, sbomPath != null ? WorkDir.resolve(wd, sbomPath) : wd,
-        apkoForm ? apkoTag : tag == null ? "" : tag) : List.of();
-    if (writeLock != null) {
-      Files.write(WorkDir.resolve(wd, writeLock), r.lock().toBytes());
-    }
-    r.steps().forEach((k, v) -> out.progress(String.format("  step %-28s %6d ms", k, v)));
-    if (out.json()) {
-      out.printDocument("build", Result.Outcome.PASS, json(r, written, sboms));
-    } else {
-      print(out, r, written, sboms);
-    }
-    return ExitCodes.OK;
-  }
-
-  /** apko's SBOM files, generated from the image as written (through a temporary OCI layout). */
-  private static List<Path> writeSboms(BuildResult r, Path dir, String imageName) throws IOException {
-    Path tmp = Files.createTempDirectory("bitproof-sbom-");
-    try {
-      ImageReference ref = ImageReference.parse("oci:" + tmp.resolve("image"));
-      try (ImageDestination d = Transports.destination(ref, TransportOptions.defaults())) {
-        r.writeTo(d, Optional.empty());
-      }
-      try (ImageSource src = Transports.source(ref, TransportOptions.defaults())) {
-        return ApkoSbomFiles.write(src, dir, new ApkoSpdx.Options("Tool: bitproof (" + Tool.version() + ")",
-            imageName));
-      }
-    } finally {
-      dev.bitproof.verify.Verification.deleteTree(tmp);
-    }
+    ImageBuild.Destination dest = apkoForm ? new ImageBuild.ToApkoOutput(WorkDir.resolve(wd, apkoOutput), apkoTag)
+        : new ImageBuild.ToReference(ImageReference.parse(WorkDir.resolveRef(wd, output)), Optional.ofNullable(tag));
+    ImageBuild.Built built = ImageBuild.run(new ImageBuild.Request(req,
+        Optional.ofNullable(reuseFrom).map(r -> ImageReference.parse(WorkDir.resolveRef(wd, r))), dest,
+        wantSbom ? Optional.of(sbomPath != null ? WorkDir.resolve(wd, sbomPath) : wd) : Optional.empty(),
+        "Tool: bitproof (" + Tool.version() + ")", Optional.ofNullable(writeLock).map(l -> WorkDir.resolve(wd, l))),
+        out::progress);
+    return out.render(new Result("build", Outcome.PASS, built, w -> text(w, built)));
   }
 
   /** apko's {@code ParseArchitectures}: 'all' or 'host' alone, else the names (either spelling). */
@@ -370,20 +303,19 @@ public final class BuildCommand implements Callable<Integer> {
     return m;
   }
 
-  private static void print(Output out, BuildResult r, String dest, List<Path> sboms) {
-    var w = out.out();
-    w.println("index    " + r.index().digest() + "  -> " + dest);
-    w.println("apko     rules of " + r.rules().label());
-    for (BuildResult.ArchImage img : r.images()) {
-      w.println(img.arch().platform() + " (" + img.arch().apk() + ")");
-      w.println("  manifest " + img.manifest().digest());
-      w.println("  config   " + img.configDescriptor().digest());
-      for (BuildResult.Layer l : img.layers()) {
+  private static void text(java.io.PrintWriter w, ImageBuild.Built r) {
+    w.println("index    " + r.index() + "  -> " + r.output());
+    w.println("apko     rules of " + r.apkoRules());
+    for (ImageBuild.Image img : r.images()) {
+      w.println(img.platform() + " (" + img.arch() + ")");
+      w.println("  manifest " + img.manifest());
+      w.println("  config   " + img.config());
+      for (ImageBuild.Layer l : img.layers()) {
         w.println("  diff_id  " + l.diffId() + "  (" + l.tarSize() + " B tar)");
-        w.println("  layer    " + l.descriptor().digest() + "  (" + l.descriptor().size() + " B, " + l.compressor() + ")");
+        w.println("  layer    " + l.digest() + "  (" + l.size() + " B, " + l.compression() + ")");
       }
       w.println("  packages " + img.packages().size() + ", build date " + img.buildDate());
-      for (BuildResult.InstalledPackage p : img.packages()) {
+      for (ImageBuild.Package p : img.packages()) {
         for (dev.bitproof.report.Finding f : p.findings()) {
           if (f.severity() != dev.bitproof.report.Severity.OK) {
             w.println("  " + f.severity() + "  " + f.code() + "  " + p.name() + "-" + p.version() + ": " + f.message());
@@ -391,63 +323,7 @@ public final class BuildCommand implements Callable<Integer> {
         }
       }
     }
-    for (Path p : sboms) {
-      w.println("sbom     " + p);
-    }
-    for (String n : r.notes()) {
-      w.println("note: " + n);
-    }
-    w.flush();
-  }
-
-  private static ObjectNode lockJson(LockFile lock, Path written) {
-    ObjectNode n = Json.mapper().createObjectNode();
-    n.put("action", "lock");
-    n.put("lockfile", written.toString());
-    ArrayNode ps = n.putArray("packages");
-    for (LockFile.LockedPackage p : lock.packages()) {
-      ps.addObject().put("arch", p.architecture()).put("name", p.name()).put("version", p.version())
-          .put("checksum", p.checksum()).put("url", p.url());
-    }
-    return n;
-  }
-
-  private static ObjectNode json(BuildResult r, String dest, List<Path> sboms) {
-    ObjectNode n = Json.mapper().createObjectNode();
-    n.put("action", "build");
-    n.put("output", dest);
-    n.put("index", r.index().digest().toString());
-    n.put("apkoRules", r.rules().label());
-    ArrayNode imgs = n.putArray("images");
-    for (BuildResult.ArchImage img : r.images()) {
-      ObjectNode i = imgs.addObject();
-      i.put("arch", img.arch().apk());
-      i.put("platform", img.arch().platform().toString());
-      i.put("manifest", img.manifest().digest().toString());
-      i.put("config", img.configDescriptor().digest().toString());
-      i.put("buildDate", img.buildDate());
-      ArrayNode ls = i.putArray("layers");
-      for (BuildResult.Layer l : img.layers()) {
-        ObjectNode lo = ls.addObject();
-        lo.put("diffId", l.diffId().toString());
-        lo.put("tarSize", l.tarSize());
-        lo.put("digest", l.descriptor().digest().toString());
-        lo.put("size", l.descriptor().size());
-        lo.put("compression", l.compressor());
-      }
-      ArrayNode ps = i.putArray("packages");
-      for (BuildResult.InstalledPackage p : img.packages()) {
-        ObjectNode po = ps.addObject().put("name", p.name()).put("version", p.version()).put("checksum", p.checksum())
-            .put("url", p.url());
-        po.set("findings", Output.findingsJson(p.findings()));
-      }
-    }
-    ObjectNode steps = n.putObject("stepsMillis");
-    r.steps().forEach(steps::put);
-    ArrayNode sb = n.putArray("sboms");
-    sboms.forEach(p -> sb.add(p.toString()));
-    ArrayNode notes = n.putArray("notes");
-    r.notes().forEach(notes::add);
-    return n;
+    r.sboms().forEach(p -> w.println("sbom     " + p));
+    r.notes().forEach(n -> w.println("note: " + n));
   }
 }

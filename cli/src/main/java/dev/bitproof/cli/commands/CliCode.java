@@ -12,15 +12,11 @@ public enum CliCode implements Code {
   ANNOTATION_INVALID(Area.REBUILD, Severity.FAIL),
   DEMO_NOT_FOUND(Area.VERIFY, Severity.FAIL),
   DURATION_INVALID(Area.ATTEST, Severity.FAIL),
-  FILE_EXISTS(Area.ATTEST, Severity.FAIL),
   THREADS_INVALID(Area.COMPRESS, Severity.FAIL),
   USAGE_BAD_FINGERPRINT(Area.DEB, Severity.FAIL),
   USAGE_BAD_TIME(Area.DEB, Severity.FAIL),
   USAGE_IMAGE_OR_ROOTFS(Area.DEB, Severity.FAIL),
-  USAGE_KEYRING_REQUIRED(Area.DEB, Severity.FAIL),
-  USAGE_NOTHING_TO_VERIFY(Area.DEB, Severity.FAIL),
-  USAGE_PLATFORM_NOT_FOUND(Area.DEB, Severity.FAIL),
-  USAGE_RELEASE_REQUIRED(Area.DEB, Severity.FAIL);
+  USAGE_NOTHING_TO_VERIFY(Area.DEB, Severity.FAIL);
 
   private final Area area;
   private final Severity defaultSeverity;

@@ -1,5 +1,6 @@
 package dev.bitproof.cli.commands;
 
+import dev.bitproof.report.Outcome;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.cli.options.Common;
 import dev.bitproof.cli.options.TransportMixin;
@@ -73,7 +74,7 @@ public final class CopyCommand implements Callable<Integer> {
       n.put("bytes", r.bytes());
     }
     Copier.Result done = r;
-    return out.render(new Result("copy", Result.Outcome.PASS, n, w -> {
+    return out.render(new Result("copy", Outcome.PASS, new Result.Tree(n), w -> {
       w.println("copied " + (done.root().isIndex() ? "index " : "manifest ") + done.root().digest() + " to " + to);
       w.println("  " + done.manifests() + " manifest(s), " + done.blobsCopied() + " blob(s) copied (" + done.bytes()
           + " B), " + done.blobsSkipped() + " already there");

@@ -1,42 +1,22 @@
 package dev.bitproof.cli.commands;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.cli.options.Common;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.cli.render.Result;
 import dev.bitproof.deb.ArchiveVerifier;
-import dev.bitproof.deb.DebCode;
-import dev.bitproof.deb.DebPackage;
-import dev.bitproof.deb.DpkgDatabase;
-import dev.bitproof.deb.DpkgImageCheck;
-import dev.bitproof.deb.PackagesIndex;
-import dev.bitproof.deb.PgpKeyring;
-import dev.bitproof.deb.RootfsTar;
-import dev.bitproof.json.Json;
-import dev.bitproof.oci.ImageReference;
+import dev.bitproof.deb.DebArchive;
+import dev.bitproof.deb.DebVerification;
 import dev.bitproof.oci.Platform;
-import dev.bitproof.oci.transport.ImageSource;
-import dev.bitproof.oci.transport.Images;
-import dev.bitproof.oci.transport.TransportCode;
 import dev.bitproof.oci.transport.TransportOptions;
-import dev.bitproof.oci.transport.Transports;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.report.Finding;
-import dev.bitproof.image.ImageFilesystem;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.function.Predicate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -122,66 +102,17 @@ public final class DebCommand implements Runnable {
           o.suite(), o.component(), o.architecture(), o.maxFutureDate());
     }
 
-    boolean any() {
-      return !releases.isEmpty() || !packages.isEmpty();
-    }
-
-    /** Verifies the releases and loads the packages indexes; findings go to {@code out}. */
-    List<PackagesIndex> load(ArchiveVerifier.Options o, Predicate<String> keep, List<Finding> out, Output progress)
-        throws IOException {
-      if (releases.isEmpty() && !packages.isEmpty()) {
-        throw CheckException.usage(CliCode.USAGE_RELEASE_REQUIRED, "--packages needs the --release that signs it");
-      }
-      if (!releases.isEmpty() && keyrings.isEmpty()) {
-        throw CheckException.usage(CliCode.USAGE_KEYRING_REQUIRED, "--release needs --keyring (the trusted archive keys)");
-      }
-      List<ArchiveVerifier.VerifiedRelease> verified = new ArrayList<>();
-      if (!releases.isEmpty()) {
-        PgpKeyring keyring = PgpKeyring.load(keyrings);
-        int detached = 0;
-        for (Path r : releases) {
-          byte[] bytes = Files.readAllBytes(r);
-          String name = r.getFileName().toString();
-          ArchiveVerifier.VerifiedRelease vr;
-          if (new String(bytes, 0, Math.min(bytes.length, 64), StandardCharsets.ISO_8859_1).stripLeading()
-              .startsWith("-----BEGIN PGP SIGNED MESSAGE-----")) {
-            vr = ArchiveVerifier.verifyInRelease(bytes, name, keyring, o);
-          } else {
-            Path sig = detached < releaseGpg.size() ? releaseGpg.get(detached) : r.resolveSibling(name + ".gpg");
-            detached++;
-            if (!Files.exists(sig)) {
-              throw new CheckException(DebCode.DEB_RELEASE_SIGNATURE_MISSING, name,
-                  "Release is not cleartext-signed and no detached signature was given (--release-gpg) or found at " + sig);
-            }
-            vr = ArchiveVerifier.verifyDetached(bytes, Files.readAllBytes(sig), name, keyring, o);
-          }
-          out.addAll(vr.findings());
-          verified.add(vr);
-        }
-      }
-      List<PackagesIndex> indexes = new ArrayList<>();
-      for (Path p : packages) {
-        progress.progress("bitproof: reading " + p.getFileName());
-        ArchiveVerifier.LoadedIndex li = ArchiveVerifier.loadPackages(p, verified, o, keep);
-        out.addAll(li.findings());
-        li.index().ifPresent(indexes::add);
-      }
-      return indexes;
+    /** The archive these options name, checked under {@code o}. */
+    DebArchive archive(ArchiveVerifier.Options o) {
+      return new DebArchive(keyrings, releases, releaseGpg, packages, o);
     }
   }
 
-  static int report(Output o, String command, Instant now, List<Finding> findings, ObjectNode extra) {
-    boolean failed = findings.stream().anyMatch(Finding::fails);
-    ObjectNode n = Json.mapper().createObjectNode();
-    n.put("now", now.toString());
-    if (extra != null) {
-      n.setAll(extra);
-    }
-    n.set("findings", Output.findingsJson(findings));
-    return o.render(new Result(command, Result.Outcome.of(!failed), n, w -> {
-      findings.forEach(f -> w.println(Output.findingText(f)));
-      w.println(failed ? "FAIL: " + findings.stream().filter(Finding::fails).count() + " failing finding(s)" : "PASS");
-    }));
+  /** Findings one a line, then the verdict. */
+  static void text(java.io.PrintWriter w, List<Finding> findings) {
+    findings.forEach(f -> w.println(Output.findingText(f)));
+    long failing = findings.stream().filter(Finding::fails).count();
+    w.println(failing > 0 ? "FAIL: " + failing + " failing finding(s)" : "PASS");
   }
 
   @Command(name = "verify", mixinStandardHelpOptions = true,
@@ -206,38 +137,12 @@ public final class DebCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       Output o = common.output();
-      if (archive == null) {
-        archive = new ArchiveOptions();
-      }
-      if (!archive.any() && debs.isEmpty()) {
+      ArchiveOptions ao = archive == null ? new ArchiveOptions() : archive;
+      if (ao.releases.isEmpty() && ao.packages.isEmpty() && debs.isEmpty()) {
         throw CheckException.usage(CliCode.USAGE_NOTHING_TO_VERIFY, "give --release (and --keyring), --packages or DEB files");
       }
-      ArchiveVerifier.Options opts = archive.options();
-      List<Finding> findings = new ArrayList<>();
-      List<PackagesIndex> indexes = archive.load(opts, n -> false, findings, o);
-      PgpKeyring debsig = debsigKeyrings.isEmpty() ? null : PgpKeyring.load(debsigKeyrings);
-      for (Path d : debs) {
-        DebPackage deb;
-        try {
-          deb = DebPackage.read(d);
-        } catch (CheckException e) {
-          if (e.kind() != CheckException.Kind.INTEGRITY) {
-            throw e;
-          }
-          // a malformed deb is a verdict on that deb; the others are still checked
-          findings.add(Finding.fail(e.code(), d.getFileName().toString(), e.getMessage()));
-          continue;
-        }
-        findings.addAll(deb.findings());
-        if (!archive.packages.isEmpty() || debsig == null) {
-          findings.add(ArchiveVerifier.checkDeb(deb.subject(), deb.name(), deb.version(), deb.architecture(),
-              deb.sha256(), deb.size(), indexes));
-        }
-        if (debsig != null) {
-          findings.addAll(deb.verifyEmbeddedSignatures(debsig, opts.policy()));
-        }
-      }
-      return report(o, "deb verify", opts.policy().now(), findings, null);
+      DebVerification.VerifyResult r = DebVerification.verify(ao.archive(ao.options()), debs, debsigKeyrings, o::progress);
+      return o.render(new Result("deb verify", r.outcome(), r, w -> text(w, r.findings())));
     }
   }
 
@@ -282,85 +187,11 @@ public final class DebCommand implements Runnable {
       if ((ref == null) == (rootfs == null)) {
         throw CheckException.usage(CliCode.USAGE_IMAGE_OR_ROOTFS, "give exactly one of REF or --rootfs TAR");
       }
-      ImageFilesystem fs;
-      String subject;
-      if (rootfs != null) {
-        subject = rootfs.toString();
-        o.progress("bitproof: reading " + rootfs);
-        fs = RootfsTar.read(rootfs, (p, s) -> DpkgDatabase.isDatabasePath(p));
-      } else {
-        subject = ref;
-        fs = readImage(ImageReference.parse(ref), o);
-      }
-      DpkgImageCheck.Result r = DpkgImageCheck.check(fs, new DpkgImageCheck.Options(failUnowned));
-      List<Finding> findings = new ArrayList<>(r.findings());
-      ArchiveVerifier.Options opts = archive.options();
-      List<PackagesIndex> indexes = List.of();
-      if (archive.any()) {
-        Set<String> names = new HashSet<>();
-        r.database().installed().forEach(p -> names.add(p.name()));
-        indexes = archive.load(opts, names::contains, findings, o);
-        findings.addAll(DpkgImageCheck.proveInArchive(r.database(), indexes));
-      }
-      if (!debFiles.isEmpty()) {
-        List<DebPackage> debs = new ArrayList<>();
-        for (Path d : debFiles) {
-          DebPackage deb = DebPackage.read(d);
-          findings.addAll(deb.findings());
-          if (!archive.packages.isEmpty()) {
-            findings.add(ArchiveVerifier.checkDeb(deb.subject(), deb.name(), deb.version(), deb.architecture(),
-                deb.sha256(), deb.size(), indexes));
-          }
-          debs.add(deb);
-        }
-        findings.addAll(DpkgImageCheck.compareWithDebs(fs, r.database(), debs));
-      }
-      ObjectNode extra = Json.mapper().createObjectNode();
-      extra.put("image", subject);
-      extra.put("layout", r.database().layout().label());
-      extra.put("packages", r.database().installed().size());
-      extra.put("filesChecked", r.filesChecked());
-      extra.put("ok", r.filesOk());
-      ArrayNode unowned = extra.putArray("unowned");
-      for (String u : r.unowned()) {
-        ObjectNode e = unowned.addObject();
-        e.put("path", u);
-        e.put("explanation", r.unownedExplained().getOrDefault(u, ""));
-      }
-      return report(o, "deb image-check", opts.policy().now(), findings, extra);
-    }
-
-    private ImageFilesystem readImage(ImageReference ref, Output o) throws IOException {
-      TransportOptions topts = TransportOptions.defaults().withInsecure(insecure);
-      try (ImageSource src = Transports.source(ref, topts)) {
-        Images.Tree tree = Images.walk(src);
-        if (tree.images().isEmpty()) {
-          throw new CheckException(TransportCode.IMAGE_EMPTY, ref.toString(), "the index holds no image");
-        }
-        Images.Resolved chosen = pick(tree.images(), ref);
-        o.progress("bitproof: reading " + chosen.manifest().layers().size() + " layer(s) of " + ref);
-        return ImageFilesystem.read(src, chosen.manifest(), (p, s) -> DpkgDatabase.isDatabasePath(p));
-      }
-    }
-
-    private Images.Resolved pick(List<Images.Resolved> images, ImageReference ref) {
-      Optional<Platform> want = Optional.ofNullable(platform).map(Platform::parse);
-      if (want.isEmpty() && images.size() == 1) {
-        return images.get(0);
-      }
-      Platform p = want.orElse(Platform.of("linux", "amd64", ""));
-      for (Images.Resolved r : images) {
-        Optional<Platform> ip = r.indexEntry().flatMap(d -> d.platform());
-        if (ip.isPresent() && p.matches(ip.get())) {
-          return r;
-        }
-        if (ip.isEmpty() && r.config().os() != null && p.os().equals(r.config().os())
-            && p.architecture().equals(r.config().architecture())) {
-          return r;
-        }
-      }
-      throw CheckException.usage(CliCode.USAGE_PLATFORM_NOT_FOUND, "no image for platform " + p + " in " + ref);
+      DebVerification.ImageCheckRequest req = new DebVerification.ImageCheckRequest(Optional.ofNullable(ref),
+          Optional.ofNullable(rootfs), Optional.ofNullable(platform).map(Platform::parse),
+          TransportOptions.defaults().withInsecure(insecure), debFiles, failUnowned);
+      DebVerification.ImageCheckResult r = DebVerification.imageCheck(req, archive.archive(archive.options()), o::progress);
+      return o.render(new Result("deb image-check", r.outcome(), r, w -> text(w, r.findings())));
     }
   }
-
 }

@@ -1,6 +1,6 @@
 package dev.bitproof.cli.commands;
 
-import dev.bitproof.cli.render.SignDocument;
+import dev.bitproof.attest.SignSummary;
 import dev.bitproof.attest.Signer;
 import dev.bitproof.cli.render.Tool;
 import dev.bitproof.report.CommonCode;
@@ -16,27 +16,23 @@ import dev.bitproof.hook.CheckSettings;
 import dev.bitproof.hook.EventAuth;
 import dev.bitproof.hook.HookClient;
 import dev.bitproof.hook.HookCode;
-import dev.bitproof.hook.HookConfig;
+import dev.bitproof.hook.HookResults;
+import dev.bitproof.hook.HookServer;
 import dev.bitproof.hook.HookService;
-import dev.bitproof.hook.JobStore;
+import dev.bitproof.cli.render.Result;
+import dev.bitproof.report.Outcome;
 import dev.bitproof.hook.RegistryEvent;
-import dev.bitproof.hook.RegistryChecker;
 import dev.bitproof.hook.Tls;
 import dev.bitproof.hook.WorkerSettings;
-import dev.bitproof.io.IoCode;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.policy.Policy;
 import dev.bitproof.report.CheckException;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -210,111 +206,35 @@ public final class HookCommand {
             + "--hmac-secret-file (or --allow-unauthenticated)");
       }
       Policy policy = Policy.load(Optional.ofNullable(policyFile), Optional.ofNullable(profile));
-      String policyId = policyFile == null ? "profile:" + (profile == null ? "production" : profile.toLowerCase(java.util.Locale.ROOT))
-          : "file:" + Digest.sha256(Files.readAllBytes(policyFile));
+      String policyId = HookServer.policyId(Optional.ofNullable(policyFile), Optional.ofNullable(profile));
       TransportOptions to = transport.options();
       Optional<Attester> attester = Optional.empty();
       if (attest.requested()) {
         char[] passphrase = attest.passphrase == null ? null : attest.passphrase.get();
         Signer.parseLayout(attest.layout); // a bad --attestation-layout is a usage error before serving
         attester = Optional.of((image, report, bundle) ->
-            SignDocument.of(Signer.sign(attest.request(report, Optional.of(bundle), () -> passphrase, to), out::progress)));
+            SignSummary.of(Signer.sign(attest.request(report, Optional.of(bundle), () -> passphrase, to), out::progress)));
       }
       CheckSettings flags = new CheckSettings(registry == null ? "" : registry, to, policy, policyId, enforcePolicy,
           mappings, List.of(), Optional.ofNullable(keyring), context == null ? Path.of("") : context,
           Tool.version(), attester, state.resolve("work"));
-      CheckSettings checks = configFile == null ? flags : HookConfig.load(configFile).over(flags);
-      if (checks.registry().isEmpty()) {
-        throw CheckException.usage(CommonCode.OPTION_INVALID, "--registry (or registry: in --config) is required");
-      }
-      if (printConfig) {
-        out.printJson(effective(checks, host, port, token.isPresent(), hmac.isPresent()));
-        return ExitCodes.OK;
-      }
       WorkerSettings ws = new WorkerSettings(workers, leaseSeconds * 1000L, 1000, retrySeconds * 1000L,
           Math.max(retrySeconds * 1000L, 600_000L), maxAttempts,
           maxImages == null ? OptionalInt.empty() : OptionalInt.of(maxImages));
-      Files.createDirectories(state);
-      JobStore store = database == null ? JobStore.sqlite(state, workers + 4)
-          : JobStore.postgresql(database, Optional.ofNullable(databasePasswordFile).map(f -> readSecret(f, "password")), workers + 4);
       HookService.ServerSettings http = new HookService.ServerSettings(host, port,
           tlsCert == null ? Optional.empty() : Optional.of(new Tls(tlsCert, tlsKey)), maxBody, Math.max(8, workers + 6));
-      HookService hook;
-      try {
-        hook = HookService.start(http, ws, store, checks, new RegistryChecker(),
-            new EventAuth(token, hmac, Clock.systemUTC()), Clock.systemUTC(), out::progress);
-      } catch (RuntimeException e) {
-        store.close();
-        throw e;
+      HookServer server = new HookServer(http, ws, state, Optional.ofNullable(database),
+          Optional.ofNullable(databasePasswordFile).map(f -> readSecret(f, "password")), flags,
+          Optional.ofNullable(configFile), Optional.ofNullable(portFile), new EventAuth(token, hmac, Clock.systemUTC()));
+      if (server.settings().registry().isEmpty()) {
+        throw CheckException.usage(CommonCode.OPTION_INVALID, "--registry (or registry: in --config) is required");
       }
-      try (hook) {
-        if (configFile != null) {
-          // installed before the port is announced: a HUP can only arrive once someone knows the hook is up
-          sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
-            try {
-              hook.reconfigure(HookConfig.load(configFile).over(flags));
-              out.progress("bitproof hook: reloaded " + configFile);
-            } catch (RuntimeException e) {
-              out.progress("bitproof hook: reloading " + configFile + " failed, keeping the previous config: " + e.getMessage());
-            }
-          });
-        }
-        Thread stopper = new Thread(hook::close, "bitproof-hook-stop");
-        Runtime.getRuntime().addShutdownHook(stopper);
-        if (portFile != null) {
-          Path tmp = Files.createTempFile(portFile.toAbsolutePath().getParent(), ".port-", ".partial");
-          Files.writeString(tmp, hook.port() + "\n");
-          Files.move(tmp, portFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        }
-        out.progress("bitproof hook: listening on " + hook.uri() + "/events for pushes to " + registry + " ("
-            + store.dialect().name().toLowerCase(java.util.Locale.ROOT) + ", " + workers + " worker(s))");
-        hook.awaitStop();
-        try {
-          Runtime.getRuntime().removeShutdownHook(stopper);
-        } catch (IllegalStateException shuttingDown) {
-          // the JVM is stopping: the hook closes the service
-        }
-        out.progress("bitproof hook: stopped after " + hook.finished() + " image(s)");
+      if (printConfig) {
+        out.printJson(server.effective(token.isPresent(), hmac.isPresent()));
+        return ExitCodes.OK;
       }
+      server.serve(out::progress);
       return ExitCodes.OK;
-    }
-
-    /** The configuration in force, as {@code --print-config} shows it (secrets as whether they are set). */
-    private com.fasterxml.jackson.databind.node.ObjectNode effective(CheckSettings c, String host, int port, boolean bearer,
-        boolean hmac) {
-      var n = dev.bitproof.json.Json.mapper().createObjectNode();
-      n.put("registry", c.registry());
-      n.put("listen", host + ":" + port);
-      n.put("database", database == null ? "sqlite:" + state.resolve("hook.db") : database.replaceAll("password=[^&]*", "password=***"));
-      n.put("workers", workers);
-      n.put("leaseSeconds", leaseSeconds);
-      n.put("maxAttempts", maxAttempts);
-      n.put("retrySeconds", retrySeconds);
-      n.put("maxBody", maxBody);
-      n.put("tls", tlsCert != null);
-      n.put("bearerToken", bearer);
-      n.put("hmacSecret", hmac);
-      n.put("policy", c.policyId());
-      n.put("enforcePolicy", c.enforcePolicy());
-      n.put("attest", c.attester().isPresent());
-      var repos = n.putArray("repositories");
-      c.mappings().forEach((repo, m) -> {
-        var r = repos.addObject();
-        r.put("match", repo);
-        r.put("config", m.config().toString());
-        m.lockfile().ifPresent(l -> r.put("lockfile", l.toString()));
-      });
-      for (CheckSettings.RepositoryRule rule : c.rules()) {
-        var r = repos.addObject();
-        r.put("match", rule.match());
-        rule.verify().ifPresent(m -> {
-          r.put("config", m.config().toString());
-          m.lockfile().ifPresent(l -> r.put("lockfile", l.toString()));
-        });
-        rule.policyId().ifPresent(p -> r.put("policy", p));
-        rule.enforcePolicy().ifPresent(e -> r.put("enforcePolicy", e));
-      }
-      return n;
     }
 
     private static boolean isLoopback(String host) {
@@ -383,65 +303,38 @@ public final class HookCommand {
         if (limit < 1 || limit > HookService.MAX_LIST) {
           throw CheckException.usage(CommonCode.OPTION_INVALID, "--limit must be 1.." + HookService.MAX_LIST);
         }
-        JsonNode list = client.results(Optional.ofNullable(result), s, limit);
-        if (out.json()) {
-          out.printJson(list);
-        } else {
-          for (JsonNode r : list.path("results")) {
-            out.out().println(r.path("result").asText() + " " + r.path("repository").asText() + "@"
-                + r.path("digest").asText() + " " + r.path("finished").asText());
-          }
-        }
-        return ExitCodes.OK;
+        HookResults.Listing list = HookResults.list(client, Optional.ofNullable(result), s, limit);
+        return out.render(new Result("hook results", Outcome.PASS, list, w -> list.results()
+            .forEach(r -> w.println(r.result() + " " + r.repository() + "@" + r.digest() + " " + r.finished()))));
       }
       int at = image.lastIndexOf('@');
       if (at <= 0 || result != null || since != null) {
         throw CheckException.usage(CommonCode.OPTION_INVALID, "give REPOSITORY@DIGEST, or --result/--since for a list");
       }
-      Digest d = Digest.parse(image.substring(at + 1));
-      JsonNode r = client.result(image.substring(0, at), d).orElseThrow(() -> new CheckException(HookCode.HOOK_RESULT_NOT_FOUND,
-          image, "the hook has no result for this image (not pushed, not yet checked, or not an image push)"));
-      String verdict = r.path("result").asText();
+      HookResults.One r = HookResults.one(client, image.substring(0, at), Digest.parse(image.substring(at + 1)));
       if (report) {
-        // the stored result through the report renderers; json and text stdout stay the stored document's
-        dev.bitproof.verify.Report rep = dev.bitproof.hook.StoredReport.of(r, "hook results", image);
+        // the stored result through the report renderers; json and text stdout stay the hook-results document
+        dev.bitproof.verify.Report rep = dev.bitproof.hook.StoredReport.of(r.document(), "hook results", image);
         reports.write(rep, out);
         if (common.format.reportOnly()) {
           out.render(rep, verbose);
+          return Output.exitCode(r.outcome());
         }
       }
-      if (common.format.reportOnly()) {
-        // printed above
-      } else if (out.json()) {
-        out.printJson(r);
-      } else {
-        out.out().println(verdict + " " + r.path("image").asText(image));
-        for (JsonNode c : r.path("checks")) {
-          out.out().println("  " + c.path("name").asText() + ": " + c.path("status").asText());
+      return out.render(new Result("hook results", r.outcome(), r, w -> {
+        JsonNode d = r.document();
+        w.println(r.hookResult() + " " + d.path("image").asText(r.image()));
+        for (JsonNode c : d.path("checks")) {
+          w.println("  " + c.path("name").asText() + ": " + c.path("status").asText());
         }
-        if (r.has("error")) {
-          out.out().println("  error: " + r.path("error").path("code").asText() + ": " + r.path("error").path("message").asText());
+        if (d.has("error")) {
+          w.println("  error: " + d.path("error").path("code").asText() + ": " + d.path("error").path("message").asText());
         }
-      }
-      return switch (verdict) {
-        case "PASS", "SKIPPED" -> ExitCodes.OK;
-        case "FAIL" -> ExitCodes.FAILED;
-        default -> ExitCodes.CANNOT_CHECK;
-      };
+      }));
     }
   }
 
   static String readSecret(Path f, String what) {
-    try {
-      String s = Files.readString(f).strip();
-      if (s.isEmpty()) {
-        throw CheckException.usage(CommonCode.OPTION_INVALID, "the " + what + " file " + f + " is empty");
-      }
-      return s;
-    } catch (NoSuchFileException e) {
-      throw new CheckException(IoCode.FILE_NOT_FOUND, f.toString(), "no such " + what + " file");
-    } catch (IOException e) {
-      throw new CheckException(IoCode.IO_ERROR, f.toString(), "cannot read the " + what + " file: " + e.getMessage(), e);
-    }
+    return HookServer.readSecret(f, what);
   }
 }

@@ -1,23 +1,18 @@
 package dev.bitproof.cli.commands;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bitproof.report.Outcome;
+import dev.bitproof.attest.sign.KeyGeneration;
 import dev.bitproof.attest.sign.KeyType;
-import dev.bitproof.attest.sign.Keys;
 import dev.bitproof.attest.sign.SignCode;
-import dev.bitproof.attest.sign.SigningKey;
 import dev.bitproof.cli.options.Common;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.cli.render.Result;
-import dev.bitproof.json.Json;
 import dev.bitproof.report.CheckException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -73,59 +68,23 @@ public final class KeyCommand implements Runnable {
     public Integer call() throws IOException {
       Output o = common.output();
       KeyType t = KeyType.parse(type);
-      SecureRandom random = new SecureRandom();
-      SigningKey k = Keys.generate(t, random);
-      String priv;
+      Optional<char[]> pass = Optional.empty();
       if (encrypt) {
-        char[] pass = passphrase.get();
-        if (pass == null || pass.length == 0) {
+        char[] p = passphrase.get();
+        if (p == null || p.length == 0) {
           throw CheckException.usage(SignCode.KEY_PASSPHRASE_MISSING, "--encrypt needs a passphrase: --passphrase-file or $" + Passphrase.ENV);
         }
-        priv = Keys.encryptedPem(k, pass, random);
-      } else {
-        priv = Keys.privatePem(k);
+        pass = Optional.of(p);
       }
       // an existing directory (or a name ending in '/') is where the pair goes, never a prefix beside it
       Path prefix = Files.isDirectory(out) || outArg().endsWith("/") ? out.resolve(DEFAULT_NAME) : out;
-      Path keyFile = Path.of(prefix + ".key");
-      Path pubFile = Path.of(prefix + ".pub");
-      for (Path p : new Path[] {keyFile, pubFile}) {
-        if (Files.exists(p)) {
-          throw CheckException.usage(CliCode.FILE_EXISTS, p + " exists; refusing to overwrite a key");
-        }
-      }
-      writeNew(keyFile, priv, true);
-      writeNew(pubFile, Keys.publicPem(k.publicKey()), false);
-      ObjectNode n = Json.mapper().createObjectNode();
-      {
-        n.put("keyId", k.keyId());
-        n.put("type", t.cliName());
-        n.put("privateKey", keyFile.toString());
-        n.put("publicKey", pubFile.toString());
-        n.put("encrypted", encrypt);
-      }
-      return o.render(new Result("key generate", Result.Outcome.PASS, n, w -> {
-        w.println("key id     " + k.keyId());
-        w.println("type       " + t.cliName());
-        w.println("private    " + keyFile + (encrypt ? " (encrypted, cosign format)" : ""));
-        w.println("public     " + pubFile);
+      KeyGeneration.Generated g = KeyGeneration.generate(t, prefix, pass, new SecureRandom());
+      return o.render(new Result("key generate", Outcome.PASS, g, w -> {
+        w.println("key id     " + g.keyId());
+        w.println("type       " + g.type());
+        w.println("private    " + g.privateKey() + (g.encrypted() ? " (encrypted, cosign format)" : ""));
+        w.println("public     " + g.publicKey());
       }));
-    }
-
-    private static void writeNew(Path p, String text, boolean secret) throws IOException {
-      if (p.toAbsolutePath().getParent() != null) {
-        Files.createDirectories(p.toAbsolutePath().getParent());
-      }
-      try {
-        if (secret && p.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-          Files.createFile(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } else {
-          Files.createFile(p);
-        }
-      } catch (FileAlreadyExistsException e) {
-        throw CheckException.usage(CliCode.FILE_EXISTS, p + " exists; refusing to overwrite a key");
-      }
-      Files.writeString(p, text, StandardCharsets.US_ASCII, StandardOpenOption.TRUNCATE_EXISTING);
     }
   }
 }

@@ -1,19 +1,12 @@
 package dev.bitproof.cli.commands;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.cli.options.Common;
 import dev.bitproof.cli.render.ManPages;
-import dev.bitproof.cli.render.Output;
 import dev.bitproof.cli.render.Result;
 import dev.bitproof.cli.render.Tool;
-import dev.bitproof.json.Json;
-import dev.bitproof.report.CheckException;
+import dev.bitproof.report.Outcome;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,26 +33,8 @@ public final class ManCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Output out = common.output();
-    Map<String, String> pages = ManPages.render(spec.root().commandLine(), "bitproof " + Tool.version());
-    if (Files.exists(dir) && !Files.isDirectory(dir)) {
-      throw new CheckException(dev.bitproof.io.IoCode.IO_ERROR, dir.toString(), "is not a directory");
-    }
-    Files.createDirectories(dir);
-    for (Map.Entry<String, String> p : pages.entrySet()) {
-      Path tmp = Files.createTempFile(dir, "." + p.getKey(), ".tmp");
-      try {
-        Files.writeString(tmp, p.getValue(), StandardCharsets.UTF_8);
-        Files.move(tmp, dir.resolve(p.getKey()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
-    }
-    ObjectNode n = Json.mapper().createObjectNode();
-    n.put("directory", dir.toString());
-    pages.keySet().forEach(n.putArray("pages")::add);
-    return out.render(new Result("man", Result.Outcome.PASS, n, w -> {
-      w.println("wrote " + pages.size() + " man pages to " + dir + " (man -l " + dir.resolve("bitproof.1") + ")");
-    }));
+    ManPages.Written w = ManPages.write(spec.root().commandLine(), "bitproof " + Tool.version(), dir);
+    return common.output().render(new Result("man", Outcome.PASS, w, t -> t.println("wrote " + w.pages().size()
+        + " man pages to " + dir + " (man -l " + dir.resolve("bitproof.1") + ")")));
   }
 }

@@ -1,28 +1,15 @@
 package dev.bitproof.cli.commands;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.cli.options.Common;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.cli.render.Result;
-import dev.bitproof.json.Json;
 import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.Platform;
-import dev.bitproof.oci.transport.ImageSource;
-import dev.bitproof.oci.transport.Images;
-import dev.bitproof.oci.transport.TransportCode;
-import dev.bitproof.oci.transport.Transports;
-import dev.bitproof.policy.ImageFacts;
 import dev.bitproof.policy.Policy;
-import dev.bitproof.policy.PolicyEngine;
-import dev.bitproof.policy.Rule;
-import dev.bitproof.report.CheckException;
+import dev.bitproof.policy.PolicyCheck;
 import dev.bitproof.report.Finding;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -63,59 +50,25 @@ public final class PolicyCommand {
     @Override
     public Integer call() throws Exception {
       Output out = common.output();
-      Policy policy = loadPolicy();
-      ImageReference ref = ImageReference.parse(reference);
-      Platform only = platform == null ? null : Platform.parse(platform);
-      ObjectNode doc = Json.mapper().createObjectNode();
-      doc.put("image", ref.toString());
-      doc.put("profile", policy.profile().name().toLowerCase(java.util.Locale.ROOT));
-      ArrayNode images = doc.putArray("images");
-      boolean failed = false;
-      int checked = 0;
-      StringBuilder text = new StringBuilder();
-      try (ImageSource src = Transports.source(ref, transport.options())) {
-        Images.Tree tree = Images.walk(src);
-        for (Images.Resolved r : tree.images()) {
-          Platform p = r.config().platform();
-          if (only != null && !only.matches(p)) {
-            continue;
-          }
-          checked++;
-          out.progress("policy: reading layers of " + p + " " + r.manifest().digest());
-          ImageFacts facts = ImageFacts.gather(src, r.manifest(), r.config());
-          List<Finding> findings = PolicyEngine.evaluate(facts, policy, ref + " " + p);
-          boolean imgFailed = findings.stream().anyMatch(Finding::fails);
-          failed |= imgFailed;
-          ObjectNode img = images.addObject();
-          img.put("platform", p.toString());
-          img.put("manifest", r.manifest().digest().toString());
-          img.put("result", imgFailed ? "FAIL" : "PASS");
-          img.set("facts", Json.mapper().valueToTree(facts.summary()));
-          img.set("findings", Output.findingsJson(findings));
-          text.append(p).append("  ").append(r.manifest().digest()).append("  ").append(imgFailed ? "FAIL" : "PASS").append('\n');
-          facts.summary().forEach((k, v) -> text.append("    ").append(k).append(": ").append(v).append('\n'));
-          for (Finding f : findings) {
+      Policy policy = load(policyFile, profile);
+      PolicyCheck.Result r = PolicyCheck.run(ImageReference.parse(reference),
+          Optional.ofNullable(platform).map(Platform::parse), policy, transport.options(), out::progress);
+      return out.render(new Result("policy check", r.outcome(), r, w -> {
+        for (PolicyCheck.ImageResult img : r.images()) {
+          w.println(img.platform() + "  " + img.manifest() + "  " + img.result());
+          img.facts().forEach((k, v) -> w.println("    " + k + ": " + v));
+          for (Finding f : img.findings()) {
             if (f.severity() != dev.bitproof.report.Severity.OK) {
-              text.append("  ").append(Output.findingText(f)).append('\n');
+              w.println("  " + Output.findingText(f));
             }
           }
         }
-      }
-      if (checked == 0) {
-        throw new CheckException(TransportCode.PLATFORM_NOT_FOUND, ref.toString(), "no image for platform " + platform);
-      }
-      text.append("policy (").append(policy.profile().name().toLowerCase(java.util.Locale.ROOT)).append("): ")
-          .append(failed ? "FAIL" : "PASS").append('\n');
-      return out.render(new Result("policy check", Result.Outcome.of(!failed), doc, w -> w.print(text)));
-    }
-
-    private Policy loadPolicy() throws Exception {
-      return load(policyFile, profile);
+        w.println("policy (" + r.profile() + "): " + r.outcome());
+      }));
     }
   }
 
-  /** The policy from a file, or a built-in profile (production when neither is given); shared with verify. */
-  /** Kept for HookCommand until the hook moves to its own module: {@link Policy#load}. */
+  /** The policy from a file, or a built-in profile (production when neither is given): {@link Policy#load}. */
   static Policy load(Path policyFile, String profile) throws java.io.IOException {
     return Policy.load(java.util.Optional.ofNullable(policyFile), java.util.Optional.ofNullable(profile));
   }

@@ -1,53 +1,34 @@
 package dev.bitproof.cli.commands;
 
-import dev.bitproof.io.IoCode;
-import dev.bitproof.report.CommonCode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.cli.options.Common;
-import dev.bitproof.cli.options.ExitCodes;
 import dev.bitproof.cli.options.TransportMixin;
+import dev.bitproof.cli.render.Format;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.cli.render.Result;
-import dev.bitproof.json.Json;
-import dev.bitproof.oci.Digest;
 import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.Platform;
-import dev.bitproof.oci.transport.ImageSource;
-import dev.bitproof.oci.transport.Images;
-import dev.bitproof.oci.transport.TransportCode;
 import dev.bitproof.oci.transport.TransportOptions;
-import dev.bitproof.oci.transport.Transports;
 import dev.bitproof.report.CheckException;
+import dev.bitproof.report.CommonCode;
+import dev.bitproof.report.Outcome;
 import dev.bitproof.report.Severity;
-import dev.bitproof.sbom.ApkoSpdx;
-import dev.bitproof.sbom.ImageContents;
-import dev.bitproof.sbom.InstalledPackage;
-import dev.bitproof.sbom.LayerSbom;
-import dev.bitproof.sbom.LoadedImage;
+import dev.bitproof.sbom.SbomChecking;
 import dev.bitproof.sbom.SbomCode;
-import dev.bitproof.sbom.SbomGenerator;
-import dev.bitproof.sbom.SbomLocator;
-import dev.bitproof.sbom.SbomVerification;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import dev.bitproof.sbom.SbomGeneration;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
-import dev.bitproof.cli.render.Format;
 
 /** {@code bitproof sbom check|generate}: SBOMs held to the layers, and SBOMs made from them. */
 @Command(name = "sbom", mixinStandardHelpOptions = true, description = "Check an image's SBOM against its layers, or generate one.",
@@ -98,56 +79,14 @@ public final class SbomCommand {
       if (rootfs != null && sbomFiles.isEmpty()) {
         throw CheckException.usage(CommonCode.USAGE, "--rootfs needs the SBOM to check with --sbom FILE");
       }
-      List<SbomVerification.Input> inputs = new ArrayList<>();
-      for (Path p : sbomFiles) {
-        try {
-          inputs.add(new SbomVerification.Input(p.toString(), Files.readAllBytes(p), Optional.empty()));
-        } catch (NoSuchFileException e) {
-          throw new CheckException(IoCode.FILE_NOT_FOUND, p.toString(), "SBOM file not found", e);
-        }
-      }
-      if (rootfs != null) {
-        out.progress("sbom: reading rootfs " + rootfs);
-        return render(out, rootfs.toString(), SbomVerification.runRootfs(dev.bitproof.sbom.Rootfs.of(rootfs), inputs));
-      }
-      ImageReference ref = ImageReference.parse(reference);
-      TransportOptions opts = transport.options();
-      SbomVerification.Result result;
-      try (ImageSource src = Transports.source(ref, opts)) {
-        Images.Tree tree = Images.walk(src);
-        if (inputs.isEmpty() && !noDiscover) {
-          out.progress("sbom: looking for SBOMs published with " + ref);
-          for (SbomLocator.Located l : SbomLocator.find(ref, tree, opts)) {
-            out.progress("sbom: found " + l.name());
-            inputs.add(new SbomVerification.Input(l.name(), l.bytes(), l.subject()));
-          }
-        }
-        out.progress("sbom: reading layers");
-        result = SbomVerification.run(src, tree, inputs, Optional.ofNullable(platform).map(Platform::parse));
-      }
-      if (result.sboms().isEmpty()) {
-        throw new CheckException(SbomCode.SBOM_NOT_FOUND, ref.toString(),
-            "no SBOM given (--sbom), none published beside the image, and none shipped inside it");
-      }
-      return render(out, ref.toString(), result);
-    }
-
-    private static int render(Output out, String subject, SbomVerification.Result result) {
-      boolean failed = result.failed();
-      if (out.json()) {
-        ObjectNode doc = Json.mapper().createObjectNode();
-        doc.put("image", subject);
-        ArrayNode s = doc.putArray("sboms");
-        result.sboms().forEach(s::add);
-        doc.set("findings", Output.findingsJson(result.findings()));
-        out.printDocument("sbom check", Result.Outcome.of(!failed), doc);
-      } else {
-        out.printFindings(result.findings().stream().filter(f -> f.severity() != Severity.OK
-            || f.code() == SbomCode.SBOM_MATCHES_IMAGE || f.code() == SbomCode.SBOM_INDEX_MATCHES).toList());
-        out.out().println("sbom check: " + (failed ? "FAIL" : "PASS") + " (" + result.sboms().size() + " SBOMs: "
-            + String.join(", ", result.sboms()) + ")");
-      }
-      return failed ? ExitCodes.FAILED : ExitCodes.OK;
+      SbomChecking.Result r = SbomChecking.check(new SbomChecking.Request(Optional.ofNullable(reference),
+          Optional.ofNullable(rootfs), sbomFiles, !noDiscover, Optional.ofNullable(platform).map(Platform::parse),
+          reference == null ? TransportOptions.defaults() : transport.options()), out::progress);
+      return out.render(new Result("sbom check", r.outcome(), r, w -> {
+        r.findings().stream().filter(f -> f.severity() != Severity.OK || f.code() == SbomCode.SBOM_MATCHES_IMAGE
+            || f.code() == SbomCode.SBOM_INDEX_MATCHES).forEach(f -> w.println(Output.findingText(f)));
+        w.println("sbom check: " + r.outcome() + " (" + r.sboms().size() + " SBOMs: " + String.join(", ", r.sboms()) + ")");
+      }));
     }
   }
 
@@ -219,7 +158,10 @@ public final class SbomCommand {
         throw CheckException.usage(CommonCode.USAGE, "sbom generate needs --format spdx or --format cyclonedx");
       }
       Output out = new Output(spec.commandLine().getOut(), spec.commandLine().getErr(), report);
-      if (!List.of("auto", "apko", "complete").contains(spdxStyle)) {
+      SbomGeneration.SpdxStyle style;
+      try {
+        style = SbomGeneration.SpdxStyle.valueOf(spdxStyle);
+      } catch (IllegalArgumentException e) {
         throw CheckException.usage(CommonCode.USAGE, "--spdx-style must be auto, apko or complete");
       }
       Optional<Instant> ts;
@@ -230,93 +172,20 @@ public final class SbomCommand {
       }
       ImageReference ref = ImageReference.parse(reference);
       String imageName = name != null ? name : ref.repository().isEmpty() ? "" : ref.repository();
-      LayerSbom.Options lo = new LayerSbom.Options(version(), imageName, ts, !noFiles);
-      ApkoSpdx.Options ao = new ApkoSpdx.Options(creatorTool != null ? creatorTool : "Tool: bitproof (" + version() + ")", imageName);
-      Map<String, byte[]> docs = new LinkedHashMap<>();
-      try (ImageSource src = Transports.source(ref, transport.options())) {
-        Images.Tree tree = Images.walk(src);
-        Optional<Platform> only = Optional.ofNullable(platform).map(Platform::parse);
-        boolean apkoStyle = false;
-        List<LoadedImage> images = new ArrayList<>();
-        for (Images.Resolved r : tree.images()) {
-          if (only.isPresent() && !only.get().matches(r.config().platform())) {
-            continue;
-          }
-          out.progress("sbom: reading layers of " + r.config().platform() + " " + r.manifest().digest());
-          images.add(LoadedImage.load(src, tree, r));
-        }
-        if (images.isEmpty()) {
-          throw new CheckException(TransportCode.PLATFORM_NOT_FOUND, ref.toString(), "no image for platform " + platform);
-        }
-        for (LoadedImage img : images) {
-          String arch = archName(img);
-          List<dev.bitproof.sbom.LanguagePackage> lang = dev.bitproof.sbom.LanguageScan.read(src, img.image().manifest(),
-              img.contents().filesystem()).packages();
-          if (fmt.equals("cyclonedx")) {
-            docs.put("sbom-" + arch + ".cdx.json", LayerSbom.cycloneDxJson(LayerSbom.cycloneDx(img, lo, lang)));
-            continue;
-          }
-          boolean apko = spdxStyle.equals("apko") || (spdxStyle.equals("auto") && isApko(img.contents()));
-          apkoStyle |= apko;
-          if (apko) {
-            List<String> omitted = img.contents().packages().stream()
-                .filter(p -> img.contents().embeddedSbomPath(p.name(), p.version()).isEmpty()).map(InstalledPackage::name).toList();
-            if (!omitted.isEmpty()) {
-              out.progress("sbom: apko style omits " + omitted.size() + " packages without their own SBOM (as apko does): "
-                  + String.join(" ", omitted) + "; --spdx-style complete lists them");
-            }
-          }
-          docs.put("sbom-" + arch + ".spdx.json", ApkoSpdx.render(apko ? SbomGenerator.apkoSpdx(img, ao) : LayerSbom.spdx(img, lo, lang)));
-        }
-        if (fmt.equals("spdx") && apkoStyle && tree.index().isPresent() && only.isEmpty()) {
-          docs.put("sbom-index.spdx.json", ApkoSpdx.render(SbomGenerator.apkoSpdxIndex(tree, ao)));
-        }
-      }
-      return write(out, docs);
-    }
-
-    private int write(Output out, Map<String, byte[]> docs) throws IOException {
+      Map<String, byte[]> docs = SbomGeneration.generate(new SbomGeneration.Request(reference,
+          SbomGeneration.Format.valueOf(fmt), style, imageName, Optional.ofNullable(platform).map(Platform::parse), ts,
+          !noFiles, creatorTool != null ? creatorTool : "Tool: bitproof (" + version() + ")", version(),
+          transport.options()), out::progress);
       if (output == null) {
         if (docs.size() > 1) {
           throw CheckException.usage(CommonCode.USAGE, docs.size() + " documents (" + String.join(", ", docs.keySet())
               + "): give --output DIR or --platform");
         }
-        out.out().print(new String(docs.values().iterator().next(), java.nio.charset.StandardCharsets.UTF_8));
-        out.out().flush();
-        return ExitCodes.OK;
+        return out.printArtifact(docs.values().iterator().next());
       }
-      boolean dir = docs.size() > 1 || Files.isDirectory(output);
-      ObjectNode summary = Json.mapper().createObjectNode();
-      ArrayNode files = summary.putArray("files");
-      if (dir) {
-        Files.createDirectories(output);
-      }
-      for (var e : docs.entrySet()) {
-        Path target = dir ? output.resolve(e.getKey()) : output;
-        Files.write(target, e.getValue());
-        ObjectNode f = files.addObject();
-        f.put("path", target.toString());
-        f.put("sha256", Digest.sha256(e.getValue()).toString());
-        f.put("size", e.getValue().length);
-        if (!out.json()) {
-          out.out().println(target + "  " + Digest.sha256(e.getValue()));
-        }
-      }
-      if (out.json()) {
-        out.printDocument("sbom generate", Result.Outcome.PASS, summary);
-      }
-      return ExitCodes.OK;
-    }
-
-    private static boolean isApko(ImageContents c) {
-      return c.database() == ImageContents.Database.APK && c.filesystem().get("etc/apko.json").isPresent();
-    }
-
-    /** apk's architecture names for apko-style file names (sbom-x86_64.spdx.json), OCI's otherwise. */
-    private static String archName(LoadedImage img) {
-      String a = img.image().config().architecture();
-      return dev.bitproof.apko.Arch.of(dev.bitproof.oci.Platform.of("linux", a, img.image().config().variant()))
-          .map(dev.bitproof.apko.Arch::apk).orElse(a);
+      SbomGeneration.Written written = SbomGeneration.write(docs, output);
+      return out.render(new Result("sbom generate", Outcome.PASS, written,
+          w -> written.files().forEach(f -> w.println(f.path() + "  " + f.sha256()))));
     }
   }
 }

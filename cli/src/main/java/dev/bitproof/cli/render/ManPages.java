@@ -19,6 +19,25 @@ public final class ManPages {
   private ManPages() {}
 
   /** Every command's page by file name, in the model's order (aliases and {@code help} once, as their command). */
+  /** What {@code man --dir} wrote: its document's body. */
+  public record Written(String directory, java.util.List<String> pages) implements dev.bitproof.json.JsonBody {}
+
+  /**
+   * Writes every page of {@code root} into {@code dir} (created if missing), each through a temporary file moved
+   * into place, so no reader sees half a page.
+   */
+  public static Written write(CommandLine root, String version, java.nio.file.Path dir) throws java.io.IOException {
+    Map<String, String> pages = render(root, version);
+    if (java.nio.file.Files.exists(dir) && !java.nio.file.Files.isDirectory(dir)) {
+      throw new dev.bitproof.report.CheckException(dev.bitproof.io.IoCode.IO_ERROR, dir.toString(), "is not a directory");
+    }
+    java.nio.file.Files.createDirectories(dir);
+    for (Map.Entry<String, String> p : pages.entrySet()) {
+      dev.bitproof.io.AtomicWrite.write(dir.resolve(p.getKey()), p.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return new Written(dir.toString(), java.util.List.copyOf(pages.keySet()));
+  }
+
   public static Map<String, String> render(CommandLine root, String version) {
     Map<String, String> pages = new LinkedHashMap<>();
     walk(root, version, pages);

@@ -1,5 +1,6 @@
 package dev.bitproof.cli.render;
 
+import dev.bitproof.report.Outcome;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.json.Json;
@@ -70,19 +71,19 @@ public final class Output {
     }
   }
 
+  /**
+   * An artifact the command made, as its whole stdout (the SBOM of {@code sbom generate} without {@code --output}): its
+   * bytes as they are, so what is printed is what a file would hold.
+   */
+  public int printArtifact(byte[] bytes) {
+    out.print(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+    out.flush();
+    return 0;
+  }
+
   /** Each finding as {@link #findingText} on stdout, in order. */
   public void printFindings(Collection<Finding> findings) {
     findings.forEach(f -> out.println(styled(findingText(f))));
-  }
-
-  public static ObjectNode findingJson(Finding f) {
-    return dev.bitproof.verify.ReportJson.finding(f);
-  }
-
-  public static com.fasterxml.jackson.databind.node.ArrayNode findingsJson(Collection<Finding> fs) {
-    var a = Json.mapper().createArrayNode();
-    fs.forEach(f -> a.add(findingJson(f)));
-    return a;
   }
 
   public static String findingText(Finding f) {
@@ -116,7 +117,12 @@ public final class Output {
       r.text().accept(out);
       out.flush();
     }
-    return switch (r.outcome()) {
+    return exitCode(r.outcome());
+  }
+
+  /** The exit code of an outcome: PASS 0, FAIL 1, ERROR (could not check) 3. */
+  public static int exitCode(Outcome outcome) {
+    return switch (outcome) {
       case PASS -> 0;
       case FAIL -> 1;
       case ERROR -> 3;
@@ -187,10 +193,11 @@ public final class Output {
   }
 
   /** The JSON half of {@link #render}: the envelope, {@code result}, then {@code body}'s fields. */
-  public void printDocument(String command, Result.Outcome outcome, ObjectNode body) {
+  public void printDocument(String command, Outcome outcome, dev.bitproof.json.JsonBody body) {
     ObjectNode n = envelope(command, Result.schemaId(command));
     n.put("result", outcome.name());
-    body.fields().forEachRemaining(e -> {
+    ObjectNode fields = Json.mapper().valueToTree(body);
+    fields.fields().forEachRemaining(e -> {
       if (!n.has(e.getKey())) {
         n.set(e.getKey(), e.getValue());
       }

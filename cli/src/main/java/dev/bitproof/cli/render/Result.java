@@ -2,6 +2,8 @@ package dev.bitproof.cli.render;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.json.Json;
+import dev.bitproof.json.JsonBody;
+import dev.bitproof.report.Outcome;
 import java.io.PrintWriter;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -13,28 +15,27 @@ import java.util.function.Consumer;
  * and maps the outcome to the exit code.
  *
  * @param command the command as typed, {@code "apk verify"}; its schema is {@code docs/schema/apk-verify.json}
- * @param body the command's own fields, added after the envelope's
+ * @param body the command's own fields, added after the envelope's: a typed record serialized by {@code Json.mapper()}
  * @param text the text rendering (stdout)
  */
-public record Result(String command, Outcome outcome, ObjectNode body, Consumer<PrintWriter> text) {
+public record Result(String command, Outcome outcome, JsonBody body, Consumer<PrintWriter> text) {
   public Result {
     Objects.requireNonNull(command, "command");
     Objects.requireNonNull(outcome, "outcome");
-    body = body == null ? Json.mapper().createObjectNode() : body;
+    body = body == null ? Tree.EMPTY : body;
     text = text == null ? w -> {} : text;
   }
 
-  /** The one result vocabulary: {@code result} of every document, and of every item inside one. */
-  public enum Outcome {
-    /** Done as asked and every check passed: exit 0. */
-    PASS,
-    /** A check ran and failed: exit 1. */
-    FAIL,
-    /** Could not check (only ever an item inside a document, or the error document itself): exit 3 or 2. */
-    ERROR;
+  /**
+   * A body still assembled as a tree by its command (copy, which the transport work owns, and the few small commands
+   * not yet given a typed result): the typed records of core are the form to use.
+   */
+  public record Tree(ObjectNode node) implements JsonBody {
+    static final Tree EMPTY = new Tree(Json.mapper().createObjectNode());
 
-    public static Outcome of(boolean passed) {
-      return passed ? PASS : FAIL;
+    @com.fasterxml.jackson.annotation.JsonValue
+    public ObjectNode node() {
+      return node;
     }
   }
 

@@ -175,7 +175,9 @@ class HookCommandTest {
     assertEquals(3, q.code(), "ERROR means the hook could not check: " + q.out() + q.err());
     JsonNode r = Json.parse(q.out().getBytes(java.nio.charset.StandardCharsets.UTF_8), "result");
     assertEquals("ERROR", r.get("result").asText(), r.toPrettyString());
-    assertTrue(r.get("image").asText().startsWith("docker://127.0.0.1:"), "the event's URL host is never used: " + r.get("image"));
+    assertEquals(List.of(), dev.bitproof.cli.JsonSchemaTest.validate(r), r.toPrettyString());
+    JsonNode stored = r.get("document");
+    assertTrue(stored.get("image").asText().startsWith("docker://127.0.0.1:"), "the event's URL host is never used: " + stored.get("image"));
     CliRunner.Run list = CliRunner.run("hook", "results", "--url", url, "--auth-token-file", tmp.resolve("token").toString(),
         "--result", "ERROR");
     assertEquals(0, list.code(), list.err());
@@ -234,7 +236,9 @@ class HookCommandTest {
     while (true) {
       CliRunner.Run q = CliRunner.run("hook", "results", "--url", url, repo + "@" + GOLDEN_INDEX, "--format", "json");
       if (!q.out().contains("HOOK_RESULT_NOT_FOUND")) {
-        return Json.parse(q.out().getBytes(java.nio.charset.StandardCharsets.UTF_8), "result");
+        JsonNode doc = Json.parse(q.out().getBytes(java.nio.charset.StandardCharsets.UTF_8), "result");
+        assertEquals(List.of(), dev.bitproof.cli.JsonSchemaTest.validate(doc), doc.toPrettyString());
+        return doc;
       }
       assertTrue(System.nanoTime() < deadline, "no result in " + BOUND + ":\n" + s.err());
       Thread.sleep(50);

@@ -1,5 +1,6 @@
 package dev.bitproof.oci.transport;
 
+import dev.bitproof.io.AtomicWrite;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -222,7 +223,7 @@ public final class OciLayout {
             OutputStream out = Files.newOutputStream(tmp)) {
           in.transferTo(out);
         }
-        moveInto(tmp, target);
+        AtomicWrite.move(tmp, target);
       } finally {
         Files.deleteIfExists(tmp);
       }
@@ -245,29 +246,13 @@ public final class OciLayout {
       Optional<String> tag = rootTag.or(ref::tag);
       byte[] existing = tag.isPresent() && Files.isRegularFile(indexJson) ? Files.readAllBytes(indexJson) : null;
       byte[] index = indexJson(root, tag, existing, indexJson.toString());
-      writeAtomically(dir.resolve("oci-layout"), OCI_LAYOUT_FILE);
-      writeAtomically(indexJson, index);
+      AtomicWrite.write(dir.resolve("oci-layout"), OCI_LAYOUT_FILE);
+      AtomicWrite.write(indexJson, index);
     }
 
-    private void writeAtomically(Path target, byte[] bytes) throws IOException {
-      Path tmp = Files.createTempFile(dir, ".tmp-", ".partial");
-      try {
-        Files.write(tmp, bytes);
-        moveInto(tmp, target);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
-    }
 
     @Override
     public void close() {}
   }
 
-  static void moveInto(Path tmp, Path target) throws IOException {
-    try {
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
 }

@@ -80,7 +80,7 @@ abstract class TarDestination implements ImageDestination {
     }
     finish();
     writer.close();
-    OciLayout.moveInto(tmp, target);
+    dev.bitproof.io.AtomicWrite.move(tmp, target);
     committed = true;
   }
 

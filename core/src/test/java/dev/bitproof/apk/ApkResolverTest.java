@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.bitproof.apk.ApkResolver.ApkResolveException;
 import dev.bitproof.apk.ApkResolver.Repository;
 import dev.bitproof.apk.ApkResolver.Resolution;
+import dev.bitproof.testing.SharedCsvSource;
 import dev.bitproof.testing.SharedData;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,7 +65,7 @@ class ApkResolverTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource({"alpine-base", "busybox", "python3", "nginx", "curl", "openssh", "git"})
+  @SharedCsvSource(data = "apk/apko/pkg/apk/apk/testdata/alpine-316/APKINDEX.tar.gz", value = {"alpine-base", "busybox", "python3", "nginx", "curl", "openssh", "git"})
   void alpineWorldsResolveToAClosedConsistentSet(String world) throws Exception {
     Path idx = SharedData.require("apk/apko/pkg/apk/apk/testdata/alpine-316/APKINDEX.tar.gz");
     ApkResolver r = new ApkResolver(List.of(new Repository("", "alpine-316", ApkIndex.read(idx).packages())));

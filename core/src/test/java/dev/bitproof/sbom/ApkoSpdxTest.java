@@ -12,6 +12,7 @@ import dev.bitproof.oci.transport.ImageSource;
 import dev.bitproof.oci.transport.Images;
 import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.oci.transport.Transports;
+import dev.bitproof.testing.SharedCsvSource;
 import dev.bitproof.testing.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
 /** Our apko-compatible SPDX output against apko's own golden SBOMs and its generator's unit goldens. */
@@ -74,7 +74,7 @@ class ApkoSpdxTest {
 
   /** apko's {@code pkg/sbom/generator/spdx} test cases: the same options, the same embedded SBOMs, the same output. */
   @ParameterizedTest
-  @CsvSource({
+  @SharedCsvSource(data = "apk/apko/pkg/sbom/generator/spdx/testdata", value = {
       "custom-license, unknown, unknown, font-ubuntu=0.869-r1",
       "no-supplier, 'Apko Images, Plc', apko-images, libattr1=2.5.1-r2",
       "package-deduplicating, unknown, unknown, logstash-8=8.15.3-r4 logstash-8-compat=8.15.3-r4",

@@ -40,10 +40,14 @@ class SbomCommandTest {
   }
 
   @Test
-  void checkWithoutSbomUsesTheOnesShippedInside() {
-    Run r = run("sbom", "check", "oci:" + golden());
+  void checkWithoutSbomUsesTheOnesShippedInside(@TempDir Path tmp) throws Exception {
+    // an apko-style image the test builds, whose packages ship their SBOMs in var/lib/db/sbom
+    dev.bitproof.testing.TestApkoImage.Built img = dev.bitproof.testing.TestApkoImage.build(tmp);
+    Run r = run("sbom", "check", "oci:" + img.published());
     assertEquals(ExitCodes.OK, r.code(), r.out() + r.err());
     assertTrue(r.out().contains("sbom check: PASS"), r.out());
+    Run j = run("sbom", "check", "oci:" + img.published(), "--format", "json");
+    assertEquals(2, Json.parse(j.out().getBytes(StandardCharsets.UTF_8), "out").path("sboms").size(), j.out());
   }
 
   @Test

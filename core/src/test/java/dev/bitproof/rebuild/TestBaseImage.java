@@ -23,14 +23,14 @@ import java.util.function.UnaryOperator;
  * {@code app} (depends on fixture-baselayout) to build on top of it. The APKINDEX also names {@code package-y} in a
  * last record without the closing blank line, which apko's ParseInstalled drops (as upstream's file does).
  */
-final class TestBaseImage {
-  final Path dir;
-  final Path image;
-  final Path metadata;
+public final class TestBaseImage {
+  public final Path dir;
+  public final Path image;
+  public final Path metadata;
   final TestRepo top;
-  final BuildResult base;
+  public final BuildResult base;
 
-  static final String CONFIG = """
+  public static final String CONFIG = """
       contents:
         baseimage:
           image: ./base
@@ -57,7 +57,7 @@ final class TestBaseImage {
     this.base = base;
   }
 
-  static TestBaseImage build(Path dir) throws IOException {
+  public static TestBaseImage build(Path dir) throws IOException {
     TestRepo b = new TestRepo(dir.resolve("base-src"));
     ApkFixtures.Apk layout = b.apk("fixture-baselayout", "fixture-baselayout").entry(ApkFixtures.Entry.dir("etc"))
         .file("etc/os-release", "ID=bitproof-fixture\nNAME=\"bitproof fixture\"\n");
@@ -83,7 +83,7 @@ final class TestBaseImage {
   }
 
   /** Writes {@code config} as {@code <name>.apko.yaml} in the fixture's directory. */
-  Path config(String name, String config) throws IOException {
+  public Path config(String name, String config) throws IOException {
     return Files.writeString(dir.resolve(name + ".apko.yaml"), config);
   }
 

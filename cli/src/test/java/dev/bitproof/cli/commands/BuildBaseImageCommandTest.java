@@ -10,14 +10,13 @@ import dev.bitproof.cli.CliRunner;
 import dev.bitproof.cli.CliRunner.Run;
 import dev.bitproof.json.Json;
 import dev.bitproof.rebuild.TestBaseImage;
-import dev.bitproof.testing.SharedData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code bitproof build} in base-image mode and with apko's layering test config, end to end. */
+/** {@code bitproof build} in base-image mode and with origin layering, end to end, on repositories the tests build. */
 class BuildBaseImageCommandTest {
   /** On a base image the test builds ({@code TestBaseImage}: our own build of a small signed repository). */
   @Test
@@ -53,16 +52,18 @@ class BuildBaseImageCommandTest {
   }
 
   @Test
-  void layeringConfigGivesTwoLayersPerImage(@TempDir Path tmp) throws Exception {
-    Path cli = SharedData.require("apk/apko/internal/cli");
-    // where apko's TestPublishLayering runs: its build repository ./packages is missing there and is skipped
-    Run r = CliRunner.run("build", "-C", cli.toString(), "testdata/layering.yaml", "--annotation", "foo=bar",
+  void layeringConfigGivesALayerPerOriginAndTheTop(@TempDir Path tmp) throws Exception {
+    // the apko-style repository the tests build; its two packages have different origins: a layer each, then the top
+    dev.bitproof.testing.TestApkoImage.Built fx = dev.bitproof.testing.TestApkoImage.build(tmp.resolve("fixture"));
+    Path layering = Files.writeString(fx.dir().resolve("layering.yaml"), Files.readString(fx.config())
+        + "\nlayering:\n  strategy: origin\n  budget: 2\n");
+    Run r = CliRunner.run("build", "-C", fx.dir().toString(), layering.toString(), "--annotation", "foo=bar",
         "-o", "oci:" + tmp.resolve("out"), "--format", "json");
     assertEquals(0, r.code(), r.err());
     JsonNode j = Json.parse(r.out().getBytes(StandardCharsets.UTF_8), "stdout");
     assertEquals(2, j.get("images").size());
     for (JsonNode img : j.get("images")) {
-      assertEquals(2, img.get("layers").size(), img.toString());
+      assertEquals(3, img.get("layers").size(), img.toString());
     }
   }
 }

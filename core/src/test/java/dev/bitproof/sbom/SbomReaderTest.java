@@ -96,6 +96,19 @@ class SbomReaderTest {
     assertEquals(SbomCode.SBOM_FORMAT_UNKNOWN, e.code());
   }
 
+  /** A bit flipped in the image purl's digest so that it is no longer hex: a finding, not a document with no subject. */
+  @Test
+  void aContainerPurlWithABrokenDigestIsAFinding() throws Exception {
+    String good = new String(fixtureSpdx, StandardCharsets.UTF_8);
+    String digest = fixture.result().images().get(0).manifest().digest().hex();
+    String broken = good.replace("@sha256:" + digest, "@sha256:" + digest.substring(0, 3) + "g" + digest.substring(4));
+    assertTrue(!broken.equals(good), "the image purl names the manifest digest");
+    SbomDocument doc = SbomReader.read(broken.getBytes(StandardCharsets.UTF_8), "broken");
+    assertEquals(List.of(SbomCode.SBOM_PURL_INVALID), doc.integrity().stream().map(dev.bitproof.report.Finding::code).toList(),
+        doc.integrity().toString());
+    assertEquals(List.of(), SbomReader.read(fixtureSpdx, "good").integrity());
+  }
+
   @Test
   void unknownFormatsAreRefused() {
     assertEquals(SbomCode.SBOM_FORMAT_UNKNOWN, fails(b("hello")).code());

@@ -169,6 +169,10 @@ public final class SbomReader {
           ? List.of() : List.of(declared));
       comps.add(comp);
       digestsById.put(id, containerDigests(comp));
+      // a container purl whose digest does not parse names no image: a finding, never silently no subject
+      comp.purl().filter(u -> u.type().equals("oci") && u.version().startsWith("sha256:") && parseDigest(u.version()).isEmpty())
+          .ifPresent(u -> integrity.add(new Finding(SbomCode.SBOM_PURL_INVALID, Severity.FAIL, id,
+              "the container purl's digest is not a sha256 digest: " + u.version(), Map.of()).with("sbom", subject)));
     }
     List<SbomFile> files = new ArrayList<>();
     for (JsonNode f : fileNodes) {

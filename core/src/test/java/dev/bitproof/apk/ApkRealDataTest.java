@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.bitproof.report.Code;
 import dev.bitproof.report.Finding;
+import dev.bitproof.testing.SharedCsvSource;
 import dev.bitproof.testing.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 /** Real upstream packages and indexes from ../shared/data/apk, with the keys that did (or did not) sign them. */
 class ApkRealDataTest {
@@ -84,7 +84,7 @@ class ApkRealDataTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource({
+  @SharedCsvSource(data = "apk/apko/pkg/apk/apk/testdata", value = {
       "apk/apko/pkg/apk/apk/testdata/rsa256-signed/APKINDEX.tar.gz, apk/apko/pkg/apk/apk/testdata/rsa256-signed, test-rsa256.rsa.pub, RSA256",
       "apk/apko/pkg/apk/apk/testdata/signing/APKINDEX.tar.gz, apk/apko/pkg/apk/apk/testdata/signing/keys, chainguard-0106f58bac88057c2ff5c2829850df492717a876ed700443550353c7ab23f5a0.rsa.pub, RSA256",
   })
@@ -97,7 +97,7 @@ class ApkRealDataTest {
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
-  @CsvSource({
+  @SharedCsvSource(data = "apk", value = {
       // Wolfi's key is in none of the snapshots: untrusted, not a crash
       "apk/melange/pkg/sca/testdata/libcap-2.69-r0.apk, APK_SIGNATURE_UNTRUSTED_KEY",
       "apk/melange/pkg/linter/testdata/kubeflow-pipelines-2.1.3-r7.apk, APK_SIGNATURE_UNTRUSTED_KEY",
@@ -124,7 +124,7 @@ class ApkRealDataTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"apk/melange/pkg/sca/testdata/aws-c-s3-0.4.9-r0.apk", "apk/melange/pkg/sca/testdata/neon-4604-r0.apk"})
+  @SharedCsvSource(data = "apk/melange/pkg/sca/testdata", value = {"apk/melange/pkg/sca/testdata/aws-c-s3-0.4.9-r0.apk", "apk/melange/pkg/sca/testdata/neon-4604-r0.apk"})
   void realDatahashMismatchesAreFound(String file) throws Exception {
     ApkPackage p = ApkPackage.read(SharedData.require(file));
     assertEquals(java.util.Optional.of(false), p.datahashMatches());

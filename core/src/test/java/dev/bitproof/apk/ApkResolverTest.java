@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.bitproof.apk.ApkResolver.ApkResolveException;
 import dev.bitproof.apk.ApkResolver.Repository;
 import dev.bitproof.apk.ApkResolver.Resolution;
+import dev.bitproof.report.Finding;
+import dev.bitproof.testing.ApkFixtures;
+import dev.bitproof.testing.SharedCsvSource;
 import dev.bitproof.testing.SharedData;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,20 +58,114 @@ class ApkResolverTest {
     assertEquals(List.of("pretend-baselayout=1.0.0-r0", "replayout=1.0.0-r0"), r.get("x86_64").pinned());
   }
 
+  /**
+   * A signed repository the test builds, shaped like a distribution's: a libc, libraries that provide {@code so:}
+   * names (two versions of zlib), a shell that provides {@code cmd:sh}, two providers of an unversioned virtual, two
+   * priority-ranked providers of {@code jre}, applications over all of them, and a seeded graph of 40 more libraries.
+   */
+  static final class FixtureRepo {
+    static final ApkFixtures.TestKey KEY = ApkFixtures.key("resolver-fixture.rsa.pub");
+    final byte[] indexBytes;
+    final ApkIndex index;
+
+    FixtureRepo() throws Exception {
+      List<ApkFixtures.Apk> apks = new ArrayList<>(List.of(
+          apk("musl", "1.2.5-r0").provides("so:libc.musl-x86_64.so.1=1"),
+          apk("busybox", "1.36.1-r0").depend("so:libc.musl-x86_64.so.1").provides("cmd:sh=1.36.1-r0", "/bin/sh"),
+          apk("zlib", "1.3.1-r0").depend("so:libc.musl-x86_64.so.1").provides("so:libz.so.1=1.3.1"),
+          apk("zlib", "1.2.13-r0").depend("so:libc.musl-x86_64.so.1").provides("so:libz.so.1=1.2.13"),
+          apk("libcrypto3", "3.3.0-r0").depend("so:libc.musl-x86_64.so.1", "so:libz.so.1").provides("so:libcrypto.so.3=3.3.0"),
+          apk("custom-ca-certs-2", "1.0.0-r0").provides("custom-ca-certificates"),
+          apk("custom-ca-certs-1", "1.0.0-r0").provides("custom-ca-certificates"),
+          apk("openjdk17", "17.0.11-r0").depend("so:libz.so.1").provides("jre").set("provider_priority", "100"),
+          apk("openjdk21", "21.0.3-r0").depend("so:libz.so.1").provides("jre").set("provider_priority", "200"),
+          apk("curl", "8.8.0-r0").depend("so:libcrypto.so.3", "so:libz.so.1", "custom-ca-certificates", "cmd:sh"),
+          apk("app", "1.0.0-r0").depend("jre", "curl", "!telnet")));
+      java.util.Random rnd = new java.util.Random(13);
+      for (int i = 0; i < 40; i++) {
+        ApkFixtures.Apk a = apk("gen" + i, "1." + i + "-r0").provides("so:libgen" + i + ".so.1=1." + i);
+        for (int d = 0; d < Math.min(i, 3); d++) {
+          a.depend(rnd.nextBoolean() ? "so:libgen" + rnd.nextInt(i) + ".so.1" : "gen" + rnd.nextInt(i));
+        }
+        apks.add(a.depend(rnd.nextInt(4) == 0 ? "cmd:sh" : "so:libc.musl-x86_64.so.1"));
+      }
+      StringBuilder text = new StringBuilder();
+      for (ApkFixtures.Apk a : apks) {
+        byte[] b = a.build();
+        text.append(ApkFixtures.stanza(b, ApkPackage.read(b, "fixture")));
+      }
+      indexBytes = ApkFixtures.index(text.toString(), KEY, "RSA256");
+      index = ApkIndex.read(indexBytes, "fixture APKINDEX");
+    }
+
+    static ApkFixtures.Apk apk(String name, String version) {
+      return new ApkFixtures.Apk(name, version, "x86_64").set("origin", name).signedBy(KEY);
+    }
+
+    ApkResolver resolver() {
+      return new ApkResolver(List.of(new Repository("", "fixture", index.packages())));
+    }
+  }
+
+  static FixtureRepo fixture;
+
+  static synchronized FixtureRepo fixture() throws Exception {
+    if (fixture == null) {
+      fixture = new FixtureRepo();
+    }
+    return fixture;
+  }
+
   @Test
   void virtualProvidedByTwoPackagesPicksByNameWhenNothingElseDecides() throws Exception {
-    Path pk = SharedData.apkoTestdata().resolve("packages/x86_64/APKINDEX.tar.gz");
-    ApkResolver r = new ApkResolver(List.of(new Repository("", "x", ApkIndex.read(pk).packages())));
     // custom-ca-certs-1 and -2 both provide the unversioned virtual custom-ca-certificates
-    assertEquals(List.of("custom-ca-certs-1"), r.resolveWorld(List.of("custom-ca-certificates")).names());
+    assertEquals(List.of("custom-ca-certs-1"), fixture().resolver().resolveWorld(List.of("custom-ca-certificates")).names());
+  }
+
+  @Test
+  void aSignedFixtureRepositoryVerifiesAndResolvesByApkosRules() throws Exception {
+    FixtureRepo f = fixture();
+    ApkKeyring keys = ApkKeyring.of(Map.of(FixtureRepo.KEY.name(), FixtureRepo.KEY.publicPem().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    Finding sig = ApkVerifier.verify(f.index, keys, "fixture");
+    assertEquals(ApkCode.APKINDEX_SIGNATURE_OK, sig.code(), sig.toString());
+    assertEquals(FixtureRepo.KEY.name(), sig.evidence().get("key"));
+    // the same index signed by another key under the trusted key's name, and by a key nobody trusts
+    String text = f.index.packages().size() + " packages";
+    byte[] body = java.util.Arrays.copyOfRange(f.indexBytes, (int) f.index.signature().orElseThrow().end(), f.indexBytes.length);
+    ApkFixtures.TestKey impostor = new ApkFixtures.TestKey(FixtureRepo.KEY.name(), ApkFixtures.key("impostor.rsa.pub").pair());
+    byte[] forged = ApkFixtures.concat(ApkFixtures.signatureStream(impostor, "RSA256", body), body);
+    assertEquals(ApkCode.APKINDEX_SIGNATURE_INVALID, ApkVerifier.verify(ApkIndex.read(forged, "forged"), keys, "forged").code(), text);
+    byte[] unknown = ApkFixtures.concat(ApkFixtures.signatureStream(ApkFixtures.key("impostor.rsa.pub"), "RSA256", body), body);
+    assertEquals(ApkCode.APKINDEX_SIGNATURE_UNTRUSTED_KEY, ApkVerifier.verify(ApkIndex.read(unknown, "unknown"), keys, "unknown").code());
+
+    ApkResolver r = f.resolver();
+    Resolution app = r.resolveWorld(List.of("app"));
+    assertEquals("app", app.names().get(app.names().size() - 1), "dependencies first");
+    assertTrue(app.names().contains("openjdk21") && !app.names().contains("openjdk17"), "priority 200 wins: " + app.names());
+    assertTrue(app.names().indexOf("musl") < app.names().indexOf("busybox"), app.names().toString());
+    assertEquals(List.of("1.3.1-r0"), app.packages().stream().filter(c -> c.name().equals("zlib")).map(ApkResolver.Candidate::version).toList(),
+        "the newest zlib provides so:libz.so.1");
+    assertEquals(List.of("telnet"), app.conflicts());
+    assertEquals(List.of("musl=1.2.5-r0", "zlib=1.2.13-r0"), r.resolveWorld(List.of("zlib=1.2.13-r0")).pinned(), "a pin picks the older one");
+    for (String world : List.of("app", "curl", "busybox", "gen39", "gen20", "libcrypto3")) {
+      assertClosed(r.resolveWorld(List.of(world)), world);
+    }
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource({"alpine-base", "busybox", "python3", "nginx", "curl", "openssh", "git"})
+  @SharedCsvSource(data = "apk/apko/pkg/apk/apk/testdata/alpine-316/APKINDEX.tar.gz", value = {"alpine-base", "busybox", "python3", "nginx", "curl", "openssh", "git"})
   void alpineWorldsResolveToAClosedConsistentSet(String world) throws Exception {
     Path idx = SharedData.require("apk/apko/pkg/apk/apk/testdata/alpine-316/APKINDEX.tar.gz");
     ApkResolver r = new ApkResolver(List.of(new Repository("", "alpine-316", ApkIndex.read(idx).packages())));
     Resolution res = r.resolveWorld(List.of(world));
+    assertClosed(res, world);
+    if (world.equals("busybox") || world.equals("alpine-base")) {
+      assertTrue(res.names().indexOf("musl") < res.names().indexOf("busybox"), res.names().toString());
+    }
+  }
+
+  /** The world entry last, each package once, every dependency satisfied by a package placed before it (or a cycle partner). */
+  static void assertClosed(Resolution res, String world) {
     List<ApkResolver.Candidate> pkgs = res.packages();
     assertEquals(world, pkgs.get(pkgs.size() - 1).name(), "the world entry comes last: dependencies first");
     assertEquals(pkgs.size(), Set.copyOf(res.names()).size(), "each package once");
@@ -90,9 +187,6 @@ class ApkResolverTest {
         }
         assertTrue(providedAt.containsKey(dc.name()), c + " needs " + d + ", which nothing in " + res.names() + " provides");
       }
-    }
-    if (world.equals("busybox") || world.equals("alpine-base")) {
-      assertTrue(res.names().indexOf("musl") < res.names().indexOf("busybox"), res.names().toString());
     }
   }
 

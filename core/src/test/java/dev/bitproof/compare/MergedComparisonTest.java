@@ -248,20 +248,18 @@ class MergedComparisonTest {
   }
 
   /**
-   * The real case: apko's {@code layering.yaml} (origin strategy, budget 2: two layers per image) against the same
-   * config with the layering removed (one layer). The merged filesystems differ only where apko records its own
-   * configuration ({@code etc/apko.json}); everything else is the same file for file.
+   * The real case: an apko config with origin layering (budget 2: its two origins get a layer each, then the top layer) against the same config
+   * without it (one layer), on the apko-style repository the tests build ({@code TestApkoImage}). The merged
+   * filesystems differ only where apko records its own configuration ({@code etc/apko.json}); everything else is the
+   * same file for file.
    */
   @Test
   void layeringYamlAgainstTheSameConfigInOneLayer(@TempDir Path tmp) throws Exception {
-    Path cli = SharedData.require("apk/apko/internal/cli");
-    Path layered = build(BuildRequest.of(cli.resolve("testdata/layering.yaml"), cli), tmp.resolve("layered"));
-    String yaml = Files.readString(cli.resolve("testdata/layering.yaml"), StandardCharsets.UTF_8);
-    int cut = yaml.indexOf("\nlayering:");
-    assertTrue(cut > 0, yaml);
-    Path flatYaml = tmp.resolve("flat.yaml");
-    Files.writeString(flatYaml, yaml.substring(0, cut + 1), StandardCharsets.UTF_8);
-    Path flat = build(BuildRequest.of(flatYaml, cli), tmp.resolve("flat"));
+    dev.bitproof.testing.TestApkoImage.Built fx = dev.bitproof.testing.TestApkoImage.build(tmp.resolve("fixture"));
+    String yaml = Files.readString(fx.config(), StandardCharsets.UTF_8);
+    Path layeredYaml = Files.writeString(fx.dir().resolve("layering.yaml"), yaml + "\nlayering:\n  strategy: origin\n  budget: 2\n");
+    Path layered = build(BuildRequest.of(layeredYaml, fx.dir()), tmp.resolve("layered"));
+    Path flat = build(BuildRequest.of(fx.config(), fx.dir()), tmp.resolve("flat"));
 
     Comparison strict = ImageComparatorTest.compare(layered, flat, CompareOptions.strict());
     Comparison c = ImageComparatorTest.compare(layered, flat, CompareOptions.semantic());
@@ -270,7 +268,8 @@ class MergedComparisonTest {
     assertEquals(2, c.images().size());
     for (Comparison cmp : List.of(strict, c)) {
       for (ImageComparison img : cmp.images()) {
-        assertEquals(2, img.layers().stream().filter(l -> l.a().isPresent()).count(), img.platform());
+        // two origins: one layer each, then the top layer
+        assertEquals(3, img.layers().stream().filter(l -> l.a().isPresent()).count(), img.platform());
         assertEquals(1, img.layers().stream().filter(l -> l.b().isPresent()).count(), img.platform());
         List<Finding> fs = files(cmp).stream().filter(f -> f.subject().startsWith(img.platform() + " ")).toList();
         assertEquals(List.of("FILE_CHANGED " + img.platform() + " merged etc/apko.json"),

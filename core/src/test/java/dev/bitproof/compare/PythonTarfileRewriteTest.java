@@ -60,7 +60,8 @@ class PythonTarfileRewriteTest {
   @Test
   void tarfileRewriteIsExplainedByFieldNotHeaderDigest(@TempDir Path tmp) throws Exception {
     python();
-    Path golden = SharedData.apkoTestdata().resolve("golden");
+    // the demo's published image (testdata/demo, made by our build in apko's tar format)
+    Path golden = SharedData.testdata("demo/published");
     Path t = TestLayouts.rewrite(golden, tmp.resolve("py"), (arch, tar) -> rewrite(tmp, tar), null, false);
     Comparison c = ImageComparatorTest.compare(golden, t, CompareOptions.strict().withPlatform(dev.bitproof.oci.Platform.parse("linux/amd64")));
     assertEquals(Verdict.DIFFERENT, c.verdict());

@@ -3,13 +3,13 @@ package dev.bitproof.compress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.bitproof.oci.Digest;
+import dev.bitproof.testing.SharedCsvSource;
 import dev.bitproof.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * apko's published layers, decompressed and compressed again with our encoder, must come back byte for byte:
@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class ApkoGzipGoldenTest {
   @ParameterizedTest(name = "{0} {1}")
-  @CsvSource({
+  @SharedCsvSource(data = "apk/apko/internal/cli/testdata", value = {
       "golden, c7557730da0e2d7fb242d8d1ac6dcf7e3a2439732aa5981270b4f3a02454b738, 3072",
       "golden, 7e0f9d62f6cab4785e18a55f17d03f20ffb776881f1f46258efd9458f7cdaf08, 3079",
       "base_image, 583625b6164fff3b017f62b9fcd60cb53fff18a7e89ee538212134a13fc29fb1, 4123",

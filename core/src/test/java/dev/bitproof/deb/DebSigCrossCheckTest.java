@@ -3,6 +3,7 @@ package dev.bitproof.deb;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.bitproof.report.Finding;
+import dev.bitproof.testing.SharedCsvSource;
 import dev.bitproof.testing.SharedData;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
@@ -14,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 /** Same verdicts as Debian's debsig-verify and gpgv on the real debsig fixtures. */
 class DebSigCrossCheckTest {
@@ -25,7 +25,7 @@ class DebSigCrossCheckTest {
 
   /** Our summary code for a deb, and debsig-verify's exit code for it (0 ok, 10 unsigned, 13 failed). */
   @ParameterizedTest(name = "{0}")
-  @CsvSource({
+  @SharedCsvSource(data = "deb/debsig", value = {
     "debsig/netbase_6.4_all.debsigs-origin.deb, DEB_EMBEDDED_SIGNATURE_VERIFIED, 0",
     "debsig/netbase_6.4_all.debsigs-origin.TAMPERED-data.deb, DEB_EMBEDDED_SIGNATURE_FAILED, 13",
     "debs/netbase_6.4_all.deb, DEB_SIGNATURE_NONE, 10",
@@ -48,7 +48,7 @@ class DebSigCrossCheckTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource({
+  @SharedCsvSource(data = "deb/debsig", value = {
     "debsig/netbase_6.4_all.debsigs-origin.deb, GOODSIG",
     "debsig/netbase_6.4_all.debsigs-origin.TAMPERED-data.deb, BADSIG",
   })

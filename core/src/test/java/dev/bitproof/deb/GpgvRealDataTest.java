@@ -2,6 +2,7 @@ package dev.bitproof.deb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.bitproof.testing.SharedCsvSource;
 import dev.bitproof.testing.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,12 +10,11 @@ import java.time.Instant;
 import java.util.List;
 import org.bouncycastle.openpgp.PGPSignature;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 /** Our verdict and gpgv's on the real Release files: the same number of good and bad signatures. */
 class GpgvRealDataTest {
   @ParameterizedTest(name = "{0} {1}")
-  @CsvSource({
+  @SharedCsvSource(data = "deb/release", value = {
     "bookworm_InRelease, '', 3, 0",
     "bookworm-updates_InRelease, '', 2, 0",
     "bookworm_Release, bookworm_Release.gpg, 3, 0",

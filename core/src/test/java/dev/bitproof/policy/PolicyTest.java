@@ -219,10 +219,10 @@ class PolicyTest {
     assertFalse(p.settings(Rule.SHELL_PRESENT).enabled());
   }
 
-  /** apko's golden image: root user (apko's default), no shell, an apk database. */
+  /** An apko-style image the test builds ({@code TestApkoImage}): root user (apko's default), no shell, an apk database. */
   @Test
-  void goldenApkoImage() throws Exception {
-    Path golden = SharedData.apkoTestdata().resolve("golden");
+  void goldenApkoImage(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    Path golden = dev.bitproof.testing.TestApkoImage.build(tmp).published();
     try (ImageSource src = Transports.source(ImageReference.parse("oci:" + golden), TransportOptions.defaults())) {
       Images.Resolved r = Images.walk(src).images().get(0);
       ImageFacts facts = ImageFacts.gather(src, r.manifest(), r.config());

@@ -135,10 +135,19 @@ class BadInputTest {
   }
 
   @Test
-  void preApko013LockIsRefused() {
-    Path cli = SharedData.require("apk/apko/internal/cli");
-    CheckException e = fails(BuildRequest.of(cli.resolve("testdata/apko.yaml"), cli)
-        .withLockFile(cli.resolve("testdata/apko.pre-0.13.lock.json")));
+  void preApko013LockIsRefused(@TempDir Path tmp) throws IOException {
+    // the demo's lock in the shape apko wrote before 0.13: no config, no per-package Q1 checksum
+    Path demo = SharedData.testdata("demo");
+    com.fasterxml.jackson.databind.node.ObjectNode lock = (com.fasterxml.jackson.databind.node.ObjectNode)
+        dev.bitproof.json.Json.parse(Files.readAllBytes(demo.resolve("apko.lock.json")), "lock");
+    lock.remove("config");
+    int removed = 0;
+    for (com.fasterxml.jackson.databind.JsonNode p : lock.path("contents").path("packages")) {
+      removed += ((com.fasterxml.jackson.databind.node.ObjectNode) p).remove("checksum") != null ? 1 : 0;
+    }
+    assertEquals(4, removed, "two packages per arch");
+    Path l = Files.write(tmp.resolve("apko.lock.json"), dev.bitproof.json.Json.mapper().writeValueAsBytes(lock));
+    CheckException e = fails(BuildRequest.of(demo.resolve("apko.yaml"), demo).withLockFile(l));
     assertEquals(RebuildCode.LOCK_TOO_OLD, e.code());
   }
 

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bitproof.testing.ApkFixtures;
 import dev.bitproof.apko.Arch;
 import dev.bitproof.apko.ConfigLoader;
 import dev.bitproof.apko.LockFile;
@@ -27,11 +29,13 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Base-image mode (reference apko.md §1.8) on apko's real base image ({@code internal/cli/testdata/base_image}:
+ * Base-image mode (reference apko.md §1.8). The rules (lock, layering, refusals, integrity) on a base image the
+ * tests build ({@link TestBaseImage}); fidelity on apko's real base image ({@code internal/cli/testdata/base_image}:
  * pretend-baselayout, package-x, package-y, built by an older apko) with {@code replayout} from apko's test
  * packages on top, both arches, from a lock that, as apko's {@code ResolveWithBase} writes it, leaves out what
  * the base already has.
@@ -214,116 +218,155 @@ public class BaseImageRebuildTest {
     assertEquals(List.of("replayout", "replayout"), lock.packages().stream().map(LockFile.LockedPackage::name).toList());
   }
 
+  // ---------------------------------------------------------------- on the base image the tests build
+
+  @TempDir
+  static Path fixtureDir;
+  static TestBaseImage fixture;
+
+  @BeforeAll
+  static void buildFixture() throws IOException {
+    fixture = TestBaseImage.build(fixtureDir);
+  }
+
   @Test
-  void baseImageWithoutLockIsRefusedAsApkoDoes(@TempDir Path tmp) throws IOException {
-    Path cli = SharedData.require("apk/apko/internal/cli");
-    Path cfg = tmp.resolve("on-top.apko.yaml");
-    Files.writeString(cfg, CONFIG);
-    CheckException e = assertThrows(CheckException.class, () -> Rebuild.run(BuildRequest.of(cfg, cli)));
+  void buildsOnTopOfAFixtureBaseImage(@TempDir Path tmp) throws IOException {
+    BuildRequest req = fixture.lockedRequest("on-top", TestBaseImage.CONFIG);
+    LockFile lock = LockFile.parse(Files.readAllBytes(req.lockFile().orElseThrow()), "lock");
+    assertEquals(List.of("app"), lock.packages().stream().map(LockFile.LockedPackage::name).toList(),
+        "app's dependency fixture-baselayout is the base's, so only app is locked");
+    assertEquals(List.of("fixture-baselayout", "package-x"),
+        BaseImage.parseInstalled(Files.readAllBytes(fixture.metadata.resolve("x86_64/APKINDEX")), "x").stream()
+            .map(BaseImage.Record::name).toList(), "package-y's record has no closing blank line: dropped as apko does");
+
+    BuildResult r = Rebuild.run(req);
+    assertEquals(1, r.images().size());
+    BuildResult.ArchImage img = r.images().get(0);
+    BuildResult.ArchImage baseImg = fixture.base.images().get(0);
+    assertEquals(2, img.layers().size(), "base layer + ours");
+    BuildResult.Layer bl = img.layers().get(0);
+    BuildResult.Layer baseLayer = baseImg.layers().get(0);
+    assertEquals(baseLayer.descriptor().digest(), bl.descriptor().digest(), "base layer descriptor");
+    assertEquals(baseLayer.descriptor().size(), bl.descriptor().size());
+    assertArrayEquals(Files.readAllBytes(fixture.image.resolve("blobs/sha256").resolve(baseLayer.descriptor().digest().hex())),
+        bl.blob(), "base layer blob kept byte for byte");
+    assertEquals(baseLayer.diffId(), bl.diffId());
+
+    Map<String, byte[]> ours = files(img.layers().get(1).tar());
+    assertTrue(ours.containsKey("usr/bin/app"), "app's file is in our layer: " + ours.keySet());
+    assertFalse(ours.containsKey("x/hello.txt"), "base files are not copied into our layer");
+    assertFalse(ours.containsKey("etc/os-release"), "the base's package is not installed again");
+    assertEquals("app=1.0.0-r0\nfixture-baselayout=1.0.0-r0\npackage-x=1.0.0-r0\n",
+        new String(ours.get("etc/apk/world"), StandardCharsets.UTF_8), "world = lock + base pins, sorted");
+    String db = new String(ours.get("usr/lib/apk/db/installed"), StandardCharsets.UTF_8);
+    assertArrayEquals(img.installedDb(), ours.get("usr/lib/apk/db/installed"));
+    assertEquals(List.of("P:fixture-baselayout", "P:package-x", "P:app"), db.lines().filter(l -> l.startsWith("P:")).toList(),
+        "base records first");
+
+    JsonNode cfg = JSON.readTree(img.config());
+    JsonNode baseCfg = JSON.readTree(baseImg.config());
+    assertEquals(2, cfg.get("history").size());
+    assertEquals(baseCfg.get("history").get(0), cfg.get("history").get(0), "base history kept");
+    assertEquals(List.of(baseLayer.diffId().toString(), img.layers().get(1).diffId().toString()),
+        List.of(cfg.get("rootfs").get("diff_ids").get(0).asText(), cfg.get("rootfs").get("diff_ids").get(1).asText()));
+    JsonNode m = JSON.readTree(img.manifest().bytes());
+    assertEquals(baseLayer.descriptor().digest().toString(), m.get("layers").get(0).get("digest").asText());
+
+    // the same inputs again give the same index, sequential or parallel
+    assertEquals(r.index().digest(), Rebuild.run(req.withParallelism(2)).index().digest());
+    Path out = tmp.resolve("out");
+    r.writeTo(OciLayout.destination(ImageReference.oci(out.toString(), null)), Optional.empty());
+    for (BuildResult.Layer l : img.layers()) {
+      assertEquals(l.descriptor().digest(), Digest.sha256(Files.readAllBytes(out.resolve("blobs/sha256")
+          .resolve(l.descriptor().digest().hex()))), "written blob verifies");
+    }
+  }
+
+  @Test
+  void baseImageWithoutLockIsRefusedAsApkoDoes() throws IOException {
+    Path cfg = fixture.config("no-lock", TestBaseImage.CONFIG);
+    CheckException e = assertThrows(CheckException.class, () -> Rebuild.run(BuildRequest.of(cfg, fixture.dir)));
     assertEquals(RebuildCode.BUILD_BASE_IMAGE_NEEDS_LOCK, e.code());
   }
 
   @Test
-  void missingApkindexAndLayeringAreReported(@TempDir Path tmp) throws IOException {
-    Path cli = SharedData.require("apk/apko/internal/cli");
-    CheckException e = assertThrows(CheckException.class, () -> Rebuild.run(request(cli, tmp,
-        CONFIG.replace("apkindex: ./testdata/base_image/metadata", "apkindex: ./testdata/nowhere"))));
+  void missingApkindexAndLayeringAreReported() {
+    CheckException e = assertThrows(CheckException.class, () -> Rebuild.run(fixture.lockedRequest("no-apkindex",
+        TestBaseImage.CONFIG.replace("apkindex: ./base-metadata", "apkindex: ./nowhere"))));
     assertEquals(RebuildCode.BUILD_BASE_APKINDEX_MISSING, e.code());
-    e = assertThrows(CheckException.class, () -> Rebuild.run(request(cli, tmp,
-        CONFIG + "layering:\n  strategy: origin\n  budget: 2\n")));
+    e = assertThrows(CheckException.class, () -> Rebuild.run(fixture.lockedRequest("layering",
+        TestBaseImage.CONFIG + "layering:\n  strategy: origin\n  budget: 2\n")));
     assertEquals(RebuildCode.BUILD_UNSUPPORTED, e.code());
-    e = assertThrows(CheckException.class, () -> Rebuild.run(request(cli, tmp,
-        CONFIG.replace("image: ./testdata/base_image", "image: ./testdata/golden-nowhere"))));
+    e = assertThrows(CheckException.class, () -> Rebuild.run(fixture.lockedRequest("no-image",
+        TestBaseImage.CONFIG.replace("image: ./base", "image: ./golden-nowhere"))));
     assertEquals(RebuildCode.BUILD_BASE_IMAGE_NOT_FOUND, e.code());
   }
 
   @Test
   void aBaseLayerThatDoesNotMatchItsDiffIdIsAnIntegrityFailure(@TempDir Path tmp) throws IOException {
-    Path cli = SharedData.require("apk/apko/internal/cli");
-    // a copy of the base layout whose amd64 layer is swapped for the arm64 one (descriptor digests fixed up, so
-    // only the diff_id check can notice)
-    Path src = cli.resolve("testdata/base_image");
-    Path copy = tmp.resolve("base");
-    copyTree(src, copy);
-    String amd = BASE_LAYER.get(Arch.AMD64);
-    String arm = BASE_LAYER.get(Arch.ARM64);
-    Path manifest = copy.resolve("blobs/sha256/2ef91a9967f2e1759ea49a8c01cf6a45dd9f9af71fe09bcf2b86175bc4a71314");
-    String mj = Files.readString(manifest).replace(amd, arm).replace("\"size\":4126", "\"size\":4123");
-    Files.delete(manifest);
-    Digest md = Digest.sha256(mj.getBytes(StandardCharsets.UTF_8));
-    Files.writeString(copy.resolve("blobs/sha256").resolve(md.hex()), mj);
-    Path index = copy.resolve("index.json");
-    Files.writeString(index, Files.readString(index).replace(
-        "2ef91a9967f2e1759ea49a8c01cf6a45dd9f9af71fe09bcf2b86175bc4a71314", md.hex()).replace("\"size\":402,\"digest\":\"sha256:" + md.hex(),
-        "\"size\":" + mj.length() + ",\"digest\":\"sha256:" + md.hex()));
-    CheckException e = assertThrows(CheckException.class, () -> BaseImage.load(copy, copy.resolve("metadata"), Arch.AMD64));
+    // the layer descriptor points at another well-formed gzip blob (digest and size right), so only the diff_id
+    // check can notice
+    byte[] other = ApkFixtures.gzip(ApkFixtures.tar(List.of(ApkFixtures.Entry.file("x/evil.txt", "not the base\n")), true));
+    Path copy = fixture.withEditedManifest(tmp.resolve("base"), m -> {
+      ObjectNode l = (ObjectNode) m.get("layers").get(0);
+      l.put("digest", Digest.sha256(other).toString());
+      l.put("size", other.length);
+      return m;
+    });
+    Files.write(copy.resolve("blobs/sha256").resolve(Digest.sha256(other).hex()), other);
+    CheckException e = assertThrows(CheckException.class, () -> BaseImage.load(copy, fixture.metadata, Arch.AMD64));
     assertEquals(RebuildCode.BUILD_BASE_LAYER_MISMATCH, e.code());
-    assertEquals(dev.bitproof.report.CheckException.Kind.INTEGRITY, e.kind());
-    e = assertThrows(CheckException.class, () -> BaseImage.load(src, src.resolve("metadata"), Arch.RISCV64));
+    assertEquals(CheckException.Kind.INTEGRITY, e.kind());
+    e = assertThrows(CheckException.class, () -> BaseImage.load(fixture.image, fixture.metadata, Arch.ARM64));
     assertEquals(RebuildCode.BUILD_BASE_ARCH_MISSING, e.code());
-  }
-
-  static final String AMD_MANIFEST = "2ef91a9967f2e1759ea49a8c01cf6a45dd9f9af71fe09bcf2b86175bc4a71314";
-  static final String AMD_CONFIG = "2580c204e7b254c8988c5cd1840cd58246afafb2479190b6cb3f448341003a5f";
-
-  /** A copy of apko's base layout whose amd64 config is edited, with the manifest and index digests fixed up. */
-  static Path withEditedConfig(Path tmp, java.util.function.UnaryOperator<String> edit) throws IOException {
-    Path src = SharedData.require("apk/apko/internal/cli/testdata/base_image");
-    Path copy = tmp.resolve("edited-base");
-    copyTree(src, copy);
-    Path blobs = copy.resolve("blobs/sha256");
-    String cfg = edit.apply(Files.readString(blobs.resolve(AMD_CONFIG)));
-    Digest cd = Digest.sha256(cfg.getBytes(StandardCharsets.UTF_8));
-    Files.writeString(blobs.resolve(cd.hex()), cfg);
-    String m = Files.readString(blobs.resolve(AMD_MANIFEST)).replace("\"size\":524,\"digest\":\"sha256:" + AMD_CONFIG,
-        "\"size\":" + cfg.length() + ",\"digest\":\"sha256:" + cd.hex());
-    Digest md = Digest.sha256(m.getBytes(StandardCharsets.UTF_8));
-    Files.writeString(blobs.resolve(md.hex()), m);
-    Path index = copy.resolve("index.json");
-    Files.writeString(index, Files.readString(index).replace("\"size\":402,\"digest\":\"sha256:" + AMD_MANIFEST,
-        "\"size\":" + m.length() + ",\"digest\":\"sha256:" + md.hex()));
-    return copy;
+    assertEquals(List.of("fixture-baselayout", "package-x"),
+        BaseImage.load(fixture.image, fixture.metadata, Arch.AMD64).packages().stream().map(BaseImage.Record::name).toList(),
+        "the untouched base loads");
   }
 
   @Test
   void baseConfigsTheRoundTripWouldRewriteAreRefused(@TempDir Path tmp) throws IOException {
-    Path extra = withEditedConfig(tmp.resolve("a"), c -> c.replace("\"config\":{", "\"config\":{\"ExposedPorts\":{\"80/tcp\":{}},"));
-    CheckException e = assertThrows(CheckException.class, () -> BaseImage.load(extra, extra.resolve("metadata"), Arch.AMD64));
+    Path extra = fixture.withEditedConfig(tmp.resolve("a"), c -> replaceOnce(c, "\"config\":{", "\"config\":{\"ExposedPorts\":{\"80/tcp\":{}},"));
+    CheckException e = assertThrows(CheckException.class, () -> BaseImage.load(extra, fixture.metadata, Arch.AMD64));
     assertEquals(RebuildCode.BUILD_UNSUPPORTED, e.code());
     assertTrue(e.getMessage().contains("ExposedPorts"), e.getMessage());
 
-    Path time = withEditedConfig(tmp.resolve("b"), c -> c.replaceFirst("\"created\":\"1970-01-01T00:00:00Z\",\"created_by\"",
+    Path time = fixture.withEditedConfig(tmp.resolve("b"), c -> replaceOnce(c, "\"created\":\"1970-01-01T00:00:00Z\",\"created_by\"",
         "\"created\":\"1970-01-01T00:00:00.000Z\",\"created_by\""));
-    e = assertThrows(CheckException.class, () -> BaseImage.load(time, time.resolve("metadata"), Arch.AMD64));
+    e = assertThrows(CheckException.class, () -> BaseImage.load(time, fixture.metadata, Arch.AMD64));
     assertEquals(RebuildCode.BUILD_UNSUPPORTED, e.code());
 
-    Path ids = withEditedConfig(tmp.resolve("c"), c -> c.replace("\"diff_ids\":[\"", "\"diff_ids\":[\""
+    Path ids = fixture.withEditedConfig(tmp.resolve("c"), c -> replaceOnce(c, "\"diff_ids\":[\"", "\"diff_ids\":[\""
         + BASE_DIFF_ID.get(Arch.ARM64) + "\",\""));
-    e = assertThrows(CheckException.class, () -> BaseImage.load(ids, ids.resolve("metadata"), Arch.AMD64));
+    e = assertThrows(CheckException.class, () -> BaseImage.load(ids, fixture.metadata, Arch.AMD64));
     assertEquals(RebuildCode.BUILD_BASE_INVALID, e.code());
     assertEquals(CheckException.Kind.INTEGRITY, e.kind());
   }
 
+  /** {@code s} with {@code from} (which must occur) replaced once: an edit that silently did nothing would pass. */
+  static String replaceOnce(String s, String from, String to) {
+    int i = s.indexOf(from);
+    assertTrue(i >= 0, from + " not in " + s);
+    return s.substring(0, i) + to + s.substring(i + from.length());
+  }
+
   @Test
   void anOversizedApkindexIsRefusedBeforeItIsRead(@TempDir Path tmp) throws IOException {
-    Path src = SharedData.require("apk/apko/internal/cli/testdata/base_image");
     Path meta = tmp.resolve("meta/x86_64");
     Files.createDirectories(meta);
     try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(meta.resolve("APKINDEX").toFile(), "rw")) {
       f.setLength(BaseImage.MAX_APKINDEX + 1); // sparse: nothing is written
     }
-    CheckException e = assertThrows(CheckException.class, () -> BaseImage.load(src, tmp.resolve("meta"), Arch.AMD64));
+    CheckException e = assertThrows(CheckException.class, () -> BaseImage.load(fixture.image, tmp.resolve("meta"), Arch.AMD64));
     assertEquals(RebuildCode.BUILD_BASE_APKINDEX_TOO_LARGE, e.code());
   }
 
   @Test
-  void aPackageOnlyTheBaseIndexHasCannotBeLocked(@TempDir Path tmp) throws IOException {
+  void aPackageOnlyTheBaseIndexHasCannotBeLocked() throws IOException {
     // package-y is in the base's APKINDEX, but apko's ParseInstalled drops it (no blank line after its record), so
     // it is not "in the base" and there is no .apk for it anywhere
-    Path cli = SharedData.require("apk/apko/internal/cli");
-    Path cfg = tmp.resolve("y.apko.yaml");
-    Files.writeString(cfg, CONFIG.replace("- replayout", "- package-y"));
-    CheckException e = assertThrows(CheckException.class, () -> Rebuild.lock(BuildRequest.of(cfg, cli)));
+    Path cfg = fixture.config("y", TestBaseImage.CONFIG.replace("- app", "- package-y"));
+    CheckException e = assertThrows(CheckException.class, () -> Rebuild.lock(BuildRequest.of(cfg, fixture.dir)));
     assertEquals(RebuildCode.BUILD_BASE_PACKAGE_UNAVAILABLE, e.code());
   }
 

@@ -49,16 +49,42 @@ class ConfigFeaturesTest {
     return tmp;
   }
 
+  /**
+   * A repository shaped like apko's layering test packages: {@code replayout} (depends on and replaces
+   * {@code pretend-baselayout}, whose etc/os-release it overwrites), each shipping its SBOM; a separate build-only
+   * repository. Returns the config: {@code extra} YAML appended (e.g. a layering block).
+   */
+  static Path layeringRepo(Path tmp, String extra) throws IOException {
+    TestRepo t = new TestRepo(tmp);
+    t.packages(t.apk("pretend-baselayout", "pretend-baselayout").entry(ApkFixtures.Entry.dir("etc"))
+            .file("etc/os-release", "ID=pretend\n").entry(ApkFixtures.Entry.dir("var")).entry(ApkFixtures.Entry.dir("var/lib"))
+            .entry(ApkFixtures.Entry.dir("var/lib/db")).entry(ApkFixtures.Entry.dir("var/lib/db/sbom"))
+            .file("var/lib/db/sbom/pretend-baselayout-1.0.0-r0.spdx.json", "{}"),
+        t.apk("replayout", "replayout").depend("pretend-baselayout").add("replaces", "pretend-baselayout")
+            .entry(ApkFixtures.Entry.dir("etc")).file("etc/os-release", "ID=replayout\n").entry(ApkFixtures.Entry.dir("var"))
+            .entry(ApkFixtures.Entry.dir("var/lib")).entry(ApkFixtures.Entry.dir("var/lib/db"))
+            .entry(ApkFixtures.Entry.dir("var/lib/db/sbom")).file("var/lib/db/sbom/replayout-1.0.0-r0.spdx.json", "{}"));
+    TestRepo build = new TestRepo(tmp.resolve("build"));
+    build.packages(build.apk("build-tool", "build-tool").file("build-tool", "x"));
+    Path cfg = t.config(extra, "replayout");
+    // the build-only and runtime-only repositories go beside the ordinary one
+    Files.writeString(cfg, Files.readString(cfg).replace("  repositories:\n", "  build_repositories:\n    - " + build.repo
+        + "\n  runtime_repositories:\n    - apk.cgr.dev/runtime-only-repo\n  repositories:\n"));
+    return cfg;
+  }
+
   @Test
   void originLayeringGivesTwoLayersAndRuntimeOnlyRepositories(@TempDir Path tmp) throws IOException {
-    Path wd = workDir(tmp);
-    BuildResult r = Rebuild.run(BuildRequest.of(wd.resolve("testdata/layering.yaml"), wd)
-        .withAnnotations(Map.of("foo", "bar")));
+    Path cfg = layeringRepo(tmp, "layering:\n  strategy: origin\n  budget: 2\n");
+    BuildResult r = Rebuild.run(BuildRequest.of(cfg, tmp).withAnnotations(Map.of("foo", "bar")));
+    assertEquals(1, r.images().size());
     for (BuildResult.ArchImage img : r.images()) {
       assertEquals(2, img.layers().size(), img.arch() + ": replayout replaces pretend-baselayout: one group + top");
       Map<String, TarArchiveEntry> pkgLayer = entries(img.layers().get(0).tar());
       Map<String, TarArchiveEntry> top = entries(img.layers().get(1).tar());
       assertTrue(pkgLayer.containsKey("etc/os-release") && !top.containsKey("etc/os-release"), pkgLayer.keySet().toString());
+      assertEquals("ID=replayout\n", new String(GoldenRebuildTest.tarEntry(img.layers().get(0).tar(), "etc/os-release"),
+          StandardCharsets.UTF_8), "the replacing package's file wins");
       assertTrue(pkgLayer.containsKey("var/lib/db/sbom/replayout-1.0.0-r0.spdx.json"));
       assertTrue(pkgLayer.containsKey("usr/lib/apk/db/installed"), "partial installed DB in the package layer");
       assertEquals(new String(img.installedDb(), StandardCharsets.UTF_8), new String(GoldenRebuildTest.tarEntry(
@@ -70,17 +96,17 @@ class ConfigFeaturesTest {
       assertTrue(top.containsKey("dev/console") && top.containsKey("etc/apko.json"));
       String repos = new String(GoldenRebuildTest.tarEntry(img.layers().get(1).tar(), "etc/apk/repositories"),
           StandardCharsets.UTF_8);
-      assertEquals("./testdata/packages\napk.cgr.dev/runtime-only-repo\n", repos, "build repo excluded");
+      assertEquals(tmp.resolve("repo") + "\napk.cgr.dev/runtime-only-repo\n", repos, "build repo excluded");
       String config = new String(img.config(), StandardCharsets.UTF_8);
       assertEquals(2, config.split("\"created_by\":\"apko\"", -1).length - 1, "one history entry per layer: " + config);
       assertFalse(config.contains("single-layer"), config);
     }
+    assertTrue(new String(r.index().bytes(), StandardCharsets.UTF_8).contains("\"foo\":\"bar\""), "the annotation");
   }
 
   @Test
   void emptyLayeringIsOneLayerAndShowsInApkoJson(@TempDir Path tmp) throws IOException {
-    Path wd = workDir(tmp);
-    BuildResult r = Rebuild.run(BuildRequest.of(wd.resolve("testdata/empty-layering.yaml"), wd));
+    BuildResult r = Rebuild.run(BuildRequest.of(layeringRepo(tmp, "# Empty layering configuration\nlayering: {}\n"), tmp));
     for (BuildResult.ArchImage img : r.images()) {
       assertEquals(1, img.layers().size());
       String apkoJson = new String(GoldenRebuildTest.tarEntry(img.layers().get(0).tar(), "etc/apko.json"),
@@ -236,16 +262,19 @@ class ConfigFeaturesTest {
         .contains("\"Entrypoint\":[\"/bin/s6-svscan\",\"/sv\"]"));
   }
 
+  /** On the demo's inputs (testdata/demo): SOURCE_DATE_EPOCH moves the created times, not the layer. */
   @Test
   void sourceDateEpochSetsCreatedButNotFileTimes(@TempDir Path tmp) throws IOException {
-    Path cli = SharedData.require("apk/apko/internal/cli");
-    BuildResult r = Rebuild.run(GoldenRebuildTest.request(cli).withSourceDateEpoch(1700000000L)
-        .withLockFile(cli.resolve("testdata/apko.lock.json")));
+    Path demo = SharedData.testdata("demo");
+    BuildRequest req = BuildRequest.of(demo.resolve("apko.yaml"), demo).withLockFile(demo.resolve("apko.lock.json"));
+    BuildResult plain = Rebuild.run(req);
+    // the demo's packages were built at 1700000000, the date a build without an epoch takes
+    assertTrue(new String(plain.images().get(0).config(), StandardCharsets.UTF_8).contains("\"created\":\"2023-11-14T22:13:20Z\""));
+    BuildResult r = Rebuild.run(req.withSourceDateEpoch(1600000000L));
     BuildResult.ArchImage img = r.images().get(0);
-    assertEquals("sha256:20f698463c2755b6dc42b7d07e959ed7455a06e7367d507e829a315898f21a01", img.diffIds().get(0).toString(),
-        "file mtimes are not clamped, so the layer does not change");
-    assertTrue(new String(img.config(), StandardCharsets.UTF_8).contains("\"created\":\"2023-11-14T22:13:20Z\""));
-    assertTrue(new String(r.index().bytes(), StandardCharsets.UTF_8).contains("2023-11-14T22:13:20Z"));
+    assertEquals(plain.images().get(0).diffIds(), img.diffIds(), "file mtimes are not clamped, so the layer does not change");
+    assertTrue(new String(img.config(), StandardCharsets.UTF_8).contains("\"created\":\"2020-09-13T12:26:40Z\""));
+    assertTrue(new String(r.index().bytes(), StandardCharsets.UTF_8).contains("2020-09-13T12:26:40Z"));
   }
 
   static Stream<Path> examples() throws IOException {

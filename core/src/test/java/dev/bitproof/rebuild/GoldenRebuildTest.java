@@ -128,14 +128,19 @@ class GoldenRebuildTest {
     assertEquals(INDEX, r.index().digest());
   }
 
+  /** On the demo's inputs (testdata/demo, two arches): one worker or two, the same index bytes. */
   @Test
   void buildIsDeterministicSequentialOrParallel() throws IOException {
-    Path cli = cliDir();
-    BuildRequest req = request(cli).withLockFile(cli.resolve("testdata/apko.lock.json"));
+    Path demo = SharedData.testdata("demo");
+    BuildRequest req = BuildRequest.of(demo.resolve("apko.yaml"), demo).withLockFile(demo.resolve("apko.lock.json"));
     BuildResult a = Rebuild.run(req.withParallelism(1));
     BuildResult b = Rebuild.run(req.withParallelism(2));
+    assertEquals(2, a.images().size());
     assertEquals(a.index().digest(), b.index().digest());
     assertEquals(new String(a.index().bytes()), new String(b.index().bytes()));
+    for (int i = 0; i < 2; i++) {
+      assertEquals(a.images().get(i).layers().get(0).descriptor().digest(), b.images().get(i).layers().get(0).descriptor().digest());
+    }
   }
 
   @Test

@@ -12,6 +12,7 @@ import dev.bitproof.oci.transport.ImageSource;
 import dev.bitproof.oci.transport.Images;
 import dev.bitproof.oci.transport.TransportOptions;
 import dev.bitproof.oci.transport.Transports;
+import dev.bitproof.testing.SharedCsvSource;
 import dev.bitproof.testing.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
 /** Our apko-compatible SPDX output against apko's own golden SBOMs and its generator's unit goldens. */
@@ -49,6 +49,48 @@ class ApkoSpdxTest {
     }
   }
 
+  /**
+   * apko's document structure on an apko-style image the tests build ({@code TestApkoImage}): the image, its layer,
+   * the OS from os-release, and each package's own shipped SBOM elements copied in; deterministic, and checked clean
+   * against the image it describes.
+   */
+  @Test
+  void apkoFormOfAFixtureImageHasApkosStructure(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    dev.bitproof.testing.TestApkoImage.Built fx = dev.bitproof.testing.TestApkoImage.build(tmp);
+    try (ImageSource src = Transports.source(fx.reference(), TransportOptions.defaults())) {
+      Images.Tree tree = Images.walk(src);
+      LoadedImage img = LoadedImage.load(src, tree, tree.images().get(0));
+      ApkoSpdx.Options o = new ApkoSpdx.Options("Tool: apko (devel)", "fixture:latest");
+      byte[] doc = ApkoSpdx.render(SbomGenerator.apkoSpdx(img, o));
+      assertArrayEquals(doc, ApkoSpdx.render(SbomGenerator.apkoSpdx(LoadedImage.load(src, tree, tree.images().get(0)), o)),
+          "deterministic");
+      JsonNode d = Json.parse(doc, "ours");
+      String manifest = fx.result().images().get(0).manifest().digest().toString();
+      String layer = fx.result().images().get(0).layers().get(0).descriptor().digest().toString();
+      String imageId = "SPDXRef-Package-Image-" + manifest.replace(':', '-');
+      assertEquals("[\"" + imageId + "\"]", d.get("documentDescribes").toString());
+      assertEquals("Tool: apko (devel)", d.path("creationInfo").path("creators").get(0).asText());
+      Map<String, JsonNode> byId = new java.util.TreeMap<>();
+      d.get("packages").forEach(p -> byId.put(p.get("SPDXID").asText(), p));
+      JsonNode image = byId.get(imageId);
+      assertEquals("CONTAINER", image.get("primaryPackagePurpose").asText());
+      assertEquals("pkg:oci/fixture@" + manifest + "?arch=amd64&mediaType=application%2Fvnd.oci.image.manifest.v1%2Bjson&os=linux",
+          image.get("externalRefs").get(0).get("referenceLocator").asText());
+      assertEquals("CONTAINER", byId.get("SPDXRef-Package-ImageLayer-" + layer.replace(':', '-')).get("primaryPackagePurpose").asText());
+      JsonNode os = d.get("packages").findParents("primaryPackagePurpose").stream()
+          .filter(p -> p.get("primaryPackagePurpose").asText().equals("OPERATING_SYSTEM")).findFirst().orElseThrow();
+      assertEquals("1.0", os.get("versionInfo").asText(), "VERSION_ID of etc/os-release");
+      for (String pkg : List.of("fixture-baselayout", "fixture-hello")) {
+        JsonNode p = byId.get("SPDXRef-Package-apk-" + pkg + "-1.0.0-r0");
+        assertEquals("pkg:apk/bitproof-fixture/" + pkg + "@1.0.0-r0?arch=x86_64", p.get("externalRefs").get(0).get("referenceLocator").asText(),
+            "copied from the package's own SBOM");
+      }
+      SbomDocument read = SbomReader.read(doc, "ours");
+      List<dev.bitproof.report.Finding> fs = SbomCheck.compare(img.contents(), read, img.identity(), "ours");
+      assertEquals(List.of(), fs.stream().filter(dev.bitproof.report.Finding::fails).toList(), fs.toString());
+    }
+  }
+
   /** Every JSON kind a copied SBOM may carry comes out as Go's indenting encoder writes it. */
   @Test
   void renderWritesEveryJsonKindAsGoEncoderDoes() throws Exception {
@@ -74,7 +116,7 @@ class ApkoSpdxTest {
 
   /** apko's {@code pkg/sbom/generator/spdx} test cases: the same options, the same embedded SBOMs, the same output. */
   @ParameterizedTest
-  @CsvSource({
+  @SharedCsvSource(data = "apk/apko/pkg/sbom/generator/spdx/testdata", value = {
       "custom-license, unknown, unknown, font-ubuntu=0.869-r1",
       "no-supplier, 'Apko Images, Plc', apko-images, libattr1=2.5.1-r2",
       "package-deduplicating, unknown, unknown, logstash-8=8.15.3-r4 logstash-8-compat=8.15.3-r4",

@@ -6,12 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bitproof.report.CheckException;
-import dev.bitproof.testing.SharedData;
+import dev.bitproof.oci.transport.ImageSource;
+import dev.bitproof.oci.transport.Images;
+import dev.bitproof.oci.transport.TransportOptions;
+import dev.bitproof.oci.transport.Transports;
+import dev.bitproof.testing.TestApkoImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,16 +32,32 @@ class SbomReaderTest {
     return assertThrows(CheckException.class, () -> SbomReader.read(bytes, "hostile"));
   }
 
+  @TempDir
+  static Path fixtureDir;
+  static TestApkoImage.Built fixture;
+  static byte[] fixtureSpdx;
+
+  /** The x86_64 SPDX document in apko's form of the apko-style image the tests build. */
+  @BeforeAll
+  static void buildFixture() throws Exception {
+    fixture = TestApkoImage.build(fixtureDir);
+    try (ImageSource src = Transports.source(fixture.reference(), TransportOptions.defaults())) {
+      Images.Tree tree = Images.walk(src);
+      fixtureSpdx = ApkoSpdx.render(SbomGenerator.apkoSpdx(LoadedImage.load(src, tree, tree.images().get(0)),
+          new ApkoSpdx.Options("Tool: apko (devel)", "fixture:latest")));
+    }
+  }
+
   @Test
   void detectsEveryFormatFromContent() throws Exception {
-    Path golden = SharedData.apkoTestdata().resolve("golden/sboms/sbom-x86_64.spdx.json");
-    SbomDocument spdx = SbomReader.read(Files.readAllBytes(golden), "g");
+    SbomDocument spdx = SbomReader.read(fixtureSpdx, "g");
     assertEquals(SbomFormat.SPDX_JSON, spdx.format());
     assertEquals("SPDX-2.3", spdx.specVersion());
     assertTrue(spdx.fromApko());
-    assertEquals(List.of("sha256:69f0237c7f8cf0b8a329d1bf1d6870c870c4ec323e39d3a6da59596632d0f2f4"),
-        spdx.describes().stream().map(Object::toString).toList());
-    assertEquals(2, spdx.osPackages().size());
+    assertEquals(List.of(fixture.result().images().get(0).manifest().digest().toString()),
+        spdx.describes().stream().map(Object::toString).toList(), "describes the amd64 image's manifest");
+    assertEquals(List.of("fixture-baselayout", "fixture-hello"), spdx.osPackages().stream().map(c -> c.purl().orElseThrow().name())
+        .sorted().toList());
 
     SbomDocument cdx = SbomReader.read(b("""
         {"bomFormat":"CycloneDX","specVersion":"1.5","version":1,
@@ -64,7 +85,7 @@ class SbomReaderTest {
 
   @Test
   void unwrapsInTotoStatementsAndDsseEnvelopes() throws Exception {
-    String spdx = Files.readString(SharedData.apkoTestdata().resolve("golden/sboms/sbom-x86_64.spdx.json"));
+    String spdx = new String(fixtureSpdx, StandardCharsets.UTF_8);
     String statement = "{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[],"
         + "\"predicateType\":\"https://spdx.dev/Document\",\"predicate\":" + spdx + "}";
     assertEquals(2, SbomReader.read(b(statement), "s").osPackages().size());
@@ -73,6 +94,19 @@ class SbomReaderTest {
     assertEquals(2, SbomReader.read(b(dsse), "d").osPackages().size());
     CheckException e = fails(b("{\"_type\":\"https://in-toto.io/Statement/v1\",\"predicateType\":\"https://slsa.dev/provenance/v1\",\"predicate\":{}}"));
     assertEquals(SbomCode.SBOM_FORMAT_UNKNOWN, e.code());
+  }
+
+  /** A bit flipped in the image purl's digest so that it is no longer hex: a finding, not a document with no subject. */
+  @Test
+  void aContainerPurlWithABrokenDigestIsAFinding() throws Exception {
+    String good = new String(fixtureSpdx, StandardCharsets.UTF_8);
+    String digest = fixture.result().images().get(0).manifest().digest().hex();
+    String broken = good.replace("@sha256:" + digest, "@sha256:" + digest.substring(0, 3) + "g" + digest.substring(4));
+    assertTrue(!broken.equals(good), "the image purl names the manifest digest");
+    SbomDocument doc = SbomReader.read(broken.getBytes(StandardCharsets.UTF_8), "broken");
+    assertEquals(List.of(SbomCode.SBOM_PURL_INVALID), doc.integrity().stream().map(dev.bitproof.report.Finding::code).toList(),
+        doc.integrity().toString());
+    assertEquals(List.of(), SbomReader.read(fixtureSpdx, "good").integrity());
   }
 
   @Test

@@ -184,12 +184,26 @@ class SbomTamperTest {
     assertAllRefused(demoLayout(), cdx, m);
   }
 
-  // ---------------------------------------------------------------- the real SBOMs the corpus mutated
+  // ---------------------------------------------------------------- apko's documents, as the corpus mutated them
+
+  /**
+   * apko's per-arch ({@code 0}) or index ({@code -1}) SPDX document for an apko-style image the test builds (packages
+   * that ship their SBOMs), in apko's form byte for byte ({@code ApkoSpdxTest} holds that form to apko's goldens).
+   */
+  static ObjectNode apkoForm(Path layout, int image) throws Exception {
+    ApkoSpdx.Options o = new ApkoSpdx.Options("Tool: apko (devel)", "fixture:latest");
+    try (ImageSource src = Transports.source(ImageReference.parse("oci:" + layout), TransportOptions.defaults())) {
+      Images.Tree tree = Images.walk(src);
+      byte[] doc = ApkoSpdx.render(image < 0 ? SbomGenerator.apkoSpdxIndex(tree, o)
+          : SbomGenerator.apkoSpdx(LoadedImage.load(src, tree, tree.images().get(image)), o));
+      return (ObjectNode) Json.parse(doc, "apko form");
+    }
+  }
 
   @Test
-  void apkoGoldenSpdxRefusesEveryIdentityMutant() throws Exception {
-    Path golden = SharedData.apkoTestdata().resolve("golden");
-    ObjectNode spdx = (ObjectNode) Json.parse(Files.readAllBytes(golden.resolve("sboms/sbom-x86_64.spdx.json")), "g");
+  void apkoFormSpdxRefusesEveryIdentityMutant(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    Path golden = dev.bitproof.testing.TestApkoImage.build(tmp).published();
+    ObjectNode spdx = apkoForm(golden, 0);
     List<Mutant> m = spdxMutants();
     m.add(new Mutant("OS package version changed", d -> pkg(d, n -> n.path("primaryPackagePurpose").asText()
         .equals("OPERATING_SYSTEM")).put("versionInfo", "1.0.1")));
@@ -197,9 +211,9 @@ class SbomTamperTest {
   }
 
   @Test
-  void apkoGoldenIndexSpdxRefusesIdentityMutants() throws Exception {
-    Path golden = SharedData.apkoTestdata().resolve("golden");
-    ObjectNode spdx = (ObjectNode) Json.parse(Files.readAllBytes(golden.resolve("sboms/sbom-index.spdx.json")), "g");
+  void apkoFormIndexSpdxRefusesIdentityMutants(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    Path golden = dev.bitproof.testing.TestApkoImage.build(tmp).published();
+    ObjectNode spdx = apkoForm(golden, -1);
     List<Mutant> m = new ArrayList<>();
     m.add(new Mutant("index checksum zeroed", d -> ((ObjectNode) pkg(d, n -> n.path("SPDXID").asText().equals(d.get("documentDescribes").get(0).asText()))
         .get("checksums").get(0)).put("checksumValue", "0".repeat(64))));

@@ -17,6 +17,7 @@ import dev.bitproof.oci.transport.Transports;
 import dev.bitproof.report.Code;
 import dev.bitproof.report.Finding;
 import dev.bitproof.testing.SharedData;
+import dev.bitproof.testing.TestApkoImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +35,50 @@ import org.junit.jupiter.api.io.TempDir;
 class SbomVerificationTest {
   static Path golden() {
     return SharedData.apkoTestdata().resolve("golden");
+  }
+
+  @TempDir
+  static Path fixtureDir;
+  static TestApkoImage.Built fixture;
+
+  /** The apko-style image the tests build (packages that ship their SBOMs), built once. */
+  @BeforeAll
+  static void buildFixture() throws Exception {
+    fixture = TestApkoImage.build(fixtureDir);
+  }
+
+  /** apko's three documents (index, x86_64, aarch64) for the fixture image, as our generator writes them in apko's form. */
+  static List<SbomVerification.Input> fixtureApkoSboms() throws Exception {
+    List<SbomVerification.Input> in = new ArrayList<>();
+    ApkoSpdx.Options o = new ApkoSpdx.Options("Tool: apko (devel)", "fixture:latest");
+    try (ImageSource src = Transports.source(fixture.reference(), TransportOptions.defaults())) {
+      Images.Tree tree = Images.walk(src);
+      in.add(new SbomVerification.Input("sbom-index.spdx.json", ApkoSpdx.render(SbomGenerator.apkoSpdxIndex(tree, o)), Optional.empty()));
+      for (int i = 0; i < 2; i++) {
+        LoadedImage img = LoadedImage.load(src, tree, tree.images().get(i));
+        in.add(new SbomVerification.Input("sbom-" + TestApkoImage.ARCHS.get(i) + ".spdx.json",
+            ApkoSpdx.render(SbomGenerator.apkoSpdx(img, o)), Optional.empty()));
+      }
+    }
+    return in;
+  }
+
+  @Test
+  void fixtureIndexWithAllThreeApkoStyleSbomsPasses() throws Exception {
+    SbomVerification.Result r = run(fixture.published(), "oci:" + fixture.published(), fixtureApkoSboms());
+    assertEquals(Set.of(), codes(r.findings(), true), r.findings().toString());
+    Set<Code> all = codes(r.findings(), false);
+    assertTrue(all.containsAll(Set.of(SbomCode.SBOM_INDEX_MATCHES, SbomCode.SBOM_SUBJECT_MATCHES, SbomCode.SBOM_MATCHES_IMAGE,
+        SbomCode.SBOM_EMBEDDED_MATCH, SbomCode.INSTALLED_DB_MATCHES_LAYERS)), all.toString());
+    assertEquals(2, r.findings().stream().filter(f -> f.code().equals(SbomCode.SBOM_SUBJECT_MATCHES)).count());
+    // the x86_64 document held to the arm64 image alone: another image's SBOM
+    List<SbomVerification.Input> amd = List.of(fixtureApkoSboms().get(1));
+    try (ImageSource src = Transports.source(fixture.reference(), TransportOptions.defaults())) {
+      Images.Tree tree = Images.walk(src);
+      SbomVerification.Result arm = SbomVerification.run(src, tree, amd,
+          Optional.of(dev.bitproof.oci.Platform.parse("linux/arm64")));
+      assertTrue(codes(arm.findings(), true).contains(SbomCode.SBOM_SUBJECT_MISMATCH), arm.findings().toString());
+    }
   }
 
   static SbomVerification.Result run(Path layout, String ref, List<SbomVerification.Input> in) throws Exception {
@@ -65,7 +111,7 @@ class SbomVerificationTest {
 
   @Test
   void verifyEntryPointFindsTheShippedSbomsOrSaysThereIsNone(@TempDir Path tmp) throws Exception {
-    ImageReference g = ImageReference.parse("oci:" + golden());
+    ImageReference g = fixture.reference();
     try (ImageSource src = Transports.source(g, TransportOptions.defaults())) {
       SbomVerification.Result r = SbomVerification.ifPresent(g, src, TransportOptions.defaults()).orElseThrow();
       assertEquals(List.of("linux/amd64 var/lib/db/sbom", "linux/arm64 var/lib/db/sbom"), r.sboms());
@@ -87,9 +133,9 @@ class SbomVerificationTest {
 
   @Test
   void anotherImagesIndexSbomIsCaught() throws Exception {
-    Path g = golden();
-    Path base = SharedData.apkoTestdata().resolve("base_image");
-    SbomVerification.Result r = run(g, "oci:" + g, List.of(file(base.resolve("sboms/sbom-index.spdx.json"))));
+    // the fixture image's index SBOM held to the demo's published image
+    Path demo = SharedData.testdata("demo/published");
+    SbomVerification.Result r = run(demo, "oci:" + demo, List.of(fixtureApkoSboms().get(0)));
     assertTrue(codes(r.findings(), true).contains(SbomCode.SBOM_SUBJECT_MISMATCH), r.findings().toString());
   }
 

@@ -33,8 +33,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code verify} end to end on apko's TestBuild inputs (config, lock file, signed repository) against the golden
- * image and against tampered copies of the image or of the repository, with our real rebuild.
+ * {@code verify} end to end with our real rebuild: on apko's TestBuild inputs (config, lock file, signed repository)
+ * against the golden image (fidelity, ../shared), and on the demo's inputs ({@code testdata/demo}, made by the
+ * project) against tampered copies of its published image or of its repository.
  */
 class GoldenVerifyTest {
   static Path cli() {
@@ -42,8 +43,17 @@ class GoldenVerifyTest {
   }
 
   static Report verify(Path cliDir, Path published, Path tmp) throws Exception {
-    Verifier.Request req = new Verifier.Request(cliDir.resolve("testdata/apko.yaml"),
-        Optional.of(cliDir.resolve("testdata/apko.lock.json")), Optional.empty(), OptionalLong.empty(),
+    return verify(cliDir, cliDir.resolve("testdata"), published, tmp);
+  }
+
+  /** The demo's inputs: apko.yaml and apko.lock.json at the top of {@code demo}. */
+  static Path demo() {
+    return SharedData.testdata("demo");
+  }
+
+  static Report verify(Path cliDir, Path inputs, Path published, Path tmp) throws Exception {
+    Verifier.Request req = new Verifier.Request(inputs.resolve("apko.yaml"),
+        Optional.of(inputs.resolve("apko.lock.json")), Optional.empty(), OptionalLong.empty(),
         "oci:" + published, tmp, CompareOptions.strict(), Verdict.CONTENT_IDENTICAL, TransportOptions.defaults());
     try (ImageSource s = Transports.source(ImageReference.parse("oci:" + published), TransportOptions.defaults())) {
       Report r = Verifier.run(req, new ApkoRebuilder(cliDir), s, List.of(PublishedCheck.sbom()));
@@ -91,7 +101,7 @@ class GoldenVerifyTest {
 
   @Test
   void extraFileInThePublishedImageIsNamed(@TempDir Path tmp) throws Exception {
-    Path t = TestLayouts.rewrite(cli().resolve("testdata/golden"), tmp.resolve("pub"), (arch, tar) -> {
+    Path t = TestLayouts.rewrite(demo().resolve("published"), tmp.resolve("pub"), (arch, tar) -> {
       try {
         return arch.equals("arm64") ? TestLayouts.insertFile(tar, TestLayouts.endOfEntries(tar), "etc/cron.d/miner",
             "* * * * * root /tmp/x\n".getBytes(StandardCharsets.UTF_8)) : null;
@@ -99,7 +109,7 @@ class GoldenVerifyTest {
         throw new java.io.UncheckedIOException(e);
       }
     }, null, false);
-    Report r = verify(cli(), t, tmp.resolve("work"));
+    Report r = verify(demo(), demo(), t, tmp.resolve("work"));
     assertFalse(r.passed());
     assertEquals(Verdict.DIFFERENT, r.verdict().orElseThrow());
     List<Finding> added = fails(r, CompareCode.FILE_ADDED);
@@ -110,9 +120,9 @@ class GoldenVerifyTest {
 
   @Test
   void changedEnvVarInThePublishedConfigIsNamed(@TempDir Path tmp) throws Exception {
-    Path t = TestLayouts.rewrite(cli().resolve("testdata/golden"), tmp.resolve("pub"), null,
+    Path t = TestLayouts.rewrite(demo().resolve("published"), tmp.resolve("pub"), null,
         cfg -> ((ArrayNode) cfg.get("config").get("Env")).add("LD_PRELOAD=/tmp/hook.so"), false);
-    Report r = verify(cli(), t, tmp.resolve("work"));
+    Report r = verify(demo(), demo(), t, tmp.resolve("work"));
     assertEquals(Verdict.DIFFERENT, r.verdict().orElseThrow());
     List<Finding> env = fails(r, CompareCode.CONFIG_FIELD_DIFFERS);
     assertEquals(List.of("linux/amd64 config config.Env LD_PRELOAD", "linux/arm64 config config.Env LD_PRELOAD"),
@@ -122,47 +132,34 @@ class GoldenVerifyTest {
 
   @Test
   void swappedPackageVersionInThePublishedImageIsNamedAsAPackage(@TempDir Path tmp) throws Exception {
-    Path t = TestLayouts.rewrite(cli().resolve("testdata/golden"), tmp.resolve("pub"), (arch, tar) -> {
+    Path t = TestLayouts.rewrite(demo().resolve("published"), tmp.resolve("pub"), (arch, tar) -> {
       if (!arch.equals("amd64")) {
         return null;
       }
-      // same length, so only the installed DB's bytes move: replayout 1.0.0-r0 → 1.0.9-r0
+      // same length, so only the installed DB's bytes move: demo-hello 1.0.0-r0 → 1.0.9-r0
       byte[] b = tar.clone();
-      byte[] from = "P:replayout\nV:1.0.0-r0".getBytes(StandardCharsets.UTF_8);
-      byte[] to = "P:replayout\nV:1.0.9-r0".getBytes(StandardCharsets.UTF_8);
+      byte[] from = "P:demo-hello\nV:1.0.0-r0".getBytes(StandardCharsets.UTF_8);
+      byte[] to = "P:demo-hello\nV:1.0.9-r0".getBytes(StandardCharsets.UTF_8);
       int at = indexOf(b, from);
-      assertTrue(at > 0, "installed DB names replayout");
+      assertTrue(at > 0, "installed DB names demo-hello");
       System.arraycopy(to, 0, b, at, to.length);
       return b;
     }, null, false);
-    Report r = verify(cli(), t, tmp.resolve("work"));
+    Report r = verify(demo(), demo(), t, tmp.resolve("work"));
     assertEquals(Verdict.DIFFERENT, r.verdict().orElseThrow());
     Finding f = fails(r, CompareCode.FILE_CHANGED).get(0);
     assertEquals("linux/amd64 layer 0 usr/lib/apk/db/installed", f.subject());
     assertTrue(f.evidence().get("diff").contains("-V:1.0.0-r0\n+V:1.0.9-r0\n"), f.evidence().get("diff"));
     Finding p = fails(r, CompareCode.PACKAGE_VERSION_DIFFERS).get(0);
-    assertEquals("linux/amd64 layer 0 usr/lib/apk/db/installed replayout", p.subject());
+    assertEquals("linux/amd64 layer 0 usr/lib/apk/db/installed demo-hello", p.subject());
     assertEquals("1.0.0-r0", p.evidence().get("a"));
     assertEquals("1.0.9-r0", p.evidence().get("b"));
   }
 
   @Test
   void packageReSignedWithAnUnknownKeyFailsNamingThePackage(@TempDir Path tmp) throws Exception {
-    Path cli = tmp.resolve("cli");
-    Path td = cli.resolve("testdata");
-    Files.createDirectories(td);
-    for (String f : List.of("apko.yaml", "apko.lock.json", "melange.rsa.pub")) {
-      Files.copy(cli().resolve("testdata").resolve(f), td.resolve(f));
-    }
-    for (String arch : List.of("x86_64", "aarch64")) {
-      Files.createDirectories(td.resolve("packages").resolve(arch));
-      try (var s = Files.list(cli().resolve("testdata/packages").resolve(arch))) {
-        for (Path p : (Iterable<Path>) s::iterator) {
-          Files.copy(p, td.resolve("packages").resolve(arch).resolve(p.getFileName()));
-        }
-      }
-    }
-    Path victim = td.resolve("packages/x86_64/replayout-1.0.0-r0.apk");
+    Path td = TestLayouts.copy(demo(), tmp.resolve("demo"));
+    Path victim = td.resolve("packages/x86_64/demo-hello-1.0.0-r0.apk");
     byte[] apk = Files.readAllBytes(victim);
     ApkPackage pkg = ApkPackage.read(apk, "victim");
     byte[] rest = Arrays.copyOfRange(apk, (int) pkg.control().offset(), apk.length);
@@ -170,10 +167,10 @@ class GoldenVerifyTest {
     byte[] resigned = ApkFixtures.concat(ApkFixtures.signatureStream(ApkFixtures.key("evil.rsa.pub"), "RSA256", control), rest);
     Files.write(victim, resigned);
 
-    Report r = verify(cli, cli().resolve("testdata/golden"), tmp.resolve("work"));
+    Report r = verify(td, td, demo().resolve("published"), tmp.resolve("work"));
     assertFalse(r.passed(), () -> ReportText.render(r, false));
     Finding f = fails(r, ApkCode.APK_SIGNATURE_UNTRUSTED_KEY).get(0);
-    assertEquals("x86_64/replayout-1.0.0-r0.apk", f.subject());
+    assertEquals("x86_64/demo-hello-1.0.0-r0.apk", f.subject());
     assertEquals("evil.rsa.pub", f.evidence().get("key"));
     assertEquals(1, r.findings().stream().filter(Finding::fails).filter(x -> x.code() instanceof ApkCode).count());
     // apk records each package's size in the installed DB: the smaller signature shows in the image too
@@ -184,7 +181,7 @@ class GoldenVerifyTest {
     assertEquals(Verdict.BIT_IDENTICAL, r.comparison().orElseThrow().images().get(1).verdict(), "arm64 untouched");
     // one build, nothing relaxed: the failing package was installed to explain the image and its FAIL kept
     assertTrue(r.notes().stream().noneMatch(n -> n.contains("relaxed")), r.notes().toString());
-    assertEquals(Severity.OK, r.findings().stream().filter(x -> x.subject().equals("aarch64/replayout-1.0.0-r0.apk")
+    assertEquals(Severity.OK, r.findings().stream().filter(x -> x.subject().equals("aarch64/demo-hello-1.0.0-r0.apk")
         && ApkCode.PACKAGE_SIGNATURE.contains(x.code())).findFirst().orElseThrow().severity());
   }
 

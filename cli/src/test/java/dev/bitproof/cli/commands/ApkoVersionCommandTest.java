@@ -42,14 +42,15 @@ class ApkoVersionCommandTest {
 
   @Test
   void unknownOrAmbiguousVersionIsAUsageErrorListingTheKnownOnes(@TempDir Path tmp) {
-    Path dir = case2023();
-    Run unknown = run("build", "-C", dir.toString(), "testdata/apko.yaml", "--apko-version", "v0.11.9",
+    // the demo's inputs and published image (testdata/demo): the version is refused before anything is read
+    Path dir = SharedData.testdata("demo");
+    Run unknown = run("build", "-C", dir.toString(), "apko.yaml", "--apko-version", "v0.11.9",
         "-o", "oci:" + tmp.resolve("o"));
     assertEquals(2, unknown.code(), unknown.err());
     assertTrue(unknown.err().contains("APKO_VERSION_UNKNOWN") && unknown.err().contains("v0.12.0–v0.14.0"),
         unknown.err());
-    Run ambiguous = run("verify", "--image", "oci:" + dir.resolve("testdata/golden"), "--context", dir.toString(),
-        dir.resolve("testdata/apko.yaml").toString(), "--apko-version", "0.27");
+    Run ambiguous = run("verify", "--image", "oci:" + dir.resolve("published"), "--context", dir.toString(),
+        dir.resolve("apko.yaml").toString(), "--apko-version", "0.27");
     assertEquals(2, ambiguous.code(), ambiguous.err());
     assertTrue(ambiguous.err().contains("APKO_VERSION_AMBIGUOUS"), ambiguous.err());
     assertFalse(Files.exists(tmp.resolve("o")), "nothing written");

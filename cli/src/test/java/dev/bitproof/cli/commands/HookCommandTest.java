@@ -11,7 +11,7 @@ import dev.bitproof.hook.JobStore;
 import dev.bitproof.json.Json;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.testing.LocalRegistry;
-import dev.bitproof.testing.SharedData;
+import dev.bitproof.testing.TestApkoImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -35,7 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
  * bound that fails with the hook's stderr.
  */
 class HookCommandTest {
-  static final String GOLDEN_INDEX = "sha256:b5f05e6fc882c97d61c1daee566954ae6fc09924f8e152293e2b97a06092069f";
   static final Duration BOUND = Duration.ofMinutes(5);
 
   @TempDir
@@ -83,12 +82,14 @@ class HookCommandTest {
   }
 
   /**
-   * Push the golden image; the registry notifies; the hook rebuilds, compares, records BIT_IDENTICAL, signs the report
-   * and attaches it; {@code attest verify docker://…} then passes on the registry's copy.
+   * Push an apko-style image the test builds ({@link TestApkoImage}); the registry notifies; the hook rebuilds it from
+   * its config and lock, compares, records BIT_IDENTICAL, signs the report and attaches it; {@code attest verify
+   * docker://…} then passes on the registry's copy.
    */
   @Test
   void registryPushIsVerifiedEndToEnd() throws Exception {
-    Path cli = SharedData.require("apk/apko/internal/cli");
+    TestApkoImage.Built img = TestApkoImage.build(tmp.resolve("fixture"));
+    String index = img.result().index().digest().toString();
     Path state = tmp.resolve("state");
     Files.writeString(tmp.resolve("token"), "hook-secret\n");
     String repo = LocalRegistry.uniqueRepository("hook");
@@ -97,27 +98,27 @@ class HookCommandTest {
     Served s = serve("--registry", "127.0.0.1:" + regPort, "--insecure", "--state", state.toString(),
         "--auth-token-file", tmp.resolve("token").toString(),
         "--attest-key", tmp.resolve("k.key").toString(), "--attach",
-        "--verify-config", repo + "=" + cli.resolve("testdata/apko.yaml"),
-        "--verify-lockfile", repo + "=" + cli.resolve("testdata/apko.lock.json"), "--context", cli.toString(),
+        "--verify-config", repo + "=" + img.config(),
+        "--verify-lockfile", repo + "=" + img.lock(), "--context", img.dir().toString(),
         "--max-images", "1");
     LocalRegistry.Endpoint reg = LocalRegistry.notifying(regPort, List.of("http://127.0.0.1:" + s.port() + "/events"),
         Optional.of("hook-secret"));
-    CliRunner.Run copy = CliRunner.run("copy", "oci:" + cli.resolve("testdata/golden"),
+    CliRunner.Run copy = CliRunner.run("copy", "oci:" + img.published(),
         "docker://" + reg.hostPort() + "/" + repo + ":v1", "--insecure", "--quiet");
     assertEquals(0, copy.code(), copy.err());
     assertEquals(0, s.exit().get(BOUND.toSeconds(), TimeUnit.SECONDS), s.err().toString());
 
-    JsonNode r = result(state, repo, GOLDEN_INDEX);
+    JsonNode r = result(state, repo, index);
     assertEquals("PASS", r.get("result").asText(), r.toPrettyString());
     assertEquals("v1", r.get("event").get("tag").asText());
     assertEquals("BIT_IDENTICAL", r.get("verify").get("verdict").asText());
-    assertEquals(GOLDEN_INDEX, r.get("verify").get("subjects").get("b").get("digest").asText());
+    assertEquals(index, r.get("verify").get("subjects").get("b").get("digest").asText());
     List<String> checks = new ArrayList<>();
     r.get("checks").forEach(c -> checks.add(c.get("name").asText() + "=" + c.get("status").asText()));
     assertEquals(List.of("rebuild=PASS", "signatures=PASS", "compare=PASS", "sbom=PASS", "policy-advisory=PASS",
         "apko-version=PASS"), checks);
     assertTrue(r.has("attestation"), r.toPrettyString());
-    CliRunner.Run verified = CliRunner.run("attest", "verify", "docker://" + reg.hostPort() + "/" + repo + "@" + GOLDEN_INDEX,
+    CliRunner.Run verified = CliRunner.run("attest", "verify", "docker://" + reg.hostPort() + "/" + repo + "@" + index,
         "--key", tmp.resolve("k.pub").toString(), "--type", "vsa", "--insecure");
     assertEquals(0, verified.code(), verified.out() + verified.err());
     try (JobStore st = JobStore.sqlite(state, 2)) {
@@ -129,7 +130,8 @@ class HookCommandTest {
   /** Without a config mapping the hook still checks policy and SBOM; an enforced policy fails the root-user image. */
   @Test
   void unmappedPushGetsPolicyAndSbomChecks() throws Exception {
-    Path golden = SharedData.apkoTestdata().resolve("golden");
+    TestApkoImage.Built img = TestApkoImage.build(tmp.resolve("fixture"));
+    Path golden = img.published();
     Path state = tmp.resolve("state");
     String repo = LocalRegistry.uniqueRepository("hook-policy");
     int regPort = LocalRegistry.freePort();
@@ -140,12 +142,12 @@ class HookCommandTest {
     assertEquals(0, CliRunner.run("copy", "oci:" + golden, "docker://" + reg.hostPort() + "/" + repo + ":prod",
         "--insecure", "--quiet").code());
     assertEquals(0, s.exit().get(BOUND.toSeconds(), TimeUnit.SECONDS), s.err().toString());
-    JsonNode r = result(state, repo, GOLDEN_INDEX);
+    JsonNode r = result(state, repo, img.result().index().digest().toString());
     assertEquals("FAIL", r.get("result").asText(), r.toPrettyString());
     assertEquals("FAIL", r.get("checks").get(0).get("status").asText());
     assertEquals("policy", r.get("checks").get(0).get("name").asText());
     assertTrue(r.get("checks").get(0).toString().contains("RUNS_AS_ROOT"));
-    assertEquals("PASS", r.get("checks").get(1).get("status").asText(), "the golden SBOMs match the layers");
+    assertEquals("PASS", r.get("checks").get(1).get("status").asText(), "the shipped SBOMs match the layers");
   }
 
   /** Refused callers; an unreachable image is an ERROR from the configured registry; {@code hook results} reads it. */
@@ -193,7 +195,9 @@ class HookCommandTest {
   /** The config file's rules apply by glob; SIGHUP reloads it: the same image pushed again gets the new policy. */
   @Test
   void configFileRulesAndReloadOnSighup() throws Exception {
-    Path golden = SharedData.apkoTestdata().resolve("golden");
+    TestApkoImage.Built img = TestApkoImage.build(tmp.resolve("fixture"));
+    Path golden = img.published();
+    String index = img.result().index().digest().toString();
     Path state = tmp.resolve("state");
     String repo = LocalRegistry.uniqueRepository("hook-cfg");
     Path cfg = Files.writeString(tmp.resolve("hook.yaml"), "repositories:\n  - match: \"bitproof-test/hook-cfg-*\"\n"
@@ -213,7 +217,7 @@ class HookCommandTest {
     String url = "http://127.0.0.1:" + s.port();
     assertEquals(0, CliRunner.run("copy", "oci:" + golden, "docker://" + reg.hostPort() + "/" + repo + ":one",
         "--insecure", "--quiet").code());
-    assertEquals("FAIL", awaitResult(url, repo, s).path("result").asText(), "the rule enforces the policy");
+    assertEquals("FAIL", awaitResult(url, repo, index, s).path("result").asText(), "the rule enforces the policy");
 
     Files.writeString(cfg, "repositories:\n  - match: \"bitproof-test/hook-cfg-*\"\n    enforcePolicy: false\n");
     LocalRegistry.exec(List.of("kill", "-HUP", Long.toString(ProcessHandle.current().pid())));
@@ -231,10 +235,10 @@ class HookCommandTest {
     }
   }
 
-  static JsonNode awaitResult(String url, String repo, Served s) throws Exception {
+  static JsonNode awaitResult(String url, String repo, String index, Served s) throws Exception {
     long deadline = System.nanoTime() + BOUND.toNanos();
     while (true) {
-      CliRunner.Run q = CliRunner.run("hook", "results", "--url", url, repo + "@" + GOLDEN_INDEX, "--format", "json");
+      CliRunner.Run q = CliRunner.run("hook", "results", "--url", url, repo + "@" + index, "--format", "json");
       if (!q.out().contains("HOOK_RESULT_NOT_FOUND")) {
         JsonNode doc = Json.parse(q.out().getBytes(java.nio.charset.StandardCharsets.UTF_8), "result");
         assertEquals(List.of(), dev.bitproof.cli.JsonSchemaTest.validate(doc), doc.toPrettyString());

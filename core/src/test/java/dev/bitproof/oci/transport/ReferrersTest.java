@@ -374,7 +374,8 @@ class ReferrersTest {
   void realDistribution28FallsBackToTheTagScheme() throws Exception {
     String repo = LocalRegistry.plain() + "/" + LocalRegistry.uniqueRepository("referrers");
     ImageReference image = ImageReference.parse("docker://" + repo + ":v1");
-    try (ImageSource src = OciLayout.source(ImageReference.oci(SharedData.apkoTestdata().resolve("golden").toString(), null));
+    // the demo's published image, whose index is `golden` here
+    try (ImageSource src = OciLayout.source(ImageReference.oci(SharedData.testdata("demo/published").toString(), null));
         ImageDestination dst = Registry.destination(image, INSECURE)) {
       Copier.copy(src, dst, Optional.empty(), Copier.Listener.NONE);
     }

@@ -18,6 +18,7 @@ import dev.bitproof.report.CheckException;
 import dev.bitproof.report.CommonCode;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -30,8 +31,14 @@ import picocli.CommandLine.Command;
       "1:checked and found failures (bad or untrusted signature, tampered or corrupt input, digest mismatch, difference)",
       "2:usage error",
       "3:could not check (input unreachable or not of the expected kind, a named file is missing)",
-      "4:internal error"},
-    subcommands = {
+      "4:internal error"})
+public final class Main implements Runnable {
+  /**
+   * The subcommands, in the order {@code --help} lists them. Not in the {@code @Command} annotation: picocli would
+   * then build every command's model (reflection over all options and mixins) on each start, which was most of a
+   * {@code --version}'s half second; {@link #run} models only the command the arguments name.
+   */
+  static final List<Class<?>> COMMANDS = List.of(
       DemoCommand.class,
       ApkCommand.class,
       dev.bitproof.cli.commands.PolicyCommand.class,
@@ -45,11 +52,46 @@ import picocli.CommandLine.Command;
       dev.bitproof.cli.commands.AttestCommand.class,
       dev.bitproof.cli.commands.KeyCommand.class,
       dev.bitproof.cli.commands.SbomCommand.class,
-      dev.bitproof.cli.commands.HookCommand.class,
-    })
-public final class Main implements Runnable {
+      dev.bitproof.cli.commands.HookCommand.class);
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
+
+  /** The whole command tree with every subcommand's model built (tests that walk all commands). */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    for (Class<?> c : COMMANDS) {
+      cl.addSubcommand(new CommandLine(c));
+    }
+    return cl;
+  }
+
+  /**
+   * The command tree for one run: the subcommand {@code args} names gets its full model, every other one a
+   * placeholder holding only its name and description from its annotation (what {@code --help} lists and what
+   * picocli's "did you mean" suggestions need). A placeholder is never executed: its name is not in the arguments.
+   */
+  static CommandLine commandLineFor(String[] args) {
+    String named = null;
+    for (String a : args) {
+      if (!a.startsWith("-")) {
+        named = a;
+        break;
+      }
+    }
+    CommandLine cl = new CommandLine(new Main());
+    for (Class<?> c : COMMANDS) {
+      Command ann = c.getAnnotation(Command.class);
+      if (ann.name().equals(named) || java.util.Arrays.asList(ann.aliases()).contains(named)) {
+        cl.addSubcommand(new CommandLine(c));
+      } else {
+        CommandLine.Model.CommandSpec placeholder = CommandLine.Model.CommandSpec.create().name(ann.name()).aliases(ann.aliases());
+        placeholder.usageMessage().description(ann.description()).hidden(ann.hidden());
+        cl.addSubcommand(ann.name(), new CommandLine(placeholder));
+      }
+    }
+    return cl;
+  }
 
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
@@ -62,7 +104,7 @@ public final class Main implements Runnable {
 
   /** Runs the CLI with the given writers; returns the exit code. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cl = new CommandLine(new Main());
+    CommandLine cl = commandLineFor(args);
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);

@@ -19,6 +19,7 @@ public final class VerifyingInputStream extends ReadThroughInputStream {
   private final String subject;
   private long count;
   private boolean checked;
+  private java.util.function.LongConsumer progress;
 
   /** {@code expectedSize < 0} means unknown size (only the digest is checked). */
   public VerifyingInputStream(InputStream in, Digest expected, long expectedSize, String subject) {
@@ -27,6 +28,28 @@ public final class VerifyingInputStream extends ReadThroughInputStream {
     this.expectedSize = expectedSize;
     this.md = expected.newMessageDigest();
     this.subject = subject;
+  }
+
+  /**
+   * {@code in} itself when it already verifies exactly this digest and size (a source's blob stream handed to a
+   * destination), else {@code in} wrapped: each byte is hashed once however many layers check it.
+   */
+  public static VerifyingInputStream verifying(InputStream in, Digest expected, long expectedSize, String subject) {
+    if (in instanceof VerifyingInputStream v && v.expected.equals(expected) && v.expectedSize == expectedSize) {
+      return v;
+    }
+    return new VerifyingInputStream(in, expected, expectedSize, subject);
+  }
+
+  /** Told the running byte count after every read (progress display); at most one consumer. */
+  public VerifyingInputStream onProgress(java.util.function.LongConsumer consumer) {
+    this.progress = consumer;
+    return this;
+  }
+
+  /** Bytes read so far. */
+  public long count() {
+    return count;
   }
 
   @Override
@@ -41,6 +64,9 @@ public final class VerifyingInputStream extends ReadThroughInputStream {
     if (expectedSize >= 0 && count > expectedSize) {
       throw CheckException.integrity(IoCode.BLOB_SIZE_MISMATCH, subject,
           "more bytes than the descriptor's size " + expectedSize);
+    }
+    if (progress != null) {
+      progress.accept(count);
     }
     return n;
   }
@@ -60,9 +86,26 @@ public final class VerifyingInputStream extends ReadThroughInputStream {
     }
   }
 
+  /** Copy buffer for blob streams: large reads keep per-call overhead (hash, count, syscalls) small. */
+  public static final int BUFFER = 256 * 1024;
+
+  /**
+   * Copies this stream to {@code out} and reads to its end, so the digest is checked before the caller keeps
+   * anything; returns the bytes copied.
+   */
+  public long transferTo(java.io.OutputStream out) throws IOException {
+    byte[] buf = new byte[BUFFER];
+    long total = 0;
+    for (int n; (n = read(buf, 0, buf.length)) >= 0; ) {
+      out.write(buf, 0, n);
+      total += n;
+    }
+    return total;
+  }
+
   /** Reads to the end (checking), for callers that want the verdict without the bytes. */
   public void drain() throws IOException {
-    byte[] buf = new byte[65536];
+    byte[] buf = new byte[BUFFER];
     while (read(buf, 0, buf.length) >= 0) {
       // hashing happens in read
     }

@@ -91,9 +91,10 @@ public final class RegistryClient {
   private final Retry retry;
   private final Access access;
   private final HttpClient http;
-  private String scheme;
-  private String authorization;
-  private Challenge challenge;
+  // set once by the ping, renewed on a 401; blobs move on several threads (Copier), so reads see the latest
+  private volatile String scheme;
+  private volatile String authorization;
+  private volatile Challenge challenge;
   private Optional<Credential> credential;
 
   /**
@@ -139,7 +140,7 @@ public final class RegistryClient {
     return URI.create(base() + "/v2/" + repository + "/" + path);
   }
 
-  private String base() throws IOException {
+  private synchronized String base() throws IOException {
     if (scheme == null) {
       ping();
     }
@@ -188,7 +189,7 @@ public final class RegistryClient {
     }
   }
 
-  private Optional<Credential> credential() throws IOException {
+  private synchronized Optional<Credential> credential() throws IOException {
     if (credential == null) {
       if (options.username().isPresent()) {
         credential = Optional.of(Credential.from(options.username().get(), options.password().orElse("")));
@@ -207,7 +208,7 @@ public final class RegistryClient {
   }
 
   /** Sets {@link #authorization} for the current challenge. */
-  private void authenticate() throws IOException {
+  private synchronized void authenticate() throws IOException {
     if (challenge == null) {
       return;
     }
@@ -284,8 +285,10 @@ public final class RegistryClient {
         if (c.scheme().isEmpty()) {
           throw new CheckException(TransportCode.REGISTRY_UNAUTHORIZED, registry, "registry answered 401 without a challenge");
         }
-        challenge = c;
-        authenticate();
+        synchronized (this) {
+          challenge = c;
+          authenticate();
+        }
         reauthed = true;
         continue;
       }

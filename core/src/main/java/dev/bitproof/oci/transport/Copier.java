@@ -94,6 +94,7 @@ public final class Copier {
    */
   public static Result copy(ImageSource src, ImageDestination dst, Optional<Platform> platform, Listener listener)
       throws IOException {
+    VerifyingInputStream.warmUpSha256();
     Copier c = new Copier(src, dst, listener);
     RawManifest root = src.root();
     if (platform.isPresent() && root.isIndex()) {

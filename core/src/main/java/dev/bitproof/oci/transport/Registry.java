@@ -390,8 +390,14 @@ public final class Registry {
       // a source that lied fails our stream at its end (the request is aborted) and the registry's own digest
       // check on the complete body: a tampered blob is never committed
       VerifyingInputStream verified = VerifyingInputStream.verifying(content, d.digest(), d.size(), subject);
-      HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
-          HttpRequest.BodyPublishers.ofInputStream(() -> verified), d.size());
+      HttpRequest.BodyPublisher body;
+      if (d.size() == 0) {
+        // an empty blob (an empty layer): the JDK refuses a streamed body of length 0; check the source is empty too
+        verified.drain();
+        body = HttpRequest.BodyPublishers.noBody();
+      } else {
+        body = HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> verified), d.size());
+      }
       HttpResponse<String> done;
       try {
         done = client.send(() -> HttpRequest.newBuilder(put).PUT(body).header("Content-Type", "application/octet-stream"),

@@ -15,8 +15,9 @@ import java.util.stream.Stream;
 /**
  * The run the launcher records its class-data-sharing archive from ({@code -XX:ArchiveClassesAtExit}): the classes
  * that {@code --version}, {@code --help}, every command's {@code --help}, and {@code copy}/{@code inspect} between
- * the file transports load (on a tiny image made in a temp directory), so a command starts from the archive instead
- * of parsing and verifying classes out of the jar. Output is discarded. Not a command.
+ * the file transports and to and from a registry load (a tiny image made in a temp directory; a loopback registry
+ * stand-in served from this JVM), so a command starts from the archive instead of parsing and verifying classes out
+ * of the jar (the JDK's HTTP client and TLS set-up alone are ~360 classes). Output is discarded. Not a command.
  */
 public final class CdsTraining {
   private CdsTraining() {}
@@ -42,12 +43,64 @@ public final class CdsTraining {
       Main.run(sink, sink, "inspect", layout);
       Main.run(sink, sink, "inspect", "--format", "json", ociArchive);
       Main.run(sink, sink, "inspect", "oci:" + dir.resolve("missing"));
+      registry(sink, layout, dir);
     } finally {
       try (Stream<Path> all = Files.walk(dir)) {
         all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
     sink.flush();
+  }
+
+  /** Pushes the tiny image to a registry stand-in on a loopback port and pulls it back (HTTP client, uploads, auth-free). */
+  private static void registry(PrintWriter sink, String layout, Path dir) throws IOException {
+    java.util.Map<String, byte[]> blobs = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.Map<String, byte[]> manifests = new java.util.concurrent.ConcurrentHashMap<>();
+    com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", ex -> {
+      try (ex) {
+        String path = ex.getRequestURI().getPath();
+        String method = ex.getRequestMethod();
+        byte[] body = ex.getRequestBody().readAllBytes();
+        int status = 404;
+        byte[] out = new byte[0];
+        if (path.equals("/v2/")) {
+          status = 200;
+          out = "{}".getBytes(StandardCharsets.UTF_8);
+        } else if (path.endsWith("/blobs/uploads/") && method.equals("POST")) {
+          status = 202;
+          ex.getResponseHeaders().set("Location", path + "session");
+        } else if (path.contains("/blobs/uploads/") && method.equals("PUT")) {
+          blobs.put(ex.getRequestURI().getQuery().replace("digest=", ""), body);
+          status = 201;
+        } else if (path.contains("/manifests/") && method.equals("PUT")) {
+          manifests.put(path.substring(path.indexOf("/manifests/") + 11), body);
+          status = 201;
+        } else if (path.contains("/manifests/") && manifests.containsKey(path.substring(path.indexOf("/manifests/") + 11))) {
+          status = 200;
+          out = manifests.get(path.substring(path.indexOf("/manifests/") + 11));
+          ex.getResponseHeaders().set("Content-Type", "application/vnd.oci.image.manifest.v1+json");
+        } else if (path.contains("/blobs/sha256:") && blobs.containsKey(path.substring(path.indexOf("/blobs/") + 7))) {
+          status = 200;
+          out = blobs.get(path.substring(path.indexOf("/blobs/") + 7));
+        }
+        boolean head = method.equals("HEAD");
+        ex.sendResponseHeaders(status, head || out.length == 0 ? -1 : out.length);
+        if (!head && out.length > 0) {
+          ex.getResponseBody().write(out);
+        }
+      }
+    });
+    server.start();
+    try {
+      String ref = "docker://127.0.0.1:" + server.getAddress().getPort() + "/train/image:v1";
+      Main.run(sink, sink, "copy", "--quiet", "--insecure", layout, ref);
+      Main.run(sink, sink, "inspect", "--insecure", ref);
+      Main.run(sink, sink, "copy", "--quiet", "--insecure", ref, "oci:" + dir.resolve("pulled") + ":v1");
+    } finally {
+      server.stop(0);
+    }
   }
 
   /** An OCI layout with one image: a config and one (not really gzip) layer; copy and inspect never open layers. */

@@ -261,7 +261,6 @@ final class TarArchive implements Closeable {
       total = (total + RECORD - 1) / RECORD * RECORD;
       writeFully(java.nio.ByteBuffer.allocate((int) (total - end)), end);
       end = total;
-      ch.force(false);
       ch.close();
     }
 

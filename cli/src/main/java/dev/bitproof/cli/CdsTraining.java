@@ -43,7 +43,11 @@ public final class CdsTraining {
       Main.run(sink, sink, "inspect", layout);
       Main.run(sink, sink, "inspect", "--format", "json", ociArchive);
       Main.run(sink, sink, "inspect", "oci:" + dir.resolve("missing"));
-      registry(sink, layout, dir);
+      try {
+        registry(sink, layout, dir);
+      } catch (IOException | RuntimeException | LinkageError e) {
+        // a JDK without jdk.httpserver, or no loopback port: the archive just lacks the HTTP client's classes
+      }
     } finally {
       try (Stream<Path> all = Files.walk(dir)) {
         all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -5,19 +5,17 @@ import dev.bitproof.cli.commands.ApkCommand;
 import dev.bitproof.cli.commands.BuildCommand;
 import dev.bitproof.cli.commands.CompareCommand;
 import dev.bitproof.cli.commands.CopyCommand;
-import dev.bitproof.cli.commands.CompareCommand;
 import dev.bitproof.cli.commands.DemoCommand;
 import dev.bitproof.cli.commands.InspectCommand;
-import dev.bitproof.cli.commands.BuildCommand;
 import dev.bitproof.cli.commands.RecompressCommand;
 import dev.bitproof.cli.options.ExitCodes;
 import dev.bitproof.cli.render.Format;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.io.IoCode;
 import dev.bitproof.report.CheckException;
-import dev.bitproof.report.CommonCode;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -30,8 +28,14 @@ import picocli.CommandLine.Command;
       "1:checked and found failures (bad or untrusted signature, tampered or corrupt input, digest mismatch, difference)",
       "2:usage error",
       "3:could not check (input unreachable or not of the expected kind, a named file is missing)",
-      "4:internal error"},
-    subcommands = {
+      "4:internal error"})
+public final class Main implements Runnable {
+  /**
+   * The subcommands, in the order {@code --help} lists them. Not in the {@code @Command} annotation: picocli would
+   * then build every command's model (reflection over all options and mixins) on each start, which was most of a
+   * {@code --version}'s half second; {@link #run} models only the command the arguments name.
+   */
+  static final List<Class<?>> COMMANDS = List.of(
       DemoCommand.class,
       ApkCommand.class,
       dev.bitproof.cli.commands.PolicyCommand.class,
@@ -47,11 +51,57 @@ import picocli.CommandLine.Command;
       dev.bitproof.cli.commands.SbomCommand.class,
       dev.bitproof.cli.commands.HookCommand.class,
       dev.bitproof.cli.commands.CompletionCommand.class,
-      dev.bitproof.cli.commands.ManCommand.class,
-    })
-public final class Main implements Runnable {
+      dev.bitproof.cli.commands.ManCommand.class);
+
+  /** Commands made from the whole model (every command's options): they need every subcommand modelled. */
+  private static final java.util.Set<String> NEED_WHOLE_MODEL = java.util.Set.of("completion", "man");
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
+
+  /**
+   * The whole command tree with every subcommand's model built, examples included: what completion and man pages are
+   * made from, and what tests that walk all commands read.
+   */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    for (Class<?> c : COMMANDS) {
+      cl.addSubcommand(new CommandLine(c));
+    }
+    Examples.apply(cl);
+    return cl;
+  }
+
+  /**
+   * The command tree for one run: the subcommand {@code args} names gets its full model, every other one a
+   * placeholder holding only its name and description from its annotation (what {@code --help} lists and what
+   * picocli's "did you mean" suggestions need). A placeholder is never executed: its name is not in the arguments.
+   */
+  static CommandLine commandLineFor(String[] args) {
+    String named = null;
+    for (String a : args) {
+      if (!a.startsWith("-")) {
+        named = a;
+        break;
+      }
+    }
+    if (NEED_WHOLE_MODEL.contains(named)) {
+      return commandLine();
+    }
+    CommandLine cl = new CommandLine(new Main());
+    for (Class<?> c : COMMANDS) {
+      Command ann = c.getAnnotation(Command.class);
+      if (ann.name().equals(named) || java.util.Arrays.asList(ann.aliases()).contains(named)) {
+        cl.addSubcommand(new CommandLine(c));
+      } else {
+        CommandLine.Model.CommandSpec placeholder = CommandLine.Model.CommandSpec.create().name(ann.name()).aliases(ann.aliases());
+        placeholder.usageMessage().description(ann.description()).hidden(ann.hidden());
+        cl.addSubcommand(ann.name(), new CommandLine(placeholder));
+      }
+    }
+    Examples.apply(cl);
+    return cl;
+  }
 
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
@@ -69,7 +119,7 @@ public final class Main implements Runnable {
 
   /** Runs the CLI with the given writers; returns the exit code. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cl = commandLine();
+    CommandLine cl = commandLineFor(args);
     // --help follows the same rule as --color auto (the flag itself is not parsed yet when help is printed)
     cl.setColorScheme(CommandLine.Help.defaultColorScheme(dev.bitproof.cli.render.Colors.enabled(
         dev.bitproof.cli.render.Colors.ColorMode.auto, dev.bitproof.cli.options.Terminal.current().stdout(),
@@ -100,13 +150,6 @@ public final class Main implements Runnable {
     out.flush();
     err.flush();
     return code;
-  }
-
-  /** The command line's model, examples included: what runs, and what completion and man pages are made from. */
-  public static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new Main());
-    Examples.apply(cl);
-    return cl;
   }
 
   /** {@code "apk verify"}: the command as typed, without the tool's name; empty for the tool itself. */

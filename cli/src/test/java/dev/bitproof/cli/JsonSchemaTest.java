@@ -151,7 +151,7 @@ public class JsonSchemaTest {
     hookResults();
 
     Set<String> all = new TreeSet<>();
-    commands(new CommandLine(new Main()), all);
+    commands(Main.commandLine(), all);
     all.removeAll(NO_DOCUMENT);
     all.removeAll(covered);
     assertEquals(Set.of(), all, "commands whose JSON document no test validates");

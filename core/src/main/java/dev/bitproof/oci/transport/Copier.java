@@ -1,5 +1,6 @@
 package dev.bitproof.oci.transport;
 
+import dev.bitproof.io.VerifyingInputStream;
 import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.oci.ImageIndex;
@@ -12,16 +13,29 @@ import dev.bitproof.report.Progress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Copies an image or index between any two transports byte for byte: blobs first (each verified while it
- * streams), then manifests children-first, then the root under the destination's tag. Nothing is re-serialized,
- * so every digest is the same on both sides. Blobs the destination already has are skipped.
+ * Copies an image or index between any two transports byte for byte. The manifests (small) are read first, so the
+ * whole set of blobs is known; then the blobs stream straight from source to destination, each verified once while
+ * it streams (the source's verifying stream is handed on, the destination does not hash again), several at a time
+ * where the destination allows it ({@link ImageDestination#blobConcurrency()}); then manifests children-first, then
+ * the root under the destination's tag. Nothing is re-serialized, so every digest is the same on both sides. Blobs
+ * the destination already has are skipped; a registry destination mounts blobs from a source repository on the same
+ * registry instead of uploading them.
  */
 public final class Copier {
-  /** Told about each step, for progress on stderr. */
+  /** Told about each step, for progress on stderr. Calls are serialized (never two at once), though blobs move in parallel. */
   public interface Listener {
     void blob(Descriptor d, boolean skipped);
 
@@ -44,7 +58,7 @@ public final class Copier {
    *
    * @param root the root manifest or index as written (same bytes, same digest as read)
    * @param manifests manifests and indexes written
-   * @param blobsCopied blobs transferred
+   * @param blobsCopied blobs transferred (mounted ones included)
    * @param blobsSkipped blobs the destination already had
    * @param bytes bytes of blobs transferred
    */
@@ -53,11 +67,18 @@ public final class Copier {
   /** How often {@link Listener#bytes} is told about a streaming blob. */
   public static final long PROGRESS_STEP = 64L * 1024 * 1024;
 
+  /** Blobs moved at once at most, whatever the destination allows: enough to hide a registry's latency. */
+  public static final int MAX_PARALLEL_BLOBS = 4;
+
   private final ImageSource src;
   private final ImageDestination dst;
   private final Listener listener;
   private Progress.Task task = Progress.NONE.start("", 0, 0);
-  private final Set<Digest> done = new HashSet<>();
+  /** Blobs in the order first met (configs before layers, images in index order). */
+  private final Set<Descriptor> blobs = new LinkedHashSet<>();
+  private final Set<Digest> blobDigests = new HashSet<>();
+  /** Child manifests, children before their parents; the root is not in it. */
+  private final Map<Digest, RawManifest> children = new LinkedHashMap<>();
   private int manifests;
   private int copied;
   private int skipped;
@@ -89,9 +110,9 @@ public final class Copier {
   }
 
   private Result run(Optional<Platform> platform) throws IOException {
+    VerifyingInputStream.warmUpSha256();
     Copier c = this;
     RawManifest root = src.root();
-    Listener listener = this.listener;
     if (platform.isPresent() && root.isIndex()) {
       root = select(src, root, platform.get(), 0);
     }
@@ -103,7 +124,13 @@ public final class Copier {
       throw CheckException.usage(TransportCode.ARCHIVE_SINGLE_IMAGE, dst.reference() + " holds one image but "
           + src.reference() + " is an index; choose one with --platform os/arch");
     }
-    c.copyTree(root, new HashSet<>(), 0);
+    c.walk(root, new HashSet<>(), 0);
+    c.copyBlobs();
+    for (RawManifest child : c.children.values()) {
+      dst.putManifest(child, Optional.empty());
+      c.manifests++;
+      listener.manifest(child);
+    }
     dst.putManifest(root, dst.reference().tag());
     c.manifests++;
     listener.manifest(root);
@@ -124,8 +151,8 @@ public final class Copier {
     throw new CheckException(TransportCode.PLATFORM_NOT_FOUND, index.digest().toString(), "no image for platform " + p + " in the index");
   }
 
-  /** Copies everything {@code m} refers to, and {@code m}'s children (not {@code m} itself). */
-  private void copyTree(RawManifest m, Set<Digest> path, int depth) throws IOException {
+  /** Reads the manifests under {@code m} (not {@code m} itself) and notes every blob they refer to. */
+  private void walk(RawManifest m, Set<Digest> path, int depth) throws IOException {
     if (!path.add(m.digest())) {
       throw new CheckException(OciCode.INDEX_CYCLE, m.digest().toString(), "index refers back to itself");
     }
@@ -135,37 +162,109 @@ public final class Copier {
       }
       for (Descriptor d : m.asIndex().manifests()) {
         if (d.mediaType().isManifestOrIndex()) {
-          RawManifest child = src.manifest(d);
-          copyTree(child, path, depth + 1);
-          if (done.add(child.digest())) {
-            dst.putManifest(child, Optional.empty());
-            manifests++;
-            listener.manifest(child);
+          if (children.containsKey(d.digest())) {
+            continue;
           }
+          RawManifest child = src.manifest(d);
+          walk(child, path, depth + 1);
+          children.putIfAbsent(child.digest(), child);
         } else {
-          copyBlob(d);
+          blob(d);
         }
       }
     } else {
       ImageManifest im = m.asImage();
-      task.grow(1 + im.layers().size(), im.config().size() + im.layers().stream().mapToLong(Descriptor::size).sum());
-      copyBlob(im.config());
+      blob(im.config());
       for (Descriptor l : im.layers()) {
-        copyBlob(l);
+        blob(l);
       }
     }
     path.remove(m.digest());
   }
 
-  private void copyBlob(Descriptor d) throws IOException {
-    if (!done.add(d.digest())) {
-      task.add(1, d.size());
+  private void blob(Descriptor d) {
+    if (blobDigests.add(d.digest())) {
+      blobs.add(d);
+      task.grow(1, d.size());
+    }
+  }
+
+  /**
+   * Moves every blob, up to {@link ImageDestination#blobConcurrency()} at once (at most {@link #MAX_PARALLEL_BLOBS}).
+   * The first failure stops the others (their partial files or uploads are dropped by the destination) and is the
+   * one thrown.
+   */
+  private void copyBlobs() throws IOException {
+    // a foreign layer (with urls) may be absent from the source and then left out: it is not announced
+    dst.plan(blobs.stream().filter(d -> d.urls().isEmpty()).toList());
+    int threads = Math.min(Math.min(dst.blobConcurrency(), MAX_PARALLEL_BLOBS), blobs.size());
+    if (threads <= 1) {
+      for (Descriptor d : blobs) {
+        copyBlob(d);
+      }
       return;
     }
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "bitproof-copy");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      CompletionService<Void> done = new ExecutorCompletionService<>(pool);
+      for (Descriptor d : blobs) {
+        done.submit(() -> {
+          copyBlob(d);
+          return null;
+        });
+      }
+      for (int i = 0; i < blobs.size(); i++) {
+        try {
+          done.take().get();
+        } catch (ExecutionException e) {
+          pool.shutdownNow();
+          awaitQuietly(pool);
+          throw rethrow(e.getCause());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      pool.shutdownNow();
+      awaitQuietly(pool);
+      throw new java.io.InterruptedIOException("interrupted while copying blobs");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Lets the stopped transfers clean up (temp files, uploads) before the failure is reported. */
+  private static void awaitQuietly(ExecutorService pool) {
+    try {
+      pool.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static IOException rethrow(Throwable t) {
+    if (t instanceof IOException io) {
+      return io;
+    }
+    if (t instanceof RuntimeException re) {
+      throw re;
+    }
+    if (t instanceof Error err) {
+      throw err;
+    }
+    return new IOException(t);
+  }
+
+  private void copyBlob(Descriptor d) throws IOException {
     if (dst.hasBlob(d.digest())) {
-      task.add(1, d.size());
-      skipped++;
-      listener.blob(d, true);
+      tell(d, true, 0);
+      return;
+    }
+    if (dst.mountBlob(d, src)) {
+      tell(d, false, d.size());
       return;
     }
     InputStream in;
@@ -174,58 +273,48 @@ public final class Copier {
     } catch (CheckException e) {
       if (e.code() == TransportCode.BLOB_NOT_FOUND && !d.urls().isEmpty()) {
         // non-distributable ("foreign") layer: the manifest points elsewhere for it; copy the manifest as is
-        listener.blob(d, true);
-        task.add(1, d.size());
+        tell(d, true, -1);
         return;
       }
       throw e;
     }
-    try (InputStream counted = task.counting(new Counting(in, d, listener))) {
-      dst.putBlob(d, counted);
+    // one verifying stream from source to destination: the destination sees it is already checked and does not hash again
+    VerifyingInputStream verified = VerifyingInputStream.verifying(in, d.digest(), d.size(), src.reference() + "@" + d.digest());
+    long[] next = {PROGRESS_STEP};
+    long[] counted = {0};
+    verified.onProgress(n -> {
+      if (n - counted[0] >= Progress.BATCH) {
+        task.add(0, n - counted[0]);
+        counted[0] = n;
+      }
+      if (n >= next[0]) {
+        next[0] = n + PROGRESS_STEP;
+        synchronized (this) {
+          listener.bytes(d, n);
+        }
+      }
+    });
+    try (InputStream body = verified) {
+      dst.putBlob(d, body);
     }
-    task.item();
-    copied++;
-    bytes += d.size();
-    listener.blob(d, false);
+    task.add(0, verified.count() - counted[0]);
+    tell(d, false, d.size(), true);
   }
 
-  /** Tells the listener how far a blob has come, every {@link #PROGRESS_STEP} bytes. */
-  private static final class Counting extends java.io.FilterInputStream {
-    private final Descriptor d;
-    private final Listener listener;
-    private long done;
-    private long next = PROGRESS_STEP;
+  /** Counts a finished blob and tells the listener, one thread at a time. {@code size} -1: a foreign layer left out. */
+  private void tell(Descriptor d, boolean skip, long size) {
+    tell(d, skip, size, false);
+  }
 
-    Counting(InputStream in, Descriptor d, Listener listener) {
-      super(in);
-      this.d = d;
-      this.listener = listener;
+  /** {@code streamed}: its bytes were counted into the progress as they went; any other blob counts whole. */
+  private synchronized void tell(Descriptor d, boolean skip, long size, boolean streamed) {
+    task.add(1, streamed ? 0 : d.size());
+    if (skip && size == 0) {
+      skipped++;
+    } else if (!skip) {
+      copied++;
+      bytes += size;
     }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0) {
-        count(1);
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n > 0) {
-        count(n);
-      }
-      return n;
-    }
-
-    private void count(int n) {
-      done += n;
-      if (done >= next) {
-        next = done + PROGRESS_STEP;
-        listener.bytes(d, done);
-      }
-    }
+    listener.blob(d, skip);
   }
 }

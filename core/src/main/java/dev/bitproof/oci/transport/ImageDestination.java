@@ -24,8 +24,31 @@ public interface ImageDestination extends Closeable {
     return true;
   }
 
-  /** Stores the blob, verifying digest and size while streaming; nothing is kept on mismatch. */
+  /**
+   * Stores the blob, verifying digest and size while streaming; nothing is kept on mismatch. A {@code content} that is
+   * already a {@code VerifyingInputStream} for this descriptor is not hashed a second time (see
+   * {@code VerifyingInputStream.verifying}). Called from several threads at once when {@link #blobConcurrency()} &gt; 1.
+   */
   void putBlob(Descriptor descriptor, InputStream content) throws IOException;
+
+  /**
+   * Told every blob the copy will put (before the first {@link #putBlob}), in order; an archive reserves each one's
+   * place so they can be written at once. Blobs the destination turns out to have are still put or skipped as usual.
+   */
+  default void plan(java.util.List<Descriptor> blobs) throws IOException {}
+
+  /** How many {@link #putBlob} / {@link #hasBlob} / {@link #mountBlob} calls may run at once (1: one at a time). */
+  default int blobConcurrency() {
+    return 1;
+  }
+
+  /**
+   * Makes the blob available without transferring its bytes, when the destination can take it from {@code source}
+   * itself (a registry's cross-repository mount). False when it cannot; the caller then copies the bytes.
+   */
+  default boolean mountBlob(Descriptor descriptor, ImageSource source) throws IOException {
+    return false;
+  }
 
   /** Stores a manifest or index; {@code tag} is given for the root only. */
   void putManifest(RawManifest manifest, Optional<String> tag) throws IOException;

@@ -13,8 +13,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 
 /**
  * The {@code oci-archive:} transport: an OCI image layout packed in a tar file. Same root rules as {@code oci:}
- * ({@link OciLayout}). Written by staging a layout next to the target and packing it at {@link
- * ImageDestination#commit()}, so a failed copy never leaves a half-written archive.
+ * ({@link OciLayout}). Written in one pass into a hidden temp file beside the target, blobs at reserved offsets
+ * ({@link TarDestination}), renamed into place at {@link ImageDestination#commit()}, so a failed copy never leaves a
+ * half-written archive.
  */
 public final class OciArchive {
   private OciArchive() {}

@@ -213,13 +213,19 @@ public final class OciLayout {
       return Files.isRegularFile(blobPath(dir, digest));
     }
 
+    /** Each blob goes to its own temp file: several can stream at once. */
+    @Override
+    public int blobConcurrency() {
+      return Copier.MAX_PARALLEL_BLOBS;
+    }
+
     @Override
     public void putBlob(Descriptor d, InputStream content) throws IOException {
       Path target = blobPath(dir, d.digest());
       Files.createDirectories(target.getParent());
       Path tmp = Files.createTempFile(target.getParent(), ".tmp-", ".partial");
       try {
-        try (InputStream in = new VerifyingInputStream(content, d.digest(), d.size(), d.digest().toString());
+        try (VerifyingInputStream in = VerifyingInputStream.verifying(content, d.digest(), d.size(), d.digest().toString());
             OutputStream out = Files.newOutputStream(tmp)) {
           in.transferTo(out);
         }

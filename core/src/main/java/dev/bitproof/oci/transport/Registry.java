@@ -323,6 +323,56 @@ public final class Registry {
       return r.statusCode() == 200;
     }
 
+    /** Uploads are independent requests: several can stream at once (the HTTP client pools connections). */
+    @Override
+    public int blobConcurrency() {
+      return Copier.MAX_PARALLEL_BLOBS;
+    }
+
+    /**
+     * Cross-repository mount ({@code POST /v2/<name>/blobs/uploads/?mount=<digest>&from=<repo>}) when the source is
+     * another repository of the same registry: 201 means the registry linked the blob without a byte sent. Any other
+     * answer (202: the registry opened an upload instead, e.g. because the token does not cover the other
+     * repository) means no mount; the opened upload is cancelled and the caller copies the bytes.
+     */
+    @Override
+    public boolean mountBlob(Descriptor d, ImageSource source) throws IOException {
+      if (!(source instanceof Source s) || !s.ref.registry().equals(ref.registry()) || s.ref.repository().equals(ref.repository())) {
+        return false;
+      }
+      URI uri = client.uri("blobs/uploads/?mount=" + URLEncoder.encode(d.digest().toString(), StandardCharsets.UTF_8)
+          + "&from=" + URLEncoder.encode(s.ref.repository(), StandardCharsets.UTF_8));
+      HttpResponse<String> r;
+      try {
+        r = client.send(() -> HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.ofString());
+      } catch (CheckException e) {
+        if (e.code() == TransportCode.REGISTRY_UNAUTHORIZED || e.code() == TransportCode.REGISTRY_DENIED) {
+          return false;
+        }
+        throw e;
+      }
+      if (r.statusCode() == 201) {
+        Optional<String> announced = r.headers().firstValue("Docker-Content-Digest");
+        if (announced.isPresent() && !announced.get().equals(d.digest().toString())) {
+          throw CheckException.integrity(TransportCode.REGISTRY_DIGEST_MISMATCH, ref.registry() + "/" + ref.repository() + "@" + d.digest(),
+              "registry mounted " + announced.get() + " for " + d.digest());
+        }
+        return true;
+      }
+      if (r.statusCode() == 202) {
+        r.headers().firstValue("Location").ifPresent(loc -> cancelUpload(uri.resolve(loc)));
+      }
+      return false;
+    }
+
+    private void cancelUpload(URI upload) {
+      try {
+        client.send(() -> HttpRequest.newBuilder(upload).DELETE(), HttpResponse.BodyHandlers.discarding());
+      } catch (IOException | RuntimeException e) {
+        // best effort: an abandoned upload session expires on the registry
+      }
+    }
+
     @Override
     public void putBlob(Descriptor d, InputStream content) throws IOException {
       String subject = ref.registry() + "/" + ref.repository() + "@" + d.digest();
@@ -337,14 +387,23 @@ public final class Registry {
       URI upload = start.resolve(location);
       URI put = URI.create(upload + (upload.getRawQuery() == null ? "?" : "&") + "digest="
           + URLEncoder.encode(d.digest().toString(), StandardCharsets.UTF_8));
-      VerifyingInputStream verified = new VerifyingInputStream(content, d.digest(), d.size(), subject);
-      HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
-          HttpRequest.BodyPublishers.ofInputStream(() -> verified), d.size());
+      // a source that lied fails our stream at its end (the request is aborted) and the registry's own digest
+      // check on the complete body: a tampered blob is never committed
+      VerifyingInputStream verified = VerifyingInputStream.verifying(content, d.digest(), d.size(), subject);
+      HttpRequest.BodyPublisher body;
+      if (d.size() == 0) {
+        // an empty blob (an empty layer): the JDK refuses a streamed body of length 0; check the source is empty too
+        verified.drain();
+        body = HttpRequest.BodyPublishers.noBody();
+      } else {
+        body = HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> verified), d.size());
+      }
       HttpResponse<String> done;
       try {
         done = client.send(() -> HttpRequest.newBuilder(put).PUT(body).header("Content-Type", "application/octet-stream"),
             HttpResponse.BodyHandlers.ofString(), false);
       } catch (IOException e) {
+        cancelUpload(upload);
         CheckException ce = RegistryClient.causeCheck(e);
         if (ce != null) {
           throw ce;

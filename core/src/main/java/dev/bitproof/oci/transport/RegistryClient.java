@@ -91,9 +91,10 @@ public final class RegistryClient {
   private final Retry retry;
   private final Access access;
   private final HttpClient http;
-  private String scheme;
-  private String authorization;
-  private Challenge challenge;
+  // set once by the ping, renewed on a 401; blobs move on several threads (Copier), so reads see the latest
+  private volatile String scheme;
+  private volatile String authorization;
+  private volatile Challenge challenge;
   private Optional<Credential> credential;
 
   /**
@@ -121,6 +122,31 @@ public final class RegistryClient {
     this.http = b.build();
   }
 
+  /**
+   * With {@code insecure}, a loopback registry is asked over plain http first: the traffic never leaves the machine,
+   * so there is nothing to downgrade, and the https probe costs a TLS handshake's key generation (about 0.3 s of CPU
+   * in a fresh JVM) to learn what a plain {@code GET /v2/} says at once. Only a registry's answer (200 or 401) counts;
+   * anything else (a TLS server's 400, a reset) falls back to https first.
+   */
+  private boolean answersPlainHttp() {
+    try {
+      HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://" + registry + "/v2/"))
+          .timeout(INSECURE_PROBE_TIMEOUT).header("User-Agent", USER_AGENT).GET().build(), HttpResponse.BodyHandlers.discarding());
+      return r.statusCode() == 200 || r.statusCode() == 401;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  static boolean loopback(String hostPort) {
+    String host = hostPort.startsWith("[") ? hostPort.substring(1, Math.max(1, hostPort.indexOf(']')))
+        : hostPort.contains(":") ? hostPort.substring(0, hostPort.lastIndexOf(':')) : hostPort;
+    return host.equals("localhost") || host.equals("::1") || host.matches("127\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}");
+  }
+
   /** Tests: skip the https probe for a loopback server known to speak plain http (used only with insecure). */
   static void rememberPlainHttp(String registry) {
     PLAIN_HTTP.put(registry, "http");
@@ -139,7 +165,7 @@ public final class RegistryClient {
     return URI.create(base() + "/v2/" + repository + "/" + path);
   }
 
-  private String base() throws IOException {
+  private synchronized String base() throws IOException {
     if (scheme == null) {
       ping();
     }
@@ -155,6 +181,9 @@ public final class RegistryClient {
     try {
       if ("http".equals(PLAIN_HTTP.get(registry)) && options.insecure()) {
         throw new SSLException("known to speak plain http");
+      }
+      if (options.insecure() && loopback(registry) && answersPlainHttp()) {
+        throw new SSLException("a loopback registry answering plain http");
       }
       r = sendWithRetry(() -> {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://" + registry + "/v2/"));
@@ -188,7 +217,7 @@ public final class RegistryClient {
     }
   }
 
-  private Optional<Credential> credential() throws IOException {
+  private synchronized Optional<Credential> credential() throws IOException {
     if (credential == null) {
       if (options.username().isPresent()) {
         credential = Optional.of(Credential.from(options.username().get(), options.password().orElse("")));
@@ -207,7 +236,7 @@ public final class RegistryClient {
   }
 
   /** Sets {@link #authorization} for the current challenge. */
-  private void authenticate() throws IOException {
+  private synchronized void authenticate() throws IOException {
     if (challenge == null) {
       return;
     }
@@ -284,8 +313,10 @@ public final class RegistryClient {
         if (c.scheme().isEmpty()) {
           throw new CheckException(TransportCode.REGISTRY_UNAUTHORIZED, registry, "registry answered 401 without a challenge");
         }
-        challenge = c;
-        authenticate();
+        synchronized (this) {
+          challenge = c;
+          authenticate();
+        }
         reauthed = true;
         continue;
       }

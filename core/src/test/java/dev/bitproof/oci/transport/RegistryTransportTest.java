@@ -130,7 +130,8 @@ class RegistryTransportTest {
       CheckException e = assertThrows(CheckException.class, () -> copy("docker://" + liar.hostPort() + "/x/y:v1", ref, INSECURE));
       assertEquals(IoCode.BLOB_DIGEST_MISMATCH, e.code(), e.toString());
       try (ImageDestination d = Transports.destination(ImageReference.parse(ref), INSECURE)) {
-        assertTrue(d.hasBlob(Digest.sha256(config)), "the honest config was pushed first");
+        // blobs move in parallel: the honest config may or may not have landed before the layer failed (a verified
+        // blob in the registry is harmless); the tampered one must not have
         assertFalse(d.hasBlob(Digest.parse(layerDigest)), "the tampered layer was not kept");
       }
       try (ImageSource s = Transports.source(ImageReference.parse(ref), INSECURE)) {

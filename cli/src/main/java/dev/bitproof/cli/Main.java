@@ -85,7 +85,7 @@ public final class Main implements Runnable {
         break;
       }
     }
-    if (NEED_WHOLE_MODEL.contains(named)) {
+    if (named != null && NEED_WHOLE_MODEL.contains(named)) {
       return commandLine();
     }
     CommandLine cl = new CommandLine(new Main());

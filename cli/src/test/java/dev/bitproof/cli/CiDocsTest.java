@@ -76,7 +76,7 @@ class CiDocsTest {
     cmd = cmd.substring(0, cmd.indexOf(" > "));
     String[] words = cmd.replace("\"", "").split("\\s+");
     assertTrue(words[0].endsWith("/bitproof"), cmd);
-    new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+    Main.commandLine().setCaseInsensitiveEnumValuesAllowed(true)
         .parseArgs(java.util.Arrays.copyOfRange(words, 1, words.length));
   }
 }

@@ -75,7 +75,7 @@ class HelpModelTest {
         }
         String[] args = cmd.substring("bitproof ".length()).split("\\s+");
         try {
-          new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(args);
+          Main.commandLine().setCaseInsensitiveEnumValuesAllowed(true).parseArgs(args);
         } catch (CommandLine.ParameterException ex) {
           throw new AssertionError(e.getKey() + ": example does not parse: " + line + ": " + ex.getMessage(), ex);
         }

@@ -30,11 +30,18 @@ sizes=("$@")
 ./mvnw -B -q -o -pl core test-compile
 cp_file=$(mktemp)
 ./mvnw -B -q -o -pl core org.apache.maven.plugins:maven-dependency-plugin:3.9.0:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test >/dev/null
-cp="core/target/test-classes:core/target/classes:$(cat "$cp_file")"
+deps=$(cat "$cp_file")
 rm -f "$cp_file"
-jar="$root/cli/target/bitproof.jar"
 work=$(mktemp -d "${TMPDIR:-/tmp}/bitproof-sizes.XXXXXX")
 trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
+# a copy of the jar, with its own class-data sharing archive as the launcher makes one: the run measures one build
+# even if the sources change meanwhile (the launcher would rebuild the jar mid-run)
+jar="$work/bitproof.jar"
+cp "$root/cli/target/bitproof.jar" "$jar"
+mkdir -p "$work/gen-classes"
+cp -r core/target/test-classes core/target/classes "$work/gen-classes/"
+cp="$work/gen-classes/test-classes:$work/gen-classes/classes:$deps"
+java -XX:ArchiveClassesAtExit="$work/bitproof.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off -jar "$jar" --help >/dev/null 2>&1 || true
 have() { command -v "$1" >/dev/null; }
 
 # runs "$@"; sets T (seconds), R (peak RSS MiB), X (exit code)
@@ -45,9 +52,9 @@ measure() {
   read -r T kib < <(tail -1 "$work/time") || true
   R=$((kib / 1024))
 }
-# bitproof as users run it (the launcher, with its class-data sharing archive) under -Xmx$1
-bp() { BITPROOF_JAVA_OPTS="-Xmx$1" "$root/bitproof" "${@:2}"; }
-export root
+# bitproof as the launcher runs it (with the class-data sharing archive) under -Xmx$1
+bp() { java -XX:SharedArchiveFile="$work/bitproof.jsa" -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off -Xmx"$1" -jar "$jar" "${@:2}"; }
+export work jar
 export -f bp
 
 # smallest -Xmx (of $heaps, MiB) the command succeeds with (exit 0 or 1: 1 is a finding, not a failure); "-" if none

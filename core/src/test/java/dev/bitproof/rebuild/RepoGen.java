@@ -21,26 +21,32 @@ public final class RepoGen {
 
   public static void main(String[] args) throws Exception {
     List<String> archs = args.length > 2 ? List.of(args[2].split(",")) : List.of("x86_64");
-    System.out.println(write(Path.of(args[0]), Long.parseLong(args[1]), archs));
+    System.out.println(write(Path.of(args[0]), Long.parseLong(args[1]), archs, 0));
   }
 
   /** Writes the repository and config under {@code out}; returns the config's path. */
-  static Path write(Path out, long sizeMb) throws Exception {
-    return write(out, sizeMb, List.of("x86_64"));
+  public static Path write(Path out, long sizeMb) throws Exception {
+    return write(out, sizeMb, List.of("x86_64"), 0);
   }
 
-  /** Writes the repository (one directory per arch, SIZE_MB each) and config; returns the config's path. */
-  static Path write(Path out, long sizeMb, List<String> archs) throws Exception {
+  /**
+   * Writes the repository (one directory per arch, SIZE_MB each) and config; returns the config's path. With
+   * {@code bigFileMb > 0} the first package also holds one binary file of that many MiB (a file larger than a small
+   * heap), and {@code packages} in the config can leave out the last {@code drop} packages (a second image that
+   * differs in one package's files).
+   */
+  public static Path write(Path out, long sizeMb, List<String> archs, int bigFileMb) throws Exception {
     Files.createDirectories(out);
     TestRepo t = new TestRepo(out);
     List<String> names = new ArrayList<>();
     for (String arch : archs) {
-      names = writeArch(t, sizeMb, arch, new Random(17 + arch.hashCode()));
+      names = writeArch(t, sizeMb, arch, new Random(17 + arch.hashCode()), bigFileMb);
     }
     return t.config(archs, "", names.toArray(String[]::new));
   }
 
-  private static List<String> writeArch(TestRepo t, long sizeMb, String arch, Random rnd) throws Exception {
+  private static List<String> writeArch(TestRepo t, long sizeMb, String arch, Random rnd, int bigFileMb)
+      throws Exception {
     long size = sizeMb * 1024 * 1024;
     int packages = (int) Math.max(20, Math.min(400, size / (512 * 1024)));
     long perPackage = size / packages;
@@ -78,6 +84,11 @@ public final class RepoGen {
         byte[] data = new byte[(int) (bin / parts)];
         rnd.nextBytes(data);
         a.file("usr/lib/" + name + "/lib" + b + ".so", new String(data, StandardCharsets.ISO_8859_1));
+      }
+      if (i == 0 && bigFileMb > 0) {
+        byte[] data = new byte[bigFileMb << 20];
+        rnd.nextBytes(data);
+        a.file("usr/lib/" + name + "/big.bin", new String(data, StandardCharsets.ISO_8859_1));
       }
       apks.add(a);
       if (apks.size() == 20) {

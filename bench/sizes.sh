@@ -16,6 +16,7 @@
 #
 # Usage: bench/sizes.sh [SIZE_MB ...]   (default: 100 300 1000)
 # Env: HEAP=256m  HEAPS="64 96 128 192 256" (MiB; empty skips the bisection)  BISECT_MAX_MB=1000 (no bisection above)
+#      EXTRAS=0 leaves out the multi-arch and deb verify lines
 # The machine's load matters: ratios are measured in the same run, absolute seconds are not comparable across runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -171,6 +172,7 @@ for s in "${sizes[@]}"; do
   chmod -R u+w "$dir" 2>/dev/null || true; rm -rf "$dir"
 done
 
+[ "${EXTRAS:-1}" = 1 ] || exit 0
 # multi-arch: two archs of the first size each
 s=${sizes[0]}
 dir="$work/multi"

@@ -3,7 +3,8 @@
 # many packages, small text files and large binaries), builds it, and times every command that reads the image
 # against a baseline measured in the same run on the same bytes. Each command runs once under -Xmx$HEAP (default
 # 256m), then the smallest -Xmx it succeeds with is bisected over $HEAPS. Prints wall seconds, peak RSS (MiB),
-# exit code, the baseline's seconds and the ratio (command / baseline: < 1 is faster). Asserts nothing.
+# exit code, the baseline's seconds and the ratios (command / baseline: < 1 is faster), of wall time and of CPU time
+# (user + system: on a shared machine the CPU ratio is the steadier figure). Asserts nothing.
 #
 #   build            baseline: gunzip+sha256 of every .apk + pigz -5 of the layer tar (the hardware limit)
 #   verify           baseline: build's + gunzip+sha256 of the published layer
@@ -45,12 +46,13 @@ cp="$work/gen-classes/test-classes:$work/gen-classes/classes:$deps"
 java -XX:ArchiveClassesAtExit="$work/bitproof.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off -jar "$jar" --help >/dev/null 2>&1 || true
 have() { command -v "$1" >/dev/null; }
 
-# runs "$@"; sets T (seconds), R (peak RSS MiB), X (exit code)
+# runs "$@"; sets T (wall seconds), C (CPU seconds, user + system), R (peak RSS MiB), X (exit code)
 measure() {
   X=0
   # through bash, so "$@" may be one of the functions below (exported); %M is the largest process's peak RSS
-  /usr/bin/time -f "%e %M" -o "$work/time" bash -c '"$@"' _ "$@" >"$work/cmd.out" 2>"$work/cmd.err" || X=$?
-  read -r T kib < <(tail -1 "$work/time") || true
+  /usr/bin/time -f "%e %U %S %M" -o "$work/time" bash -c '"$@"' _ "$@" >"$work/cmd.out" 2>"$work/cmd.err" || X=$?
+  read -r T u sy kib < <(tail -1 "$work/time") || true
+  C=$(echo "$u + $sy" | bc)
   R=$((kib / 1024))
 }
 # bitproof as the launcher runs it (with the class-data sharing archive) under -Xmx$1
@@ -71,13 +73,14 @@ minheap() {
   echo "$best"
 }
 
-row() { # label seconds rss exit base-label base-seconds minheap
-  local ratio="-"
-  [ "$6" = "-" ] || [ "$6" = "0.00" ] || ratio=$(echo "scale=2; $2 / $6" | bc)
-  printf '  %-22s %8s %7s %4s   %-34s %8s %7s   %s\n' "$1" "$2" "$3" "$4" "$5" "$6" "$ratio" "$7"
+ratio() { if [ "$2" = "-" ] || [ -z "$2" ] || [ "$(echo "$2 == 0" | bc)" = 1 ]; then echo "-"; else printf '%.2f' "$(echo "scale=3; $1 / $2" | bc)"; fi; }
+row() { # label wall cpu rss exit base-label base-wall base-cpu minheap
+  printf '  %-20s %7s %7s %7s %4s | %-34s %7s %7s | %6s %6s | %s\n' "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8" \
+    "$(ratio "$2" "$7")" "$(ratio "$3" "$8")" "$9"
 }
 header() {
-  printf '  %-22s %8s %7s %4s   %-34s %8s %7s   %s\n' command "s" "RSS MiB" exit baseline "s" ratio "min -Xmx"
+  printf '  %-20s %7s %7s %7s %4s | %-34s %7s %7s | %6s %6s | %s\n' command "wall s" "CPU s" "RSS MiB" exit \
+    baseline "wall s" "CPU s" "wall x" "CPU x" "min -Xmx"
 }
 sum() { echo "$@" | tr ' ' '+' | bc; }
 
@@ -93,7 +96,7 @@ for s in "${sizes[@]}"; do
   echo
   echo "== ${s} MB of files: $(ls "$dir/gen/repo/x86_64" | grep -c '\.apk$') packages, $(du -sm "$dir/gen/repo" | cut -f1) MB of .apk"
   out="$dir/out"; mkdir -p "$out"
-  measure bp "$heap" build --source-date-epoch 0 --no-cache --sbom-path "$out" "$cfg" bench "$out"; b=($T $R $X)
+  measure bp "$heap" build --source-date-epoch 0 --no-cache --sbom-path "$out" "$cfg" bench "$out"; b=($T $C $R $X)
   [ "$X" = 0 ] || { tail -3 "$work/cmd.err"; continue; }
   layer=$(ls -S "$out/blobs/sha256" | head -1)
   echo "   image: layer $(du -m "$out/blobs/sha256/$layer" | cut -f1) MB compressed"
@@ -102,10 +105,11 @@ for s in "${sizes[@]}"; do
   python3 bench/oci-variant.py "$out" "$dir/few" 3
 
   # baselines
-  measure read_apks "$dir/gen"; t_apks=$T
-  measure sh -c "pigz -5 -c <'$dir/layer.tar' >/dev/null"; t_pigz=$T
-  measure sh -c "gunzip -c <'$out/blobs/sha256/$layer' | sha256sum >/dev/null"; t_layer=$T
+  measure read_apks "$dir/gen"; t_apks=$T; c_apks=$C
+  measure sh -c "pigz -5 -c <'$dir/layer.tar' >/dev/null"; t_pigz=$T; c_pigz=$C
+  measure sh -c "gunzip -c <'$out/blobs/sha256/$layer' | sha256sum >/dev/null"; t_layer=$T; c_layer=$C
   t_build=$(sum "$t_apks" "$t_pigz"); t_verify=$(sum "$t_apks" "$t_pigz" "$t_layer")
+  c_build=$(sum "$c_apks" "$c_pigz"); c_verify=$(sum "$c_apks" "$c_pigz" "$c_layer")
   # the build's image with a tag (umoci unpacks tags only), blobs hard-linked
   mkdir -p "$dir/orig"; cp -al "$out/blobs" "$dir/orig/"; cp "$out/oci-layout" "$dir/orig/"
   python3 -c 'import json,sys; i=json.load(open(sys.argv[1])); [m.setdefault("annotations", {}).update({"org.opencontainers.image.ref.name": "bench"}) for m in i["manifests"]]; json.dump(i, open(sys.argv[2], "w"))' "$out/index.json" "$dir/orig/index.json"
@@ -115,31 +119,31 @@ for s in "${sizes[@]}"; do
       && { diff -r "$dir/ua/rootfs" "$dir/ub/rootfs" >/dev/null || true; }
   }
   export dir out; export -f umoci_diff
-  t_umoci_r="-"; t_umoci_f="-"; t_dfs="-"
+  t_umoci_r="-"; t_umoci_f="-"; t_dfs="-"; c_umoci_r="-"; c_umoci_f="-"; c_dfs="-"
   if have umoci; then
-    measure umoci_diff "$dir/recomp"; t_umoci_r=$T
-    measure umoci_diff "$dir/few"; t_umoci_f=$T
+    measure umoci_diff "$dir/recomp"; t_umoci_r=$T; c_umoci_r=$C
+    measure umoci_diff "$dir/few"; t_umoci_f=$T; c_umoci_f=$C
     chmod -R u+w "$dir/ua" "$dir/ub" 2>/dev/null || true; rm -rf "$dir/ua" "$dir/ub"
   fi
   if have diffoscope; then
     few_layer=$(ls -S "$dir/few/blobs/sha256" | head -1)
     pigz -dc <"$dir/few/blobs/sha256/$few_layer" >"$dir/few.tar"
-    measure diffoscope --no-progress --text "$dir/diffoscope.txt" "$dir/layer.tar" "$dir/few.tar"; t_dfs=$T
+    measure diffoscope --no-progress --text "$dir/diffoscope.txt" "$dir/layer.tar" "$dir/few.tar"; t_dfs=$T; c_dfs=$C
     rm -f "$dir/few.tar" "$dir/diffoscope.txt"
   fi
-  t_skopeo="-"
+  t_skopeo="-"; c_skopeo="-"
   if have skopeo; then
-    measure skopeo copy --quiet "oci:$out" "oci-archive:$dir/skopeo.tar"; t_skopeo=$T
+    measure skopeo copy --quiet "oci:$out" "oci-archive:$dir/skopeo.tar"; t_skopeo=$T; c_skopeo=$C
     rm -f "$dir/skopeo.tar"
   fi
 
   # the commands
-  measure bp "$heap" verify --source-date-epoch 0 --no-cache --image "oci:$out" "$cfg"; v=($T $R $X)
-  measure bp "$heap" compare "oci:$out" "oci:$dir/recomp"; cr=($T $R $X)
-  measure bp "$heap" compare "oci:$out" "oci:$dir/few"; cf=($T $R $X)
+  measure bp "$heap" verify --source-date-epoch 0 --no-cache --image "oci:$out" "$cfg"; v=($T $C $R $X)
+  measure bp "$heap" compare "oci:$out" "oci:$dir/recomp"; cr=($T $C $R $X)
+  measure bp "$heap" compare "oci:$out" "oci:$dir/few"; cf=($T $C $R $X)
   grep -c 'FILE_CHANGED' "$work/cmd.out" | grep -qx 3 || echo "   (compare few: expected 3 FILE_CHANGED findings, got $(grep -c FILE_CHANGED "$work/cmd.out"))"
-  measure bp "$heap" sbom check --sbom "$out/sbom-x86_64.spdx.json" "oci:$out"; sc=($T $R $X)
-  measure bp "$heap" copy "oci:$out" "oci-archive:$dir/bp.tar"; cp_=($T $R $X)
+  measure bp "$heap" sbom check --sbom "$out/sbom-x86_64.spdx.json" "oci:$out"; sc=($T $C $R $X)
+  measure bp "$heap" copy "oci:$out" "oci-archive:$dir/bp.tar"; cp_=($T $C $R $X)
   rm -f "$dir/bp.tar"
 
   mh_build="n/a"; mh_verify="n/a"; mh_cr="n/a"; mh_cf="n/a"; mh_sc="n/a"; mh_cp="n/a"
@@ -159,13 +163,13 @@ for s in "${sizes[@]}"; do
   fi
 
   header
-  row build "${b[@]}" "gunzip+sha256 apks, pigz -5 layer" "$t_build" "$mh_build"
-  row verify "${v[@]}" "build's + gunzip+sha256 layer" "$t_verify" "$mh_verify"
-  row "compare recompressed" "${cr[@]}" "umoci unpack x2 + diff -r" "$t_umoci_r" "$mh_cr"
-  row "compare 3 files" "${cf[@]}" "umoci unpack x2 + diff -r" "$t_umoci_f" "$mh_cf"
-  row "" "${cf[@]}" "diffoscope on the layer tars" "$t_dfs" ""
-  row "sbom check" "${sc[@]}" "gunzip+sha256 layer" "$t_layer" "$mh_sc"
-  row "copy oci->archive" "${cp_[@]}" "skopeo copy" "$t_skopeo" "$mh_cp"
+  row build "${b[@]}" "gunzip+sha256 apks, pigz -5 layer" "$t_build" "$c_build" "$mh_build"
+  row verify "${v[@]}" "build's + gunzip+sha256 layer" "$t_verify" "$c_verify" "$mh_verify"
+  row "compare recompressed" "${cr[@]}" "umoci unpack x2 + diff -r" "$t_umoci_r" "$c_umoci_r" "$mh_cr"
+  row "compare 3 files" "${cf[@]}" "umoci unpack x2 + diff -r" "$t_umoci_f" "$c_umoci_f" "$mh_cf"
+  row "" "${cf[@]}" "diffoscope on the layer tars" "$t_dfs" "$c_dfs" ""
+  row "sbom check" "${sc[@]}" "gunzip+sha256 layer" "$t_layer" "$c_layer" "$mh_sc"
+  row "copy oci->archive" "${cp_[@]}" "skopeo copy" "$t_skopeo" "$c_skopeo" "$mh_cp"
   have umoci || echo "  (umoci not installed: apt-get install umoci)"
   have diffoscope || echo "  (diffoscope not installed: apt-get install diffoscope-minimal)"
   have skopeo || echo "  (skopeo not installed: apt-get install skopeo)"
@@ -180,18 +184,19 @@ mkdir -p "$dir/out"
 cfg=$(java -cp "$cp" dev.bitproof.rebuild.RepoGen "$dir/gen" "$s" x86_64,aarch64)
 echo
 echo "== multi-arch: x86_64 + aarch64, ${s} MB of files each"
-measure bp "$heap" build --source-date-epoch 0 --no-cache "$cfg" bench "$dir/out"; b=($T $R $X)
-measure bp "$heap" verify --source-date-epoch 0 --no-cache --image "oci:$dir/out" "$cfg"; v=($T $R $X)
-measure read_apks "$dir/gen"; t_apks=$T
-t_pigz=0; t_layer=0
+measure bp "$heap" build --source-date-epoch 0 --no-cache "$cfg" bench "$dir/out"; b=($T $C $R $X)
+measure bp "$heap" verify --source-date-epoch 0 --no-cache --image "oci:$dir/out" "$cfg"; v=($T $C $R $X)
+measure read_apks "$dir/gen"; t_apks=$T; c_apks=$C
+t_pigz=0; t_layer=0; c_pigz=0; c_layer=0
 for l in $(ls -S "$dir/out/blobs/sha256" | head -2); do
-  measure sh -c "gunzip -c <'$dir/out/blobs/sha256/$l' | pigz -5 -c >/dev/null"; t_pigz=$(sum "$t_pigz" "$T")
-  measure sh -c "gunzip -c <'$dir/out/blobs/sha256/$l' | sha256sum >/dev/null"; t_layer=$(sum "$t_layer" "$T")
+  pigz -dc <"$dir/out/blobs/sha256/$l" >"$dir/layer.tar"
+  measure sh -c "pigz -5 -c <'$dir/layer.tar' >/dev/null"; t_pigz=$(sum "$t_pigz" "$T"); c_pigz=$(sum "$c_pigz" "$C")
+  measure sh -c "gunzip -c <'$dir/out/blobs/sha256/$l' | sha256sum >/dev/null"; t_layer=$(sum "$t_layer" "$T"); c_layer=$(sum "$c_layer" "$C")
 done
-# gunzip of the layer is in the pigz figure: take it out, it is the same as the sha256 one (gunzip-bound)
+rm -f "$dir/layer.tar"
 header
-row build "${b[@]}" "gunzip+sha256 apks, pigz -5 layers" "$(sum "$t_apks" "$t_pigz")" ""
-row verify "${v[@]}" "build's + gunzip+sha256 layers" "$(sum "$t_apks" "$t_pigz" "$t_layer")" ""
+row build "${b[@]}" "gunzip+sha256 apks, pigz -5 layers" "$(sum "$t_apks" "$t_pigz")" "$(sum "$c_apks" "$c_pigz")" ""
+row verify "${v[@]}" "build's + gunzip+sha256 layers" "$(sum "$t_apks" "$t_pigz" "$t_layer")" "$(sum "$c_apks" "$c_pigz" "$c_layer")" ""
 rm -rf "$dir"
 
 # deb verify on bookworm's real index
@@ -204,11 +209,11 @@ if [ -d "$data" ]; then
   dv() { bp "$1" deb verify --now 2026-11-29T12:00:00Z --keyring "$data/keyrings/debian-archive-keyring.gpg" \
     --release "$data/release/bookworm_InRelease" --packages "$pk" "$data"/debs/*.deb; }
   export data pk; export -f dv
-  measure dv "$heap"; d=($T $R $X)
-  measure sh -c "gpgv --keyring '$data/keyrings/debian-archive-keyring.gpg' '$data/release/bookworm_InRelease' 2>/dev/null; xz -dc '$pk' | sha256sum >/dev/null; sha256sum '$pk' ${debs[*]} >/dev/null"
+  measure dv "$heap"; d=($T $C $R $X)
+  measure bash -c "gpgv --keyring '$data/keyrings/debian-archive-keyring.gpg' '$data/release/bookworm_InRelease' 2>/dev/null; xz -dc '$pk' | sha256sum >/dev/null; sha256sum '$pk' ${debs[*]} >/dev/null"
   mh=$(minheap dv)
   header
-  row "deb verify" "${d[@]}" "gpgv + xz -dc|sha256sum + sha256sum" "$T" "$mh"
+  row "deb verify" "${d[@]}" "gpgv + xz -dc|sha256sum + sha256sum" "$T" "$C" "$mh"
 else
   echo "== deb verify: $data is absent, skipped"
 fi

@@ -81,6 +81,11 @@ final class Spill implements Closeable {
     return new Writer(at, size);
   }
 
+  /** Bytes written or reserved so far. */
+  synchronized long size() {
+    return end;
+  }
+
   /** The content of a file already spilled whose bytes have this SHA-1 (lowercase hex) and size. */
   java.util.Optional<MemFs.Content> known(String sha1Hex, long size) {
     return java.util.Optional.ofNullable(bySha1.get(sha1Hex + ":" + size));

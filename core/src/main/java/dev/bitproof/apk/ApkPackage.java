@@ -84,6 +84,16 @@ public record ApkPackage(Optional<Section> signature, List<SignatureEntry> signa
       return false;
     }
 
+    /**
+     * Where to stream this file's bytes as they are read, instead of keeping them in {@link TarEntryInfo#content()}
+     * (null: {@link #keep} decides). The stream is closed after the last byte, before {@link #entry} is called, so
+     * no file has to fit the heap. {@code recordedSha1} is the lowercase hex SHA-1 the package's tar header
+     * records for the file, when it records one; the bytes are checked against it only after they were streamed.
+     */
+    default java.io.OutputStream stream(String path, long size, Optional<String> recordedSha1) throws IOException {
+      return null;
+    }
+
     void entry(TarEntryInfo entry) throws IOException;
   }
 
@@ -265,7 +275,10 @@ public record ApkPackage(Optional<Section> signature, List<SignatureEntry> signa
         recordedChecksum(e).filter(r -> !matches(r, hex)).ifPresent(r -> mismatches.add(new FileMismatch(path, r, hex)));
       } else if (type == TarEntryInfo.Type.FILE) {
         files++;
-        boolean keep = visitor != null && visitor.keep(path, e.getSize()) && e.getSize() <= Integer.MAX_VALUE - 16;
+        java.io.OutputStream sink = visitor == null ? null
+            : visitor.stream(path, e.getSize(), recordedChecksum(e).flatMap(ApkPackage::sha1Hex));
+        boolean keep = sink == null && visitor != null && visitor.keep(path, e.getSize())
+            && e.getSize() <= Integer.MAX_VALUE - 16;
         MessageDigest sha1 = GzipMembers.md("SHA-1");
         ByteArrayOutputStream bos = keep ? new ByteArrayOutputStream((int) Math.min(e.getSize(), 1 << 20)) : null;
         long total = 0;
@@ -274,8 +287,13 @@ public record ApkPackage(Optional<Section> signature, List<SignatureEntry> signa
           sha1.update(buf, 0, n);
           if (bos != null) {
             bos.write(buf, 0, n);
+          } else if (sink != null) {
+            sink.write(buf, 0, n);
           }
           total += n;
+        }
+        if (sink != null) {
+          sink.close();
         }
         if (total != e.getSize()) {
           throw CheckException.integrity(ApkCode.APK_TRUNCATED, subject, "data entry " + path + " ends after " + total + " of " + e.getSize() + " bytes");
@@ -302,6 +320,17 @@ public record ApkPackage(Optional<Section> signature, List<SignatureEntry> signa
   /** The checksum abuild/melange record for a data entry (PAX {@code APK-TOOLS.checksum.SHA1}). */
   private static Optional<String> recordedChecksum(TarArchiveEntry e) {
     return Optional.ofNullable(e.getExtraPaxHeaders().get("APK-TOOLS.checksum.SHA1"));
+  }
+
+  /** A recorded checksum as lowercase hex SHA-1 (empty when it is neither hex nor {@code Q1<base64>} of 20 bytes). */
+  private static Optional<String> sha1Hex(String recorded) {
+    try {
+      byte[] b = recorded.startsWith("Q1") ? Base64.getDecoder().decode(recorded.substring(2))
+          : HexFormat.of().parseHex(recorded);
+      return b.length == 20 ? Optional.of(HexFormat.of().formatHex(b)) : Optional.empty();
+    } catch (IllegalArgumentException ex) {
+      return Optional.empty();
+    }
   }
 
   /** A recorded checksum is hex SHA-1, or {@code Q1<base64>} as older melange wrote it. */

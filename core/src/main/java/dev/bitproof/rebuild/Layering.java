@@ -15,7 +15,8 @@ public final class Layering {
 
   /**
    * The layers, each written once through its digest into {@code compressor}: the single layer streams from the
-   * rootfs (package files from the spill) so its tar is never in memory; origin layering still assembles its tars.
+   * rootfs (package files from the spill) so its tar is never in memory; origin layering writes its tars side by
+   * side into temporary files first (see {@link OriginLayers#tars}), then streams each into its compressor.
    */
   public static List<BuildResult.Layer> layers(MemFs fs, List<ApkInstaller.Installed> installed,
       ImageConfiguration.Layering l, ApkoRules rules, LayerCompressor compressor) throws IOException {
@@ -23,10 +24,22 @@ public final class Layering {
       return List.of(compressor.layer(out -> LayerTar.write(fs, out)));
     }
     List<BuildResult.Layer> out = new java.util.ArrayList<>();
-    for (byte[] tar : tars(fs, installed, l, rules)) {
-      out.add(compressor.layer(o -> o.write(tar)));
+    for (LayerBlob tar : originTars(fs, installed, l, rules)) {
+      out.add(compressor.layer(o -> {
+        try (java.io.InputStream in = tar.open()) {
+          in.transferTo(o);
+        }
+      }));
     }
     return out;
+  }
+
+  private static List<LayerBlob> originTars(MemFs fs, List<ApkInstaller.Installed> installed,
+      ImageConfiguration.Layering l, ApkoRules rules) throws IOException {
+    if (!l.strategy().equals("origin")) {
+      throw new CheckException(GoCompatCode.APKO_CONFIG_INVALID, "layering.strategy", "unknown layering strategy '" + l.strategy() + "'");
+    }
+    return OriginLayers.tars(fs, installed, (int) l.budget(), rules);
   }
 
   /** @param rules the apko release whose layering (and installed-db location) to reproduce */
@@ -35,9 +48,6 @@ public final class Layering {
     if (l == null || l.strategy().isEmpty() || l.budget() <= 1) {
       return List.of(LayerTar.write(fs));
     }
-    if (!l.strategy().equals("origin")) {
-      throw new CheckException(GoCompatCode.APKO_CONFIG_INVALID, "layering.strategy", "unknown layering strategy '" + l.strategy() + "'");
-    }
-    return OriginLayers.tars(fs, installed, (int) l.budget(), rules);
+    return originTars(fs, installed, l, rules).stream().map(LayerBlob::bytes).toList();
   }
 }

@@ -94,16 +94,29 @@ final class OriginLayers {
     return GoJson.compareUtf8(a, b) >= 0 ? a : b;
   }
 
-  /** A layer being written and the directories it already holds (its stack). */
+  /**
+   * A layer being written and the directories it already holds (its stack). The tar goes to a blob that moves to a
+   * temporary file past a few MiB: the layers are written side by side in one walk, so none can stream into its
+   * compressor yet, and together they are the whole image.
+   */
   private static final class Writer {
-    final ByteArrayOutputStream bos = new ByteArrayOutputStream();
-    final GoTarWriter tw = new GoTarWriter(bos);
+    final LayerBlob.Sink sink = new LayerBlob.Sink();
+    final java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(sink, 1 << 16);
+    final GoTarWriter tw = new GoTarWriter(buffered);
     final List<String> stack = new ArrayList<>();
+
+    LayerBlob finish() throws IOException {
+      tw.close();
+      buffered.flush();
+      sink.close();
+      return sink.blob();
+    }
   }
 
   record Dir(String path, MemFs.Node node) {}
 
-  static List<byte[]> tars(MemFs fs, List<ApkInstaller.Installed> installed, int budget, ApkoRules rules)
+  /** The layer tars, each in a blob (on the heap while small, else in a temporary file). */
+  static List<LayerBlob> tars(MemFs fs, List<ApkInstaller.Installed> installed, int budget, ApkoRules rules)
       throws IOException {
     String installedDb = ApkInstaller.installed(rules);
     // apko v0.26.0 (#1624): a directory written ahead of a file takes the file's mtime
@@ -165,7 +178,7 @@ final class OriginLayers {
         }
       }
     });
-    List<byte[]> out = new ArrayList<>();
+    List<LayerBlob> out = new ArrayList<>();
     for (int i = 0; i < writers.size(); i++) {
       Writer w = writers.get(i);
       if (partialDb && !partialDbAtDb && idb[0] != null) {
@@ -180,11 +193,9 @@ final class OriginLayers {
         partial.setData(db.toByteArray());
         LayerTar.writeEntry(w.tw, installedDb, partial, users, grps, idb[0].mtime());
       }
-      w.tw.close();
-      out.add(w.bos.toByteArray());
+      out.add(w.finish());
     }
-    top.tw.close();
-    out.add(top.bos.toByteArray());
+    out.add(top.finish());
     return out;
   }
 

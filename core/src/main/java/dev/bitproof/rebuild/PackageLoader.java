@@ -12,6 +12,7 @@ import dev.bitproof.tar.TarEntryInfo;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -56,19 +57,58 @@ public final class PackageLoader {
     List<TarEntryInfo> entries = new ArrayList<>();
     java.util.Map<Integer, MemFs.Content> spilled = new java.util.HashMap<>();
     ApkPackage pkg = ApkPackage.read(apk, subject, ApkPackage.Limits.defaults(), new ApkPackage.DataVisitor() {
+      /** The spill's content for the file being read (written now, or already there), and the SHA-1 it has. */
+      private MemFs.Content streamed;
+      private Spill.Writer writer;
+      private String knownSha1;
+
       @Override
       public boolean keep(String path, long size) {
         return true;
       }
 
       @Override
+      public OutputStream stream(String path, long size, Optional<String> recordedSha1) {
+        streamed = null;
+        writer = null;
+        knownSha1 = null;
+        if (spill == null || size < Spill.MIN_SPILL) {
+          return null;
+        }
+        Optional<MemFs.Content> known = recordedSha1.flatMap(h -> spill.known(h, size));
+        if (known.isPresent()) {
+          // stored once: these bytes are still read and hashed, and used only if they have that SHA-1
+          streamed = known.get();
+          knownSha1 = recordedSha1.get();
+          return OutputStream.nullOutputStream();
+        }
+        writer = spill.writer(size);
+        return writer;
+      }
+
+      @Override
       public void entry(TarEntryInfo entry) {
-        if (spill != null && entry.content().isPresent() && entry.content().get().length >= Spill.MIN_SPILL) {
+        if (writer != null) {
+          MemFs.Content c = writer.content();
+          entry.sha1Hex().ifPresent(h -> spill.remember(h, c));
+          spilled.put(entry.index(), c);
+          entries.add(entry);
+        } else if (streamed != null) {
+          if (entry.sha1Hex().filter(knownSha1::equals).isEmpty()) {
+            // not the recorded bytes: the package's file check below refuses it (APK_FILE_CHECKSUM_MISMATCH)
+            entries.add(entry);
+          } else {
+            spilled.put(entry.index(), streamed);
+            entries.add(entry);
+          }
+        } else if (spill != null && entry.content().isPresent() && entry.content().get().length >= Spill.MIN_SPILL) {
           spilled.put(entry.index(), spill.put(entry.content().get()));
           entries.add(withoutContent(entry));
         } else {
           entries.add(entry);
         }
+        writer = null;
+        streamed = null;
       }
     });
     return toContent(pkg, entries, spilled, subject, expectedQ1, keyring, policy);

@@ -18,6 +18,10 @@ import java.nio.file.StandardOpenOption;
  * one file at a time). The heap then holds metadata only, so memory no longer grows with the image. The file is
  * deleted when the spill is closed (and, should the JVM die first, by the OS's temp cleaning: it lives in
  * {@code java.io.tmpdir}).
+ *
+ * <p>Files are streamed in ({@link #writer}), so no single file has to fit the heap either, and a file already in
+ * the spill (same SHA-1 and size, as verified when it was read) is stored once ({@link #known}, {@link #remember}):
+ * licences, duplicated libraries and a package installed for two archs take their space once.
  */
 final class Spill implements Closeable {
   /** Files smaller than this stay on the heap: a spilled one costs a reference and a read call. */
@@ -26,6 +30,8 @@ final class Spill implements Closeable {
   private final Path file;
   private final FileChannel channel;
   private long end;
+  private final java.util.concurrent.ConcurrentHashMap<String, MemFs.Content> bySha1 =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private Spill(Path file, FileChannel channel) {
     this.file = file;
@@ -62,6 +68,67 @@ final class Spill implements Closeable {
     return new Spilled(this, at, data.length);
   }
 
+  /**
+   * A stream for a file of exactly {@code size} bytes, written straight to its reserved place in the spill (safe
+   * from the parallel package fetches); {@link Writer#content()} reads it back once closed.
+   */
+  Writer writer(long size) {
+    long at;
+    synchronized (this) {
+      at = end;
+      end += size;
+    }
+    return new Writer(at, size);
+  }
+
+  /** Bytes written or reserved so far. */
+  synchronized long size() {
+    return end;
+  }
+
+  /** The content of a file already spilled whose bytes have this SHA-1 (lowercase hex) and size. */
+  java.util.Optional<MemFs.Content> known(String sha1Hex, long size) {
+    return java.util.Optional.ofNullable(bySha1.get(sha1Hex + ":" + size));
+  }
+
+  /** Records {@code c} as the spilled bytes whose SHA-1 (computed over them as they were read) is {@code sha1Hex}. */
+  void remember(String sha1Hex, MemFs.Content c) {
+    bySha1.putIfAbsent(sha1Hex + ":" + c.size(), c);
+  }
+
+  /** Streams one file into its reserved region. */
+  final class Writer extends OutputStream {
+    private final long at;
+    private final long size;
+    private long pos;
+
+    private Writer(long at, long size) {
+      this.at = at;
+      this.size = size;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      if (pos + len > size) {
+        throw new IOException("more than the " + size + " bytes reserved in the spill");
+      }
+      ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+      while (buf.hasRemaining()) {
+        pos += channel.write(buf, at + pos);
+      }
+    }
+
+    /** The bytes written (all {@code size} of them when the file was read whole). */
+    MemFs.Content content() {
+      return new Spilled(Spill.this, at, pos);
+    }
+  }
+
   private void read(long at, ByteBuffer into) {
     try {
       long pos = at;
@@ -84,7 +151,7 @@ final class Spill implements Closeable {
   }
 
   /** A file's bytes in the spill. */
-  private record Spilled(Spill spill, long offset, int length) implements MemFs.Content {
+  private record Spilled(Spill spill, long offset, long length) implements MemFs.Content {
     @Override
     public long size() {
       return length;
@@ -92,7 +159,10 @@ final class Spill implements Closeable {
 
     @Override
     public byte[] bytes() {
-      byte[] b = new byte[length];
+      if (length > Integer.MAX_VALUE - 16) {
+        throw new UncheckedIOException(new IOException("a file of " + length + " bytes does not fit an array"));
+      }
+      byte[] b = new byte[(int) length];
       spill.read(offset, ByteBuffer.wrap(b));
       return b;
     }

@@ -42,7 +42,12 @@ final class TestRepo {
 
   /** Writes packages now and keeps their index stanzas for {@link #finishIndex} (the bench generator's batches). */
   TestRepo packagesAppend(List<ApkFixtures.Apk> apks) throws IOException {
-    Path archDir = repo.resolve("x86_64");
+    return packagesAppend("x86_64", apks);
+  }
+
+  /** {@link #packagesAppend(List)} into {@code arch}'s directory (one arch at a time until {@link #finishIndex}). */
+  TestRepo packagesAppend(String arch, List<ApkFixtures.Apk> apks) throws IOException {
+    Path archDir = repo.resolve(arch);
     Files.createDirectories(archDir);
     for (ApkFixtures.Apk a : apks) {
       Path p = a.write(archDir);
@@ -54,22 +59,37 @@ final class TestRepo {
 
   /** Signs and writes the APKINDEX of everything {@link #packagesAppend} wrote. */
   TestRepo finishIndex() throws IOException {
-    Files.write(repo.resolve("x86_64").resolve("APKINDEX.tar.gz"), ApkFixtures.index(pendingIndex.toString(), key, "RSA256"));
+    return finishIndex("x86_64");
+  }
+
+  /** Signs and writes {@code arch}'s APKINDEX of everything appended since the last one. */
+  TestRepo finishIndex(String arch) throws IOException {
+    Files.write(repo.resolve(arch).resolve("APKINDEX.tar.gz"), ApkFixtures.index(pendingIndex.toString(), key, "RSA256"));
+    pendingIndex.setLength(0);
     return this;
   }
 
   ApkFixtures.Apk apk(String name, String origin) {
-    return new ApkFixtures.Apk(name, "1.0.0-r0", "x86_64").set("origin", origin).signedBy(key);
+    return apk(name, origin, "x86_64");
+  }
+
+  ApkFixtures.Apk apk(String name, String origin, String arch) {
+    return new ApkFixtures.Apk(name, "1.0.0-r0", arch).set("origin", origin).signedBy(key);
   }
 
   /** An apko.yaml with this repo and key, the packages, and extra YAML appended. */
   Path config(String extraYaml, String... packages) throws IOException {
+    return config(List.of("x86_64"), extraYaml, packages);
+  }
+
+  /** {@link #config(String, String...)} for these archs. */
+  Path config(List<String> archs, String extraYaml, String... packages) throws IOException {
     StringBuilder y = new StringBuilder("contents:\n  keyring:\n    - ").append(keyFile).append("\n  repositories:\n    - ")
         .append(repo).append("\n  packages:\n");
     for (String p : packages) {
       y.append("    - ").append(p).append('\n');
     }
-    y.append("archs: [x86_64]\n").append(extraYaml);
+    y.append("archs: [").append(String.join(", ", archs)).append("]\n").append(extraYaml);
     Path c = dir.resolve("apko.yaml");
     Files.writeString(c, y.toString());
     return c;

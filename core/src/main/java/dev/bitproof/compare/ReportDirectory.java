@@ -228,6 +228,27 @@ public final class ReportDirectory implements DifferingFiles, AutoCloseable {
     return out;
   }
 
+  /** A comparison (or a verification that compares) run with given compare options. */
+  @FunctionalInterface
+  public interface Work<T> {
+    T run(CompareOptions options) throws IOException;
+  }
+
+  /**
+   * Runs {@code work} with {@code options} that also write the differing files into {@code dir}, when given: DIR is
+   * checked before any work, committed when the work returns, and its staging directory removed whatever happens.
+   */
+  public static <T> T writing(Optional<Path> dir, CompareOptions options, Work<T> work) throws IOException {
+    if (dir.isEmpty()) {
+      return work.run(options);
+    }
+    try (ReportDirectory rd = open(dir.get(), DEFAULT_MAX_FILE)) {
+      T t = work.run(options.withDifferingFiles(rd));
+      rd.commit();
+      return t;
+    }
+  }
+
   /** Writes index.json and README.txt and moves the staging directory to DIR in one rename. */
   public synchronized Path commit() {
     try {

@@ -3,7 +3,6 @@ package dev.bitproof.cli.commands;
 import dev.bitproof.cli.options.Common;
 import dev.bitproof.cli.options.IgnoreOptions;
 import dev.bitproof.cli.options.ReportDirOption;
-import dev.bitproof.compare.ReportDirectory;
 import dev.bitproof.cli.options.ReportFiles;
 import dev.bitproof.cli.options.TransportMixin;
 import dev.bitproof.cli.render.Output;
@@ -85,13 +84,9 @@ public final class CompareCommand implements Callable<Integer> {
     TransportOptions to = transport.options();
     Comparison c;
     out.progress("bitproof compare: " + a + " vs " + b);
-    java.util.Optional<ReportDirectory> rd = reportDir.open();
     try (ImageSource sa = Transports.source(ImageReference.parse(a), to);
         ImageSource sb = Transports.source(ImageReference.parse(b), to)) {
-      c = ImageComparator.compare(sa, sb, ReportDirOption.apply(opts, rd), common.progress());
-      rd.ifPresent(ReportDirectory::commit);
-    } finally {
-      rd.ifPresent(ReportDirectory::close);
+      c = reportDir.writing(opts, o -> ImageComparator.compare(sa, sb, o, common.progress()));
     }
     Map<String, String> inputs = new LinkedHashMap<>();
     inputs.put("require", required.name());

@@ -3,7 +3,6 @@ package dev.bitproof.cli.commands;
 import dev.bitproof.cli.options.Common;
 import dev.bitproof.cli.options.ReportDirOption;
 import dev.bitproof.cli.options.ReportFiles;
-import dev.bitproof.compare.ReportDirectory;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.report.CheckException;
 import dev.bitproof.verify.Report;
@@ -51,14 +50,7 @@ public final class DemoCommand implements Callable<Integer> {
     Verification.Request req = Verification.Request.of(demo.resolve("apko.yaml"), ref).withCommand("demo")
         .withLockfile(Optional.of(demo.resolve("apko.lock.json"))).withContext(demo)
         .withFetch(dev.bitproof.fetch.FetchOptions.defaults().withProgress(common.progress()), java.util.Map.of());
-    Report r;
-    Optional<ReportDirectory> rd = reportDir.open();
-    try {
-      r = Verification.run(req.withCompare(ReportDirOption.apply(req.compare(), rd), req.required()));
-      rd.ifPresent(ReportDirectory::commit);
-    } finally {
-      rd.ifPresent(ReportDirectory::close);
-    }
+    Report r = reportDir.writing(req.compare(), o -> Verification.run(req.withCompare(o, req.required())));
     int code = out.render(r, verbose);
     reports.write(r, out);
     return code;

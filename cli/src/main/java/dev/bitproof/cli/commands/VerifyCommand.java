@@ -6,7 +6,6 @@ import dev.bitproof.attest.AttestCode;
 import dev.bitproof.cli.options.Common;
 import dev.bitproof.cli.options.IgnoreOptions;
 import dev.bitproof.cli.options.ReportDirOption;
-import dev.bitproof.compare.ReportDirectory;
 import dev.bitproof.cli.options.ReportFiles;
 import dev.bitproof.cli.options.ExitCodes;
 import dev.bitproof.cli.options.FetchMixin;
@@ -190,14 +189,7 @@ public final class VerifyCommand implements Callable<Integer> {
         .withAllowUntrustedPackages(allowUntrusted);
     out.progress("bitproof verify: rebuilding " + (cfg == null ? "from the image's etc/apko.json" : config)
         + " and comparing with " + image);
-    Report r;
-    Optional<ReportDirectory> rd = reportDir.open();
-    try {
-      r = Verification.run(req.withCompare(ReportDirOption.apply(req.compare(), rd), req.required()));
-      rd.ifPresent(ReportDirectory::commit);
-    } finally {
-      rd.ifPresent(ReportDirectory::close);
-    }
+    Report r = reportDir.writing(req.compare(), o -> Verification.run(req.withCompare(o, req.required())));
     int code = out.render(r, verbose);
     reports.write(r, out);
     if (attest.requested()) {

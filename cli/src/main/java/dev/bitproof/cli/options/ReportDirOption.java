@@ -15,13 +15,8 @@ public final class ReportDirOption {
       + "to DIR/<platform>/<layer>/{a,b}/<path> with an index.json (DIR must be new or empty; each file up to 4 MiB).")
   Path dir;
 
-  /** Refuses an unusable DIR before any work; opens the staging directory, or nothing without the option. */
-  public Optional<ReportDirectory> open() {
-    return Optional.ofNullable(dir).map(d -> ReportDirectory.open(d, ReportDirectory.DEFAULT_MAX_FILE));
-  }
-
-  /** {@code o} writing its differing files to {@code rd} when there is one. */
-  public static CompareOptions apply(CompareOptions o, Optional<ReportDirectory> rd) {
-    return rd.map(o::withDifferingFiles).orElse(o);
+  /** Runs {@code work}, writing the differing files to DIR when the option is given ({@link ReportDirectory#writing}). */
+  public <T> T writing(CompareOptions options, ReportDirectory.Work<T> work) throws java.io.IOException {
+    return ReportDirectory.writing(Optional.ofNullable(dir), options, work);
   }
 }

@@ -106,8 +106,7 @@ public final class LocalRegistry {
         plain = new Endpoint("127.0.0.1:" + CI_PLAIN_PORT, false, Optional.empty(), Optional.empty());
       } else {
         requireBinary();
-        int port = freePort();
-        start("plain", port, "");
+        int port = start("plain", "");
         plain = new Endpoint("127.0.0.1:" + port, false, Optional.empty(), Optional.empty());
       }
     }
@@ -129,8 +128,7 @@ public final class LocalRegistry {
         Files.writeString(key, pem("PRIVATE KEY", kp.getPrivate().getEncoded()));
         Path htpasswd = dir.resolve("htpasswd");
         Files.writeString(htpasswd, USERNAME + ":" + bcrypt(PASSWORD) + "\n");
-        int port = freePort();
-        start("basic", port, "  tls:\n    certificate: " + crt + "\n    key: " + key + "\n"
+        int port = start("basic", "  tls:\n    certificate: " + crt + "\n    key: " + key + "\n"
             + "auth:\n  htpasswd:\n    realm: bitproof-basic\n    path: " + htpasswd + "\n");
         basicTls = new Endpoint("127.0.0.1:" + port, true, Optional.of(USERNAME), Optional.of(PASSWORD));
       } catch (Exception e) {
@@ -153,8 +151,7 @@ public final class LocalRegistry {
         Files.writeString(bundle, pem("CERTIFICATE", cert.getEncoded()));
         tokenServer = startTokenServer(kp.getPrivate(), cert);
         String realm = "http://127.0.0.1:" + tokenServer.getAddress().getPort() + "/token";
-        int port = freePort();
-        start("token", port, "auth:\n  token:\n    realm: " + realm + "\n    service: " + TOKEN_SERVICE + "\n"
+        int port = start("token", "auth:\n  token:\n    realm: " + realm + "\n    service: " + TOKEN_SERVICE + "\n"
             + "    issuer: " + TOKEN_ISSUER + "\n    rootcertbundle: " + bundle + "\n");
         token = new Endpoint("127.0.0.1:" + port, false, Optional.of(USERNAME), Optional.of(PASSWORD));
       } catch (Exception e) {
@@ -172,16 +169,12 @@ public final class LocalRegistry {
     return notifying(List.of(url), bearerToken);
   }
 
-  /** The same, notifying every URL (one endpoint each: every event goes to all of them, as to several hook replicas). */
-  public static synchronized Endpoint notifying(List<String> urls, Optional<String> bearerToken) {
-    return notifying(freePort(), urls, bearerToken);
-  }
-
   /**
-   * The same on a given port: for a hook that must be told the registry's address before the registry can be told
-   * the hook's (the hook binds port 0 itself; docker-registry cannot report a port it picked).
+   * The same, notifying every URL (one endpoint each: every event goes to all of them, as to several hook replicas).
+   * For a hook that must be told the registry's address before the registry can be told the hook's, notify a
+   * {@link NotificationRelay} and point the relay at the hook once it is up.
    */
-  public static synchronized Endpoint notifying(int port, List<String> urls, Optional<String> bearerToken) {
+  public static synchronized Endpoint notifying(List<String> urls, Optional<String> bearerToken) {
     requireBinary();
     StringBuilder eps = new StringBuilder("notifications:\n  endpoints:\n");
     for (int i = 0; i < urls.size(); i++) {
@@ -189,7 +182,7 @@ public final class LocalRegistry {
           .append(bearerToken.map(t -> "      headers:\n        Authorization: [\"Bearer " + t + "\"]\n").orElse(""))
           .append("      timeout: 5s\n      threshold: 10\n      backoff: 1s\n");
     }
-    start("notify-" + port, port, eps.toString());
+    int port = start("notify-" + UUID.randomUUID().toString().substring(0, 8), eps.toString());
     return new Endpoint("127.0.0.1:" + port, false, Optional.empty(), Optional.empty());
   }
 
@@ -240,11 +233,16 @@ public final class LocalRegistry {
     return workDir;
   }
 
-  private static void start(String name, int port, String extra) {
+  /**
+   * Starts a registry listening on a port it picks itself ({@code 127.0.0.1:0}: nothing is picked, released and bound
+   * again, which another process could take meanwhile) and returns that port, read from the process's own listening
+   * socket ({@link #listeningPort}).
+   */
+  private static int start(String name, String extra) {
     try {
       Path dir = work().resolve(name);
       Files.createDirectories(dir.resolve("storage"));
-      String http = "http:\n  addr: 127.0.0.1:" + port + "\n  secret: bitproof-test-" + name + "\n";
+      String http = "http:\n  addr: 127.0.0.1:0\n  secret: bitproof-test-" + name + "\n";
       String auth = "";
       int authAt = extra.indexOf("auth:");
       String tls = extra;
@@ -265,16 +263,18 @@ public final class LocalRegistry {
       PROCESSES.add(p);
       String scheme = extra.contains("tls:") ? "https" : "http";
       long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (!answers(scheme, "127.0.0.1:" + port)) {
+      int port;
+      while ((port = listeningPort(p.toHandle())) == 0 || !answers(scheme, "127.0.0.1:" + port)) {
         if (!p.isAlive()) {
           throw new IllegalStateException("docker-registry (" + name + ") exited: "
               + Files.readString(dir.resolve("registry.log")));
         }
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("docker-registry (" + name + ") did not answer on port " + port);
+          throw new IllegalStateException("docker-registry (" + name + ") did not answer (port " + port + ")");
         }
         Thread.sleep(50);
       }
+      return port;
     } catch (IOException e) {
       throw new IllegalStateException("could not start docker-registry", e);
     } catch (InterruptedException e) {
@@ -321,6 +321,37 @@ public final class LocalRegistry {
     } catch (java.security.GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The TCP port {@code process} listens on, or 0 while it listens on none: its socket inodes
+   * ({@code /proc/PID/fd/* -> socket:[INODE]}) looked up among the LISTEN sockets of {@code /proc/net/tcp}.
+   */
+  static int listeningPort(ProcessHandle process) {
+    java.util.Set<String> inodes = new java.util.HashSet<>();
+    try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(process.pid()), "fd"))) {
+      for (Path fd : fds.toList()) {
+        try {
+          String target = Files.readSymbolicLink(fd).toString();
+          if (target.startsWith("socket:[")) {
+            inodes.add(target.substring("socket:[".length(), target.length() - 1));
+          }
+        } catch (IOException e) {
+          // closed meanwhile
+        }
+      }
+      List<String> table = Files.readAllLines(Path.of("/proc/net/tcp"));
+      for (String line : table.subList(Math.min(1, table.size()), table.size())) {
+        String[] f = line.trim().split("\\s+");
+        // sl local_address rem_address st ... inode (index 9); st 0A = LISTEN
+        if (f.length > 9 && f[3].equals("0A") && inodes.contains(f[9])) {
+          return Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16);
+        }
+      }
+    } catch (IOException e) {
+      return 0;
+    }
+    return 0;
   }
 
   public static int freePort() {

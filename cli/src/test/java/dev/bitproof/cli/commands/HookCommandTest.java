@@ -11,6 +11,7 @@ import dev.bitproof.hook.JobStore;
 import dev.bitproof.json.Json;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.testing.LocalRegistry;
+import dev.bitproof.testing.NotificationRelay;
 import dev.bitproof.testing.TestApkoImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -26,6 +27,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +42,18 @@ class HookCommandTest {
 
   @TempDir
   Path tmp;
+
+  NotificationRelay relay;
+
+  @BeforeEach
+  void startRelay() throws Exception {
+    relay = NotificationRelay.start();
+  }
+
+  @AfterEach
+  void stopRelay() {
+    relay.close();
+  }
 
   record Served(CompletableFuture<Integer> exit, StringWriter err, int port) {}
 
@@ -94,15 +109,15 @@ class HookCommandTest {
     Files.writeString(tmp.resolve("token"), "hook-secret\n");
     String repo = LocalRegistry.uniqueRepository("hook");
     assertEquals(0, CliRunner.run("key", "generate", "--out", tmp.resolve("k").toString()).code());
-    int regPort = LocalRegistry.freePort();
-    Served s = serve("--registry", "127.0.0.1:" + regPort, "--insecure", "--state", state.toString(),
+    // the registry notifies a relay the test bound; the relay is pointed at the hook once the hook is up
+    LocalRegistry.Endpoint reg = LocalRegistry.notifying(List.of(relay.url()), Optional.of("hook-secret"));
+    Served s = serve("--registry", reg.hostPort(), "--insecure", "--state", state.toString(),
         "--auth-token-file", tmp.resolve("token").toString(),
         "--attest-key", tmp.resolve("k.key").toString(), "--attach",
         "--verify-config", repo + "=" + img.config(),
         "--verify-lockfile", repo + "=" + img.lock(), "--context", img.dir().toString(),
         "--max-images", "1");
-    LocalRegistry.Endpoint reg = LocalRegistry.notifying(regPort, List.of("http://127.0.0.1:" + s.port() + "/events"),
-        Optional.of("hook-secret"));
+    relay.forwardTo("http://127.0.0.1:" + s.port() + "/events");
     CliRunner.Run copy = CliRunner.run("copy", "oci:" + img.published(),
         "docker://" + reg.hostPort() + "/" + repo + ":v1", "--insecure", "--quiet");
     assertEquals(0, copy.code(), copy.err());
@@ -134,11 +149,11 @@ class HookCommandTest {
     Path golden = img.published();
     Path state = tmp.resolve("state");
     String repo = LocalRegistry.uniqueRepository("hook-policy");
-    int regPort = LocalRegistry.freePort();
-    Served s = serve("--registry", "127.0.0.1:" + regPort, "--insecure", "--state", state.toString(),
+    // the registry notifies a relay the test bound; the relay is pointed at the hook once the hook is up
+    LocalRegistry.Endpoint reg = LocalRegistry.notifying(List.of(relay.url()), Optional.empty());
+    Served s = serve("--registry", reg.hostPort(), "--insecure", "--state", state.toString(),
         "--enforce-policy", "--max-images", "1");
-    LocalRegistry.Endpoint reg = LocalRegistry.notifying(regPort, List.of("http://127.0.0.1:" + s.port() + "/events"),
-        Optional.empty());
+    relay.forwardTo("http://127.0.0.1:" + s.port() + "/events");
     assertEquals(0, CliRunner.run("copy", "oci:" + golden, "docker://" + reg.hostPort() + "/" + repo + ":prod",
         "--insecure", "--quiet").code());
     assertEquals(0, s.exit().get(BOUND.toSeconds(), TimeUnit.SECONDS), s.err().toString());
@@ -209,11 +224,11 @@ class HookCommandTest {
     assertEquals(2, CliRunner.run("hook", "serve", "--registry", "r:1", "--state", state.toString(),
         "--config", Files.writeString(tmp.resolve("typo.yaml"), "enforcePolicey: true\n").toString()).code());
 
-    int regPort = LocalRegistry.freePort();
-    Served s = serve("--registry", "127.0.0.1:" + regPort, "--insecure", "--state", state.toString(),
+    // the registry notifies a relay the test bound; the relay is pointed at the hook once the hook is up
+    LocalRegistry.Endpoint reg = LocalRegistry.notifying(List.of(relay.url()), Optional.empty());
+    Served s = serve("--registry", reg.hostPort(), "--insecure", "--state", state.toString(),
         "--config", cfg.toString(), "--max-images", "2");
-    LocalRegistry.Endpoint reg = LocalRegistry.notifying(regPort, List.of("http://127.0.0.1:" + s.port() + "/events"),
-        Optional.empty());
+    relay.forwardTo("http://127.0.0.1:" + s.port() + "/events");
     String url = "http://127.0.0.1:" + s.port();
     assertEquals(0, CliRunner.run("copy", "oci:" + golden, "docker://" + reg.hostPort() + "/" + repo + ":one",
         "--insecure", "--quiet").code());

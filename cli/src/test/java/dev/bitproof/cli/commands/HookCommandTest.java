@@ -170,7 +170,8 @@ class HookCommandTest {
   void unreachableImagesAreErrorsAndHookResultsReadsThem() throws Exception {
     Files.writeString(tmp.resolve("token"), "s3cret");
     Path state = tmp.resolve("state");
-    Served s = serve("--registry", "127.0.0.1:" + LocalRegistry.freePort(), "--state", state.toString(),
+    // port 1 (tcpmux) on loopback: nothing listens there, so every fetch is refused at once
+    Served s = serve("--registry", "127.0.0.1:1", "--state", state.toString(),
         "--auth-token-file", tmp.resolve("token").toString(), "--max-attempts", "1", "--max-images", "2");
     String d = "sha256:" + "ab".repeat(32);
     String env = "{\"events\":[{\"id\":\"e1\",\"action\":\"push\",\"target\":{\"mediaType\":"

@@ -118,8 +118,8 @@ class LayeringTest {
         .should(noOtherCommand).check(classes);
   }
 
-  /** Commands whose result is still assembled as a JSON tree: copy's belongs to the transport work, which owns it. */
-  private static final java.util.Set<String> TREE_BODIES = java.util.Set.of("CopyCommand");
+  /** Commands whose result is still assembled as a JSON tree: none. */
+  private static final java.util.Set<String> TREE_BODIES = java.util.Set.of();
 
   private static DescribedPredicate<JavaClass> aCommandExcept(java.util.Set<String> exempt) {
     return DescribedPredicate.describe("a command (exempt: " + exempt + ")",

@@ -1,12 +1,10 @@
 package dev.bitproof.cli.commands;
 
 import dev.bitproof.report.Outcome;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.cli.options.Common;
 import dev.bitproof.cli.options.TransportMixin;
 import dev.bitproof.cli.render.Output;
 import dev.bitproof.cli.render.Result;
-import dev.bitproof.json.Json;
 import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.Platform;
 import dev.bitproof.oci.transport.Copier;
@@ -62,19 +60,8 @@ public final class CopyCommand implements Callable<Integer> {
         ImageDestination d = Transports.destination(to, transport.options(destCreds))) {
       r = Copier.copy(s, d, p, Copier.Listener.NONE, common.progress());
     }
-    ObjectNode n = Json.mapper().createObjectNode();
-    {
-      n.put("source", from.toString());
-      n.put("destination", to.toString());
-      n.put("digest", r.root().digest().toString());
-      n.put("mediaType", r.root().mediaType().value());
-      n.put("manifests", r.manifests());
-      n.put("blobsCopied", r.blobsCopied());
-      n.put("blobsSkipped", r.blobsSkipped());
-      n.put("bytes", r.bytes());
-    }
     Copier.Result done = r;
-    return out.render(new Result("copy", Outcome.PASS, new Result.Tree(n), w -> {
+    return out.render(new Result("copy", Outcome.PASS, r.summary(from, to), w -> {
       w.println("copied " + (done.root().isIndex() ? "index " : "manifest ") + done.root().digest() + " to " + to);
       w.println("  " + done.manifests() + " manifest(s), " + done.blobsCopied() + " blob(s) copied (" + done.bytes()
           + " B), " + done.blobsSkipped() + " already there");

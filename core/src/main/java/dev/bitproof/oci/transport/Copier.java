@@ -5,6 +5,7 @@ import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.oci.ImageIndex;
 import dev.bitproof.oci.ImageManifest;
+import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.OciCode;
 import dev.bitproof.oci.Platform;
 import dev.bitproof.oci.RawManifest;
@@ -62,7 +63,17 @@ public final class Copier {
    * @param blobsSkipped blobs the destination already had
    * @param bytes bytes of blobs transferred
    */
-  public record Result(RawManifest root, int manifests, int blobsCopied, int blobsSkipped, long bytes) {}
+  public record Result(RawManifest root, int manifests, int blobsCopied, int blobsSkipped, long bytes) {
+    /** The document {@code copy} prints (docs/schema/copy.json). */
+    public Summary summary(ImageReference source, ImageReference destination) {
+      return new Summary(source.toString(), destination.toString(), root.digest(), root.mediaType().value(), manifests,
+          blobsCopied, blobsSkipped, bytes);
+    }
+  }
+
+  /** What a copy did, as {@code copy}'s JSON body. */
+  public record Summary(String source, String destination, Digest digest, String mediaType, int manifests,
+      int blobsCopied, int blobsSkipped, long bytes) implements dev.bitproof.json.JsonBody {}
 
   /** How often {@link Listener#bytes} is told about a streaming blob. */
   public static final long PROGRESS_STEP = 64L * 1024 * 1024;

@@ -19,6 +19,7 @@ import dev.bitproof.report.Code;
 import dev.bitproof.report.Finding;
 import dev.bitproof.report.Severity;
 import dev.bitproof.image.ImageFilesystem;
+import dev.bitproof.testing.DistrolessLayer;
 import dev.bitproof.testing.SharedData;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -378,6 +379,73 @@ class SbomCheckTest {
     assertEquals(Set.of(), missing, "unowned per the independent checker but not per us");
     assertEquals(Set.of(), extra, "unowned per us but not per the independent checker");
     assertEquals(384, ours.size());
+  }
+
+  /**
+   * A CycloneDX SBOM written here for {@link DistrolessLayer} (its packages as deb purls, os-release as a file with its
+   * SHA-1), independently of our generator: the generic twin of {@link #tamperedCdxgenSbomsAreCaught}.
+   */
+  static ObjectNode distrolessCdx() throws Exception {
+    ObjectNode doc = (ObjectNode) Json.parse("{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"version\":1}"
+        .getBytes(StandardCharsets.UTF_8), "cdx");
+    ArrayNode comps = doc.putArray("components");
+    for (DistrolessLayer.Pkg p : DistrolessLayer.PACKAGES) {
+      comps.addObject().put("type", "library").put("name", p.name()).put("version", p.version())
+          .put("purl", "pkg:deb/debian/" + p.name() + "@" + p.version().replace("+", "%2B") + "?arch=" + p.arch() + "&distro=debian-12");
+    }
+    String sha1 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1")
+        .digest(DistrolessLayer.OS_RELEASE.getBytes(StandardCharsets.UTF_8)));
+    ObjectNode file = comps.addObject().put("type", "file").put("name", "os-release")
+        .put("purl", "pkg:generic/os-release?path=%2Fusr%2Flib%2Fos-release");
+    file.putArray("hashes").addObject().put("alg", "SHA-1").put("content", sha1);
+    return doc;
+  }
+
+  static ObjectNode component(ObjectNode doc, String name) {
+    for (JsonNode c : doc.path("components")) {
+      if (c.path("name").asText().equals(name)) {
+        return (ObjectNode) c;
+      }
+    }
+    throw new AssertionError("no component " + name);
+  }
+
+  @Test
+  void tamperedDebianSbomsAreCaught() throws Exception {
+    ImageContents img = ImageContents.of(new ImageFilesystem.Builder()
+        .addLayer(new java.io.ByteArrayInputStream(DistrolessLayer.tar()), "distroless-like", ImageContents.KEEP).build());
+    List<Finding> clean = checkDeb(img, distrolessCdx());
+    assertEquals(Set.of(), failing(clean), "the untouched document passes: " + clean);
+    assertTrue(codes(clean).contains(SbomCode.SBOM_MATCHES_IMAGE), clean.toString());
+    // a version changed
+    ObjectNode v = distrolessCdx();
+    component(v, "libc6").put("version", "2.36-9+deb12u13")
+        .put("purl", "pkg:deb/debian/libc6@2.36-9%2Bdeb12u13?arch=amd64&distro=debian-12");
+    assertEquals(Set.of(SbomCode.SBOM_VERSION_MISMATCH), failing(checkDeb(img, v)));
+    // a package removed
+    ObjectNode r = distrolessCdx();
+    ArrayNode comps = (ArrayNode) r.path("components");
+    for (int i = 0; i < comps.size(); i++) {
+      if (comps.get(i).path("name").asText().equals("netbase")) {
+        comps.remove(i);
+        break;
+      }
+    }
+    List<Finding> removed = checkDeb(img, r);
+    assertEquals(Set.of(SbomCode.SBOM_PACKAGE_MISSING), failing(removed));
+    assertTrue(removed.stream().anyMatch(f -> f.code().equals(SbomCode.SBOM_PACKAGE_MISSING) && f.subject().equals("netbase")));
+    // a file hash changed
+    ObjectNode h = distrolessCdx();
+    ((ObjectNode) component(h, "os-release").path("hashes").get(0)).put("content", "0000000000000000000000000000000000000000");
+    List<Finding> hashed = checkDeb(img, h);
+    assertEquals(Set.of(SbomCode.SBOM_FILE_CHECKSUM_MISMATCH), failing(hashed));
+    Finding f = hashed.stream().filter(Finding::fails).findFirst().orElseThrow();
+    assertEquals("usr/lib/os-release", f.subject());
+    assertEquals("SHA-1", f.evidence().get("algorithm"));
+    // an arch changed
+    ObjectNode a = distrolessCdx();
+    component(a, "libgcc-s1").put("purl", "pkg:deb/debian/libgcc-s1@12.2.0-14%2Bdeb12u1?arch=arm64&distro=debian-12");
+    assertEquals(Set.of(SbomCode.SBOM_ARCH_MISMATCH), failing(checkDeb(img, a)));
   }
 
   @Test

@@ -6,7 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.bitproof.image.ImageFilesystem;
 import dev.bitproof.report.Code;
 import dev.bitproof.report.Finding;
+import dev.bitproof.report.Severity;
 import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Installed stanzas proven in a signed archive the test builds ({@link TestArchive}): the generic twin of
- * {@link DpkgImageCheckTest#installedStanzasAreProvenInTheSignedArchive}, runnable without ../shared.
+ * The generic twins of {@link DpkgImageCheckTest}'s real-data cases, runnable without ../shared: installed stanzas
+ * proven in a signed archive the test builds ({@link TestArchive}), and an image's files held to debs the test builds.
  */
 class DpkgImageCheckFixtureTest {
   @TempDir
@@ -58,5 +64,73 @@ class DpkgImageCheckFixtureTest {
     List<Finding> ff = DpkgImageCheck.proveInArchive(forged, List.of(idx));
     assertEquals(DebCode.DPKG_CONTROL_MISMATCH, ff.get(0).code(), ff.toString());
     assertTrue(ff.get(0).toString().contains("Maintainer"), ff.toString());
+  }
+
+  /** A deb: control.tar.xz with control, md5sums (of the regular files) and conffiles; data.tar.xz of {@code data}. */
+  static byte[] deb(String control, String conffiles, TestDebs.Entry... data) throws Exception {
+    StringBuilder md5sums = new StringBuilder();
+    for (TestDebs.Entry e : data) {
+      if (e.content() != null) {
+        md5sums.append(HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(e.content())))
+            .append("  ").append(e.name().substring(2)).append('\n');
+      }
+    }
+    Map<String, byte[]> m = new LinkedHashMap<>();
+    m.put("debian-binary", "2.0\n".getBytes(StandardCharsets.US_ASCII));
+    m.put("control.tar.xz", TestDebs.xz(TestDebs.tar(TestDebs.Entry.file("./control", control),
+        TestDebs.Entry.file("./md5sums", md5sums.toString()), TestDebs.Entry.file("./conffiles", conffiles))));
+    m.put("data.tar.xz", TestDebs.xz(TestDebs.tar(data)));
+    return TestDebs.ar(m);
+  }
+
+  /**
+   * status.d records no conffiles and no symlinks; the debs themselves close that gap: the generic twin of
+   * {@link DpkgImageCheckTest#statusDBlindSpotsAreClosedByTheDebs} (which holds the real debs to the real layer).
+   */
+  @Test
+  void statusDBlindSpotsAreClosedByTheDebs() throws Exception {
+    String control = "Package: netconf\nVersion: 1:2.0-1\nArchitecture: amd64\nMaintainer: Test <t@example.invalid>\n"
+        + "Description: test\n";
+    TestDebs.Entry[] data = {TestDebs.Entry.dir("./etc"), TestDebs.Entry.file("./etc/host.conf", "multi on\n"),
+        TestDebs.Entry.dir("./usr"), TestDebs.Entry.dir("./usr/lib"), TestDebs.Entry.file("./usr/lib/libnet.so.1.0", "\u007fELF net\n"),
+        TestDebs.Entry.symlink("./usr/lib/libnet.so.1", "libnet.so.1.0")};
+    List<DebPackage> debs = List.of(
+        DebPackage.read(Files.write(tmp.resolve("netconf_2.0-1_amd64.deb"), deb(control, "/etc/host.conf\n", data))),
+        DebPackage.read(Files.write(tmp.resolve("other_1.0_all.deb"), deb("Package: other\nVersion: 1.0\nArchitecture: all\n"
+            + "Maintainer: Test <t@example.invalid>\nDescription: test\n", "", TestDebs.Entry.file("./usr/share/other", "x\n")))));
+    // the image: the deb's data, and status.d holding its control file and the md5sums of its regular files
+    List<TestDebs.Entry> image = new ArrayList<>(List.of(data));
+    image.add(TestDebs.Entry.file("./var/lib/dpkg/status.d/netconf", control));
+    image.add(TestDebs.Entry.file("./var/lib/dpkg/status.d/netconf.md5sums",
+        DpkgDatabaseFixtureTest.MD5.replaceAll(".", "0") + "  etc/host.conf\n"));
+    ImageFilesystem.Builder b = new ImageFilesystem.Builder();
+    b.addLayer(new ByteArrayInputStream(TestDebs.tar(image.toArray(TestDebs.Entry[]::new))), "layer0", (p, s) -> true);
+    ImageFilesystem clean = b.build();
+    List<Finding> ok = DpkgImageCheck.compareWithDebs(clean, DpkgDatabase.read(DpkgDatabase.access(clean)), debs);
+    assertEquals(List.of(DebCode.DPKG_DEB_CONTENT_OK, DebCode.DPKG_DEB_NOT_INSTALLED), ok.stream().map(Finding::code).toList(),
+        ok.toString());
+    Map<String, String> ev = ok.get(0).evidence();
+    assertEquals("2", String.valueOf(ev.get("files")), ev.toString());
+    assertEquals("1", String.valueOf(ev.get("symlinks")), ev.toString());
+    assertEquals("1", String.valueOf(ev.get("conffiles")), ev.toString());
+
+    // a later layer edits the conffile, retargets the symlink and replaces the library
+    b.addLayer(new ByteArrayInputStream(TestDebs.tar(TestDebs.Entry.file("./etc/host.conf", "multi on\nevil\n"),
+        TestDebs.Entry.symlink("./usr/lib/libnet.so.1", "/tmp/evil.so"), TestDebs.Entry.file("./usr/lib/libnet.so.1.0", "evil"))),
+        "layer1", (p, s) -> true);
+    ImageFilesystem changed = b.build();
+    List<Finding> bad = DpkgImageCheck.compareWithDebs(changed, DpkgDatabase.read(DpkgDatabase.access(changed)), debs);
+    Map<Code, Severity> got = new TreeMap<>(java.util.Comparator.comparing(Code::name));
+    bad.forEach(f -> got.put(f.code(), f.severity()));
+    assertEquals(Map.of(DebCode.DPKG_CONFFILE_CHANGED, Severity.WARN, DebCode.DPKG_SYMLINK_DIFFERS, Severity.FAIL,
+        DebCode.DPKG_FILE_MODIFIED, Severity.FAIL, DebCode.DPKG_DEB_NOT_INSTALLED, Severity.INFO), got, bad.toString());
+    Finding conf = bad.stream().filter(f -> f.code() == DebCode.DPKG_CONFFILE_CHANGED).findFirst().orElseThrow();
+    assertEquals("1", String.valueOf(conf.evidence().get("layer")), "the second layer changed it: " + conf);
+    assertEquals(md5("multi on\n"), conf.evidence().get("expectedMd5"));
+    assertEquals(md5("multi on\nevil\n"), conf.evidence().get("actualMd5"));
+  }
+
+  static String md5(String s) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
   }
 }

@@ -13,19 +13,59 @@ import dev.bitproof.tar.TarEntryInfo;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import dev.bitproof.testing.TestApkoImage;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Rules no golden of the history folder exercises, checked on what each does: the pre-#1811 db record, mtimes
- * before v0.19.0, and the layering changes (on apko's layering.yaml of v1.2.25).
+ * before v0.19.0, and the layering changes. The builds use the apko-style fixture repository ({@link TestApkoImage}),
+ * the layering one a config shaped as apko's {@code layering.yaml} of v1.2.25 (origin strategy, a build-only local
+ * repository that is absent, a runtime-only one): what is checked is each rule's effect, not upstream bytes.
  */
 class ApkoRuleEffectsTest {
+  @TempDir
+  static Path fixtureDir;
+  static TestApkoImage.Built fixture;
+  static Path layering;
+
+  @BeforeAll
+  static void buildFixture() throws IOException {
+    fixture = TestApkoImage.build(fixtureDir);
+    layering = Files.writeString(fixtureDir.resolve("layering.yaml"), """
+        contents:
+          keyring:
+            - ./keys/bitproof-fixture.rsa.pub
+          build_repositories:
+            - ./packages
+          runtime_repositories:
+            - apk.example.invalid/runtime-only-repo
+          repositories:
+            - ./repo
+          packages:
+            - fixture-hello
+
+        entrypoint:
+          command: /usr/bin/hello
+
+        archs:
+        - x86_64
+        - aarch64
+
+        layering:
+          strategy: origin
+          budget: 2
+        """);
+  }
+
   static ApkoRules rules(String v) {
     return ApkoRules.select(v);
   }
@@ -60,8 +100,7 @@ class ApkoRuleEffectsTest {
   /** Before v0.19.0 every tar entry had mtime SOURCE_DATE_EPOCH; from then on packages' own mtimes are kept. */
   @Test
   void beforeV019EveryEntryTakesTheSourceDateEpoch() throws IOException {
-    Path cli = GoldenRebuildTest.cliDir();
-    BuildRequest req = GoldenRebuildTest.request(cli).withLockFile(cli.resolve("testdata/apko.lock.json"))
+    BuildRequest req = BuildRequest.of(fixture.config(), fixture.dir()).withLockFile(fixture.lock())
         .withSourceDateEpoch(1_700_000_000L);
     BuildResult old = Rebuild.run(req.withRules(rules("v0.18.1")));
     for (String[] e : entries(old.images().get(0).layers().get(0).tar())) {
@@ -73,9 +112,14 @@ class ApkoRuleEffectsTest {
   }
 
   static BuildResult layered(String version) throws IOException {
-    Path cli = GoldenRebuildTest.cliDir();
-    return Rebuild.run(BuildRequest.of(cli.resolve("testdata/layering.yaml"), cli).withArchs(List.of("amd64"))
+    return Rebuild.run(BuildRequest.of(layering, fixture.dir()).withArchs(List.of("amd64"))
         .withRules(rules(version)));
+  }
+
+  /** The top layer (apko's own files: etc/apk/repositories, the db), above the package layers. */
+  static byte[] top(BuildResult r) {
+    var layers = r.images().get(0).layers();
+    return layers.get(layers.size() - 1).tar();
   }
 
   static List<String> names(byte[] tar) throws IOException {
@@ -84,17 +128,16 @@ class ApkoRuleEffectsTest {
 
   @Test
   void layeringRulesPerRelease() throws IOException {
-    GoldenRebuildTest.cliDir(); // skips here without ../shared, not inside assertThrows (where it would be the wrong exception)
     CheckException none = assertThrows(CheckException.class, () -> layered("v0.25.7"));
     assertEquals(RebuildCode.BUILD_UNSUPPORTED, none.code());
 
     // v0.26.0: package layer without a db; the top layer still lists the build repository
     BuildResult v026 = layered("v0.26.0");
     assertFalse(names(v026.images().get(0).layers().get(0).tar()).contains("lib/apk/db/installed"));
-    String repos026 = new String(GoldenRebuildTest.tarEntry(v026.images().get(0).layers().get(1).tar(),
+    String repos026 = new String(GoldenRebuildTest.tarEntry(top(v026),
         "etc/apk/repositories"), StandardCharsets.UTF_8);
     assertTrue(repos026.contains("./packages"), repos026);
-    String repos027 = new String(GoldenRebuildTest.tarEntry(layered("v0.27.3").images().get(0).layers().get(1).tar(),
+    String repos027 = new String(GoldenRebuildTest.tarEntry(top(layered("v0.27.3")),
         "etc/apk/repositories"), StandardCharsets.UTF_8);
     assertFalse(repos027.contains("./packages"), repos027);
     assertFalse(names(layered("v0.29.3").images().get(0).layers().get(0).tar()).contains("usr/lib/apk/db/installed"));

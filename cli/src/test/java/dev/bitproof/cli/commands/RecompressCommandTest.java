@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bitproof.cli.CliRunner.Run;
 import dev.bitproof.json.Json;
+import dev.bitproof.oci.Digest;
 import dev.bitproof.testing.SharedData;
+import dev.bitproof.testing.TestLayouts;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,6 +34,42 @@ class RecompressCommandTest {
     assertEquals(2, j.get("checked").asInt());
     assertEquals("LAYER_COMPRESSION_REPRODUCED", j.get("findings").get(0).get("code").asText());
     assertEquals("sha256:" + X86, j.get("findings").get(0).get("evidence").get("digest").asText());
+  }
+
+  /**
+   * The image walk on the demo's published image (testdata/demo, our build with apko's compressor): every layer
+   * reproduced; the same image with its layers re-gzipped by Java's deflater: every layer has the same content
+   * (diffId) and is not reproduced. apko's own golden image is {@link #everyLayerOfApkosGoldenImageIsReproduced}.
+   */
+  @Test
+  void everyLayerOfAnImageIsCheckedAndAnotherCompressorIsCaught(@TempDir Path tmp) throws Exception {
+    Path demo = SharedData.testdata("demo/published");
+    Run r = run("recompress", "oci:" + demo, "--format", "json");
+    assertEquals(0, r.code(), r.err() + r.out());
+    JsonNode j = Json.parse(r.out().getBytes(StandardCharsets.UTF_8), "stdout");
+    assertEquals("PASS", j.get("result").asText());
+    assertEquals(2, j.get("checked").asInt());
+    assertEquals(2, j.get("reproduced").asInt());
+    for (JsonNode f : j.get("findings")) {
+      assertEquals("LAYER_COMPRESSION_REPRODUCED", f.get("code").asText(), f.toString());
+      String digest = f.get("evidence").get("digest").asText();
+      assertEquals(digest, Digest.sha256(Files.readAllBytes(demo.resolve("blobs/sha256/" + digest.substring(7)))).toString(),
+          "names a layer blob of the image");
+    }
+
+    Path other = TestLayouts.rewrite(demo, tmp.resolve("java-gzip"), null, null, true);
+    Run o = run("recompress", "oci:" + other, "--format", "json");
+    assertEquals(1, o.code(), o.err() + o.out());
+    JsonNode oj = Json.parse(o.out().getBytes(StandardCharsets.UTF_8), "stdout");
+    assertEquals("FAIL", oj.get("result").asText());
+    assertEquals(2, oj.get("checked").asInt());
+    assertEquals(0, oj.get("reproduced").asInt());
+    for (int i = 0; i < 2; i++) {
+      JsonNode f = oj.get("findings").get(i);
+      assertEquals("LAYER_COMPRESSION_NOT_REPRODUCED", f.get("code").asText(), f.toString());
+      assertTrue(f.path("evidence").path("diffId").asText().startsWith("sha256:"), f.toString());
+      assertEquals(j.get("findings").get(i).get("evidence").get("diffId"), f.get("evidence").get("diffId"), "same content");
+    }
   }
 
   @Test

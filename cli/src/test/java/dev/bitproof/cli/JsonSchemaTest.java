@@ -31,9 +31,8 @@ import picocli.CommandLine;
  * {@code $schema} names in {@code docs/schema/}; so do its error documents, usage errors included.
  */
 public class JsonSchemaTest {
-  /** Commands that print no document of their own: a long-running server, and {@code completion}, whose output
-   * is the shell script. */
-  static final Set<String> NO_DOCUMENT = Set.of("hook serve", "completion");
+  /** Commands that print no document of their own: {@code completion}, whose output is the shell script. */
+  static final Set<String> NO_DOCUMENT = Set.of("completion");
 
   @TempDir
   static Path tmp;
@@ -149,6 +148,9 @@ public class JsonSchemaTest {
     covered.add("deb image-check");
 
     hookResults();
+    // a server prints no document while it serves; its --print-config is one
+    check("hook serve", 0, json("hook", "serve", "--registry", "127.0.0.1:1", "--state", tmp.resolve("hook-serve").toString(),
+        "--verify-config", "team/app=" + demo.resolve("apko.yaml"), "--print-config"));
 
     Set<String> all = new TreeSet<>();
     commands(Main.commandLine(), all);

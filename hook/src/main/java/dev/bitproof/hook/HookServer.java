@@ -41,7 +41,24 @@ public record HookServer(HookService.ServerSettings http, WorkerSettings workers
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Effective(String registry, String listen, String database, int workers, int leaseSeconds,
       int maxAttempts, int retrySeconds, int maxBody, boolean tls, boolean bearerToken, boolean hmacSecret, String policy,
-      boolean enforcePolicy, boolean attest, List<Repository> repositories) {}
+      boolean enforcePolicy, boolean attest, List<Repository> repositories) implements dev.bitproof.json.JsonBody {
+    /** For people: one {@code name: value} line per setting, one line per repository rule. */
+    public List<String> lines() {
+      List<String> out = new ArrayList<>();
+      com.fasterxml.jackson.databind.JsonNode tree = dev.bitproof.json.Json.mapper().valueToTree(this);
+      tree.fields().forEachRemaining(f -> {
+        if (!f.getKey().equals("repositories")) {
+          out.add(f.getKey() + ": " + f.getValue().asText());
+        }
+      });
+      for (Repository r : repositories) {
+        out.add("repository " + r.match() + (r.config() == null ? "" : ": verify " + r.config())
+            + (r.lockfile() == null ? "" : " with " + r.lockfile()) + (r.policy() == null ? "" : ", policy " + r.policy())
+            + (r.enforcePolicy() == null ? "" : ", enforcePolicy " + r.enforcePolicy()));
+      }
+      return out;
+    }
+  }
 
   /** A repository rule: an exact {@code --verify-config} or a config file's glob. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

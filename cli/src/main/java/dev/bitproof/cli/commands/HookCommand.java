@@ -230,8 +230,8 @@ public final class HookCommand {
         throw CheckException.usage(CommonCode.OPTION_INVALID, "--registry (or registry: in --config) is required");
       }
       if (printConfig) {
-        out.printJson(server.effective(token.isPresent(), hmac.isPresent()));
-        return ExitCodes.OK;
+        HookServer.Effective e = server.effective(token.isPresent(), hmac.isPresent());
+        return out.render(new Result("hook serve", Outcome.PASS, e, w -> e.lines().forEach(w::println)));
       }
       server.serve(out::progress);
       return ExitCodes.OK;

@@ -95,7 +95,7 @@ public class ProgressWiringTest {
     Copier.Result r;
     try (ImageSource s = Transports.source(ImageReference.parse("oci:" + demo("published")), TransportOptions.defaults());
         ImageDestination d = Transports.destination(ImageReference.parse("oci:" + tmp.resolve("c")), TransportOptions.defaults())) {
-      r = Copier.copy(s, d, Optional.empty(), Copier.Listener.NONE, p);
+      r = Copier.copy(s, d, Optional.empty(), p);
     }
     Rec t = p.only("copying blobs");
     assertTrue(t.closed);

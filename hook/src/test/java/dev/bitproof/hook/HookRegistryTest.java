@@ -74,7 +74,7 @@ class HookRegistryTest {
   static Digest copy(Path layout, LocalRegistry.Endpoint reg, String repoTag) throws IOException {
     try (ImageSource s = Transports.source(ImageReference.parse("oci:" + layout), TransportOptions.defaults());
         ImageDestination d = Transports.destination(ImageReference.parse("docker://" + reg.hostPort() + "/" + repoTag), INSECURE)) {
-      return Copier.copy(s, d, Optional.empty(), Copier.Listener.NONE).root().digest();
+      return Copier.copy(s, d, Optional.empty()).root().digest();
     }
   }
 

@@ -58,7 +58,7 @@ public final class CopyCommand implements Callable<Integer> {
     Copier.Result r;
     try (ImageSource s = Transports.source(from, transport.options(srcCreds));
         ImageDestination d = Transports.destination(to, transport.options(destCreds))) {
-      r = Copier.copy(s, d, p, Copier.Listener.NONE, common.progress());
+      r = Copier.copy(s, d, p, common.progress());
     }
     Copier.Result done = r;
     return out.render(new Result("copy", Outcome.PASS, r.summary(from, to), w -> {

@@ -48,7 +48,7 @@ class AttestRegistryTest {
   static RawManifest copy(String from, String to) throws IOException {
     try (ImageSource s = Transports.source(ImageReference.parse(from), INSECURE);
         ImageDestination d = Transports.destination(ImageReference.parse(to), INSECURE)) {
-      return Copier.copy(s, d, Optional.empty(), Copier.Listener.NONE).root();
+      return Copier.copy(s, d, Optional.empty()).root();
     }
   }
 
@@ -167,7 +167,7 @@ class AttestRegistryTest {
     Path golden = SharedData.testdata("demo/published");
     try (ImageSource s = Transports.source(ImageReference.parse("oci:" + golden), auth);
         ImageDestination d = Transports.destination(ImageReference.parse(ref), auth)) {
-      assertEquals(GOLDEN_INDEX, Copier.copy(s, d, Optional.empty(), Copier.Listener.NONE).root().digest().toString());
+      assertEquals(GOLDEN_INDEX, Copier.copy(s, d, Optional.empty()).root().digest().toString());
     }
     Path report = Files.write(dir.resolve("report.json"), Fixtures.reportBytes(ref, Digest.parse(GOLDEN_INDEX)));
     assertEquals(0, run("key", "generate", "--out", dir.resolve("k").toString()).code());

@@ -36,24 +36,6 @@ import java.util.concurrent.TimeUnit;
  * registry instead of uploading them.
  */
 public final class Copier {
-  /** Told about each step, for progress on stderr. Calls are serialized (never two at once), though blobs move in parallel. */
-  public interface Listener {
-    void blob(Descriptor d, boolean skipped);
-
-    void manifest(RawManifest m);
-
-    /** Called every {@link #PROGRESS_STEP} bytes while a large blob streams. */
-    default void bytes(Descriptor d, long done) {}
-
-    Listener NONE = new Listener() {
-      @Override
-      public void blob(Descriptor d, boolean skipped) {}
-
-      @Override
-      public void manifest(RawManifest m) {}
-    };
-  }
-
   /**
    * What was copied.
    *
@@ -75,16 +57,12 @@ public final class Copier {
   public record Summary(String source, String destination, Digest digest, String mediaType, int manifests,
       int blobsCopied, int blobsSkipped, long bytes) implements dev.bitproof.json.JsonBody {}
 
-  /** How often {@link Listener#bytes} is told about a streaming blob. */
-  public static final long PROGRESS_STEP = 64L * 1024 * 1024;
-
   /** Blobs moved at once at most, whatever the destination allows: enough to hide a registry's latency. */
   public static final int MAX_PARALLEL_BLOBS = 4;
 
   private final ImageSource src;
   private final ImageDestination dst;
-  private final Listener listener;
-  private Progress.Task task = Progress.NONE.start("", 0, 0);
+  private final Progress.Task task;
   /** Blobs in the order first met (configs before layers, images in index order). */
   private final Set<Descriptor> blobs = new LinkedHashSet<>();
   private final Set<Digest> blobDigests = new HashSet<>();
@@ -95,34 +73,30 @@ public final class Copier {
   private int skipped;
   private long bytes;
 
-  private Copier(ImageSource src, ImageDestination dst, Listener listener) {
+  private Copier(ImageSource src, ImageDestination dst, Progress.Task task) {
     this.src = src;
     this.dst = dst;
-    this.listener = listener;
+    this.task = task;
   }
 
   /**
    * Copies {@code src}'s root to {@code dst}. With {@code platform}, an index root is narrowed to the one image for
    * that platform (needed for a docker-archive, which holds no index).
    */
-  public static Result copy(ImageSource src, ImageDestination dst, Optional<Platform> platform, Listener listener)
-      throws IOException {
-    return copy(src, dst, platform, listener, Progress.NONE);
+  public static Result copy(ImageSource src, ImageDestination dst, Optional<Platform> platform) throws IOException {
+    return copy(src, dst, platform, Progress.NONE);
   }
 
   /** {@link #copy}, reporting blobs and bytes to {@code progress} ("copying blobs"; totals grow per image read). */
-  public static Result copy(ImageSource src, ImageDestination dst, Optional<Platform> platform, Listener listener,
-      Progress progress) throws IOException {
+  public static Result copy(ImageSource src, ImageDestination dst, Optional<Platform> platform, Progress progress)
+      throws IOException {
     try (Progress.Task t = progress.start("copying blobs", 0, 0)) {
-      Copier c = new Copier(src, dst, listener);
-      c.task = t;
-      return c.run(platform);
+      return new Copier(src, dst, t).run(platform);
     }
   }
 
   private Result run(Optional<Platform> platform) throws IOException {
     VerifyingInputStream.warmUpSha256();
-    Copier c = this;
     RawManifest root = src.root();
     if (platform.isPresent() && root.isIndex()) {
       root = select(src, root, platform.get(), 0);
@@ -135,18 +109,16 @@ public final class Copier {
       throw CheckException.usage(TransportCode.ARCHIVE_SINGLE_IMAGE, dst.reference() + " holds one image but "
           + src.reference() + " is an index; choose one with --platform os/arch");
     }
-    c.walk(root, new HashSet<>(), 0);
-    c.copyBlobs();
-    for (RawManifest child : c.children.values()) {
+    walk(root, new HashSet<>(), 0);
+    copyBlobs();
+    for (RawManifest child : children.values()) {
       dst.putManifest(child, Optional.empty());
-      c.manifests++;
-      listener.manifest(child);
+      manifests++;
     }
     dst.putManifest(root, dst.reference().tag());
-    c.manifests++;
-    listener.manifest(root);
+    manifests++;
     dst.commit();
-    return new Result(root, c.manifests, c.copied, c.skipped, c.bytes);
+    return new Result(root, manifests, copied, skipped, bytes);
   }
 
   private static RawManifest select(ImageSource src, RawManifest index, Platform p, int depth) throws IOException {
@@ -291,18 +263,11 @@ public final class Copier {
     }
     // one verifying stream from source to destination: the destination sees it is already checked and does not hash again
     VerifyingInputStream verified = VerifyingInputStream.verifying(in, d.digest(), d.size(), src.reference() + "@" + d.digest());
-    long[] next = {PROGRESS_STEP};
     long[] counted = {0};
     verified.onProgress(n -> {
       if (n - counted[0] >= Progress.BATCH) {
         task.add(0, n - counted[0]);
         counted[0] = n;
-      }
-      if (n >= next[0]) {
-        next[0] = n + PROGRESS_STEP;
-        synchronized (this) {
-          listener.bytes(d, n);
-        }
       }
     });
     try (InputStream body = verified) {
@@ -312,7 +277,7 @@ public final class Copier {
     tell(d, false, d.size(), true);
   }
 
-  /** Counts a finished blob and tells the listener, one thread at a time. {@code size} -1: a foreign layer left out. */
+  /** Counts a finished blob, one thread at a time. {@code size} -1: a foreign layer left out. */
   private void tell(Descriptor d, boolean skip, long size) {
     tell(d, skip, size, false);
   }
@@ -326,6 +291,5 @@ public final class Copier {
       copied++;
       bytes += size;
     }
-    listener.blob(d, skip);
   }
 }

@@ -39,7 +39,7 @@ class ArchiveTransportTest {
     TransportOptions o = TransportOptions.defaults();
     try (ImageSource s = Transports.source(ImageReference.parse(from), o);
         ImageDestination d = Transports.destination(ImageReference.parse(to), o)) {
-      return Copier.copy(s, d, platform, Copier.Listener.NONE);
+      return Copier.copy(s, d, platform);
     }
   }
 

@@ -107,7 +107,7 @@ class HostileRegistryTest {
     }
     Path out = tmp.resolve("out");
     try (ImageSource s = source("v1"); ImageDestination d = OciLayout.destination(ImageReference.oci(out.toString(), "v1"))) {
-      fails(IoCode.BLOB_DIGEST_MISMATCH, () -> Copier.copy(s, d, Optional.empty(), Copier.Listener.NONE));
+      fails(IoCode.BLOB_DIGEST_MISMATCH, () -> Copier.copy(s, d, Optional.empty()));
     }
     assertFalse(Files.exists(out.resolve("blobs/sha256/" + layerDigest.substring(7))), "tampered blob not kept");
     assertFalse(Files.exists(out.resolve("index.json")), "nothing committed");
@@ -354,7 +354,7 @@ class HostileRegistryTest {
   void destinationNamingAnotherDigestIsRefused(@TempDir Path tmp) throws Exception {
     try (ImageSource s = source("v1");
         ImageDestination d = Registry.destination(ImageReference.parse("docker://" + reg.hostPort() + "/test/copy@sha256:" + "33".repeat(32)), INSECURE, FAST)) {
-      CheckException e = fails(TransportCode.DESTINATION_DIGEST_MISMATCH, () -> Copier.copy(s, d, Optional.empty(), Copier.Listener.NONE));
+      CheckException e = fails(TransportCode.DESTINATION_DIGEST_MISMATCH, () -> Copier.copy(s, d, Optional.empty()));
       assertEquals(CheckException.Kind.USAGE, e.kind());
     }
     assertTrue(reg.seen().stream().noneMatch(x -> x.method().equals("PUT") || x.method().equals("POST")), "nothing pushed");

@@ -377,7 +377,7 @@ class ReferrersTest {
     // the demo's published image, whose index is `golden` here
     try (ImageSource src = OciLayout.source(ImageReference.oci(SharedData.testdata("demo/published").toString(), null));
         ImageDestination dst = Registry.destination(image, INSECURE)) {
-      Copier.copy(src, dst, Optional.empty(), Copier.Listener.NONE);
+      Copier.copy(src, dst, Optional.empty());
     }
     RawManifest m = artifact(golden.descriptor(), BUNDLE, EMPTY);
     ImageReference tagRef = ImageReference.parse("docker://" + repo + ":" + Referrers.tag(golden.digest()));
@@ -413,7 +413,7 @@ class ReferrersTest {
     Path dir = tmp.resolve("layout");
     try (ImageSource src = OciLayout.source(ImageReference.oci(golden.toString(), null));
         ImageDestination dst = OciLayout.destination(ImageReference.oci(dir.toString(), "v1"))) {
-      Copier.copy(src, dst, Optional.empty(), Copier.Listener.NONE);
+      Copier.copy(src, dst, Optional.empty());
     }
     byte[] c = "{\"spdxVersion\":\"SPDX-2.3\"}".getBytes(StandardCharsets.UTF_8);
     RawManifest sbom = artifact(this.golden.descriptor(), SPDX, c);

@@ -30,7 +30,7 @@ class RegistryTransportTest {
   static Copier.Result copy(String from, String to, TransportOptions opts) throws Exception {
     try (ImageSource s = Transports.source(ImageReference.parse(from), opts);
         ImageDestination d = Transports.destination(ImageReference.parse(to), opts)) {
-      return Copier.copy(s, d, Optional.empty(), Copier.Listener.NONE);
+      return Copier.copy(s, d, Optional.empty());
     }
   }
 

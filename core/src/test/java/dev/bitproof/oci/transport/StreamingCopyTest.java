@@ -48,7 +48,7 @@ class StreamingCopyTest {
   static Copier.Result copy(String from, String to, Optional<Platform> platform) throws IOException {
     try (ImageSource s = Transports.source(ImageReference.parse(from), OPTS);
         ImageDestination d = Transports.destination(ImageReference.parse(to), OPTS)) {
-      return Copier.copy(s, d, platform, Copier.Listener.NONE);
+      return Copier.copy(s, d, platform);
     }
   }
 

@@ -118,9 +118,6 @@ class LayeringTest {
         .should(noOtherCommand).check(classes);
   }
 
-  /** Commands whose result is still assembled as a JSON tree: none. */
-  private static final java.util.Set<String> TREE_BODIES = java.util.Set.of();
-
   private static DescribedPredicate<JavaClass> aCommandExcept(java.util.Set<String> exempt) {
     return DescribedPredicate.describe("a command (exempt: " + exempt + ")",
         c -> c.getPackageName().equals("dev.bitproof.cli.commands") && !exempt.contains(topLevel(c).getSimpleName()));
@@ -129,15 +126,14 @@ class LayeringTest {
   /**
    * Commands are thin shells: a command's result is a typed record from core, attest or hook ({@code json.JsonBody}),
    * never a JSON tree it assembles itself. So no command uses Jackson's tree nodes ({@code ObjectNode},
-   * {@code ArrayNode} …), the mapper, or the {@code Result.Tree} adapter (reading a document a service returned, as
+   * {@code ArrayNode} …) or the mapper (reading a document a service returned, as
    * {@code hook results}' text does with {@code JsonNode}, is allowed).
    */
   @Test
   void commandsBuildNoJsonDocuments() {
-    noClasses().that(aCommandExcept(TREE_BODIES))
+    noClasses().that(aCommandExcept(java.util.Set.of()))
         .should().dependOnClassesThat().resideInAPackage("com.fasterxml.jackson.databind.node..")
         .orShould().callMethod(dev.bitproof.json.Json.class, "mapper")
-        .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.bitproof.cli.render.Result$Tree")
         .check(classes);
   }
 

@@ -1,7 +1,5 @@
 package dev.bitproof.cli.render;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bitproof.json.Json;
 import dev.bitproof.json.JsonBody;
 import dev.bitproof.report.Outcome;
 import java.io.PrintWriter;
@@ -22,21 +20,8 @@ public record Result(String command, Outcome outcome, JsonBody body, Consumer<Pr
   public Result {
     Objects.requireNonNull(command, "command");
     Objects.requireNonNull(outcome, "outcome");
-    body = body == null ? Tree.EMPTY : body;
+    Objects.requireNonNull(body, "body");
     text = text == null ? w -> {} : text;
-  }
-
-  /**
-   * A body still assembled as a tree by its command (copy, which the transport work owns, and the few small commands
-   * not yet given a typed result): the typed records of core are the form to use.
-   */
-  public record Tree(ObjectNode node) implements JsonBody {
-    static final Tree EMPTY = new Tree(Json.mapper().createObjectNode());
-
-    @com.fasterxml.jackson.annotation.JsonValue
-    public ObjectNode node() {
-      return node;
-    }
   }
 
   /** The schema id of a command's document: {@code https://bitproof.dev/schemas/apk-verify-v1.json}. */

@@ -160,14 +160,16 @@ class LayeringTest {
 
   /**
    * Commands print only through the one renderer: {@code Output.render} (a result), {@code printArtifact} (the
-   * artifact a command makes, such as an SBOM), {@code printJson} (a configuration dump) and {@code progress}
-   * (stderr); never the raw writers, nor {@code System.out}/{@code System.err}.
+   * artifact a command makes, such as an SBOM) and {@code progress} (stderr); never a bare JSON document
+   * ({@code printJson}: every document goes under the shared envelope), the raw writers, nor
+   * {@code System.out}/{@code System.err}.
    */
   @Test
   void commandsPrintThroughTheRenderer() {
     noClasses().that(aCommandExcept(java.util.Set.of()))
         .should().callMethod(dev.bitproof.cli.render.Output.class, "out")
         .orShould().callMethod(dev.bitproof.cli.render.Output.class, "err")
+        .orShould().callMethod(dev.bitproof.cli.render.Output.class, "printJson", Object.class)
         .orShould().accessField(System.class, "out")
         .orShould().accessField(System.class, "err")
         .check(classes);

@@ -2,7 +2,7 @@ package dev.bitproof.apk;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.bitproof.testing.SharedData;
+import dev.bitproof.testing.ApkFixtures;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -55,14 +55,32 @@ class PkgInfoTest {
     assertEquals(List.of("cmd:ash=1.35.0-r17", "cmd:sh=1.35.0-r17"), p.asMap().get("provides"));
   }
 
+  /**
+   * A package built as abuild builds Alpine's (a .PKGINFO with its comment header, install scripts beside it in the
+   * control stream): every line and every control entry is kept. Real Alpine PKGINFO is read in ApkRealDataTest.
+   */
   @Test
-  void realAlpinePkgInfoKeepsEveryLine() throws Exception {
-    ApkPackage a = ApkPackage.read(SharedData.require("apk/apko/pkg/apk/apk/testdata/alpine-316/alpine-baselayout-3.2.0-r23.apk"));
+  void abuildPackageKeepsEveryLineAndItsScripts() throws Exception {
+    ApkFixtures.Apk apk = new ApkFixtures.Apk("alpine-baselayout", "3.2.0-r23", "aarch64")
+        .set("packager", "Buildozer <alpine-devel@lists.alpinelinux.org>").set("builddate", "1662926906")
+        .add("replaces", "alpine-baselayout-data").add("depend", "alpine-baselayout-data=3.2.0-r23")
+        .add("depend", "/bin/sh").set("url", "https://git.alpinelinux.org/cgit/aports/tree/main/alpine-baselayout")
+        .controlEntry(ApkFixtures.Entry.file(".pre-install", "#!/bin/sh\nexit 0\n"))
+        .controlEntry(ApkFixtures.Entry.file(".post-upgrade", "#!/bin/sh\nexit 0\n"))
+        .file("etc/motd", "Welcome\n").signedBy(ApkFixtures.key("pkginfo-test.rsa.pub"), "RSA");
+    ApkPackage a = ApkPackage.read(apk.build(), "alpine-baselayout");
     PkgInfo p = a.pkgInfo();
     assertEquals("alpine-baselayout", p.name());
     assertEquals("aarch64", p.arch());
-    assertFalse(p.packager().isEmpty());
+    assertEquals("Buildozer <alpine-devel@lists.alpinelinux.org>", p.packager());
+    assertEquals(1662926906L, p.buildDate());
+    assertEquals(List.of("alpine-baselayout-data=3.2.0-r23", "/bin/sh"), p.depends());
+    assertEquals(List.of("alpine-baselayout-data"), p.replaces());
     assertTrue(p.first("datahash").isPresent());
-    assertTrue(a.controlEntries().stream().anyMatch(e -> e.path().equals(".pre-install")), "scripts are kept: " + a.controlEntries());
+    assertEquals(a.dataSha256Hex(), p.datahash().orElseThrow());
+    // pkgname, pkgver, arch, pkgdesc, license, size, packager, builddate, replaces, 2 depend, url, datahash
+    assertEquals(13, p.fields().size(), p.fields().toString());
+    assertEquals(List.of(".PKGINFO", ".pre-install", ".post-upgrade"), a.controlEntries().stream().map(e -> e.path()).toList(),
+        "scripts are kept, in order");
   }
 }

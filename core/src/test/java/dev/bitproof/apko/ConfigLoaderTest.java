@@ -124,6 +124,61 @@ class ConfigLoaderTest {
         () -> ConfigLoader.load(dir.resolve("missing.yaml"), dir)).code());
   }
 
+  /**
+   * The features the upstream nginx example and the types overlay configs use, on configs written here: a
+   * service-bundle entrypoint, a hardlink path with octal permissions, and a two-level include whose paths are
+   * relative to the base directory (not to the including file), merging packages and build/runtime repositories.
+   */
+  @Test
+  void serviceBundleHardlinkAndNestedIncludes(@TempDir Path dir) throws Exception {
+    Files.createDirectories(dir.resolve("testdata/overlay"));
+    Files.writeString(dir.resolve("testdata/overlay/base.apko.yaml"), "contents:\n  build_repositories:\n    - \"secret repository\"\n"
+        + "  runtime_repositories:\n    - \"runtime repository\"\n  repositories:\n    - \"repository\"\n  keyring:\n    - \"key\"\n"
+        + "  packages:\n    - \"package\"\n");
+    Files.writeString(dir.resolve("testdata/overlay/overlay.apko.yaml"), "include: testdata/overlay/base.apko.yaml");
+    Files.writeString(dir.resolve("testdata/overlay/top.apko.yaml"), "include: testdata/overlay/overlay.apko.yaml\n\ncontents:\n"
+        + "  build_repositories:\n    - \"other_secret repository\"\n  runtime_repositories:\n    - \"other runtime repository\"\n"
+        + "  packages:\n    - \"other_package\"\n");
+    ImageConfiguration top = ConfigLoader.load(dir.resolve("testdata/overlay/top.apko.yaml"), dir).config();
+    assertEquals(List.of("package", "other_package"), top.contents().packages());
+    assertEquals(List.of("secret repository", "other_secret repository"), top.contents().buildRepositories());
+    assertEquals(List.of("runtime repository", "other runtime repository"), top.contents().runtimeRepositories());
+    assertEquals(List.of("repository"), top.contents().repositories());
+    assertEquals(List.of("key"), top.contents().keyring());
+
+    Files.writeString(dir.resolve("nginx.yaml"), """
+        contents:
+          packages: [wolfi-baselayout, nginx]
+        entrypoint:
+          type: service-bundle
+          services:
+            nginx: /usr/sbin/nginx -c /etc/nginx/nginx.conf -g "daemon off;"
+        paths:
+          - path: /run/nginx
+            type: directory
+            uid: 10000
+            gid: 10000
+            permissions: 0o755
+          - path: /etc/nginx/http.d/default.conf
+            type: hardlink
+            source: /etc/nginx/nginx.conf.default
+            permissions: 0o644
+        work-dir: /usr/share/nginx
+        """);
+    ConfigLoader.Loaded l = ConfigLoader.load(dir.resolve("nginx.yaml"), dir);
+    assertEquals("sha256-" + java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+        .digest(Files.readAllBytes(dir.resolve("nginx.yaml")))), l.checksum(), "the file's bytes, as apko's lock records");
+    ImageConfiguration c = l.config();
+    assertEquals("service-bundle", c.entrypoint().type());
+    assertEquals("/usr/sbin/nginx -c /etc/nginx/nginx.conf -g \"daemon off;\"", c.entrypoint().services().get("nginx"));
+    assertEquals(0755, c.paths().get(0).permissions());
+    assertEquals(10000L, c.paths().get(0).uid());
+    assertEquals("hardlink", c.paths().get(1).type());
+    assertEquals("/etc/nginx/nginx.conf.default", c.paths().get(1).source());
+    assertEquals(0644, c.paths().get(1).permissions());
+    assertEquals("/usr/share/nginx", c.workDir());
+  }
+
   static Stream<Path> upstreamConfigs() throws IOException {
     return SharedData.files("apk/apko", Integer.MAX_VALUE,
         p -> p.toString().endsWith(".yaml") && !p.toString().contains("melange"));

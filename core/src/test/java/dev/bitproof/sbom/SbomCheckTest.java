@@ -298,6 +298,20 @@ class SbomCheckTest {
     assertEquals(CheckException.Kind.INTEGRITY, e.kind());
   }
 
+  /** Older apko wrote the database at lib/apk/db/installed (the generic part of the base image test below). */
+  @Test
+  void theOlderApkDatabasePathIsRead() throws Exception {
+    String db = TestLayers.apkRecord("hello", "2.12-r0", "x86_64", Map.of("usr/bin/hello", "hi"));
+    ImageContents img = ImageContents.of(new TestLayers().file("lib/apk/db/installed", db).file("usr/bin/hello", "hi").fs());
+    assertEquals(ImageContents.Database.APK, img.database());
+    assertEquals("lib/apk/db/installed", img.databasePath());
+    assertEquals(List.of("hello"), img.packages().stream().map(InstalledPackage::name).toList());
+    List<Finding> fs = SbomCheck.database(img);
+    assertEquals(Set.of(), failing(fs), fs.toString());
+    assertEquals("1", fs.stream().filter(f -> f.code().equals(SbomCode.INSTALLED_DB_MATCHES_LAYERS)).findFirst().orElseThrow()
+        .evidence().get("files_checked"));
+  }
+
   @Test
   void baseImageArm64SbomMatchesTheBaseImage() throws Exception {
     Path base = SharedData.apkoTestdata().resolve("base_image");

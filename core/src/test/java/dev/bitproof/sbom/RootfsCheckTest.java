@@ -23,7 +23,10 @@ class RootfsCheckTest {
     return r.findings().stream().filter(Finding::fails).map(Finding::code).collect(Collectors.toSet());
   }
 
-  /** The shared distroless-like Debian layer (xz) against cdxgen's SBOM of it (gzip): clean, and tampering caught. */
+  /**
+   * Fidelity: the shared distroless-like Debian layer (xz) against cdxgen's real SBOM of it (gzip), with every check a
+   * rootfs gets (strict rules, licences against the real DEP-5 copyright files, language evidence): clean.
+   */
   @Test
   void debianLayerWithCdxgensGzippedSbom() throws Exception {
     Path tar = SharedData.require("deb/rootfs/distroless-like-statusd.tar.xz");
@@ -34,13 +37,31 @@ class RootfsCheckTest {
     Set<Code> all = r.findings().stream().map(Finding::code).collect(Collectors.toSet());
     assertTrue(all.contains(SbomCode.SBOM_MATCHES_IMAGE), all.toString());
     assertTrue(all.contains(SbomCode.SBOM_SCHEMA_NOT_CHECKED), "cdxgen writes CycloneDX 1.7: no bundled schema");
+  }
 
-    // tampered copies: a wrong licence (ca-certificates' copyright says GPL-2+ and MPL-2.0), a dropped package,
+  /**
+   * A Debian layer the test builds, written as an xz tar (DistrolessLayer with netbase's DEP-5 copyright), against a
+   * cdxgen-form SBOM written for it, gzipped (CdxgenStyleSbom): clean; and tampered copies, each caught with its code.
+   */
+  @Test
+  void debianLayerXzWithACdxgenFormGzippedSbom(@TempDir Path tmp) throws Exception {
+    Path tar = tmp.resolve("distroless-like.tar.xz");
+    try (java.io.OutputStream out = new org.tukaani.xz.XZOutputStream(Files.newOutputStream(tar), new org.tukaani.xz.LZMA2Options())) {
+      out.write(CdxgenStyleSbom.layer());
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode doc = CdxgenStyleSbom.document();
+    byte[] sbom = dev.bitproof.testing.TestImages.gzip(CdxgenStyleSbom.bytes(doc));
+    SbomVerification.Result r = SbomVerification.runRootfs(Rootfs.of(tar),
+        List.of(new SbomVerification.Input("cdxgen.cdx.json.gz", sbom, Optional.empty())));
+    assertEquals(Set.of(), failing(r), r.findings().toString());
+    Set<Code> all = r.findings().stream().map(Finding::code).collect(Collectors.toSet());
+    assertTrue(all.contains(SbomCode.SBOM_MATCHES_IMAGE), all.toString());
+    assertTrue(all.contains(SbomCode.SBOM_SCHEMA_NOT_CHECKED), "CycloneDX 1.7: no bundled schema");
+
+    // tampered copies: a wrong licence (netbase's copyright says GPL-2+ and MPL-2.0), a dropped package,
     // a fake pypi component, a wrong version
-    com.fasterxml.jackson.databind.node.ObjectNode doc = (com.fasterxml.jackson.databind.node.ObjectNode) dev.bitproof.json.Json
-        .parse(SbomBytes.decompress(sbom, "s", SbomReader.Limits.defaults()), "s");
     java.util.Map<Code, java.util.function.Consumer<com.fasterxml.jackson.databind.node.ArrayNode>> tampers = java.util.Map.of(
-        SbomCode.SBOM_LICENSE_MISMATCH, c -> byName(c, "ca-certificates").putArray("licenses").addObject().putObject("license").put("id", "MIT"),
+        SbomCode.SBOM_LICENSE_MISMATCH, c -> byName(c, "netbase").putArray("licenses").addObject().putObject("license").put("id", "MIT"),
         SbomCode.SBOM_PACKAGE_MISSING, c -> c.remove(indexOf(c, "netbase")),
         SbomCode.SBOM_COMPONENT_NO_EVIDENCE, c -> c.addObject().put("type", "library").put("name", "requests")
             .put("version", "2.31.0").put("purl", "pkg:pypi/requests@2.31.0").put("bom-ref", "pkg:pypi/requests@2.31.0"),
@@ -51,7 +72,7 @@ class RootfsCheckTest {
       t.getValue().accept((com.fasterxml.jackson.databind.node.ArrayNode) copy.path("components"));
       SbomVerification.Result tr = SbomVerification.runRootfs(Rootfs.of(tar), List.of(new SbomVerification.Input("t.json",
           copy.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8), Optional.empty())));
-      // dropping a component leaves cdxgen's dependency entries naming it: that is caught too
+      // dropping a component leaves the dependency entries naming it: that is caught too
       Set<Code> expected = t.getKey() == SbomCode.SBOM_PACKAGE_MISSING
           ? Set.of(t.getKey(), SbomCode.SBOM_RELATIONSHIP_DANGLING) : Set.of(t.getKey());
       assertEquals(expected, failing(tr), t.getKey() + ": " + tr.findings());

@@ -21,6 +21,7 @@ import dev.bitproof.report.Severity;
 import dev.bitproof.image.ImageFilesystem;
 import dev.bitproof.testing.DistrolessLayer;
 import dev.bitproof.testing.SharedData;
+import dev.bitproof.testing.TestApkoImage;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,27 +34,33 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.tukaani.xz.XZInputStream;
 
-/** SBOMs held to real images: apko's golden and base images, the distroless-like Debian layer; and tampered copies. */
+/**
+ * SBOMs held to images: images and layers the tests build (TestApkoImage, testdata/demo, DistrolessLayer, small layers)
+ * and tampered copies of their SBOMs; and, for fidelity, real ones from ../shared (apko's older base image, the
+ * distroless-like Debian layer with cdxgen's SBOM of it and an independent checker's list).
+ */
 class SbomCheckTest {
-  static LoadedImage goldenAmd64;
-  static LoadedImage goldenArm64;
-  static Path golden;
+  /** The apko-style image the tests build ({@link TestApkoImage}), built once on first use. */
+  @TempDir
+  static Path fixtureDir;
+  static TestApkoImage.Built apko;
 
-  @BeforeAll
-  static void load() throws Exception {
-    // without ../shared each test skips (below) instead of the whole class vanishing from the counts
-    if (!SharedData.present("apk/apko/internal/cli/testdata/golden")) {
-      return;
+  static synchronized TestApkoImage.Built apko() throws Exception {
+    if (apko == null) {
+      apko = TestApkoImage.build(fixtureDir);
     }
-    golden = SharedData.apkoTestdata().resolve("golden");
-    try (ImageSource src = Transports.source(ImageReference.parse("oci:" + golden), TransportOptions.defaults())) {
+    return apko;
+  }
+
+  /** Image {@code i} of the fixture (0 x86_64, 1 aarch64), read through the oci: transport as a user's image is. */
+  static LoadedImage apkoImage(int i) throws Exception {
+    try (ImageSource src = Transports.source(apko().reference(), TransportOptions.defaults())) {
       Images.Tree tree = Images.walk(src);
-      goldenAmd64 = LoadedImage.load(src, tree, tree.images().get(0));
-      goldenArm64 = LoadedImage.load(src, tree, tree.images().get(1));
+      return LoadedImage.load(src, tree, tree.images().get(i));
     }
   }
 
@@ -63,17 +70,6 @@ class SbomCheckTest {
 
   static Set<Code> failing(List<Finding> fs) {
     return fs.stream().filter(Finding::fails).map(Finding::code).collect(Collectors.toCollection(TreeSet::new));
-  }
-
-  /** apko's golden images (../shared): a test that uses one skips without it; the others run on their own fixtures. */
-  static LoadedImage goldenAmd64() {
-    SharedData.apkoTestdata();
-    return goldenAmd64;
-  }
-
-  static LoadedImage goldenArm64() {
-    SharedData.apkoTestdata();
-    return goldenArm64;
   }
 
   /** The demo's published image (testdata/demo), 0 amd64, 1 arm64, loaded once. */
@@ -103,11 +99,6 @@ class SbomCheckTest {
     return (ObjectNode) apkPackage(sbom, name).path("externalRefs").get(0);
   }
 
-  static ObjectNode goldenSbom(String arch) throws Exception {
-    SharedData.apkoTestdata();
-    return (ObjectNode) Json.parse(Files.readAllBytes(golden.resolve("sboms/sbom-" + arch + ".spdx.json")), arch);
-  }
-
   static List<Finding> check(LoadedImage img, JsonNode sbom) {
     SbomDocument doc = SbomReader.read(sbom.toString().getBytes(StandardCharsets.UTF_8), "test sbom");
     return SbomCheck.compare(img.contents(), doc, img.identity(), "test sbom");
@@ -122,26 +113,26 @@ class SbomCheckTest {
     throw new AssertionError("no package " + name);
   }
 
-  // ---------------------------------------------------------------- apko golden
+  // ---------------------------------------------------------------- an apko-built image
 
+  /**
+   * The layers of an apko-style image (TestApkoImage, built by our apko-compatible build) agree with its apk database,
+   * and the files the builder writes (etc/apko.json, etc/apk/*, the database itself) are reported as generated, not as
+   * unowned content. (apko's golden image: SbomVerificationTest.goldenIndexWithAllThreeApkoSbomsPasses.)
+   */
   @Test
-  void goldenSbomsPassAgainstTheirImages() throws Exception {
-    List<Finding> amd = check(goldenAmd64(), goldenSbom("x86_64"));
-    assertEquals(Set.of(), failing(amd), amd.toString());
-    assertTrue(codes(amd).containsAll(Set.of(SbomCode.SBOM_SUBJECT_MATCHES, SbomCode.SBOM_MATCHES_IMAGE)), amd.toString());
-    List<Finding> arm = check(goldenArm64(), goldenSbom("aarch64"));
-    assertEquals(Set.of(), failing(arm), arm.toString());
-  }
-
-  @Test
-  void goldenLayersMatchTheirInstalledDatabase() {
-    List<Finding> fs = SbomCheck.database(goldenAmd64().contents());
+  void apkoBuiltLayersMatchTheirInstalledDatabase() throws Exception {
+    LoadedImage img = apkoImage(0);
+    List<Finding> fs = SbomCheck.database(img.contents());
     assertEquals(Set.of(), failing(fs), fs.toString());
     Finding ok = fs.stream().filter(f -> f.code().equals(SbomCode.INSTALLED_DB_MATCHES_LAYERS)).findFirst().orElseThrow();
-    assertEquals("3", ok.evidence().get("files_checked"));
-    // apko's generated files are unowned but expected: INFO, not WARN
+    // per package its payload file and its shipped SBOM
+    assertEquals("4", ok.evidence().get("files_checked"));
+    assertEquals("2", ok.evidence().get("packages"));
     assertFalse(codes(fs).contains(SbomCode.FILES_UNOWNED), fs.toString());
-    assertTrue(SbomCheck.unowned(goldenAmd64().contents()).containsAll(List.of("etc/apko.json", "etc/apk/world", "lib/apk")));
+    assertTrue(codes(fs).contains(SbomCode.FILES_GENERATED_UNOWNED), fs.toString());
+    assertTrue(SbomCheck.unowned(img.contents()).containsAll(List.of("etc/apko.json", "etc/apk/world", "usr/lib/apk/db/installed")),
+        SbomCheck.unowned(img.contents()).toString());
   }
 
   @Test
@@ -291,12 +282,34 @@ class SbomCheckTest {
 
   // ---------------------------------------------------------------- apko base image (older apko)
 
+  /**
+   * An apko-form SBOM with a comma after the last relationship, the defect of apko's committed
+   * {@code base_image/sboms/sbom-x86_64.spdx.json}, made here from the fixture's document: a parse error, not a crash.
+   */
   @Test
-  void baseImageSbomWithInvalidJsonFailsWithAParseError() {
-    Path bad = SharedData.apkoTestdata().resolve("base_image/sboms/sbom-x86_64.spdx.json");
-    CheckException e = assertThrows(CheckException.class, () -> SbomReader.read(Files.readAllBytes(bad), bad.toString()));
+  void sbomWithATrailingCommaFailsWithAParseError() throws Exception {
+    byte[] good = ApkoSpdx.render(SbomGenerator.apkoSpdx(apkoImage(0), ApkoSpdx.Options.defaults("test")));
+    String text = new String(good, StandardCharsets.UTF_8);
+    assertTrue(text.endsWith("    }\n  ]\n}\n"), "the relationships array closes the document");
+    SbomReader.read(good, "good");
+    byte[] bad = (text.substring(0, text.length() - "\n  ]\n}\n".length()) + ",\n  ]\n}\n").getBytes(StandardCharsets.UTF_8);
+    CheckException e = assertThrows(CheckException.class, () -> SbomReader.read(bad, "trailing-comma.spdx.json"));
     assertEquals(SbomCode.SBOM_PARSE_ERROR, e.code());
     assertEquals(CheckException.Kind.INTEGRITY, e.kind());
+  }
+
+  /** Older apko wrote the database at lib/apk/db/installed (the generic part of the base image test below). */
+  @Test
+  void theOlderApkDatabasePathIsRead() throws Exception {
+    String db = TestLayers.apkRecord("hello", "2.12-r0", "x86_64", Map.of("usr/bin/hello", "hi"));
+    ImageContents img = ImageContents.of(new TestLayers().file("lib/apk/db/installed", db).file("usr/bin/hello", "hi").fs());
+    assertEquals(ImageContents.Database.APK, img.database());
+    assertEquals("lib/apk/db/installed", img.databasePath());
+    assertEquals(List.of("hello"), img.packages().stream().map(InstalledPackage::name).toList());
+    List<Finding> fs = SbomCheck.database(img);
+    assertEquals(Set.of(), failing(fs), fs.toString());
+    assertEquals("1", fs.stream().filter(f -> f.code().equals(SbomCode.INSTALLED_DB_MATCHES_LAYERS)).findFirst().orElseThrow()
+        .evidence().get("files_checked"));
   }
 
   @Test
@@ -448,32 +461,37 @@ class SbomCheckTest {
     assertEquals(Set.of(SbomCode.SBOM_ARCH_MISMATCH), failing(checkDeb(img, a)));
   }
 
+  /**
+   * cdxgen's form (CdxgenStyleSbom: source components, distro_name, several hashes per file, a dependency graph) on a
+   * layer the test builds: the untouched document passes with each source held to its binaries, and a changed version,
+   * a removed package, a changed file hash and a changed arch are each caught. (cdxgen's own SBOM of the shared
+   * layer: cdxgenSbomMatchesTheDistrolessLayerWithItsSourceComponentsReported.)
+   */
   @Test
-  void tamperedCdxgenSbomsAreCaught() throws Exception {
-    ImageContents img = distroless();
+  void tamperedCdxgenStyleSbomsAreCaught() throws Exception {
+    ImageContents img = ImageContents.of(new ImageFilesystem.Builder()
+        .addLayer(new java.io.ByteArrayInputStream(CdxgenStyleSbom.layer()), "distroless-like", ImageContents.KEEP).build());
+    List<Finding> clean = checkDeb(img, CdxgenStyleSbom.document());
+    assertEquals(Set.of(), failing(clean), clean.toString());
+    Map<String, String> sources = new LinkedHashMap<>();
+    clean.stream().filter(f -> f.code().equals(SbomCode.SBOM_SOURCE_PACKAGE))
+        .forEach(f -> sources.put(f.subject().replaceAll("^pkg:deb/debian/([^@]+)@.*$", "$1"), f.evidence().get("binaries")));
+    assertEquals(Map.of("gcc-12", "gcc-12-base libgcc-s1", "glibc", "libc6"), sources);
+    Finding ok = clean.stream().filter(f -> f.code().equals(SbomCode.SBOM_MATCHES_IMAGE)).findFirst().orElseThrow();
+    assertTrue(ok.message().contains((DistrolessLayer.PACKAGES.size() + 2) + " OS packages and 1 file checksums"), ok.message());
     // a version changed
-    ObjectNode v = cdxgen();
-    for (JsonNode c : v.path("components")) {
-      if (c.path("name").asText().equals("libc6")) {
-        ((ObjectNode) c).put("version", "2.36-9+deb12u13");
-        ((ObjectNode) c).put("purl", "pkg:deb/debian/libc6@2.36-9%2Bdeb12u13?arch=amd64&distro=debian-12&distro_name=bookworm");
-      }
-    }
+    ObjectNode v = CdxgenStyleSbom.document();
+    CdxgenStyleSbom.component(v, "libc6").put("version", "2.36-9+deb12u13")
+        .put("purl", "pkg:deb/debian/libc6@2.36-9%2Bdeb12u13?arch=amd64&distro=debian-12&distro_name=bookworm");
     assertEquals(Set.of(SbomCode.SBOM_VERSION_MISMATCH), failing(checkDeb(img, v)));
     // a package removed
-    ObjectNode r = cdxgen();
-    ArrayNode comps = (ArrayNode) r.path("components");
-    for (int i = 0; i < comps.size(); i++) {
-      if (comps.get(i).path("name").asText().equals("netbase") && comps.get(i).path("type").asText().equals("library")) {
-        comps.remove(i);
-        break;
-      }
-    }
+    ObjectNode r = CdxgenStyleSbom.document();
+    CdxgenStyleSbom.remove(r, "netbase");
     List<Finding> removed = checkDeb(img, r);
-    assertEquals(Set.of(SbomCode.SBOM_PACKAGE_MISSING), failing(removed));
+    assertEquals(Set.of(SbomCode.SBOM_PACKAGE_MISSING), failing(removed), removed.toString());
     assertTrue(removed.stream().anyMatch(f -> f.code().equals(SbomCode.SBOM_PACKAGE_MISSING) && f.subject().equals("netbase")));
-    // a file hash changed
-    ObjectNode h = cdxgen();
+    // a file hash changed: the SHA-1, the second of its two hashes
+    ObjectNode h = CdxgenStyleSbom.document();
     for (JsonNode c : h.path("components")) {
       if (c.path("purl").asText().equals("pkg:generic/os-release?path=%2Fusr%2Flib%2Fos-release")) {
         ((ObjectNode) c.path("hashes").get(1)).put("content", "0000000000000000000000000000000000000000");
@@ -485,12 +503,9 @@ class SbomCheckTest {
     assertEquals("usr/lib/os-release", f.subject());
     assertEquals("SHA-1", f.evidence().get("algorithm"));
     // an arch changed
-    ObjectNode a = cdxgen();
-    for (JsonNode c : a.path("components")) {
-      if (c.path("name").asText().equals("libssl3")) {
-        ((ObjectNode) c).put("purl", "pkg:deb/debian/libssl3@3.0.22-1~deb12u2?arch=arm64&distro=debian-12&distro_name=bookworm");
-      }
-    }
+    ObjectNode a = CdxgenStyleSbom.document();
+    CdxgenStyleSbom.component(a, "libgcc-s1")
+        .put("purl", "pkg:deb/debian/libgcc-s1@12.2.0-14%2Bdeb12u1?arch=arm64&distro=debian-12&distro_name=bookworm");
     assertEquals(Set.of(SbomCode.SBOM_ARCH_MISMATCH), failing(checkDeb(img, a)));
   }
 

@@ -58,14 +58,32 @@ public final class DistrolessLayer {
 
   /** The layer as an uncompressed tar. */
   public static byte[] tar() throws IOException {
+    return tar(PACKAGES);
+  }
+
+  /**
+   * The same layer with other packages (e.g. {@link #PACKAGES} with one package given more files): each package's
+   * files, control file and md5sums as above; directories a file needs beyond the standard ones come after them.
+   */
+  public static byte[] tar(List<Pkg> packages) throws IOException {
     List<Entry> es = new ArrayList<>();
-    for (String d : List.of("bin", "etc", "lib", "lib/x86_64-linux-gnu", "lib64", "sbin", "usr", "usr/bin", "usr/lib",
-        "usr/share", "usr/share/doc", "usr/share/doc/gcc-12-base", "usr/share/zoneinfo", "usr/share/zoneinfo/Europe",
-        "var", "var/lib", "var/lib/dpkg", "var/lib/dpkg/status.d", "tmp")) {
+    List<String> dirs = new ArrayList<>(List.of("bin", "etc", "lib", "lib/x86_64-linux-gnu", "lib64", "sbin", "usr", "usr/bin",
+        "usr/lib", "usr/share", "usr/share/doc", "usr/share/doc/gcc-12-base", "usr/share/zoneinfo", "usr/share/zoneinfo/Europe",
+        "var", "var/lib", "var/lib/dpkg", "var/lib/dpkg/status.d", "tmp"));
+    for (Pkg p : packages) {
+      for (String f : p.files().keySet()) {
+        for (int i = f.indexOf('/'); i > 0; i = f.indexOf('/', i + 1)) {
+          if (!dirs.contains(f.substring(0, i))) {
+            dirs.add(f.substring(0, i));
+          }
+        }
+      }
+    }
+    for (String d : dirs) {
       es.add(Entry.dir(d, 0755));
     }
     es.add(Entry.symlink("etc/os-release", "../usr/lib/os-release"));
-    for (Pkg p : PACKAGES) {
+    for (Pkg p : packages) {
       StringBuilder control = new StringBuilder("Package: ").append(p.name()).append('\n');
       if (p.source() != null) {
         control.append("Source: ").append(p.source()).append('\n');

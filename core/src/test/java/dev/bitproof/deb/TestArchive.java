@@ -128,7 +128,7 @@ public final class TestArchive {
   /**
    * A distroless-like root filesystem of this archive's debs, as rules_distroless lays them out: each deb's data,
    * {@code var/lib/dpkg/status.d/<pkg>} (its control file) and {@code <pkg>.md5sums}; plus one package installed
-   * from elsewhere ({@value #LOCAL_PACKAGE}, in no index) and a generated {@code /etc/ld.so.cache}. Written as
+   * from elsewhere ({@value #LOCAL_PACKAGE}, in no index) and a file ldconfig generates. Written as
    * {@code rootfs.tar.xz}: 3 packaged files, all matching; 7 unowned files, all explained.
    */
   public Path writeRootfs(Path dir) throws Exception {
@@ -143,7 +143,7 @@ public final class TestArchive {
     e.add(TestDebs.Entry.file("./var/lib/dpkg/status.d/" + LOCAL_PACKAGE, "Package: " + LOCAL_PACKAGE
         + "\nVersion: 0.1\nArchitecture: amd64\nMaintainer: Local <l@example.invalid>\nDescription: built on site\n"));
     e.add(TestDebs.Entry.file("./var/lib/dpkg/status.d/" + LOCAL_PACKAGE + ".md5sums", md5sums("./usr/local/bin/" + LOCAL_PACKAGE, tool)));
-    e.add(TestDebs.Entry.file("./etc/ld.so.cache", "ld.so-1.7.0"));
+    e.add(TestDebs.Entry.file("./var/cache/ldconfig/aux-cache", "ldconfig aux cache"));
     return Files.write(dir.resolve("rootfs.tar.xz"), TestDebs.xz(TestDebs.tar(e.toArray(TestDebs.Entry[]::new))));
   }
 
@@ -155,7 +155,7 @@ public final class TestArchive {
   }
 
   /** Writes the debs into {@code dir} (names as on a mirror, {@code :} kept) and returns their paths. */
-  List<Path> writeDebs(Path dir) throws IOException {
+  public List<Path> writeDebs(Path dir) throws IOException {
     List<Path> out = new ArrayList<>();
     for (Map.Entry<String, byte[]> d : debs.entrySet()) {
       out.add(Files.write(dir.resolve(d.getKey().replace(":", "%3a")), d.getValue()));

@@ -132,7 +132,8 @@ class DebPackageFixtureTest {
 
     // another package's data.tar swapped in (as `ar rD` would): the signature fails and md5sums names files it lacks
     Map<String, byte[]> foreign = TestDebs.arMembers(debsigs(m, signer));
-    foreign.put("data.tar.xz", TestDebs.xz(TestDebs.tar(TestDebs.Entry.dir("./"), TestDebs.Entry.file("./etc/mime.types", "text/plain txt\n"))));
+    foreign.put("data.tar.xz", TestDebs.xz(TestDebs.tar(TestDebs.Entry.dir("./"),
+        TestDebs.Entry.file("./etc/mime.types", "text/plain txt\n"))));
     DebPackage swapped = write("foreign-data.deb", TestDebs.ar(foreign));
     assertEquals(List.of(DebCode.PGP_SIGNATURE_BAD, DebCode.PGP_NOT_VERIFIED, DebCode.DEB_EMBEDDED_SIGNATURE_FAILED),
         codes(swapped.verifyEmbeddedSignatures(signer.asKeyring(), POLICY)));

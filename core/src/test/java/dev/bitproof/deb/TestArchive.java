@@ -139,10 +139,11 @@ public final class TestArchive {
       e.add(TestDebs.Entry.file("./var/lib/dpkg/status.d/" + d[0] + ".md5sums", md5sums(d[3], d[4])));
     }
     String tool = "#!/bin/sh\necho local\n";
-    e.add(TestDebs.Entry.file("./usr/local/bin/" + LOCAL_PACKAGE, tool));
+    String toolPath = "./usr/local/bin/" + LOCAL_PACKAGE;
+    e.add(TestDebs.Entry.file(toolPath, tool));
     e.add(TestDebs.Entry.file("./var/lib/dpkg/status.d/" + LOCAL_PACKAGE, "Package: " + LOCAL_PACKAGE
         + "\nVersion: 0.1\nArchitecture: amd64\nMaintainer: Local <l@example.invalid>\nDescription: built on site\n"));
-    e.add(TestDebs.Entry.file("./var/lib/dpkg/status.d/" + LOCAL_PACKAGE + ".md5sums", md5sums("./usr/local/bin/" + LOCAL_PACKAGE, tool)));
+    e.add(TestDebs.Entry.file("./var/lib/dpkg/status.d/" + LOCAL_PACKAGE + ".md5sums", md5sums(toolPath, tool)));
     e.add(TestDebs.Entry.file("./var/cache/ldconfig/aux-cache", "ldconfig aux cache"));
     return Files.write(dir.resolve("rootfs.tar.xz"), TestDebs.xz(TestDebs.tar(e.toArray(TestDebs.Entry[]::new))));
   }

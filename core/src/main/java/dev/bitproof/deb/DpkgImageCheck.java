@@ -329,7 +329,8 @@ public final class DpkgImageCheck {
 
   /**
    * Proves each installed package against verified Packages indexes: the same name, version and architecture
-   * exist with the same control fields ({@code Description} via {@code Description-md5}; archive overrides of
+   * exist with the same control fields ({@code Description} whole when the index carries it, else the short one and
+   * {@code Description-md5}; archive overrides of
    * Section/Priority are INFO).
    */
   public static List<Finding> proveInArchive(DpkgDatabase db, List<PackagesIndex> indexes) {
@@ -371,9 +372,16 @@ public final class DpkgImageCheck {
         }
       }
       String desc = p.control().value("Description");
-      if (!desc.isEmpty()) {
+      String archiveDesc = a.value("Description");
+      if (!desc.isEmpty() && archiveDesc.contains("\n")) {
+        // the index carries the long description itself (reprepro, aptly and most third-party archives): all of it
+        if (!archiveDesc.equals(desc)) {
+          differ.add("Description");
+        }
+      } else if (!desc.isEmpty()) {
+        // Debian's own indexes: the short description, the long one only by its Description-md5
         String shortDesc = desc.split("\n", 2)[0];
-        if (!a.value("Description").equals(shortDesc)) {
+        if (!archiveDesc.equals(shortDesc)) {
           differ.add("Description");
         } else if (a.has("Description-md5") && !a.value("Description-md5").equals(md5(desc + "\n"))) {
           differ.add("Description (Description-md5)");

@@ -130,6 +130,16 @@ class DebPackageFixtureTest {
     assertTrue(codes(tampered.findings()).contains(DebCode.DEB_MD5SUMS_MISMATCH),
         "the swapped data no longer matches md5sums: " + tampered.findings());
 
+    // another package's data.tar swapped in (as `ar rD` would): the signature fails and md5sums names files it lacks
+    Map<String, byte[]> foreign = TestDebs.arMembers(debsigs(m, signer));
+    foreign.put("data.tar.xz", TestDebs.xz(TestDebs.tar(TestDebs.Entry.dir("./"),
+        TestDebs.Entry.file("./etc/mime.types", "text/plain txt\n"))));
+    DebPackage swapped = write("foreign-data.deb", TestDebs.ar(foreign));
+    assertEquals(List.of(DebCode.PGP_SIGNATURE_BAD, DebCode.PGP_NOT_VERIFIED, DebCode.DEB_EMBEDDED_SIGNATURE_FAILED),
+        codes(swapped.verifyEmbeddedSignatures(signer.asKeyring(), POLICY)));
+    assertEquals(2, codes(swapped.findings()).stream().filter(DebCode.DEB_MD5SUMS_FILE_MISSING::equals).count(),
+        "neither libc.so.6 nor README is in the foreign data: " + swapped.findings());
+
     // a keyring that does not know the signer: no good signature
     TestPgp.Key stranger = TestPgp.make(TestPgp.Spec.ed25519("Stranger <x@example.invalid>", NOW.minusSeconds(86_400)));
     assertEquals(List.of(DebCode.PGP_SIGNATURE_UNKNOWN_KEY, DebCode.PGP_NOT_VERIFIED, DebCode.DEB_EMBEDDED_SIGNATURE_FAILED),

@@ -66,6 +66,37 @@ class DpkgImageCheckFixtureTest {
     assertTrue(ff.get(0).toString().contains("Maintainer"), ff.toString());
   }
 
+  /**
+   * The archive's own rootfs (status.d holding each deb's control file, long description included, as indexes made
+   * by reprepro or aptly carry it too): clean, every unowned file explained, and the archive's packages proven.
+   */
+  @Test
+  void aRootfsOfTheArchiveChecksCleanAndItsStanzasAreProven() throws Exception {
+    TestArchive a = new TestArchive();
+    ImageFilesystem fs = RootfsTar.read(a.writeRootfs(tmp), (p, s) -> DpkgDatabase.isDatabasePath(p));
+    DpkgImageCheck.Result r = DpkgImageCheck.check(fs, DpkgImageCheck.Options.defaults());
+    assertEquals(List.of(DebCode.DPKG_FILES_OK), r.findings().stream().map(Finding::code).toList(), r.findings().toString());
+    assertEquals(3, r.filesChecked());
+    assertEquals(3, r.filesOk());
+    assertEquals(7, r.unowned().size(), r.unowned().toString());
+    assertEquals(r.unowned().size(), r.unownedExplained().size(), r.unownedExplained().toString());
+    assertEquals("ldconfig", r.unownedExplained().get("/var/cache/ldconfig/aux-cache"));
+
+    ArchiveVerifier.Options o = ArchiveVerifier.Options.at(TestArchive.NOW);
+    ArchiveVerifier.VerifiedRelease rel = ArchiveVerifier.verifyInRelease(a.inRelease, "testy_InRelease", a.keyring(), o);
+    PackagesIndex idx = ArchiveVerifier.loadPackages(a.writePackagesXz(tmp), List.of(rel), o, n -> true).index().orElseThrow();
+    Map<String, Code> byPkg = new TreeMap<>();
+    DpkgImageCheck.proveInArchive(r.database(), List.of(idx)).forEach(f -> byPkg.put(f.subject().split(" ")[0], f.code()));
+    assertEquals(Map.of("base-files", DebCode.DPKG_PACKAGE_IN_ARCHIVE, "hello", DebCode.DPKG_PACKAGE_IN_ARCHIVE,
+        TestArchive.LOCAL_PACKAGE, DebCode.DPKG_PACKAGE_NOT_IN_ARCHIVE), byPkg);
+
+    // a changed line of the long description is a changed stanza
+    DpkgDatabase forged = statusD("hello", TestArchive.control("hello", "1.0-1", "amd64").replace("paragraph", "backdoor"));
+    List<Finding> ff = DpkgImageCheck.proveInArchive(forged, List.of(idx));
+    assertEquals(List.of(DebCode.DPKG_CONTROL_MISMATCH), ff.stream().map(Finding::code).toList(), ff.toString());
+    assertEquals("[Description]", String.valueOf(ff.get(0).evidence().get("fields")), ff.toString());
+  }
+
   /** A deb: control.tar.xz with control, md5sums (of the regular files) and conffiles; data.tar.xz of {@code data}. */
   static byte[] deb(String control, String conffiles, TestDebs.Entry... data) throws Exception {
     StringBuilder md5sums = new StringBuilder();

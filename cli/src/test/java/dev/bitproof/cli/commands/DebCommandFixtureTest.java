@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code deb verify} on a signed archive the test builds (core's {@link TestArchive}): the generic twin of
- * {@link DebCommandTest}'s archive-chain cases, runnable without ../shared.
+ * {@code deb verify} on a signed archive the test builds (core's {@link TestArchive}), runnable without ../shared: the
+ * chain InRelease → Packages.xz → debs, a suite mismatch, a stale Release.gpg, a truncated deb. The same chain on
+ * Debian's real bytes is core's {@code ArchiveChainRealDataTest}.
  */
 class DebCommandFixtureTest {
   static final String NOW = "2026-11-29T12:00:00Z";

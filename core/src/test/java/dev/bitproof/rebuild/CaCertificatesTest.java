@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bitproof.report.CheckException;
 import dev.bitproof.testing.ApkFixtures;
-import dev.bitproof.testing.SharedData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -260,26 +259,44 @@ class CaCertificatesTest {
     assertEquals(CERT_1, text(tar, "usr/local/share/ca-certificates/a-first.crt"), "package files are not rewritten");
   }
 
+  /**
+   * Two packages that provide custom-ca-certificates, shaped like apko's custom-ca-certs-1/-2 test packages (each
+   * file one 64-column PEM block, as melange writes them, so Go's re-encoding is the file itself): certs-1 ships
+   * cert-a and cert-d (CERT_1), certs-2 cert-b and cert-c (CERT_2), so path order is not package order.
+   */
+  static List<ApkFixtures.Apk> certProviders(TestRepo t, String arch) {
+    List<ApkFixtures.Apk> out = new java.util.ArrayList<>();
+    for (String[] p : List.of(new String[] {"custom-ca-certs-1", "cert-a", "cert-d"},
+        new String[] {"custom-ca-certs-2", "cert-b", "cert-c"})) {
+      ApkFixtures.Apk a = t.apk(p[0], p[0], arch).provides("custom-ca-certificates");
+      for (String d : List.of("usr", "usr/local", "usr/local/share", "usr/local/share/ca-certificates")) {
+        a.entry(ApkFixtures.Entry.dir(d));
+      }
+      String cert = p[0].endsWith("1") ? CERT_1 : CERT_2;
+      out.add(a.file("usr/local/share/ca-certificates/" + p[1] + ".crt", cert)
+          .file("usr/local/share/ca-certificates/" + p[2] + ".crt", cert));
+    }
+    return out;
+  }
+
   @Test
-  void apkoProvidersTestdataOnRealPackages(@TempDir Path tmp) throws Exception {
-    Path cli = SharedData.require("apk/apko/internal/cli");
-    // apko's own apko-certs.yaml packages, plus a bundle package from our repo so the append is visible
+  void providersFromTwoPackagesAppendTheirCertificatesSortedByPath(@TempDir Path tmp) throws Exception {
+    // apko-certs.yaml's providers with a bundle package beside them, so the append is visible
     TestRepo t = new TestRepo(tmp);
-    t.packages(bundlePackage(t));
-    Path cfg = tmp.resolve("certs.apko.yaml");
-    Files.writeString(cfg, "contents:\n  keyring:\n    - " + cli.resolve("testdata/melange.rsa.pub") + "\n    - "
-        + t.keyFile + "\n  repositories:\n    - " + cli.resolve("testdata/packages") + "\n    - " + t.repo
-        + "\n  packages:\n    - pretend-baselayout\n    - custom-ca-certs-1\n    - custom-ca-certs-2\n"
-        + "    - ca-certificates-bundle\n" + "certificates:\n  providers:\n    - custom-ca-certificates\n"
-        + "archs:\n- x86_64\n");
+    List<ApkFixtures.Apk> pkgs = new java.util.ArrayList<>(certProviders(t, "x86_64"));
+    pkgs.add(bundlePackage(t));
+    t.packages(pkgs.toArray(ApkFixtures.Apk[]::new));
+    Path cfg = t.config("certificates:\n  providers:\n    - custom-ca-certificates\n", "custom-ca-certs-1",
+        "custom-ca-certs-2", "ca-certificates-bundle");
     BuildResult r = Rebuild.run(BuildRequest.of(cfg, tmp));
     byte[] tar = r.images().get(0).layers().get(0).tar();
     StringBuilder expected = new StringBuilder("# system bundle\n");
     for (String c : List.of("cert-a", "cert-b", "cert-c", "cert-d")) {
-      // melange wrote each file as one 64-column PEM block, so Go's re-encoding is the file itself
       expected.append(text(tar, "usr/local/share/ca-certificates/" + c + ".crt")).append('\n');
     }
     assertEquals(expected.toString(), text(tar, BUNDLE));
+    assertEquals("# system bundle\n" + CERT_1 + "\n" + CERT_2 + "\n" + CERT_2 + "\n" + CERT_1 + "\n", text(tar, BUNDLE),
+        "a, b, c, d: sorted by path across both packages");
     assertEquals(sha256(expected.toString().getBytes(StandardCharsets.UTF_8)) + "  ca-certificates.crt\n",
         text(tar, "etc/ssl/certs/.ca-certificates.crt.sha256"));
     assertFalse(ConfigFeaturesTest.entries(tar).containsKey("etc/ca-certificates.conf"),

@@ -41,14 +41,6 @@ class ConfigFeaturesTest {
     return m;
   }
 
-  /** The cli testdata visible from a temp working dir also as {@code ./packages} (layering.yaml's build repo). */
-  static Path workDir(Path tmp) throws IOException {
-    Path cli = SharedData.require("apk/apko/internal/cli");
-    Files.createSymbolicLink(tmp.resolve("testdata"), cli.resolve("testdata"));
-    Files.createSymbolicLink(tmp.resolve("packages"), cli.resolve("testdata/packages"));
-    return tmp;
-  }
-
   /**
    * A repository shaped like apko's layering test packages: {@code replayout} (depends on and replaces
    * {@code pretend-baselayout}, whose etc/os-release it overwrites), each shipping its SBOM; a separate build-only
@@ -56,14 +48,7 @@ class ConfigFeaturesTest {
    */
   static Path layeringRepo(Path tmp, String extra) throws IOException {
     TestRepo t = new TestRepo(tmp);
-    t.packages(t.apk("pretend-baselayout", "pretend-baselayout").entry(ApkFixtures.Entry.dir("etc"))
-            .file("etc/os-release", "ID=pretend\n").entry(ApkFixtures.Entry.dir("var")).entry(ApkFixtures.Entry.dir("var/lib"))
-            .entry(ApkFixtures.Entry.dir("var/lib/db")).entry(ApkFixtures.Entry.dir("var/lib/db/sbom"))
-            .file("var/lib/db/sbom/pretend-baselayout-1.0.0-r0.spdx.json", "{}"),
-        t.apk("replayout", "replayout").depend("pretend-baselayout").add("replaces", "pretend-baselayout")
-            .entry(ApkFixtures.Entry.dir("etc")).file("etc/os-release", "ID=replayout\n").entry(ApkFixtures.Entry.dir("var"))
-            .entry(ApkFixtures.Entry.dir("var/lib")).entry(ApkFixtures.Entry.dir("var/lib/db"))
-            .entry(ApkFixtures.Entry.dir("var/lib/db/sbom")).file("var/lib/db/sbom/replayout-1.0.0-r0.spdx.json", "{}"));
+    t.packages(layeringPackages(t, "x86_64").toArray(ApkFixtures.Apk[]::new));
     TestRepo build = new TestRepo(tmp.resolve("build"));
     build.packages(build.apk("build-tool", "build-tool").file("build-tool", "x"));
     Path cfg = t.config(extra, "replayout");
@@ -71,6 +56,18 @@ class ConfigFeaturesTest {
     Files.writeString(cfg, Files.readString(cfg).replace("  repositories:\n", "  build_repositories:\n    - " + build.repo
         + "\n  runtime_repositories:\n    - apk.cgr.dev/runtime-only-repo\n  repositories:\n"));
     return cfg;
+  }
+
+  /** {@link #layeringRepo}'s packages for one arch: pretend-baselayout and replayout, which replaces it. */
+  static List<ApkFixtures.Apk> layeringPackages(TestRepo t, String arch) {
+    return List.of(t.apk("pretend-baselayout", "pretend-baselayout", arch).entry(ApkFixtures.Entry.dir("etc"))
+            .file("etc/os-release", "ID=pretend\n").entry(ApkFixtures.Entry.dir("var")).entry(ApkFixtures.Entry.dir("var/lib"))
+            .entry(ApkFixtures.Entry.dir("var/lib/db")).entry(ApkFixtures.Entry.dir("var/lib/db/sbom"))
+            .file("var/lib/db/sbom/pretend-baselayout-1.0.0-r0.spdx.json", "{}"),
+        t.apk("replayout", "replayout", arch).depend("pretend-baselayout").add("replaces", "pretend-baselayout")
+            .entry(ApkFixtures.Entry.dir("etc")).file("etc/os-release", "ID=replayout\n").entry(ApkFixtures.Entry.dir("var"))
+            .entry(ApkFixtures.Entry.dir("var/lib")).entry(ApkFixtures.Entry.dir("var/lib/db"))
+            .entry(ApkFixtures.Entry.dir("var/lib/db/sbom")).file("var/lib/db/sbom/replayout-1.0.0-r0.spdx.json", "{}"));
   }
 
   @Test
@@ -118,8 +115,14 @@ class ConfigFeaturesTest {
 
   @Test
   void apkoCertsYamlBuildsWithProviders(@TempDir Path tmp) throws IOException {
-    Path wd = workDir(tmp);
-    BuildResult r = Rebuild.run(BuildRequest.of(wd.resolve("testdata/apko-certs.yaml"), wd));
+    // apko-certs.yaml's shape: two provider packages, no CA bundle package, two arches
+    TestRepo t = new TestRepo(tmp);
+    for (String arch : List.of("x86_64", "aarch64")) {
+      t.packagesAppend(arch, CaCertificatesTest.certProviders(t, arch)).finishIndex(arch);
+    }
+    Path cfg = t.config(List.of("x86_64", "aarch64"), "certificates:\n  providers:\n    - custom-ca-certificates\n",
+        "custom-ca-certs-1", "custom-ca-certs-2");
+    BuildResult r = Rebuild.run(BuildRequest.of(cfg, tmp));
     assertEquals(2, r.images().size());
     for (BuildResult.ArchImage img : r.images()) {
       Map<String, TarArchiveEntry> e = entries(img.layers().get(0).tar());

@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import dev.bitproof.testing.SharedData;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -18,12 +20,16 @@ import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The properties apko's {@code TestPublish} and {@code TestPublishLayering} assert besides their (held back) index
- * digests, checked on our rebuild of the same inputs. {@code apko publish} pushes exactly the index that
+ * digests, checked on our build of inputs shaped like theirs: the demo's ({@code testdata/demo}: a baselayout with
+ * etc/os-release and a package on it, two arches) for TestPublish, and a repository the test writes like apko's
+ * layering packages for TestPublishLayering. {@code apko publish} pushes exactly the index that
  * {@code buildImageComponents} makes for {@code build} (no ref.name, tags only name it; SBOMs are attached as
- * separate artifacts), so the publish tests' index is our {@code build} with annotation foo=bar.
+ * separate artifacts), so the publish tests' index is our {@code build} with annotation foo=bar. None of these
+ * properties depends on apko's own packages; that their image is apko's byte for byte is {@code GoldenRebuildTest}'s.
  */
 class PublishPropertiesTest {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -66,12 +72,14 @@ class PublishPropertiesTest {
 
   @Test
   void publishInputsGiveEarlyFilesAndTheFooBarAnnotation() throws IOException {
-    Path cli = GoldenRebuildTest.cliDir();
-    BuildResult r = Rebuild.run(BuildRequest.of(cli.resolve("testdata/apko.yaml"), cli)
+    Path demo = SharedData.testdata("demo");
+    BuildResult r = Rebuild.run(BuildRequest.of(demo.resolve("apko.yaml"), demo)
         .withArchs(List.of("amd64", "arm64")).withAnnotations(Map.of("foo", "bar")));
+    assertEquals(2, r.images().size());
     assertEarlyFiles(r);
     JsonNode idx = JSON.readTree(r.index().bytes());
-    assertEquals(Map.of("foo", "bar", "org.opencontainers.image.created", "1970-01-01T00:00:00Z"),
+    // no SOURCE_DATE_EPOCH: created is the newest package's build date (the demo's were built at 1700000000)
+    assertEquals(Map.of("foo", "bar", "org.opencontainers.image.created", "2023-11-14T22:13:20Z"),
         JSON.convertValue(idx.get("annotations"), Map.class), "index annotations: foo=bar and created, no ref.name");
     for (BuildResult.ArchImage img : r.images()) {
       assertEquals(1, img.layers().size());
@@ -86,14 +94,43 @@ class PublishPropertiesTest {
   }
 
   /**
-   * Run where apko's test runs (internal/cli): layering.yaml's build repository {@code ./packages} does not exist
-   * there, and apko skips a missing local index with a warning; the packages come from ./testdata/packages.
+   * layering.yaml's shape: origin layering with budget 2, a runtime-only repository, and a build repository
+   * {@code ./packages} that does not exist where the build runs (as in apko's test, run from internal/cli): apko
+   * skips a missing local index with a warning, and the packages come from the ordinary repository.
    */
   @Test
-  void publishLayeringInputsGiveTwoLayersEarlyFilesAndRuntimeRepositories() throws IOException {
-    Path cli = GoldenRebuildTest.cliDir();
-    BuildResult r = Rebuild.run(BuildRequest.of(cli.resolve("testdata/layering.yaml"), cli)
+  void publishLayeringInputsGiveTwoLayersEarlyFilesAndRuntimeRepositories(@TempDir Path tmp) throws IOException {
+    TestRepo t = new TestRepo(tmp.resolve("inputs"));
+    for (String arch : List.of("x86_64", "aarch64")) {
+      t.packagesAppend(arch, ConfigFeaturesTest.layeringPackages(t, arch)).finishIndex(arch);
+    }
+    Path cfg = Files.writeString(tmp.resolve("layering.yaml"), """
+        contents:
+          keyring:
+            - %s
+          build_repositories:
+            - ./packages
+          runtime_repositories:
+            - apk.cgr.dev/runtime-only-repo
+          repositories:
+            - %s
+          packages:
+            - replayout
+
+        entrypoint:
+          command: /bin/sh -l
+
+        archs:
+        - x86_64
+        - aarch64
+
+        layering:
+          strategy: origin
+          budget: 2
+        """.formatted(t.keyFile, t.repo));
+    BuildResult r = Rebuild.run(BuildRequest.of(cfg, tmp)
         .withArchs(List.of("amd64", "arm64")).withAnnotations(Map.of("foo", "bar")));
+    assertEquals(2, r.images().size());
     assertEarlyFiles(r);
     assertTrue(r.notes().stream().anyMatch(n -> n.contains("./packages") && n.contains("skipped")), r.notes().toString());
     for (BuildResult.ArchImage img : r.images()) {

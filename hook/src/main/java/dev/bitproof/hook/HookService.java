@@ -175,7 +175,7 @@ public final class HookService implements AutoCloseable {
 
   private final class Api extends Handler.Abstract {
     /** The most of a rejected body read and dropped before answering (see {@link #rejectUnread}). */
-    static final long DRAIN_LIMIT = 64L * 1024 * 1024;
+    static final long DRAIN_LIMIT = 16L * 1024 * 1024;
 
     private final int maxBody;
 

@@ -32,8 +32,49 @@ public final class Peers {
     return module().resolve("src/test/python/sslib_dsse.py");
   }
 
+  /** The sigstore-js verifier script, next to the {@code node_modules} it needs (see {@link #requireSigstoreJs}). */
   public static Path nodeScript() {
-    return module().resolve("src/test/js/verify-bundle.js");
+    return sigstoreJsDir().resolve("verify-bundle.js");
+  }
+
+  private static Path sigstoreJs;
+
+  /**
+   * Where {@code verify-bundle.js} runs: {@code attest/src/test/js} when {@code npm install} was run there (as
+   * {@code .ci/run} does); otherwise a copy under {@code attest/target/sigstore-js} installed once with
+   * {@code npm ci --offline}, which takes the locked versions from npm's cache and never the network (a machine whose
+   * cache lacks them skips, as before). Installed in a temporary directory and renamed, so a half-made install is
+   * never used.
+   */
+  private static synchronized Path sigstoreJsDir() {
+    if (sigstoreJs != null) {
+      return sigstoreJs;
+    }
+    Path source = module().resolve("src/test/js");
+    Path target = module().resolve("target/sigstore-js");
+    if (hasVerifier(source) || !onPath("node") || !onPath("npm")) {
+      return sigstoreJs = source;
+    }
+    if (!hasVerifier(target)) {
+      try {
+        Path tmp = Files.createDirectories(module().resolve("target")).resolve("sigstore-js.partial-" + ProcessHandle.current().pid());
+        Files.createDirectories(tmp);
+        for (String f : List.of("package.json", "package-lock.json", "verify-bundle.js")) {
+          Files.copy(source.resolve(f), tmp.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        Result r = run(List.of("npm", "ci", "--offline", "--no-audit", "--no-fund", "--silent", "--prefix", tmp.toString()));
+        if (r.exit() == 0 && hasVerifier(tmp) && !Files.exists(target)) {
+          Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+      } catch (IOException | RuntimeException e) {
+        // no offline install: the tests that need the verifier skip with the reason requireSigstoreJs gives
+      }
+    }
+    return sigstoreJs = hasVerifier(target) ? target : source;
+  }
+
+  private static boolean hasVerifier(Path dir) {
+    return Files.isDirectory(dir.resolve("node_modules/@sigstore/verify"));
   }
 
   public static void requireSecuresystemslib() {
@@ -43,8 +84,9 @@ public final class Peers {
   }
 
   public static void requireSigstoreJs() {
-    require(onPath("node") && Files.isDirectory(module().resolve("src/test/js/node_modules/@sigstore/verify")),
-        "node and @sigstore/verify (cd attest/src/test/js && npm install)");
+    require(onPath("node") && hasVerifier(sigstoreJsDir()),
+        "node and @sigstore/verify (cd attest/src/test/js && npm install; `npm ci --offline` from npm's cache did not"
+            + " provide it)");
   }
 
   public static void requireTool(String name) {

@@ -21,15 +21,26 @@ import java.util.Optional;
  * @param inputs the inputs that decide the outcome (config, lock file, build date and where it came from …)
  * @param notes what the report wants a reader to know (values taken from the published image, skipped checks)
  * @param comparison the image comparison, when one ran
+ * @param tree the comparison's digests side by side: the comparison's own, or one read back from a stored report
+ *     (which has no live comparison)
  */
 public record Report(String command, Subject a, Subject b, Map<String, String> inputs, List<String> notes,
-    List<Check> checks, Optional<Comparison> comparison) {
+    List<Check> checks, Optional<Comparison> comparison, Optional<DigestTree> tree) {
   public static final int SCHEMA_VERSION = 1;
 
   public Report {
     inputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
     notes = List.copyOf(notes);
     checks = List.copyOf(checks);
+    if (comparison.isPresent() && tree.isEmpty()) {
+      tree = comparison.map(DigestTree::of);
+    }
+  }
+
+  /** A report of a live comparison (or of none): its digest tree is the comparison's. */
+  public Report(String command, Subject a, Subject b, Map<String, String> inputs, List<String> notes,
+      List<Check> checks, Optional<Comparison> comparison) {
+    this(command, a, b, inputs, notes, checks, comparison, comparison.map(DigestTree::of));
   }
 
   /** One side of the comparison. */
@@ -53,7 +64,7 @@ public record Report(String command, Subject a, Subject b, Map<String, String> i
 
   /** The comparison's verdict, or empty when no comparison ran. */
   public Optional<Verdict> verdict() {
-    return comparison.map(Comparison::verdict);
+    return tree.map(DigestTree::verdict);
   }
 
   /** Every check passed (a skipped check is not a failure, but a report with no passing check is not a pass). */

@@ -2,11 +2,7 @@ package dev.bitproof.verify;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.bitproof.compare.Comparison;
-import dev.bitproof.compare.ImageComparison;
-import dev.bitproof.compare.LayerComparison;
 import dev.bitproof.json.Json;
-import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.report.Finding;
 import java.util.Optional;
@@ -31,16 +27,16 @@ public final class ReportJson {
     ObjectNode inputs = n.putObject("inputs");
     r.inputs().forEach(inputs::put);
     ArrayNode ignore = n.putArray("ignoreSet");
-    r.comparison().ifPresent(c -> c.ignoreSet().forEach(ignore::add));
+    r.tree().ifPresent(t -> t.ignoreSet().forEach(ignore::add));
     ArrayNode hidden = n.putArray("ignored");
-    r.comparison().ifPresent(c -> c.ignoredCounts().forEach((rule, hid) -> hidden.addObject().put("rule", rule)
+    r.tree().ifPresent(t -> t.ignored().forEach((rule, hid) -> hidden.addObject().put("rule", rule)
         .put("hid", hid)));
     ArrayNode notes = n.putArray("notes");
     r.notes().forEach(notes::add);
     ArrayNode checks = n.putArray("checks");
     r.checks().forEach(c -> checks.add(check(c)));
     ArrayNode images = n.putArray("images");
-    r.comparison().ifPresent(c -> images(c, images));
+    r.tree().ifPresent(t -> images(t, images));
     return n;
   }
 
@@ -50,23 +46,27 @@ public final class ReportJson {
     digest(n, "digest", s.digest());
   }
 
-  private static void images(Comparison c, ArrayNode out) {
-    for (ImageComparison i : c.images()) {
+  private static void images(DigestTree t, ArrayNode out) {
+    for (DigestTree.Image i : t.images()) {
       ObjectNode in = out.addObject();
       in.put("platform", i.platform());
       in.put("verdict", i.verdict().name());
-      pair(in.putObject("manifest"), i.manifestA(), i.manifestB());
-      pair(in.putObject("config"), i.configA(), i.configB());
+      pair(in.putObject("manifest"), i.manifest());
+      pair(in.putObject("config"), i.config());
       ArrayNode layers = in.putArray("layers");
-      for (LayerComparison l : i.layers()) {
+      for (DigestTree.Layer l : i.layers()) {
         ObjectNode ln = layers.addObject();
         ln.put("index", l.index());
         ln.put("verdict", l.verdict().name());
-        pair(ln.putObject("digest"), l.a().map(Descriptor::digest), l.b().map(Descriptor::digest));
-        pair(ln.putObject("diffId"), l.diffIdA(), l.diffIdB());
+        pair(ln.putObject("digest"), l.digest());
+        pair(ln.putObject("diffId"), l.diffId());
         ln.put("explained", l.explained());
       }
     }
+  }
+
+  private static void pair(ObjectNode n, DigestTree.Pair p) {
+    pair(n, p.a(), p.b());
   }
 
   private static void pair(ObjectNode n, Optional<Digest> a, Optional<Digest> b) {

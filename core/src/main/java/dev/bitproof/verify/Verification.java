@@ -178,7 +178,7 @@ public final class Verification {
       }
     }
     return report.command().equals(r.command()) ? report
-        : new Report(r.command(), report.a(), report.b(), report.inputs(), report.notes(), report.checks(), report.comparison());
+        : new Report(r.command(), report.a(), report.b(), report.inputs(), report.notes(), report.checks(), report.comparison(), report.tree());
   }
 
   /** Removes a work directory, best effort: a temporary directory left behind is harmless. */

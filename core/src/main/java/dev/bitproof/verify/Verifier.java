@@ -244,7 +244,7 @@ public final class Verifier {
     List<Report.Check> checks = new ArrayList<>();
     checks.add(recipeCheck);
     checks.addAll(r.checks());
-    return new Report(r.command(), r.a(), r.b(), merged, notes, checks, r.comparison());
+    return new Report(r.command(), r.a(), r.b(), merged, notes, checks, r.comparison(), r.tree());
   }
 
   /** "auto" build date: first as apko without SOURCE_DATE_EPOCH, then (if that is not it) the published date. */

@@ -6,6 +6,7 @@ import dev.bitproof.report.Area;
 import dev.bitproof.report.Code;
 import dev.bitproof.report.Finding;
 import dev.bitproof.report.Severity;
+import dev.bitproof.verify.DigestTree;
 import dev.bitproof.verify.Report;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,8 +19,9 @@ import java.util.stream.Stream;
 /**
  * A result the hook stored ({@code GET /results/REPO@DIGEST}) read back as the {@link Report} the renderers of
  * {@code verify/render} take (HTML, SARIF, JUnit): its checks with their findings, the inputs of its verification,
- * the event it answered. The image comparison is not rebuilt from JSON, so the digest tree stays in the stored
- * document; an ERROR result becomes a failing {@code hook} check carrying its error, a SKIPPED one a skipped check.
+ * the event it answered, and the digest tree of its comparison ({@link DigestTree#fromReportJson}, so the HTML page has
+ * the same layer table as a fresh {@code verify}'s); an ERROR result becomes a failing {@code hook} check carrying
+ * its error, a SKIPPED one a skipped check.
  * Codes are looked up among bitproof's code enums; a code this build does not know (a newer hook) is kept by name.
  */
 public final class StoredReport {
@@ -74,6 +76,13 @@ public final class StoredReport {
     put(inputs, "hook.tool", doc.path("tool"));
     List<String> notes = new ArrayList<>();
     verify.path("notes").forEach(n -> notes.add(n.asText()));
+    Optional<DigestTree> tree = Optional.empty();
+    try {
+      tree = DigestTree.fromReportJson(verify);
+    } catch (IllegalArgumentException e) {
+      // a stored document is read, not trusted: a tree that is not report.json's shape is said, not drawn
+      notes.add("the stored digest tree could not be read: " + e.getMessage());
+    }
     List<Report.Check> checks = new ArrayList<>();
     for (JsonNode c : doc.path("checks")) {
       List<Finding> fs = new ArrayList<>();
@@ -91,7 +100,7 @@ public final class StoredReport {
     }
     return new Report(command, new Report.Subject("image", ref, digest),
         new Report.Subject("hook", doc.path("tool").asText("bitproof hook"), Optional.empty()), inputs, notes, checks,
-        Optional.empty());
+        Optional.empty(), tree);
   }
 
   private static void put(Map<String, String> m, String k, JsonNode v) {

@@ -13,6 +13,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.bitproof.cli.CliRunner.Run;
 import dev.bitproof.json.Json;
 import dev.bitproof.testing.Chromium;
+import dev.bitproof.testing.TestLayouts;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -107,6 +108,48 @@ class HookResultsReportTest {
     Path shot = Path.of("target", "report-html", "hook-results.png").toAbsolutePath();
     Chromium.screenshot(tmp, html, shot, 1280, 1600);
     assertTrue(Files.size(shot) > 10_000);
+  }
+
+  /**
+   * The stored document carries the verification's report; its digest tree is drawn from that JSON, so the hook's
+   * page has the layer table a fresh {@code compare --report-html} of the same images has, digest for digest.
+   */
+  @Test
+  void theStoredReportsDigestTreeIsDrawnAsAFreshOneIs() throws Exception {
+    Path a = TestLayouts.singleImage(tmp.resolve("a"), "amd64", List.of(), TestLayouts.tar(0, "etc/os-release", "ID=x\n"));
+    Path b = TestLayouts.singleImage(tmp.resolve("b"), "amd64", List.of(), TestLayouts.tar(0, "etc/os-release", "ID=y\n"));
+    Path fresh = tmp.resolve("fresh.html");
+    Run compared = run("compare", "oci:" + a, "oci:" + b, "--format", "json", "--report-html", fresh.toString());
+    assertEquals(1, compared.code(), compared.err());
+    ObjectNode doc = (ObjectNode) Json.parse(failing(), "stored");
+    doc.set("verify", compared.json());
+    stored = doc.toString().getBytes(StandardCharsets.UTF_8);
+
+    Path html = tmp.resolve("hook.html");
+    Run r = run("hook", "results", "--url", url, "app/x@" + DIGEST, "--report-html", html.toString());
+    assertEquals(1, r.code(), r.out() + r.err());
+    String page = Files.readString(html);
+    String table = digestSection(page);
+    assertEquals(digestSection(Files.readString(fresh)), table);
+    JsonNode layer = compared.json().path("images").get(0).path("layers").get(0);
+    assertTrue(table.contains(layer.path("digest").path("a").asText()) && table.contains(layer.path("digest").path("b").asText()),
+        table);
+    assertTrue(table.contains("<td class=\"d2\">layer 0</td><td>DIFFERENT</td>"), table);
+
+    // a stored tree that is not report.json's shape is said, not drawn
+    ((ObjectNode) doc.path("verify").path("images").get(0).path("manifest")).put("a", "sha256:<b>not-hex</b>");
+    stored = doc.toString().getBytes(StandardCharsets.UTF_8);
+    Run bad = run("hook", "results", "--url", url, "app/x@" + DIGEST, "--report-html", html.toString());
+    assertEquals(1, bad.code(), bad.err());
+    String badPage = Files.readString(html);
+    assertFalse(badPage.contains("<section id=\"digests\">"), badPage);
+    assertTrue(badPage.contains("the stored digest tree could not be read") && badPage.contains("&lt;b&gt;not-hex"), badPage);
+  }
+
+  private static String digestSection(String html) {
+    int start = html.indexOf("<section id=\"digests\">");
+    assertTrue(start >= 0, "the page has a digest tree: " + html);
+    return html.substring(start, html.indexOf("</section>", start));
   }
 
   @Test

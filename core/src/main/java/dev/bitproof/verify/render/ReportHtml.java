@@ -1,12 +1,9 @@
 package dev.bitproof.verify.render;
 
-import dev.bitproof.compare.Comparison;
-import dev.bitproof.compare.ImageComparison;
-import dev.bitproof.compare.LayerComparison;
-import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.report.Finding;
 import dev.bitproof.report.Severity;
+import dev.bitproof.verify.DigestTree;
 import dev.bitproof.verify.Report;
 import java.util.List;
 import java.util.Optional;
@@ -66,7 +63,7 @@ public final class ReportHtml {
       h.append("</section>\n");
     }
 
-    r.comparison().ifPresent(c -> tree(h, c));
+    r.tree().ifPresent(t -> tree(h, t));
 
     h.append("<section id=\"findings\"><h2>Findings by check</h2>\n");
     for (Report.Check c : r.checks()) {
@@ -83,25 +80,25 @@ public final class ReportHtml {
         .append(s.digest().map(d -> esc(d.toString())).orElse("—")).append("</code></td></tr>\n");
   }
 
-  private static void tree(StringBuilder h, Comparison c) {
+  private static void tree(StringBuilder h, DigestTree t) {
     h.append("<section id=\"digests\"><h2>Digest tree</h2>\n<table class=\"tree\"><tr><th>node</th><th>verdict</th><th>A</th><th>B</th></tr>\n");
-    row(h, "index", "", Optional.of(c.rootA()), Optional.of(c.rootB()), 0);
-    for (ImageComparison i : c.images()) {
+    row(h, "index", "", t.root().a(), t.root().b(), 0);
+    for (DigestTree.Image i : t.images()) {
       h.append("<tr class=\"platform\"><th colspan=\"4\">").append(esc(i.platform())).append(" — ").append(esc(i.verdict().name()))
           .append("</th></tr>\n");
-      row(h, "manifest", "", i.manifestA(), i.manifestB(), 1);
-      row(h, "config", "", i.configA(), i.configB(), 2);
-      for (LayerComparison l : i.layers()) {
+      row(h, "manifest", "", i.manifest().a(), i.manifest().b(), 1);
+      row(h, "config", "", i.config().a(), i.config().b(), 2);
+      for (DigestTree.Layer l : i.layers()) {
         row(h, "layer " + l.index(), l.verdict().name() + (l.explained() ? "" : " (explanation cut short)"),
-            l.a().map(Descriptor::digest), l.b().map(Descriptor::digest), 2);
-        row(h, "diff_id", "", l.diffIdA(), l.diffIdB(), 3);
+            l.digest().a(), l.digest().b(), 2);
+        row(h, "diff_id", "", l.diffId().a(), l.diffId().b(), 3);
       }
     }
     h.append("</table>\n");
-    if (!c.ignoredCounts().isEmpty()) {
+    if (!t.ignored().isEmpty()) {
       // every rule in force with what it hid: an ignore that hides something is never silent
       h.append("<table class=\"ignored\" id=\"ignored\"><tr><th>ignore rule</th><th>differences hidden</th></tr>\n");
-      c.ignoredCounts().forEach((rule, hid) -> h.append("<tr class=\"").append(hid == 0 ? "same" : "differs")
+      t.ignored().forEach((rule, hid) -> h.append("<tr class=\"").append(hid == 0 ? "same" : "differs")
           .append("\"><td><code>").append(esc(rule)).append("</code></td><td>").append(hid).append("</td></tr>\n"));
       h.append("</table>\n");
     }

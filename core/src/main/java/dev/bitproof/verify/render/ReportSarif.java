@@ -57,7 +57,7 @@ public final class ReportSarif {
     ArrayNode notes = ip.putArray("notes");
     r.notes().forEach(notes::add);
     ArrayNode ignored = ip.putArray("ignored"); // every ignore rule in force and what it hid (also IGNORE_RULE_APPLIED)
-    r.comparison().ifPresent(c -> c.ignoredCounts().forEach((rule, hid) -> ignored.addObject().put("rule", rule)
+    r.tree().ifPresent(t -> t.ignored().forEach((rule, hid) -> ignored.addObject().put("rule", rule)
         .put("hid", hid)));
 
     run.putObject("automationDetails").put("id", "bitproof/" + r.command() + "/");

@@ -99,7 +99,7 @@ final class Examples {
         "bitproof hook results --url http://127.0.0.1:8765 app@sha256:… --report-html hook.html");
     add("bitproof completion",
         "source <(bitproof completion bash)",
-        "bitproof completion zsh > \"${fpath[1]}/_bitproof\"");
+        "bitproof completion zsh > ~/.bitproof-completion.zsh && echo 'source ~/.bitproof-completion.zsh' >> ~/.zshrc");
     add("bitproof man",
         "bitproof man --dir /usr/local/share/man/man1 && man bitproof-verify");
   }

@@ -118,6 +118,44 @@ class HelpModelTest {
     assertTrue(out.lines().anyMatch(l -> l.strip().equals("verify")), "apk ve<TAB> offers verify: " + out);
   }
 
+  /**
+   * A real interactive zsh (in a pseudo-terminal, zsh's own zpty module) loads the script through compinit and
+   * completes {@code bitproof apk ve<TAB>} to {@code bitproof apk verify}: what a zsh user sees, not a simulation of
+   * bashcompinit. Skips without zsh ({@code .ci/run} installs it).
+   */
+  @Test
+  void zshCompletesFromTheScriptInAnInteractiveShell(@TempDir Path tmp) throws Exception {
+    dev.bitproof.attest.Peers.requireTool("zsh");
+    Path script = tmp.resolve("_bitproof");
+    Files.writeString(script, CliRunner.run("completion", "zsh").out());
+    Path driver = tmp.resolve("drive.zsh");
+    Files.writeString(driver, String.join("\n",
+        "zmodload zsh/zpty",
+        "zpty z zsh -f -i",
+        "zpty -w z \"PS1='> '; autoload -U compinit; compinit -u -d $2; source $1\"",
+        "zpty -w z 'print READY'",
+        "zpty -r z line '*READY*READY*'",
+        "zpty -w -n z 'bitproof apk ve'$'\\t'",
+        "zpty -r z line '*verify*'",
+        "print -r -- \"GOT: $line\"",
+        "zpty -d z", ""));
+    Path log = tmp.resolve("zsh.log");
+    Process p = new ProcessBuilder("zsh", "-f", driver.toString(), script.toString(), tmp.resolve("zcompdump").toString())
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    p.getOutputStream().close();
+    // the bound only ends a completion that never comes (the driver would wait for it forever); a pass never nears it
+    boolean ended = p.waitFor(3, TimeUnit.MINUTES);
+    if (!ended) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
+    String out = Files.readString(log, java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(ended, "zsh never completed apk ve<TAB> to verify: " + out);
+    assertEquals(0, p.exitValue(), out);
+    String screen = out.replaceAll("\u001B\\[[0-9;?]*[A-Za-z]", "").replaceAll("[\b\r]", "");
+    assertTrue(screen.contains("bitproof apk verify"), "zsh completed apk ve<TAB> to verify: " + screen);
+  }
+
   @Test
   void manWritesAPageForEveryCommand(@TempDir Path tmp) throws Exception {
     Path dir = tmp.resolve("man1");

@@ -47,12 +47,17 @@ final class NestedExplainer {
     long remaining() {
       return Math.max(0, limits.maxExpanded() - expanded);
     }
+
+    /** Bytes decompressed by a caller that checked them against {@link #remaining()} first. */
+    void charge(long n) {
+      expanded += n;
+    }
   }
 
   /** Evidence for the outer file's finding, and findings for what is inside it (nested entries, refusals). */
   record Result(Map<String, String> evidence, List<Finding> findings) {
     Result {
-      evidence = Map.copyOf(evidence);
+      evidence = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(evidence)); // in the order explained
       findings = List.copyOf(findings);
     }
 
@@ -64,13 +69,15 @@ final class NestedExplainer {
   /** A format worth holding a differing file's bytes for (beyond small text), by name or first bytes. */
   static boolean worthHolding(String path, byte[] head, int n) {
     String name = path.toLowerCase(Locale.ROOT);
-    for (String s : List.of(".tar", ".gz", ".tgz", ".xz", ".zst", ".bz2", ".json", ".apk", ".so")) {
+    for (String s : List.of(".tar", ".gz", ".tgz", ".xz", ".zst", ".bz2", ".json", ".apk", ".so", ".zip", ".jar",
+        ".war", ".ear", ".aar", ".whl", ".deb", ".udeb", ".a")) {
       if (name.endsWith(s)) {
         return true;
       }
     }
     byte[] h = n < head.length ? Arrays.copyOf(head, n) : head;
-    return Decompress.Format.byMagic(h) != Decompress.Format.NONE || Elf.isElf(h) || isTar(h);
+    return Decompress.Format.byMagic(h) != Decompress.Format.NONE || Elf.isElf(h) || isTar(h) || ZipArchive.isZip(h)
+        || ArchiveDiff.isAr(h);
   }
 
   static Result explain(String subject, String path, byte[] a, byte[] b, CompareOptions o, int depth, Budget budget) {
@@ -83,7 +90,8 @@ final class NestedExplainer {
       return explainAt(subject, path, a, b, o, depth, budget);
     } catch (CheckException e) {
       Code c = e.code();
-      Code mapped = c == IoCode.DECOMPRESSION_BOMB ? CompareCode.NESTED_DECOMPRESSION_BOMB
+      Code mapped = c == IoCode.DECOMPRESSION_BOMB || c == CompareCode.NESTED_DECOMPRESSION_BOMB
+          ? CompareCode.NESTED_DECOMPRESSION_BOMB
           : c == TarCode.TAR_TOO_MANY_ENTRIES || c == IoCode.LAYER_TOO_LARGE || c == CompareCode.NESTED_TOO_LARGE
               ? CompareCode.NESTED_TOO_LARGE : CompareCode.NESTED_CORRUPT;
       return refused(mapped, subject, e.getMessage());
@@ -107,6 +115,12 @@ final class NestedExplainer {
     }
     if (isTar(head(a)) && isTar(head(b))) {
       return tar(subject, a, b, o, depth, budget);
+    }
+    if (ZipArchive.isZip(head(a)) && ZipArchive.isZip(head(b))) {
+      return ArchiveDiff.zip(subject, a, b, o, depth, budget);
+    }
+    if (ArchiveDiff.isAr(head(a)) && ArchiveDiff.isAr(head(b))) {
+      return ArchiveDiff.ar(subject, a, b, o, depth, budget);
     }
     if (Elf.isElf(head(a)) && Elf.isElf(head(b))) {
       List<String> lines = Elf.diff(a, b, o.nested().maxLines());

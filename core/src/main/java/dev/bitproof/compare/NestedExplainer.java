@@ -116,7 +116,8 @@ final class NestedExplainer {
     if (isTar(head(a)) && isTar(head(b))) {
       return tar(subject, a, b, o, depth, budget);
     }
-    if (ZipArchive.isZip(head(a)) && ZipArchive.isZip(head(b))) {
+    if ((ZipArchive.isZip(head(a)) || ZipArchive.isZipByName(path, a))
+        && (ZipArchive.isZip(head(b)) || ZipArchive.isZipByName(path, b))) {
       return ArchiveDiff.zip(subject, a, b, o, depth, budget);
     }
     if (ArchiveDiff.isAr(head(a)) && ArchiveDiff.isAr(head(b))) {

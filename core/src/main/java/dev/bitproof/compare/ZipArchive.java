@@ -65,6 +65,19 @@ final class ZipArchive {
     return h.length >= 4 && (le32(h, 0) == LOCAL || h.length >= 22 && le32(h, 0) == END);
   }
 
+  /**
+   * A zip by its name and end record, when its first bytes are something else: a jar with a launch script
+   * prepended ({@code java -jar} and {@code unzip} read those).
+   */
+  static boolean isZipByName(String path, byte[] z) {
+    String n = path.toLowerCase(java.util.Locale.ROOT);
+    boolean named = false;
+    for (String s : List.of(".zip", ".jar", ".war", ".ear", ".aar", ".apk", ".whl")) {
+      named |= n.endsWith(s);
+    }
+    return named && endAt(z) >= 0;
+  }
+
   static Archive read(byte[] z, String subject, int maxEntries) {
     int end = findEnd(z, subject);
     int disk = le16(z, end + 4);
@@ -105,6 +118,14 @@ final class ZipArchive {
       throw corrupt(subject, "the central directory (offset " + cdOffset + ", " + cdSize + " bytes) lies outside the "
           + z.length + "-byte file");
     }
+    // a zip with bytes prepended (a self-extracting or "fully executable" jar) keeps offsets relative to the zip
+    // part: as java.util.zip does, the central directory is then found right before the end records
+    long shift = 0;
+    long expected = cdEnd - cdSize;
+    if (expected > cdOffset && le32(z, (int) cdOffset) != CENTRAL && le32(z, (int) expected) == CENTRAL) {
+      shift = expected - cdOffset;
+      cdOffset = expected;
+    }
     if (count * 46 > cdSize) {
       throw corrupt(subject, "the zip claims " + count + " entries, more than its " + cdSize
           + "-byte central directory can hold");
@@ -116,7 +137,7 @@ final class ZipArchive {
       if (entries.size() >= count) {
         throw corrupt(subject, "the central directory holds more than the " + count + " entries the zip claims");
       }
-      entries.add(central(z, p, stop, entries.size(), subject));
+      entries.add(central(z, p, stop, entries.size(), shift, subject));
       p += 46 + le16(z, p + 28) + le16(z, p + 30) + le16(z, p + 32);
     }
     if (entries.size() != count) {
@@ -138,21 +159,38 @@ final class ZipArchive {
       prevName = e.name();
     }
     int before = physical.isEmpty() ? (int) cdOffset : (int) physical.get(0).localOffset();
-    int from = physical.isEmpty() ? (int) cdOffset : (int) physical.get(physical.size() - 1).dataEnd();
+    int from = physical.isEmpty() ? (int) cdOffset : afterDescriptor(z, physical.get(physical.size() - 1), cdOffset);
     return new Archive(z, List.copyOf(entries), comment, before, from, (int) cdOffset);
+  }
+
+  /** Where the last entry ends, past its data descriptor (CRC and sizes written after the data) if it has one. */
+  private static int afterDescriptor(byte[] z, Entry last, long cdOffset) {
+    long p = last.dataEnd();
+    if ((last.flags() & 8) != 0) {
+      p += le32(z, (int) p) == 0x08074b50 ? 16 : 12;
+    }
+    return (int) Math.min(p, cdOffset);
   }
 
   /** The end record: searched backwards over the longest comment it may have (65535 bytes). */
   private static int findEnd(byte[] z, String subject) {
+    int at = endAt(z);
+    if (at < 0) {
+      throw corrupt(subject, "no end-of-central-directory record (truncated, or not a zip)");
+    }
+    return at;
+  }
+
+  private static int endAt(byte[] z) {
     for (int i = z.length - 22; i >= 0 && i >= z.length - 22 - 65535; i--) {
       if (le32(z, i) == END && i + 22 + le16(z, i + 20) == z.length) {
         return i;
       }
     }
-    throw corrupt(subject, "no end-of-central-directory record (truncated, or not a zip)");
+    return -1;
   }
 
-  private static Entry central(byte[] z, int p, int stop, int index, String subject) {
+  private static Entry central(byte[] z, int p, int stop, int index, long shift, String subject) {
     if (p + 46 > stop || le32(z, p) != CENTRAL) {
       throw corrupt(subject, "no central-directory record at offset " + p);
     }
@@ -182,6 +220,7 @@ final class ZipArchive {
         local = le64(z64, q);
       }
     }
+    local = local < 0 || local > Long.MAX_VALUE - shift ? -1 : local + shift;
     if (le16(z, p + 34) != 0) {
       throw corrupt(subject, "entry " + name + " is on another disk");
     }

@@ -137,6 +137,7 @@ class NestedArchiveTest {
     assertEquals(CompareCode.FILE_ADDED, added.code());
     assertEquals("3", added.evidence().get("position"));
     assertTrue(c.allFindings().stream().noneMatch(f -> f.subject().endsWith("Util.class")), "the same class is not listed");
+    assertFalse(outer.evidence().containsKey("zip.before-central-directory.a"), "data descriptors are not outside bytes");
   }
 
   @Test
@@ -177,6 +178,22 @@ class NestedArchiveTest {
     Finding lib = bySubject(c, JAR + "!/BOOT-INF/lib/lib.jar");
     assertEquals("zip", lib.evidence().get(NestedExplainer.FORMAT));
     assertEquals(CompareCode.FILE_CHANGED, bySubject(c, JAR + "!/BOOT-INF/lib/lib.jar!/lib/L.class").code());
+  }
+
+  @Test
+  void aJarWithALaunchScriptPrependedIsReadAsJavaReadsIt(@TempDir Path tmp) throws Exception {
+    byte[] script = "#!/bin/sh\nexec java -jar \"$0\" \"$@\"\n".getBytes(StandardCharsets.US_ASCII);
+    byte[] a = concat(script, jar(List.of(entry("a.txt", "a\n", T1))));
+    byte[] b = concat(script, jar(List.of(entry("a.txt", "b\n", T1))));
+    Comparison c = compare(tmp, "app/app.jar", a, b, CompareOptions.strict());
+    assertEquals("zip", bySubject(c, JAR).evidence().get(NestedExplainer.FORMAT), c.allFindings().toString());
+    assertTrue(bySubject(c, JAR + "!/a.txt").evidence().get("diff").contains("-a\n+b\n"));
+  }
+
+  private static byte[] concat(byte[] x, byte[] y) {
+    byte[] r = Arrays.copyOf(x, x.length + y.length);
+    System.arraycopy(y, 0, r, x.length, y.length);
+    return r;
   }
 
   @Test

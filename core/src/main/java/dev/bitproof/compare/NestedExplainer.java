@@ -20,13 +20,14 @@ import java.util.Optional;
 
 /**
  * Explains a differing file by its own format, as diffoscope does: a tar inside it entry by entry (header fields
- * named, recursively), a gzip/xz/zstd/bzip2 member by what it decompresses to, JSON path by path
+ * named, recursively), a zip (jar, war, Android apk) or {@code ar} archive (.deb, static library) member by member
+ * ({@link ArchiveDiff}), a gzip/xz/zstd/bzip2 member by what it decompresses to, JSON path by path
  * ({@code $.a.b[2]: "x" → "y"}), ELF by sections, build-id and dynamic symbols. Text files already get a unified
  * diff from the layer comparison; inside a member they get one here.
  *
  * <p>Called only for files that differ and whose two versions were held (so identical content costs nothing).
  * Bounded by {@link NestedLimits}: nesting depth, bytes decompressed per explained file (shared by all its members
- * through one {@link Budget}), decompression ratio, entries per nested tar, lines per explanation. Past a bound, or
+ * through one {@link Budget}), decompression ratio, entries per nested tar, zip or ar, lines per explanation. Past a bound, or
  * on a member that is not what it claims (truncated, corrupt), the explanation of that file stops with an INFO
  * finding whose code says why ({@code NESTED_TOO_DEEP}, {@code NESTED_TOO_LARGE}, {@code NESTED_DECOMPRESSION_BOMB},
  * {@code NESTED_CORRUPT}); the verdict is unaffected (the file already differs by its digest).

@@ -172,7 +172,7 @@ final class ArchiveDiff {
       Member x = left.remove(y.name() + "\0dup".repeat(nth - 1));
       if (x == null) {
         added++;
-        findings.add(Finding.fail(CompareCode.FILE_ADDED, where + y.name(), "only in B: " + describe(y))
+        findings.add(Finding.fail(CompareCode.FILE_ADDED, where + shown(y.name()), "only in B: " + describe(y))
             .with("position", y.index()));
         continue;
       }
@@ -182,16 +182,16 @@ final class ArchiveDiff {
             o.ignoreFileOrder() ? CompareOptions.FILE_ORDER : null));
       }
       maxPairedA = Math.max(maxPairedA, x.index());
-      Finding f = Finding.fail(CompareCode.FILE_CHANGED, where + x.name(), "");
+      Finding f = Finding.fail(CompareCode.FILE_CHANGED, where + shown(x.name()), "");
       List<Finding> nested = List.of();
       String binary = "";
       if (!sameStored(x, y)) {
         long room = budget.remaining();
         boolean[] rawA = new boolean[1];
         boolean[] rawB = new boolean[1];
-        byte[] ca = x.loader().load(room, o.nested().maxRatio(), where + x.name() + " (A)", rawA);
+        byte[] ca = x.loader().load(room, o.nested().maxRatio(), where + shown(x.name()) + " (A)", rawA);
         budget.charge(rawA[0] ? 0 : ca.length);
-        byte[] cb = y.loader().load(budget.remaining(), o.nested().maxRatio(), where + y.name() + " (B)", rawB);
+        byte[] cb = y.loader().load(budget.remaining(), o.nested().maxRatio(), where + shown(y.name()) + " (B)", rawB);
         budget.charge(rawB[0] ? 0 : cb.length);
         if (Arrays.equals(ca, cb) && rawA[0] == rawB[0]) {
           changes.add(new Change("stored", stored(x), stored(y), null));
@@ -200,7 +200,7 @@ final class ArchiveDiff {
           changes.add(new Change("sha256", Digest.sha256(ca).toString(), Digest.sha256(cb).toString(), null));
           f = f.with("size.a", ca.length).with("size.b", cb.length);
           NestedExplainer.Result r = rawA[0] || rawB[0] ? NestedExplainer.Result.NONE
-              : NestedExplainer.explain(where + x.name(), x.name(), ca, cb, o, depth + 1, budget);
+              : NestedExplainer.explain(where + shown(x.name()), x.name(), ca, cb, o, depth + 1, budget);
           for (var e : r.evidence().entrySet()) {
             f = f.with(e.getKey(), e.getValue());
           }
@@ -232,7 +232,7 @@ final class ArchiveDiff {
       findings.addAll(nested);
     }
     for (Member x : left.values()) {
-      findings.add(Finding.fail(CompareCode.FILE_REMOVED, where + x.name(), "only in A: " + describe(x))
+      findings.add(Finding.fail(CompareCode.FILE_REMOVED, where + shown(x.name()), "only in A: " + describe(x))
           .with("position", x.index()));
     }
     int removed = left.size();
@@ -438,7 +438,20 @@ final class ArchiveDiff {
     return x.toString();
   }
 
+  /** A name or comment as shown: control characters escaped (they could forge lines in a text report), cut. */
   private static String cut(String s) {
-    return s.length() > 200 ? s.substring(0, 200) + "…" : s;
+    return shown(s.length() > 200 ? s.substring(0, 200) + "…" : s);
+  }
+
+  static String shown(String name) {
+    StringBuilder b = new StringBuilder(name.length());
+    name.codePoints().forEach(c -> {
+      if (c < 0x20 || c == 0x7f || c >= 0x80 && c < 0xa0) {
+        b.append(String.format("\\x%02x", c));
+      } else {
+        b.appendCodePoint(c);
+      }
+    });
+    return b.toString();
   }
 }

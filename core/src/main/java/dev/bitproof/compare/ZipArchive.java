@@ -284,11 +284,12 @@ final class ZipArchive {
     }
     raw[0] = false;
     if (e.size() > room) {
-      throw new CheckException(CompareCode.NESTED_TOO_LARGE, subject, "entry " + e.name() + " declares " + e.size()
+      throw new CheckException(CompareCode.NESTED_TOO_LARGE, subject, "entry " + ArchiveDiff.shown(e.name()) + " declares " + e.size()
           + " bytes, more than the " + room + " left to decompress while explaining this file");
     }
     if (e.size() > RATIO_SLACK && e.size() > maxRatio * Math.max(1, len)) {
-      throw new CheckException(CompareCode.NESTED_DECOMPRESSION_BOMB, subject, "entry " + e.name() + " declares "
+      throw new CheckException(CompareCode.NESTED_DECOMPRESSION_BOMB, subject, "entry " + ArchiveDiff.shown(e.name())
+          + " declares "
           + e.size() + " bytes from " + len + " (ratio over " + maxRatio + ":1)");
     }
     byte[] out;
@@ -347,7 +348,7 @@ final class ZipArchive {
   }
 
   private static CheckException corrupt(String subject, String message) {
-    return CheckException.integrity(CompareCode.NESTED_CORRUPT, subject, message);
+    return CheckException.integrity(CompareCode.NESTED_CORRUPT, subject, ArchiveDiff.shown(message));
   }
 
   static int le16(byte[] b, int i) {

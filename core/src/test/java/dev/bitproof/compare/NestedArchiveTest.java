@@ -120,10 +120,12 @@ class NestedArchiveTest {
   void aChangedClassAnAddedEntryAndAManifestAreExplainedOneByOne(@TempDir Path tmp) throws Exception {
     byte[] a = jar(List.of(manifest(MANIFEST, T1), entry("demo/App.class", CLASS, T1), entry("demo/Util.class", cls(7), T1)));
     byte[] b = jar(List.of(manifest(MANIFEST.replace("1.0\r\n\r\n", "1.1\r\n\r\n"), T1),
-        entry("demo/App.class", cls(2), T1), entry("demo/Util.class", cls(7), T1), entry("demo/Backdoor.class", cls(3), T1)));
+        entry("demo/App.class", cls(2), T1), entry("demo/Util.class", cls(7), T1), entry("demo/Backdoor.class", cls(3), T1),
+        entry("x\n  OK  forged", "x", T1)));
     Comparison c = compare(tmp, "app/app.jar", a, b, CompareOptions.strict());
     Finding outer = bySubject(c, JAR);
-    assertEquals("2 entries differ in content, 1 added, 0 removed", outer.evidence().get("nested.note"));
+    assertEquals("2 entries differ in content, 2 added, 0 removed", outer.evidence().get("nested.note"));
+    assertEquals(CompareCode.FILE_ADDED, bySubject(c, JAR + "!/x\\x0a  OK  forged").code(), "control characters escaped");
     assertFalse(outer.message().contains("binary"), outer.message());
     Finding cls = bySubject(c, JAR + "!/demo/App.class");
     assertEquals(CompareCode.FILE_CHANGED, cls.code());

@@ -194,7 +194,7 @@ final class ArchiveDiff {
         byte[] cb = y.loader().load(budget.remaining(), o.nested().maxRatio(), where + shown(y.name()) + " (B)", rawB);
         budget.charge(rawB[0] ? 0 : cb.length);
         if (Arrays.equals(ca, cb) && rawA[0] == rawB[0]) {
-          changes.add(new Change("stored", stored(x), stored(y), null));
+          changes.add(new Change("compressed", stored(x), stored(y), null));
         } else {
           contentChanged++;
           changes.add(new Change("sha256", Digest.sha256(ca).toString(), Digest.sha256(cb).toString(), null));

@@ -20,13 +20,14 @@ import java.util.Optional;
 
 /**
  * Explains a differing file by its own format, as diffoscope does: a tar inside it entry by entry (header fields
- * named, recursively), a gzip/xz/zstd/bzip2 member by what it decompresses to, JSON path by path
+ * named, recursively), a zip (jar, war, Android apk) or {@code ar} archive (.deb, static library) member by member
+ * ({@link ArchiveDiff}), a gzip/xz/zstd/bzip2 member by what it decompresses to, JSON path by path
  * ({@code $.a.b[2]: "x" → "y"}), ELF by sections, build-id and dynamic symbols. Text files already get a unified
  * diff from the layer comparison; inside a member they get one here.
  *
  * <p>Called only for files that differ and whose two versions were held (so identical content costs nothing).
  * Bounded by {@link NestedLimits}: nesting depth, bytes decompressed per explained file (shared by all its members
- * through one {@link Budget}), decompression ratio, entries per nested tar, lines per explanation. Past a bound, or
+ * through one {@link Budget}), decompression ratio, entries per nested tar, zip or ar, lines per explanation. Past a bound, or
  * on a member that is not what it claims (truncated, corrupt), the explanation of that file stops with an INFO
  * finding whose code says why ({@code NESTED_TOO_DEEP}, {@code NESTED_TOO_LARGE}, {@code NESTED_DECOMPRESSION_BOMB},
  * {@code NESTED_CORRUPT}); the verdict is unaffected (the file already differs by its digest).
@@ -47,12 +48,17 @@ final class NestedExplainer {
     long remaining() {
       return Math.max(0, limits.maxExpanded() - expanded);
     }
+
+    /** Bytes decompressed by a caller that checked them against {@link #remaining()} first. */
+    void charge(long n) {
+      expanded += n;
+    }
   }
 
   /** Evidence for the outer file's finding, and findings for what is inside it (nested entries, refusals). */
   record Result(Map<String, String> evidence, List<Finding> findings) {
     Result {
-      evidence = Map.copyOf(evidence);
+      evidence = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(evidence)); // in the order explained
       findings = List.copyOf(findings);
     }
 
@@ -64,13 +70,15 @@ final class NestedExplainer {
   /** A format worth holding a differing file's bytes for (beyond small text), by name or first bytes. */
   static boolean worthHolding(String path, byte[] head, int n) {
     String name = path.toLowerCase(Locale.ROOT);
-    for (String s : List.of(".tar", ".gz", ".tgz", ".xz", ".zst", ".bz2", ".json", ".apk", ".so")) {
+    for (String s : List.of(".tar", ".gz", ".tgz", ".xz", ".zst", ".bz2", ".json", ".apk", ".so", ".zip", ".jar",
+        ".war", ".ear", ".aar", ".whl", ".deb", ".udeb", ".a")) {
       if (name.endsWith(s)) {
         return true;
       }
     }
     byte[] h = n < head.length ? Arrays.copyOf(head, n) : head;
-    return Decompress.Format.byMagic(h) != Decompress.Format.NONE || Elf.isElf(h) || isTar(h);
+    return Decompress.Format.byMagic(h) != Decompress.Format.NONE || Elf.isElf(h) || isTar(h) || ZipArchive.isZip(h)
+        || ArchiveDiff.isAr(h);
   }
 
   static Result explain(String subject, String path, byte[] a, byte[] b, CompareOptions o, int depth, Budget budget) {
@@ -83,7 +91,8 @@ final class NestedExplainer {
       return explainAt(subject, path, a, b, o, depth, budget);
     } catch (CheckException e) {
       Code c = e.code();
-      Code mapped = c == IoCode.DECOMPRESSION_BOMB ? CompareCode.NESTED_DECOMPRESSION_BOMB
+      Code mapped = c == IoCode.DECOMPRESSION_BOMB || c == CompareCode.NESTED_DECOMPRESSION_BOMB
+          ? CompareCode.NESTED_DECOMPRESSION_BOMB
           : c == TarCode.TAR_TOO_MANY_ENTRIES || c == IoCode.LAYER_TOO_LARGE || c == CompareCode.NESTED_TOO_LARGE
               ? CompareCode.NESTED_TOO_LARGE : CompareCode.NESTED_CORRUPT;
       return refused(mapped, subject, e.getMessage());
@@ -107,6 +116,13 @@ final class NestedExplainer {
     }
     if (isTar(head(a)) && isTar(head(b))) {
       return tar(subject, a, b, o, depth, budget);
+    }
+    if ((ZipArchive.isZip(head(a)) || ZipArchive.isZipByName(path, a))
+        && (ZipArchive.isZip(head(b)) || ZipArchive.isZipByName(path, b))) {
+      return ArchiveDiff.zip(subject, a, b, o, depth, budget);
+    }
+    if (ArchiveDiff.isAr(head(a)) && ArchiveDiff.isAr(head(b))) {
+      return ArchiveDiff.ar(subject, a, b, o, depth, budget);
     }
     if (Elf.isElf(head(a)) && Elf.isElf(head(b))) {
       List<String> lines = Elf.diff(a, b, o.nested().maxLines());

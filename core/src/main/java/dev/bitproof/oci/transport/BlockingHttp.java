@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
@@ -42,13 +43,31 @@ final class BlockingHttp {
   /** Error bodies and other answers read as text are cut here: they only go into messages. */
   static final int MAX_TEXT = 64 * 1024;
 
-  private final SSLSocketFactory tls;
+  private final Supplier<SSLContext> tlsContext;
   private final boolean trustAnyHost;
+  private volatile SSLSocketFactory tls;
 
-  /** {@code tls} null: the JDK's default trust; {@code trustAnyHost}: no hostname check (insecure only). */
-  BlockingHttp(SSLContext tls, boolean trustAnyHost) {
-    this.tls = tls == null ? null : tls.getSocketFactory();
+  /**
+   * {@code tls} null: the JDK's default trust; {@code trustAnyHost}: no hostname check (insecure only). The context is
+   * made on the first https request: setting one up loads the security providers (~50 ms), which a plain-http
+   * loopback registry never needs.
+   */
+  BlockingHttp(Supplier<SSLContext> tls, boolean trustAnyHost) {
+    this.tlsContext = tls;
     this.trustAnyHost = trustAnyHost;
+  }
+
+  private SSLSocketFactory tls() {
+    SSLSocketFactory f = tls;
+    if (f == null && tlsContext != null) {
+      synchronized (this) {
+        if (tls == null) {
+          tls = tlsContext.get().getSocketFactory();
+        }
+        f = tls;
+      }
+    }
+    return f;
   }
 
   /** A request as a mutable builder: each {@link RegistryClient} attempt builds a fresh one. */
@@ -236,8 +255,9 @@ final class BlockingHttp {
   Response send(Request r, Duration defaultTimeout) throws IOException {
     HttpURLConnection c = (HttpURLConnection) r.uri.toURL().openConnection();
     if (c instanceof HttpsURLConnection https) {
-      if (tls != null) {
-        https.setSSLSocketFactory(tls);
+      SSLSocketFactory f = tls();
+      if (f != null) {
+        https.setSSLSocketFactory(f);
       }
       if (trustAnyHost) {
         https.setHostnameVerifier((host, session) -> true);
@@ -262,6 +282,9 @@ final class BlockingHttp {
           byte[] buf = new byte[256 * 1024];
           long left = r.length;
           while (left > 0) {
+            if (Thread.currentThread().isInterrupted()) {
+              throw new java.io.InterruptedIOException("interrupted while sending to " + r.uri);
+            }
             int n = r.stream.read(buf, 0, (int) Math.min(buf.length, left));
             if (n <= 0) {
               throw new IOException("request body ended " + left + " bytes short of " + r.length);

@@ -290,6 +290,11 @@ public final class Registry {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+      if (Thread.currentThread().isInterrupted()) {
+        // a socket read does not answer an interrupt: checked between reads, a copy stopped by another blob's
+        // failure ends at its next chunk instead of downloading the rest
+        throw new java.io.InterruptedIOException("interrupted while reading " + subject);
+      }
       int n;
       try {
         n = super.read(b, off, len);

@@ -112,7 +112,7 @@ public final class RegistryClient {
     this.options = options;
     this.retry = retry;
     this.access = access;
-    this.http = options.insecure() ? new BlockingHttp(trustAll(), true) : new BlockingHttp(null, false);
+    this.http = options.insecure() ? new BlockingHttp(RegistryClient::trustAll, true) : new BlockingHttp(null, false);
   }
 
   /**

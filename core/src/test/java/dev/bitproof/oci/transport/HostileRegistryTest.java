@@ -327,6 +327,55 @@ class HostileRegistryTest {
   }
 
   @Test
+  void aBlobBodyThatStallsEndsStalled() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    reg.override(ex -> {
+      if (ex.getRequestURI().getPath().endsWith(layerDigest)) {
+        ex.sendResponseHeaders(200, layer.length);
+        ex.getResponseBody().write(layer, 0, 1000);
+        ex.getResponseBody().flush();
+        try {
+          release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        throw new java.io.IOException("drop the connection");
+      }
+      return false;
+    });
+    try (ImageSource s = source("v1")) {
+      Descriptor l = layerDescriptor(s);
+      // FAST's timeout (500 ms) is the read timeout: no byte for that long ends the read
+      fails(TransportCode.REGISTRY_STALLED, () -> s.blob(l).transferTo(OutputStream.nullOutputStream()));
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
+  void aStreamedUploadAnswered401IsUnauthorizedAndNotRetried() throws Exception {
+    AtomicInteger puts = new AtomicInteger();
+    try (FakeRegistry other = new FakeRegistry()) {
+      RegistryClient.rememberPlainHttp(other.hostPort());
+      other.override(ex -> {
+        if (ex.getRequestMethod().equals("PUT") && ex.getRequestURI().getPath().contains("/blobs/uploads/")) {
+          puts.incrementAndGet();
+          ex.getRequestBody().transferTo(OutputStream.nullOutputStream());
+          ex.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"fake\"");
+          FakeRegistry.send(ex, 401, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
+          return true;
+        }
+        return false;
+      });
+      try (ImageSource s = source("v1");
+          ImageDestination d = Registry.destination(ImageReference.parse("docker://" + other.hostPort() + "/test/up:v1"), INSECURE, FAST)) {
+        fails(TransportCode.REGISTRY_UNAUTHORIZED, () -> Copier.copy(s, d, Optional.empty()));
+      }
+    }
+    assertTrue(puts.get() >= 1 && puts.get() <= 2, "each blob's one-shot body is sent once: " + puts.get());
+  }
+
+  @Test
   void aRegistryThatNeverAnswersTimesOut() throws Exception {
     AtomicInteger calls = new AtomicInteger();
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);

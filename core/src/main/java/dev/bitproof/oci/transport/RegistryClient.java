@@ -119,14 +119,15 @@ public final class RegistryClient {
    * With {@code insecure}, a loopback registry is asked over plain http first: the traffic never leaves the machine,
    * so there is nothing to downgrade, and the https probe costs a TLS handshake's key generation (about 0.3 s of CPU
    * in a fresh JVM) to learn what a plain {@code GET /v2/} says at once. Only a registry's answer (200 or 401) counts;
-   * anything else (a TLS server's 400, a reset) falls back to https first.
+   * anything else (a TLS server's 400, a reset) falls back to https first. The answer is the ping's: it is not asked
+   * twice.
    */
-  private boolean answersPlainHttp() {
+  private Optional<Response> answersPlainHttp() {
     try (Response r = http.send(Request.to(URI.create("http://" + registry + "/v2/"))
         .timeout(INSECURE_PROBE_TIMEOUT).header("User-Agent", USER_AGENT).GET(), INSECURE_PROBE_TIMEOUT)) {
-      return r.statusCode() == 200 || r.statusCode() == 401;
+      return r.statusCode() == 200 || r.statusCode() == 401 ? Optional.of(r) : Optional.empty();
     } catch (IOException e) {
-      return false;
+      return Optional.empty();
     }
   }
 
@@ -167,11 +168,12 @@ public final class RegistryClient {
    */
   private void ping() throws IOException {
     Response r;
+    Optional<Response> plain = Optional.empty();
     try {
       if ("http".equals(PLAIN_HTTP.get(registry)) && options.insecure()) {
         throw new SSLException("known to speak plain http");
       }
-      if (options.insecure() && loopback(registry) && answersPlainHttp()) {
+      if (options.insecure() && loopback(registry) && (plain = answersPlainHttp()).isPresent()) {
         throw new SSLException("a loopback registry answering plain http");
       }
       r = sendWithRetry(() -> {
@@ -189,7 +191,7 @@ public final class RegistryClient {
             + (e instanceof SSLException ? "; for a plain-http or self-signed loopback registry pass --insecure" : ""), e);
       }
       try {
-        r = sendWithRetry(() -> Request.to(URI.create("http://" + registry + "/v2/")));
+        r = plain.isPresent() ? plain.get() : sendWithRetry(() -> Request.to(URI.create("http://" + registry + "/v2/")));
       } catch (IOException e2) {
         throw new CheckException(TransportCode.REGISTRY_UNREACHABLE, registry, "cannot reach " + registry + " over https ("
             + e + ") or http (" + e2 + ")", e2);

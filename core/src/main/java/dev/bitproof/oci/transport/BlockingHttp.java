@@ -18,6 +18,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
@@ -248,6 +254,62 @@ final class BlockingHttp {
     }
   }
 
+  /** Blocked uploads are cut by this thread: a socket write has no timeout of its own. */
+  private static final class Watchdog {
+    static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "bitproof-upload-watchdog");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /**
+   * Streams {@code r}'s body. A write the server does not take for {@code timeout} (it stopped reading: the socket's
+   * buffers are full) is ended by closing the connection from the watchdog, as {@code REGISTRY_STALLED}. The last
+   * chunk goes out only after the source reached its end: a verifying source checks its digest there, and a request
+   * cut short of its {@code Content-Length} is one the server can never commit.
+   */
+  private static void upload(HttpURLConnection c, Request r, Duration timeout) throws IOException {
+    AtomicLong writingSince = new AtomicLong();
+    AtomicBoolean cut = new AtomicBoolean();
+    long limit = timeout.toNanos();
+    long period = Math.max(10, Math.min(250, timeout.toMillis() / 4));
+    ScheduledFuture<?> watch = Watchdog.TIMER.scheduleWithFixedDelay(() -> {
+      long since = writingSince.get();
+      if (since != 0 && System.nanoTime() - since > limit && cut.compareAndSet(false, true)) {
+        c.disconnect();
+      }
+    }, period, period, TimeUnit.MILLISECONDS);
+    try (OutputStream out = c.getOutputStream()) {
+      byte[] buf = new byte[256 * 1024];
+      long left = r.length;
+      while (left > 0) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw new java.io.InterruptedIOException("interrupted while sending to " + r.uri);
+        }
+        int n = r.stream.read(buf, 0, (int) Math.min(buf.length, left));
+        if (n <= 0) {
+          throw new IOException("request body ended " + left + " bytes short of " + r.length);
+        }
+        left -= n;
+        if (left == 0 && r.stream.read() != -1) {
+          throw new IOException("request body is longer than " + r.length + " bytes");
+        }
+        writingSince.set(System.nanoTime());
+        out.write(buf, 0, n);
+        writingSince.set(0);
+      }
+    } catch (IOException e) {
+      if (cut.get()) {
+        throw new dev.bitproof.report.CheckException(TransportCode.REGISTRY_STALLED, r.uri.toString(),
+            "the registry took no byte of the upload for " + timeout.toMillis() + " ms", e);
+      }
+      throw e;
+    } finally {
+      watch.cancel(false);
+    }
+  }
+
   /**
    * Sends {@code r} and returns once the status line and headers arrived. Connection failures and timeouts are the
    * JDK's exceptions ({@link java.net.ConnectException}, {@link java.net.SocketTimeoutException}, {@link javax.net.ssl.SSLException}).
@@ -278,26 +340,7 @@ final class BlockingHttp {
       if (r.stream != null) {
         c.setDoOutput(true);
         c.setFixedLengthStreamingMode(r.length);
-        try (OutputStream out = c.getOutputStream()) {
-          byte[] buf = new byte[256 * 1024];
-          long left = r.length;
-          while (left > 0) {
-            if (Thread.currentThread().isInterrupted()) {
-              throw new java.io.InterruptedIOException("interrupted while sending to " + r.uri);
-            }
-            int n = r.stream.read(buf, 0, (int) Math.min(buf.length, left));
-            if (n <= 0) {
-              throw new IOException("request body ended " + left + " bytes short of " + r.length);
-            }
-            left -= n;
-            // the last chunk goes out only after the source reached its end: a verifying source checks its digest
-            // there, and a request cut short of its Content-Length is one the server can never commit
-            if (left == 0 && r.stream.read() != -1) {
-              throw new IOException("request body is longer than " + r.length + " bytes");
-            }
-            out.write(buf, 0, n);
-          }
-        }
+        upload(c, r, r.timeout().orElse(defaultTimeout));
       } else if (r.bytes != null) {
         // not streamed: the JDK sends Content-Length from its buffer, and a 401 stays a readable response (with the
         // WWW-Authenticate challenge RegistryClient re-authenticates from); a streamed one hides it

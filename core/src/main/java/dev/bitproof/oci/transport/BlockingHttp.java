@@ -1,5 +1,6 @@
 package dev.bitproof.oci.transport;
 
+import dev.bitproof.report.CheckException;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -301,7 +302,7 @@ final class BlockingHttp {
       }
     } catch (IOException e) {
       if (cut.get()) {
-        throw new dev.bitproof.report.CheckException(TransportCode.REGISTRY_STALLED, r.uri.toString(),
+        throw new CheckException(TransportCode.REGISTRY_STALLED, r.uri.toString(),
             "the registry took no byte of the upload for " + timeout.toMillis() + " ms", e);
       }
       throw e;

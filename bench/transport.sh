@@ -6,14 +6,17 @@
 # alternating bitproof and skopeo; the median wall time and CPU time (user+sys of the client process; the registry's
 # own work is not counted) are printed with the ratios bitproof/skopeo, and the peak RSS (max over the runs). Wall time includes the JVM start. Registry pushes go to a fresh repository every run, so
 # nothing is skipped. Needs docker-registry, skopeo, curl, python3; uses .ci/registry.sh's plain registry on
-# 127.0.0.1:5000 (starts it if needed). BITPROOF=... overrides the command (default: ./bitproof).
+# 127.0.0.1:5000 (starts it if needed) unless BENCH_REGISTRY names another. BITPROOF=... overrides the command (default: ./bitproof).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes="${1:-100 300}"
 runs="${2:-3}"
 work="$(mktemp -d /tmp/bitproof-bench-transport.XXXXXX)"
 started=""
-if ! curl -s -o /dev/null -m 2 http://127.0.0.1:5000/v2/; then started=1; .ci/registry.sh start >/dev/null 2>&1 || true; fi
+# BENCH_REGISTRY=host:port: a plain-http registry of your own (the shared 127.0.0.1:5000 one may be stopped by
+# another run halfway through); it must already answer
+reg="${BENCH_REGISTRY:-127.0.0.1:5000}"
+if [ -z "${BENCH_REGISTRY:-}" ] && ! curl -s -o /dev/null -m 2 "http://$reg/v2/"; then started=1; .ci/registry.sh start >/dev/null 2>&1 || true; fi
 trap 'rm -rf "$work"; [ -z "$started" ] || .ci/registry.sh stop' EXIT
 ./bitproof --version >/dev/null   # builds the jar (and its CDS archive) first if the sources changed
 bp=(${BITPROOF:-./bitproof})
@@ -54,6 +57,7 @@ step() {
     printf "%-30s %6.2f s %6.2f s  %5.2fx   %5.2f s %5.2f s  %5.2fx  %5.0f MB %4.0f MB\n", l, bt, st, bt / st, bc, sc, bc / sc, br / 1024, sr / 1024 }'
 }
 
+echo "registry: $reg"
 echo "machine: $(nproc) cores (shared with other jobs: load $(cut -d' ' -f1-3 /proc/loadavg)), $(java -version 2>&1 | head -1), $(skopeo --version)"
 for size in $sizes; do
   img="$work/img$size"
@@ -69,22 +73,22 @@ for size in $sizes; do
   "${bp[@]}" copy --quiet "oci:$src:bench" "oci-archive:$work/src-oci.tar:bench" >/dev/null
   "${bp[@]}" copy --quiet "oci:$src:bench" "docker-archive:$work/src-docker.tar:bench:v1" >/dev/null
   "${sk[@]}" copy -q "oci:$src:bench" "docker-archive:$work/src-docker-sk.tar:bench:v1"
-  "${sk[@]}" copy -q "oci:$src:bench" "docker://127.0.0.1:5000/bench/src$size:v1" --dest-tls-verify=false
+  "${sk[@]}" copy -q "oci:$src:bench" "docker://$reg/bench/src$size:v1" --dest-tls-verify=false
   clean='rm -rf "$o"; mkdir -p "$o"'
   step "oci -> oci"                 "$clean" -- "oci:$src:bench" "oci:$o/l:bench" -- "oci:$src:bench" "oci:$o/l:bench"
   step "oci -> oci-archive"         "$clean" -- "oci:$src:bench" "oci-archive:$o/a.tar:bench" -- "oci:$src:bench" "oci-archive:$o/a.tar:bench"
   step "oci-archive -> oci"         "$clean" -- "oci-archive:$work/src-oci.tar:bench" "oci:$o/l:bench" -- "oci-archive:$work/src-oci.tar:bench" "oci:$o/l:bench"
   step "oci -> docker-archive"      "$clean" -- "oci:$src:bench" "docker-archive:$o/d.tar:bench:v1" -- "oci:$src:bench" "docker-archive:$o/d.tar:bench:v1"
   step "docker-archive -> oci"      "$clean" -- "docker-archive:$work/src-docker.tar" "oci:$o/l:bench" -- "docker-archive:$work/src-docker.tar" "oci:$o/l:bench"
-  step "oci -> registry"            "$clean" -- --insecure "oci:$src:bench" "docker://127.0.0.1:5000/bench/p$size-$$-@N@:v1" \
-       -- --dest-tls-verify=false "oci:$src:bench" "docker://127.0.0.1:5000/bench/p$size-$$-@N@:v1"
-  step "registry -> oci"            "$clean" -- --insecure "docker://127.0.0.1:5000/bench/src$size:v1" "oci:$o/l:bench" \
-       -- --src-tls-verify=false "docker://127.0.0.1:5000/bench/src$size:v1" "oci:$o/l:bench"
-  step "registry -> registry (mount)" "" -- --insecure "docker://127.0.0.1:5000/bench/src$size:v1" "docker://127.0.0.1:5000/bench/m$size-$$-@N@:v1" \
-       -- --src-tls-verify=false --dest-tls-verify=false "docker://127.0.0.1:5000/bench/src$size:v1" "docker://127.0.0.1:5000/bench/m$size-$$-@N@:v1"
+  step "oci -> registry"            "$clean" -- --insecure "oci:$src:bench" "docker://$reg/bench/p$size-$$-@N@:v1" \
+       -- --dest-tls-verify=false "oci:$src:bench" "docker://$reg/bench/p$size-$$-@N@:v1"
+  step "registry -> oci"            "$clean" -- --insecure "docker://$reg/bench/src$size:v1" "oci:$o/l:bench" \
+       -- --src-tls-verify=false "docker://$reg/bench/src$size:v1" "oci:$o/l:bench"
+  step "registry -> registry (mount)" "" -- --insecure "docker://$reg/bench/src$size:v1" "docker://$reg/bench/m$size-$$-@N@:v1" \
+       -- --src-tls-verify=false --dest-tls-verify=false "docker://$reg/bench/src$size:v1" "docker://$reg/bench/m$size-$$-@N@:v1"
   # correctness: the layout copied back from the registry holds the source's blobs byte for byte
   rm -rf "$o"; mkdir -p "$o"
-  "${bp[@]}" copy --quiet --insecure "docker://127.0.0.1:5000/bench/p$size-$$-bp1:v1" "oci:$o/back:bench"  >/dev/null
+  "${bp[@]}" copy --quiet --insecure "docker://$reg/bench/p$size-$$-bp1:v1" "oci:$o/back:bench"  >/dev/null
   for f in "$src"/blobs/sha256/*; do cmp -s "$f" "$o/back/blobs/sha256/$(basename "$f")" || { echo "round trip differs: $f" >&2; exit 1; }; done
   echo "round trip oci -> registry -> oci: every blob byte-identical"
   rm -rf "$img" "$work"/src-*.tar

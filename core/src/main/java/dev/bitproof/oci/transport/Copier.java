@@ -97,6 +97,7 @@ public final class Copier {
 
   private Result run(Optional<Platform> platform) throws IOException {
     VerifyingInputStream.warmUpSha256();
+    warmUpJson();
     RawManifest root = src.root();
     if (platform.isPresent() && root.isIndex()) {
       root = select(src, root, platform.get(), 0);
@@ -119,6 +120,17 @@ public final class Copier {
     manifests++;
     dst.commit();
     return new Result(root, manifests, copied, skipped, bytes);
+  }
+
+  /**
+   * Jackson's mapper takes ~40 ms of one core to set up (locale data for its date format among it); a registry source
+   * spends about as long on its first requests (ping, token, manifest) before it parses anything, so the set-up runs
+   * beside them on the other core. A local source parses at once and just waits for the same initialisation.
+   */
+  private static void warmUpJson() {
+    Thread t = new Thread(() -> dev.bitproof.json.Json.mapper(), "bitproof-json-warmup");
+    t.setDaemon(true);
+    t.start();
   }
 
   private static RawManifest select(ImageSource src, RawManifest index, Platform p, int depth) throws IOException {

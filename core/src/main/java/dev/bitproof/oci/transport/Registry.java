@@ -15,8 +15,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.bitproof.oci.transport.BlockingHttp.Request;
+import dev.bitproof.oci.transport.BlockingHttp.Response;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -93,8 +93,7 @@ public final class Registry {
     public InputStream blob(Descriptor d) throws IOException {
       String subject = ref.registry() + "/" + ref.repository() + "@" + d.digest();
       URI uri = client.uri("blobs/" + d.digest());
-      HttpResponse<InputStream> r = client.send(() -> HttpRequest.newBuilder(uri).GET(),
-          HttpResponse.BodyHandlers.ofInputStream());
+      Response r = client.send(() -> Request.to(uri).GET());
       if (r.statusCode() == 404) {
         RegistryClient.closeQuietly(r);
         throw new CheckException(TransportCode.BLOB_NOT_FOUND, subject, "registry has no such blob (HTTP 404)");
@@ -131,8 +130,7 @@ public final class Registry {
           throw new CheckException(TransportCode.REFERRERS_TOO_MANY, where, "more than " + MAX_REFERRER_PAGES + " pages of referrers");
         }
         final URI uri = next;
-        HttpResponse<InputStream> r = client.send(() -> HttpRequest.newBuilder(uri).GET().header("Accept", MediaType.OCI_INDEX.value()),
-            HttpResponse.BodyHandlers.ofInputStream());
+        Response r = client.send(() -> Request.to(uri).GET().header("Accept", MediaType.OCI_INDEX.value()));
         MediaType served = r.headers().firstValue("Content-Type").map(Registry::bareMediaType).map(MediaType::of).orElse(null);
         // 404 is what the spec says a registry without the API answers; 400 and 406 are what some answer instead
         // (go-containerregistry falls back on all three)
@@ -219,8 +217,7 @@ public final class Registry {
     }
     ACCEPT.forEach(m -> accept.add(m.value()));
     URI uri = client.uri("manifests/" + reference);
-    HttpResponse<InputStream> r = client.send(() -> HttpRequest.newBuilder(uri).GET().header("Accept", String.join(", ", accept)),
-        HttpResponse.BodyHandlers.ofInputStream());
+    Response r = client.send(() -> Request.to(uri).GET().header("Accept", String.join(", ", accept)));
     if (r.statusCode() == 404) {
       RegistryClient.closeQuietly(r);
       throw new CheckException(TransportCode.MANIFEST_NOT_FOUND, subject, "registry has no such manifest (HTTP 404)");
@@ -268,35 +265,63 @@ public final class Registry {
     return m.value().equals("application/json") || m.value().equals("application/octet-stream") || m.value().equals("text/plain");
   }
 
-  /** A connection that ends before the announced length surfaces as {@code REGISTRY_TRUNCATED}, not a bare IOException. */
+  /**
+   * A body as readers see it: a connection that ends before the announced {@code Content-Length} (or is reset)
+   * surfaces as {@code REGISTRY_TRUNCATED}, a read that waited the read timeout for a byte as {@code REGISTRY_STALLED},
+   * never as a bare IOException or a silently short body.
+   */
   static final class TruncationGuard extends FilterInputStream {
     private final String subject;
+    private final long announced;
+    private long count;
 
-    TruncationGuard(InputStream in, String subject) {
+    TruncationGuard(InputStream in, OptionalLong announced, String subject) {
       super(in);
       this.subject = subject;
+      this.announced = announced.orElse(-1);
     }
 
     @Override
     public int read() throws IOException {
-      try {
-        return super.read();
-      } catch (IOException e) {
-        throw truncated(e);
-      }
+      byte[] b = new byte[1];
+      int n = read(b, 0, 1);
+      return n < 0 ? -1 : b[0] & 0xff;
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-      try {
-        return super.read(b, off, len);
-      } catch (IOException e) {
-        throw truncated(e);
+      if (Thread.currentThread().isInterrupted()) {
+        // a socket read does not answer an interrupt: checked between reads, a copy stopped by another blob's
+        // failure ends at its next chunk instead of downloading the rest
+        throw new java.io.InterruptedIOException("interrupted while reading " + subject);
       }
+      int n;
+      try {
+        n = super.read(b, off, len);
+      } catch (java.net.SocketTimeoutException e) {
+        throw new CheckException(TransportCode.REGISTRY_STALLED, subject, "no byte of the body arrived for the read timeout: " + e.getMessage(), e);
+      } catch (CheckException e) {
+        throw e;
+      } catch (IOException e) {
+        throw truncated(e.getMessage(), e);
+      }
+      if (n > 0) {
+        count += n;
+      } else if (n < 0 && announced >= 0 && count < announced) {
+        throw truncated("got " + count + " of " + announced + " bytes", null);
+      }
+      return n;
     }
 
-    private CheckException truncated(IOException e) {
-      return new CheckException(TransportCode.REGISTRY_TRUNCATED, subject, "connection ended before the whole body arrived: " + e.getMessage(), e);
+    @Override
+    public long skip(long n) throws IOException {
+      byte[] b = new byte[(int) Math.min(8192, Math.max(0, n))];
+      int r = b.length == 0 ? 0 : read(b, 0, b.length);
+      return Math.max(0, r);
+    }
+
+    private CheckException truncated(String why, IOException e) {
+      return new CheckException(TransportCode.REGISTRY_TRUNCATED, subject, "connection ended before the whole body arrived: " + why, e);
     }
   }
 
@@ -318,12 +343,12 @@ public final class Registry {
     @Override
     public boolean hasBlob(Digest digest) throws IOException {
       URI uri = client.uri("blobs/" + digest);
-      HttpResponse<Void> r = client.send(() -> HttpRequest.newBuilder(uri).method("HEAD", HttpRequest.BodyPublishers.noBody()),
-          HttpResponse.BodyHandlers.discarding());
-      return r.statusCode() == 200;
+      try (Response r = client.send(() -> Request.to(uri).HEAD())) {
+        return r.statusCode() == 200;
+      }
     }
 
-    /** Uploads are independent requests: several can stream at once (the HTTP client pools connections). */
+    /** Uploads are independent requests: several can stream at once (the JDK keeps a pool of connections). */
     @Override
     public int blobConcurrency() {
       return Copier.MAX_PARALLEL_BLOBS;
@@ -342,15 +367,16 @@ public final class Registry {
       }
       URI uri = client.uri("blobs/uploads/?mount=" + URLEncoder.encode(d.digest().toString(), StandardCharsets.UTF_8)
           + "&from=" + URLEncoder.encode(s.ref.repository(), StandardCharsets.UTF_8));
-      HttpResponse<String> r;
+      Response r;
       try {
-        r = client.send(() -> HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.ofString());
+        r = client.send(() -> Request.to(uri).POST());
       } catch (CheckException e) {
         if (e.code() == TransportCode.REGISTRY_UNAUTHORIZED || e.code() == TransportCode.REGISTRY_DENIED) {
           return false;
         }
         throw e;
       }
+      r.text();
       if (r.statusCode() == 201) {
         Optional<String> announced = r.headers().firstValue("Docker-Content-Digest");
         if (announced.isPresent() && !announced.get().equals(d.digest().toString())) {
@@ -367,7 +393,7 @@ public final class Registry {
 
     private void cancelUpload(URI upload) {
       try {
-        client.send(() -> HttpRequest.newBuilder(upload).DELETE(), HttpResponse.BodyHandlers.discarding());
+        client.send(() -> Request.to(upload).DELETE()).close();
       } catch (IOException | RuntimeException e) {
         // best effort: an abandoned upload session expires on the registry
       }
@@ -377,10 +403,10 @@ public final class Registry {
     public void putBlob(Descriptor d, InputStream content) throws IOException {
       String subject = ref.registry() + "/" + ref.repository() + "@" + d.digest();
       URI start = client.uri("blobs/uploads/");
-      HttpResponse<String> r = client.send(() -> HttpRequest.newBuilder(start).POST(HttpRequest.BodyPublishers.noBody()),
-          HttpResponse.BodyHandlers.ofString());
+      Response r = client.send(() -> Request.to(start).POST());
+      String started = r.text();
       if (r.statusCode() != 202) {
-        throw new CheckException(TransportCode.REGISTRY_PUSH_FAILED, subject, "starting an upload got HTTP " + r.statusCode() + ": " + excerpt(r.body()));
+        throw new CheckException(TransportCode.REGISTRY_PUSH_FAILED, subject, "starting an upload got HTTP " + r.statusCode() + ": " + excerpt(started));
       }
       String location = r.headers().firstValue("Location").orElseThrow(
           () -> new CheckException(TransportCode.REGISTRY_PROTOCOL_ERROR, subject, "upload started without a Location"));
@@ -390,18 +416,18 @@ public final class Registry {
       // a source that lied fails our stream at its end (the request is aborted) and the registry's own digest
       // check on the complete body: a tampered blob is never committed
       VerifyingInputStream verified = VerifyingInputStream.verifying(content, d.digest(), d.size(), subject);
-      HttpRequest.BodyPublisher body;
-      if (d.size() == 0) {
-        // an empty blob (an empty layer): the JDK refuses a streamed body of length 0; check the source is empty too
-        verified.drain();
-        body = HttpRequest.BodyPublishers.noBody();
-      } else {
-        body = HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> verified), d.size());
-      }
-      HttpResponse<String> done;
+      Response done;
+      String answer;
       try {
-        done = client.send(() -> HttpRequest.newBuilder(put).PUT(body).header("Content-Type", "application/octet-stream"),
-            HttpResponse.BodyHandlers.ofString(), false);
+        // the body is read once, while it is sent: an empty blob (an empty layer) is read to its end too, so a source
+        // that has bytes where the descriptor says none fails here
+        if (d.size() == 0) {
+          verified.drain();
+          done = client.send(() -> Request.to(put).PUT(new byte[0]).header("Content-Type", "application/octet-stream"), false);
+        } else {
+          done = client.send(() -> Request.to(put).PUT(verified, d.size()).header("Content-Type", "application/octet-stream"), false);
+        }
+        answer = done.text();
       } catch (IOException e) {
         cancelUpload(upload);
         CheckException ce = RegistryClient.causeCheck(e);
@@ -411,7 +437,7 @@ public final class Registry {
         throw e;
       }
       if (done.statusCode() != 201) {
-        throw new CheckException(TransportCode.REGISTRY_PUSH_FAILED, subject, "blob upload got HTTP " + done.statusCode() + ": " + excerpt(done.body()));
+        throw new CheckException(TransportCode.REGISTRY_PUSH_FAILED, subject, "blob upload got HTTP " + done.statusCode() + ": " + excerpt(answer));
       }
     }
 
@@ -442,16 +468,15 @@ public final class Registry {
       return true;
     }
 
-    private java.net.http.HttpHeaders push(RawManifest m, Optional<String> tag) throws IOException {
+    private BlockingHttp.Headers push(RawManifest m, Optional<String> tag) throws IOException {
       String reference = tag.orElse(m.digest().toString());
       String subject = ref.registry() + "/" + ref.repository() + (tag.isPresent() ? ":" : "@") + reference;
       URI uri = client.uri("manifests/" + reference);
       byte[] bytes = m.bytes();
-      HttpResponse<String> r = client.send(() -> HttpRequest.newBuilder(uri)
-          .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)).header("Content-Type", m.mediaType().value()),
-          HttpResponse.BodyHandlers.ofString());
+      Response r = client.send(() -> Request.to(uri).PUT(bytes).header("Content-Type", m.mediaType().value()));
+      String answer = r.text();
       if (r.statusCode() != 201 && r.statusCode() != 200) {
-        throw new CheckException(TransportCode.REGISTRY_PUSH_FAILED, subject, "manifest push got HTTP " + r.statusCode() + ": " + excerpt(r.body()));
+        throw new CheckException(TransportCode.REGISTRY_PUSH_FAILED, subject, "manifest push got HTTP " + r.statusCode() + ": " + excerpt(answer));
       }
       Optional<String> announced = r.headers().firstValue("Docker-Content-Digest");
       if (announced.isPresent() && !announced.get().equals(m.digest().toString())) {

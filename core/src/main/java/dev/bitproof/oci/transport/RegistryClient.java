@@ -9,12 +9,12 @@ import dev.bitproof.report.CheckException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.bitproof.oci.transport.BlockingHttp.Headers;
+import dev.bitproof.oci.transport.BlockingHttp.Request;
+import dev.bitproof.oci.transport.BlockingHttp.Response;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -31,7 +31,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 
 /**
- * The registry v2 HTTP API over the JDK's {@link HttpClient}, for one repository.
+ * The registry v2 HTTP API over {@link BlockingHttp} (the JDK's {@code HttpURLConnection}), for one repository.
  *
  * <p>Why not jib-core's {@code RegistryClient} for everything: its manifest pull hands back a re-serialized
  * template, never the bytes the registry served, so digests of annotations-bearing or pretty-printed manifests
@@ -90,7 +90,7 @@ public final class RegistryClient {
   private final TransportOptions options;
   private final Retry retry;
   private final Access access;
-  private final HttpClient http;
+  private final BlockingHttp http;
   // set once by the ping, renewed on a 401; blobs move on several threads (Copier), so reads see the latest
   private volatile String scheme;
   private volatile String authorization;
@@ -98,12 +98,12 @@ public final class RegistryClient {
   private Optional<Credential> credential;
 
   /**
-   * A response body as readers should see it: a body that stalls for the retry timeout ends with
-   * {@code REGISTRY_STALLED} (the request timeout covers only the headers), one cut short with {@code REGISTRY_TRUNCATED}.
+   * A response body as readers should see it: a read that waits the retry timeout for a byte (the socket's read
+   * timeout) ends with {@code REGISTRY_STALLED}, a body cut short of its {@code Content-Length} or by a reset with
+   * {@code REGISTRY_TRUNCATED}.
    */
-  java.io.InputStream body(HttpResponse<java.io.InputStream> r, String subject) {
-    return new Registry.TruncationGuard(
-        new dev.bitproof.io.StallGuardInputStream(r.body(), retry.timeout(), TransportCode.REGISTRY_STALLED, subject), subject);
+  java.io.InputStream body(Response r, String subject) {
+    return new Registry.TruncationGuard(r.body(), r.headers().firstValueAsLong("Content-Length"), subject);
   }
 
   RegistryClient(String registry, String repository, TransportOptions options, Retry retry, Access access) {
@@ -112,32 +112,22 @@ public final class RegistryClient {
     this.options = options;
     this.retry = retry;
     this.access = access;
-    HttpClient.Builder b = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .connectTimeout(Duration.ofSeconds(20));
-    if (options.insecure()) {
-      b.sslContext(trustAll());
-    }
-    this.http = b.build();
+    this.http = options.insecure() ? new BlockingHttp(RegistryClient::trustAll, true) : new BlockingHttp(null, false);
   }
 
   /**
    * With {@code insecure}, a loopback registry is asked over plain http first: the traffic never leaves the machine,
    * so there is nothing to downgrade, and the https probe costs a TLS handshake's key generation (about 0.3 s of CPU
    * in a fresh JVM) to learn what a plain {@code GET /v2/} says at once. Only a registry's answer (200 or 401) counts;
-   * anything else (a TLS server's 400, a reset) falls back to https first.
+   * anything else (a TLS server's 400, a reset) falls back to https first. The answer is the ping's: it is not asked
+   * twice.
    */
-  private boolean answersPlainHttp() {
-    try {
-      HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://" + registry + "/v2/"))
-          .timeout(INSECURE_PROBE_TIMEOUT).header("User-Agent", USER_AGENT).GET().build(), HttpResponse.BodyHandlers.discarding());
-      return r.statusCode() == 200 || r.statusCode() == 401;
+  private Optional<Response> answersPlainHttp() {
+    try (Response r = http.send(Request.to(URI.create("http://" + registry + "/v2/"))
+        .timeout(INSECURE_PROBE_TIMEOUT).header("User-Agent", USER_AGENT).GET(), INSECURE_PROBE_TIMEOUT)) {
+      return r.statusCode() == 200 || r.statusCode() == 401 ? Optional.of(r) : Optional.empty();
     } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
+      return Optional.empty();
     }
   }
 
@@ -177,22 +167,23 @@ public final class RegistryClient {
    * {@code insecure} (loopback test registries), as docker and skopeo do.
    */
   private void ping() throws IOException {
-    HttpResponse<Void> r;
+    Response r;
+    Optional<Response> plain = Optional.empty();
     try {
       if ("http".equals(PLAIN_HTTP.get(registry)) && options.insecure()) {
         throw new SSLException("known to speak plain http");
       }
-      if (options.insecure() && loopback(registry) && answersPlainHttp()) {
+      if (options.insecure() && loopback(registry) && (plain = answersPlainHttp()).isPresent()) {
         throw new SSLException("a loopback registry answering plain http");
       }
       r = sendWithRetry(() -> {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://" + registry + "/v2/"));
+        Request b = Request.to(URI.create("https://" + registry + "/v2/"));
         if (options.insecure()) {
           // a plain-http server may sit silent on a TLS hello (Go's answers at once, the JDK's does not)
           b.timeout(INSECURE_PROBE_TIMEOUT);
         }
         return b;
-      }, HttpResponse.BodyHandlers.discarding());
+      });
       scheme = "https";
     } catch (IOException e) {
       if (!options.insecure()) {
@@ -200,7 +191,7 @@ public final class RegistryClient {
             + (e instanceof SSLException ? "; for a plain-http or self-signed loopback registry pass --insecure" : ""), e);
       }
       try {
-        r = sendWithRetry(() -> HttpRequest.newBuilder(URI.create("http://" + registry + "/v2/")), HttpResponse.BodyHandlers.discarding());
+        r = plain.isPresent() ? plain.get() : sendWithRetry(() -> Request.to(URI.create("http://" + registry + "/v2/")));
       } catch (IOException e2) {
         throw new CheckException(TransportCode.REGISTRY_UNREACHABLE, registry, "cannot reach " + registry + " over https ("
             + e + ") or http (" + e2 + ")", e2);
@@ -208,6 +199,7 @@ public final class RegistryClient {
       scheme = "http";
       PLAIN_HTTP.put(registry, "http");
     }
+    r.close();
     if (r.statusCode() == 401) {
       challenge = Challenge.parse(r.headers().firstValue("WWW-Authenticate").orElse(""));
       authenticate();
@@ -267,13 +259,13 @@ public final class RegistryClient {
       throw new CheckException(TransportCode.REGISTRY_AUTH_INSECURE, registry,
           "token realm " + realm + " is not https; refusing to send credentials (pass --insecure for loopback test registries)");
     }
-    HttpResponse<InputStream> r = sendWithRetry(() -> {
-      HttpRequest.Builder b = HttpRequest.newBuilder(tokenUri).header("Accept", "application/json");
+    Response r = sendWithRetry(() -> {
+      Request b = Request.to(tokenUri).header("Accept", "application/json");
       cred.ifPresent(c -> b.header("Authorization", basicHeader(c)));
       return b;
-    }, HttpResponse.BodyHandlers.ofInputStream());
+    });
     byte[] body;
-    try (InputStream in = r.body()) {
+    try (InputStream in = body(r, realm)) {
       body = LimitedInputStream.readAll(in, 1024 * 1024, TransportCode.REGISTRY_TOKEN_INVALID, realm);
     }
     if (r.statusCode() == 401 || r.statusCode() == 403) {
@@ -297,16 +289,15 @@ public final class RegistryClient {
    * Sends an authenticated request to the registry, following redirects by hand and re-authenticating once on
    * 401. Returns the final response; statuses other than 401 are left to the caller.
    */
-  <T> HttpResponse<T> send(Supplier<HttpRequest.Builder> request, HttpResponse.BodyHandler<T> handler) throws IOException {
-    return send(request, handler, true);
+  Response send(Supplier<Request> request) throws IOException {
+    return send(request, true);
   }
 
-  <T> HttpResponse<T> send(Supplier<HttpRequest.Builder> request, HttpResponse.BodyHandler<T> handler, boolean replayable)
-      throws IOException {
+  Response send(Supplier<Request> request, boolean replayable) throws IOException {
     base();
     boolean reauthed = false;
     while (true) {
-      HttpResponse<T> r = followRedirects(request, handler, replayable);
+      Response r = followRedirects(request, replayable);
       if (r.statusCode() == 401 && !reauthed && replayable) {
         closeQuietly(r);
         Challenge c = Challenge.parse(r.headers().firstValue("WWW-Authenticate").orElse(""));
@@ -334,20 +325,19 @@ public final class RegistryClient {
     }
   }
 
-  private <T> HttpResponse<T> followRedirects(Supplier<HttpRequest.Builder> request, HttpResponse.BodyHandler<T> handler,
-      boolean replayable) throws IOException {
-    URI first = request.get().build().uri();
+  private Response followRedirects(Supplier<Request> request, boolean replayable) throws IOException {
+    URI first = request.get().uri();
     URI current = first;
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
       final URI target = current;
       final boolean sameHost = sameOrigin(first, target);
-      HttpResponse<T> r = sendWithRetry(() -> {
-        HttpRequest.Builder b = hop(request.get(), target);
+      Response r = sendWithRetry(() -> {
+        Request b = request.get().at(target);
         if (authorization != null && sameHost) {
           b.header("Authorization", authorization);
         }
         return b;
-      }, handler, replayable);
+      }, replayable);
       int s = r.statusCode();
       if (s == 301 || s == 302 || s == 303 || s == 307 || s == 308) {
         String loc = r.headers().firstValue("Location").orElseThrow(
@@ -364,20 +354,6 @@ public final class RegistryClient {
     throw new CheckException(TransportCode.REGISTRY_PROTOCOL_ERROR, first.toString(), "more than " + MAX_REDIRECTS + " redirects");
   }
 
-  /** The same request (method, headers, body) aimed at another URI. */
-  private static HttpRequest.Builder hop(HttpRequest.Builder b, URI target) {
-    HttpRequest original = b.build();
-    HttpRequest.Builder n = HttpRequest.newBuilder(target);
-    original.headers().map().forEach((k, vs) -> {
-      if (!k.equalsIgnoreCase("Authorization")) {
-        vs.forEach(v -> n.header(k, v));
-      }
-    });
-    n.method(original.method(), original.bodyPublisher().orElse(HttpRequest.BodyPublishers.noBody()));
-    original.timeout().ifPresent(n::timeout);
-    return n;
-  }
-
   static boolean sameOrigin(URI a, URI b) {
     return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost()) && port(a) == port(b);
   }
@@ -387,28 +363,22 @@ public final class RegistryClient {
   }
 
   /** One request, retried on 429, 5xx and refused connections with backoff. */
-  private <T> HttpResponse<T> sendWithRetry(Supplier<HttpRequest.Builder> request, HttpResponse.BodyHandler<T> handler)
-      throws IOException {
-    return sendWithRetry(request, handler, true);
+  private Response sendWithRetry(Supplier<Request> request) throws IOException {
+    return sendWithRetry(request, true);
   }
 
   /** {@code replayable} false: the body is a one-shot stream, so a 429/5xx is reported, not retried. */
-  private <T> HttpResponse<T> sendWithRetry(Supplier<HttpRequest.Builder> request, HttpResponse.BodyHandler<T> handler,
-      boolean replayable) throws IOException {
+  private Response sendWithRetry(Supplier<Request> request, boolean replayable) throws IOException {
     for (int attempt = 0; ; attempt++) {
-      HttpRequest.Builder builder = request.get().header("User-Agent", USER_AGENT);
-      if (builder.build().timeout().isEmpty()) {
-        builder.timeout(retry.timeout());
+      Request req = request.get().header("User-Agent", USER_AGENT);
+      if (req.timeout().isEmpty()) {
+        req.timeout(retry.timeout());
       }
-      HttpRequest req = builder.build();
       boolean httpsProbe = options.insecure() && req.uri().getPath().equals("/v2/") && req.uri().getScheme().equals("https");
-      HttpResponse<T> r;
+      Response r;
       try {
-        r = http.send(req, handler);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("interrupted");
-      } catch (java.net.http.HttpTimeoutException e) {
+        r = http.send(req, retry.timeout());
+      } catch (SocketTimeoutException e) {
         if (httpsProbe) {
           throw e;
         }
@@ -445,7 +415,7 @@ public final class RegistryClient {
     }
   }
 
-  static Optional<Duration> retryAfter(HttpHeaders h) {
+  static Optional<Duration> retryAfter(Headers h) {
     Optional<String> v = h.firstValue("Retry-After");
     if (v.isPresent() && v.get().trim().matches("[0-9]{1,6}")) {
       return Optional.of(Duration.ofSeconds(Long.parseLong(v.get().trim())));
@@ -471,14 +441,8 @@ public final class RegistryClient {
     return null;
   }
 
-  static void closeQuietly(HttpResponse<?> r) {
-    if (r.body() instanceof InputStream in) {
-      try {
-        in.close();
-      } catch (IOException ignored) {
-        // the response is abandoned anyway
-      }
-    }
+  static void closeQuietly(Response r) {
+    r.close();
   }
 
   /** A parsed {@code WWW-Authenticate} header: scheme (lowercase) and its parameters. */

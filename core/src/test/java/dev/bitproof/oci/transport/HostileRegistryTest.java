@@ -327,6 +327,103 @@ class HostileRegistryTest {
   }
 
   @Test
+  void aBlobBodyThatStallsEndsStalled() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    reg.override(ex -> {
+      if (ex.getRequestURI().getPath().endsWith(layerDigest)) {
+        ex.sendResponseHeaders(200, layer.length);
+        ex.getResponseBody().write(layer, 0, 1000);
+        ex.getResponseBody().flush();
+        try {
+          release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        throw new java.io.IOException("drop the connection");
+      }
+      return false;
+    });
+    try (ImageSource s = source("v1")) {
+      Descriptor l = layerDescriptor(s);
+      // FAST's timeout (500 ms) is the read timeout: no byte for that long ends the read
+      fails(TransportCode.REGISTRY_STALLED, () -> s.blob(l).transferTo(OutputStream.nullOutputStream()));
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
+  void aStreamedUploadAnswered401IsUnauthorizedAndNotRetried() throws Exception {
+    AtomicInteger puts = new AtomicInteger();
+    try (FakeRegistry other = new FakeRegistry()) {
+      RegistryClient.rememberPlainHttp(other.hostPort());
+      other.override(ex -> {
+        if (ex.getRequestMethod().equals("PUT") && ex.getRequestURI().getPath().contains("/blobs/uploads/")) {
+          puts.incrementAndGet();
+          ex.getRequestBody().transferTo(OutputStream.nullOutputStream());
+          ex.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"fake\"");
+          FakeRegistry.send(ex, 401, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
+          return true;
+        }
+        return false;
+      });
+      try (ImageSource s = source("v1");
+          ImageDestination d = Registry.destination(ImageReference.parse("docker://" + other.hostPort() + "/test/up:v1"), INSECURE, FAST)) {
+        fails(TransportCode.REGISTRY_UNAUTHORIZED, () -> Copier.copy(s, d, Optional.empty()));
+      }
+    }
+    assertTrue(puts.get() >= 1 && puts.get() <= 2, "each blob's one-shot body is sent once: " + puts.get());
+  }
+
+  @Test
+  void aRegistryThatStopsReadingAnUploadEndsStalled() throws Exception {
+    // more than the loopback socket buffers hold, so the client's write blocks once the server stops reading
+    long size = 64L << 20;
+    java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+    byte[] zeros = new byte[1 << 20];
+    for (long i = 0; i < size; i += zeros.length) {
+      md.update(zeros);
+    }
+    Descriptor big = Descriptor.of(MediaType.of("application/vnd.oci.image.layer.v1.tar"), dev.bitproof.oci.Digest.sha256(md), size);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    reg.override(ex -> {
+      if (ex.getRequestMethod().equals("PUT") && ex.getRequestURI().getPath().contains("/blobs/uploads/")) {
+        try {
+          release.await(20, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        throw new java.io.IOException("drop the connection");
+      }
+      return false;
+    });
+    try (ImageDestination d = Registry.destination(ImageReference.parse("docker://" + reg.hostPort() + "/test/big:v1"), INSECURE, FAST)) {
+      java.io.InputStream zeroes = new java.io.InputStream() {
+        long left = size;
+
+        @Override
+        public int read() {
+          return left-- > 0 ? 0 : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+          if (left <= 0) {
+            return -1;
+          }
+          int n = (int) Math.min(len, left);
+          java.util.Arrays.fill(b, off, off + n, (byte) 0);
+          left -= n;
+          return n;
+        }
+      };
+      fails(TransportCode.REGISTRY_STALLED, () -> d.putBlob(big, zeroes));
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
   void aRegistryThatNeverAnswersTimesOut() throws Exception {
     AtomicInteger calls = new AtomicInteger();
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);

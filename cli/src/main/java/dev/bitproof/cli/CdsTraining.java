@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * that {@code --version}, {@code --help}, every command's {@code --help}, and {@code copy}/{@code inspect} between
  * the file transports and to and from a registry load (a tiny image made in a temp directory; a loopback registry
  * stand-in served from this JVM), so a command starts from the archive instead of parsing and verifying classes out
- * of the jar (the JDK's HTTP client and TLS set-up alone are ~360 classes). Output is discarded. Not a command.
+ * of the jar (the registry client over HttpURLConnection, Jackson and picocli). Output is discarded. Not a command.
  */
 public final class CdsTraining {
   private CdsTraining() {}
@@ -46,7 +46,7 @@ public final class CdsTraining {
       try {
         registry(sink, layout, dir);
       } catch (IOException | RuntimeException | LinkageError e) {
-        // a JDK without jdk.httpserver, or no loopback port: the archive just lacks the HTTP client's classes
+        // a JDK without jdk.httpserver, or no loopback port: the archive just lacks the registry client's classes
       }
     } finally {
       try (Stream<Path> all = Files.walk(dir)) {

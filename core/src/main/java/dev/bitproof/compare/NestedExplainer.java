@@ -90,17 +90,50 @@ final class NestedExplainer {
     try {
       return explainAt(subject, path, a, b, o, depth, budget);
     } catch (CheckException e) {
-      Code c = e.code();
-      Code mapped = c == IoCode.DECOMPRESSION_BOMB || c == CompareCode.NESTED_DECOMPRESSION_BOMB
-          ? CompareCode.NESTED_DECOMPRESSION_BOMB
-          : c == TarCode.TAR_TOO_MANY_ENTRIES || c == IoCode.LAYER_TOO_LARGE || c == CompareCode.NESTED_TOO_LARGE
-              ? CompareCode.NESTED_TOO_LARGE : CompareCode.NESTED_CORRUPT;
-      return refused(mapped, subject, e.getMessage());
+      return refused(e, subject);
     } catch (IOException | RuntimeException e) {
       // a nested member is hostile input like any other: whatever it makes a parser do stops only its explanation
       return refused(CompareCode.NESTED_CORRUPT, subject, "not explained: " + e.getClass().getSimpleName()
           + (e.getMessage() == null ? "" : ": " + e.getMessage()));
     }
+  }
+
+  /**
+   * Explains two versions of a differing file too large to hold, from files (spilled while the layer streamed) read
+   * at positions with bounded memory: a zip/jar by its central directory and local headers, inflating only the
+   * entries whose stored bytes differ, one at a time, within the budget. Other formats would need the whole file
+   * held: {@link Result#NONE} (the caller keeps sizes and hashes).
+   */
+  static Result explainFiles(String subject, String path, java.nio.file.Path a, java.nio.file.Path b,
+      CompareOptions o, int depth, Budget budget) {
+    NestedLimits lim = o.nested();
+    if (depth > lim.maxDepth()) {
+      return refused(CompareCode.NESTED_TOO_DEEP, subject, "nested more than " + lim.maxDepth()
+          + " formats deep: not explained further");
+    }
+    try (ZipArchive.Source sa = ZipArchive.Source.open(a); ZipArchive.Source sb = ZipArchive.Source.open(b)) {
+      byte[] ha = sa.read(0, (int) Math.min(512, sa.size()));
+      byte[] hb = sb.read(0, (int) Math.min(512, sb.size()));
+      if ((ZipArchive.isZip(ha) || ZipArchive.isZipByName(path, sa))
+          && (ZipArchive.isZip(hb) || ZipArchive.isZipByName(path, sb))) {
+        return ArchiveDiff.zip(subject, sa, sb, o, depth, budget);
+      }
+      return Result.NONE;
+    } catch (CheckException e) {
+      return refused(e, subject);
+    } catch (IOException | RuntimeException e) {
+      return refused(CompareCode.NESTED_CORRUPT, subject, "not explained: " + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+    }
+  }
+
+  private static Result refused(CheckException e, String subject) {
+    Code c = e.code();
+    Code mapped = c == IoCode.DECOMPRESSION_BOMB || c == CompareCode.NESTED_DECOMPRESSION_BOMB
+        ? CompareCode.NESTED_DECOMPRESSION_BOMB
+        : c == TarCode.TAR_TOO_MANY_ENTRIES || c == IoCode.LAYER_TOO_LARGE || c == CompareCode.NESTED_TOO_LARGE
+            ? CompareCode.NESTED_TOO_LARGE : CompareCode.NESTED_CORRUPT;
+    return refused(mapped, subject, e.getMessage());
   }
 
   private static Result explainAt(String subject, String path, byte[] a, byte[] b, CompareOptions o, int depth,

@@ -81,6 +81,21 @@ final class NestedExplainer {
         || ArchiveDiff.isAr(h);
   }
 
+  /**
+   * A file too large to hold worth writing to disk for its explanation: a zip/jar (by its first bytes, or by its
+   * name, as a jar with a launch script prepended), the one format explained from a file at positions.
+   */
+  static boolean worthSpilling(String path, byte[] head, int n) {
+    byte[] h = n < head.length ? Arrays.copyOf(head, n) : head;
+    String name = path.toLowerCase(Locale.ROOT);
+    for (String s : List.of(".zip", ".jar", ".war", ".ear", ".aar", ".apk", ".whl")) {
+      if (name.endsWith(s) && !(name.endsWith(".apk") && Decompress.Format.byMagic(h) != Decompress.Format.NONE)) {
+        return true;
+      }
+    }
+    return ZipArchive.isZip(h);
+  }
+
   static Result explain(String subject, String path, byte[] a, byte[] b, CompareOptions o, int depth, Budget budget) {
     NestedLimits lim = o.nested();
     if (depth > lim.maxDepth()) {

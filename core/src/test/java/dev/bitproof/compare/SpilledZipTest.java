@@ -134,9 +134,130 @@ class SpilledZipTest {
     assertTrue(out.contains("finding FILE_CHANGED " + SUBJECT + "!/demo/C500.class mtime, content differ"), out);
   }
 
-  /** The child: explains two jar files, prints the outcome. */
+  // --- whole comparisons: spilled while the layer streams ------------------------------------------------------
+
+  private static final String JAR = "linux/amd64 layer 0 app/app.jar";
+
+  static Path image(Path dir, Path jar, boolean truncated) throws IOException {
+    byte[] bytes = Files.readAllBytes(jar);
+    if (!truncated) {
+      new dev.bitproof.testing.TestImages().layer(dev.bitproof.testing.TestImages.Entry.dir("app", 0755),
+          dev.bitproof.testing.TestImages.Entry.file("app/app.jar", 0644, bytes)).writeTo(dir);
+      return dir;
+    }
+    // the layer ends in the middle of the file after the jar: the comparison fails once the jar is spilled
+    byte[] tar = dev.bitproof.testing.TestImages.tar(List.of(dev.bitproof.testing.TestImages.Entry.dir("app", 0755),
+        dev.bitproof.testing.TestImages.Entry.file("app/app.jar", 0644, bytes),
+        dev.bitproof.testing.TestImages.Entry.file("app/z.bin", 0644, new byte[100_000])));
+    new dev.bitproof.testing.TestImages().writeTars(dir, List.of(java.util.Arrays.copyOf(tar, tar.length - 60_000)));
+    return dir;
+  }
+
+  private static Finding bySubject(Comparison c, String subject) {
+    return c.allFindings().stream().filter(f -> f.subject().equals(subject)).findFirst()
+        .orElseThrow(() -> new AssertionError("no finding for " + subject + " in " + c.allFindings()));
+  }
+
+  @Test
+  void twoImagesWhoseThreeMibJarDiffersOnlyInTimestampsAreSaidToDifferExactlyThere(@TempDir Path tmp)
+      throws Exception {
+    Path a = image(tmp.resolve("ia"), jar(tmp.resolve("a.jar"), 3, T1, -1, null), false);
+    Path b = image(tmp.resolve("ib"), jar(tmp.resolve("b.jar"), 3, T2, -1, null), false);
+    Comparison c = ImageComparatorTest.compare(a, b, CompareOptions.strict());
+    assertEquals(Verdict.DIFFERENT, c.verdict());
+    Finding outer = bySubject(c, JAR);
+    assertEquals("zip", outer.evidence().get(NestedExplainer.FORMAT), outer.toString());
+    assertEquals("the same 48 entries with the same contents; only entry headers differ: mtime (48 entries)",
+        outer.evidence().get("nested.note"));
+    List<Finding> in = c.allFindings().stream().filter(f -> f.subject().startsWith(JAR + "!/")).toList();
+    assertEquals(48, in.size());
+    assertTrue(in.stream().allMatch(f -> f.message().equals("mtime differs")), in.toString());
+  }
+
+  @Test
+  void twoImagesWhoseFiveMibJarHasOneChangedClassNameIt(@TempDir Path tmp) throws Exception {
+    Path a = image(tmp.resolve("ia"), jar(tmp.resolve("a.jar"), 5, T1, -1, null), false);
+    Path b = image(tmp.resolve("ib"), jar(tmp.resolve("b.jar"), 5, T1, 3, null), false);
+    Comparison c = ImageComparatorTest.compare(a, b, CompareOptions.strict());
+    assertEquals("1 entry differs in content, 0 added, 0 removed", bySubject(c, JAR).evidence().get("nested.note"));
+    assertEquals(CompareCode.FILE_CHANGED, bySubject(c, JAR + "!/demo/C3.class").code());
+  }
+
+  @Test
+  void aSpillPastTheBudgetIsNotMadeAndSaysSo(@TempDir Path tmp) throws Exception {
+    Path a = image(tmp.resolve("ia"), jar(tmp.resolve("a.jar"), 3, T1, -1, null), false);
+    Path b = image(tmp.resolve("ib"), jar(tmp.resolve("b.jar"), 3, T2, -1, null), false);
+    Path temp = Files.createDirectories(tmp.resolve("temp"));
+    String out = child(temp, "compare", a.toString(), b.toString(), String.valueOf(4L << 20));
+    assertTrue(out.contains("finding NESTED_TOO_LARGE INFO " + JAR + " not spilled to disk: "), out);
+    assertTrue(out.contains("spill budget of 4194304"), out);
+    assertTrue(out.contains("finding FILE_CHANGED FAIL " + JAR + " content differs (binary or large"), out);
+    assertEquals(List.of(), leftIn(temp));
+  }
+
+  @Test
+  void aComparisonThatFailsAfterSpillingLeavesNothingBehind(@TempDir Path tmp) throws Exception {
+    Path a = image(tmp.resolve("ia"), jar(tmp.resolve("a.jar"), 3, T1, -1, null), false);
+    Path b = image(tmp.resolve("ib"), jar(tmp.resolve("b.jar"), 3, T2, -1, null), true);
+    Path temp = Files.createDirectories(tmp.resolve("temp"));
+    String out = child(temp, "compare", a.toString(), b.toString(), String.valueOf(NestedLimits.DEFAULT_SPILL_TOTAL));
+    assertTrue(out.contains("failed TAR_TRUNCATED"), out);
+    assertEquals(List.of(), leftIn(temp));
+  }
+
+  /** Two images whose 48 MiB jar differs in timestamps and one class, compared by a child JVM with a 64 MiB heap. */
+  @Test
+  void imagesWithAJarLargerThanTheHeapAreComparedUnderSixtyFourMib(@TempDir Path tmp) throws Exception {
+    Path a = image(tmp.resolve("ia"), jar(tmp.resolve("a.jar"), 48, T1, -1, null), false);
+    Path b = image(tmp.resolve("ib"), jar(tmp.resolve("b.jar"), 48, T2, 3, null), false);
+    Path temp = Files.createDirectories(tmp.resolve("temp"));
+    String out = child(temp, "compare", a.toString(), b.toString(), String.valueOf(NestedLimits.DEFAULT_SPILL_TOTAL));
+    assertTrue(out.contains("note 1 entry differs in content, 0 added, 0 removed; header fields: mtime (768 entries)"),
+        out);
+    assertTrue(out.contains("finding FILE_CHANGED FAIL " + JAR + "!/demo/C3.class mtime, content differ"), out);
+    assertEquals(List.of(), leftIn(temp));
+  }
+
+  private static List<Path> leftIn(Path dir) throws IOException {
+    try (var s = Files.list(dir)) {
+      return s.toList();
+    }
+  }
+
+  /** Runs {@link Child} under a 64 MiB heap with its own temp directory; returns its output. */
+  static String child(Path temp, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx64m", "-Djava.io.tmpdir=" + temp, "-cp", System.getProperty("java.class.path"), Child.class.getName()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(10, TimeUnit.MINUTES), "child did not end");
+    assertEquals(0, p.exitValue(), "ran out of its 64 MiB heap or failed:\n" + out);
+    return out;
+  }
+
+  /** The child: explains two jar files, or compares two images; prints the outcome. */
   public static final class Child {
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
+      if (args[0].equals("compare")) {
+        CompareOptions o = CompareOptions.strict().withNested(
+            NestedLimits.DEFAULT.withSpill(NestedLimits.DEFAULT_SPILL_FILE, Long.parseLong(args[3])));
+        try {
+          Comparison c = ImageComparatorTest.compare(Path.of(args[1]), Path.of(args[2]), o);
+          System.out.println("verdict " + c.verdict());
+          for (Finding f : c.allFindings()) {
+            if (f.subject().equals(JAR) && f.evidence().containsKey("nested.note")) {
+              System.out.println("note " + f.evidence().get("nested.note"));
+            }
+            if (!f.message().equals("mtime differs")) {
+              System.out.println("finding " + f.code() + " " + f.severity() + " " + f.subject() + " " + f.message());
+            }
+          }
+        } catch (dev.bitproof.report.CheckException e) {
+          System.out.println("failed " + e.code() + " " + e.getMessage());
+        }
+        return;
+      }
       NestedExplainer.Result r = explain(Path.of(args[0]), Path.of(args[1]));
       System.out.println("note " + r.evidence().get("nested.note"));
       for (Finding f : r.findings()) {

@@ -3,8 +3,9 @@ package dev.bitproof.compare;
 /**
  * How far the explanation of a differing file goes into its own format (a tar inside the layer, a zip/jar or ar
  * archive, a gzip/xz/zstd member, JSON, ELF, text). Only files that differ are explained, and only when both versions were held in memory
- * (at most {@link #maxFileSize} each, within the comparison's held-content budget), so comparing identical content
- * costs nothing more. Each bound read from input has a limit; past it the explanation of that file stops with a
+ * (at most {@link #maxFileSize} each, within the comparison's held-content budget), or, for a zip/jar, written to a
+ * temp file while the layer streamed (at most {@link #maxSpillFile} each, {@link #maxSpillTotal} alive per
+ * comparison: {@link Spill}), so comparing identical content costs nothing more than that copy. Each bound read from input has a limit; past it the explanation of that file stops with a
  * {@code NESTED_*} finding, never an unbounded read.
  *
  * @param maxDepth formats nested inside each other (a layer's {@code x.tar.gz} is gzip at depth 1, tar at depth 2)

@@ -2,7 +2,6 @@ package dev.bitproof.compare;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -50,7 +49,8 @@ final class Spill implements Closeable {
       used += size;
       return new File(p, size, null);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      // no temp space: this file is not explained, the comparison goes on
+      return new File(null, size, "not spilled to disk: " + e.getClass().getSimpleName() + ": " + e.getMessage());
     }
   }
 

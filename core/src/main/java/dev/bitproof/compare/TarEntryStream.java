@@ -141,15 +141,20 @@ final class TarEntryStream {
       OutputStream file = null;
       try {
         if (spilled != null && spilled.path() != null) {
-          file = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(spilled.path()), 1 << 16);
+          try {
+            file = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(spilled.path()), 1 << 16);
+          } catch (IOException ex) {
+            spilled = unspilled(spilled);
+          }
         }
         if (first > 0) {
           md.update(buf, 0, first);
           if (bos != null) {
             bos.write(buf, 0, first);
           }
-          if (file != null) {
-            file.write(buf, 0, first);
+          if (file != null && !spillWrite(file, buf, first)) {
+            file = null;
+            spilled = unspilled(spilled);
           }
           size += first;
         }
@@ -159,19 +164,25 @@ final class TarEntryStream {
           if (bos != null) {
             bos.write(buf, 0, n);
           }
-          if (file != null) {
-            file.write(buf, 0, n);
+          if (file != null && !spillWrite(file, buf, n)) {
+            file = null;
+            spilled = unspilled(spilled);
           }
           size += n;
         }
         if (file != null) {
-          file.close();
+          OutputStream f = file;
           file = null;
+          try {
+            f.close();
+          } catch (IOException ex) {
+            spilled = unspilled(spilled);
+          }
         }
         if (size != e.getSize()) {
           throw CheckException.integrity(TarCode.TAR_TRUNCATED, subject, "entry " + path + " ends after " + size + " of " + e.getSize() + " bytes");
         }
-      } catch (IOException | RuntimeException ex) {
+      } catch (RuntimeException ex) {
         if (file != null) {
           try {
             file.close();
@@ -207,6 +218,27 @@ final class TarEntryStream {
   }
 
   /** Fills {@code buf} as far as the entry goes (the magic bytes of a nested format sit up to offset 262). */
+  /** Writes to a spill file; false (the file closed) when the disk refuses: the entry is then not spilled. */
+  private static boolean spillWrite(OutputStream file, byte[] buf, int n) {
+    try {
+      file.write(buf, 0, n);
+      return true;
+    } catch (IOException e) {
+      try {
+        file.close();
+      } catch (IOException ignored) {
+        // deleted by the caller
+      }
+      return false;
+    }
+  }
+
+  /** A spill given up (a write failed): its file deleted, the entry explained by sizes and hashes. */
+  private Spill.File unspilled(Spill.File f) {
+    spill.release(f);
+    return new Spill.File(null, f.size(), "not spilled to disk: writing the temp file failed");
+  }
+
   private int readFirst(byte[] buf) {
     int total = 0;
     int n;

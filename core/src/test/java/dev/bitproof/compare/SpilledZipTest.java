@@ -183,6 +183,20 @@ class SpilledZipTest {
     assertEquals(CompareCode.FILE_CHANGED, bySubject(c, JAR + "!/demo/C3.class").code());
   }
 
+  /** B has another layer count: the merged filesystems are compared, and the jar explained from its spill there. */
+  @Test
+  void aSpilledJarIsExplainedInTheMergedComparisonToo(@TempDir Path tmp) throws Exception {
+    Path a = image(tmp.resolve("ia"), jar(tmp.resolve("a.jar"), 3, T1, -1, null), false);
+    byte[] jb = Files.readAllBytes(jar(tmp.resolve("b.jar"), 3, T2, -1, null));
+    Path b = tmp.resolve("ib");
+    new dev.bitproof.testing.TestImages().layer(dev.bitproof.testing.TestImages.Entry.dir("app", 0755))
+        .layer(dev.bitproof.testing.TestImages.Entry.file("app/app.jar", 0644, jb)).writeTo(b);
+    Comparison c = ImageComparatorTest.compare(a, b, CompareOptions.strict());
+    Finding outer = bySubject(c, "linux/amd64 merged app/app.jar");
+    assertEquals("the same 48 entries with the same contents; only entry headers differ: mtime (48 entries)",
+        outer.evidence().get("nested.note"), outer.toString());
+  }
+
   @Test
   void aSpillPastTheBudgetIsNotMadeAndSaysSo(@TempDir Path tmp) throws Exception {
     Path a = image(tmp.resolve("ia"), jar(tmp.resolve("a.jar"), 3, T1, -1, null), false);

@@ -57,15 +57,17 @@ final class ArchiveDiff {
   }
 
   /**
-   * Two zips read at positions (held bytes, or spilled files): only the central directories (at most
-   * {@link NestedLimits#maxExpanded()} bytes each) and local headers are held; entries whose stored bytes differ are
+   * Two zips read at positions (held bytes, or spilled files): only the central directories (at most a quarter of
+   * {@link NestedLimits#maxExpanded()}, 4 MiB, each) and local headers are held; entries whose stored bytes differ are
    * inflated one at a time within the budget.
    */
   static NestedExplainer.Result zip(String subject, ZipArchive.Source a, ZipArchive.Source b, CompareOptions o,
       int depth, NestedExplainer.Budget budget) throws IOException {
     NestedLimits lim = o.nested();
-    ZipArchive.Archive za = ZipArchive.read(a, subject + " (A)", lim.maxEntries(), lim.maxExpanded());
-    ZipArchive.Archive zb = ZipArchive.read(b, subject + " (B)", lim.maxEntries(), lim.maxExpanded());
+    // both central directories are held with their entries' names and extra fields: a quarter of the budget each
+    long maxCentral = Math.max(1 << 20, lim.maxExpanded() / 4);
+    ZipArchive.Archive za = ZipArchive.read(a, subject + " (A)", lim.maxEntries(), maxCentral);
+    ZipArchive.Archive zb = ZipArchive.read(b, subject + " (B)", lim.maxEntries(), maxCentral);
     Map<String, String> archive = new LinkedHashMap<>();
     archive.put("zip.entries.a", String.valueOf(za.entries().size()));
     archive.put("zip.entries.b", String.valueOf(zb.entries().size()));

@@ -107,6 +107,25 @@ class SpilledZipTest {
     assertTrue(r.findings().get(0).message().contains("bomb.bin"), r.findings().get(0).message());
   }
 
+  /** 9000 entries with 500-character names: a 5 MiB central directory, past the 4 MiB held for it. */
+  @Test
+  void aCentralDirectoryLargerThanItsBoundIsRefused(@TempDir Path tmp) throws Exception {
+    Path[] files = {tmp.resolve("a.jar"), tmp.resolve("b.jar")};
+    for (int k = 0; k < 2; k++) {
+      try (OutputStream os = Files.newOutputStream(files[k]); ZipOutputStream z = new ZipOutputStream(os)) {
+        for (int i = 0; i < 9000; i++) {
+          ZipEntry e = new ZipEntry(String.format("%0500d", i));
+          e.setTimeLocal(k == 0 ? T1 : T2);
+          z.putNextEntry(e);
+          z.closeEntry();
+        }
+      }
+    }
+    NestedExplainer.Result r = explain(files[0], files[1]);
+    assertEquals(List.of(CompareCode.NESTED_TOO_LARGE), r.findings().stream().map(Finding::code).toList());
+    assertTrue(r.findings().get(0).message().contains("central directory"), r.findings().get(0).message());
+  }
+
   @Test
   void aTruncatedLargeJarIsCorruptNotAnError(@TempDir Path tmp) throws Exception {
     Path a = jar(tmp.resolve("a.jar"), 2, T1, -1, null);

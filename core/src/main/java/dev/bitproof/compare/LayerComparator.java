@@ -503,16 +503,20 @@ final class LayerComparator {
         }
         explained = r.evidence().containsKey(NestedExplainer.FORMAT);
         nested = r.findings();
-      } else if (a.spilled() != null && b.spilled() != null) {
-        // too large to hold, written to disk while the layer streamed: a zip is explained from the files
-        String refusal = a.spilled().refusal() != null ? a.spilled().refusal() : b.spilled().refusal();
+      } else if (a.spilled() != null || b.spilled() != null) {
+        // too large to hold, written to disk while the layer streamed (on one side or both): a zip is explained
+        // from the file(s)
+        String refusal = a.spilled() != null && a.spilled().refusal() != null ? a.spilled().refusal()
+            : b.spilled() != null ? b.spilled().refusal() : null;
+        boolean haveA = a.content() != null || a.spilled() != null && a.spilled().path() != null;
+        boolean haveB = b.content() != null || b.spilled() != null && b.spilled().path() != null;
         if (refusal != null) {
           nested = List.of(new Finding(CompareCode.NESTED_TOO_LARGE, Severity.INFO, subject(x.path()), refusal,
               Map.of()));
-        } else {
+        } else if (haveA && haveB) {
           NestedExplainer.Budget bd = budget != null ? budget : new NestedExplainer.Budget(opts.nested());
-          NestedExplainer.Result r = NestedExplainer.explainFiles(subject(x.path()), x.path(), a.spilled().path(),
-              b.spilled().path(), opts, depth + 1, bd);
+          NestedExplainer.Result r = NestedExplainer.explainLarge(subject(x.path()), x.path(), a, b, opts, depth + 1,
+              bd);
           for (var e : r.evidence().entrySet()) {
             f = f.with(e.getKey(), e.getValue());
           }

@@ -121,12 +121,35 @@ final class NestedExplainer {
    */
   static Result explainFiles(String subject, String path, java.nio.file.Path a, java.nio.file.Path b,
       CompareOptions o, int depth, Budget budget) {
+    return explainSources(subject, path, () -> ZipArchive.Source.open(a), () -> ZipArchive.Source.open(b), o, depth,
+        budget);
+  }
+
+  /**
+   * As {@link #explainFiles}, for two versions each either held ({@code content}) or spilled to a file: a jar that
+   * grew past the held bound on one side only is explained too.
+   */
+  static Result explainLarge(String subject, String path, TarEntryStream.Entry a, TarEntryStream.Entry b,
+      CompareOptions o, int depth, Budget budget) {
+    return explainSources(subject, path, () -> source(a), () -> source(b), o, depth, budget);
+  }
+
+  private static ZipArchive.Source source(TarEntryStream.Entry e) throws IOException {
+    return e.content() != null ? ZipArchive.Source.of(e.content()) : ZipArchive.Source.open(e.spilled().path());
+  }
+
+  private interface Opener {
+    ZipArchive.Source open() throws IOException;
+  }
+
+  private static Result explainSources(String subject, String path, Opener a, Opener b, CompareOptions o, int depth,
+      Budget budget) {
     NestedLimits lim = o.nested();
     if (depth > lim.maxDepth()) {
       return refused(CompareCode.NESTED_TOO_DEEP, subject, "nested more than " + lim.maxDepth()
           + " formats deep: not explained further");
     }
-    try (ZipArchive.Source sa = ZipArchive.Source.open(a); ZipArchive.Source sb = ZipArchive.Source.open(b)) {
+    try (ZipArchive.Source sa = a.open(); ZipArchive.Source sb = b.open()) {
       byte[] ha = sa.read(0, (int) Math.min(512, sa.size()));
       byte[] hb = sb.read(0, (int) Math.min(512, sb.size()));
       if ((ZipArchive.isZip(ha) || ZipArchive.isZipByName(path, sa))

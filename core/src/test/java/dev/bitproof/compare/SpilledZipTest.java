@@ -33,10 +33,14 @@ class SpilledZipTest {
 
   /** A jar of {@code mib} MiB of random 64 KiB entries (the same seed: the same contents), all at time {@code t}. */
   static Path jar(Path file, int mib, LocalDateTime t, int changedEntry, byte[] extraEntry) throws IOException {
+    return jarOf(file, mib * 16, t, changedEntry, extraEntry);
+  }
+
+  static Path jarOf(Path file, int entries, LocalDateTime t, int changedEntry, byte[] extraEntry) throws IOException {
     Random r = new Random(42);
     byte[] buf = new byte[CHUNK];
     try (OutputStream os = Files.newOutputStream(file); ZipOutputStream z = new ZipOutputStream(os)) {
-      for (int i = 0; i < mib * 16; i++) {
+      for (int i = 0; i < entries; i++) {
         r.nextBytes(buf);
         if (i == changedEntry) {
           buf[100] ^= 1;
@@ -200,6 +204,17 @@ class SpilledZipTest {
     Comparison c = ImageComparatorTest.compare(a, b, CompareOptions.strict());
     assertEquals("1 entry differs in content, 0 added, 0 removed", bySubject(c, JAR).evidence().get("nested.note"));
     assertEquals(CompareCode.FILE_CHANGED, bySubject(c, JAR + "!/demo/C3.class").code());
+  }
+
+  /** A's jar is held (900 KiB), B's spilled (3 MiB): a jar that grew past the held bound is explained too. */
+  @Test
+  void aJarHeldOnOneSideAndSpilledOnTheOtherIsExplained(@TempDir Path tmp) throws Exception {
+    Path a = image(tmp.resolve("ia"), jarOf(tmp.resolve("a.jar"), 14, T1, -1, null), false);
+    Path b = image(tmp.resolve("ib"), jar(tmp.resolve("b.jar"), 3, T1, -1, null), false);
+    assertTrue(Files.size(tmp.resolve("a.jar")) < NestedLimits.DEFAULT.maxFileSize());
+    Comparison c = ImageComparatorTest.compare(a, b, CompareOptions.strict());
+    assertEquals("0 entries differ in content, 34 added, 0 removed", bySubject(c, JAR).evidence().get("nested.note"));
+    assertEquals(CompareCode.FILE_ADDED, bySubject(c, JAR + "!/demo/C47.class").code());
   }
 
   /** B has another layer count: the merged filesystems are compared, and the jar explained from its spill there. */

@@ -53,9 +53,21 @@ final class ArchiveDiff {
 
   static NestedExplainer.Result zip(String subject, byte[] a, byte[] b, CompareOptions o, int depth,
       NestedExplainer.Budget budget) throws IOException {
+    return zip(subject, ZipArchive.Source.of(a), ZipArchive.Source.of(b), o, depth, budget);
+  }
+
+  /**
+   * Two zips read at positions (held bytes, or spilled files): only the central directories (at most a quarter of
+   * {@link NestedLimits#maxExpanded()}, 4 MiB, each) and local headers are held; entries whose stored bytes differ are
+   * inflated one at a time within the budget.
+   */
+  static NestedExplainer.Result zip(String subject, ZipArchive.Source a, ZipArchive.Source b, CompareOptions o,
+      int depth, NestedExplainer.Budget budget) throws IOException {
     NestedLimits lim = o.nested();
-    ZipArchive.Archive za = ZipArchive.read(a, subject + " (A)", lim.maxEntries());
-    ZipArchive.Archive zb = ZipArchive.read(b, subject + " (B)", lim.maxEntries());
+    // both central directories are held with their entries' names and extra fields: a quarter of the budget each
+    long maxCentral = Math.max(1 << 20, lim.maxExpanded() / 4);
+    ZipArchive.Archive za = ZipArchive.read(a, subject + " (A)", lim.maxEntries(), maxCentral);
+    ZipArchive.Archive zb = ZipArchive.read(b, subject + " (B)", lim.maxEntries(), maxCentral);
     Map<String, String> archive = new LinkedHashMap<>();
     archive.put("zip.entries.a", String.valueOf(za.entries().size()));
     archive.put("zip.entries.b", String.valueOf(zb.entries().size()));
@@ -271,7 +283,7 @@ final class ArchiveDiff {
   private record ZipRef(ZipArchive.Archive archive, ZipArchive.Entry entry) {}
 
   /** Whether the stored bytes are the same (so the contents are, without reading them). */
-  private static boolean sameStored(Member x, Member y) {
+  private static boolean sameStored(Member x, Member y) throws IOException {
     if (x.stored() instanceof ZipRef rx && y.stored() instanceof ZipRef ry) {
       return ZipArchive.sameData(rx.archive(), rx.entry(), ry.archive(), ry.entry());
     }
@@ -317,22 +329,43 @@ final class ArchiveDiff {
     return (m.stored() instanceof byte[] c ? c.length : 0) + " bytes, mode " + m.fields().get("mode");
   }
 
-  /** Bytes of an archive outside its members: listed when they differ. */
-  private static void outside(Map<String, String> ev, String key, byte[] a, int fa, int ta, byte[] b, int fb, int tb) {
-    if (!Arrays.equals(a, fa, Math.max(fa, ta), b, fb, Math.max(fb, tb))) {
+  /** Bytes of an archive outside its members: listed when they differ (compared and hashed a chunk at a time). */
+  private static void outside(Map<String, String> ev, String key, ZipArchive.Source a, long fa, long ta,
+      ZipArchive.Source b, long fb, long tb) throws IOException {
+    long na = Math.max(0, ta - fa);
+    long nb = Math.max(0, tb - fb);
+    boolean same = na == nb;
+    byte[] xa = new byte[1 << 16];
+    byte[] xb = new byte[1 << 16];
+    for (long done = 0; same && done < na; ) {
+      int n = (int) Math.min(xa.length, na - done);
+      a.read(fa + done, xa, 0, n);
+      b.read(fb + done, xb, 0, n);
+      same = Arrays.equals(xa, 0, n, xb, 0, n);
+      done += n;
+    }
+    if (!same) {
       ev.put(key + ".a", region(a, fa, ta));
       ev.put(key + ".b", region(b, fb, tb));
     }
   }
 
-  private static String region(byte[] z, int from, int to) {
+  private static String region(ZipArchive.Source z, long from, long to) throws IOException {
     if (to <= from) {
       return "none";
     }
-    byte[] r = Arrays.copyOfRange(z, from, to);
-    String sig = r.length >= 16 && new String(r, r.length - 16, 16, java.nio.charset.StandardCharsets.ISO_8859_1)
+    long len = to - from;
+    java.security.MessageDigest md = Digest.newSha256();
+    byte[] buf = new byte[1 << 16];
+    for (long done = 0; done < len; ) {
+      int n = (int) Math.min(buf.length, len - done);
+      z.read(from + done, buf, 0, n);
+      md.update(buf, 0, n);
+      done += n;
+    }
+    String sig = len >= 16 && new String(z.read(to - 16, 16), java.nio.charset.StandardCharsets.ISO_8859_1)
         .equals("APK Sig Block 42") ? "Android signing block, " : "";
-    return sig + r.length + " bytes, " + Digest.sha256(r);
+    return sig + len + " bytes, " + Digest.sha256(md);
   }
 
   // --- rendering ------------------------------------------------------------------------------------------------

@@ -100,7 +100,10 @@ public final class ImageComparator {
             List.of(new Finding(CompareCode.PLATFORM_MISSING, Severity.FAIL, p, "platform only in " + (ra == null ? "B" : "A"),
                 Map.of("manifest", only.manifest().digest().toString()))), List.of()));
       } else {
-        images.add(compareImage(p, a, ra, b, rb, o));
+        // differing zips too large to hold are spilled to this platform comparison's temp files, deleted here
+        try (Spill spill = new Spill(o.nested())) {
+          images.add(compareImage(p, a, ra, b, rb, o, spill));
+        }
       }
     }
     Verdict v = rootsEqual ? Verdict.BIT_IDENTICAL : verdictOf(top, Verdict.CONTENT_IDENTICAL);
@@ -302,7 +305,7 @@ public final class ImageComparator {
   }
 
   private static ImageComparison compareImage(String p, ImageSource sa, Images.Resolved ra, ImageSource sb,
-      Images.Resolved rb, CompareOptions o) throws IOException {
+      Images.Resolved rb, CompareOptions o, Spill spill) throws IOException {
     ImageManifest a = ra.manifest();
     ImageManifest b = rb.manifest();
     List<Digest> idsA = ra.config().diffIds();
@@ -359,14 +362,14 @@ public final class ImageComparator {
     List<LayerComparison> layers;
     Map<String, Integer> mergedRules = new java.util.TreeMap<>();
     if (a.layers().size() != b.layers().size()) {
-      layers = mergedLayers(p, sa, ra, sb, rb, o, fs, true, mergedRules);
+      layers = mergedLayers(p, sa, ra, sb, rb, o, spill, fs, true, mergedRules);
     } else {
-      layers = positionalLayers(p, sa, ra, sb, rb, o, fs);
+      layers = positionalLayers(p, sa, ra, sb, rb, o, spill, fs);
       if (filesMoved(p, layers)) {
         // same count, files added to one layer and removed from another: maybe only the boundaries moved
         List<Finding> mfs = new ArrayList<>();
         Map<String, Integer> rules = new java.util.TreeMap<>();
-        List<LayerComparison> merged = mergedLayers(p, sa, ra, sb, rb, o, mfs, false, rules);
+        List<LayerComparison> merged = mergedLayers(p, sa, ra, sb, rb, o, spill, mfs, false, rules);
         Optional<Finding> same = mfs.stream().filter(f -> f.code() == CompareCode.LAYERING_DIFFERS_CONTENT_SAME).findFirst();
         if (same.isPresent() && o.ignoreLayering()) {
           layers = merged;
@@ -406,7 +409,7 @@ public final class ImageComparator {
 
   /** Layer lists of the same length: paired by position, each pair streamed in step when the blobs differ. */
   private static List<LayerComparison> positionalLayers(String p, ImageSource sa, Images.Resolved ra, ImageSource sb,
-      Images.Resolved rb, CompareOptions o, List<Finding> fs) throws IOException {
+      Images.Resolved rb, CompareOptions o, Spill spill, List<Finding> fs) throws IOException {
     ImageManifest a = ra.manifest();
     ImageManifest b = rb.manifest();
     List<Digest> idsA = ra.config().diffIds();
@@ -440,7 +443,7 @@ public final class ImageComparator {
         layers.add(new LayerComparison(i, Optional.of(x), Optional.of(y), claimA, claimB, Verdict.BIT_IDENTICAL, true,
             List.of(new Finding(CompareCode.LAYER_BIT_IDENTICAL, Severity.OK, lw, "same blob", Map.of()).with("digest", x.digest()))));
       } else {
-        layers.add(LayerComparator.compare(i, sa, x, claimA, sb, y, claimB, lw, o));
+        layers.add(LayerComparator.compare(i, sa, x, claimA, sb, y, claimB, lw, o, spill));
       }
     }
     return layers;
@@ -453,7 +456,8 @@ public final class ImageComparator {
    * when the merged trees are the same anyway; with the layering ignored the image can be semantically identical.
    */
   private static List<LayerComparison> mergedLayers(String p, ImageSource sa, Images.Resolved ra, ImageSource sb,
-      Images.Resolved rb, CompareOptions o, List<Finding> fs, boolean countsDiffer, Map<String, Integer> rules)
+      Images.Resolved rb, CompareOptions o, Spill spill, List<Finding> fs, boolean countsDiffer,
+      Map<String, Integer> rules)
       throws IOException {
     List<Descriptor> la = ra.manifest().layers();
     List<Descriptor> lb = rb.manifest().layers();
@@ -466,7 +470,7 @@ public final class ImageComparator {
             Map.of("layers", String.valueOf(la.size())));
     fs.add(o.ignoreLayering() ? count.with("ignored", "layering") : count);
     MergedComparator.Result m = MergedComparator.compare(p, sa, la, ra.config().diffIds(), sb, lb,
-        rb.config().diffIds(), o);
+        rb.config().diffIds(), o, spill);
     Verdict merged = m.verdict();
     rules.putAll(m.ignoredRules());
     String where = p + " merged";

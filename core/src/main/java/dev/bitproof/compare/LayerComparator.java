@@ -48,6 +48,8 @@ final class LayerComparator {
   private int maxPairedB = -1;
   private int failing;
   private final boolean positions;
+  /** The comparison's temp files for zips too large to hold (null: nothing spilled, as inside a nested tar). */
+  private Spill spill;
 
   private LayerComparator(CompareOptions opts, String where, boolean positions) {
     this(opts, where, positions, 0, null);
@@ -80,12 +82,14 @@ final class LayerComparator {
    * A comparator for entries paired by someone else (the merged filesystems of {@link MergedComparator}): same
    * per-file checks and codes, no positions (entries of a merged tree come from different tars).
    */
-  static LayerComparator forMerged(CompareOptions opts, String where) {
-    return new LayerComparator(opts, where, false);
+  static LayerComparator forMerged(CompareOptions opts, String where, Spill spill) {
+    LayerComparator lc = new LayerComparator(opts, where, false);
+    lc.spill = spill;
+    return lc;
   }
 
   static LayerComparison compare(int index, ImageSource sa, Descriptor da, Optional<Digest> claimedA, ImageSource sb,
-      Descriptor db, Optional<Digest> claimedB, String where, CompareOptions opts) throws IOException {
+      Descriptor db, Optional<Digest> claimedB, String where, CompareOptions opts, Spill spill) throws IOException {
     if (claimedA.isPresent() && claimedA.equals(claimedB)) {
       // both configs claim the same tar: proving each claim (decompress + SHA-256, both sides at once) proves the
       // tars equal byte for byte, without reading a single entry; a claim that does not hold is explained in full
@@ -98,7 +102,9 @@ final class LayerComparator {
             Verdict.CONTENT_IDENTICAL, true, List.of(summary));
       }
     }
-    return new LayerComparator(opts, where, true).run(index, sa, da, claimedA, sb, db, claimedB);
+    LayerComparator lc = new LayerComparator(opts, where, true);
+    lc.spill = spill;
+    return lc.run(index, sa, da, claimedA, sb, db, claimedB);
   }
 
   /** The diff_ids of two layers, B's computed on a second thread while A's is on this one. */
@@ -150,8 +156,8 @@ final class LayerComparator {
     try (InputStream blobA = sa.blob(da); InputStream blobB = sb.blob(db);
         InputStream tarA = Decompress.layer(da.mediaType(), blobA, subjA);
         InputStream tarB = Decompress.layer(db.mediaType(), blobB, subjB)) {
-      TarEntryStream ta = TarEntryStream.forComparison(tarA, subjA, opts);
-      TarEntryStream tb = TarEntryStream.forComparison(tarB, subjB, opts);
+      TarEntryStream ta = TarEntryStream.forComparison(tarA, subjA, opts, spill);
+      TarEntryStream tb = TarEntryStream.forComparison(tarB, subjB, opts, spill);
       boolean doneA = false;
       boolean doneB = false;
       while (!doneA || !doneB) {
@@ -274,6 +280,7 @@ final class LayerComparator {
   }
 
   void onlyInA(TarEntryStream.Entry e) {
+    unspill(e);
     if (hiddenByPath(e.path())) {
       return;
     }
@@ -284,6 +291,7 @@ final class LayerComparator {
   }
 
   void onlyInB(TarEntryStream.Entry e) {
+    unspill(e);
     if (hiddenByPath(e.path())) {
       return;
     }
@@ -302,6 +310,7 @@ final class LayerComparator {
   private void arrive(TarEntryStream.Entry e, Map<String, TarEntryStream.Entry> mine,
       Map<String, TarEntryStream.Entry> theirs, boolean isA) {
     if (!explaining) {
+      unspill(e);
       return;
     }
     String key = e.path();
@@ -321,7 +330,8 @@ final class LayerComparator {
     TarEntryStream.Entry held = e;
     if (e.content() != null) {
       if (heldBytes + e.content().length > opts.maxHeldContent()) {
-        held = new TarEntryStream.Entry(e.info(), e.format(), e.paxRecords(), e.headerDigest(), e.ustar(), null);
+        held = new TarEntryStream.Entry(e.info(), e.format(), e.paxRecords(), e.headerDigest(), e.ustar(), null,
+            e.spilled());
       } else {
         heldBytes += e.content().length;
       }
@@ -329,9 +339,18 @@ final class LayerComparator {
     mine.put(key, held);
     if (mine.size() > opts.maxPendingEntries()) {
       explaining = false;
+      pendingA.values().forEach(this::unspill);
+      pendingB.values().forEach(this::unspill);
       pendingA.clear();
       pendingB.clear();
       heldBytes = 0;
+    }
+  }
+
+  /** Deletes an entry's spilled file: once it is explained, or can no longer be. */
+  void unspill(TarEntryStream.Entry e) {
+    if (spill != null && e != null && e.spilled() != null) {
+      spill.release(e.spilled());
     }
   }
 
@@ -378,6 +397,15 @@ final class LayerComparator {
   }
 
   void pair(TarEntryStream.Entry a, TarEntryStream.Entry b) {
+    try {
+      pairHeld(a, b);
+    } finally {
+      unspill(a);
+      unspill(b);
+    }
+  }
+
+  private void pairHeld(TarEntryStream.Entry a, TarEntryStream.Entry b) {
     TarEntryInfo x = a.info();
     TarEntryInfo y = b.info();
     List<Change> changes = new ArrayList<>();
@@ -475,6 +503,26 @@ final class LayerComparator {
         }
         explained = r.evidence().containsKey(NestedExplainer.FORMAT);
         nested = r.findings();
+      } else if (a.spilled() != null || b.spilled() != null) {
+        // too large to hold, written to disk while the layer streamed (on one side or both): a zip is explained
+        // from the file(s)
+        String refusal = a.spilled() != null && a.spilled().refusal() != null ? a.spilled().refusal()
+            : b.spilled() != null ? b.spilled().refusal() : null;
+        boolean haveA = a.content() != null || a.spilled() != null && a.spilled().path() != null;
+        boolean haveB = b.content() != null || b.spilled() != null && b.spilled().path() != null;
+        if (refusal != null) {
+          nested = List.of(new Finding(CompareCode.NESTED_TOO_LARGE, Severity.INFO, subject(x.path()), refusal,
+              Map.of()));
+        } else if (haveA && haveB) {
+          NestedExplainer.Budget bd = budget != null ? budget : new NestedExplainer.Budget(opts.nested());
+          NestedExplainer.Result r = NestedExplainer.explainLarge(subject(x.path()), x.path(), a, b, opts, depth + 1,
+              bd);
+          for (var e : r.evidence().entrySet()) {
+            f = f.with(e.getKey(), e.getValue());
+          }
+          explained = r.evidence().containsKey(NestedExplainer.FORMAT);
+          nested = r.findings();
+        }
       }
       if ((ta.isEmpty() || tb.isEmpty()) && !explained) {
         msg.append(" (binary or large: sizes ").append(x.size()).append(" and ").append(y.size()).append(" bytes)");

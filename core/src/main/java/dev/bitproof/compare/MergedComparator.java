@@ -47,11 +47,12 @@ final class MergedComparator {
   private MergedComparator() {}
 
   static Result compare(String platform, ImageSource sa, List<Descriptor> layersA, List<Digest> claimsA,
-      ImageSource sb, List<Descriptor> layersB, List<Digest> claimsB, CompareOptions o) throws IOException {
+      ImageSource sb, List<Descriptor> layersB, List<Digest> claimsB, CompareOptions o, Spill spill)
+      throws IOException {
     List<Finding> out = new ArrayList<>();
-    Tree a = Tree.read(platform, "A", sa, layersA, claimsA, o, out);
-    Tree b = Tree.read(platform, "B", sb, layersB, claimsB, o, out);
-    LayerComparator lc = LayerComparator.forMerged(o, platform + " merged");
+    Tree a = Tree.read(platform, "A", sa, layersA, claimsA, o, out, spill);
+    Tree b = Tree.read(platform, "B", sb, layersB, claimsB, o, out, spill);
+    LayerComparator lc = LayerComparator.forMerged(o, platform + " merged", spill);
     Iterator<Map.Entry<String, Tree.Node>> ia = a.nodes.entrySet().iterator();
     Iterator<Map.Entry<String, Tree.Node>> ib = b.nodes.entrySet().iterator();
     Map.Entry<String, Tree.Node> x = ia.hasNext() ? ia.next() : null;
@@ -88,6 +89,7 @@ final class MergedComparator {
     private final long budget;
     private final long maxNodes;
     private long held;
+    private Spill spill;
 
     private Tree(long budget, long maxNodes) {
       this.budget = budget;
@@ -95,13 +97,14 @@ final class MergedComparator {
     }
 
     static Tree read(String platform, String side, ImageSource src, List<Descriptor> layers, List<Digest> claims,
-        CompareOptions o, List<Finding> out) throws IOException {
+        CompareOptions o, List<Finding> out, Spill spill) throws IOException {
       Tree t = new Tree(o.maxHeldContent() / 2, o.maxEntries());
+      t.spill = spill;
       for (int i = 0; i < layers.size(); i++) {
         Descriptor d = layers.get(i);
         String subject = platform + " layer " + i + " " + side + " " + d.digest();
         try (InputStream blob = src.blob(d); InputStream tar = Decompress.layer(d.mediaType(), blob, subject)) {
-          TarEntryStream s = TarEntryStream.forComparison(tar, subject, o);
+          TarEntryStream s = TarEntryStream.forComparison(tar, subject, o, spill);
           for (Optional<TarEntryStream.Entry> e = s.next(); e.isPresent(); e = s.next()) {
             t.apply(e.get(), i, subject);
           }
@@ -121,6 +124,9 @@ final class MergedComparator {
     /** A whiteout in layer {@code n} hides only what lower layers had; a later entry of a path replaces it. */
     void apply(TarEntryStream.Entry e, int n, String subject) {
       TarEntryInfo info = e.info();
+      if (info.path().isEmpty() || info.isOpaqueWhiteout() || info.isWhiteout()) {
+        unspill(e);
+      }
       if (info.path().isEmpty()) {
         return;
       }
@@ -142,7 +148,8 @@ final class MergedComparator {
       TarEntryStream.Entry kept = e;
       if (e.content() != null) {
         if (held + e.content().length > budget) {
-          kept = new TarEntryStream.Entry(info, e.format(), e.paxRecords(), e.headerDigest(), e.ustar(), null);
+          kept = new TarEntryStream.Entry(info, e.format(), e.paxRecords(), e.headerDigest(), e.ustar(), null,
+              e.spilled());
         } else {
           held += e.content().length;
         }
@@ -175,6 +182,15 @@ final class MergedComparator {
     private void release(Node n) {
       if (n != null && n.entry().content() != null) {
         held -= n.entry().content().length;
+      }
+      if (n != null) {
+        unspill(n.entry());
+      }
+    }
+
+    private void unspill(TarEntryStream.Entry e) {
+      if (spill != null && e.spilled() != null) {
+        spill.release(e.spilled());
       }
     }
   }

@@ -81,6 +81,21 @@ final class NestedExplainer {
         || ArchiveDiff.isAr(h);
   }
 
+  /**
+   * A file too large to hold worth writing to disk for its explanation: a zip/jar (by its first bytes, or by its
+   * name, as a jar with a launch script prepended), the one format explained from a file at positions.
+   */
+  static boolean worthSpilling(String path, byte[] head, int n) {
+    byte[] h = n < head.length ? Arrays.copyOf(head, n) : head;
+    String name = path.toLowerCase(Locale.ROOT);
+    for (String s : List.of(".zip", ".jar", ".war", ".ear", ".aar", ".apk", ".whl")) {
+      if (name.endsWith(s) && !(name.endsWith(".apk") && Decompress.Format.byMagic(h) != Decompress.Format.NONE)) {
+        return true;
+      }
+    }
+    return ZipArchive.isZip(h);
+  }
+
   static Result explain(String subject, String path, byte[] a, byte[] b, CompareOptions o, int depth, Budget budget) {
     NestedLimits lim = o.nested();
     if (depth > lim.maxDepth()) {
@@ -90,17 +105,73 @@ final class NestedExplainer {
     try {
       return explainAt(subject, path, a, b, o, depth, budget);
     } catch (CheckException e) {
-      Code c = e.code();
-      Code mapped = c == IoCode.DECOMPRESSION_BOMB || c == CompareCode.NESTED_DECOMPRESSION_BOMB
-          ? CompareCode.NESTED_DECOMPRESSION_BOMB
-          : c == TarCode.TAR_TOO_MANY_ENTRIES || c == IoCode.LAYER_TOO_LARGE || c == CompareCode.NESTED_TOO_LARGE
-              ? CompareCode.NESTED_TOO_LARGE : CompareCode.NESTED_CORRUPT;
-      return refused(mapped, subject, e.getMessage());
+      return refused(e, subject);
     } catch (IOException | RuntimeException e) {
       // a nested member is hostile input like any other: whatever it makes a parser do stops only its explanation
       return refused(CompareCode.NESTED_CORRUPT, subject, "not explained: " + e.getClass().getSimpleName()
           + (e.getMessage() == null ? "" : ": " + e.getMessage()));
     }
+  }
+
+  /**
+   * Explains two versions of a differing file too large to hold, from files (spilled while the layer streamed) read
+   * at positions with bounded memory: a zip/jar by its central directory and local headers, inflating only the
+   * entries whose stored bytes differ, one at a time, within the budget. Other formats would need the whole file
+   * held: {@link Result#NONE} (the caller keeps sizes and hashes).
+   */
+  static Result explainFiles(String subject, String path, java.nio.file.Path a, java.nio.file.Path b,
+      CompareOptions o, int depth, Budget budget) {
+    return explainSources(subject, path, () -> ZipArchive.Source.open(a), () -> ZipArchive.Source.open(b), o, depth,
+        budget);
+  }
+
+  /**
+   * As {@link #explainFiles}, for two versions each either held ({@code content}) or spilled to a file: a jar that
+   * grew past the held bound on one side only is explained too.
+   */
+  static Result explainLarge(String subject, String path, TarEntryStream.Entry a, TarEntryStream.Entry b,
+      CompareOptions o, int depth, Budget budget) {
+    return explainSources(subject, path, () -> source(a), () -> source(b), o, depth, budget);
+  }
+
+  private static ZipArchive.Source source(TarEntryStream.Entry e) throws IOException {
+    return e.content() != null ? ZipArchive.Source.of(e.content()) : ZipArchive.Source.open(e.spilled().path());
+  }
+
+  private interface Opener {
+    ZipArchive.Source open() throws IOException;
+  }
+
+  private static Result explainSources(String subject, String path, Opener a, Opener b, CompareOptions o, int depth,
+      Budget budget) {
+    NestedLimits lim = o.nested();
+    if (depth > lim.maxDepth()) {
+      return refused(CompareCode.NESTED_TOO_DEEP, subject, "nested more than " + lim.maxDepth()
+          + " formats deep: not explained further");
+    }
+    try (ZipArchive.Source sa = a.open(); ZipArchive.Source sb = b.open()) {
+      byte[] ha = sa.read(0, (int) Math.min(512, sa.size()));
+      byte[] hb = sb.read(0, (int) Math.min(512, sb.size()));
+      if ((ZipArchive.isZip(ha) || ZipArchive.isZipByName(path, sa))
+          && (ZipArchive.isZip(hb) || ZipArchive.isZipByName(path, sb))) {
+        return ArchiveDiff.zip(subject, sa, sb, o, depth, budget);
+      }
+      return Result.NONE;
+    } catch (CheckException e) {
+      return refused(e, subject);
+    } catch (IOException | RuntimeException e) {
+      return refused(CompareCode.NESTED_CORRUPT, subject, "not explained: " + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+    }
+  }
+
+  private static Result refused(CheckException e, String subject) {
+    Code c = e.code();
+    Code mapped = c == IoCode.DECOMPRESSION_BOMB || c == CompareCode.NESTED_DECOMPRESSION_BOMB
+        ? CompareCode.NESTED_DECOMPRESSION_BOMB
+        : c == TarCode.TAR_TOO_MANY_ENTRIES || c == IoCode.LAYER_TOO_LARGE || c == CompareCode.NESTED_TOO_LARGE
+            ? CompareCode.NESTED_TOO_LARGE : CompareCode.NESTED_CORRUPT;
+    return refused(mapped, subject, e.getMessage());
   }
 
   private static Result explainAt(String subject, String path, byte[] a, byte[] b, CompareOptions o, int depth,

@@ -10,6 +10,7 @@ import dev.bitproof.tar.TarReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -31,7 +32,17 @@ final class TarEntryStream {
 
   /** One entry: the parsed header, its encoding, and the content when it is small enough to diff. */
   record Entry(TarEntryInfo info, String format, Map<String, String> paxRecords, Optional<Digest> headerDigest,
-      byte[] ustar, byte[] content) {
+      byte[] ustar, byte[] content, Spill.File spilled) {
+    Entry(TarEntryInfo info, String format, Map<String, String> paxRecords, Optional<Digest> headerDigest,
+        byte[] ustar, byte[] content) {
+      this(info, format, paxRecords, headerDigest, ustar, content, null);
+    }
+
+    /** The same entry without its content (held or spilled). */
+    Entry withoutContent() {
+      return new Entry(info, format, paxRecords, headerDigest, ustar, null, null);
+    }
+
     String path() {
       return info.path();
     }
@@ -45,6 +56,8 @@ final class TarEntryStream {
   private final int keepUpTo;
   private final int keepNestedUpTo;
   private final boolean keepAny;
+  /** Where zips too large to keep are written while they stream (null: never). */
+  private Spill spill;
   private int index;
   private boolean done;
 
@@ -76,6 +89,13 @@ final class TarEntryStream {
         report > 0);
   }
 
+  /** As {@link #forComparison(InputStream, String, CompareOptions)}, spilling large zips/jars to {@code spill}. */
+  static TarEntryStream forComparison(InputStream uncompressed, String subject, CompareOptions o, Spill spill) {
+    TarEntryStream s = forComparison(uncompressed, subject, o);
+    s.spill = spill;
+    return s;
+  }
+
   /** The next entry, or empty at the end of the archive (after which {@link #finish} gives the diff_id). */
   Optional<Entry> next() throws IOException {
     if (done) {
@@ -103,33 +123,77 @@ final class TarEntryStream {
     TarEntryInfo.Type type = TarReader.typeOf(e);
     Optional<Digest> sha256 = Optional.empty();
     byte[] content = null;
+    Spill.File spilled = null;
     long size = 0;
     if (type == TarEntryInfo.Type.FILE) {
       MessageDigest md = Digest.newSha256();
       boolean keep = e.getSize() <= keepUpTo || InstalledDbDiff.isInstalledDb(path) && e.getSize() <= InstalledDbDiff.MAX_SIZE;
       byte[] buf = new byte[65536];
-      int first = e.getSize() > keepUpTo && e.getSize() <= keepNestedUpTo ? readFirst(buf) : -1;
-      if (first >= 0) {
+      boolean spillable = spill != null && e.getSize() > keepNestedUpTo && spill.fits(e.getSize());
+      int first = e.getSize() > keepUpTo && (e.getSize() <= keepNestedUpTo || spillable) ? readFirst(buf) : -1;
+      if (first >= 0 && e.getSize() <= keepNestedUpTo) {
         keep = keepAny || NestedExplainer.worthHolding(path, buf, first);
       }
+      if (first >= 0 && spillable && NestedExplainer.worthSpilling(path, buf, first)) {
+        spilled = spill.reserve(e.getSize());
+      }
       ByteArrayOutputStream bos = keep ? new ByteArrayOutputStream((int) e.getSize()) : null;
-      if (first > 0) {
-        md.update(buf, 0, first);
-        if (bos != null) {
-          bos.write(buf, 0, first);
+      OutputStream file = null;
+      try {
+        if (spilled != null && spilled.path() != null) {
+          try {
+            file = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(spilled.path()), 1 << 16);
+          } catch (IOException ex) {
+            spilled = unspilled(spilled);
+          }
         }
-        size += first;
-      }
-      int n;
-      while ((n = readEntry(buf)) > 0) {
-        md.update(buf, 0, n);
-        if (bos != null) {
-          bos.write(buf, 0, n);
+        if (first > 0) {
+          md.update(buf, 0, first);
+          if (bos != null) {
+            bos.write(buf, 0, first);
+          }
+          if (file != null && !spillWrite(file, buf, first)) {
+            file = null;
+            spilled = unspilled(spilled);
+          }
+          size += first;
         }
-        size += n;
-      }
-      if (size != e.getSize()) {
-        throw CheckException.integrity(TarCode.TAR_TRUNCATED, subject, "entry " + path + " ends after " + size + " of " + e.getSize() + " bytes");
+        int n;
+        while ((n = readEntry(buf)) > 0) {
+          md.update(buf, 0, n);
+          if (bos != null) {
+            bos.write(buf, 0, n);
+          }
+          if (file != null && !spillWrite(file, buf, n)) {
+            file = null;
+            spilled = unspilled(spilled);
+          }
+          size += n;
+        }
+        if (file != null) {
+          OutputStream f = file;
+          file = null;
+          try {
+            f.close();
+          } catch (IOException ex) {
+            spilled = unspilled(spilled);
+          }
+        }
+        if (size != e.getSize()) {
+          throw CheckException.integrity(TarCode.TAR_TRUNCATED, subject, "entry " + path + " ends after " + size + " of " + e.getSize() + " bytes");
+        }
+      } catch (RuntimeException ex) {
+        if (file != null) {
+          try {
+            file.close();
+          } catch (IOException ignored) {
+            // deleted below either way
+          }
+        }
+        if (spilled != null) {
+          spill.release(spilled); // nothing half-written left behind
+        }
+        throw ex;
       }
       sha256 = Optional.of(Digest.sha256(md));
       content = bos == null ? null : bos.toByteArray();
@@ -140,7 +204,7 @@ final class TarEntryStream {
         e.getLastModifiedTime() == null ? 0 : e.getLastModifiedTime().toInstant().getEpochSecond(),
         e.getLinkName(), e.getDevMajor(), e.getDevMinor(), e.getExtraPaxHeaders(), sha256, Optional.empty(),
         Optional.empty(), Optional.empty());
-    return Optional.of(new Entry(info, h.format, h.pax, h.digest, h.ustar, content));
+    return Optional.of(new Entry(info, h.format, h.pax, h.digest, h.ustar, content, spilled));
   }
 
   /** Reads what follows the end-of-archive marker and returns the digest of every byte of the tar. */
@@ -154,6 +218,27 @@ final class TarEntryStream {
   }
 
   /** Fills {@code buf} as far as the entry goes (the magic bytes of a nested format sit up to offset 262). */
+  /** Writes to a spill file; false (the file closed) when the disk refuses: the entry is then not spilled. */
+  private static boolean spillWrite(OutputStream file, byte[] buf, int n) {
+    try {
+      file.write(buf, 0, n);
+      return true;
+    } catch (IOException e) {
+      try {
+        file.close();
+      } catch (IOException ignored) {
+        // deleted by the caller
+      }
+      return false;
+    }
+  }
+
+  /** A spill given up (a write failed): its file deleted, the entry explained by sizes and hashes. */
+  private Spill.File unspilled(Spill.File f) {
+    spill.release(f);
+    return new Spill.File(null, f.size(), "not spilled to disk: writing the temp file failed");
+  }
+
   private int readFirst(byte[] buf) {
     int total = 0;
     int n;

@@ -59,15 +59,7 @@ class NestedArchiveTest {
     return Report.ofComparison("compare", c, "a", "b", Verdict.CONTENT_IDENTICAL, Map.of(), List.of());
   }
 
-  private static Finding bySubject(Comparison c, String subject) {
-    return c.allFindings().stream().filter(f -> f.subject().equals(subject)).findFirst()
-        .orElseThrow(() -> new AssertionError("no finding for " + subject + " in " + c.allFindings()));
-  }
 
-  private static Finding byCode(Comparison c, CompareCode code) {
-    return c.allFindings().stream().filter(f -> f.code() == code).findFirst()
-        .orElseThrow(() -> new AssertionError("no " + code + " in " + c.allFindings()));
-  }
 
   private static List<Finding> inside(Comparison c, String outer) {
     return c.allFindings().stream().filter(f -> f.subject().startsWith(outer + "!/")).toList();
@@ -81,7 +73,7 @@ class NestedArchiveTest {
     byte[] b = jar(List.of(manifest(MANIFEST, T2), entry("demo/App.class", CLASS, T2), entry("app.properties", "k=v\n", T2)));
     Comparison c = compare(tmp, "app/app.jar", a, b, CompareOptions.strict());
     assertEquals(Verdict.DIFFERENT, c.verdict());
-    Finding outer = bySubject(c, JAR);
+    Finding outer = Found.bySubject(c, JAR);
     assertEquals("zip", outer.evidence().get(NestedExplainer.FORMAT));
     assertEquals("the same 3 entries with the same contents; only entry headers differ: mtime (3 entries)",
         outer.evidence().get("nested.note"));
@@ -93,7 +85,7 @@ class NestedArchiveTest {
       assertEquals("2024-01-02 03:04:06", f.evidence().get("mtime.a"));
       assertEquals("2025-06-07 08:09:10", f.evidence().get("mtime.b"));
     }
-    assertTrue(byCode(c, CompareCode.LAYER_DIFFERENT).message().contains("in 1 entry"), "nested findings not counted");
+    assertTrue(Found.byCode(c, CompareCode.LAYER_DIFFERENT).message().contains("in 1 entry"), "nested findings not counted");
     String text = ReportText.render(report(c), false);
     assertTrue(text.contains("app/app.jar!/demo/App.class: mtime differs"), text);
   }
@@ -104,16 +96,16 @@ class NestedArchiveTest {
     byte[] b = jar(List.of(manifest(MANIFEST, T1), entry("b.txt", "b\n", T1), entry("a.txt", "a\n", T1)));
     Comparison c = compare(tmp, "app/app.jar", a, b, CompareOptions.strict());
     assertEquals("the same 3 entries with the same headers and contents, in another order: position (1 entry)",
-        bySubject(c, JAR).evidence().get("nested.note"));
-    Finding moved = bySubject(c, JAR + "!/a.txt");
+        Found.bySubject(c, JAR).evidence().get("nested.note"));
+    Finding moved = Found.bySubject(c, JAR + "!/a.txt");
     assertEquals("position differs", moved.message());
     assertEquals("1", moved.evidence().get("position.a"));
     assertEquals("2", moved.evidence().get("position.b"));
     Comparison ignored = compare(tmp.resolve("i"), "app/app.jar", a, b,
         CompareOptions.strict().withAlsoIgnored(false, false, true, false, false, false));
     assertEquals(List.of(), inside(ignored, JAR), "--ignore-file-order hides the moved entry");
-    assertTrue(bySubject(ignored, JAR).evidence().get("nested.note").endsWith("1 entry differs only in ignored fields (file-order)"),
-        bySubject(ignored, JAR).evidence().toString());
+    assertTrue(Found.bySubject(ignored, JAR).evidence().get("nested.note").endsWith("1 entry differs only in ignored fields (file-order)"),
+        Found.bySubject(ignored, JAR).evidence().toString());
   }
 
   @Test
@@ -123,19 +115,19 @@ class NestedArchiveTest {
         entry("demo/App.class", cls(2), T1), entry("demo/Util.class", cls(7), T1), entry("demo/Backdoor.class", cls(3), T1),
         entry("x\n  OK  forged", "x", T1)));
     Comparison c = compare(tmp, "app/app.jar", a, b, CompareOptions.strict());
-    Finding outer = bySubject(c, JAR);
+    Finding outer = Found.bySubject(c, JAR);
     assertEquals("2 entries differ in content, 2 added, 0 removed", outer.evidence().get("nested.note"));
-    assertEquals(CompareCode.FILE_ADDED, bySubject(c, JAR + "!/x\\x0a  OK  forged").code(), "control characters escaped");
+    assertEquals(CompareCode.FILE_ADDED, Found.bySubject(c, JAR + "!/x\\x0a  OK  forged").code(), "control characters escaped");
     assertFalse(outer.message().contains("binary"), outer.message());
-    Finding cls = bySubject(c, JAR + "!/demo/App.class");
+    Finding cls = Found.bySubject(c, JAR + "!/demo/App.class");
     assertEquals(CompareCode.FILE_CHANGED, cls.code());
     assertEquals("content differs (binary: sizes " + CLASS.length + " and " + cls(2).length + " bytes)", cls.message());
     assertEquals(dev.bitproof.oci.Digest.sha256(CLASS).toString(), cls.evidence().get("sha256.a"));
-    Finding mf = bySubject(c, JAR + "!/META-INF/MANIFEST.MF");
+    Finding mf = Found.bySubject(c, JAR + "!/META-INF/MANIFEST.MF");
     String diff = mf.evidence().get("diff");
     assertTrue(diff.contains("-Implementation-Version: 1.0") && diff.contains("+Implementation-Version: 1.1"), diff);
     assertEquals("text", mf.evidence().get(NestedExplainer.FORMAT));
-    Finding added = bySubject(c, JAR + "!/demo/Backdoor.class");
+    Finding added = Found.bySubject(c, JAR + "!/demo/Backdoor.class");
     assertEquals(CompareCode.FILE_ADDED, added.code());
     assertEquals("3", added.evidence().get("position"));
     assertTrue(c.allFindings().stream().noneMatch(f -> f.subject().endsWith("Util.class")), "the same class is not listed");
@@ -153,7 +145,7 @@ class NestedArchiveTest {
     byte[] a = jar(List.of(ea));
     byte[] b = jar(List.of(eb));
     Comparison c = compare(tmp, "app/app.jar", a, b, CompareOptions.strict());
-    Finding f = bySubject(c, JAR + "!/bin/run.sh");
+    Finding f = Found.bySubject(c, JAR + "!/bin/run.sh");
     assertTrue(f.evidence().get("extra.timestamp.a").startsWith("mtime 1700000000 (2023-11-14T22:13:20Z)"), f.toString());
     assertTrue(f.evidence().get("extra.timestamp.b").startsWith("mtime 1700000100 "), f.toString());
     assertEquals("deflated", f.evidence().get("method.a"));
@@ -164,7 +156,7 @@ class NestedArchiveTest {
     assertFalse(f.evidence().containsKey("sha256.a"), f.toString());
     Comparison ts = compare(tmp.resolve("t"), "app/app.jar", a, b,
         CompareOptions.strict().withAlsoIgnored(true, false, false, false, false, false));
-    Finding g = bySubject(ts, JAR + "!/bin/run.sh");
+    Finding g = Found.bySubject(ts, JAR + "!/bin/run.sh");
     assertFalse(g.evidence().keySet().stream().anyMatch(k -> k.contains("timestamp") || k.contains("mtime")),
         "--ignore-timestamps hides the time fields only: " + g.evidence());
     assertTrue(g.message().contains("method"), g.message());
@@ -177,9 +169,9 @@ class NestedArchiveTest {
     byte[] a = jar(List.of(manifest(MANIFEST, T1), stored("BOOT-INF/lib/lib.jar", libA, T1)));
     byte[] b = jar(List.of(manifest(MANIFEST, T1), stored("BOOT-INF/lib/lib.jar", libB, T1)));
     Comparison c = compare(tmp, "app/app.jar", a, b, CompareOptions.strict());
-    Finding lib = bySubject(c, JAR + "!/BOOT-INF/lib/lib.jar");
+    Finding lib = Found.bySubject(c, JAR + "!/BOOT-INF/lib/lib.jar");
     assertEquals("zip", lib.evidence().get(NestedExplainer.FORMAT));
-    assertEquals(CompareCode.FILE_CHANGED, bySubject(c, JAR + "!/BOOT-INF/lib/lib.jar!/lib/L.class").code());
+    assertEquals(CompareCode.FILE_CHANGED, Found.bySubject(c, JAR + "!/BOOT-INF/lib/lib.jar!/lib/L.class").code());
   }
 
   @Test
@@ -188,8 +180,8 @@ class NestedArchiveTest {
     byte[] a = concat(script, jar(List.of(entry("a.txt", "a\n", T1))));
     byte[] b = concat(script, jar(List.of(entry("a.txt", "b\n", T1))));
     Comparison c = compare(tmp, "app/app.jar", a, b, CompareOptions.strict());
-    assertEquals("zip", bySubject(c, JAR).evidence().get(NestedExplainer.FORMAT), c.allFindings().toString());
-    assertTrue(bySubject(c, JAR + "!/a.txt").evidence().get("diff").contains("-a\n+b\n"));
+    assertEquals("zip", Found.bySubject(c, JAR).evidence().get(NestedExplainer.FORMAT), c.allFindings().toString());
+    assertTrue(Found.bySubject(c, JAR + "!/a.txt").evidence().get("diff").contains("-a\n+b\n"));
   }
 
   private static byte[] concat(byte[] x, byte[] y) {
@@ -206,14 +198,14 @@ class NestedArchiveTest {
     byte[] b = jar(List.of(entry("bomb.bin", zeros, T1)));
     assertTrue(a.length < 64 * 1024, "ratio over 200:1: " + a.length);
     Comparison c = compare(tmp, "app/bomb.zip", a, b, CompareOptions.strict());
-    Finding refused = byCode(c, CompareCode.NESTED_DECOMPRESSION_BOMB);
+    Finding refused = Found.byCode(c, CompareCode.NESTED_DECOMPRESSION_BOMB);
     assertEquals(Severity.INFO, refused.severity());
     assertEquals(WHERE + "app/bomb.zip", refused.subject());
     assertEquals(Verdict.DIFFERENT, c.verdict());
     // over the per-file budget, whatever the ratio
     Comparison small = compare(tmp.resolve("s"), "app/bomb.zip", a, b,
         CompareOptions.strict().withNested(new NestedLimits(4, 1 << 20, 1 << 20, 100_000, 100, 100)));
-    assertEquals(WHERE + "app/bomb.zip", byCode(small, CompareCode.NESTED_TOO_LARGE).subject());
+    assertEquals(WHERE + "app/bomb.zip", Found.byCode(small, CompareCode.NESTED_TOO_LARGE).subject());
   }
 
   @Test
@@ -224,8 +216,8 @@ class NestedArchiveTest {
     int cd = centralDirectory(lie);
     ByteBuffer.wrap(lie).order(ByteOrder.LITTLE_ENDIAN).putInt(cd + 24, 100); // declares 100 bytes
     Comparison c = compare(tmp, "app/x.zip", a, lie, CompareOptions.strict());
-    assertTrue(byCode(c, CompareCode.NESTED_CORRUPT).message().contains("more than its declared 100 bytes"),
-        byCode(c, CompareCode.NESTED_CORRUPT).message());
+    assertTrue(Found.byCode(c, CompareCode.NESTED_CORRUPT).message().contains("more than its declared 100 bytes"),
+        Found.byCode(c, CompareCode.NESTED_CORRUPT).message());
   }
 
   @Test
@@ -252,12 +244,12 @@ class NestedArchiveTest {
     // too many entries for the bound
     Comparison many = compare(tmp.resolve("m"), "app/x.zip", a, b,
         CompareOptions.strict().withNested(new NestedLimits(4, 1 << 20, 1 << 24, 200, 1, 100)));
-    assertEquals(WHERE + "app/x.zip", byCode(many, CompareCode.NESTED_TOO_LARGE).subject());
+    assertEquals(WHERE + "app/x.zip", Found.byCode(many, CompareCode.NESTED_TOO_LARGE).subject());
   }
 
   private static void assertCorrupt(Path tmp, byte[] a, byte[] b, String says) throws IOException {
     Comparison c = compare(tmp, "app/x.zip", a, b, CompareOptions.strict());
-    Finding f = byCode(c, CompareCode.NESTED_CORRUPT);
+    Finding f = Found.byCode(c, CompareCode.NESTED_CORRUPT);
     assertEquals(WHERE + "app/x.zip", f.subject());
     assertTrue(f.message().contains(says), f.message());
     assertEquals(Verdict.DIFFERENT, c.verdict());
@@ -271,15 +263,15 @@ class NestedArchiveTest {
     byte[] b = deb("#!/bin/sh\necho 2\n", 1_700_000_500L);
     Comparison c = compare(tmp, "var/cache/apt/archives/demo_1.0_amd64.deb", a, b, CompareOptions.strict());
     String deb = WHERE + "var/cache/apt/archives/demo_1.0_amd64.deb";
-    Finding outer = bySubject(c, deb);
+    Finding outer = Found.bySubject(c, deb);
     assertEquals("ar", outer.evidence().get(NestedExplainer.FORMAT));
     assertEquals("1 entry differs in content, 0 added, 0 removed; header fields: mtime (1 entry)",
         outer.evidence().get("nested.note"));
-    Finding data = bySubject(c, deb + "!/data.tar.xz");
+    Finding data = Found.bySubject(c, deb + "!/data.tar.xz");
     assertEquals("mtime, content differ", data.message());
     assertEquals("1700000000 (2023-11-14T22:13:20Z)", data.evidence().get("mtime.a"));
     assertEquals("xz > tar", data.evidence().get(NestedExplainer.FORMAT));
-    Finding script = bySubject(c, deb + "!/data.tar.xz!/usr/bin/demo");
+    Finding script = Found.bySubject(c, deb + "!/data.tar.xz!/usr/bin/demo");
     assertTrue(script.evidence().get("diff").contains("-echo 1\n+echo 2\n"), script.evidence().toString());
     assertTrue(c.allFindings().stream().noneMatch(f -> f.subject().contains("control.tar.xz")), "unchanged member");
   }
@@ -292,10 +284,10 @@ class NestedArchiveTest {
     byte[] b = ar(List.of(new Member("//", 0, 0, 0, 0, (longName + "/\n").getBytes(StandardCharsets.US_ASCII)),
         new Member("/0", 0, 1000, 1000, 0100644, cls(1)), new Member("short.o/", 0, 0, 0, 0100755, cls(2))));
     Comparison c = compare(tmp, "usr/lib/libdemo.a", a, b, CompareOptions.strict());
-    Finding lng = bySubject(c, WHERE + "usr/lib/libdemo.a!/" + longName);
+    Finding lng = Found.bySubject(c, WHERE + "usr/lib/libdemo.a!/" + longName);
     assertEquals("uid, gid differ", lng.message());
     assertEquals("1000", lng.evidence().get("uid.b"));
-    Finding mode = bySubject(c, WHERE + "usr/lib/libdemo.a!/short.o");
+    Finding mode = Found.bySubject(c, WHERE + "usr/lib/libdemo.a!/short.o");
     assertEquals("100755", mode.evidence().get("mode.b"));
   }
 
@@ -304,7 +296,7 @@ class NestedArchiveTest {
     byte[] a = deb("echo 1\n", 1);
     byte[] b = deb("echo 2\n", 1);
     Comparison c = compare(tmp, "x.deb", a, Arrays.copyOf(b, b.length - 10), CompareOptions.strict());
-    assertEquals(WHERE + "x.deb", byCode(c, CompareCode.NESTED_CORRUPT).subject());
+    assertEquals(WHERE + "x.deb", Found.byCode(c, CompareCode.NESTED_CORRUPT).subject());
   }
 
   // --- hostile bytes ---------------------------------------------------------------------------------------------

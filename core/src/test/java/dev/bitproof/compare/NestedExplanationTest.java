@@ -43,15 +43,7 @@ class NestedExplanationTest {
     return c;
   }
 
-  private static Finding bySubject(Comparison c, String subject) {
-    return c.allFindings().stream().filter(f -> f.subject().equals(subject)).findFirst()
-        .orElseThrow(() -> new AssertionError("no finding for " + subject + " in " + c.allFindings()));
-  }
 
-  private static Finding byCode(Comparison c, CompareCode code) {
-    return c.allFindings().stream().filter(f -> f.code() == code).findFirst()
-        .orElseThrow(() -> new AssertionError("no " + code + " in " + c.allFindings()));
-  }
 
   private static byte[] scriptsTar(String postInstall, int mode) throws IOException {
     return TestImages.tar(List.of(Entry.file(".PKGINFO", 0644, "pkgname = demo\npkgver = 1.0-r0\n"),
@@ -65,11 +57,11 @@ class NestedExplanationTest {
         Entry.file("usr/lib/apk/scripts.tar", 0644, scriptsTar("#!/bin/sh\nadduser evil\nexit 0\n", 0700)),
         CompareOptions.strict());
     assertEquals(Verdict.DIFFERENT, c.verdict());
-    Finding outer = bySubject(c, WHERE + "usr/lib/apk/scripts.tar");
+    Finding outer = Found.bySubject(c, WHERE + "usr/lib/apk/scripts.tar");
     assertEquals(CompareCode.FILE_CHANGED, outer.code());
     assertEquals("tar", outer.evidence().get(NestedExplainer.FORMAT));
     assertFalse(outer.message().contains("binary"), outer.message());
-    Finding inner = bySubject(c, WHERE + "usr/lib/apk/scripts.tar!/.post-install");
+    Finding inner = Found.bySubject(c, WHERE + "usr/lib/apk/scripts.tar!/.post-install");
     assertEquals(CompareCode.FILE_CHANGED, inner.code());
     assertEquals("100755", inner.evidence().get("mode.a"));
     assertEquals("100700", inner.evidence().get("mode.b"));
@@ -77,8 +69,8 @@ class NestedExplanationTest {
     // .PKGINFO is the same inside: not listed
     assertTrue(c.allFindings().stream().noneMatch(f -> f.subject().endsWith("!/.PKGINFO")));
     // the nested finding explains the outer one: the layer counts one differing entry
-    assertTrue(byCode(c, CompareCode.LAYER_DIFFERENT).message().contains("in 1 entry"),
-        byCode(c, CompareCode.LAYER_DIFFERENT).message());
+    assertTrue(Found.byCode(c, CompareCode.LAYER_DIFFERENT).message().contains("in 1 entry"),
+        Found.byCode(c, CompareCode.LAYER_DIFFERENT).message());
   }
 
   @Test
@@ -87,9 +79,9 @@ class NestedExplanationTest {
         Entry.file("usr/share/data.tar.gz", 0644, TestImages.gzip(scriptsTar("echo 1\n", 0755))),
         Entry.file("usr/share/data.tar.gz", 0644, TestImages.gzip(scriptsTar("echo 2\n", 0755))),
         CompareOptions.strict());
-    Finding outer = bySubject(c, WHERE + "usr/share/data.tar.gz");
+    Finding outer = Found.bySubject(c, WHERE + "usr/share/data.tar.gz");
     assertEquals("gzip > tar", outer.evidence().get(NestedExplainer.FORMAT));
-    Finding inner = bySubject(c, WHERE + "usr/share/data.tar.gz!/.post-install");
+    Finding inner = Found.bySubject(c, WHERE + "usr/share/data.tar.gz!/.post-install");
     assertTrue(inner.evidence().get("diff").contains("-echo 1\n+echo 2\n"), inner.evidence().toString());
   }
 
@@ -98,7 +90,7 @@ class NestedExplanationTest {
     byte[] payload = "same text\n".repeat(100).getBytes(StandardCharsets.UTF_8);
     Comparison c = compare(tmp, Entry.file("usr/share/doc.gz", 0644, gzip(payload, 1)),
         Entry.file("usr/share/doc.gz", 0644, gzip(payload, 9)), CompareOptions.strict());
-    Finding outer = bySubject(c, WHERE + "usr/share/doc.gz");
+    Finding outer = Found.bySubject(c, WHERE + "usr/share/doc.gz");
     assertEquals("gzip", outer.evidence().get(NestedExplainer.FORMAT));
     assertTrue(outer.evidence().get("nested.note").contains("only the gzip encoding differs"), outer.evidence().toString());
   }
@@ -109,7 +101,7 @@ class NestedExplanationTest {
         Entry.file("etc/conf.json", 0644, "{\"a\":{\"b\":[1,2,\"x\"]},\"keep\":true,\"gone\":1}"),
         Entry.file("etc/conf.json", 0644, "{\"a\":{\"b\":[1,2,\"y\"]},\"keep\":true,\"new key\":null}"),
         CompareOptions.strict());
-    Finding f = bySubject(c, WHERE + "etc/conf.json");
+    Finding f = Found.bySubject(c, WHERE + "etc/conf.json");
     assertEquals("json", f.evidence().get(NestedExplainer.FORMAT));
     assertEquals(String.join("\n", "$.a.b[2]: \"x\" → \"y\"", "$.gone: 1 → (absent)", "$['new key']: (absent) → null"),
         f.evidence().get("json.diff"));
@@ -121,7 +113,7 @@ class NestedExplanationTest {
     byte[] b = elf(new byte[] {1, 2, 3, 5}, id(0x22), List.of("main", "puts", "backdoor"));
     Comparison c = compare(tmp, Entry.file("usr/bin/tool", 0755, a), Entry.file("usr/bin/tool", 0755, b),
         CompareOptions.strict());
-    Finding f = bySubject(c, WHERE + "usr/bin/tool");
+    Finding f = Found.bySubject(c, WHERE + "usr/bin/tool");
     assertEquals("elf", f.evidence().get(NestedExplainer.FORMAT));
     String d = f.evidence().get("elf.diff");
     assertTrue(d.contains("build-id: " + "11".repeat(20) + " → " + "22".repeat(20)), d);
@@ -141,7 +133,7 @@ class NestedExplanationTest {
     b[at] ^= 0x01;
     Comparison c = compare(tmp, Entry.file("usr/bin/true", 0755, a), Entry.file("usr/bin/true", 0755, b),
         CompareOptions.strict());
-    String d = bySubject(c, WHERE + "usr/bin/true").evidence().get("elf.diff");
+    String d = Found.bySubject(c, WHERE + "usr/bin/true").evidence().get("elf.diff");
     assertTrue(d.startsWith("build-id: " + s.buildId() + " → "), d);
     assertTrue(d.contains("section .note.gnu.build-id: "), d);
     assertTrue(d.contains("dynamic symbols: the same " + s.dynamicSymbols().size()), d);
@@ -157,7 +149,7 @@ class NestedExplanationTest {
     assertTrue(bombA.length < 1024 * 1024, "small enough to be held: " + bombA.length);
     Comparison c = compare(tmp, Entry.file("usr/share/bomb.gz", 0644, bombA), Entry.file("usr/share/bomb.gz", 0644, bombB),
         CompareOptions.strict());
-    Finding refused = byCode(c, CompareCode.NESTED_DECOMPRESSION_BOMB);
+    Finding refused = Found.byCode(c, CompareCode.NESTED_DECOMPRESSION_BOMB);
     assertEquals(Severity.INFO, refused.severity());
     assertEquals(WHERE + "usr/share/bomb.gz", refused.subject());
     assertEquals(Verdict.DIFFERENT, c.verdict(), "the file still differs by its digest");
@@ -169,7 +161,7 @@ class NestedExplanationTest {
     byte[] cut = Arrays.copyOf(whole, whole.length / 2);
     Comparison c = compare(tmp, Entry.file("usr/share/x.tar.gz", 0644, whole), Entry.file("usr/share/x.tar.gz", 0644, cut),
         CompareOptions.strict());
-    assertEquals(WHERE + "usr/share/x.tar.gz", byCode(c, CompareCode.NESTED_CORRUPT).subject());
+    assertEquals(WHERE + "usr/share/x.tar.gz", Found.byCode(c, CompareCode.NESTED_CORRUPT).subject());
   }
 
   @Test
@@ -184,11 +176,11 @@ class NestedExplanationTest {
     }
     Comparison c = compare(tmp, Entry.file("deep.tar.gz", 0644, a), Entry.file("deep.tar.gz", 0644, b),
         CompareOptions.strict());
-    Finding deep = byCode(c, CompareCode.NESTED_TOO_DEEP);
+    Finding deep = Found.byCode(c, CompareCode.NESTED_TOO_DEEP);
     assertEquals(WHERE + "deep.tar.gz!/in.tar.gz!/in.tar.gz", deep.subject(), "4 formats: gzip > tar > gzip > tar");
     Comparison shallow = compare(tmp.resolve("s"), Entry.file("deep.tar.gz", 0644, a), Entry.file("deep.tar.gz", 0644, b),
         CompareOptions.strict().withNested(new NestedLimits(1, 1 << 20, 1 << 24, 200, 100, 100)));
-    assertEquals(WHERE + "deep.tar.gz", byCode(shallow, CompareCode.NESTED_TOO_DEEP).subject());
+    assertEquals(WHERE + "deep.tar.gz", Found.byCode(shallow, CompareCode.NESTED_TOO_DEEP).subject());
   }
 
   @Test
@@ -202,7 +194,7 @@ class NestedExplanationTest {
     byte[] b = TestImages.tar(many);
     Comparison c = compare(tmp, Entry.file("x.tar", 0644, a), Entry.file("x.tar", 0644, b),
         CompareOptions.strict().withNested(new NestedLimits(4, 1 << 20, 1 << 24, 200, 10, 100)));
-    assertEquals(WHERE + "x.tar", byCode(c, CompareCode.NESTED_TOO_LARGE).subject());
+    assertEquals(WHERE + "x.tar", Found.byCode(c, CompareCode.NESTED_TOO_LARGE).subject());
     assertEquals(Verdict.DIFFERENT, c.verdict());
   }
 

@@ -176,10 +176,6 @@ class SpilledZipTest {
     return dir;
   }
 
-  private static Finding bySubject(Comparison c, String subject) {
-    return c.allFindings().stream().filter(f -> f.subject().equals(subject)).findFirst()
-        .orElseThrow(() -> new AssertionError("no finding for " + subject + " in " + c.allFindings()));
-  }
 
   @Test
   void twoImagesWhoseThreeMibJarDiffersOnlyInTimestampsAreSaidToDifferExactlyThere(@TempDir Path tmp)
@@ -188,7 +184,7 @@ class SpilledZipTest {
     Path b = image(tmp.resolve("ib"), jar(tmp.resolve("b.jar"), 3, T2, -1, null), false);
     Comparison c = ImageComparatorTest.compare(a, b, CompareOptions.strict());
     assertEquals(Verdict.DIFFERENT, c.verdict());
-    Finding outer = bySubject(c, JAR);
+    Finding outer = Found.bySubject(c, JAR);
     assertEquals("zip", outer.evidence().get(NestedExplainer.FORMAT), outer.toString());
     assertEquals("the same 48 entries with the same contents; only entry headers differ: mtime (48 entries)",
         outer.evidence().get("nested.note"));
@@ -202,8 +198,8 @@ class SpilledZipTest {
     Path a = image(tmp.resolve("ia"), jar(tmp.resolve("a.jar"), 5, T1, -1, null), false);
     Path b = image(tmp.resolve("ib"), jar(tmp.resolve("b.jar"), 5, T1, 3, null), false);
     Comparison c = ImageComparatorTest.compare(a, b, CompareOptions.strict());
-    assertEquals("1 entry differs in content, 0 added, 0 removed", bySubject(c, JAR).evidence().get("nested.note"));
-    assertEquals(CompareCode.FILE_CHANGED, bySubject(c, JAR + "!/demo/C3.class").code());
+    assertEquals("1 entry differs in content, 0 added, 0 removed", Found.bySubject(c, JAR).evidence().get("nested.note"));
+    assertEquals(CompareCode.FILE_CHANGED, Found.bySubject(c, JAR + "!/demo/C3.class").code());
   }
 
   /** A's jar is held (900 KiB), B's spilled (3 MiB): a jar that grew past the held bound is explained too. */
@@ -213,8 +209,8 @@ class SpilledZipTest {
     Path b = image(tmp.resolve("ib"), jar(tmp.resolve("b.jar"), 3, T1, -1, null), false);
     assertTrue(Files.size(tmp.resolve("a.jar")) < NestedLimits.DEFAULT.maxFileSize());
     Comparison c = ImageComparatorTest.compare(a, b, CompareOptions.strict());
-    assertEquals("0 entries differ in content, 34 added, 0 removed", bySubject(c, JAR).evidence().get("nested.note"));
-    assertEquals(CompareCode.FILE_ADDED, bySubject(c, JAR + "!/demo/C47.class").code());
+    assertEquals("0 entries differ in content, 34 added, 0 removed", Found.bySubject(c, JAR).evidence().get("nested.note"));
+    assertEquals(CompareCode.FILE_ADDED, Found.bySubject(c, JAR + "!/demo/C47.class").code());
   }
 
   /** B has another layer count: the merged filesystems are compared, and the jar explained from its spill there. */
@@ -226,7 +222,7 @@ class SpilledZipTest {
     new dev.bitproof.testing.TestImages().layer(dev.bitproof.testing.TestImages.Entry.dir("app", 0755))
         .layer(dev.bitproof.testing.TestImages.Entry.file("app/app.jar", 0644, jb)).writeTo(b);
     Comparison c = ImageComparatorTest.compare(a, b, CompareOptions.strict());
-    Finding outer = bySubject(c, "linux/amd64 merged app/app.jar");
+    Finding outer = Found.bySubject(c, "linux/amd64 merged app/app.jar");
     assertEquals("the same 48 entries with the same contents; only entry headers differ: mtime (48 entries)",
         outer.evidence().get("nested.note"), outer.toString());
   }

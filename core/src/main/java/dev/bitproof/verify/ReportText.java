@@ -1,8 +1,5 @@
 package dev.bitproof.verify;
 
-import dev.bitproof.compare.ImageComparison;
-import dev.bitproof.compare.LayerComparison;
-import dev.bitproof.oci.Descriptor;
 import dev.bitproof.oci.Digest;
 import dev.bitproof.report.Finding;
 import dev.bitproof.report.Severity;
@@ -30,19 +27,19 @@ public final class ReportText {
       sb.append("\nnotes:\n");
       r.notes().forEach(n -> sb.append("  - ").append(n).append('\n'));
     }
-    r.comparison().filter(c -> !c.ignoredCounts().isEmpty()).ifPresent(c -> {
+    r.tree().filter(t -> !t.ignored().isEmpty()).ifPresent(t -> {
       sb.append("\nignored (rule: differences hidden):\n");
-      c.ignoredCounts().forEach((rule, hid) -> sb.append(String.format("  %-34s %d%n", rule, hid)));
+      t.ignored().forEach((rule, hid) -> sb.append(String.format("  %-34s %d%n", rule, hid)));
     });
-    r.comparison().ifPresent(c -> {
+    r.tree().ifPresent(t -> {
       sb.append("\ndigests (A | B):\n");
-      for (ImageComparison i : c.images()) {
+      for (DigestTree.Image i : t.images()) {
         sb.append("  ").append(i.platform()).append("  ").append(i.verdict()).append('\n');
-        row(sb, "manifest", i.manifestA(), i.manifestB(), "");
-        row(sb, "config", i.configA(), i.configB(), "");
-        for (LayerComparison l : i.layers()) {
-          row(sb, "layer " + l.index(), l.a().map(Descriptor::digest), l.b().map(Descriptor::digest), l.verdict().name());
-          row(sb, "  diff_id", l.diffIdA(), l.diffIdB(), "");
+        row(sb, "manifest", i.manifest().a(), i.manifest().b(), "");
+        row(sb, "config", i.config().a(), i.config().b(), "");
+        for (DigestTree.Layer l : i.layers()) {
+          row(sb, "layer " + l.index(), l.digest().a(), l.digest().b(), l.verdict().name());
+          row(sb, "  diff_id", l.diffId().a(), l.diffId().b(), "");
         }
       }
     });

@@ -6,37 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
-import dev.bitproof.json.Json;
-import java.io.InputStream;
+import dev.bitproof.testing.SarifSchema;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The SARIF log of a report, validated against the official OASIS SARIF 2.1.0 schema (src/test/resources/sarif). */
 class ReportSarifTest {
-  private static Schema schema;
-
-  @BeforeAll
-  static void loadSchema() throws Exception {
-    try (InputStream in = ReportSarifTest.class.getResourceAsStream("/sarif/sarif-schema-2.1.0.json")) {
-      JsonNode s = Json.parse(in.readAllBytes(), "sarif-schema-2.1.0.json");
-      schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4).getSchema(s);
-    }
-  }
-
-  static List<String> validate(JsonNode doc) {
-    return schema.validate(doc).stream().map(Object::toString).toList();
-  }
-
   @Test
   void tamperedReportIsValidSarifWithOneResultPerProblem() {
     ObjectNode log = ReportSarif.toJson(HostileReport.tampered(), "1.2.3", false);
-    assertEquals(List.of(), validate(log));
+    assertEquals(List.of(), SarifSchema.validate(log));
     JsonNode run = log.get("runs").get(0);
     JsonNode results = run.get("results");
     // compare: verdict-below-required, 2 images, 2 layers, 6 files (one inside a tar); signatures: 1 invalid; sbom: 1 info
@@ -75,10 +56,10 @@ class ReportSarifTest {
   @Test
   void passingFindingsOnlyWhenAskedAndAsKindPass() {
     ObjectNode quiet = ReportSarif.toJson(HostileReport.identical(), "1", false);
-    assertEquals(List.of(), validate(quiet));
+    assertEquals(List.of(), SarifSchema.validate(quiet));
     assertEquals(0, quiet.get("runs").get(0).get("results").size());
     ObjectNode all = ReportSarif.toJson(HostileReport.identical(), "1", true);
-    assertEquals(List.of(), validate(all));
+    assertEquals(List.of(), SarifSchema.validate(all));
     JsonNode r = all.get("runs").get(0).get("results").get(0);
     assertEquals("COMPARE_VERDICT", r.get("ruleId").asText());
     assertEquals("pass", r.get("kind").asText());
@@ -90,10 +71,10 @@ class ReportSarifTest {
     ObjectNode log = ReportSarif.toJson(HostileReport.tampered(), "1", false);
     ObjectNode bad = log.deepCopy();
     ((ObjectNode) bad.get("runs").get(0).get("results").get(0)).put("level", "fatal");
-    assertFalse(validate(bad).isEmpty());
+    assertFalse(SarifSchema.validate(bad).isEmpty());
     bad = log.deepCopy();
     bad.put("version", "2.0.0");
-    assertFalse(validate(bad).isEmpty());
+    assertFalse(SarifSchema.validate(bad).isEmpty());
   }
 
   @Test

@@ -7,9 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitproof.report.Finding;
 import dev.bitproof.report.Severity;
+import dev.bitproof.testing.Bytes;
 import dev.bitproof.testing.ReportSchema;
-import dev.bitproof.testing.TestImages;
 import dev.bitproof.testing.TestImages.Entry;
+import dev.bitproof.testing.TestImages;
 import dev.bitproof.verify.Report;
 import dev.bitproof.verify.ReportJson;
 import java.io.ByteArrayOutputStream;
@@ -129,7 +130,8 @@ class NestedExplanationTest {
     Elf.Summary s = Elf.read(a);
     Assumptions.assumeTrue(s.buildId() != null, "skipped: /bin/true has no GNU build-id");
     byte[] b = a.clone();
-    int at = indexOf(b, java.util.HexFormat.of().parseHex(s.buildId()));
+    int at = Bytes.indexOf(b, java.util.HexFormat.of().parseHex(s.buildId()));
+    assertTrue(at >= 0, "the build-id's bytes are in the file");
     b[at] ^= 0x01;
     Comparison c = compare(tmp, Entry.file("usr/bin/true", 0755, a), Entry.file("usr/bin/true", 0755, b),
         CompareOptions.strict());
@@ -251,18 +253,6 @@ class NestedExplanationTest {
     return id;
   }
 
-  private static int indexOf(byte[] hay, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= hay.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (hay[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    throw new AssertionError("not found");
-  }
 
   /**
    * A minimal ELF64 little-endian shared object: no program headers, sections .text, .note.gnu.build-id,

@@ -19,6 +19,7 @@ import dev.bitproof.report.Finding;
 import dev.bitproof.report.Severity;
 import dev.bitproof.sbom.SbomCode;
 import dev.bitproof.testing.ApkFixtures;
+import dev.bitproof.testing.Bytes;
 import dev.bitproof.testing.ReportSchema;
 import dev.bitproof.testing.SharedData;
 import dev.bitproof.testing.TestLayouts;
@@ -140,7 +141,7 @@ class GoldenVerifyTest {
       byte[] b = tar.clone();
       byte[] from = "P:demo-hello\nV:1.0.0-r0".getBytes(StandardCharsets.UTF_8);
       byte[] to = "P:demo-hello\nV:1.0.9-r0".getBytes(StandardCharsets.UTF_8);
-      int at = indexOf(b, from);
+      int at = Bytes.indexOf(b, from);
       assertTrue(at > 0, "installed DB names demo-hello");
       System.arraycopy(to, 0, b, at, to.length);
       return b;
@@ -185,16 +186,4 @@ class GoldenVerifyTest {
         && ApkCode.PACKAGE_SIGNATURE.contains(x.code())).findFirst().orElseThrow().severity());
   }
 
-  static int indexOf(byte[] hay, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= hay.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (hay[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
-  }
 }

@@ -14,6 +14,7 @@ import dev.bitproof.oci.ImageReference;
 import dev.bitproof.oci.Platform;
 import dev.bitproof.oci.RawManifest;
 import dev.bitproof.report.CheckException;
+import dev.bitproof.testing.Bytes;
 import dev.bitproof.testing.FakeRegistry;
 import dev.bitproof.testing.LocalRegistry;
 import java.io.ByteArrayOutputStream;
@@ -272,7 +273,7 @@ class StreamingCopyTest {
     // flip one byte inside the big layer's member: the archive is still a well-formed tar
     byte[] all = Files.readAllBytes(tar);
     byte[] big = img.blobs().get(img.amd64().asImage().layers().get(0).digest());
-    int at = indexOf(all, java.util.Arrays.copyOfRange(big, 1000, 1064));
+    int at = Bytes.indexOf(all, java.util.Arrays.copyOfRange(big, 1000, 1064));
     assertTrue(at > 0);
     all[at] ^= 1;
     Files.write(tar, all);
@@ -286,18 +287,6 @@ class StreamingCopyTest {
     assertFalse(Files.exists(tmp.resolve("d.tar")));
   }
 
-  static int indexOf(byte[] hay, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= hay.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (hay[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
-  }
 
   /** Source and destination on one registry: each blob is mounted ({@code ?mount=&from=}), none uploaded. */
   @Test

@@ -77,29 +77,44 @@ public interface Progress {
   /** How many bytes a counting stream gathers before it tells its task: a call per 64 KiB, not per read. */
   int BATCH = 64 * 1024;
 
-  /** Adds bytes read to a task, in batches of {@link #BATCH} (and what is left when closed). */
-  final class Counting extends FilterInputStream {
+  /** Bytes counted for a task and handed over in batches of {@link #BATCH}, the rest on {@link #flush}. */
+  final class Batch {
     private final Task task;
     private long pending;
 
-    Counting(InputStream in, Task task) {
-      super(in);
+    Batch(Task task) {
       this.task = task;
     }
 
-    private void count(long n) {
+    void count(long n) {
       pending += n;
       if (pending >= BATCH) {
+        flush();
+      }
+    }
+
+    void flush() {
+      if (pending > 0) {
         task.add(0, pending);
         pending = 0;
       }
+    }
+  }
+
+  /** Adds bytes read to a task, in batches of {@link #BATCH} (and what is left when closed). */
+  final class Counting extends FilterInputStream {
+    private final Batch batch;
+
+    Counting(InputStream in, Task task) {
+      super(in);
+      this.batch = new Batch(task);
     }
 
     @Override
     public int read() throws IOException {
       int b = super.read();
       if (b >= 0) {
-        count(1);
+        batch.count(1);
       }
       return b;
     }
@@ -108,7 +123,7 @@ public interface Progress {
     public int read(byte[] b, int off, int len) throws IOException {
       int n = super.read(b, off, len);
       if (n > 0) {
-        count(n);
+        batch.count(n);
       }
       return n;
     }
@@ -117,57 +132,42 @@ public interface Progress {
     public long skip(long n) throws IOException {
       long s = super.skip(n);
       if (s > 0) {
-        count(s);
+        batch.count(s);
       }
       return s;
     }
 
     @Override
     public void close() throws IOException {
-      if (pending > 0) {
-        task.add(0, pending);
-        pending = 0;
-      }
+      batch.flush();
       super.close();
     }
   }
 
   /** Adds bytes written to a task, in batches of {@link #BATCH} (and what is left when closed). */
   final class CountingOut extends FilterOutputStream {
-    private final Task task;
-    private long pending;
+    private final Batch batch;
 
     CountingOut(OutputStream out, Task task) {
       super(out);
-      this.task = task;
-    }
-
-    private void count(long n) {
-      pending += n;
-      if (pending >= BATCH) {
-        task.add(0, pending);
-        pending = 0;
-      }
+      this.batch = new Batch(task);
     }
 
     @Override
     public void write(int b) throws IOException {
       out.write(b);
-      count(1);
+      batch.count(1);
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
       out.write(b, off, len);
-      count(len);
+      batch.count(len);
     }
 
     @Override
     public void close() throws IOException {
-      if (pending > 0) {
-        task.add(0, pending);
-        pending = 0;
-      }
+      batch.flush();
       super.close();
     }
   }

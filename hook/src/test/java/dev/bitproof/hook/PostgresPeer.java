@@ -1,5 +1,6 @@
 package dev.bitproof.hook;
 
+import dev.bitproof.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,11 +9,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -77,102 +75,59 @@ public final class PostgresPeer {
     return admin.substring(0, slash + 1) + name + (q < 0 ? "" : admin.substring(q));
   }
 
-  /** Starts (once per JVM) a cluster of Debian's postgresql in a temporary directory; null when it cannot. */
+  /**
+   * Starts (once per JVM) a cluster of Debian's postgresql in a temporary directory with {@code .ci/postgres.sh}, the
+   * script CI starts its own cluster with (initdb, {@code runuser} when root, loopback only); null when it cannot.
+   */
   private static synchronized String privateCluster() {
     if (privateUrl != null || privateFailure != null) {
       return privateUrl;
     }
     try {
-      Optional<Path> bin = debianBin();
-      if (bin.isEmpty()) {
-        privateFailure = "postgresql is not installed (/usr/lib/postgresql/*/bin)";
+      Path script = SharedData.projectRoot().resolve(".ci/postgres.sh");
+      if (!Files.isDirectory(Path.of("/usr/lib/postgresql")) || !Files.isExecutable(script)) {
+        privateFailure = "postgresql is not installed (/usr/lib/postgresql)";
         return null;
       }
-      boolean root = "root".equals(System.getProperty("user.name"));
       Path dir = Files.createTempDirectory("bitproof-pg-",
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(bin.get(), dir, root)));
-      if (root) {
-        run(List.of("chown", "postgres:postgres", dir.toString()), dir.resolve("chown.log"));
-      }
-      Path data = dir.resolve("data");
-      run(asPostgres(root, bin.get().resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres",
-          "--auth=trust", "-E", "UTF8", "--no-sync"), dir.resolve("initdb.log"));
       // PostgreSQL cannot be told to take port 0, so it gets a random port below the kernel's ephemeral range
       // (where port-0 listeners never land) and another one when that is taken: a collision is retried, never a
       // failure.
       for (int attempt = 0; attempt < 20; attempt++) {
         int port = ThreadLocalRandom.current().nextInt(20000, 32000);
-        int rc = runRc(asPostgres(root, bin.get().resolve("pg_ctl").toString(), "-D", data.toString(), "-l",
-            dir.resolve("server.log").toString(), "-w", "-t", "300", "-o",
-            "-c listen_addresses=127.0.0.1 -p " + port + " -k " + dir + " -c max_connections=200 -c fsync=off",
-            "start"), dir.resolve("pg_ctl.log"));
-        if (rc == 0) {
+        if (run(script, dir, port, "start") == 0) {
+          Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(script, dir, port)));
           privateUrl = "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres";
           System.out.println("PostgreSQL: no server at " + DEFAULT_URL + "; started a private cluster on 127.0.0.1:"
               + port + " in " + dir);
           return privateUrl;
         }
       }
-      privateFailure = "a private cluster did not start: " + Files.readString(dir.resolve("server.log")).strip();
+      privateFailure = "a private cluster did not start: " + Files.readString(dir.resolve("start.log")).strip();
     } catch (IOException | InterruptedException | RuntimeException e) {
       privateFailure = "a private cluster did not start: " + e.getMessage();
     }
     return null;
   }
 
-  private static Optional<Path> debianBin() throws IOException {
-    Path lib = Path.of("/usr/lib/postgresql");
-    if (!Files.isDirectory(lib)) {
-      return Optional.empty();
-    }
-    try (Stream<Path> versions = Files.list(lib)) {
-      return versions.map(v -> v.resolve("bin"))
-          .filter(b -> Files.isExecutable(b.resolve("pg_ctl")) && Files.isExecutable(b.resolve("initdb")))
-          .max(Comparator.comparingInt(b -> versionOf(b.getParent().getFileName().toString())));
-    }
-  }
-
-  private static int versionOf(String s) {
-    try {
-      return Integer.parseInt(s);
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
-
-  private static List<String> asPostgres(boolean root, String... command) {
-    List<String> c = new ArrayList<>();
-    if (root) {
-      c.addAll(List.of("runuser", "-u", "postgres", "--"));
-    }
-    c.addAll(List.of(command));
-    return c;
-  }
-
-  private static void run(List<String> command, Path log) throws IOException, InterruptedException {
-    if (runRc(command, log) != 0) {
-      throw new IOException(String.join(" ", command) + " failed: " + Files.readString(log).strip());
-    }
-  }
-
-  private static int runRc(List<String> command, Path log) throws IOException, InterruptedException {
-    ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true);
-    Process p = b.redirectOutput(log == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(log.toFile()))
-        .start();
+  /** {@code .ci/postgres.sh start|stop} for the cluster in {@code dir} on {@code port}; its output in DIR/ACTION.log. */
+  private static int run(Path script, Path dir, int port, String action) throws IOException, InterruptedException {
+    ProcessBuilder b = new ProcessBuilder(script.toString(), action).redirectErrorStream(true)
+        .redirectOutput(dir.resolve(action + ".log").toFile());
+    b.environment().put("BITPROOF_PG_DIR", dir.toString());
+    b.environment().put("BITPROOF_PG_PORT", Integer.toString(port));
+    Process p = b.start();
     if (!p.waitFor(10, TimeUnit.MINUTES)) {
       p.destroyForcibly();
-      throw new IOException(String.join(" ", command) + " did not finish");
+      throw new IOException(script + " " + action + " did not finish");
     }
     return p.exitValue();
   }
 
-  private static void stop(Path bin, Path dir, boolean root) {
+  private static void stop(Path script, Path dir, int port) {
     try {
-      if (Files.exists(dir.resolve("data/postmaster.pid"))) {
-        runRc(asPostgres(root, bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m",
-            "immediate", "-w", "stop"), null);
-      }
+      run(script, dir, port, "stop");
     } catch (IOException | InterruptedException e) {
       // the JVM is exiting; the directory is left for the operating system's temporary cleaning
     }
